@@ -1,0 +1,374 @@
+// YAML text → a validated Sheet with a source map, or a SheetError naming file, line and column.
+// An invalid sheet never half-loads: either everything is read or nothing is returned.
+
+import { IANAZone } from 'luxon';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import type { z } from 'zod';
+import { problemAt, SheetError, type SheetProblem } from './errors.ts';
+import { FIELD_HINTS, type RawStep, SheetSchema, StepSchema } from './schema.ts';
+import type { ParsedSheet, Pos, Sheet, SourceMap, Step, VarSpec, When } from './types.ts';
+import { readAfter, readAt, readClock, readDay, readDuration, readEvery, readQuietHours } from './when.ts';
+
+const DEFAULT_WINDOW_MINUTES = 30;
+
+export function parseSheet(text: string, file = 'sheet.yaml'): ParsedSheet {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const toPos = (offset: number): Pos => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  if (doc.errors.length) {
+    throw new SheetError(doc.errors.map((e) => problemAt(file, toPos(e.pos[0]), yamlMessage(e.code, e.message))));
+  }
+  const offsets = new Map<string, number>();
+  collectOffsets(doc.contents, '', offsets);
+  const source: SourceMap = {
+    file,
+    pos(path: string): Pos {
+      let p = path;
+      for (;;) {
+        const at = offsets.get(p);
+        if (at !== undefined) return toPos(at);
+        if (!p) return { line: 1, column: 1 };
+        const cut = p.lastIndexOf('.');
+        p = cut < 0 ? '' : p.slice(0, cut);
+      }
+    },
+  };
+  const raw: unknown = doc.toJS();
+  const problems: SheetProblem[] = [];
+  const report = (path: string, message: string) => problems.push(problemAt(file, source.pos(path), message, path));
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    report('', 'a sheet starts with fields like `sop:`, `title:` and `steps:`; this file has none');
+    throw new SheetError(problems);
+  }
+  const top = SheetSchema.safeParse(raw);
+  if (!top.success) {
+    for (const issue of top.error.issues) {
+      const d = describeIssue(issue, raw);
+      report(d.path, d.message);
+    }
+  }
+  // Steps are checked even when the header is wrong, so one pass shows every problem.
+  const rawSteps: unknown[] = Array.isArray((raw as { steps?: unknown }).steps) ? (raw as { steps: unknown[] }).steps : [];
+  const steps = readSteps(rawSteps, report);
+  if (!top.success) throw new SheetError(problems);
+  const r = top.data;
+  if (!IANAZone.isValidZone(r.timezone)) {
+    report('timezone', `\`timezone: ${r.timezone}\` is not a time zone I know; use an IANA name such as Asia/Shanghai`);
+  }
+  const anchorTime = r.anchor_time === undefined ? undefined : clockField(String(r.anchor_time), 'anchor_time', report);
+  let quietHours: Sheet['quietHours'];
+  if (r.quiet_hours !== undefined) {
+    const q = readQuietHours(r.quiet_hours);
+    if (q.ok) quietHours = q.value;
+    else report('quiet_hours', `\`quiet_hours: ${r.quiet_hours}\` — ${q.reason}`);
+  }
+  const vars: Record<string, VarSpec> = {};
+  for (const [name, spec] of Object.entries(r.vars ?? {})) {
+    const def = spec?.default;
+    vars[name] = {
+      required: spec?.required ?? def === undefined,
+      ...(def !== undefined ? { default: String(def) } : {}),
+      ...(spec?.description ? { description: spec.description } : {}),
+    };
+  }
+  if (problems.length) throw new SheetError(problems);
+  const sheet: Sheet = {
+    sop: r.sop,
+    title: r.title,
+    community: r.community,
+    ...(r.industry ? { industry: r.industry } : {}),
+    timezone: r.timezone,
+    anchor: r.anchor,
+    ...(anchorTime !== undefined ? { anchorTime } : {}),
+    ...(quietHours ? { quietHours } : {}),
+    quietPolicy: r.quiet_policy ?? 'shift',
+    vars,
+    lint: r.lint ?? {},
+    steps,
+  };
+  return { sheet, source, text };
+}
+
+type Report = (path: string, message: string) => void;
+
+function readSteps(rawSteps: unknown[], report: Report): Step[] {
+  const steps: Step[] = [];
+  const seen = new Map<string, number>();
+  rawSteps.forEach((rawStep, index) => {
+    const path = `steps.${index}`;
+    const parsed = StepSchema.safeParse(rawStep);
+    if (!parsed.success) {
+      const label = stepLabel(rawStep, index);
+      for (const issue of parsed.error.issues) {
+        const d = describeIssue(issue, rawStep);
+        report(d.path ? `${path}.${d.path}` : path, `${label}: ${d.message}`);
+      }
+      return;
+    }
+    const s = parsed.data;
+    const label = `step \`${s.id}\``;
+    const before = seen.get(s.id);
+    if (before !== undefined) {
+      report(`${path}.id`, `${label}: the id \`${s.id}\` is already used by step ${before + 1}; every step needs its own id`);
+    }
+    seen.set(s.id, index);
+    const step = buildStep(s, index, path, label, report);
+    if (step) steps.push(step);
+  });
+  return steps;
+}
+
+function clockField(value: string, path: string, report: Report): number | undefined {
+  const c = readClock(value);
+  if (c.ok) return c.value;
+  report(path, `\`${path}: ${value}\` — ${c.reason}`);
+  return undefined;
+}
+
+const CONTENT_NEEDED: Partial<Record<Step['do'], { fields: (keyof RawStep)[]; say: string }>> = {
+  rename: { fields: ['name'], say: 'a rename needs the new `name`' },
+  announce: { fields: ['text'], say: 'an announcement needs its `text`' },
+  welcome: { fields: ['text'], say: 'a welcome message needs its `text`' },
+  post: { fields: ['text', 'image', 'link', 'file'], say: 'a post needs `text`, `image`, `link` or `file`' },
+  notify: { fields: ['text'], say: 'a notice needs its `text`' },
+  direct_message: { fields: ['text'], say: 'a direct message needs its `text`' },
+  task: { fields: ['text'], say: 'a task needs its instructions in `text`' },
+  checkin: { fields: ['text'], say: 'a check-in needs its prompt in `text`' },
+  remind: { fields: ['text'], say: 'a reminder needs its `text`' },
+  survey: { fields: ['text', 'link', 'questions'], say: 'a survey needs `text`, `link` or `questions`' },
+  tag: { fields: ['tag'], say: 'a tag step needs the `tag` to apply' },
+  move: { fields: ['into'], say: 'a move step needs the group to move members `into`' },
+};
+
+function buildStep(s: RawStep, index: number, path: string, label: string, outer: Report): Step | undefined {
+  let bad = false;
+  const report: Report = (p, m) => {
+    bad = true;
+    outer(p, m);
+  };
+  const when = readWhen(s, path, label, report);
+  let windowMinutes = DEFAULT_WINDOW_MINUTES;
+  if (s.window !== undefined) {
+    const w = readDuration(s.window);
+    if (w.ok) windowMinutes = w.value;
+    else report(`${path}.window`, `${label}: \`window: ${s.window}\` — ${w.reason}`);
+  }
+  const need = CONTENT_NEEDED[s.do];
+  if (need && !need.fields.some((f) => s[f] !== undefined && s[f] !== '')) report(path, `${label}: ${need.say}`);
+  if (bad || !when) return undefined;
+  const whenText = [s.every ? `every ${s.every}` : '', s.from !== undefined ? `from ${s.from}` : '', s.until !== undefined ? `until ${s.until}` : '', s.on ? `on ${s.on}` : '', s.after !== undefined ? `after ${s.after}` : '', s.at !== undefined ? `at ${s.at}` : '']
+    .filter(Boolean)
+    .join(' ');
+  const { at: _at, every: _e, from: _f, until: _u, on: _o, after: _a, window: _w, ...content } = s;
+  return { ...content, index, when, whenText, windowMinutes };
+}
+
+function readWhen(s: RawStep, path: string, label: string, outer: Report): When | undefined {
+  if (s.on !== undefined) {
+    for (const f of ['at', 'every', 'from', 'until'] as const) {
+      if (s[f] !== undefined) {
+        outer(`${path}.${f}`, `${label}: a step triggered by an event (\`on: ${s.on}\`) takes \`after:\`, not \`${f}:\``);
+        return undefined;
+      }
+    }
+    const on = s.on.trim();
+    let event: Extract<When, { kind: 'event' }>['event'];
+    if (on === 'member_join' || on === 'member_leave' || on === 'checkin_missed') event = on;
+    else if (/^keyword:.+/.test(on)) event = { keyword: on.slice('keyword:'.length).trim() };
+    else {
+      outer(`${path}.on`, `${label}: \`on: ${on}\` is not an event; use member_join, member_leave, checkin_missed or keyword:<word>`);
+      return undefined;
+    }
+    const a = readAfter(s.after ?? '0m');
+    if (!a.ok) {
+      outer(`${path}.after`, `${label}: \`after: ${s.after}\` — ${a.reason}`);
+      return undefined;
+    }
+    return { kind: 'event', event, after: a.value };
+  }
+  if (s.after !== undefined) {
+    outer(`${path}.after`, `${label}: \`after:\` goes with an event trigger (\`on: member_join\`); use \`at:\` for fixed times`);
+    return undefined;
+  }
+  if (s.every !== undefined) {
+    const every = readEvery(s.every);
+    if (!every.ok) {
+      outer(`${path}.every`, `${label}: \`every: ${s.every}\` — ${every.reason}`);
+      return undefined;
+    }
+    if (s.until === undefined) {
+      outer(path, `${label}: a repeating step needs \`until:\`, the last day it runs (like until: D6)`);
+      return undefined;
+    }
+    const from = readDay(s.from ?? 0);
+    const until = readDay(s.until);
+    if (!from.ok) outer(`${path}.from`, `${label}: \`from: ${s.from}\` — ${from.reason}`);
+    if (!until.ok) outer(`${path}.until`, `${label}: \`until: ${s.until}\` — ${until.reason}`);
+    if (!from.ok || !until.ok) return undefined;
+    if (until.value < from.value) {
+      outer(`${path}.until`, `${label}: \`until: ${s.until}\` comes before \`from: ${s.from}\``);
+      return undefined;
+    }
+    if (s.at === undefined) {
+      outer(path, `${label}: a repeating step needs \`at:\`, the time of day it runs (like at: "07:00")`);
+      return undefined;
+    }
+    const clock = readClock(String(s.at));
+    if (!clock.ok) {
+      outer(`${path}.at`, `${label}: \`at: ${s.at}\` — ${clock.reason} (a repeating step takes a time of day)`);
+      return undefined;
+    }
+    return { kind: 'every', days: every.value, from: from.value, until: until.value, minute: clock.value };
+  }
+  for (const f of ['from', 'until'] as const) {
+    if (s[f] !== undefined) {
+      outer(`${path}.${f}`, `${label}: \`${f}:\` goes with \`every:\` (a repeating step)`);
+      return undefined;
+    }
+  }
+  if (s.at === undefined) {
+    outer(path, `${label}: say when it happens with \`at:\` (like D-2 10:00 or T-2h), \`every:\` or \`on:\``);
+    return undefined;
+  }
+  const at = readAt(s.at);
+  if (!at.ok) {
+    outer(`${path}.at`, `${label}: \`at: ${s.at}\` — ${at.reason}`);
+    return undefined;
+  }
+  return at.value;
+}
+
+function stepLabel(raw: unknown, index: number): string {
+  const id = raw && typeof raw === 'object' && 'id' in raw ? (raw as { id: unknown }).id : undefined;
+  return typeof id === 'string' && id ? `step \`${id}\`` : `step ${index + 1}`;
+}
+
+function dotted(path: readonly PropertyKey[]): string {
+  return path.map(String).join('.');
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = root;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
+}
+
+const KNOWN_FIELDS = [
+  ...Object.keys(SheetSchema.shape),
+  ...Object.keys(StepSchema.shape),
+];
+
+/** The path to point at (relative to `root`) and a plain sentence about the issue. */
+function describeIssue(issue: z.core.$ZodIssue, root: unknown): { path: string; message: string } {
+  const path = dotted(issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const [key] = issue.keys;
+    const near = closest(key, KNOWN_FIELDS);
+    // Point at the key itself, not at the map that holds it.
+    return {
+      path: `${path ? `${path}.` : ''}${key}#key`,
+      message: `unknown field \`${key}\`${near ? ` — did you mean \`${near}\`?` : ''}`,
+    };
+  }
+  return { path, message: issueMessage(issue, root) };
+}
+
+function issueMessage(issue: z.core.$ZodIssue, root: unknown): string {
+  const field = String(issue.path[issue.path.length - 1] ?? '');
+  const hint = FIELD_HINTS[field];
+  const value = valueAt(root, issue.path);
+  const shown = value === undefined ? '' : typeof value === 'object' ? '' : `: ${String(value)}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (value === undefined) return `\`${field}\` is missing${hint ? `; it is ${hint}` : ''}`;
+      return `\`${field}${shown}\` should be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a set of fields' : issue.expected === 'string' ? 'text' : issue.expected}${hint ? ` — ${hint}` : ''}`;
+    case 'invalid_value': {
+      const near = typeof value === 'string' ? closest(value, issue.values.map(String)) : undefined;
+      return `\`${field}${shown}\` is not allowed${near ? ` (did you mean \`${near}\`?)` : ''}; use one of ${issue.values.map(String).join(', ')}`;
+    }
+    case 'invalid_format':
+      return `\`${field}${shown}\` is not valid${hint ? `; it should be ${hint}` : ''}`;
+    case 'too_small':
+      return `\`${field}\` is empty${hint ? `; it should be ${hint}` : ''}`;
+    case 'invalid_union':
+      return `\`${field}${shown}\` has the wrong form${hint ? `; it should be ${hint}` : ''}`;
+    default:
+      return `\`${field}${shown}\`: ${issue.message}`;
+  }
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = 3;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c);
+    if (d < bestDist) {
+      bestDist = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+function yamlMessage(code: string, message: string): string {
+  switch (code) {
+    case 'DUPLICATE_KEY':
+      return 'this field is written twice in the same place; keep one';
+    case 'BAD_INDENT':
+    case 'MISSING_CHAR':
+    case 'UNEXPECTED_TOKEN':
+      return `the YAML cannot be read here (check the indentation and the quotes): ${firstLine(message)}`;
+    case 'MULTILINE_IMPLICIT_KEY':
+      return 'a line here looks like a field but is not indented under anything; check the indentation or put the text in quotes';
+    case 'TAB_AS_INDENT':
+      return 'a tab is used for indentation; YAML needs spaces';
+    default:
+      return `the YAML cannot be read here: ${firstLine(message)}`;
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0];
+}
+
+/** Records the source offset of every value (by dotted path) and of every key (`path#key`). */
+function collectOffsets(node: unknown, path: string, out: Map<string, number>): void {
+  if (!node || typeof node !== 'object') return;
+  const n = node as Node;
+  if (n.range) out.set(path, n.range[0]);
+  const join = (k: string) => (path ? `${path}.${k}` : k);
+  if (isMap(node)) {
+    for (const item of node.items) {
+      if (!isPair(item)) continue;
+      const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+      const keyRange = isScalar(item.key) ? item.key.range : undefined;
+      if (keyRange) out.set(`${join(key)}#key`, keyRange[0]);
+      if (item.value && (item.value as Node).range) collectOffsets(item.value, join(key), out);
+      else if (keyRange) out.set(join(key), keyRange[0]);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => {
+      collectOffsets(item, join(String(i)), out);
+    });
+  }
+}

@@ -1,0 +1,41 @@
+// Table types for the typed query layer. Keep in step with src/store/migrations/.
+
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface SheetsTable {
+  id: string;
+  title: string;
+  community: string;
+  latest_version: number;
+  created_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface SheetVersionsTable {
+  sheet_id: string;
+  version: number;
+  yaml: string;
+  sha256: string;
+  title: string;
+  community: string;
+  step_count: number;
+  created_by: string | null;
+  created_at: Generated<Timestamp>;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  name: string;
+  token_sha256: string;
+  role: string;
+  created_at: Generated<Timestamp>;
+  last_used_at: Timestamp | null;
+}
+
+export interface Database {
+  sheets: SheetsTable;
+  sheet_versions: SheetVersionsTable;
+  api_tokens: ApiTokensTable;
+}

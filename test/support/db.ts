@@ -1,0 +1,37 @@
+// Every test gets its own database: a fresh in-memory PGlite, or — when DATABASE_URL is set —
+// a fresh schema on that PostgreSQL server, dropped afterwards (as pg-boss's own tests do).
+
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openStore, quoteIdent, type Store } from '../../src/store/db.ts';
+
+export const engine: 'pglite' | 'postgres' = process.env.DATABASE_URL ? 'postgres' : 'pglite';
+
+export interface TestStore extends Store {
+  schema?: string;
+  drop(): Promise<void>;
+}
+
+export async function testStore(): Promise<TestStore> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    const store = await openStore({ dataDir: 'memory://' });
+    return { ...store, drop: () => store.close() };
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const store = await openStore({ databaseUrl: url, schema, poolSize: 4 });
+  return {
+    ...store,
+    schema,
+    async drop() {
+      await store.close();
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
