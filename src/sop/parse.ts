@@ -78,6 +78,7 @@ export function parseSheet(text: string, file = 'sheet.yaml'): ParsedSheet {
   const sheet: Sheet = {
     sop: r.sop,
     title: r.title,
+    ...(r.description ? { description: r.description.trim() } : {}),
     community: r.community,
     ...(r.industry ? { industry: r.industry } : {}),
     timezone: r.timezone,

@@ -45,6 +45,7 @@ export const StepSchema = z.strictObject({
 export const SheetSchema = z.strictObject({
   sop: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   title: text.min(1),
+  description: text.optional(),
   community: z.enum(COMMUNITIES),
   industry: text.optional(),
   timezone: text,

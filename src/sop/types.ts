@@ -102,6 +102,8 @@ export interface Step {
 export interface Sheet {
   sop: string;
   title: string;
+  /** What the sheet is for, in a sentence or two (shown in the template library). */
+  description?: string;
   community: Community;
   industry?: string;
   timezone: string;

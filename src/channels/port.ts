@@ -1,0 +1,155 @@
+// The one contract every channel connector speaks. The dispatcher (src/dispatch) is the only
+// caller of `perform`: ledger claim → pacing → connector → ledger record. No connector sends on
+// its own. Inbound platform events are normalized to `InboundEvent` and handed to `ingest`.
+
+export type ChannelKind = 'telegram' | 'wecom' | 'wechaty' | 'manual' | 'sandbox';
+
+/** What a connector can be asked to do. Anything it cannot do becomes a human task. */
+export type OutboundAction =
+  | { type: 'post'; chatId: string; text: string; link?: string; image?: string; file?: string }
+  | { type: 'direct_message'; userId: string; text: string; chatId?: string }
+  | { type: 'rename'; chatId: string; name: string }
+  | { type: 'announce'; chatId: string; text: string }
+  | { type: 'set_description'; chatId: string; text: string }
+  | { type: 'welcome'; chatId: string; text: string }
+  | { type: 'create_invite_link'; chatId: string; name?: string; expiresAt?: Date; memberLimit?: number; joinRequest?: boolean }
+  | { type: 'approve_join'; chatId: string; userId: string }
+  | { type: 'decline_join'; chatId: string; userId: string }
+  | { type: 'remove_member'; chatId: string; userId: string; ban?: boolean }
+  | { type: 'unban_member'; chatId: string; userId: string }
+  | { type: 'add_member'; chatId: string; userId: string }
+  | { type: 'create_group'; name: string; memberIds?: string[] }
+  | { type: 'disband'; chatId: string };
+
+export type OutboundType = OutboundAction['type'];
+
+/**
+ * The capability matrix. `auto`: the connector does it. `confirm`: the platform makes a person
+ * confirm each send (WeCom's `add_msg_template`): the ledger waits in `awaiting_confirmation`.
+ * `none`: not possible through the platform's API — a human task.
+ */
+export type Capability = 'auto' | 'confirm' | 'none';
+export type CapabilityMatrix = Record<OutboundType, Capability>;
+
+export const NO_CAPABILITIES: CapabilityMatrix = {
+  post: 'none',
+  direct_message: 'none',
+  rename: 'none',
+  announce: 'none',
+  set_description: 'none',
+  welcome: 'none',
+  create_invite_link: 'none',
+  approve_join: 'none',
+  decline_join: 'none',
+  remove_member: 'none',
+  unban_member: 'none',
+  add_member: 'none',
+  create_group: 'none',
+  disband: 'none',
+};
+
+export type PerformResult =
+  /** The platform accepted it. `messageId` when the platform gives one. */
+  | { status: 'done'; messageId?: string; at: Date; data?: Record<string, unknown> }
+  /** A person must confirm it in the platform's client; `externalId` tracks the confirmation. */
+  | { status: 'awaiting_confirmation'; externalId: string; at: Date };
+
+/**
+ * Why a platform call failed. `transient`: try again later (network, 5xx, busy). `rate_limited`:
+ * the platform said slow down, with how long to wait. `permanent`: it will never work as asked
+ * (bot removed, chat not found) — fail the row with `message`, go on with other groups. `auth`:
+ * the credentials are refused — the channel needs re-authorization. `ambiguous`: the request may
+ * or may not have been accepted (a time-out after sending) — never retried automatically.
+ */
+export type ChannelErrorKind = 'transient' | 'rate_limited' | 'permanent' | 'auth' | 'ambiguous';
+
+export class ChannelError extends Error {
+  readonly kind: ChannelErrorKind;
+  readonly retryAfterMs?: number;
+  /** The platform's own code (Telegram error_code, WeCom errcode), for logs and tests. */
+  readonly platformCode?: number | string;
+
+  constructor(kind: ChannelErrorKind, message: string, opts: { retryAfterMs?: number; platformCode?: number | string; cause?: unknown } = {}) {
+    super(message, opts.cause ? { cause: opts.cause } : undefined);
+    this.name = 'ChannelError';
+    this.kind = kind;
+    if (opts.retryAfterMs !== undefined) this.retryAfterMs = opts.retryAfterMs;
+    if (opts.platformCode !== undefined) this.platformCode = opts.platformCode;
+  }
+}
+
+export interface MemberRef {
+  /** The platform's id for the person (Telegram user id, WeCom external_userid / userid, Wechaty contact id). */
+  externalId: string;
+  name?: string;
+  isBot?: boolean;
+}
+
+/** Inbound events, the same shape for every platform. `at` is when the platform says it happened. */
+export type InboundEvent =
+  | { type: 'group_seen'; chatId: string; title?: string; memberCount?: number; at: Date; raw?: unknown }
+  | { type: 'group_renamed'; chatId: string; title: string; by?: MemberRef; at: Date }
+  | { type: 'announcement_changed'; chatId: string; text?: string; by?: MemberRef; at: Date }
+  | { type: 'group_dismissed'; chatId: string; at: Date }
+  /** The connector itself lost access to the group (bot kicked, app uninstalled). */
+  | { type: 'access_lost'; chatId: string; reason: string; at: Date }
+  | {
+      type: 'member_joined';
+      chatId: string;
+      member: MemberRef;
+      /** How they came: the invite link used, who invited them, the platform's join scene. */
+      via?: { inviteLink?: string; inviter?: MemberRef; scene?: string };
+      at: Date;
+    }
+  | { type: 'member_left'; chatId: string; member: MemberRef; reason: 'voluntary' | 'removed'; by?: MemberRef; at: Date }
+  | { type: 'join_request'; chatId: string; member: MemberRef; inviteLink?: string; bio?: string; at: Date }
+  | {
+      type: 'message';
+      chatId: string;
+      messageId: string;
+      from: MemberRef;
+      text: string;
+      links: string[];
+      mentions: string[];
+      replyTo?: string;
+      at: Date;
+    };
+
+export type Ingest = (channelId: string, event: InboundEvent) => Promise<void>;
+
+export interface GroupInfo {
+  chatId: string;
+  title: string;
+  memberCount?: number;
+  owner?: MemberRef;
+  notice?: string;
+  members?: MemberRef[];
+}
+
+export interface Connector {
+  readonly kind: ChannelKind;
+  readonly capabilities: CapabilityMatrix;
+  /** Performs one outbound action. Throws ChannelError; never retries by itself. */
+  perform(action: OutboundAction): Promise<PerformResult>;
+  /** Checks the credentials and returns who the connector acts as (bot name, corp name). */
+  verify(): Promise<{ ok: true; identity: string } | { ok: false; reason: string }>;
+  /** Lists the groups the platform lets it see (for sync and reconciliation); [] when it cannot. */
+  listGroups(): Promise<GroupInfo[]>;
+  /** Starts receiving inbound events (polling, puppet events); webhooks call `handleWebhook` instead. */
+  start?(ingest: Ingest): Promise<void>;
+  stop?(): Promise<void>;
+}
+
+/** A parsed HTTP request, as the server hands it to a connector's webhook handler. */
+export interface WebhookRequest {
+  method: string;
+  query: Record<string, string | undefined>;
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+export interface WebhookResponse {
+  status: number;
+  body: string;
+  contentType?: string;
+}
