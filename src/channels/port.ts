@@ -135,6 +135,8 @@ export interface Connector {
   verify(): Promise<{ ok: true; identity: string } | { ok: false; reason: string }>;
   /** Lists the groups the platform lets it see (for sync and reconciliation); [] when it cannot. */
   listGroups(): Promise<GroupInfo[]>;
+  /** Looks one group up by its platform id (adding a group by id, reconciliation). */
+  getGroup?(chatId: string): Promise<GroupInfo>;
   /** Starts receiving inbound events (polling, puppet events); webhooks call `handleWebhook` instead. */
   start?(ingest: Ingest): Promise<void>;
   stop?(): Promise<void>;
