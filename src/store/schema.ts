@@ -1,7 +1,8 @@
 // Table types for the typed query layer. Keep in step with src/store/migrations/.
 
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType } from 'kysely';
 
+/** Optional on insert (the database fills it in), a Date when read. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 
 export interface SheetsTable {
@@ -9,8 +10,8 @@ export interface SheetsTable {
   title: string;
   community: string;
   latest_version: number;
-  created_at: Generated<Timestamp>;
-  updated_at: Generated<Timestamp>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 export interface SheetVersionsTable {
@@ -22,7 +23,7 @@ export interface SheetVersionsTable {
   community: string;
   step_count: number;
   created_by: string | null;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface ApiTokensTable {
@@ -30,7 +31,7 @@ export interface ApiTokensTable {
   name: string;
   token_sha256: string;
   role: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   last_used_at: Timestamp | null;
 }
 

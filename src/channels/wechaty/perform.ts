@@ -1,0 +1,122 @@
+// Outbound actions on a logged-in Wechaty bot. Each action looks its room and contacts up first
+// (a failure there is never ambiguous: nothing was sent yet), then makes exactly one puppet call.
+
+import type { Wechaty } from 'wechaty';
+import type { Contact, Room } from 'wechaty';
+import { ChannelError, type OutboundAction, type PerformResult } from '../port.ts';
+import { toChannelError } from './errors.ts';
+
+/** WeChat group QR codes stop working after 7 days (WeChat's own rule, shown under the code). */
+const ROOM_QR_LIFETIME_MS = 7 * 24 * 3600 * 1000;
+
+export interface PerformContext {
+  bot: Wechaty;
+  secrets: string[];
+}
+
+async function guarded<T>(ctx: PerformContext, doing: string, sendType: boolean, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw toChannelError(err, { doing, sendType, secrets: ctx.secrets });
+  }
+}
+
+function label(room: Room): string {
+  const topic = room.payload?.topic;
+  return topic ? `group "${topic}" (${room.id})` : `group ${room.id}`;
+}
+
+async function findRoom(ctx: PerformContext, chatId: string): Promise<Room> {
+  const room = ctx.bot.Room.load(chatId);
+  await guarded(ctx, `looking up group ${chatId}`, false, () => room.ready());
+  return room;
+}
+
+async function findContact(ctx: PerformContext, userId: string): Promise<Contact> {
+  const contact = ctx.bot.Contact.load(userId);
+  await guarded(ctx, `looking up WeChat contact ${userId}`, false, () => contact.ready());
+  return contact;
+}
+
+function done(messageId?: string, data?: Record<string, unknown>): PerformResult {
+  return { status: 'done', at: new Date(), ...(messageId ? { messageId } : {}), ...(data ? { data } : {}) };
+}
+
+/** The text of a post: the link goes on its own line, so WeChat shows it as a tappable link. */
+export function postText(text: string, link?: string): string {
+  if (!link || text.includes(link)) return text;
+  return `${text}\n${link}`;
+}
+
+export async function performOnWechaty(ctx: PerformContext, action: OutboundAction): Promise<PerformResult> {
+  switch (action.type) {
+    case 'post': {
+      if (action.image || action.file) {
+        throw new ChannelError(
+          'permanent',
+          'The WeChat connector cannot send images or files yet: post this one by hand in the group.',
+        );
+      }
+      const room = await findRoom(ctx, action.chatId);
+      const sent = await guarded(ctx, `posting in ${label(room)}`, true, () => room.say(postText(action.text, action.link)));
+      return done(sent ? sent.id : undefined);
+    }
+    case 'direct_message': {
+      const contact = await findContact(ctx, action.userId);
+      const sent = await guarded(ctx, `sending a private message to ${contact.name() || contact.id}`, true, () =>
+        contact.say(action.text),
+      );
+      return done(sent ? sent.id : undefined);
+    }
+    case 'rename': {
+      const room = await findRoom(ctx, action.chatId);
+      // Not room.topic(name): Wechaty's Room.topic() catches and only logs a failed rename
+      // (wechaty 1.20 src/user-modules/room.ts), so a refused rename would look done.
+      await guarded(ctx, `renaming ${label(room)}`, false, () => ctx.bot.puppet.roomTopic(room.id, action.name));
+      return done();
+    }
+    case 'announce': {
+      const room = await findRoom(ctx, action.chatId);
+      await guarded(ctx, `setting the group notice of ${label(room)}`, true, () => room.announce(action.text));
+      return done();
+    }
+    case 'add_member': {
+      const room = await findRoom(ctx, action.chatId);
+      const contact = await findContact(ctx, action.userId);
+      await guarded(ctx, `adding ${contact.name() || contact.id} to ${label(room)}`, false, () => room.add(contact));
+      return done();
+    }
+    case 'remove_member': {
+      const room = await findRoom(ctx, action.chatId);
+      const contact = await findContact(ctx, action.userId);
+      await guarded(ctx, `removing ${contact.name() || contact.id} from ${label(room)}`, false, () => room.remove(contact));
+      // WeChat groups have no ban list: keeping a removed person out is Chorus's blacklist's job.
+      return done(undefined, action.ban ? { banned: false } : undefined);
+    }
+    case 'create_group': {
+      const ids = action.memberIds ?? [];
+      // WeChat itself refuses a group of fewer than three people (the account and two others).
+      if (ids.length < 2) {
+        throw new ChannelError('permanent', `WeChat needs at least two other members to create the group "${action.name}".`);
+      }
+      const contacts: Contact[] = [];
+      for (const id of ids) contacts.push(await findContact(ctx, id));
+      const room = await guarded(ctx, `creating the group "${action.name}"`, true, () => ctx.bot.Room.create(contacts, action.name));
+      return done(undefined, { chatId: room.id });
+    }
+    case 'create_invite_link': {
+      if (action.memberLimit !== undefined || action.joinRequest) {
+        throw new ChannelError(
+          'permanent',
+          'WeChat group QR codes cannot limit the number of joiners or ask for approval: share the group by hand if that is needed.',
+        );
+      }
+      const room = await findRoom(ctx, action.chatId);
+      const value = await guarded(ctx, `getting the join QR code of ${label(room)}`, false, () => room.qrCode());
+      return done(undefined, { inviteLink: value, expiresAt: new Date(Date.now() + ROOM_QR_LIFETIME_MS) });
+    }
+    default:
+      throw new ChannelError('permanent', `WeChat offers no way to do "${action.type}" through a bot: it becomes a task for a person.`);
+  }
+}

@@ -1,0 +1,107 @@
+// The `chorus` command line. `runCli(argv, io)` returns the exit code, so tests run it in-process.
+
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_PORT, dataDir } from '../config.ts';
+import { listTemplates } from '../sop/templates.ts';
+import { COMMUNITIES } from '../sop/types.ts';
+import { type Io, processIo, UsageError } from './io.ts';
+import { sopImport, sopLint, sopPlan } from './sop.ts';
+
+export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
+  let code = 0;
+  const program = new Command('chorus')
+    .description('Chorus — SOP sheets executed, verified and measured across every group chat.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run `chorus --help` for usage)');
+
+  const sop = program.command('sop').description('work with SOP sheet files: lint, plan, import');
+  sop
+    .command('lint')
+    .description('check sheets against the format and the lint rules (exit 0 clean, 1 errors, 2 unreadable)')
+    .argument('<file...>', 'SOP sheet YAML files')
+    .option('--json', 'print one JSON array of {file, rule, severity, line, column, message, hint}')
+    .action((files: string[], opts: { json?: boolean }) => {
+      code = sopLint(io, files, opts);
+    });
+  sop
+    .command('plan')
+    .description('list the actions a sheet produces for an anchor, groups and variables')
+    .argument('<file>', 'SOP sheet YAML file')
+    .requiredOption('--anchor <when>', 'ISO 8601 instant (2026-12-01T20:00+08:00), or a date that uses the sheet\'s anchor_time')
+    .option('--groups <csv>', 'CSV with an id and a name column and any attribute columns')
+    .option('--var <key=value...>', 'a sheet variable (repeatable)')
+    .option('--tz <zone>', 'IANA time zone overriding the sheet\'s')
+    .option('--json', 'print one JSON array of {step, occurrence, group, due, action, executor, text}')
+    .action((file: string, opts) => {
+      code = sopPlan(io, file, opts);
+    });
+  sop
+    .command('import')
+    .description('turn a spreadsheet (.csv or .xlsx) into an SOP sheet YAML')
+    .argument('<sheet>', 'a .csv or .xlsx file')
+    .option('-o, --output <file>', 'write the YAML here instead of printing it')
+    .option('--sop <id>', 'sheet id (default: from the file name)')
+    .option('--title <title>', 'sheet title (default: the file name)')
+    .addOption(new Option('--community <type>', 'community type').choices([...COMMUNITIES]))
+    .option('--timezone <zone>', 'IANA time zone (default Asia/Shanghai)')
+    .option('--anchor <text>', 'what D0 means, e.g. "Camp opening"')
+    .option('--anchor-date <date>', 'the date that is D0, when the Day column holds dates')
+    .action(async (file: string, opts) => {
+      code = await sopImport(io, file, opts);
+    });
+
+  program
+    .command('templates')
+    .description('list the template library')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      const list = listTemplates();
+      if (opts.json) {
+        io.out(JSON.stringify(list, null, 2));
+        return;
+      }
+      const w = Math.max(...list.map((t) => t.id.length));
+      for (const t of list) {
+        io.out(`${t.id.padEnd(w)}  ${t.community.padEnd(13)}  ${String(t.steps).padStart(3)} steps  ${t.title}`);
+        io.out(`${''.padEnd(w)}  ${t.description}`);
+      }
+      io.out(`\n${list.length} templates in ${list[0] ? list[0].file.replace(/\/[^/]+$/, '') : 'templates/'}; copy one and edit it, or lint it: chorus sop lint <file>`);
+    });
+
+  program
+    .command('serve')
+    .description('run the Chorus server (HTTP API) on the embedded database or DATABASE_URL')
+    .option('--port <port>', 'port to listen on', String(DEFAULT_PORT))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--data <dir>', 'data folder (default ./.chorus or CHORUS_DATA)')
+    .action(async (opts: { port: string; host: string; data?: string }) => {
+      const { serve, describeStart } = await import('../server/serve.ts');
+      const dir = dataDir(opts.data);
+      const server = await serve({ port: Number(opts.port), host: opts.host, dataDir: dir });
+      io.out(describeStart(server.url, dir, process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dir}/db`));
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          io.out('stopping…');
+          server.close().then(resolve, resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version exit 0; a wrong call is a usage error (2).
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UsageError) {
+      io.err(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  return code;
+}

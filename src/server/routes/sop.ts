@@ -1,0 +1,103 @@
+// The sheet engine over HTTP: lint, plan, import a spreadsheet, the template library.
+
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { importSpreadsheet } from '../../sop/import/index.ts';
+import { lintText } from '../../sop/lint/index.ts';
+import { parseSheet } from '../../sop/parse.ts';
+import { PlanError, plan, readAnchor } from '../../sop/plan.ts';
+import { listTemplates, readTemplate } from '../../sop/templates.ts';
+import { COMMUNITIES } from '../../sop/types.ts';
+import { getSheetVersion } from '../../store/sheets.ts';
+import type { AppContext } from '../app.ts';
+import { ApiError, notFound, validate } from '../errors.ts';
+
+/** A preview is for people to read; runs (not previews) handle thousands of groups. */
+const MAX_PREVIEW_GROUPS = 500;
+
+const LintBody = z.strictObject({ yaml: z.string(), file: z.string().optional() });
+
+const PlanBody = z
+  .strictObject({
+    yaml: z.string().optional(),
+    sheet: z.strictObject({ id: z.string(), version: z.number().int().positive().optional() }).optional(),
+    anchor: z.string().min(1),
+    groups: z
+      .array(z.strictObject({ id: z.string().min(1), name: z.string().min(1), attrs: z.record(z.string(), z.string()).optional() }))
+      .max(MAX_PREVIEW_GROUPS)
+      .optional(),
+    vars: z.record(z.string(), z.string()).optional(),
+    timezone: z.string().optional(),
+  })
+  .refine((b) => (b.yaml === undefined) !== (b.sheet === undefined), {
+    message: 'give either `yaml` (the sheet text) or `sheet` ({ id, version }), not both',
+    path: ['yaml'],
+  });
+
+const ImportBody = z.strictObject({
+  fileName: z.string().regex(/\.(csv|xlsx)$/i, 'should end in .csv or .xlsx'),
+  contentBase64: z.string().min(1),
+  options: z
+    .strictObject({
+      sop: z.string().optional(),
+      title: z.string().optional(),
+      community: z.enum(COMMUNITIES).optional(),
+      timezone: z.string().optional(),
+      anchor: z.string().optional(),
+      anchorDate: z.string().optional(),
+    })
+    .optional(),
+});
+
+export function registerSopRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post('/api/lint', async (req) => {
+    const body = validate(LintBody, req.body, 'body');
+    return lintText(body.yaml, body.file ?? 'sheet.yaml');
+  });
+
+  app.post('/api/plan', async (req) => {
+    const body = validate(PlanBody, req.body, 'body');
+    let yaml = body.yaml;
+    let file = 'sheet.yaml';
+    if (body.sheet) {
+      const v = await getSheetVersion(ctx.store.db, body.sheet.id, body.sheet.version);
+      if (!v) throw notFound(`Sheet "${body.sheet.id}"${body.sheet.version ? ` version ${body.sheet.version}` : ''}`);
+      yaml = v.yaml;
+      file = `${v.id}@${v.version}.yaml`;
+    }
+    const { sheet } = parseSheet(yaml ?? '', file);
+    try {
+      const anchor = readAnchor(body.anchor, sheet, body.timezone);
+      const groups = body.groups ?? [{ id: 'group-1', name: 'group-1' }];
+      const actions = plan({ sheet, anchor, groups, vars: body.vars, timezone: body.timezone });
+      return { sop: sheet.sop, anchor: anchor.toISOString(), count: actions.length, actions };
+    } catch (e) {
+      if (e instanceof PlanError) {
+        throw new ApiError(422, 'plan_failed', e.message, { problems: e.problems });
+      }
+      throw e;
+    }
+  });
+
+  app.post('/api/import', async (req) => {
+    const body = validate(ImportBody, req.body, 'body');
+    const data = Buffer.from(body.contentBase64, 'base64');
+    const result = await importSpreadsheet(data, body.fileName, body.options);
+    if (!result.ok) {
+      const n = result.errors.length;
+      throw new ApiError(422, 'import_failed', `${n} row${n === 1 ? '' : 's'} could not be read; nothing was imported.`, {
+        problems: result.errors,
+      });
+    }
+    return { yaml: result.yaml, notes: result.notes, sop: result.sheet.sheet.sop, steps: result.sheet.sheet.steps.length };
+  });
+
+  app.get('/api/templates', async () => ({ templates: listTemplates() }));
+
+  app.get('/api/templates/:id', async (req) => {
+    const { id } = validate(z.object({ id: z.string() }), req.params, 'params');
+    const info = listTemplates().find((t) => t.id === id);
+    if (!info) throw notFound(`Template "${id}"`);
+    return { ...info, yaml: readTemplate(id) };
+  });
+}

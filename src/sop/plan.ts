@@ -1,0 +1,347 @@
+// The planner: (sheet, anchor instant, groups, variables, time zone) → the sorted list of actions.
+// A pure function: the same input always gives the same output.
+//
+// Due instants do not depend on the group, so they are computed once per sheet (`compilePlan`);
+// only texts are rendered per group (`planGroup`), and most texts are the same for every group.
+//
+// Timing rules:
+// - `D<n> HH:MM` and `every:` are calendar days in the plan's zone at a local wall-clock time,
+//   which DST does not move (except inside a spring-forward gap: see zone.ts).
+// - `T±<duration>` is an exact duration from the anchor instant, whatever DST does.
+// - Quiet hours apply to every planned instant: `shift` moves it to the end of the quiet window
+//   (local), `skip` drops that occurrence, `error` refuses the plan.
+// - `occurrence` counts the scheduled times of a step before quiet hours are applied, so a skipped
+//   time leaves a gap (3 is skipped: 1, 2, 4) and the numbering stays stable for re-planning.
+// - `{{ day }}` is the D index the occurrence was scheduled for (a T-step: the anchor-relative
+//   calendar day of its instant), even when `shift` moves it into the next day.
+
+import { PlanError, type PlanProblem } from './plan-error.ts';
+import {
+  type Bound,
+  bindTemplate,
+  compileTemplate,
+  type GroupSlot,
+  groupValue,
+  missingGroupMessage,
+  refsOf,
+  renderForGroup,
+  type Template,
+} from './render.ts';
+import type { Action, Sheet, Step } from './types.ts';
+import { formatClock, inQuietHours, recurrenceDays } from './when.ts';
+import { type DayNumber, formatLocal, instantOf, isZone, localOf, weekdayOf } from './zone.ts';
+
+export { PlanError, type PlanProblem } from './plan-error.ts';
+export { readAnchor } from './anchor.ts';
+export { planMemberStep } from './member-step.ts';
+export { formatTimeline } from './timeline.ts';
+
+export interface PlanGroup {
+  id: string;
+  name: string;
+  attrs?: Record<string, string>;
+}
+
+export interface PlanInput {
+  sheet: Sheet;
+  /** The instant D0/T0 refers to. */
+  anchor: Date;
+  /** In run order (`{{ group.index }}` = position + 1). */
+  groups: PlanGroup[];
+  vars?: Record<string, string>;
+  /** Overrides sheet.timezone. */
+  timezone?: string;
+}
+
+export interface PlannedAction {
+  step: string;
+  /** 1-based ordinal of the occurrence within the step (counted before quiet hours skip any). */
+  occurrence: number;
+  /** Group id. */
+  group: string;
+  /** ISO 8601 UTC, e.g. 2026-12-01T12:00:00.000Z. */
+  due: string;
+  action: Action;
+  executor: string;
+  text: string;
+}
+
+/** One planned time of a step, the same for every group. */
+export interface PlannedOccurrence {
+  step: string;
+  stepIndex: number;
+  occurrence: number;
+  /** The D index `{{ day }}` shows. */
+  day: number;
+  dueMs: number;
+  due: string;
+  action: Action;
+  executor: string;
+  /** Index into `CompiledPlan.texts`. */
+  text: number;
+}
+
+export interface CompiledPlan {
+  readonly sheet: Sheet;
+  readonly zone: string;
+  readonly anchor: Date;
+  /** Sheet defaults overridden by run variables. */
+  readonly vars: Readonly<Record<string, string>>;
+  /** The anchor's local date. */
+  readonly d0: DayNumber;
+  /** Sorted by due, then step order, then occurrence. */
+  readonly occurrences: readonly PlannedOccurrence[];
+  /** Texts bound to everything but the group; several occurrences share one. */
+  readonly texts: readonly Bound[];
+  readonly textSteps: readonly string[];
+  /** Group names used by any step (event-triggered ones too), to check groups before planning. */
+  readonly groupSlots: readonly { step: string; slot: GroupSlot }[];
+}
+
+/** Who executes a step: `by:`, else the owner for a human task, else the bot. */
+export function executorOf(step: Step): string {
+  return step.by ?? (step.do === 'task' ? 'owner' : 'bot');
+}
+
+type TextField = 'text' | 'name' | 'link' | 'image';
+const TEMPLATE_FIELDS: readonly TextField[] = ['text', 'name', 'link', 'image'];
+
+/** The field whose rendering becomes the action's `text`. */
+export function textFieldOf(step: Step): TextField | undefined {
+  if (step.do === 'create_group' || step.do === 'rename') return step.name !== undefined ? 'name' : undefined;
+  if (step.text !== undefined) return 'text';
+  if (step.do === 'post') return step.link !== undefined ? 'link' : step.image !== undefined ? 'image' : undefined;
+  return undefined;
+}
+
+const compiledTemplates = new WeakMap<Step, Partial<Record<TextField, Template>>>();
+
+/** Templates of a step's fields, compiled once per step object. */
+export function stepTemplates(step: Step): Partial<Record<TextField, Template>> {
+  let t = compiledTemplates.get(step);
+  if (!t) {
+    t = {};
+    for (const f of TEMPLATE_FIELDS) {
+      const source = step[f];
+      if (source !== undefined) t[f] = compileTemplate(source);
+    }
+    compiledTemplates.set(step, t);
+  }
+  return t;
+}
+
+/** Sheet defaults overridden by run variables; a required variable without a value is a problem. */
+export function resolveVars(sheet: Sheet, runVars: Record<string, string> | undefined, problems: PlanProblem[]) {
+  const vars: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(sheet.vars)) if (spec.default !== undefined) vars[name] = spec.default;
+  for (const [name, value] of Object.entries(runVars ?? {})) vars[name] = value;
+  for (const [name, spec] of Object.entries(sheet.vars)) {
+    if (spec.required && (vars[name] === undefined || vars[name].trim() === '')) {
+      problems.push({
+        message: `the variable \`${name}\` is required but has no value; pass it with the run${spec.description ? ` (${spec.description})` : ''}`,
+      });
+    }
+  }
+  return vars;
+}
+
+function checkZone(zone: string, anchor: Date): void {
+  if (!isZone(zone)) {
+    throw new PlanError([{ message: `the time zone "${zone}" is not one I know; use an IANA name such as Asia/Shanghai` }]);
+  }
+  if (Number.isNaN(anchor.getTime())) throw new PlanError([{ message: 'the anchor is not a valid date and time' }]);
+}
+
+export function compilePlan(input: Omit<PlanInput, 'groups'>): CompiledPlan {
+  const { sheet, anchor } = input;
+  const zone = input.timezone ?? sheet.timezone;
+  checkZone(zone, anchor);
+  const problems: PlanProblem[] = [];
+  const vars = resolveVars(sheet, input.vars, problems);
+  if (problems.length) throw new PlanError(problems);
+
+  const anchorMs = anchor.getTime();
+  const d0 = localOf(anchorMs, zone).day;
+  const anchorText = formatLocal(anchorMs, zone);
+  const occurrences: PlannedOccurrence[] = [];
+  const texts: Bound[] = [];
+  const textSteps: string[] = [];
+  const groupSlots: { step: string; slot: GroupSlot }[] = [];
+
+  for (const step of sheet.steps) {
+    const found: string[] = [];
+    const templates = stepTemplates(step);
+    for (const f of TEMPLATE_FIELDS) {
+      const t = templates[f];
+      if (!t) continue;
+      for (const p of t.problems) found.push(`in \`${f}\`, ${p}`);
+      // Every field is checked for unknown names, even those the run shows rather than the plan.
+      const bound = bindTemplate(t, step, { vars, anchorText, day: 0 }, found);
+      if (typeof bound !== 'string') {
+        for (const p of bound) if (typeof p !== 'string') groupSlots.push({ step: step.id, slot: p });
+      }
+    }
+    for (const message of found) problems.push({ step: step.id, message });
+    if (found.length || step.when.kind === 'event') continue;
+
+    const field = textFieldOf(step);
+    const template = field ? templates[field] : undefined;
+    const perDay = template ? refsOf(template).some((r) => r.kind === 'day') : false;
+    const slotByDay = new Map<number, number>();
+    const slotFor = (day: number): number => {
+      const key = perDay ? day : 0;
+      let slot = slotByDay.get(key);
+      if (slot === undefined) {
+        slot = texts.length;
+        texts.push(template ? bindTemplate(template, step, { vars, anchorText, day }, []) : '');
+        textSteps.push(step.id);
+        slotByDay.set(key, slot);
+      }
+      return slot;
+    };
+
+    const quietTimes: number[] = [];
+    const executor = executorOf(step);
+    scheduled(step, anchorMs, d0, zone).forEach((s, i) => {
+      const dueMs = applyQuiet(s.ms, sheet, zone);
+      if (dueMs === 'quiet') {
+        quietTimes.push(s.ms);
+        return;
+      }
+      if (dueMs === undefined) return;
+      occurrences.push({
+        step: step.id,
+        stepIndex: step.index,
+        occurrence: i + 1,
+        day: s.day,
+        dueMs,
+        due: new Date(dueMs).toISOString(),
+        action: step.do,
+        executor,
+        text: slotFor(s.day),
+      });
+    });
+    if (quietTimes.length) problems.push({ step: step.id, message: quietMessage(step, sheet, zone, quietTimes) });
+  }
+  if (problems.length) throw new PlanError(problems);
+  occurrences.sort((a, b) => a.dueMs - b.dueMs || a.stepIndex - b.stepIndex || a.occurrence - b.occurrence);
+  return { sheet, zone, anchor: new Date(anchorMs), vars, d0, occurrences, texts, textSteps, groupSlots };
+}
+
+/** The scheduled instants of a step with a fixed time, before quiet hours. */
+function scheduled(step: Step, anchorMs: number, d0: DayNumber, zone: string): { ms: number; day: number }[] {
+  const w = step.when;
+  switch (w.kind) {
+    case 'day':
+      return [{ ms: instantOf(d0 + w.day, w.minute, zone), day: w.day }];
+    case 'offset': {
+      const ms = anchorMs + w.minutes * 60_000;
+      return [{ ms, day: localOf(ms, zone).day - d0 }];
+    }
+    case 'every':
+      return recurrenceDays(w.days, w.from, w.until, weekdayOf(d0)).map((day) => ({
+        ms: instantOf(d0 + day, w.minute, zone),
+        day,
+      }));
+    case 'event':
+      return [];
+  }
+}
+
+/**
+ * Quiet hours on one instant: the instant itself, the end of the quiet window (`shift`),
+ * undefined (`skip`), or 'quiet' for the caller to report (`error`).
+ */
+export function applyQuiet(ms: number, sheet: Sheet, zone: string): number | undefined | 'quiet' {
+  const quiet = sheet.quietHours;
+  if (!quiet) return ms;
+  const local = localOf(ms, zone);
+  if (!inQuietHours(local.minute, quiet)) return ms;
+  if (sheet.quietPolicy === 'skip') return undefined;
+  if (sheet.quietPolicy === 'error') return 'quiet';
+  // A window that wraps midnight (22:00-08:00) ends on the next day when entered in the evening.
+  const endDay = quiet.start > quiet.end && local.minute >= quiet.start ? local.day + 1 : local.day;
+  return instantOf(endDay, quiet.end, zone);
+}
+
+export function quietMessage(step: Step, sheet: Sheet, zone: string, times: number[]): string {
+  const q = sheet.quietHours!;
+  const shown = times.slice(0, 3).map((ms) => `${formatLocal(ms, zone)}`);
+  const more = times.length > 3 ? ` and ${times.length - 3} more` : '';
+  const window = `${formatClock(q.start)}–${formatClock(q.end)}`;
+  return `it is planned in the quiet hours ${window} (${zone}) at ${shown.join(', ')}${more} (\`${step.whenText}\`); move the step, or set \`quiet_policy: shift\` to move it to ${formatClock(q.end)} or \`skip\` to drop it`;
+}
+
+/** Every group's texts, in `compiled.texts` order; throws naming each missing group value. */
+function renderTexts(compiled: CompiledPlan, group: PlanGroup, index: number): string[] {
+  const { texts } = compiled;
+  const out = new Array<string>(texts.length);
+  for (let i = 0; i < texts.length; i++) out[i] = renderForGroup(texts[i], group, index);
+  return out;
+}
+
+/** Problems with the groups themselves: ids, and every `{{ group.* }}` a step uses but a group lacks. */
+export function checkGroups(compiled: CompiledPlan, groups: readonly PlanGroup[]): PlanProblem[] {
+  const problems: PlanProblem[] = [];
+  const seen = new Set<string>();
+  groups.forEach((g, i) => {
+    if (!g.id) problems.push({ message: `group ${i + 1} (${g.name || 'no name'}) has no id` });
+    else if (seen.has(g.id)) problems.push({ message: `the group id ${g.id} is listed twice; every group of a run needs its own id` });
+    seen.add(g.id);
+  });
+  const reported = new Set<string>();
+  for (const { step, slot } of compiled.groupSlots) {
+    const key = `${step}\u0000${slot.raw}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    const lacking = groups.filter((g, i) => groupValue(g, i + 1, slot.key) === undefined);
+    if (lacking.length) problems.push({ step, message: missingGroupMessage(slot.raw, lacking) });
+  }
+  return problems;
+}
+
+/** One group's actions, sorted by due (then step order). */
+export function planGroup(compiled: CompiledPlan, group: PlanGroup, index: number): PlannedAction[] {
+  const problems = checkGroups(compiled, [group]);
+  if (problems.length) throw new PlanError(problems);
+  const texts = renderTexts(compiled, group, index);
+  const out = new Array<PlannedAction>(compiled.occurrences.length);
+  compiled.occurrences.forEach((o, i) => {
+    out[i] = action(o, group.id, texts[o.text]);
+  });
+  return out;
+}
+
+function action(o: PlannedOccurrence, group: string, text: string): PlannedAction {
+  return { step: o.step, occurrence: o.occurrence, group, due: o.due, action: o.action, executor: o.executor, text };
+}
+
+/** Group ids compare by UTF-16 code units, not by locale, so the order is the same on every machine. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function plan(input: PlanInput): PlannedAction[] {
+  const compiled = compilePlan(input);
+  const { groups } = input;
+  const problems = checkGroups(compiled, groups);
+  if (problems.length) throw new PlanError(problems);
+  const texts = groups.map((g, i) => renderTexts(compiled, g, i + 1));
+  const order = groups.map((_, i) => i).sort((a, b) => compareIds(groups[a].id, groups[b].id));
+
+  // Occurrences are already sorted by due; walking each run of equal due instants group by group
+  // gives the (due, group id) order without sorting millions of actions.
+  const occ = compiled.occurrences;
+  const out: PlannedAction[] = [];
+  for (let start = 0; start < occ.length; ) {
+    let end = start + 1;
+    while (end < occ.length && occ[end].dueMs === occ[start].dueMs) end++;
+    for (const g of order) {
+      const id = groups[g].id;
+      const own = texts[g];
+      for (let i = start; i < end; i++) out.push(action(occ[i], id, own[occ[i].text]));
+    }
+    start = end;
+  }
+  return out;
+}
