@@ -195,33 +195,31 @@ export function recordRetryAfter(state: PacingState, until: number): PacingState
 /**
  * The dispatcher's choice among pending sends: the one that can go earliest; on a tie, the first in
  * `pending` order. Queued round-robin over chats, this keeps every chat within one rotation of the
- * others. When every pending send is blocked by a daily cap, says until when.
+ * others. A send held by a daily cap counts from the moment the cap lifts, so `at` may be
+ * tomorrow: the caller sleeps until then.
  */
-export function pickNext(
-  policy: PacingPolicy,
-  state: PacingState,
-  pending: readonly { chatId: string }[],
-  now: number,
-): { index: number; at: number } | { blocked: 'daily_cap' | 'chat_daily_cap'; until: number } | null {
-  if (pending.length === 0) return null;
+export function pickNext(policy: PacingPolicy, state: PacingState, pending: readonly { chatId: string }[], now: number): { index: number; at: number } | null {
   const floor = accountBound(policy, state, now);
   let best: { index: number; at: number } | null = null;
-  let blocked: { blocked: 'daily_cap' | 'chat_daily_cap'; until: number } | null = null;
   const seen = new Set<string>();
   for (let i = 0; i < pending.length; i++) {
     const chatId = pending[i].chatId;
     // Only a chat's first pending send can be the earliest one of that chat.
     if (seen.has(chatId)) continue;
     seen.add(chatId);
-    const d = earliestSend(policy, state, chatId, now);
-    if ('at' in d) {
-      if (!best || d.at < best.at) best = { index: i, at: d.at };
-      if (d.at <= floor) break; // nothing can go earlier than the account's own bound
-    } else if (!blocked || d.until < blocked.until) {
-      blocked = d;
-    }
+    const at = openAt(policy, state, chatId, now);
+    if (!best || at < best.at) best = { index: i, at };
+    if (at <= floor) break; // nothing can go earlier than the account's own bound
   }
-  return best ?? blocked;
+  return best;
+}
+
+/** earliestSend, waiting out daily caps: the first moment this chat could really be sent to. */
+export function openAt(policy: PacingPolicy, state: PacingState, chatId: string, now: number): number {
+  let d = earliestSend(policy, state, chatId, now);
+  // A cap lifts at the next day's start, when the counters no longer apply: one more look is final.
+  while ('blocked' in d) d = earliestSend(policy, state, chatId, d.until);
+  return d.at;
 }
 
 export interface Forecast {
@@ -250,10 +248,6 @@ export function forecast(
   while (pending.length > 0) {
     const next = pickNext(policy, state, pending, now);
     if (!next) break;
-    if ('blocked' in next) {
-      now = next.until;
-      continue;
-    }
     const [item] = pending.splice(next.index, 1);
     perItem[item.i] = next.at;
     state = recordSend(policy, state, item.chatId, next.at, rand);
@@ -289,14 +283,9 @@ export function assignChats(chats: readonly string[], accounts: readonly { polic
     let best = -1;
     let bestAt = Number.POSITIVE_INFINITY;
     for (let k = 0; k < accounts.length; k++) {
-      let now = clocks[k];
-      let d = earliestSend(accounts[k].policy, states[k], chatId, now);
-      while ('blocked' in d) {
-        now = d.until;
-        d = earliestSend(accounts[k].policy, states[k], chatId, now);
-      }
-      if (d.at < bestAt) {
-        bestAt = d.at;
+      const at = openAt(accounts[k].policy, states[k], chatId, clocks[k]);
+      if (at < bestAt) {
+        bestAt = at;
         best = k;
       }
     }

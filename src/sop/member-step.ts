@@ -2,7 +2,8 @@
 // event arrives, with the same rules as the rest of the plan: zone, quiet hours, strict texts.
 
 import { PlanError, type PlanProblem } from './plan-error.ts';
-import { applyQuiet, type PlanGroup, quietMessage, resolveVars, stepTemplates, textFieldOf } from './plan.ts';
+import type { PlanGroup } from './plan.ts';
+import { applyQuiet, quietMessage, resolveVars, stepTemplates, textFieldOf } from './plan-rules.ts';
 import { bindTemplate, type MemberValues, MissingGroupValue, missingGroupMessage, renderForGroup } from './render.ts';
 import type { Sheet, Step } from './types.ts';
 import { formatLocal, instantOf, isZone, localOf } from './zone.ts';

@@ -304,7 +304,8 @@ function issueMessage(issue: z.core.$ZodIssue, root: unknown): string {
   }
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
+/** The candidate within two edits of `word` (for "did you mean"), if any. */
+export function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestDist = 3;
   for (const c of candidates) {

@@ -6,6 +6,7 @@
 // slots; rendering per group is then a plain concatenation. An unknown or missing name is always an
 // error naming it and the step — never an empty string in a message sent to 500 people.
 
+import { closest } from './parse.ts';
 import { PlanError } from './plan-error.ts';
 import { MEMBER_ACTIONS, type Step } from './types.ts';
 
@@ -59,6 +60,7 @@ export function compileTemplate(source: string): Template {
   return { segments, problems };
 }
 
+/** `day` is the built-in D index even if a sheet also declares a variable called `day`. */
 function classify(name: string): Ref | undefined {
   const dot = name.indexOf('.');
   if (dot < 0) return name === 'day' ? { kind: 'day' } : { kind: 'var', name };
@@ -156,7 +158,9 @@ export function bindTemplate(template: Template, step: Step, scope: BindScope, p
 
 function missingVar(raw: string, name: string, vars: Readonly<Record<string, string>>): string {
   const known = Object.keys(vars);
-  return `\`${raw}\` is not a variable with a value; declare \`${name}\` under \`vars:\` with a default or pass it with the run${known.length ? ` (the variables with a value are ${known.join(', ')})` : ''}`;
+  const near = closest(name, known);
+  const listed = known.length ? ` (the variables with a value are ${known.join(', ')})` : '';
+  return `\`${raw}\` is not a variable with a value${near ? ` — did you mean \`${near}\`?` : ''}; declare \`${name}\` under \`vars:\` with a default or pass it with the run${listed}`;
 }
 
 /** Members are addressed one by one in private messages, welcomes and event-triggered steps. */

@@ -56,7 +56,7 @@ export function readAt(text: string | number): Read<At> {
   }
   const t = text.trim();
   if (/^[Tt]/.test(t)) {
-    const m = /^[Tt]\s*(?:([+-])\s*(.+))?$/.exec(t);
+    const m = /^[Tt]\s*(?:([+-])\s*(.+)|0)?$/.exec(t);
     if (!m) return no(`"${t}" is not an offset from the anchor; write it like T-2h, T+30m or T0`);
     if (!m[1]) {
       if (t.length > 1 && t.slice(1).trim() !== '0') return no(`"${t}" needs a sign, like T-2h or T+30m`);

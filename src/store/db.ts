@@ -73,6 +73,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Store> {
   }
   const pool = new pg.Pool({
     connectionString: url,
+    types: { getTypeParser: typeParser },
     max: opts.poolSize ?? 10,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
@@ -90,6 +91,12 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Store> {
     },
   };
 }
+
+// bigint (int8) comes back as a number, as PGlite returns it: our identity columns and counts
+// stay far below 2^53, and both engines then give the same shapes.
+const INT8 = 20;
+const typeParser = ((oid: number, format?: 'text' | 'binary') =>
+  oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;

@@ -35,8 +35,213 @@ export interface ApiTokensTable {
   last_used_at: Timestamp | null;
 }
 
+/** bigint identity columns; read as numbers on both engines (see db.ts). */
+type Id = ColumnType<number, never, never>;
+// Optional on insert: the columns that have no database default are always given by the code.
+type Json<T> = ColumnType<T, T | string | undefined, T | string>;
+
+export interface ChannelsTable {
+  id: string;
+  kind: string;
+  name: string;
+  config_sealed: string;
+  status: ColumnType<string, string | undefined, string>;
+  status_reason: string | null;
+  identity: string | null;
+  pacing: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface GroupsTable {
+  id: string;
+  channel_id: string;
+  external_id: string;
+  name: string;
+  community: string | null;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  attrs: Json<Record<string, string>>;
+  leader: string | null;
+  timezone: string | null;
+  member_count: number | null;
+  status: ColumnType<string, string | undefined, string>;
+  created_at: Timestamp;
+  last_activity_at: Date | null;
+}
+
+export interface MembersTable {
+  id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface MemberIdentitiesTable {
+  member_id: string;
+  channel_id: string;
+  external_id: string;
+  name: string | null;
+  is_bot: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface MembershipsTable {
+  id: Id;
+  group_id: string;
+  member_id: string;
+  joined_at: Date;
+  via_link: string | null;
+  inviter_member_id: string | null;
+  scene: string | null;
+  left_at: Date | null;
+  left_reason: string | null;
+  removed_by: string | null;
+}
+
+export interface MessagesTable {
+  id: Id;
+  group_id: string;
+  member_id: string | null;
+  external_id: string;
+  text: string;
+  links: string[];
+  mentions: string[];
+  reply_to: string | null;
+  sent_at: Date;
+}
+
+export interface InboundEventsTable {
+  id: Id;
+  channel_id: string;
+  type: string;
+  chat_id: string | null;
+  payload: Json<unknown>;
+  received_at: Timestamp;
+}
+
+export interface RunsTable {
+  id: string;
+  kind: string;
+  sheet_id: string | null;
+  sheet_version: number | null;
+  anchor: Date | null;
+  timezone: string | null;
+  vars: Json<Record<string, string>>;
+  selector: string;
+  state: string;
+  deadline: Date | null;
+  broadcast_text: string | null;
+  broadcast_by: string | null;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface RunGroupsTable {
+  run_id: string;
+  group_id: string;
+  position: number;
+}
+
+export interface LedgerContent {
+  text: string;
+  link?: string;
+  image?: string;
+  file?: string;
+  name?: string;
+  to?: string;
+  /** For member steps: the member's platform id, so a direct message can be addressed. */
+  userId?: string;
+}
+
+export interface LedgerTable {
+  id: Id;
+  run_id: string;
+  group_id: string;
+  step_id: string;
+  occurrence: number;
+  member_id: ColumnType<string, string | undefined, string>;
+  action: string;
+  mode: string;
+  executor: string;
+  assignee: string | null;
+  sender_account: string | null;
+  due_at: Date;
+  window_minutes: number;
+  content: Json<LedgerContent>;
+  state: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Date | null;
+  last_error: string | null;
+  platform_message_id: string | null;
+  external_task_id: string | null;
+  claimed_by: string | null;
+  executed_by: string | null;
+  executed_at: Date | null;
+  on_time: boolean | null;
+  reminded_at: Date | null;
+  updated_at: Timestamp;
+}
+
+export interface LedgerHistoryTable {
+  id: Id;
+  ledger_id: number;
+  from_state: string | null;
+  to_state: string;
+  actor: string | null;
+  note: string | null;
+  at: Timestamp;
+}
+
+export interface PacingAccountsTable {
+  account: string;
+  policy: Json<Record<string, unknown>>;
+  state: Json<Record<string, unknown>>;
+  updated_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: Id;
+  recipient: string;
+  kind: string;
+  ledger_id: number | null;
+  run_id: string | null;
+  message: string;
+  created_at: Timestamp;
+  read_at: Date | null;
+}
+
+export interface WorkersTable {
+  id: string;
+  host: string;
+  pid: number;
+  started_at: Timestamp;
+  heartbeat_at: Timestamp;
+}
+
+export interface SandboxMessagesTable {
+  id: Id;
+  channel_id: string;
+  chat_id: string;
+  kind: string;
+  text: string;
+  at: Timestamp;
+}
+
 export interface Database {
   sheets: SheetsTable;
   sheet_versions: SheetVersionsTable;
   api_tokens: ApiTokensTable;
+  channels: ChannelsTable;
+  groups: GroupsTable;
+  members: MembersTable;
+  member_identities: MemberIdentitiesTable;
+  memberships: MembershipsTable;
+  messages: MessagesTable;
+  inbound_events: InboundEventsTable;
+  runs: RunsTable;
+  run_groups: RunGroupsTable;
+  ledger: LedgerTable;
+  ledger_history: LedgerHistoryTable;
+  pacing_accounts: PacingAccountsTable;
+  notifications: NotificationsTable;
+  workers: WorkersTable;
+  sandbox_messages: SandboxMessagesTable;
 }

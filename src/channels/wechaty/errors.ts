@@ -87,8 +87,12 @@ export function toChannelError(err: unknown, ctx: ErrorContext): ChannelError {
       : make('transient', 'The WeChat puppet did not answer in time. It will be tried again.');
   }
   if (code === GRPC.UNAVAILABLE || code === GRPC.CANCELLED) {
-    // gRPC UNAVAILABLE is raised before the call is handed to the server (no connection).
-    return make('transient', 'The WeChat puppet service is not reachable right now; nothing was sent. It will be tried again.');
+    // gRPC UNAVAILABLE also covers a connection dropped mid-call, after the request went out
+    // (grpc/grpc doc/statuscodes.md: "not always safe to retry non-idempotent operations").
+    const neverSent = /no connection established|econnrefused|failed to connect|name resolution failed/.test(lower);
+    return ctx.sendType && !neverSent
+      ? make('ambiguous', 'The connection to the WeChat puppet service broke during the request: the message may or may not have been sent.')
+      : make('transient', 'The WeChat puppet service is not reachable right now; nothing was sent. It will be tried again.');
   }
   if (code === GRPC.RESOURCE_EXHAUSTED || /too (many|frequent)|rate limit|频繁/.test(lower)) {
     return make('rate_limited', 'WeChat asked to slow down: too many actions in a short time.', DEFAULT_RETRY_AFTER_MS);

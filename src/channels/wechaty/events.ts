@@ -7,6 +7,8 @@ import type { InboundEvent } from '../port.ts';
 import { normalizeWechatyEvent, type WechatyEvent, type WechatyPerson, type WechatyRoomInfo } from './normalize.ts';
 
 export interface EventSink {
+  /** False until start(ingest): events before that are dropped (the room stays "unseen"). */
+  accepting(): boolean;
   /** Called with each batch of normalized events, one batch at a time. */
   deliver(events: InboundEvent[]): Promise<void>;
   /** Reports a failure while reading or delivering an event (never thrown into Wechaty). */
@@ -60,6 +62,7 @@ export function wireRoomEvents(bot: Wechaty, sink: EventSink): () => void {
   const handle = (what: string, read: () => Promise<WechatyEvent | undefined>) => {
     chain = chain.then(async () => {
       try {
+        if (!sink.accepting()) return;
         const event = await read();
         if (!event?.room) return;
         const first = !seen.has(event.room.id);
@@ -72,29 +75,29 @@ export function wireRoomEvents(bot: Wechaty, sink: EventSink): () => void {
     });
   };
 
-  const onJoin = (room: Room, invitees: Contact[], inviter: Contact | undefined, date: Date) =>
+  const onJoin = (room: Room, invitees: Contact[], inviter?: Contact, date?: Date) =>
     handle('a member joining a group', async () => ({
       kind: 'room-join',
       room: roomInfo(room),
       invitees: invitees.map(person),
       ...(inviter ? { inviter: person(inviter) } : {}),
-      at: date,
+      at: date ?? new Date(),
     }));
-  const onLeave = (room: Room, leavers: Contact[], remover: Contact | undefined, date: Date) =>
+  const onLeave = (room: Room, leavers: Contact[], remover?: Contact, date?: Date) =>
     handle('a member leaving a group', async () => ({
       kind: 'room-leave',
       room: roomInfo(room),
       leavers: leavers.map(person),
       ...(remover ? { remover: person(remover) } : {}),
-      at: date,
+      at: date ?? new Date(),
     }));
-  const onTopic = (room: Room, newTopic: string, _old: string, changer: Contact | undefined, date: Date) =>
+  const onTopic = (room: Room, newTopic: string, _old: string, changer?: Contact, date?: Date) =>
     handle('a group being renamed', async () => ({
       kind: 'room-topic',
       room: { ...roomInfo(room), topic: newTopic },
       newTopic,
       ...(changer ? { changer: person(changer) } : {}),
-      at: date,
+      at: date ?? new Date(),
     }));
   const onMessage = (msg: Message) => handle('a group message', () => readMessage(msg));
 

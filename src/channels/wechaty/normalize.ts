@@ -37,16 +37,25 @@ export function memberRef(p: WechatyPerson): MemberRef {
   return { externalId: p.id, ...(p.name ? { name: p.name } : {}), ...(p.self ? { isBot: true } : {}) };
 }
 
-// Stops at whitespace, quotes, angle brackets and full-width punctuation, which WeChat users
-// put right after a link without a space ("看这里https://x.cn，谢谢").
-const URL_RE = /https?:\/\/[^\s<>"'\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+/gi;
-const TRAILING = /[.,;:!?)\]}]+$/;
+// Stops at whitespace, quotes, angle brackets, CJK text and full-width punctuation: WeChat users
+// write a link straight into Chinese text without a space ("看这里https://x.cn，谢谢").
+const URL_RE = /https?:\/\/[^\s<>"'\u2e80-\u9fff\uac00-\ud7af\uff00-\uffef]+/gi;
+const TRAILING = /[.,;:!?\]}]+$/;
+
+/** Drops sentence punctuation after a link; keeps a ")" that closes one opened inside it. */
+function trimLink(raw: string): string {
+  let url = raw.replace(TRAILING, '');
+  while (url.endsWith(')') && (url.match(/\(/g)?.length ?? 0) < (url.match(/\)/g)?.length ?? 0)) {
+    url = url.slice(0, -1).replace(TRAILING, '');
+  }
+  return url;
+}
 
 /** The links in a message text, in order, without trailing sentence punctuation. */
 export function extractLinks(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(URL_RE)) {
-    const url = m[0].replace(TRAILING, '');
+    const url = trimLink(m[0]);
     if (url.length > 'https://'.length && !out.includes(url)) out.push(url);
   }
   return out;

@@ -27,15 +27,21 @@ function label(room: Room): string {
   return topic ? `group "${topic}" (${room.id})` : `group ${room.id}`;
 }
 
-async function findRoom(ctx: PerformContext, chatId: string): Promise<Room> {
-  const room = ctx.bot.Room.load(chatId);
-  await guarded(ctx, `looking up group ${chatId}`, false, () => room.ready());
+// The payload is read from the puppet first because Room.find / Contact.find turn every failure
+// (network included) into `undefined`; the puppet's own error tells "not found" from "unreachable".
+export async function findRoom(ctx: PerformContext, chatId: string): Promise<Room> {
+  const doing = `looking up group ${chatId}`;
+  await guarded(ctx, doing, false, () => ctx.bot.puppet.roomPayload(chatId));
+  const room = await guarded(ctx, doing, false, () => ctx.bot.Room.find({ id: chatId }));
+  if (!room) throw new ChannelError('permanent', `The group ${chatId} was not found for this WeChat account (WeChat connector).`);
   return room;
 }
 
 async function findContact(ctx: PerformContext, userId: string): Promise<Contact> {
-  const contact = ctx.bot.Contact.load(userId);
-  await guarded(ctx, `looking up WeChat contact ${userId}`, false, () => contact.ready());
+  const doing = `looking up WeChat contact ${userId}`;
+  await guarded(ctx, doing, false, () => ctx.bot.puppet.contactPayload(userId));
+  const contact = await guarded(ctx, doing, false, () => ctx.bot.Contact.find({ id: userId }));
+  if (!contact) throw new ChannelError('permanent', `The person ${userId} was not found among this WeChat account's contacts (WeChat connector).`);
   return contact;
 }
 

@@ -69,7 +69,7 @@ export class WecomApi {
     const url = `${this.apiRoot}/cgi-bin/gettoken?corpid=${encodeURIComponent(this.corpId)}&corpsecret=${encodeURIComponent(this.#secret)}`;
     const reply = await this.#send('gettoken', url, undefined, false);
     const code = reply.errcode ?? 0;
-    if (code !== 0) throw errcodeError(code, String(reply.errmsg ?? ''), 'gettoken');
+    if (code !== 0) throw errcodeError(code, this.#redact(reply.errmsg), 'gettoken');
     const value = reply.access_token;
     const expiresIn = Number(reply.expires_in);
     if (typeof value !== 'string' || value.length === 0 || !Number.isFinite(expiresIn) || expiresIn <= 0) {
@@ -95,8 +95,17 @@ export class WecomApi {
       reply = await this.#send(path, this.#url(path, token), body, sends);
       code = reply.errcode ?? 0;
     }
-    if (code !== 0) throw errcodeError(code, String(reply.errmsg ?? ''), path);
+    if (code !== 0) throw errcodeError(code, this.#redact(reply.errmsg), path);
     return reply as T;
+  }
+
+  /** WeCom's errmsg never echoes credentials today; this keeps it so if that ever changes. */
+  #redact(errmsg: unknown): string {
+    let text = String(errmsg ?? '');
+    for (const secret of [this.#secret, this.#token?.value]) {
+      if (secret) text = text.split(secret).join('[redacted]');
+    }
+    return text;
   }
 
   #url(path: string, token: string): string {

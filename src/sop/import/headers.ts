@@ -71,7 +71,7 @@ export function findHeader(rows: TableRow[]): HeaderResult {
   let best: { at: number; count: number } | undefined;
   rows.slice(0, HEADER_SEARCH_ROWS).forEach((r, at) => {
     const keys = new Set(r.cells.map((c) => (c ? recognize(cellText(c)) : undefined)).filter(Boolean));
-    if (keys.size >= 2 && (!best || keys.size > best.count)) best = { at, count: keys.size };
+    if (keys.size >= 1 && (!best || keys.size > best.count)) best = { at, count: keys.size };
   });
   const expected = REQUIRED.map(describeColumn).join('; ');
   if (!best) {
@@ -127,6 +127,6 @@ function describeColumn(key: ColumnKey): string {
 function optionalColumns(): string {
   return (Object.keys(COLUMN_NAMES) as ColumnKey[])
     .filter((k) => !REQUIRED.includes(k))
-    .map((k) => COLUMN_NAMES[k].filter((n) => /[^\x00-\x7f]/.test(n) || n === COLUMN_NAMES[k][0]).join('/'))
+    .map((k) => COLUMN_NAMES[k].filter((n) => /\P{ASCII}/u.test(n) || n === COLUMN_NAMES[k][0]).join('/'))
     .join(', ');
 }

@@ -37,7 +37,7 @@ export const DEFAULT_ANCHOR = 'Day 0';
 type Key = keyof HeaderFields;
 
 const KEY_NAMES: Record<Key, string[]> = {
-  sop: ['sop', 'sop id', 'sop编号'],
+  sop: ['sop id', 'id', 'sop编号'],
   title: ['title', '标题', '名称', 'sop名称'],
   description: ['description', '说明', '简介'],
   community: ['community', 'community type', '社群类型', '群类型'],
@@ -53,7 +53,8 @@ for (const [key, names] of Object.entries(KEY_NAMES) as [Key, string[]][]) for (
 interface Found {
   value: string;
   row: number;
-  where: string;
+  /** The `meta` worksheet's name when the value comes from there. */
+  sheet?: string;
 }
 
 export interface HeaderRead {
@@ -70,13 +71,13 @@ export function readHeaderFields(
   fileName: string,
   opts: ImportOptions,
   above: TableRow[],
-  metaSheet: TableRow[] | undefined,
+  metaSheet: { sheetName: string; rows: TableRow[] } | undefined,
 ): HeaderRead {
   const errors: RowError[] = [];
   const notes: string[] = [];
   const found = new Map<Key, Found>();
   let titleRow: Found | undefined;
-  const take = (rows: TableRow[], where: string, allowTitle: boolean) => {
+  const take = (rows: TableRow[], sheet: string | undefined) => {
     for (const r of rows) {
       const texts = [...new Set(r.cells.map((c) => cellText(c).trim()).filter(Boolean))];
       if (!texts.length) continue;
@@ -84,16 +85,16 @@ export function readHeaderFields(
       const [k, v] = pair ? [pair[1], pair[2] || texts[1] || ''] : [texts[0], texts[1] ?? ''];
       const key = keyOf.get(wordKey(k));
       if (key && v) {
-        if (!found.has(key)) found.set(key, { value: v, row: r.row, where });
-      } else if (allowTitle && texts.length === 1 && !pair && !titleRow) {
-        titleRow = { value: texts[0], row: r.row, where };
+        if (!found.has(key)) found.set(key, { value: v, row: r.row, ...(sheet ? { sheet } : {}) });
+      } else if (!sheet && texts.length === 1 && !pair && !titleRow) {
+        titleRow = { value: texts[0], row: r.row };
       } else {
-        notes.push(`${where} row ${r.row} (${texts.join(' | ')}) was not used`);
+        notes.push(`${sheet ? `worksheet ${sheet}, ` : ''}row ${r.row} (${texts.join(' | ')}) was not used`);
       }
     }
   };
-  if (metaSheet) take(metaSheet, 'worksheet meta,', false);
-  take(above, 'the', true);
+  if (metaSheet) take(metaSheet.rows, metaSheet.sheetName);
+  take(above, undefined);
 
   const pick = (key: Key, option: string | undefined): { value: string; from?: Found } | undefined => {
     if (option !== undefined && option !== '') return { value: option };
@@ -101,7 +102,7 @@ export function readHeaderFields(
     return f ? { value: f.value, from: f } : undefined;
   };
   const errorAt = (from: Found | undefined, message: string) =>
-    errors.push({ row: from?.row ?? 0, message: from ? `${message} (${from.where} row ${from.row})`.replace('the row', 'row') : message });
+    errors.push({ row: from?.row ?? 0, message: from?.sheet ? `${message} (in the worksheet ${from.sheet})` : message });
 
   const baseName = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
   const sopPick = pick('sop', opts.sop);
@@ -155,7 +156,7 @@ export function readHeaderFields(
 
 /** `Camp 7D v2.xlsx` → `camp-7d-v2`; a name with Chinese characters gives `sheet`. */
 export function slug(name: string): string {
-  if (/[^\x00-\x7f]/.test(name)) return 'sheet';
+  if (/\P{ASCII}/u.test(name)) return 'sheet';
   const s = name
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')

@@ -16,7 +16,7 @@ export async function readXlsx(data: Uint8Array): Promise<Table> {
   const main = sheets.find((w) => !isMeta(w));
   if (!main) return { rows: [] };
   const meta = sheets.find(isMeta);
-  return { sheetName: main.name, rows: readRows(main), ...(meta ? { meta: readRows(meta) } : {}) };
+  return { sheetName: main.name, rows: readRows(main), ...(meta ? { meta: { sheetName: meta.name, rows: readRows(meta) } } : {}) };
 }
 
 function readRows(sheet: ExcelJS.Worksheet): TableRow[] {

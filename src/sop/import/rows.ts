@@ -158,13 +158,14 @@ export function readRows(rows: TableRow[], columns: Columns, anchorDate: string 
 
   const notes: string[] = [];
   if (inherited.length) {
-    notes.push(`${plural(inherited.length, 'row')} with an empty Day cell use the day of the row above (as a merged cell does): ${rowList(inherited)}`);
+    notes.push(`${plural(inherited.length, 'row')} with an empty Day cell ${inherited.length === 1 ? 'takes' : 'take'} the day of the row above (as a merged cell does): ${rowList(inherited)}`);
   }
   const resolved = resolveDates(pending, anchorDate, notes);
   const steps = resolved.flatMap((p) => {
     const when = toWhen(p.timing);
     if (!when.ok) {
-      errors.push({ row: p.draft.row, ...(columns.day ? { column: columns.day.label } : {}), message: when.reason });
+      const col = columns[when.column] ?? columns.day ?? columns.time;
+      errors.push({ row: p.draft.row, ...(col ? { column: col.label } : {}), message: when.reason });
       return [];
     }
     return [{ ...p.draft, ...when.value }];
@@ -191,7 +192,8 @@ function readRowTiming(dayCell: Cell | undefined, timeCell: Cell | undefined, co
     fail('time', `two different times are written, in ${columns.day?.label} and in ${columns.time?.label}; keep one`);
     return undefined;
   }
-  if ((d.offset !== undefined || t.offset !== undefined) && (d.minute ?? t.minute ?? d.point ?? t.point ?? d.range ?? t.range) !== undefined) {
+  const saysDayOrTime = (x: Timing) => x.minute !== undefined || x.point !== undefined || x.range !== undefined;
+  if ((d.offset !== undefined || t.offset !== undefined) && (saysDayOrTime(d) || saysDayOrTime(t))) {
     fail(d.offset !== undefined ? 'time' : 'day', 'an offset like T-2h already says exactly when; leave the other timing cell empty');
     return undefined;
   }
@@ -203,7 +205,7 @@ function resolveDates(pending: PendingRow[], anchorDate: string | undefined, not
   if (!dates.length) return pending;
   let d0 = anchorDate;
   if (!d0) {
-    d0 = dates.reduce((a, b) => (b < a ? b : a));
+    d0 = [...dates].sort()[0];
     notes.push(`dates were counted from ${d0}, the earliest date in the sheet, as D0; give the anchor date (option anchorDate) to count from another day`);
   } else {
     notes.push(`dates were counted from the anchor date ${d0} (D0)`);
@@ -222,25 +224,25 @@ function resolveDates(pending: PendingRow[], anchorDate: string | undefined, not
 
 type WhenFields = Pick<StepDraft, 'at' | 'every' | 'from' | 'until'>;
 
-function toWhen(t: Timing): { ok: true; value: WhenFields } | { ok: false; reason: string } {
+function toWhen(t: Timing): { ok: true; value: WhenFields } | { ok: false; reason: string; column: 'day' | 'time' } {
   const dayOf = (p: Point) => ('day' in p ? p.day : 0);
   if (t.offset !== undefined) return { ok: true, value: { at: formatOffset(t.offset) } };
   const range = t.range && dayOf(t.range.from) !== dayOf(t.range.until) ? t.range : undefined;
   const point = t.point ?? (t.range && !range ? t.range.from : undefined);
   if (!range && !point) {
     return t.minute === undefined
-      ? { ok: false, reason: 'this row has no day or time; write when it happens, like D1 and 07:00' }
-      : { ok: false, reason: `this row has a time (${clock(t.minute)}) but no day; write the day, like D1 or 第1天` };
+      ? { ok: false, column: 'day', reason: 'this row has no day or time; write when it happens, like D1 and 07:00' }
+      : { ok: false, column: 'day', reason: `this row has a time (${clock(t.minute)}) but no day; write the day, like D1 or 第1天` };
   }
   if (range) {
     const [from, until] = [dayOf(range.from), dayOf(range.until)];
-    if (until < from) return { ok: false, reason: `the range D${from}–D${until} ends before it starts; write the first day first, like D${until}-D${from}` };
-    if (t.minute === undefined) return { ok: false, reason: `the range D${from}–D${until} repeats daily and needs a time of day, like 07:00` };
+    if (until < from) return { ok: false, column: 'day', reason: `the range D${from}–D${until} ends before it starts; write the first day first, like D${until}-D${from}` };
+    if (t.minute === undefined) return { ok: false, column: 'time', reason: `the range D${from}–D${until} repeats daily and needs a time of day, like 07:00` };
     return { ok: true, value: { every: 'day', from: `D${from}`, until: `D${until}`, at: clock(t.minute) } };
   }
   const day = dayOf(point as Point);
-  if (t.daily) return { ok: false, reason: `"every day" (每天) needs a range of days, like 每天 D1-D6; D${day} is a single day` };
-  if (t.minute === undefined) return { ok: false, reason: `D${day} has no time of day; fill the Time column, like 07:00 or 7点` };
+  if (t.daily) return { ok: false, column: 'day', reason: `"every day" (每天) needs a range of days, like 每天 D1-D6; D${day} is a single day` };
+  if (t.minute === undefined) return { ok: false, column: 'time', reason: `D${day} has no time of day; fill the Time column, like 07:00 or 7点` };
   return { ok: true, value: { at: `D${day} ${clock(t.minute)}` } };
 }
 

@@ -23,7 +23,7 @@ export interface Table {
   sheetName?: string;
   rows: TableRow[];
   /** Key/value rows from a second worksheet named `meta` or `设置` (XLSX only). */
-  meta?: TableRow[];
+  meta?: { sheetName: string; rows: TableRow[] };
 }
 
 /** The text of a cell as the operator would read it; empty string for an empty cell. */

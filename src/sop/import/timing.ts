@@ -42,7 +42,7 @@ export function readTimingCell(cell: Cell | undefined, role: 'day' | 'time'): Re
       if (role === 'day' && Number.isInteger(cell.value)) return ok({ point: { day: cell.value } });
       return no(`${cell.value} is not a ${role === 'day' ? 'day' : 'time'}; ${role === 'day' ? DAY_HINT : TIME_HINT}`);
     case 'text': {
-      const read = readTimingText(cell.text);
+      const read = readTimingText(cell.text, role);
       if (!read.ok) return read;
       const t = read.value;
       if (role === 'time' && t.minute === undefined && t.offset === undefined) {
@@ -53,7 +53,8 @@ export function readTimingCell(cell: Cell | undefined, role: 'day' | 'time'): Re
   }
 }
 
-export function readTimingText(raw: string): Read<Timing> {
+/** `role` only changes what a failure says: a Time cell without a readable time is "not a time". */
+export function readTimingText(raw: string, role: 'day' | 'time' = 'day'): Read<Timing> {
   let t = raw
     .normalize('NFKC')
     .toLowerCase()
@@ -72,8 +73,8 @@ export function readTimingText(raw: string): Read<Timing> {
     if (!at.ok || at.value.kind !== 'offset') return no(`"${shown}" is not an offset from the anchor; write it like T-2h, T+30m or T0`);
     return ok({ offset: at.value.minutes });
   }
-  const time = takeTime(t);
-  if (!time.ok) return no(`"${shown}": ${time.reason}`);
+  const time = takeTime(t, shown);
+  if (!time.ok) return time;
   if (time.value) {
     out.minute = time.value.minute;
     t = time.value.rest;
@@ -81,6 +82,7 @@ export function readTimingText(raw: string): Read<Timing> {
   t = t.replace(/^[\s,，;；]+|[\s,，;；]+$/g, '');
   if (!t) return ok(out);
   const day = readDayText(t);
+  if (!day.ok && role === 'time' && out.minute === undefined) return no(`"${shown}" is not a time of day; ${TIME_HINT}`);
   if (!day.ok) {
     const why = day.reason === DAY_HINT ? DAY_HINT : `${day.reason}; ${DAY_HINT}`;
     return no(`"${shown}" is not a day${out.minute !== undefined ? ' and time' : ''}; ${why}`);
@@ -160,7 +162,7 @@ const TIME_PATTERNS: RegExp[] = [
 ];
 
 /** Finds one time of day in the text and returns it with the rest of the text. */
-function takeTime(t: string): Read<{ minute: number; rest: string } | undefined> {
+function takeTime(t: string, shown: string): Read<{ minute: number; rest: string } | undefined> {
   for (const [i, re] of TIME_PATTERNS.entries()) {
     const m = re.exec(t);
     if (!m) continue;
@@ -169,25 +171,25 @@ function takeTime(t: string): Read<{ minute: number; rest: string } | undefined>
     let period = m[1] ? PERIODS[m[1]] : undefined;
     if (i === 0) {
       minute = Number(m[3]);
-      if (m[4] && Number(m[4]) !== 0) return no('seconds are not used; write the time as HH:MM');
+      if (m[4] && Number(m[4]) !== 0) return no(`"${shown}" has seconds; write the time as HH:MM, like 07:00`);
       if (m[5]) period = PERIODS[m[5]];
     } else if (i === 1) {
       minute = m[3] ? 30 : m[4] ? Number(m[4]) : 0;
     } else {
       period = PERIODS[m[3]];
     }
-    if (minute > 59) return no(`${m[0].trim()} is not a time of day (minutes go 00–59); ${TIME_HINT}`);
+    if (minute > 59) return no(`"${shown}" is not a time of day (minutes go 00–59); ${TIME_HINT}`);
     if (period === 'am' || period === 'pm') {
       if (hour < 1 || hour > 12) {
-        if (!(m[1] && hour <= 23 && hour > 12)) return no(`${m[0].trim()} is not a time of day; ${TIME_HINT}`);
+        if (!(m[1] && hour <= 23 && hour > 12)) return no(`"${shown}" is not a time of day; ${TIME_HINT}`);
       } else if (period === 'pm' && hour < 12) hour += 12;
       else if (period === 'am' && hour === 12 && !m[1]) hour = 0;
     } else if (period === 'noon' && hour < 3) {
       hour += 12;
     }
-    if (hour > 23) return no(`${m[0].trim()} is not a time of day (hours go 00–23); ${TIME_HINT}`);
+    if (hour > 23) return no(`"${shown}" is not a time of day (hours go 00–23); ${TIME_HINT}`);
     const rest = t.slice(0, m.index) + ' ' + t.slice(m.index + m[0].length);
-    if (TIME_PATTERNS.some((r) => r.test(rest))) return no(`two times are written in one cell; keep one (${TIME_HINT})`);
+    if (TIME_PATTERNS.some((r) => r.test(rest))) return no(`"${shown}" holds two times; keep one`);
     return ok({ minute: hour * 60 + minute, rest: rest.trim() });
   }
   return ok(undefined);

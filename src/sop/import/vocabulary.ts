@@ -127,7 +127,7 @@ function choices<T extends string>(map: Map<string, T>, words: Record<string, T>
   return ids
     .map((id) => {
       const zh = Object.entries(words)
-        .filter(([w, v]) => v === id && /[^\x00-\x7f]/.test(w))
+        .filter(([w, v]) => v === id && /\P{ASCII}/u.test(w))
         .map(([w]) => w);
       return zh.length ? `${id} (${zh.join(', ')})` : id;
     })

@@ -1,0 +1,40 @@
+// A ledger row → the connector action that executes it. Pure.
+
+import type { OutboundAction } from '../channels/port.ts';
+import type { LedgerRow } from '../run/ledger.ts';
+
+export class NotSendable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotSendable';
+  }
+}
+
+export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId'>, chatId: string): OutboundAction {
+  const c = row.content;
+  switch (row.action) {
+    case 'post':
+    case 'checkin':
+    case 'survey':
+      return { type: 'post', chatId, text: c.text, ...(c.link ? { link: c.link } : {}), ...(c.image ? { image: c.image } : {}), ...(c.file ? { file: c.file } : {}) };
+    case 'announce':
+      return { type: 'announce', chatId, text: c.text };
+    case 'welcome':
+      return { type: 'welcome', chatId, text: c.text };
+    case 'rename':
+      return { type: 'rename', chatId, name: c.name ?? c.text };
+    case 'invite':
+      return { type: 'create_invite_link', chatId, name: c.text || undefined };
+    case 'disband':
+      return { type: 'disband', chatId };
+    case 'create_group':
+      return { type: 'create_group', name: c.name ?? c.text };
+    case 'notify':
+    case 'direct_message':
+    case 'remind':
+      if (!c.userId) throw new NotSendable('this private message has no recipient; it needs a person to send it');
+      return { type: 'direct_message', userId: c.userId, chatId, text: c.text };
+    default:
+      throw new NotSendable(`a bot cannot do "${row.action}"; it is a task for a person`);
+  }
+}

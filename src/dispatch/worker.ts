@@ -1,0 +1,357 @@
+// The dispatcher: the one outbound path. Ledger claim → pacing → connector → ledger record.
+//
+// At most once: a row is moved to `sending` (and its pacing slot taken) in one committed
+// transaction *before* the platform is called, and moved on after it answers. If the process dies
+// in between, the row stays `sending`; when another worker sees that its worker stopped beating,
+// the row becomes `unconfirmed` and is never sent again automatically. Rows that were only claimed
+// (`due`) go back to `planned`: they were never sent. Nothing planned is lost.
+
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import { ChannelError } from '../channels/port.ts';
+import { type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
+import { claimDue, type LedgerRow, moveRows, nextDueAt } from '../run/ledger.ts';
+import type { Db } from '../store/db.ts';
+import { NotSendable, toOutbound } from './outbound.ts';
+import { type PacingPolicy, type PacingState, pickNext, recordRetryAfter, recordSend } from './pacing.ts';
+import { policyFor, withPacingLock } from './policies.ts';
+
+export interface WorkerOptions {
+  db: Db;
+  connectors: ConnectorCache;
+  id?: string;
+  /** Most rows a worker holds claimed at once. */
+  batch?: number;
+  /** Longest sleep between looks at the ledger (new runs from other processes). */
+  pollMs?: number;
+  heartbeatMs?: number;
+  /** A worker silent this long is considered dead and its rows are recovered. */
+  staleAfterMs?: number;
+  retry?: { maxAttempts: number; baseMs: number; maxMs: number };
+  rand?: () => number;
+  log?: (line: string) => void;
+  /** Extra periodic work (sweeps of tasks, confirmations), run every `sweepMs`. */
+  sweep?: () => Promise<void>;
+  sweepMs?: number;
+}
+
+const DEFAULT_RETRY = { maxAttempts: 5, baseMs: 2_000, maxMs: 5 * 60_000 };
+
+interface AccountQueue {
+  rows: LedgerRow[];
+  running: boolean;
+  policy?: { policy: PacingPolicy; loadedAt: number };
+}
+
+export class Worker {
+  readonly id: string;
+  private readonly db: Db;
+  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log'>> & Pick<WorkerOptions, 'sweep' | 'log'>;
+  private readonly queues = new Map<string, AccountQueue>();
+  private readonly chats = new Map<string, string>();
+  private stopped = true;
+  private wakeUp?: () => void;
+  private loopDone?: Promise<void>;
+  private timers: NodeJS.Timeout[] = [];
+  private inFlight = new Set<Promise<void>>();
+
+  constructor(opts: WorkerOptions) {
+    this.id = opts.id ?? `w_${hostname()}_${process.pid}_${randomBytes(3).toString('hex')}`;
+    this.db = opts.db;
+    this.opts = {
+      db: opts.db,
+      connectors: opts.connectors,
+      batch: opts.batch ?? 500,
+      pollMs: opts.pollMs ?? 500,
+      heartbeatMs: opts.heartbeatMs ?? 1_000,
+      staleAfterMs: opts.staleAfterMs ?? 10_000,
+      retry: opts.retry ?? DEFAULT_RETRY,
+      rand: opts.rand ?? Math.random,
+      sweepMs: opts.sweepMs ?? 15_000,
+      sweep: opts.sweep,
+      log: opts.log,
+    };
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.beat();
+    await this.recover();
+    this.timers.push(setInterval(() => void this.beat().catch((e) => this.log(`heartbeat failed: ${(e as Error).message}`)), this.opts.heartbeatMs));
+    this.timers.push(setInterval(() => void this.recover().catch((e) => this.log(`recovery failed: ${(e as Error).message}`)), this.opts.heartbeatMs * 2));
+    if (this.opts.sweep) {
+      const sweep = this.opts.sweep;
+      this.timers.push(setInterval(() => void sweep().catch((e) => this.log(`sweep failed: ${(e as Error).message}`)), this.opts.sweepMs));
+    }
+    this.loopDone = this.loop();
+  }
+
+  /** Something became due (a run started in this process): look now instead of at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.wake();
+    await this.loopDone;
+    await Promise.allSettled([...this.inFlight]);
+    // Rows claimed but not started go back for another worker; nothing was sent for them.
+    const held = [...this.queues.values()].flatMap((q) => q.rows.map((r) => r.id));
+    this.queues.clear();
+    await moveRows(this.db, held, { from: ['due'], to: 'planned', actor: this.id, note: 'worker stopped', set: { claimed_by: null } });
+    await this.db.deleteFrom('workers').where('id', '=', this.id).execute();
+  }
+
+  private log(line: string): void {
+    this.opts.log?.(`[${this.id}] ${line}`);
+  }
+
+  private async beat(): Promise<void> {
+    await sql`INSERT INTO workers (id, host, pid) VALUES (${this.id}, ${hostname()}, ${process.pid})
+              ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()`.execute(this.db);
+  }
+
+  /** Rows held by workers that stopped beating: claimed → planned, sending → unconfirmed. */
+  async recover(): Promise<{ requeued: number; unconfirmed: number }> {
+    const cutoff = new Date(Date.now() - this.opts.staleAfterMs);
+    const dead = await this.db.selectFrom('workers').select('id').where('heartbeat_at', '<', cutoff).where('id', '!=', this.id).execute();
+    const deadIds = dead.map((w) => w.id);
+    // Rows can also be held by a worker that never registered (killed before its first beat).
+    const orphans = await sql<{ id: number; state: string }>`
+      SELECT l.id, l.state FROM ledger l
+      WHERE l.state IN ('due', 'sending') AND l.claimed_by IS NOT NULL AND l.claimed_by <> ${this.id}
+        AND (l.claimed_by = ANY(${deadIds}::text[]) OR NOT EXISTS (SELECT 1 FROM workers w WHERE w.id = l.claimed_by))
+        AND l.updated_at < ${cutoff.toISOString()}`.execute(this.db);
+    const due = orphans.rows.filter((r) => r.state === 'due').map((r) => Number(r.id));
+    const sending = orphans.rows.filter((r) => r.state === 'sending').map((r) => Number(r.id));
+    const requeued = await moveRows(this.db, due, { from: ['due'], to: 'planned', actor: this.id, note: 'recovered: its worker stopped before sending', set: { claimed_by: null } });
+    const unconfirmed = await moveRows(this.db, sending, {
+      from: ['sending'],
+      to: 'unconfirmed',
+      actor: this.id,
+      note: 'its worker stopped while sending: it may or may not have reached the group — check the group, then mark it sent or send it again',
+      set: { claimed_by: null, last_error: 'the worker stopped while this was being sent; not resent automatically' },
+    });
+    if (unconfirmed.length) {
+      await this.db
+        .insertInto('notifications')
+        .values(unconfirmed.map((id) => ({ recipient: 'operators', kind: 'unconfirmed', ledger_id: id, message: 'A send was interrupted; check whether it reached the group.' })))
+        .execute();
+    }
+    if (deadIds.length) await this.db.deleteFrom('workers').where('id', 'in', deadIds).execute();
+    if (requeued.length || unconfirmed.length) this.log(`recovered ${requeued.length} claimed rows and ${unconfirmed.length} interrupted sends`);
+    if (requeued.length) this.wake();
+    return { requeued: requeued.length, unconfirmed: unconfirmed.length };
+  }
+
+  private held(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.rows.length;
+    return n;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let claimed = 0;
+      try {
+        const room = this.opts.batch - this.held();
+        if (room > 0) {
+          const rows = await claimDue(this.db, this.id, room);
+          claimed = rows.length;
+          for (const row of rows) this.enqueue(row);
+        }
+      } catch (e) {
+        this.log(`claiming failed: ${(e as Error).message}`);
+      }
+      if (this.stopped) break;
+      if (claimed > 0 && this.held() < this.opts.batch) continue;
+      let wait = this.opts.pollMs;
+      try {
+        const next = await nextDueAt(this.db);
+        if (next) wait = Math.min(wait, Math.max(0, next.getTime() - Date.now()));
+      } catch (e) {
+        this.log(`looking for due rows failed: ${(e as Error).message}`);
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, wait);
+        this.wakeUp = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wakeUp = undefined;
+    }
+  }
+
+  private enqueue(row: LedgerRow): void {
+    const account = row.senderAccount ?? 'unknown';
+    let q = this.queues.get(account);
+    if (!q) {
+      q = { rows: [], running: false };
+      this.queues.set(account, q);
+    }
+    q.rows.push(row);
+    if (!q.running) {
+      q.running = true;
+      const p = this.pump(account, q).finally(() => {
+        q.running = false;
+        this.inFlight.delete(p);
+        if (q.rows.length && !this.stopped) this.enqueue(q.rows.shift()!);
+      });
+      this.inFlight.add(p);
+    }
+  }
+
+  private async policy(account: string, q: AccountQueue): Promise<PacingPolicy> {
+    if (!q.policy || Date.now() - q.policy.loadedAt > 60_000) {
+      q.policy = { policy: (await policyFor(this.db, account)).policy, loadedAt: Date.now() };
+    }
+    return q.policy.policy;
+  }
+
+  private async chatOf(groupId: string): Promise<string> {
+    let chat = this.chats.get(groupId);
+    if (!chat) {
+      const g = await this.db.selectFrom('groups').select('external_id').where('id', '=', groupId).executeTakeFirstOrThrow();
+      chat = g.external_id;
+      this.chats.set(groupId, chat);
+    }
+    return chat;
+  }
+
+  /** Sends one account's rows, each when its pacing allows, fairly across chats. */
+  private async pump(account: string, q: AccountQueue): Promise<void> {
+    while (q.rows.length && !this.stopped) {
+      try {
+        const policy = await this.policy(account, q);
+        const pending = await Promise.all(q.rows.map(async (r) => ({ row: r, chatId: await this.chatOf(r.groupId) })));
+        const taken = await this.db.transaction().execute((trx) =>
+          withPacingLock(trx, account, policy, async (state) => this.take(trx, policy, state, pending)),
+        );
+        if (!taken.rows.length) {
+          await this.sleep(Math.min(Math.max(taken.waitMs, 1), this.opts.pollMs));
+          continue;
+        }
+        const ids = new Set(taken.rows.map((r) => r.row.id));
+        q.rows = q.rows.filter((r) => !ids.has(r.id));
+        await Promise.all(taken.rows.map((t) => this.send(t.row, t.chatId, account, policy)));
+      } catch (e) {
+        this.log(`dispatch for ${account} failed: ${(e as Error).message}`);
+        await this.sleep(this.opts.pollMs);
+      }
+    }
+  }
+
+  /** Inside the pacing lock: the rows that may go now, moved to `sending` with their slots taken. */
+  private async take(
+    trx: Db,
+    policy: PacingPolicy,
+    state: PacingState,
+    pending: { row: LedgerRow; chatId: string }[],
+  ): Promise<{ state: PacingState; result: { rows: { row: LedgerRow; chatId: string }[]; waitMs: number } }> {
+    const now = Date.now();
+    const left = [...pending];
+    const rows: { row: LedgerRow; chatId: string }[] = [];
+    let s = state;
+    let waitMs = this.opts.pollMs;
+    while (left.length && rows.length < 50) {
+      const next = pickNext(policy, s, left, now);
+      if (!next) break;
+      if (next.at > now) {
+        waitMs = next.at - now;
+        break;
+      }
+      const [item] = left.splice(next.index, 1);
+      s = recordSend(policy, s, item.chatId, now, this.opts.rand);
+      rows.push(item);
+    }
+    const moved = new Set(
+      await moveRows(trx, rows.map((r) => r.row.id), { from: ['due'], to: 'sending', actor: this.id, attempt: true }),
+    );
+    // A row that is no longer `due` (paused or cancelled meanwhile) is dropped, not sent.
+    return { state: s, result: { rows: rows.filter((r) => moved.has(r.row.id)), waitMs } };
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  private async send(row: LedgerRow, chatId: string, account: string, _policy: PacingPolicy): Promise<void> {
+    const finish = async (move: Parameters<typeof moveRows>[2]) => {
+      await moveRows(this.db, [row.id], { actor: this.id, ...move });
+    };
+    let result: Awaited<ReturnType<Awaited<ReturnType<ConnectorCache['get']>>['perform']>>;
+    try {
+      const connector = await this.opts.connectors.get(account);
+      result = await connector.perform(toOutbound(row, chatId));
+    } catch (e) {
+      await this.failed(row, account, e);
+      return;
+    }
+    const at = result.at;
+    if (result.status === 'awaiting_confirmation') {
+      await finish({ from: ['sending'], to: 'awaiting_confirmation', set: { external_task_id: result.externalId, claimed_by: null } });
+      return;
+    }
+    await finish({
+      from: ['sending'],
+      to: 'sent',
+      set: {
+        platform_message_id: result.messageId ?? null,
+        executed_by: 'bot',
+        executed_at: at,
+        on_time: at.getTime() <= row.dueAt.getTime() + row.windowMinutes * 60_000,
+        claimed_by: null,
+        last_error: null,
+      },
+    });
+  }
+
+  private async failed(row: LedgerRow, account: string, e: unknown): Promise<void> {
+    const base = { from: ['sending'] as const, actor: this.id };
+    const attempts = row.attempts + 1;
+    if (e instanceof NotSendable) {
+      await moveRows(this.db, [row.id], { ...base, to: 'failed', set: { last_error: e.message, claimed_by: null } });
+      return;
+    }
+    if (!(e instanceof ChannelError)) {
+      // Not a platform answer: we cannot tell whether the send happened.
+      await moveRows(this.db, [row.id], { ...base, to: 'unconfirmed', set: { last_error: `unexpected error while sending: ${(e as Error).message}`, claimed_by: null } });
+      return;
+    }
+    switch (e.kind) {
+      case 'rate_limited': {
+        const until = Date.now() + (e.retryAfterMs ?? 1_000);
+        const { policy } = await policyFor(this.db, account);
+        await this.db.transaction().execute((trx) =>
+          withPacingLock(trx, account, policy, async (state) => ({ state: recordRetryAfter(state, until), result: undefined })),
+        );
+        await moveRows(this.db, [row.id], { ...base, to: 'retry_wait', note: e.message, set: { next_attempt_at: new Date(until), last_error: e.message, claimed_by: null } });
+        return;
+      }
+      case 'transient': {
+        if (attempts >= this.opts.retry.maxAttempts) {
+          await moveRows(this.db, [row.id], { ...base, to: 'failed', set: { last_error: `gave up after ${attempts} attempts: ${e.message}`, claimed_by: null } });
+          return;
+        }
+        const delay = Math.min(this.opts.retry.maxMs, this.opts.retry.baseMs * 2 ** (attempts - 1));
+        await moveRows(this.db, [row.id], { ...base, to: 'retry_wait', note: e.message, set: { next_attempt_at: new Date(Date.now() + delay), last_error: e.message, claimed_by: null } });
+        return;
+      }
+      case 'auth':
+        await markChannelStatus(this.db, account, 'needs_reauth', e.message);
+        await moveRows(this.db, [row.id], { ...base, to: 'failed', set: { last_error: `the channel's credentials were refused: ${e.message}`, claimed_by: null } });
+        return;
+      case 'ambiguous':
+        await moveRows(this.db, [row.id], { ...base, to: 'unconfirmed', set: { last_error: e.message, claimed_by: null } });
+        return;
+      case 'permanent':
+        await moveRows(this.db, [row.id], { ...base, to: 'failed', set: { last_error: e.message, claimed_by: null } });
+        return;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// Who executes a planned action: the bot (through the channel's connector) or a person (a task
+// with the exact text to paste). Pure: the sheet's `by:`, the action and the channel's
+// capability matrix decide.
+
+import type { CapabilityMatrix, OutboundType } from '../channels/port.ts';
+import type { Action } from '../sop/types.ts';
+
+/** The connector action a sheet action needs; undefined for actions only a person can do. */
+export function outboundTypeFor(action: Action): OutboundType | undefined {
+  switch (action) {
+    case 'create_group':
+      return 'create_group';
+    case 'rename':
+      return 'rename';
+    case 'announce':
+      return 'announce';
+    case 'welcome':
+      return 'welcome';
+    case 'invite':
+      return 'create_invite_link';
+    case 'post':
+    case 'checkin':
+    case 'survey':
+      return 'post';
+    case 'notify':
+    case 'direct_message':
+    case 'remind':
+      return 'direct_message';
+    case 'disband':
+      return 'disband';
+    case 'task':
+    case 'tag':
+    case 'move':
+      return undefined;
+  }
+}
+
+export interface Assignment {
+  mode: 'bot' | 'human';
+  /** Who is responsible: `bot`, or the role that does it (`owner` when the bot cannot). */
+  executor: string;
+}
+
+/**
+ * `memberId` is set for member-triggered rows (one member, known platform id). Group-level
+ * private messages to an audience (`notify … to: enrolled`) go to a person for now: Chorus does
+ * not yet expand audiences into members automatically.
+ */
+export function assign(action: Action, executor: string, caps: CapabilityMatrix, memberId?: string): Assignment {
+  if (executor !== 'bot') return { mode: 'human', executor };
+  const type = outboundTypeFor(action);
+  const needsAudience = type === 'direct_message' && !memberId;
+  if (!type || needsAudience || caps[type] === 'none') return { mode: 'human', executor: 'owner' };
+  return { mode: 'bot', executor: 'bot' };
+}
+
+/** The person a human row goes to: a group attribute named after the role, else the group's leader. */
+export function assigneeFor(executor: string, group: { leader: string | null; attrs: Record<string, string> }): string | null {
+  if (executor === 'bot') return null;
+  return group.attrs[executor] || group.leader || null;
+}

@@ -1,0 +1,241 @@
+// The execution ledger's SQL: bulk creation, claiming due rows, and state transitions that keep
+// their history. Every transition names the states it may leave, so two workers (or a worker and
+// an operator) can never both move one row.
+
+import { sql } from 'kysely';
+import type { Db } from '../store/db.ts';
+import type { LedgerContent } from '../store/schema.ts';
+import { canMove, type LedgerState } from './states.ts';
+
+export interface NewLedgerRow {
+  groupId: string;
+  stepId: string;
+  occurrence: number;
+  memberId?: string;
+  action: string;
+  mode: 'bot' | 'human';
+  executor: string;
+  assignee: string | null;
+  senderAccount: string | null;
+  dueAt: Date;
+  windowMinutes: number;
+  content: LedgerContent;
+}
+
+export interface LedgerRow {
+  id: number;
+  runId: string;
+  groupId: string;
+  stepId: string;
+  occurrence: number;
+  memberId: string;
+  action: string;
+  mode: 'bot' | 'human';
+  executor: string;
+  assignee: string | null;
+  senderAccount: string | null;
+  dueAt: Date;
+  windowMinutes: number;
+  content: LedgerContent;
+  state: LedgerState;
+  attempts: number;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  platformMessageId: string | null;
+  externalTaskId: string | null;
+  claimedBy: string | null;
+  executedBy: string | null;
+  executedAt: Date | null;
+  onTime: boolean | null;
+}
+
+const CHUNK = 5000;
+
+/**
+ * Creates ledger rows in chunks of multi-row INSERT … SELECT FROM unnest(…), the fastest portable
+ * bulk path on both engines. Rows start `planned` (bot) or `assigned` (human); creation itself is
+ * not a history entry — the history starts with the first transition. Existing rows (same run,
+ * group, step, occurrence, member) are left alone, so re-running creation is harmless.
+ */
+export async function insertLedger(db: Db, runId: string, rows: NewLedgerRow[]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const part = rows.slice(i, i + CHUNK);
+    const r = await sql<{ n: number }>`
+      WITH ins AS (
+        INSERT INTO ledger (run_id, group_id, step_id, occurrence, member_id, action, mode, executor, assignee,
+                            sender_account, due_at, window_minutes, content, state)
+        SELECT ${runId}, * FROM unnest(
+          ${part.map((r) => r.groupId)}::text[], ${part.map((r) => r.stepId)}::text[], ${part.map((r) => r.occurrence)}::int[],
+          ${part.map((r) => r.memberId ?? '')}::text[], ${part.map((r) => r.action)}::text[], ${part.map((r) => r.mode)}::text[],
+          ${part.map((r) => r.executor)}::text[], ${part.map((r) => r.assignee)}::text[], ${part.map((r) => r.senderAccount)}::text[],
+          ${part.map((r) => r.dueAt.toISOString())}::timestamptz[], ${part.map((r) => r.windowMinutes)}::int[],
+          ${part.map((r) => JSON.stringify(r.content))}::jsonb[], ${part.map((r) => (r.mode === 'bot' ? 'planned' : 'assigned'))}::text[])
+        ON CONFLICT (run_id, group_id, step_id, occurrence, member_id) DO NOTHING
+        RETURNING 1)
+      SELECT count(*)::int AS n FROM ins`.execute(db);
+    inserted += r.rows[0]?.n ?? 0;
+  }
+  return inserted;
+}
+
+export interface Move {
+  /** The states the rows may be in; rows in any other state are left alone. */
+  from: readonly LedgerState[];
+  to: LedgerState;
+  actor?: string;
+  note?: string;
+  set?: Partial<{
+    last_error: string | null;
+    platform_message_id: string | null;
+    external_task_id: string | null;
+    claimed_by: string | null;
+    executed_by: string | null;
+    executed_at: Date | null;
+    on_time: boolean | null;
+    next_attempt_at: Date | null;
+    due_at: Date;
+    reminded_at: Date | null;
+  }>;
+  /** Count one more attempt (when a send is started). */
+  attempt?: boolean;
+}
+
+/** Moves rows and records each change in ledger_history; returns the ids that moved. */
+export async function moveRows(db: Db, ids: readonly number[], move: Move): Promise<number[]> {
+  if (!ids.length) return [];
+  for (const f of move.from) {
+    if (!canMove(f, move.to)) throw new Error(`ledger: ${f} → ${move.to} is not a valid transition`);
+  }
+  const sets = [sql`state = ${move.to}`, sql`updated_at = now()`];
+  for (const [col, value] of Object.entries(move.set ?? {})) {
+    sets.push(sql`${sql.ref(col)} = ${value instanceof Date ? value.toISOString() : value}`);
+  }
+  if (move.attempt) sets.push(sql`attempts = ledger.attempts + 1`);
+  const r = await sql<{ id: number }>`
+    WITH old AS (
+      SELECT id, state FROM ledger WHERE id = ANY(${ids}::bigint[]) AND state = ANY(${[...move.from]}::text[]) FOR UPDATE),
+    upd AS (
+      UPDATE ledger SET ${sql.join(sets)} FROM old WHERE ledger.id = old.id RETURNING ledger.id, old.state AS from_state),
+    hist AS (
+      INSERT INTO ledger_history (ledger_id, from_state, to_state, actor, note)
+      SELECT id, from_state, ${move.to}, ${move.actor ?? null}, ${move.note ?? null} FROM upd)
+    SELECT id FROM upd`.execute(db);
+  return r.rows.map((x) => Number(x.id));
+}
+
+export async function moveRow(db: Db, id: number, move: Move): Promise<boolean> {
+  return (await moveRows(db, [id], move)).length === 1;
+}
+
+/**
+ * Claims bot rows whose time has come (planned and due, or waiting for a retry) in running runs,
+ * earliest first, skipping rows another worker holds.
+ */
+export async function claimDue(db: Db, workerId: string, limit: number): Promise<LedgerRow[]> {
+  const r = await sql<RawLedger>`
+    WITH picked AS (
+      SELECT l.id, l.state FROM ledger l JOIN runs r ON r.id = l.run_id
+      WHERE r.state = 'running' AND l.mode = 'bot'
+        AND ((l.state = 'planned' AND l.due_at <= now()) OR (l.state = 'retry_wait' AND l.next_attempt_at <= now()))
+      ORDER BY l.due_at, l.id
+      LIMIT ${limit}
+      FOR UPDATE OF l SKIP LOCKED),
+    upd AS (
+      UPDATE ledger SET state = 'due', claimed_by = ${workerId}, updated_at = now()
+      FROM picked WHERE ledger.id = picked.id RETURNING ledger.*, picked.state AS from_state),
+    hist AS (
+      INSERT INTO ledger_history (ledger_id, from_state, to_state, actor)
+      SELECT id, from_state, 'due', ${workerId} FROM upd)
+    SELECT * FROM upd ORDER BY due_at, id`.execute(db);
+  return r.rows.map(toLedgerRow);
+}
+
+/** When the next bot row becomes due (planned or retry), for the worker's timer. */
+export async function nextDueAt(db: Db): Promise<Date | undefined> {
+  const r = await sql<{ at: Date | null }>`
+    SELECT least(
+      (SELECT min(l.due_at) FROM ledger l JOIN runs r ON r.id = l.run_id WHERE l.state = 'planned' AND l.mode = 'bot' AND r.state = 'running'),
+      (SELECT min(l.next_attempt_at) FROM ledger l JOIN runs r ON r.id = l.run_id WHERE l.state = 'retry_wait' AND r.state = 'running')
+    ) AS at`.execute(db);
+  const at = r.rows[0]?.at;
+  return at ? new Date(at) : undefined;
+}
+
+export async function getLedgerRows(db: Db, ids: readonly number[]): Promise<LedgerRow[]> {
+  if (!ids.length) return [];
+  const r = await sql<RawLedger>`SELECT * FROM ledger WHERE id = ANY(${ids}::bigint[]) ORDER BY due_at, id`.execute(db);
+  return r.rows.map(toLedgerRow);
+}
+
+export interface RawLedger {
+  id: number | string;
+  run_id: string;
+  group_id: string;
+  step_id: string;
+  occurrence: number;
+  member_id: string;
+  action: string;
+  mode: string;
+  executor: string;
+  assignee: string | null;
+  sender_account: string | null;
+  due_at: Date | string;
+  window_minutes: number;
+  content: LedgerContent | string;
+  state: string;
+  attempts: number;
+  next_attempt_at: Date | string | null;
+  last_error: string | null;
+  platform_message_id: string | null;
+  external_task_id: string | null;
+  claimed_by: string | null;
+  executed_by: string | null;
+  executed_at: Date | string | null;
+  on_time: boolean | null;
+}
+
+const date = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
+
+export function toLedgerRow(r: RawLedger): LedgerRow {
+  return {
+    id: Number(r.id),
+    runId: r.run_id,
+    groupId: r.group_id,
+    stepId: r.step_id,
+    occurrence: r.occurrence,
+    memberId: r.member_id,
+    action: r.action,
+    mode: r.mode as 'bot' | 'human',
+    executor: r.executor,
+    assignee: r.assignee,
+    senderAccount: r.sender_account,
+    dueAt: new Date(r.due_at),
+    windowMinutes: r.window_minutes,
+    content: typeof r.content === 'string' ? JSON.parse(r.content) : r.content,
+    state: r.state as LedgerState,
+    attempts: r.attempts,
+    nextAttemptAt: date(r.next_attempt_at),
+    lastError: r.last_error,
+    platformMessageId: r.platform_message_id,
+    externalTaskId: r.external_task_id,
+    claimedBy: r.claimed_by,
+    executedBy: r.executed_by,
+    executedAt: date(r.executed_at),
+    onTime: r.on_time,
+  };
+}
+
+export async function countsByState(db: Db, runId: string): Promise<Record<string, number>> {
+  const rows = await db
+    .selectFrom('ledger')
+    .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('run_id', '=', runId)
+    .groupBy('state')
+    .execute();
+  return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}
+
+export async function ledgerHistory(db: Db, ledgerId: number) {
+  return db.selectFrom('ledger_history').selectAll().where('ledger_id', '=', ledgerId).orderBy('id').execute();
+}

@@ -1,0 +1,385 @@
+// Runs: one pinned sheet version applied to a set of groups with an anchor and variables.
+// Preview (dry run with the pacing forecast), start (the ledger is written in one transaction),
+// pause, resume, cancel, re-plan after a sheet change (future actions only), status.
+
+import { randomBytes } from 'node:crypto';
+import type { ConnectorCache } from '../channels/registry.ts';
+import type { CapabilityMatrix } from '../channels/port.ts';
+import { type GroupRow, selectGroups } from '../community/groups.ts';
+import { forecastSends, type RunForecast } from '../dispatch/forecast.ts';
+import { policyFor } from '../dispatch/policies.ts';
+import { parseSheet } from '../sop/parse.ts';
+import { type CompiledPlan, checkGroups, compilePlan, PlanError, planGroup, readAnchor } from '../sop/plan.ts';
+import { stepTemplates } from '../sop/plan-rules.ts';
+import { bindTemplate, renderForGroup } from '../sop/render.ts';
+import type { Sheet, Step } from '../sop/types.ts';
+import type { Db } from '../store/db.ts';
+import type { LedgerContent } from '../store/schema.ts';
+import { getSheetVersion, saveSheet } from '../store/sheets.ts';
+import { assign, assigneeFor, outboundTypeFor } from './assign.ts';
+import { countsByState, insertLedger, moveRows, type NewLedgerRow } from './ledger.ts';
+import { OPEN_STATES } from './states.ts';
+
+export interface RunContext {
+  db: Db;
+  connectors: ConnectorCache;
+  /** Tells workers in this process that new rows are due (other processes poll and LISTEN). */
+  wake?: () => void;
+  actor?: string;
+}
+
+export class RunError extends Error {
+  readonly code: string;
+  readonly problems?: unknown[];
+  constructor(code: string, message: string, problems?: unknown[]) {
+    super(message);
+    this.name = 'RunError';
+    this.code = code;
+    if (problems) this.problems = problems;
+  }
+}
+
+export interface RunInput {
+  /** A stored sheet (`id` or `id@version`), or the YAML text of a sheet (saved as a new version). */
+  sheet: string;
+  groups: string;
+  /** ISO 8601 instant, or a date that uses the sheet's anchor_time. */
+  anchor: string;
+  vars?: Record<string, string>;
+  timezone?: string;
+}
+
+interface Prepared {
+  sheetId: string;
+  sheetVersion: number;
+  sheet: Sheet;
+  anchor: Date;
+  zone: string;
+  vars: Record<string, string>;
+  groups: GroupRow[];
+  rows: NewLedgerRow[];
+  compiled: CompiledPlan;
+}
+
+export interface RunPreview {
+  sheet: { id: string; version: number; title: string };
+  anchor: string;
+  groups: number;
+  actions: number;
+  byMode: { bot: number; human: number };
+  /** Per action kind: how many, and how many go to people. */
+  byAction: Record<string, { total: number; human: number }>;
+  firstDue?: string;
+  lastDue?: string;
+  forecast: { finishAt?: string; maxDelaySeconds: number; maxDelayDueAt?: string };
+  sample: { step: string; group: string; due: string; action: string; mode: string; assignee: string | null; text: string }[];
+}
+
+async function resolveSheet(db: Db, ref: string, actor?: string): Promise<{ id: string; version: number; yaml: string }> {
+  if (ref.includes('\n')) {
+    const saved = await saveSheet(db, { yaml: ref, actor });
+    const v = await getSheetVersion(db, saved.id, saved.version);
+    return { id: saved.id, version: saved.version, yaml: v!.yaml };
+  }
+  const m = /^([a-z0-9][a-z0-9-]*)(?:@(\d+))?$/.exec(ref.trim());
+  if (!m) throw new RunError('sheet_not_found', `"${ref}" is not a sheet id (like camp-7d or camp-7d@3)`);
+  const v = await getSheetVersion(db, m[1], m[2] ? Number(m[2]) : undefined);
+  if (!v) throw new RunError('sheet_not_found', `There is no sheet "${ref}"; save it first (chorus run start accepts a file too)`);
+  return { id: v.id, version: v.version, yaml: v.yaml };
+}
+
+async function capabilitiesOf(ctx: RunContext, groups: GroupRow[]): Promise<Map<string, CapabilityMatrix>> {
+  const caps = new Map<string, CapabilityMatrix>();
+  for (const channelId of new Set(groups.map((g) => g.channelId))) {
+    caps.set(channelId, (await ctx.connectors.get(channelId)).capabilities);
+  }
+  return caps;
+}
+
+/** Plans every group and decides, row by row, bot or person. Throws RunError on any problem. */
+async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }): Promise<Prepared> {
+  const ref = opts.save || !input.sheet.includes('\n') ? await resolveSheet(ctx.db, input.sheet, ctx.actor) : undefined;
+  const yaml = ref?.yaml ?? input.sheet;
+  const { sheet } = parseSheet(yaml, ref ? `${ref.id}@${ref.version}` : 'sheet.yaml');
+  const groups = await selectGroups(ctx.db, input.groups);
+  if (!groups.length) throw new RunError('no_groups', `No active group matches "${input.groups}"`);
+  let compiled: CompiledPlan;
+  let anchor: Date;
+  try {
+    anchor = readAnchor(input.anchor, sheet, input.timezone);
+    compiled = compilePlan({ sheet, anchor, vars: input.vars, timezone: input.timezone });
+    const problems = checkGroups(compiled, groups.map(planGroupOf));
+    if (problems.length) throw new PlanError(problems);
+  } catch (e) {
+    if (e instanceof PlanError) throw new RunError('plan_failed', e.message, e.problems);
+    throw e;
+  }
+  const caps = await capabilitiesOf(ctx, groups);
+  const steps = new Map(sheet.steps.map((s) => [s.id, s]));
+  const days = new Map(compiled.occurrences.map((o) => [`${o.step}#${o.occurrence}`, o.day]));
+  const rows: NewLedgerRow[] = [];
+  groups.forEach((group, i) => {
+    const planned = planGroup(compiled, planGroupOf(group), i + 1);
+    for (const a of planned) {
+      const step = steps.get(a.step)!;
+      const who = assign(a.action, a.executor, caps.get(group.channelId)!);
+      rows.push({
+        groupId: group.id,
+        stepId: a.step,
+        occurrence: a.occurrence,
+        action: a.action,
+        mode: who.mode,
+        executor: who.executor,
+        assignee: who.mode === 'human' ? assigneeFor(who.executor, group) : null,
+        senderAccount: who.mode === 'bot' ? group.channelId : null,
+        dueAt: new Date(a.due),
+        windowMinutes: step.windowMinutes,
+        content: contentOf(step, a.text, compiled, group, i + 1, days.get(`${a.step}#${a.occurrence}`) ?? 0),
+      });
+    }
+  });
+  return {
+    sheetId: ref?.id ?? sheet.sop,
+    sheetVersion: ref?.version ?? 0,
+    sheet,
+    anchor,
+    zone: input.timezone ?? sheet.timezone,
+    vars: { ...compiled.vars },
+    groups,
+    rows,
+    compiled,
+  };
+}
+
+function planGroupOf(g: GroupRow) {
+  return { id: g.id, name: g.name, attrs: { ...g.attrs, ...(g.community ? { community: g.community } : {}) } };
+}
+
+/** The rendered message: the text, plus a link or image given beside it (rendered the same way). */
+function contentOf(step: Step, text: string, compiled: CompiledPlan, group: GroupRow, index: number, day: number): LedgerContent {
+  const content: LedgerContent = { text };
+  const templates = stepTemplates(step);
+  const render = (field: 'link' | 'image' | 'name') => {
+    const t = templates[field];
+    if (!t) return undefined;
+    const problems: string[] = [];
+    const bound = bindTemplate(t, step, { vars: compiled.vars, anchorText: '', day }, problems);
+    return problems.length ? undefined : renderForGroup(bound, planGroupOf(group), index);
+  };
+  const link = render('link');
+  const image = render('image');
+  const name = render('name');
+  if (link && link !== text) content.link = link;
+  if (image && image !== text) content.image = image;
+  if (name) content.name = name;
+  if (step.file) content.file = step.file;
+  if (step.to) content.to = step.to;
+  return content;
+}
+
+async function forecastOf(ctx: RunContext, rows: NewLedgerRow[]): Promise<RunForecast> {
+  const sends = rows
+    .filter((r) => r.mode === 'bot' && r.senderAccount)
+    .map((r) => ({ account: r.senderAccount!, chatId: r.groupId, dueMs: Math.max(r.dueAt.getTime(), Date.now()) }));
+  const policies = new Map<string, Awaited<ReturnType<typeof policyFor>>>();
+  for (const account of new Set(sends.map((s) => s.account))) policies.set(account, await policyFor(ctx.db, account));
+  return forecastSends(sends, (a) => policies.get(a)!.policy, (a) => policies.get(a)!.state);
+}
+
+export async function previewRun(ctx: RunContext, input: RunInput): Promise<RunPreview> {
+  const p = await prepare(ctx, input, { save: false });
+  const f = await forecastOf(ctx, p.rows);
+  const byAction: RunPreview['byAction'] = {};
+  for (const r of p.rows) {
+    const b = (byAction[r.action] ??= { total: 0, human: 0 });
+    b.total++;
+    if (r.mode === 'human') b.human++;
+  }
+  const dues = p.rows.map((r) => r.dueAt.getTime());
+  const groupNames = new Map(p.groups.map((g) => [g.id, g.name]));
+  return {
+    sheet: { id: p.sheetId, version: p.sheetVersion, title: p.sheet.title },
+    anchor: p.anchor.toISOString(),
+    groups: p.groups.length,
+    actions: p.rows.length,
+    byMode: { bot: p.rows.filter((r) => r.mode === 'bot').length, human: p.rows.filter((r) => r.mode === 'human').length },
+    byAction,
+    ...(dues.length ? { firstDue: new Date(Math.min(...dues)).toISOString(), lastDue: new Date(Math.max(...dues)).toISOString() } : {}),
+    forecast: {
+      ...(f.finishAt !== undefined ? { finishAt: new Date(f.finishAt).toISOString() } : {}),
+      maxDelaySeconds: Math.round(f.maxDelayMs / 1000),
+      ...(f.maxDelayDueAt !== undefined ? { maxDelayDueAt: new Date(f.maxDelayDueAt).toISOString() } : {}),
+    },
+    sample: p.rows
+      .slice()
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+      .slice(0, 20)
+      .map((r) => ({
+        step: r.stepId,
+        group: groupNames.get(r.groupId) ?? r.groupId,
+        due: r.dueAt.toISOString(),
+        action: r.action,
+        mode: r.mode,
+        assignee: r.assignee,
+        text: r.content.text,
+      })),
+  };
+}
+
+export async function startRun(ctx: RunContext, input: RunInput): Promise<{ id: string; actions: number; groups: number }> {
+  const p = await prepare(ctx, input, { save: true });
+  const id = `run_${randomBytes(6).toString('hex')}`;
+  await ctx.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('runs')
+      .values({
+        id,
+        kind: 'run',
+        sheet_id: p.sheetId,
+        sheet_version: p.sheetVersion,
+        anchor: p.anchor,
+        timezone: p.zone,
+        vars: JSON.stringify(p.vars),
+        selector: input.groups,
+        state: 'running',
+        created_by: ctx.actor ?? null,
+      })
+      .execute();
+    await trx
+      .insertInto('run_groups')
+      .values(p.groups.map((g, i) => ({ run_id: id, group_id: g.id, position: i + 1 })))
+      .execute();
+    await insertLedger(trx, id, p.rows);
+  });
+  ctx.wake?.();
+  return { id, actions: p.rows.length, groups: p.groups.length };
+}
+
+export type RunState = 'running' | 'paused' | 'cancelled' | 'completed';
+
+async function runRow(db: Db, id: string) {
+  const run = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!run) throw new RunError('not_found', `There is no run or broadcast "${id}"`);
+  return run;
+}
+
+async function setState(ctx: RunContext, id: string, from: RunState[], to: RunState): Promise<void> {
+  const run = await runRow(ctx.db, id);
+  if (!from.includes(run.state as RunState)) {
+    throw new RunError('wrong_state', `The run is ${run.state}; it can be ${to === 'running' ? 'resumed' : to} only when ${from.join(' or ')}`);
+  }
+  await ctx.db.updateTable('runs').set({ state: to, updated_at: new Date() }).where('id', '=', id).execute();
+}
+
+/** Paused runs send nothing; rows already claimed but not yet sending go back to planned. */
+export async function pauseRun(ctx: RunContext, id: string): Promise<void> {
+  await setState(ctx, id, ['running'], 'paused');
+  const claimed = await ctx.db.selectFrom('ledger').select('id').where('run_id', '=', id).where('state', '=', 'due').execute();
+  await moveRows(ctx.db, claimed.map((r) => r.id), { from: ['due'], to: 'planned', actor: ctx.actor, note: 'run paused', set: { claimed_by: null } });
+}
+
+/** Actions that fell due while paused are sent when the run resumes (late, and marked so). */
+export async function resumeRun(ctx: RunContext, id: string): Promise<void> {
+  await setState(ctx, id, ['paused'], 'running');
+  ctx.wake?.();
+}
+
+export async function cancelRun(ctx: RunContext, id: string): Promise<number> {
+  await setState(ctx, id, ['running', 'paused'], 'cancelled');
+  const open = await ctx.db.selectFrom('ledger').select('id').where('run_id', '=', id).where('state', 'in', [...OPEN_STATES]).execute();
+  const moved = await moveRows(ctx.db, open.map((r) => r.id), { from: OPEN_STATES, to: 'cancelled', actor: ctx.actor, note: 'run cancelled' });
+  return moved.length;
+}
+
+/**
+ * Applies a changed sheet to a running run: actions still to come (planned or assigned, due after
+ * now) are cancelled and the new version's future actions are created; what was executed stays.
+ */
+export async function replanRun(ctx: RunContext, id: string, sheetRef: string): Promise<{ version: number; cancelled: number; created: number }> {
+  const run = await runRow(ctx.db, id);
+  if (run.kind !== 'run' || !['running', 'paused'].includes(run.state)) {
+    throw new RunError('wrong_state', `Only a running or paused run can be re-planned; this one is ${run.state}`);
+  }
+  const groupIds = (await ctx.db.selectFrom('run_groups').select('group_id').where('run_id', '=', id).orderBy('position').execute()).map((r) => r.group_id);
+  const p = await prepare(ctx, { sheet: sheetRef, groups: `id:${groupIds.join(',')}`, anchor: new Date(run.anchor!).toISOString(), vars: run.vars as Record<string, string>, timezone: run.timezone ?? undefined }, { save: true });
+  if (p.sheetId !== run.sheet_id) throw new RunError('wrong_sheet', `The run follows sheet "${run.sheet_id}", not "${p.sheetId}"`);
+  const now = new Date();
+  return ctx.db.transaction().execute(async (trx) => {
+    const future = await trx
+      .selectFrom('ledger')
+      .select('id')
+      .where('run_id', '=', id)
+      .where('member_id', '=', '')
+      .where('state', 'in', ['planned', 'assigned'])
+      .where('due_at', '>', now)
+      .execute();
+    const cancelled = await moveRows(trx, future.map((r) => r.id), { from: ['planned', 'assigned'], to: 'cancelled', actor: ctx.actor, note: `re-planned to version ${p.sheetVersion}` });
+    // Keep the unique key free for the new version's rows: superseded rows get a negative occurrence.
+    if (cancelled.length) {
+      await trx.updateTable('ledger').set((eb) => ({ occurrence: eb(eb.neg('occurrence'), '-', eb.ref('id')) })).where('id', 'in', cancelled).execute();
+    }
+    const fresh = p.rows.filter((r) => r.dueAt > now);
+    const created = await insertLedger(trx, id, fresh);
+    await trx.updateTable('runs').set({ sheet_version: p.sheetVersion, updated_at: now }).where('id', '=', id).execute();
+    ctx.wake?.();
+    return { version: p.sheetVersion, cancelled: cancelled.length, created };
+  });
+}
+
+export interface RunStatus {
+  id: string;
+  kind: string;
+  state: string;
+  sheet?: { id: string; version: number };
+  counts: Record<string, number>;
+  actions: { id: number; step: string; group: string; groupName: string; due: string; state: string; executor: string; assignee: string | null; attempts: number; error: string | null; onTime: boolean | null }[];
+}
+
+export async function runStatus(db: Db, id: string, opts: { limit?: number } = {}): Promise<RunStatus> {
+  const run = await runRow(db, id);
+  const counts = await countsByState(db, id);
+  const rows = await db
+    .selectFrom('ledger')
+    .innerJoin('groups', 'groups.id', 'ledger.group_id')
+    .select([
+      'ledger.id',
+      'ledger.step_id',
+      'ledger.group_id',
+      'groups.name as group_name',
+      'ledger.due_at',
+      'ledger.state',
+      'ledger.executor',
+      'ledger.assignee',
+      'ledger.attempts',
+      'ledger.last_error',
+      'ledger.on_time',
+    ])
+    .where('ledger.run_id', '=', id)
+    .where('ledger.occurrence', '>', 0)
+    .orderBy('ledger.due_at')
+    .orderBy('ledger.id')
+    .limit(opts.limit ?? 10_000)
+    .execute();
+  return {
+    id: run.id,
+    kind: run.kind,
+    state: run.state,
+    ...(run.sheet_id ? { sheet: { id: run.sheet_id, version: run.sheet_version! } } : {}),
+    counts,
+    actions: rows.map((r) => ({
+      id: Number(r.id),
+      step: r.step_id,
+      group: r.group_id,
+      groupName: r.group_name,
+      due: new Date(r.due_at).toISOString(),
+      state: r.state,
+      executor: r.executor,
+      assignee: r.assignee,
+      attempts: r.attempts,
+      error: r.last_error,
+      onTime: r.on_time,
+    })),
+  };
+}
+
+export { outboundTypeFor };

@@ -1,0 +1,54 @@
+// The ledger's state machine. Bot rows: planned → due (claimed by a worker) → sending → sent, or
+// awaiting_confirmation (a person must confirm in the platform's client, as on WeCom) → sent |
+// missed; transient trouble → retry_wait → due; permanent trouble → failed; a crash or an
+// ambiguous platform answer while sending → unconfirmed (never resent automatically).
+// Human rows: assigned → done | done_late | missed.
+
+export const LEDGER_STATES = [
+  'planned',
+  'due',
+  'sending',
+  'sent',
+  'awaiting_confirmation',
+  'retry_wait',
+  'unconfirmed',
+  'assigned',
+  'done',
+  'done_late',
+  'missed',
+  'failed',
+  'skipped',
+  'cancelled',
+] as const;
+export type LedgerState = (typeof LEDGER_STATES)[number];
+
+const NEXT: Record<LedgerState, readonly LedgerState[]> = {
+  planned: ['due', 'assigned', 'cancelled', 'skipped'],
+  // A claimed row goes back to planned when its worker stops before sending it.
+  due: ['sending', 'planned', 'cancelled', 'skipped', 'failed'],
+  sending: ['sent', 'awaiting_confirmation', 'retry_wait', 'failed', 'unconfirmed'],
+  retry_wait: ['due', 'cancelled', 'failed', 'skipped'],
+  awaiting_confirmation: ['sent', 'missed', 'failed', 'cancelled'],
+  // An operator checks the platform: it did go out (sent), it did not (failed, or send again).
+  unconfirmed: ['sent', 'failed', 'planned'],
+  failed: ['planned'],
+  assigned: ['done', 'done_late', 'missed', 'cancelled'],
+  missed: ['done_late'],
+  sent: [],
+  done: [],
+  done_late: [],
+  skipped: [],
+  cancelled: [],
+};
+
+export function canMove(from: LedgerState, to: LedgerState): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** States from which a row may still be executed (what cancel, pause and re-plan act on). */
+export const OPEN_STATES: readonly LedgerState[] = ['planned', 'due', 'retry_wait', 'assigned'];
+
+/** States that need a person to look (the "what needs me" filter). */
+export const ATTENTION_STATES: readonly LedgerState[] = ['failed', 'missed', 'unconfirmed'];
+
+export const FINAL_STATES: readonly LedgerState[] = ['sent', 'done', 'done_late', 'skipped', 'cancelled'];

@@ -1,0 +1,32 @@
+// Everything rules share about one sheet, computed once: the timeline, the event-triggered
+// steps, and the source text for exact positions.
+
+import type { ParsedSheet, Pos, Sheet, Step } from '../types.ts';
+import { SourceText } from './texts.ts';
+import { buildTimeline, type Landing } from './timeline.ts';
+
+export interface LintSheet {
+  parsed: ParsedSheet;
+  sheet: Sheet;
+  /** Fixed-time landings in time order (see timeline.ts). */
+  timeline: Landing[];
+  /** Steps triggered by an event (`on:`), planned per member. */
+  eventSteps: Step[];
+  source: SourceText;
+  pos(path: string): Pos;
+}
+
+export function lintContext(parsed: ParsedSheet): LintSheet {
+  const { sheet } = parsed;
+  return {
+    parsed,
+    sheet,
+    timeline: buildTimeline(sheet),
+    eventSteps: sheet.steps.filter((s) => s.when.kind === 'event'),
+    source: new SourceText(parsed.text),
+    pos: (path) => parsed.source.pos(path),
+  };
+}
+
+export const stepPath = (step: Step): string => `steps.${step.index}`;
+export const stepName = (step: Step): string => `step \`${step.id}\``;

@@ -1,0 +1,74 @@
+// Seed 000's cadence — pushes at 07:00, 08:00, 12:00, 18:00 and 20:00 — is the most a group
+// should get in a day; more, or messages bunched together, bury the one that matters and make
+// people mute the group.
+
+import { stepName, stepPath } from '../context.ts';
+import type { Report, Rule } from '../finding.ts';
+import { GROUP_MESSAGE_ACTIONS, type Step } from '../../types.ts';
+import { describeClock, describeLanding, isExact, type Landing, minutesBetween } from '../timeline.ts';
+import { dayList, plural } from '../words.ts';
+
+function tooMany(group: Landing[], maxPosts: number): Report[] {
+  // Count only landings whose local day is known; a T-step without anchor_time could be on either side of midnight.
+  const byDay = new Map<number, Landing[]>();
+  for (const l of group) {
+    if (!isExact(l.local)) continue;
+    const list = byDay.get(l.day.lo) ?? [];
+    list.push(l);
+    byDay.set(l.day.lo, list);
+  }
+  const excess = new Map<Step, { days: number[]; before: Landing[]; self: Landing; rank: number }>();
+  for (const [day, list] of byDay) {
+    for (let i = maxPosts; i < list.length; i++) {
+      const hit = excess.get(list[i].step);
+      if (hit) hit.days.push(day);
+      else excess.set(list[i].step, { days: [day], before: list.slice(0, i), self: list[i], rank: i + 1 });
+    }
+  }
+  return [...excess.values()].map(({ days, before, self, rank }) => ({
+    path: `${stepPath(self.step)}.at`,
+    message: `${plural(before.length, 'message')} land${before.length === 1 ? 's' : ''} in the group on ${dayList(days)} (${before.map(describeClock).join(', ')}) and ${stepName(self.step)} at ${describeClock(self)} makes ${rank}; the limit is ${maxPosts} a day`,
+    hint: `Merge it into another message of that day or move it to a quieter day; if this group really needs more, raise the limit with \`lint: { daily-density: { max_posts: ${rank} } }\`.`,
+  }));
+}
+
+function tooClose(group: Landing[], minGap: number): Report[] {
+  // Compare neighbours on a clock both know exactly: all of them with anchor_time; otherwise D-steps among
+  // themselves and T-steps among themselves.
+  const local = group.filter((l) => l.clock !== 'anchor');
+  const anchored = group.filter((l) => l.clock === 'anchor').sort((a, b) => a.fromAnchor.lo - b.fromAnchor.lo);
+  const pairs = new Map<string, { days: number[]; earlier: Landing; later: Landing; gap: number }>();
+  for (const seq of [local, anchored]) {
+    for (let i = 1; i < seq.length; i++) {
+      const gap = minutesBetween(seq[i - 1], seq[i]).lo;
+      if (gap >= minGap) continue;
+      const key = `${seq[i - 1].step.index}:${seq[i].step.index}`;
+      const hit = pairs.get(key);
+      if (hit) hit.days.push(seq[i].day.lo);
+      else pairs.set(key, { days: [seq[i].day.lo], earlier: seq[i - 1], later: seq[i], gap });
+    }
+  }
+  return [...pairs.values()].map(({ days, earlier, later, gap }) => {
+    const where = isExact(later.local) ? ` on ${dayList(days)}` : '';
+    const after = gap === 0 ? `at the same time as ${stepName(earlier.step)}` : `${plural(gap, 'minute')} after ${stepName(earlier.step)} (${describeClock(earlier)})`;
+    return {
+      path: `${stepPath(later.step)}.at`,
+      message: `${stepName(later.step)} lands at ${isExact(later.local) ? describeClock(later) : describeLanding(later)}${where}, ${after}; group messages should be at least ${plural(minGap, 'minute')} apart`,
+      hint: `Move it at least ${plural(minGap, 'minute')} away from \`${earlier.step.id}\`, or merge the two into one message.`,
+    };
+  });
+}
+
+export const dailyDensity: Rule = {
+  info: {
+    id: 'daily-density',
+    severity: 'warning',
+    summary: 'at most 5 group messages a day, at least 30 minutes apart',
+    defaults: { max_posts: 5, min_gap_minutes: 30 },
+  },
+  check(ctx, options) {
+    const group = ctx.timeline.filter((l) => GROUP_MESSAGE_ACTIONS.has(l.step.do));
+    // Ordered by time then sheet order (timeline order), so "the 6th" is the 6th to land.
+    return [...tooMany(group, options.max_posts as number), ...tooClose(group, options.min_gap_minutes as number)];
+  },
+};

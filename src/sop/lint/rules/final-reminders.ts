@@ -1,0 +1,41 @@
+// Seed 000: "no less than 3 notifications must be made 12 hours in advance" of an event people
+// must attend. A fan club's month or a delivery group has no such moment, hence `communities`.
+
+import type { Rule } from '../finding.ts';
+import { describeAnchor, describeClock } from '../timeline.ts';
+import type { Action, Community } from '../../types.ts';
+import { plural } from '../words.ts';
+
+const REMINDING: ReadonlySet<Action> = new Set(['notify', 'post', 'direct_message', 'remind', 'announce']);
+
+export const finalReminders: Rule = {
+  info: {
+    id: 'final-reminders',
+    severity: 'warning',
+    summary: 'at least 3 notices or posts in the 12 hours before an event people must attend',
+    defaults: { min_count: 3, hours: 12, communities: ['training_camp', 'lead', 'local'] },
+  },
+  check(ctx, options) {
+    const minCount = options.min_count as number;
+    const window = (options.hours as number) * 60;
+    if (!(options.communities as Community[]).includes(ctx.sheet.community)) return [];
+    // Possibly inside [anchor - window, anchor]: a message exactly at the anchor is the last call and counts.
+    const possible = ctx.timeline.filter(
+      (l) => REMINDING.has(l.step.do) && l.fromAnchor.hi >= -window && l.fromAnchor.lo <= 0,
+    );
+    if (possible.length >= minCount) return [];
+    const hours = options.hours as number;
+    const listed = possible.map((l) => `\`${l.step.id}\` at ${describeClock(l)}`).join(', ');
+    const count =
+      possible.length === 0
+        ? `no notice or post lands in the ${plural(hours, 'hour')} before ${describeAnchor(ctx.sheet)}`
+        : `only ${plural(possible.length, 'notice or post', 'notices or posts')} land${possible.length === 1 ? 's' : ''} in the ${plural(hours, 'hour')} before ${describeAnchor(ctx.sheet)}: ${listed}`;
+    return [
+      {
+        path: 'anchor',
+        message: `${count}; at least ${minCount} are needed so nobody misses the start`,
+        hint: `Add ${minCount - possible.length} more reminder${minCount - possible.length === 1 ? '' : 's'} in that window, for example posts at T-${hours}h, T-2h and T-15m.`,
+      },
+    ];
+  },
+};

@@ -1,0 +1,36 @@
+// Seed 001: a message, like a poster, "has one and only one purpose". Two links split the
+// attention and halve the clicks on the one that matters.
+
+import { stepName } from '../context.ts';
+import type { Report, Rule } from '../finding.ts';
+import { linksIn } from '../texts.ts';
+
+export const oneLink: Rule = {
+  info: {
+    id: 'one-link',
+    severity: 'warning',
+    summary: 'at most one link per message',
+    defaults: { max_links: 1 },
+  },
+  check(ctx, options) {
+    const max = options.max_links as number;
+    const out: Report[] = [];
+    for (const step of ctx.sheet.steps) {
+      const text = step.text ?? '';
+      if (!text.includes('://')) continue;
+      const fromText = linksIn(text);
+      const links = [...new Set([...(step.link ? [step.link] : []), ...fromText])];
+      if (links.length <= max) continue;
+      // Point at the first link over the limit inside the text.
+      const extra = links[max];
+      const path = `steps.${step.index}.text`;
+      out.push({
+        path,
+        at: ctx.source.find(ctx.pos(path), extra),
+        message: `${stepName(step)} carries ${links.length} links (${links.join(', ')}); a message should have one purpose and at most ${max === 1 ? 'one link' : `${max} links`}`,
+        hint: 'Keep the link that matters; send the others in their own message on another day, or drop them.',
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,300 @@
+// A local WeCom server API (qyapi.weixin.qq.com) for tests, following the official docs: paths,
+// request fields, response shapes, errcodes and errmsgs. It keeps customer groups with owners and
+// members, mass-message templates with per-sender tasks, access tokens that expire, and can be
+// told to fail (errcode injection, connection resets), to have a staff member confirm a send, and
+// to produce callbacks signed and encrypted exactly as WeCom does (@wecom/crypto).
+// Listens on 127.0.0.1:<random>. Usable from other processes through the /_control/* routes.
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { encrypt, getSignature } from '@wecom/crypto';
+import type { GroupChatDetail, GroupChatMember } from '../../src/channels/wecom/groupchat.ts';
+import { OK, ROUTES, reply } from './wecom-api-routes.ts';
+
+export interface Template {
+  msgid: string;
+  chat_type: 'single' | 'group';
+  sender?: string;
+  text?: { content: string };
+  attachments?: unknown[];
+  create_time: number;
+  /** userid → task (status 0 not sent, 2 sent). */
+  tasks: Map<string, { status: 0 | 2; send_time?: number }>;
+  /** One row per target (chat_id for groups, external_userid for customers). */
+  results: { userid: string; chat_id?: string; external_userid?: string; status: number; send_time?: number }[];
+  reminders: number;
+  cancelled: boolean;
+}
+
+export interface Injection {
+  /** e.g. "externalcontact/add_msg_template" or "gettoken"; all paths when absent. */
+  path?: string;
+  errcode?: number;
+  errmsg?: string;
+  /** Destroy the connection after reading the request (the caller never gets an answer). */
+  reset?: boolean;
+  times?: number;
+}
+
+export interface CallbackFields {
+  ChatId: string;
+  ChangeType: 'create' | 'update' | 'dismiss';
+  UpdateDetail?: string;
+  JoinScene?: number;
+  QuitScene?: number;
+  MemChangeCnt?: number;
+  MemChangeList?: string[];
+  CreateTime?: number;
+  Event?: string;
+}
+
+export interface CallbackOptions {
+  timestamp?: number;
+  nonce?: string;
+  receiveId?: string;
+  /** Replace the computed msg_signature (forgeries). */
+  signature?: string;
+}
+
+export interface SignedRequest {
+  method: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export class WecomApiServer {
+  readonly corpId: string;
+  readonly secret: string;
+  readonly token: string;
+  readonly aesKey: string;
+  tokenTtlSec: number;
+  /** At most this many items per page, whatever `limit` asks: WeCom's limit is only "预期请求的数据量". */
+  pageCap = Number.POSITIVE_INFINITY;
+  url = '';
+  readonly groups = new Map<string, GroupChatDetail & { status: number }>();
+  readonly templates = new Map<string, Template>();
+  readonly joinWays = new Map<string, Record<string, unknown>>();
+  /** staff userid → their customer contacts (external_userid). */
+  readonly contacts = new Map<string, Set<string>>();
+  /** Texts delivered into each chat (after the staff member confirmed). */
+  readonly delivered = new Map<string, string[]>();
+  /** Every API call received, with the errcode it was answered with. */
+  readonly calls: { path: string; body: unknown; errcode?: number }[] = [];
+  gettokenCalls = 0;
+  #tokens = new Map<string, { expiresAt: number; invalid: boolean }>();
+  #injections: Injection[] = [];
+  #server: Server | undefined;
+
+  constructor(opts: { corpId?: string; secret?: string; token?: string; aesKey?: string; tokenTtlSec?: number } = {}) {
+    this.corpId = opts.corpId ?? `ww${randomBytes(8).toString('hex')}`;
+    this.secret = opts.secret ?? `S3cr3t-${randomBytes(12).toString('hex')}`;
+    this.token = opts.token ?? `tk${randomBytes(6).toString('hex')}`;
+    this.aesKey = opts.aesKey ?? randomBytes(32).toString('base64').slice(0, 43);
+    this.tokenTtlSec = opts.tokenTtlSec ?? 7200;
+  }
+
+  async start(): Promise<this> {
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        res.writeHead(500).end(String(err));
+      });
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()));
+  }
+
+  // ── state and controls ──────────────────────────────────────────────────────────────────────
+
+  addGroup(g: { chat_id: string; name: string; owner: string; notice?: string; members?: Partial<GroupChatMember>[] }): void {
+    const owner: GroupChatMember = { userid: g.owner, type: 1, join_time: 1_700_000_000, join_scene: 1 };
+    const members = (g.members ?? []).map((m) => ({ type: 2 as const, join_time: 1_700_000_100, join_scene: 3, ...m }) as GroupChatMember);
+    this.groups.set(g.chat_id, {
+      chat_id: g.chat_id,
+      name: g.name,
+      owner: g.owner,
+      create_time: 1_700_000_000,
+      notice: g.notice ?? '',
+      member_list: [owner, ...members],
+      admin_list: [],
+      status: 0,
+    });
+    for (const m of members) if (m.type === 2) this.addContact(g.owner, m.userid);
+  }
+
+  addContact(staff: string, externalUserid: string): void {
+    const set = this.contacts.get(staff) ?? new Set<string>();
+    set.add(externalUserid);
+    this.contacts.set(staff, set);
+  }
+
+  inject(i: Injection): void {
+    this.#injections.push({ times: 1, ...i });
+  }
+
+  /** Makes every issued token fail: `expired` → 42001, `invalid` → 40014. */
+  expireTokens(how: 'expired' | 'invalid' = 'expired'): void {
+    for (const t of this.#tokens.values()) {
+      if (how === 'expired') t.expiresAt = 0;
+      else t.invalid = true;
+    }
+  }
+
+  /** The staff member confirms the send in the WeCom client. */
+  confirmSend(msgid: string, opts: { userid?: string; sendTime?: number; statuses?: Record<string, number> } = {}): void {
+    const t = this.templates.get(msgid);
+    if (!t) throw new Error(`no template ${msgid}`);
+    const sendTime = opts.sendTime ?? Math.floor(Date.now() / 1000);
+    for (const [userid, task] of t.tasks) {
+      if (opts.userid && userid !== opts.userid) continue;
+      task.status = 2;
+      task.send_time = sendTime;
+      for (const r of t.results.filter((x) => x.userid === userid && x.status === 0)) {
+        r.status = opts.statuses?.[r.chat_id ?? r.external_userid ?? ''] ?? 1;
+        if (r.status === 1) {
+          r.send_time = sendTime;
+          if (r.chat_id) this.delivered.set(r.chat_id, [...(this.delivered.get(r.chat_id) ?? []), t.text?.content ?? '']);
+        }
+      }
+    }
+  }
+
+  /** A callback as WeCom sends it: inner XML encrypted with the AES key, msg_signature over it. */
+  signedCallback(fields: CallbackFields, opts: CallbackOptions = {}): SignedRequest {
+    const f: string[] = [
+      `<ToUserName><![CDATA[${this.corpId}]]></ToUserName>`,
+      '<FromUserName><![CDATA[sys]]></FromUserName>',
+      `<CreateTime>${fields.CreateTime ?? Math.floor(Date.now() / 1000)}</CreateTime>`,
+      '<MsgType><![CDATA[event]]></MsgType>',
+      `<Event><![CDATA[${fields.Event ?? 'change_external_chat'}]]></Event>`,
+      `<ChatId><![CDATA[${fields.ChatId}]]></ChatId>`,
+      `<ChangeType><![CDATA[${fields.ChangeType}]]></ChangeType>`,
+    ];
+    if (fields.UpdateDetail) f.push(`<UpdateDetail><![CDATA[${fields.UpdateDetail}]]></UpdateDetail>`);
+    if (fields.JoinScene !== undefined) f.push(`<JoinScene>${fields.JoinScene}</JoinScene>`);
+    if (fields.QuitScene !== undefined) f.push(`<QuitScene>${fields.QuitScene}</QuitScene>`);
+    if (fields.MemChangeCnt !== undefined) f.push(`<MemChangeCnt>${fields.MemChangeCnt}</MemChangeCnt>`);
+    if (fields.MemChangeList) f.push(`<MemChangeList>${fields.MemChangeList.map((i) => `<Item><![CDATA[${i}]]></Item>`).join('')}</MemChangeList>`);
+    const inner = `<xml>${f.join('')}</xml>`;
+    const ciphered = encrypt(this.aesKey, inner, opts.receiveId ?? this.corpId);
+    const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+    const nonce = opts.nonce ?? String(Math.floor(Math.random() * 1e10));
+    const body = `<xml><ToUserName><![CDATA[${this.corpId}]]></ToUserName><AgentID><![CDATA[1000002]]></AgentID><Encrypt><![CDATA[${ciphered}]]></Encrypt></xml>`;
+    const signature = opts.signature ?? getSignature(this.token, timestamp, nonce, ciphered);
+    return { method: 'POST', query: { msg_signature: signature, timestamp, nonce }, headers: { 'content-type': 'text/xml' }, body };
+  }
+
+  /** The GET WeCom sends when the callback URL is saved; `echo` is what must come back. */
+  verificationRequest(opts: CallbackOptions = {}): SignedRequest & { echo: string } {
+    const echo = String(Math.floor(Math.random() * 1e18));
+    const echostr = encrypt(this.aesKey, echo, opts.receiveId ?? this.corpId);
+    const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+    const nonce = opts.nonce ?? String(Math.floor(Math.random() * 1e10));
+    const signature = opts.signature ?? getSignature(this.token, timestamp, nonce, echostr);
+    return { method: 'GET', query: { msg_signature: signature, timestamp, nonce, echostr }, headers: {}, body: '', echo };
+  }
+
+  /** POSTs a signed callback to `url` (a Chorus webhook) and returns its answer. */
+  async postCallback(url: string, req: SignedRequest): Promise<{ status: number; body: string }> {
+    const u = new URL(url);
+    for (const [k, v] of Object.entries(req.query)) u.searchParams.set(k, v);
+    const res = await fetch(u, { method: req.method, headers: req.headers, body: req.method === 'GET' ? undefined : req.body });
+    return { status: res.status, body: await res.text() };
+  }
+
+  // ── HTTP ────────────────────────────────────────────────────────────────────────────────────
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const u = new URL(req.url ?? '/', 'http://x');
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    let entry: WecomApiServer['calls'][number] | undefined;
+    const send = (status: number, body: unknown) => {
+      const code = (body as { errcode?: unknown } | undefined)?.errcode;
+      if (entry && typeof code === 'number') entry.errcode = code;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+    };
+    if (u.pathname.startsWith('/_control/')) return send(200, await this.#control(u.pathname.slice(10), raw));
+    if (!u.pathname.startsWith('/cgi-bin/')) return send(404, { error: 'not found' });
+    const path = u.pathname.slice(9);
+    let body: Record<string, unknown> = {};
+    if (req.method === 'POST') {
+      try {
+        body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      } catch {
+        return send(200, reply(40058, 'invalid parameter, Warning: wrong json format.'));
+      }
+    }
+    entry = { path, body };
+    this.calls.push(entry);
+    const inj = this.#injections.find((i) => (i.times ?? 1) > 0 && (!i.path || i.path === path));
+    if (inj) {
+      inj.times = (inj.times ?? 1) - 1;
+      if (inj.reset) {
+        req.socket.destroy();
+        return;
+      }
+      return send(200, reply(inj.errcode ?? -1, inj.errmsg));
+    }
+    if (path === 'gettoken') return send(200, this.#gettoken(u.searchParams));
+    const token = u.searchParams.get('access_token');
+    if (!token) return send(200, reply(41001));
+    const t = this.#tokens.get(token);
+    if (!t || t.invalid) return send(200, reply(40014));
+    if (Date.now() >= t.expiresAt) return send(200, reply(42001));
+    const route = ROUTES[path];
+    if (!route || req.method !== 'POST') return send(404, { errcode: 404, errmsg: 'not found' });
+    return send(200, route(this, body));
+  }
+
+  #gettoken(q: URLSearchParams): unknown {
+    this.gettokenCalls++;
+    if (q.get('corpid') !== this.corpId) return reply(40013);
+    if (q.get('corpsecret') !== this.secret) return reply(40001);
+    const access_token = randomBytes(32).toString('base64url');
+    this.#tokens.set(access_token, { expiresAt: Date.now() + this.tokenTtlSec * 1000, invalid: false });
+    return { ...OK, access_token, expires_in: this.tokenTtlSec };
+  }
+
+  async #control(what: string, raw: string): Promise<unknown> {
+    const b = (raw ? JSON.parse(raw) : {}) as Record<string, never>;
+    switch (what) {
+      case 'state':
+        return {
+          gettokenCalls: this.gettokenCalls,
+          calls: this.calls,
+          groups: [...this.groups.values()],
+          delivered: Object.fromEntries(this.delivered),
+          templates: [...this.templates.values()].map((t) => ({ ...t, tasks: Object.fromEntries(t.tasks) })),
+        };
+      case 'inject':
+        this.inject(b);
+        return OK;
+      case 'expire-tokens':
+        this.expireTokens(b.how);
+        return OK;
+      case 'confirm':
+        this.confirmSend(b.msgid, b);
+        return OK;
+      case 'groups':
+        this.addGroup(b as unknown as Parameters<WecomApiServer['addGroup']>[0]);
+        return OK;
+      case 'callback':
+        return this.postCallback(b.url, this.signedCallback(b.fields, b.options));
+      default:
+        return { error: `unknown control ${what}` };
+    }
+  }
+}
+
+export async function startWecomApi(opts: ConstructorParameters<typeof WecomApiServer>[0] = {}): Promise<WecomApiServer> {
+  return new WecomApiServer(opts).start();
+}
