@@ -25,8 +25,8 @@ export const leadLifespan: Rule = {
     const start = earliest(starts);
     if (!start) return [];
     const since = created ? `${stepName(created.step)} creates it at ${describeLanding(created)}` : `its first step, ${stepName(start.step)}, is at ${describeLanding(start)}`;
-    const end = earliest(ctx.timeline.filter((l) => l.step.do === 'disband'));
-    if (!end) {
+    const disbands = ctx.timeline.filter((l) => l.step.do === 'disband');
+    if (!disbands.length) {
       return [
         {
           path: stepPath(start.step),
@@ -35,17 +35,21 @@ export const leadLifespan: Rule = {
         },
       ];
     }
-    const life = ageAt(starts, end).minutes;
-    if (life.hi < min) {
+    // The group ends at its first disband. Too short if some disband surely comes too early; too long
+    // only if every disband surely comes too late (which one is first may not be known).
+    const lives = disbands.map((end) => ({ end, life: ageAt(starts, end).minutes }));
+    const short = lives.find((x) => x.life.hi < min);
+    if (short) {
       return [
         {
-          path: `${stepPath(end.step)}.at`,
-          message: `${stepName(end.step)} disbands the group at ${describeLanding(end)}, only ${duration(Math.max(0, life.hi))} after it opens (${since}); a fission group should live ${range} so late joiners can finish the task`,
+          path: `${stepPath(short.end.step)}.at`,
+          message: `${stepName(short.end.step)} disbands the group at ${describeLanding(short.end)}, only ${duration(Math.max(0, short.life.hi))} after it opens (${since}); a fission group should live ${range} so late joiners can finish the task`,
           hint: `Disband it at least ${options.min_hours} hours after it is created.`,
         },
       ];
     }
-    if (life.lo > max) {
+    if (lives.every((x) => x.life.lo > max)) {
+      const { end, life } = lives[0];
       return [
         {
           path: `${stepPath(end.step)}.at`,
