@@ -88,7 +88,7 @@ async function resolveSheet(db: Db, ref: string, actor?: string): Promise<{ id: 
   return { id: v.id, version: v.version, yaml: v.yaml };
 }
 
-async function capabilitiesOf(ctx: RunContext, groups: GroupRow[]): Promise<Map<string, CapabilityMatrix>> {
+export async function capabilitiesOf(ctx: RunContext, groups: GroupRow[]): Promise<Map<string, CapabilityMatrix>> {
   const caps = new Map<string, CapabilityMatrix>();
   for (const channelId of new Set(groups.map((g) => g.channelId))) {
     caps.set(channelId, (await ctx.connectors.get(channelId)).capabilities);
@@ -177,7 +177,7 @@ function contentOf(step: Step, text: string, compiled: CompiledPlan, group: Grou
   return content;
 }
 
-async function forecastOf(ctx: RunContext, rows: NewLedgerRow[]): Promise<RunForecast> {
+export async function forecastOf(ctx: RunContext, rows: NewLedgerRow[]): Promise<RunForecast> {
   const sends = rows
     .filter((r) => r.mode === 'bot' && r.senderAccount)
     .map((r) => ({ account: r.senderAccount!, chatId: r.groupId, dueMs: Math.max(r.dueAt.getTime(), Date.now()) }));
@@ -191,7 +191,8 @@ export async function previewRun(ctx: RunContext, input: RunInput): Promise<RunP
   const f = await forecastOf(ctx, p.rows);
   const byAction: RunPreview['byAction'] = {};
   for (const r of p.rows) {
-    const b = (byAction[r.action] ??= { total: 0, human: 0 });
+    const b = byAction[r.action] ?? { total: 0, human: 0 };
+    byAction[r.action] = b;
     b.total++;
     if (r.mode === 'human') b.human++;
   }
