@@ -16,6 +16,8 @@ import type { Db } from '../store/db.ts';
 import { NotSendable, toOutbound } from './outbound.ts';
 import { type PacingPolicy, type PacingState, pickNext, recordRetryAfter, recordSend } from './pacing.ts';
 import { policyFor, withPacingLock } from './policies.ts';
+import type { Queue } from './queue.ts';
+import { scheduleWakeUps, startTimers } from './timers.ts';
 
 export interface WorkerOptions {
   db: Db;
@@ -34,6 +36,11 @@ export interface WorkerOptions {
   /** Extra periodic work (sweeps of tasks, confirmations), run every `sweepMs`. */
   sweep?: () => Promise<void>;
   sweepMs?: number;
+  /**
+   * pg-boss: durable wake-ups at due instants and retry times, from any process, and the sweep on
+   * one worker at a time. Without it the worker polls and sweeps on its own timer.
+   */
+  queue?: Queue;
 }
 
 const DEFAULT_RETRY = { maxAttempts: 5, baseMs: 2_000, maxMs: 5 * 60_000 };
@@ -47,7 +54,7 @@ interface AccountQueue {
 export class Worker {
   readonly id: string;
   private readonly db: Db;
-  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log'>> & Pick<WorkerOptions, 'sweep' | 'log'>;
+  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue'>> & Pick<WorkerOptions, 'sweep' | 'log' | 'queue'>;
   private readonly queues = new Map<string, AccountQueue>();
   private readonly chats = new Map<string, string>();
   private stopped = true;
@@ -71,6 +78,7 @@ export class Worker {
       sweepMs: opts.sweepMs ?? 15_000,
       sweep: opts.sweep,
       log: opts.log,
+      queue: opts.queue,
     };
   }
 
@@ -80,7 +88,9 @@ export class Worker {
     await this.recover();
     this.timers.push(setInterval(() => void this.beat().catch((e) => this.log(`heartbeat failed: ${(e as Error).message}`)), this.opts.heartbeatMs));
     this.timers.push(setInterval(() => void this.recover().catch((e) => this.log(`recovery failed: ${(e as Error).message}`)), this.opts.heartbeatMs * 2));
-    if (this.opts.sweep) {
+    if (this.opts.queue) {
+      await startTimers(this.opts.queue, this, { sweep: this.opts.sweep, sweepEverySeconds: Math.max(1, Math.round(this.opts.sweepMs / 1000)) });
+    } else if (this.opts.sweep) {
       const sweep = this.opts.sweep;
       this.timers.push(setInterval(() => void sweep().catch((e) => this.log(`sweep failed: ${(e as Error).message}`)), this.opts.sweepMs));
     }
@@ -146,6 +156,12 @@ export class Worker {
     if (requeued.length || unconfirmed.length) this.log(`recovered ${requeued.length} claimed rows and ${unconfirmed.length} interrupted sends`);
     if (requeued.length) this.wake();
     return { requeued: requeued.length, unconfirmed: unconfirmed.length };
+  }
+
+  /** A durable wake-up for a retry, so that whichever worker is alive then picks it up. */
+  private async wakeAt(at: Date): Promise<void> {
+    if (!this.opts.queue) return;
+    await scheduleWakeUps(this.opts.queue, [at]).catch((e) => this.log(`scheduling a wake-up failed: ${(e as Error).message}`));
   }
 
   private held(): number {
@@ -331,6 +347,7 @@ export class Worker {
           withPacingLock(trx, account, policy, async (state) => ({ state: recordRetryAfter(state, until), result: undefined })),
         );
         await moveRows(this.db, [row.id], { ...base, to: 'retry_wait', note: e.message, set: { next_attempt_at: new Date(until), last_error: e.message, claimed_by: null } });
+        await this.wakeAt(new Date(until));
         return;
       }
       case 'transient': {
@@ -339,7 +356,9 @@ export class Worker {
           return;
         }
         const delay = Math.min(this.opts.retry.maxMs, this.opts.retry.baseMs * 2 ** (attempts - 1));
-        await moveRows(this.db, [row.id], { ...base, to: 'retry_wait', note: e.message, set: { next_attempt_at: new Date(Date.now() + delay), last_error: e.message, claimed_by: null } });
+        const next = new Date(Date.now() + delay);
+        await moveRows(this.db, [row.id], { ...base, to: 'retry_wait', note: e.message, set: { next_attempt_at: next, last_error: e.message, claimed_by: null } });
+        await this.wakeAt(next);
         return;
       }
       case 'auth':

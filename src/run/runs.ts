@@ -8,6 +8,8 @@ import type { CapabilityMatrix } from '../channels/port.ts';
 import { type GroupRow, selectGroups } from '../community/groups.ts';
 import { forecastSends, type RunForecast } from '../dispatch/forecast.ts';
 import { policyFor } from '../dispatch/policies.ts';
+import type { Queue } from '../dispatch/queue.ts';
+import { scheduleWakeUps } from '../dispatch/timers.ts';
 import { parseSheet } from '../sop/parse.ts';
 import { type CompiledPlan, checkGroups, compilePlan, PlanError, planGroup, readAnchor } from '../sop/plan.ts';
 import { stepTemplates } from '../sop/plan-rules.ts';
@@ -23,8 +25,10 @@ import { OPEN_STATES } from './states.ts';
 export interface RunContext {
   db: Db;
   connectors: ConnectorCache;
-  /** Tells workers in this process that new rows are due (other processes poll and LISTEN). */
+  /** Tells workers in this process that new rows are due. */
   wake?: () => void;
+  /** pg-boss: durable wake-ups at each due instant for workers in any process. */
+  queue?: Queue;
   actor?: string;
 }
 
@@ -252,8 +256,14 @@ export async function startRun(ctx: RunContext, input: RunInput): Promise<{ id: 
       .execute();
     await insertLedger(trx, id, p.rows);
   });
-  ctx.wake?.();
+  await wakeFor(ctx, p.rows);
   return { id, actions: p.rows.length, groups: p.groups.length };
+}
+
+/** After commit: wake local workers now, and schedule durable wake-ups at each bot row's due time. */
+export async function wakeFor(ctx: RunContext, rows: readonly { mode: string; dueAt: Date }[]): Promise<void> {
+  ctx.wake?.();
+  if (ctx.queue) await scheduleWakeUps(ctx.queue, rows.filter((r) => r.mode === 'bot').map((r) => r.dueAt));
 }
 
 export type RunState = 'running' | 'paused' | 'cancelled' | 'completed';
@@ -282,7 +292,8 @@ export async function pauseRun(ctx: RunContext, id: string): Promise<void> {
 /** Actions that fell due while paused are sent when the run resumes (late, and marked so). */
 export async function resumeRun(ctx: RunContext, id: string): Promise<void> {
   await setState(ctx, id, ['paused'], 'running');
-  ctx.wake?.();
+  const open = await ctx.db.selectFrom('ledger').select('due_at').distinct().where('run_id', '=', id).where('state', '=', 'planned').execute();
+  await wakeFor(ctx, open.map((r) => ({ mode: 'bot', dueAt: new Date(r.due_at) })));
 }
 
 export async function cancelRun(ctx: RunContext, id: string): Promise<number> {
@@ -305,7 +316,7 @@ export async function replanRun(ctx: RunContext, id: string, sheetRef: string): 
   const p = await prepare(ctx, { sheet: sheetRef, groups: `id:${groupIds.join(',')}`, anchor: new Date(run.anchor!).toISOString(), vars: run.vars as Record<string, string>, timezone: run.timezone ?? undefined }, { save: true });
   if (p.sheetId !== run.sheet_id) throw new RunError('wrong_sheet', `The run follows sheet "${run.sheet_id}", not "${p.sheetId}"`);
   const now = new Date();
-  return ctx.db.transaction().execute(async (trx) => {
+  const result = await ctx.db.transaction().execute(async (trx) => {
     const future = await trx
       .selectFrom('ledger')
       .select('id')
@@ -322,9 +333,10 @@ export async function replanRun(ctx: RunContext, id: string, sheetRef: string): 
     const fresh = p.rows.filter((r) => r.dueAt > now);
     const created = await insertLedger(trx, id, fresh);
     await trx.updateTable('runs').set({ sheet_version: p.sheetVersion, updated_at: now }).where('id', '=', id).execute();
-    ctx.wake?.();
-    return { version: p.sheetVersion, cancelled: cancelled.length, created };
+    return { version: p.sheetVersion, cancelled: cancelled.length, created, fresh };
   });
+  await wakeFor(ctx, result.fresh);
+  return { version: result.version, cancelled: result.cancelled, created: result.created };
 }
 
 export interface RunStatus {
