@@ -1,0 +1,309 @@
+// Inbound events → state → member-triggered steps. Every connector hands its normalized events
+// here (webhooks, long polling, puppet events). Each event is recorded as received in
+// `inbound_events`, then applied to groups, members, memberships and messages, then — for joins,
+// leaves and messages — to the member-triggered steps of running runs (src/run/triggers.ts).
+//
+// One event is one transaction: the state it changes and the ledger rows it plans commit
+// together, so a failure leaves nothing half-applied and the platform's redelivery (WeCom retries
+// a callback, Telegram re-sends after a 5xx, long polling fetches the update again) starts over.
+// Redeliveries are harmless: a join of someone already in the group, a message already stored, a
+// leave already recorded change nothing and plan nothing.
+//
+// Decisions:
+// - Listeners never trigger themselves: messages from a bot account (the connector's own account,
+//   or any other bot) are stored but fire no keyword steps, and neither does a message whose text
+//   is exactly the script of one of Chorus's own actions in that group (a leader pasting the text
+//   of their task). A bot joining or leaving fires no member steps either.
+// - `group_dismissed`: the group becomes `dismissed` and its open rows (any run or broadcast) are
+//   cancelled — nothing can happen in a group that no longer exists. Operators get a
+//   notification when rows were cancelled.
+// - `access_lost`: the group becomes `access_lost` and operators are notified. Its open *bot*
+//   rows are marked failed now, with the reason, instead of failing one by one as they fall due;
+//   failed rows show in "what needs me" and can be planned again once the bot is back. Rows for
+//   people stay open: a leader is still in the group even when the bot is not. A later
+//   `group_seen` (the bot was added back) makes the group active again; a dismissed group stays
+//   dismissed.
+// - A leave ends what was still pending for that member in that group (planned → skipped,
+//   assigned → cancelled) before `on: member_leave` steps are planned; a member who comes back
+//   starts no sequence again (see triggers.ts).
+// - `join_request` (admission is a later issue) and `announcement_changed` are recorded only.
+// - An event whose platform time is missing (WeCom sends CreateTime 0 in some payloads) counts as
+//   happening when it was received.
+
+import type { InboundEvent, Ingest } from '../channels/port.ts';
+import { moveRows } from '../run/ledger.ts';
+import { OPEN_STATES } from '../run/states.ts';
+import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/triggers.ts';
+import { type Db, sql } from '../store/db.ts';
+import { ensureGroup } from './groups.ts';
+import { closeMembership, ensureMember, openMembership } from './members.ts';
+
+export type IngestDeps = TriggerDeps;
+
+export interface IngestResult {
+  type: InboundEvent['type'];
+  /** The row in inbound_events. */
+  eventId: number;
+  groupId?: string;
+  memberId?: string;
+  /**
+   * What the event changed. `duplicate`: a redelivery, nothing changed. `stale`: an older event
+   * that arrived after a newer one about the same stay. `unknown_group`: about a group Chorus
+   * does not know, so nothing to change. `stored`: recorded only.
+   */
+  change:
+    | 'stored'
+    | 'group_created'
+    | 'group_updated'
+    | 'group_restored'
+    | 'dismissed'
+    | 'access_lost'
+    | 'joined'
+    | 'left'
+    | 'message'
+    | 'duplicate'
+    | 'stale'
+    | 'unknown_group';
+  /** Ledger rows planned by member-triggered steps. */
+  planned: number;
+  /** Open ledger rows this event closed (cancelled, skipped or failed). */
+  closed: number;
+}
+
+const ACTOR = 'ingest';
+
+export function createIngest(deps: IngestDeps): Ingest {
+  return async (channelId, event) => {
+    await ingestEvent(deps, channelId, event);
+  };
+}
+
+export async function ingestEvent(deps: IngestDeps, channelId: string, event: InboundEvent): Promise<IngestResult> {
+  const receivedAt = new Date();
+  // Resolved before the transaction: a connector lookup may use its own connection, and PGlite
+  // has only one (a query outside an open transaction would wait for it forever).
+  const triggering = event.type === 'member_joined' || event.type === 'member_left' || event.type === 'message';
+  const caps = triggering ? await (deps.capabilities ?? ((id: string) => declaredCapabilities(deps.db, id)))(channelId) : undefined;
+  const result = await deps.db.transaction().execute((trx) =>
+    apply({ db: trx, ...(deps.log ? { log: deps.log } : {}), ...(caps ? { capabilities: async () => caps } : {}) }, channelId, event, receivedAt),
+  );
+  // After commit, so a worker woken now sees the rows.
+  if (result.planned) deps.wake?.();
+  return result;
+}
+
+async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, receivedAt: Date): Promise<IngestResult> {
+  const { db } = deps;
+  const stored = await db
+    .insertInto('inbound_events')
+    .values({ channel_id: channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: receivedAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const at = eventTime(event.at, receivedAt);
+  const base = { type: event.type, eventId: Number(stored.id), planned: 0, closed: 0 };
+
+  switch (event.type) {
+    case 'group_seen': {
+      const before = await findGroup(db, channelId, event.chatId);
+      const groupId = await ensureGroup(db, channelId, event.chatId, event.title);
+      const restored = before?.status === 'access_lost';
+      await db
+        .updateTable('groups')
+        .set({
+          ...(event.memberCount !== undefined ? { member_count: event.memberCount } : {}),
+          ...(restored ? { status: 'active' } : {}),
+          last_activity_at: latest(at),
+        })
+        .where('id', '=', groupId)
+        .execute();
+      if (restored) deps.log?.(`group "${event.title ?? before.name}" is reachable again`);
+      return { ...base, groupId, change: restored ? 'group_restored' : before ? 'group_updated' : 'group_created' };
+    }
+    case 'group_renamed': {
+      const before = await findGroup(db, channelId, event.chatId);
+      const groupId = await ensureGroup(db, channelId, event.chatId, event.title);
+      return { ...base, groupId, change: before ? 'group_updated' : 'group_created' };
+    }
+    case 'group_dismissed': {
+      const group = await findGroup(db, channelId, event.chatId);
+      if (!group) return { ...base, change: 'unknown_group' };
+      if (group.status === 'dismissed') return { ...base, groupId: group.id, change: 'duplicate' };
+      await db.updateTable('groups').set({ status: 'dismissed' }).where('id', '=', group.id).execute();
+      const open = await openRows(db, group.id, {});
+      const closed = await moveRows(db, open, { from: OPEN_STATES, to: 'cancelled', actor: ACTOR, note: 'the group was dismissed on the platform' });
+      if (closed.length) {
+        await notify(db, `The group "${group.name}" was dismissed on the platform; ${closed.length} action(s) still to do there were cancelled.`);
+      }
+      deps.log?.(`group "${group.name}" was dismissed; ${closed.length} open action(s) cancelled`);
+      return { ...base, groupId: group.id, change: 'dismissed', closed: closed.length };
+    }
+    case 'access_lost': {
+      const group = await findGroup(db, channelId, event.chatId);
+      if (!group) return { ...base, change: 'unknown_group' };
+      if (group.status !== 'active') return { ...base, groupId: group.id, change: 'duplicate' };
+      await db.updateTable('groups').set({ status: 'access_lost' }).where('id', '=', group.id).execute();
+      const closed = await failBotRows(db, group.id, `Chorus can no longer act in this group: ${event.reason}`);
+      const channel = await db.selectFrom('channels').select('name').where('id', '=', channelId).executeTakeFirst();
+      await notify(
+        db,
+        `Chorus can no longer act in the group "${group.name}" (channel ${channel?.name ?? channelId}): ${event.reason}. ` +
+          `${closed} automatic action(s) planned there were marked failed; tasks for people stay open. Add the account back to the group to use it again.`,
+      );
+      deps.log?.(`lost access to group "${group.name}": ${event.reason}`);
+      return { ...base, groupId: group.id, change: 'access_lost', closed };
+    }
+    case 'member_joined': {
+      const groupId = await ensureGroup(db, channelId, event.chatId);
+      const member = await ensureMember(db, channelId, event.member);
+      const inviter = event.via?.inviter ? await ensureMember(db, channelId, event.via.inviter) : undefined;
+      const outcome = await openMembership(db, {
+        groupId,
+        memberId: member.id,
+        joinedAt: at,
+        viaLink: event.via?.inviteLink ?? null,
+        inviterMemberId: inviter?.id ?? null,
+        scene: event.via?.scene ?? null,
+      });
+      const result = { ...base, groupId, memberId: member.id };
+      if (outcome === 'already_member') return { ...result, change: 'duplicate' };
+      if (outcome === 'stale') return { ...result, change: 'stale' };
+      await db
+        .updateTable('groups')
+        .set((eb) => ({ member_count: eb('member_count', '+', 1) }))
+        .where('id', '=', groupId)
+        .where('member_count', 'is not', null)
+        .execute();
+      const planned = event.member.isBot
+        ? 0
+        : await onMemberEvent(deps, { groupId, member: { id: member.id, externalId: event.member.externalId, name: member.name }, event: 'member_join', at });
+      return { ...result, change: 'joined', planned };
+    }
+    case 'member_left': {
+      const groupId = await ensureGroup(db, channelId, event.chatId);
+      const member = await ensureMember(db, channelId, event.member);
+      const by = event.by ? await ensureMember(db, channelId, event.by) : undefined;
+      const outcome = await closeMembership(db, { groupId, memberId: member.id, leftAt: at, reason: event.reason, removedBy: by?.id ?? null });
+      const result = { ...base, groupId, memberId: member.id };
+      if (outcome === 'stale') return { ...result, change: 'stale' };
+      if (outcome === 'closed') {
+        await db
+          .updateTable('groups')
+          .set((eb) => ({ member_count: sql<number>`greatest(${eb.ref('member_count')} - 1, 0)` }))
+          .where('id', '=', groupId)
+          .where('member_count', 'is not', null)
+          .execute();
+      }
+      const closed = await endPendingFor(db, groupId, member.id, event.reason);
+      const planned = event.member.isBot
+        ? 0
+        : await onMemberEvent(deps, { groupId, member: { id: member.id, externalId: event.member.externalId, name: member.name }, event: 'member_leave', at });
+      return { ...result, change: 'left', planned, closed };
+    }
+    case 'message': {
+      const groupId = await ensureGroup(db, channelId, event.chatId);
+      const member = await ensureMember(db, channelId, event.from);
+      const inserted = await db
+        .insertInto('messages')
+        .values({
+          group_id: groupId,
+          member_id: member.id,
+          external_id: event.messageId,
+          text: event.text,
+          links: event.links,
+          mentions: event.mentions,
+          reply_to: event.replyTo ?? null,
+          sent_at: at,
+        })
+        .onConflict((oc) => oc.columns(['group_id', 'external_id']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      const result = { ...base, groupId, memberId: member.id };
+      if (!inserted) return { ...result, change: 'duplicate' };
+      await db.updateTable('groups').set({ last_activity_at: latest(at) }).where('id', '=', groupId).execute();
+      if (event.from.isBot || event.text.trim() === '' || (await isOwnScript(db, groupId, event.text))) return { ...result, change: 'message' };
+      const planned = await onMemberEvent(deps, {
+        groupId,
+        member: { id: member.id, externalId: event.from.externalId, name: member.name },
+        event: { keyword: event.text },
+        at,
+      });
+      return { ...result, change: 'message', planned };
+    }
+    case 'join_request':
+    case 'announcement_changed': {
+      const group = await findGroup(db, channelId, event.chatId);
+      return { ...base, ...(group ? { groupId: group.id } : {}), change: 'stored' };
+    }
+  }
+}
+
+function eventTime(at: Date, receivedAt: Date): Date {
+  const ms = at instanceof Date ? at.getTime() : Number.NaN;
+  return Number.isFinite(ms) && ms > 0 ? at : receivedAt;
+}
+
+/** Moves last_activity_at forward only: a late redelivery does not make a group look older. */
+function latest(at: Date) {
+  return sql<Date>`greatest(coalesce(last_activity_at, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`;
+}
+
+async function findGroup(db: Db, channelId: string, chatId: string) {
+  return db
+    .selectFrom('groups')
+    .select(['id', 'name', 'status'])
+    .where('channel_id', '=', channelId)
+    .where('external_id', '=', chatId)
+    .executeTakeFirst();
+}
+
+async function openRows(db: Db, groupId: string, where: { memberId?: string; mode?: 'bot'; states?: readonly string[] }): Promise<number[]> {
+  let q = db
+    .selectFrom('ledger')
+    .select('id')
+    .where('group_id', '=', groupId)
+    .where('state', 'in', [...(where.states ?? OPEN_STATES)]);
+  if (where.memberId !== undefined) q = q.where('member_id', '=', where.memberId);
+  if (where.mode) q = q.where('mode', '=', where.mode);
+  return (await q.execute()).map((r) => Number(r.id));
+}
+
+/**
+ * Open bot rows fail with the reason. `planned` cannot go straight to `failed` in the ledger's
+ * state machine, so those rows pass through `due` (with a note saying why) first.
+ */
+async function failBotRows(db: Db, groupId: string, reason: string): Promise<number> {
+  const planned = await openRows(db, groupId, { mode: 'bot', states: ['planned'] });
+  await moveRows(db, planned, { from: ['planned'], to: 'due', actor: ACTOR, note: 'access to the group was lost' });
+  const open = await openRows(db, groupId, { mode: 'bot', states: ['due', 'retry_wait'] });
+  const failed = await moveRows(db, open, { from: ['due', 'retry_wait'], to: 'failed', actor: ACTOR, set: { last_error: reason, claimed_by: null } });
+  return failed.length;
+}
+
+/** What was still to be done for a member who left: bot rows are skipped, people's tasks cancelled. */
+async function endPendingFor(db: Db, groupId: string, memberId: string, reason: 'voluntary' | 'removed'): Promise<number> {
+  const note = reason === 'removed' ? 'the member was removed from the group' : 'the member left the group';
+  const bot = await openRows(db, groupId, { memberId, states: ['planned', 'due', 'retry_wait'] });
+  const skipped = await moveRows(db, bot, { from: ['planned', 'due', 'retry_wait'], to: 'skipped', actor: ACTOR, note, set: { claimed_by: null } });
+  const human = await openRows(db, groupId, { memberId, states: ['assigned'] });
+  const cancelled = await moveRows(db, human, { from: ['assigned'], to: 'cancelled', actor: ACTOR, note });
+  return skipped.length + cancelled.length;
+}
+
+/**
+ * Whether a message is the exact text of one of Chorus's own actions in this group (a leader
+ * pasting their script, the bot's post echoed back). Only running runs and broadcasts can fire
+ * anything, so only their rows are looked at, through the (run, group) index.
+ */
+async function isOwnScript(db: Db, groupId: string, text: string): Promise<boolean> {
+  const r = await sql<{ one: number }>`
+    SELECT 1 AS one FROM run_groups rg
+    JOIN runs r ON r.id = rg.run_id AND r.state = 'running'
+    JOIN ledger l ON l.run_id = rg.run_id AND l.group_id = rg.group_id
+    WHERE rg.group_id = ${groupId} AND l.content->>'text' = ${text}
+    LIMIT 1`.execute(db);
+  return r.rows.length > 0;
+}
+
+async function notify(db: Db, message: string): Promise<void> {
+  await db.insertInto('notifications').values({ recipient: 'operators', kind: 'channel', message }).execute();
+}

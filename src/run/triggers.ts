@@ -1,0 +1,218 @@
+// Member-triggered steps (`on: member_join`, `on: member_leave`, `on: keyword:<word>`): when a
+// member event reaches a group, every running run that includes the group plans its matching
+// steps for that member (with the run's pinned sheet version, anchor, variables and zone) and adds
+// the rows to the ledger.
+//
+// Each step fires at most once per member, group and run: the rows use occurrence 1 and the
+// ledger's unique key (run, group, step, occurrence, member) makes a second identical event — a
+// redelivery, a rejoin, the same keyword said again — create nothing. So a member who leaves and
+// comes back does not get the welcome sequence a second time; what was still pending when they
+// left was skipped then (see ingest) and stays skipped.
+//
+// `checkin_missed` is a valid trigger in the sheet format but no connector produces that event
+// yet (it needs check-ins, a later issue), so nothing here fires it.
+
+import type { CapabilityMatrix } from '../channels/port.ts';
+import { MANUAL_CAPABILITIES } from '../channels/manual/index.ts';
+import { SANDBOX_CAPABILITIES } from '../channels/sandbox/index.ts';
+import { type GroupRow, toGroup } from '../community/groups.ts';
+import { parseSheet } from '../sop/parse.ts';
+import { executorOf, PlanError, type PlanGroup, planMemberStep } from '../sop/plan.ts';
+import { resolveVars, stepTemplates } from '../sop/plan-rules.ts';
+import { bindTemplate, type MemberValues, renderForGroup } from '../sop/render.ts';
+import type { EventName, Sheet, Step } from '../sop/types.ts';
+import { formatLocal, localOf } from '../sop/zone.ts';
+import type { Db } from '../store/db.ts';
+import type { LedgerContent } from '../store/schema.ts';
+import { getSheetVersion } from '../store/sheets.ts';
+import { assign, assigneeFor } from './assign.ts';
+import { insertLedger, type NewLedgerRow } from './ledger.ts';
+
+export interface TriggerDeps {
+  db: Db;
+  /** Tells workers in this process that new rows exist. */
+  wake?: () => void;
+  log?: (line: string) => void;
+  /**
+   * The capability matrix of a channel. Default: the matrix its connector kind declares. Pass
+   * `async (id) => (await connectors.get(id)).capabilities` to use live connectors instead.
+   */
+  capabilities?: (channelId: string) => Promise<CapabilityMatrix>;
+}
+
+/** A message is `{ keyword: <the message's text> }`: it fires every `on: keyword:<word>` step whose word it contains. */
+export type MemberTrigger = 'member_join' | 'member_leave' | { keyword: string };
+
+export interface MemberEvent {
+  groupId: string;
+  /** `externalId` is the member's id on the group's platform (where a direct message goes). */
+  member: { id: string; externalId: string; name: string };
+  event: MemberTrigger;
+  at: Date;
+}
+
+/** Whether a step's `on:` matches an event. Keywords match case-insensitively anywhere in the text. */
+export function triggerMatches(on: EventName | { keyword: string }, event: MemberTrigger): boolean {
+  if (typeof on === 'string') return typeof event === 'string' && on === event;
+  if (typeof event === 'string') return false;
+  const word = on.keyword.trim().toLowerCase();
+  return word !== '' && event.keyword.toLowerCase().includes(word);
+}
+
+/** Plans the matching steps of every running run of the group; returns how many ledger rows were created. */
+export async function onMemberEvent(deps: TriggerDeps, e: MemberEvent): Promise<number> {
+  const { db } = deps;
+  const runs = await db
+    .selectFrom('runs')
+    .innerJoin('run_groups', 'run_groups.run_id', 'runs.id')
+    .select(['runs.id', 'runs.sheet_id', 'runs.sheet_version', 'runs.anchor', 'runs.timezone', 'runs.vars', 'run_groups.position'])
+    .where('run_groups.group_id', '=', e.groupId)
+    .where('runs.kind', '=', 'run')
+    .where('runs.state', '=', 'running')
+    .orderBy('runs.created_at')
+    .execute();
+  if (!runs.length) return 0;
+  const raw = await db.selectFrom('groups').selectAll().where('id', '=', e.groupId).executeTakeFirst();
+  if (!raw) return 0;
+  const group = toGroup(raw);
+  // A dismissed group or one the bot lost cannot be worked in; its open rows were closed already.
+  if (group.status !== 'active') return 0;
+  let caps: CapabilityMatrix | undefined;
+  let created = 0;
+  for (const run of runs) {
+    if (!run.sheet_id || run.sheet_version === null || !run.anchor) continue;
+    const sheet = await pinnedSheet(db, run.sheet_id, run.sheet_version);
+    const steps = sheet.steps.filter((s) => s.when.kind === 'event' && triggerMatches(s.when.event, e.event));
+    if (!steps.length) continue;
+    caps ??= await (deps.capabilities ?? ((id: string) => declaredCapabilities(db, id)))(group.channelId);
+    const rows: NewLedgerRow[] = [];
+    const vars = typeof run.vars === 'string' ? (JSON.parse(run.vars) as Record<string, string>) : run.vars;
+    for (const step of steps) {
+      const input = {
+        sheet,
+        step,
+        eventAt: e.at,
+        group: planGroupOf(group),
+        groupIndex: run.position,
+        member: { id: e.member.id, name: e.member.name } satisfies MemberValues,
+        anchor: new Date(run.anchor),
+        vars,
+        ...(run.timezone ? { timezone: run.timezone } : {}),
+      };
+      let planned: ReturnType<typeof planMemberStep>;
+      try {
+        planned = planMemberStep(input);
+      } catch (err) {
+        if (!(err instanceof PlanError)) throw err;
+        await reportPlanProblem(deps, run.id, step, group, e.member.name, err);
+        continue;
+      }
+      if (!planned) continue; // quiet hours with `quiet_policy: skip`
+      const who = assign(step.do, executorOf(step), caps, e.member.id);
+      rows.push({
+        groupId: group.id,
+        stepId: step.id,
+        occurrence: 1,
+        memberId: e.member.id,
+        action: step.do,
+        mode: who.mode,
+        executor: who.executor,
+        assignee: who.mode === 'human' ? assigneeFor(who.executor, group) : null,
+        senderAccount: who.mode === 'bot' ? group.channelId : null,
+        dueAt: new Date(planned.due),
+        windowMinutes: step.windowMinutes,
+        content: contentOf(step, planned.text, input, e.member.externalId, new Date(planned.due)),
+      });
+    }
+    const n = await insertLedger(db, run.id, rows);
+    if (n) deps.log?.(`run ${run.id}: ${n} action(s) planned for ${e.member.name} in "${group.name}" (${describe(e.event)})`);
+    created += n;
+  }
+  if (created) deps.wake?.();
+  return created;
+}
+
+function describe(event: MemberTrigger): string {
+  return typeof event === 'string' ? event : 'keyword';
+}
+
+function planGroupOf(g: GroupRow): PlanGroup {
+  return { id: g.id, name: g.name, attrs: { ...g.attrs, ...(g.community ? { community: g.community } : {}) } };
+}
+
+/** The rendered content; a link, image or name beside the text is rendered with the same member. */
+function contentOf(
+  step: Step,
+  text: string,
+  input: { sheet: Sheet; group: PlanGroup; groupIndex: number; member: MemberValues; anchor: Date; vars: Record<string, string>; timezone?: string },
+  userId: string,
+  due: Date,
+): LedgerContent {
+  const content: LedgerContent = { text, userId };
+  const zone = input.timezone ?? input.sheet.timezone;
+  const vars = resolveVars(input.sheet, input.vars, []);
+  const day = localOf(due.getTime(), zone).day - localOf(input.anchor.getTime(), zone).day;
+  const templates = stepTemplates(step);
+  const render = (field: 'link' | 'image' | 'name') => {
+    const t = templates[field];
+    if (!t) return undefined;
+    const problems: string[] = [];
+    const bound = bindTemplate(t, step, { vars, anchorText: formatLocal(input.anchor.getTime(), zone), day, member: input.member }, problems);
+    if (problems.length) return undefined;
+    try {
+      return renderForGroup(bound, input.group, input.groupIndex);
+    } catch {
+      return undefined; // a missing group value: planMemberStep already refused the text if it used one
+    }
+  };
+  const link = render('link');
+  const image = render('image');
+  const name = render('name');
+  if (link && link !== text) content.link = link;
+  if (image && image !== text) content.image = image;
+  if (name) content.name = name;
+  if (step.file) content.file = step.file;
+  if (step.to) content.to = step.to;
+  return content;
+}
+
+async function reportPlanProblem(deps: TriggerDeps, runId: string, step: Step, group: GroupRow, memberName: string, err: PlanError): Promise<void> {
+  const why = err.problems.map((p) => p.message).join('; ');
+  const message = `Step "${step.id}" of run ${runId} could not be planned for ${memberName} in "${group.name}": ${why}`;
+  deps.log?.(message);
+  await deps.db.insertInto('notifications').values({ recipient: 'operators', kind: 'failed', run_id: runId, message }).execute();
+}
+
+// A sheet version never changes once stored, so parsed versions can be kept for the process.
+const SHEET_CACHE_SIZE = 64;
+const sheets = new Map<string, Sheet>();
+
+async function pinnedSheet(db: Db, id: string, version: number): Promise<Sheet> {
+  const key = `${id}@${version}`;
+  const cached = sheets.get(key);
+  if (cached) return cached;
+  const v = await getSheetVersion(db, id, version);
+  if (!v) throw new Error(`the run's sheet ${key} is missing from the database`);
+  const { sheet } = parseSheet(v.yaml, key);
+  if (sheets.size >= SHEET_CACHE_SIZE) sheets.delete(sheets.keys().next().value as string);
+  sheets.set(key, sheet);
+  return sheet;
+}
+
+/** What a channel's connector kind declares it can do; the platform connectors load only when asked. */
+export async function declaredCapabilities(db: Db, channelId: string): Promise<CapabilityMatrix> {
+  const row = await db.selectFrom('channels').select('kind').where('id', '=', channelId).executeTakeFirst();
+  switch (row?.kind) {
+    case 'sandbox':
+      return SANDBOX_CAPABILITIES;
+    case 'telegram':
+      return (await import('../channels/telegram/index.ts')).TELEGRAM_CAPABILITIES;
+    case 'wecom':
+      return (await import('../channels/wecom/index.ts')).WECOM_CAPABILITIES;
+    case 'wechaty':
+      return (await import('../channels/wechaty/index.ts')).WECHATY_CAPABILITIES;
+    default:
+      // A manual channel, or one Chorus does not know: everything goes to a person.
+      return MANUAL_CAPABILITIES;
+  }
+}
