@@ -267,15 +267,11 @@ async function openRows(db: Db, groupId: string, where: { memberId?: string; mod
   return (await q.execute()).map((r) => Number(r.id));
 }
 
-/**
- * Open bot rows fail with the reason. `planned` cannot go straight to `failed` in the ledger's
- * state machine, so those rows pass through `due` (with a note saying why) first.
- */
+/** Open bot rows fail with the reason: they can never be sent into a group the bot has lost. */
 async function failBotRows(db: Db, groupId: string, reason: string): Promise<number> {
-  const planned = await openRows(db, groupId, { mode: 'bot', states: ['planned'] });
-  await moveRows(db, planned, { from: ['planned'], to: 'due', actor: ACTOR, note: 'access to the group was lost' });
-  const open = await openRows(db, groupId, { mode: 'bot', states: ['due', 'retry_wait'] });
-  const failed = await moveRows(db, open, { from: ['due', 'retry_wait'], to: 'failed', actor: ACTOR, set: { last_error: reason, claimed_by: null } });
+  const states = ['planned', 'due', 'retry_wait'] as const;
+  const open = await openRows(db, groupId, { mode: 'bot', states: [...states] });
+  const failed = await moveRows(db, open, { from: states, to: 'failed', actor: ACTOR, note: 'access to the group was lost', set: { last_error: reason, claimed_by: null } });
   return failed.length;
 }
 

@@ -23,7 +23,8 @@ export const LEDGER_STATES = [
 export type LedgerState = (typeof LEDGER_STATES)[number];
 
 const NEXT: Record<LedgerState, readonly LedgerState[]> = {
-  planned: ['due', 'assigned', 'cancelled', 'skipped'],
+  // failed: it can never be attempted (the group was lost before it was due).
+  planned: ['due', 'assigned', 'cancelled', 'skipped', 'failed'],
   // A claimed row goes back to planned when its worker stops before sending it.
   due: ['sending', 'planned', 'cancelled', 'skipped', 'failed'],
   sending: ['sent', 'awaiting_confirmation', 'retry_wait', 'failed', 'unconfirmed'],

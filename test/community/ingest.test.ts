@@ -233,10 +233,7 @@ describe(`ingest (${engine})`, () => {
     expect(s.counts).toEqual({ failed: 1, assigned: 1 });
     const failed = s.actions.find((a) => a.step === 'hello')!;
     expect(failed.error).toBe('Chorus can no longer act in this group: the bot was removed by Bob');
-    expect((await ledgerHistory(db(), failed.id)).map((h) => [h.from_state, h.to_state])).toEqual([
-      ['planned', 'due'],
-      ['due', 'failed'],
-    ]);
+    expect((await ledgerHistory(db(), failed.id)).map((h) => [h.from_state, h.to_state])).toEqual([['planned', 'failed']]);
     const [note] = await db().selectFrom('notifications').selectAll().where('message', 'like', '%no longer act%').execute();
     expect(note).toMatchObject({ recipient: 'operators', kind: 'channel' });
     expect(note.message).toMatch(/^Chorus can no longer act in the group "Group 2" \(channel sandbox\): the bot was removed by Bob\. 1 automatic action/);

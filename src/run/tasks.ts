@@ -1,0 +1,233 @@
+// Human tasks: ledger rows a person executes (`by: leader`, or an action the channel cannot do),
+// with the exact text to paste and a deadline. The leader page lists them; people mark them done;
+// operators settle sends whose outcome the platform left unknown.
+//
+// A task's deadline is its due time plus the step's window: done by then is `done`, after it
+// `done_late`. A task still open well past its deadline is marked `missed` by the sweep
+// (src/run/sweep.ts); it can still be marked done afterwards, and then counts as late.
+
+import { sql } from 'kysely';
+import type { Db } from '../store/db.ts';
+import type { LedgerContent } from '../store/schema.ts';
+import { moveRows } from './ledger.ts';
+import { RunError } from './runs.ts';
+import type { LedgerState } from './states.ts';
+
+export interface TaskView {
+  id: number;
+  runId: string;
+  runKind: 'run' | 'broadcast';
+  runTitle: string;
+  group: { id: string; name: string; channelKind: string; externalId: string };
+  step: string;
+  action: string;
+  text: string;
+  link?: string;
+  due: string;
+  /** Due time plus the step's window: done after this counts as late. */
+  deadline: string;
+  state: string;
+  /** Done late, missed, or still open past its deadline. */
+  late: boolean;
+  assignee: string | null;
+}
+
+export interface ListTasksOptions {
+  assignee?: string;
+  /** Default: open tasks only (`assigned`). */
+  states?: string[];
+  /** Tasks due from / before these instants. */
+  from?: Date;
+  to?: Date;
+  limit?: number;
+  /** The clock, for tests. */
+  now?: Date;
+}
+
+const MINUTE = 60_000;
+
+export function deadlineOf(row: { dueAt: Date; windowMinutes: number }): Date {
+  return new Date(row.dueAt.getTime() + row.windowMinutes * MINUTE);
+}
+
+/** The title a person recognises: the sheet's title, or the start of a broadcast's text. */
+export function runTitleOf(run: { kind: string; sheetTitle: string | null; broadcastText: string | null; id: string }): string {
+  if (run.kind === 'broadcast') {
+    const text = (run.broadcastText ?? '').replace(/\s+/g, ' ').trim();
+    return `Broadcast: ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`;
+  }
+  return run.sheetTitle ?? run.id;
+}
+
+interface TaskRaw {
+  id: number | string;
+  run_id: string;
+  run_kind: string;
+  sheet_title: string | null;
+  broadcast_text: string | null;
+  group_id: string;
+  group_name: string;
+  channel_kind: string;
+  external_id: string;
+  step_id: string;
+  action: string;
+  content: LedgerContent | string;
+  due_at: Date | string;
+  window_minutes: number;
+  state: string;
+  assignee: string | null;
+}
+
+/** Human tasks, overdue first (the leader page shows those at the top), then by due time. */
+export async function listTasks(db: Db, opts: ListTasksOptions = {}): Promise<TaskView[]> {
+  const now = opts.now ?? new Date();
+  const states = opts.states?.length ? opts.states : ['assigned'];
+  const where = [sql`l.mode = 'human'`, sql`l.occurrence > 0`, sql`l.state = ANY(${states}::text[])`];
+  if (opts.assignee !== undefined) where.push(sql`l.assignee = ${opts.assignee}`);
+  if (opts.from) where.push(sql`l.due_at >= ${opts.from.toISOString()}`);
+  if (opts.to) where.push(sql`l.due_at < ${opts.to.toISOString()}`);
+  const overdue = sql`(l.state IN ('assigned', 'missed') AND l.due_at + l.window_minutes * interval '1 minute' < ${now.toISOString()})`;
+  const r = await sql<TaskRaw>`
+    SELECT l.id, l.run_id, r.kind AS run_kind, sv.title AS sheet_title, r.broadcast_text, l.group_id, g.name AS group_name,
+           c.kind AS channel_kind, g.external_id, l.step_id, l.action, l.content, l.due_at, l.window_minutes, l.state, l.assignee
+    FROM ledger l
+    JOIN runs r ON r.id = l.run_id
+    JOIN groups g ON g.id = l.group_id
+    JOIN channels c ON c.id = g.channel_id
+    LEFT JOIN sheet_versions sv ON sv.sheet_id = r.sheet_id AND sv.version = r.sheet_version
+    WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY CASE WHEN ${overdue} THEN 0 ELSE 1 END, l.due_at, l.id
+    LIMIT ${opts.limit ?? 1000}`.execute(db);
+  return r.rows.map((x) => toTaskView(x, now));
+}
+
+function toTaskView(x: TaskRaw, now: Date): TaskView {
+  const content: LedgerContent = typeof x.content === 'string' ? JSON.parse(x.content) : x.content;
+  const dueAt = new Date(x.due_at);
+  const deadline = deadlineOf({ dueAt, windowMinutes: x.window_minutes });
+  const open = x.state === 'assigned';
+  return {
+    id: Number(x.id),
+    runId: x.run_id,
+    runKind: x.run_kind === 'broadcast' ? 'broadcast' : 'run',
+    runTitle: runTitleOf({ kind: x.run_kind, sheetTitle: x.sheet_title, broadcastText: x.broadcast_text, id: x.run_id }),
+    group: { id: x.group_id, name: x.group_name, channelKind: x.channel_kind, externalId: x.external_id },
+    step: x.step_id,
+    action: x.action,
+    text: content.text,
+    ...(content.link ? { link: content.link } : {}),
+    due: dueAt.toISOString(),
+    deadline: deadline.toISOString(),
+    state: x.state,
+    late: x.state === 'done_late' || x.state === 'missed' || (open && now > deadline),
+    assignee: x.assignee,
+  };
+}
+
+async function ledgerRow(db: Db, id: number) {
+  const row = await db
+    .selectFrom('ledger')
+    .select(['id', 'run_id', 'mode', 'state', 'due_at', 'window_minutes', 'executed_by', 'executed_at'])
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!row) throw new RunError('not_found', `There is no task or action number ${id}`);
+  return row;
+}
+
+const STATE_WORDS: Partial<Record<LedgerState, string>> = {
+  done: 'already marked done',
+  done_late: 'already marked done (late)',
+  cancelled: 'cancelled (its run or broadcast was cancelled or re-planned)',
+  skipped: 'skipped',
+};
+
+/**
+ * Marks a task done. On time when `at` (default now) is by the deadline (due + window), else late;
+ * a missed task can still be done, and then counts as late.
+ */
+export async function completeTask(db: Db, id: number, by: string, opts: { note?: string; at?: Date } = {}): Promise<{ state: 'done' | 'done_late' }> {
+  const row = await ledgerRow(db, id);
+  if (row.mode !== 'human') {
+    throw new RunError('not_a_task', `Action ${id} is sent by the bot, not done by a person; there is nothing to mark done`);
+  }
+  const at = opts.at ?? new Date();
+  const deadline = deadlineOf({ dueAt: new Date(row.due_at), windowMinutes: row.window_minutes });
+  const state = row.state as LedgerState;
+  if (state !== 'assigned' && state !== 'missed') {
+    throw new RunError('wrong_state', `Task ${id} cannot be marked done: it is ${STATE_WORDS[state] ?? state}`);
+  }
+  const to = state === 'assigned' && at <= deadline ? 'done' : 'done_late';
+  const moved = await moveRows(db, [id], {
+    from: [state],
+    to,
+    actor: by,
+    ...(opts.note ? { note: opts.note } : {}),
+    set: { executed_by: by, executed_at: at, on_time: to === 'done' },
+  });
+  if (!moved.length) {
+    // Someone else moved it in between (another click, the sweep): report what it is now.
+    const now = await ledgerRow(db, id);
+    if (now.state === 'missed') return completeTask(db, id, by, opts);
+    throw new RunError('wrong_state', `Task ${id} cannot be marked done: it is ${STATE_WORDS[now.state as LedgerState] ?? now.state}`);
+  }
+  return { state: to };
+}
+
+/**
+ * Settles a send whose outcome Chorus could not see (`unconfirmed`: the worker stopped while
+ * sending, or the platform's answer was unclear), or one waiting for a WeCom staff member, after
+ * an operator checked the group: it went out (`sent`), it did not (`failed`), or send it again
+ * (`resend`, only for `unconfirmed`: a WeCom task still waiting could be confirmed any moment).
+ */
+export async function resolveUnconfirmed(db: Db, id: number, by: string, outcome: 'sent' | 'failed' | 'resend'): Promise<void> {
+  const row = await ledgerRow(db, id);
+  const from: LedgerState[] = outcome === 'resend' ? ['unconfirmed'] : ['unconfirmed', 'awaiting_confirmation'];
+  if (!from.includes(row.state as LedgerState)) {
+    const what = outcome === 'resend' ? 'sent again' : `marked ${outcome}`;
+    throw new RunError(
+      'wrong_state',
+      `Action ${id} is ${row.state}; only a send whose outcome is unknown${outcome === 'resend' ? '' : ' or that waits for confirmation'} can be ${what}`,
+    );
+  }
+  let moved: number[];
+  if (outcome === 'sent') {
+    // The platform took it when the send was attempted: the last move to `sending`.
+    const attempt = await db
+      .selectFrom('ledger_history')
+      .select('at')
+      .where('ledger_id', '=', id)
+      .where('to_state', '=', 'sending')
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    const at = attempt ? new Date(attempt.at) : new Date();
+    const deadline = deadlineOf({ dueAt: new Date(row.due_at), windowMinutes: row.window_minutes });
+    moved = await moveRows(db, [id], {
+      from,
+      to: 'sent',
+      actor: by,
+      note: 'an operator checked the group: it was sent',
+      set: { executed_by: 'bot', executed_at: at, on_time: at <= deadline, claimed_by: null, last_error: null },
+    });
+  } else if (outcome === 'failed') {
+    moved = await moveRows(db, [id], {
+      from,
+      to: 'failed',
+      actor: by,
+      note: 'an operator checked the group: it was not sent',
+      set: { last_error: 'an operator checked the group and it was not sent', claimed_by: null },
+    });
+  } else {
+    moved = await moveRows(db, [id], {
+      from,
+      to: 'planned',
+      actor: by,
+      note: 'an operator checked the group: send it again',
+      set: { claimed_by: null, last_error: null, next_attempt_at: null },
+    });
+    // A run that had ended takes the send up again.
+    if (moved.length) {
+      await db.updateTable('runs').set({ state: 'running', updated_at: new Date() }).where('id', '=', row.run_id).where('state', '=', 'completed').execute();
+    }
+  }
+  if (!moved.length) throw new RunError('wrong_state', `Action ${id} changed while you were looking at it; open it again`);
+}
