@@ -4,7 +4,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_PORT, dataDir } from '../config.ts';
 import { listTemplates } from '../sop/templates.ts';
 import { COMMUNITIES } from '../sop/types.ts';
+import { ApiCallError, apiClient, NoServerError } from './api-client.ts';
 import { type Io, processIo, UsageError } from './io.ts';
+import { registerOpsCommands } from './ops.ts';
 import { sopImport, sopLint, sopPlan } from './sop.ts';
 
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
@@ -12,6 +14,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   const program = new Command('chorus')
     .description('Chorus — SOP sheets executed, verified and measured across every group chat.')
     .exitOverride()
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .showHelpAfterError('(run `chorus --help` for usage)');
 
@@ -75,11 +78,12 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     .option('--port <port>', 'port to listen on', String(DEFAULT_PORT))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'data folder (default ./.chorus or CHORUS_DATA)')
-    .action(async (opts: { port: string; host: string; data?: string }) => {
+    .option('--no-worker', 'do not send from this process (run `chorus worker` against PostgreSQL instead)')
+    .action(async (opts: { port: string; host: string; data?: string; worker: boolean }) => {
       const { serve, describeStart } = await import('../server/serve.ts');
       const dir = dataDir(opts.data);
-      const server = await serve({ port: Number(opts.port), host: opts.host, dataDir: dir });
-      io.out(describeStart(server.url, dir, process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dir}/db`));
+      const server = await serve({ port: Number(opts.port), host: opts.host, dataDir: dir, worker: opts.worker });
+      io.out(describeStart(server.url, dir, process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dir}/db`, opts.worker));
       await new Promise<void>((resolve) => {
         const stop = () => {
           io.out('stopping…');
@@ -90,6 +94,13 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       });
     });
 
+  registerOpsCommands(program, io, {
+    client: (data) => apiClient({ data }),
+    done: (c) => {
+      code = c;
+    },
+  });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
@@ -97,9 +108,13 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       // --help and --version exit 0; a wrong call is a usage error (2).
       return e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof NoServerError) {
       io.err(e.message);
       return 2;
+    }
+    if (e instanceof ApiCallError) {
+      io.err(e.field && !e.message.includes(e.field) ? `${e.message} (field: ${e.field})` : e.message);
+      return 1;
     }
     throw e;
   }

@@ -135,7 +135,7 @@ function readInput(file: string): string {
   }
 }
 
-function readVars(pairs: string[]): Record<string, string> {
+export function readVars(pairs: string[]): Record<string, string> {
   const vars: Record<string, string> = {};
   for (const p of pairs) {
     const eq = p.indexOf('=');

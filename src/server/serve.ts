@@ -1,10 +1,17 @@
 // `chorus serve`: open the database (PGlite in the data folder, or DATABASE_URL), make sure the
-// admin token exists, and serve the HTTP API until asked to stop.
+// admin token exists, serve the HTTP API, run a dispatch worker in-process (unless told not to)
+// and receive inbound events from channels that poll, until asked to stop.
 
 import { join } from 'node:path';
+import { ConnectorCache } from '../channels/registry.ts';
+import { createIngest } from '../community/ingest.ts';
 import { databaseUrl } from '../config.ts';
-import { openStore } from '../store/db.ts';
+import { Worker } from '../dispatch/worker.ts';
+import { sweep } from '../run/sweep.ts';
+import { openStore, type Store } from '../store/db.ts';
+import { loadSecretKey, secretBox } from '../store/secrets.ts';
 import { buildApp } from './app.ts';
+import { Receivers } from './receivers.ts';
 import { ADMIN_TOKEN_FILE, ensureAdminToken } from './tokens.ts';
 
 export interface ServeOptions {
@@ -12,28 +19,64 @@ export interface ServeOptions {
   host: string;
   dataDir: string;
   logger?: boolean;
+  /** Run a dispatch worker in this process (default true). */
+  worker?: boolean;
+  /** An open store to use instead of opening one (tests); it is left open on close. */
+  store?: Store;
+  /** Worker options for tests: how often it looks at the ledger. */
+  pollMs?: number;
+  log?: (line: string) => void;
 }
 
-export async function serve(opts: ServeOptions): Promise<{ url: string; close(): Promise<void> }> {
+export interface Server {
+  url: string;
+  store: Store;
+  worker?: Worker;
+  close(): Promise<void>;
+}
+
+export async function serve(opts: ServeOptions): Promise<Server> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const url = databaseUrl();
-  const store = await openStore(url ? { databaseUrl: url } : { dataDir: join(opts.dataDir, 'db') });
-  await ensureAdminToken(store.db, opts.dataDir);
-  const app = await buildApp({ store, dataDir: opts.dataDir }, { logger: opts.logger });
+  const store = opts.store ?? (await openStore(url ? { databaseUrl: url } : { dataDir: join(opts.dataDir, 'db') }));
+  const db = store.db;
+  await ensureAdminToken(db, opts.dataDir);
+  const box = secretBox(loadSecretKey(opts.dataDir));
+  const connectors = new ConnectorCache(db, box);
+  const worker =
+    opts.worker === false
+      ? undefined
+      : new Worker({ db, connectors, log, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), sweep: async () => void (await sweep({ db, connectors, log })) });
+  const wake = worker ? () => worker.wake() : undefined;
+  const ingest = createIngest({ db, wake, log });
+  const receivers = new Receivers({ db, box, connectors, ingest, log });
+  const app = await buildApp(
+    { store, dataDir: opts.dataDir, box, connectors, wake, ingest, onChannelAdded: (c) => void receivers.start(c) },
+    { logger: opts.logger },
+  );
+  await worker?.start();
+  await receivers.startAll();
   const address = await app.listen({ port: opts.port, host: opts.host });
   return {
     url: address,
+    store,
+    worker,
     async close() {
+      // The worker first: rows it claimed but did not start go back for the next start.
+      await worker?.stop();
+      await receivers.stopAll();
       await app.close();
-      await store.close();
+      if (!opts.store) await store.close();
     },
   };
 }
 
-export function describeStart(url: string, dataDir: string, engine: string): string {
+export function describeStart(url: string, dataDir: string, engine: string, worker = true): string {
   return [
     `Chorus is running at ${url}`,
     `  database: ${engine}`,
     `  admin token for scripts and the CLI: ${join(dataDir, ADMIN_TOKEN_FILE)}`,
+    worker ? '  sending: a worker runs in this process' : '  sending: no worker in this process (--no-worker); run `chorus worker` elsewhere',
     '  stop with Ctrl+C',
   ].join('\n');
 }

@@ -1,0 +1,67 @@
+// `chorus worker`: a standalone dispatch worker against PostgreSQL (DATABASE_URL). Any number of
+// them, on any machine, share the ledger and the pacing state safely (rows are claimed with
+// SKIP LOCKED; pacing slots are taken under a row lock). Channel credentials are opened with the
+// data folder's secret key, so the key must be the server's.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConnectorCache } from '../channels/registry.ts';
+import { databaseUrl, dataDir } from '../config.ts';
+import { Worker } from '../dispatch/worker.ts';
+import { sweep } from '../run/sweep.ts';
+import { openStore } from '../store/db.ts';
+import { loadSecretKey, SECRET_KEY_FILE, secretBox } from '../store/secrets.ts';
+import type { Io } from './io.ts';
+
+export interface WorkerCliOptions {
+  data?: string;
+  /** Stops the worker when aborted (tests); otherwise SIGTERM / SIGINT. */
+  signal?: AbortSignal;
+  pollMs?: number;
+}
+
+export async function workerCommand(io: Io, o: WorkerCliOptions): Promise<number> {
+  const url = databaseUrl();
+  if (!url) {
+    io.err(
+      'chorus worker needs a PostgreSQL server: set DATABASE_URL. With the embedded database (PGlite) the data belongs to the one `chorus serve` process, which already runs its own worker.',
+    );
+    return 2;
+  }
+  const dir = dataDir(o.data);
+  if (!process.env.CHORUS_SECRET_KEY?.trim() && !existsSync(join(dir, SECRET_KEY_FILE))) {
+    io.err(
+      `chorus worker needs the server's secret key to open channel credentials: copy ${SECRET_KEY_FILE} from the server's data folder into ${dir} (or point --data at it), or set CHORUS_SECRET_KEY as on the server.`,
+    );
+    return 2;
+  }
+  const store = await openStore({ databaseUrl: url });
+  const log = (line: string) => io.err(line);
+  const connectors = new ConnectorCache(store.db, secretBox(loadSecretKey(dir)));
+  const worker = new Worker({ db: store.db, connectors, log, ...(o.pollMs ? { pollMs: o.pollMs } : {}), sweep: async () => void (await sweep({ db: store.db, connectors, log })) });
+  await worker.start();
+  io.out(`Worker ${worker.id} is sending for the Chorus database on ${redactUrl(url)}; stop with Ctrl+C.`);
+  await new Promise<void>((resolve) => {
+    if (o.signal) {
+      if (o.signal.aborted) resolve();
+      o.signal.addEventListener('abort', () => resolve(), { once: true });
+      return;
+    }
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  io.out('stopping: rows this worker claimed but did not start go back to the others…');
+  await worker.stop();
+  await store.close();
+  return 0;
+}
+
+/** Where the database is, without the user, password or options, for the console. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}

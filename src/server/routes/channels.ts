@@ -1,0 +1,91 @@
+// Channels over HTTP: add one (the platform checks the credentials first; they are stored
+// sealed), list them (never with secrets), and point a Telegram bot's webhook at this server.
+
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ChannelError } from '../../channels/port.ts';
+import { addChannel, CHANNEL_CONFIG, type ChannelRow, findChannel, listChannels } from '../../channels/registry.ts';
+import type { TelegramConnector } from '../../channels/telegram/index.ts';
+import type { Services } from '../app.ts';
+import { ApiError, notFound, validate } from '../errors.ts';
+
+const KINDS = Object.keys(CHANNEL_CONFIG) as [keyof typeof CHANNEL_CONFIG, ...(keyof typeof CHANNEL_CONFIG)[]];
+
+const AddBody = z.strictObject({
+  kind: z.enum(KINDS),
+  name: z.string().trim().min(1).max(100).optional(),
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+
+const WebhookBody = z.strictObject({ url: z.url() });
+const IdParams = z.object({ id: z.string().min(1) });
+
+/** Where the platform calls this server for a channel; null when the channel has no webhook. */
+export function webhookPath(c: Pick<ChannelRow, 'id' | 'kind'>): string | null {
+  if (c.kind === 'telegram') return `/webhooks/telegram/${c.id}`;
+  if (c.kind === 'wecom') return `/webhooks/wecom/${c.id}`;
+  return null;
+}
+
+/** The public view of a channel: no credentials, ever. */
+export function publicChannel(c: ChannelRow) {
+  return {
+    id: c.id,
+    kind: c.kind,
+    name: c.name,
+    status: c.status,
+    statusReason: c.statusReason,
+    identity: c.identity,
+    webhook: webhookPath(c),
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+
+export function registerChannelRoutes(app: FastifyInstance, s: Services): void {
+  app.get('/api/channels', async () => ({ channels: (await listChannels(s.db)).map(publicChannel) }));
+
+  app.post('/api/channels', async (req, reply) => {
+    const body = validate(AddBody, req.body, 'body');
+    const channel = await addChannel(s.db, s.box, { kind: body.kind, name: body.name, config: body.config });
+    s.onChannelAdded?.(channel);
+    return reply.status(201).send(publicChannel(channel));
+  });
+
+  // Telegram's setWebhook: the bot's updates are POSTed to <public url>/webhooks/telegram/<id>
+  // with a secret token in a header. A channel added without a secret gets one now.
+  app.post('/api/channels/:id/webhook', async (req) => {
+    const { id } = validate(IdParams, req.params, 'params');
+    const body = validate(WebhookBody, req.body, 'body');
+    const channel = await findChannel(s.db, id);
+    if (!channel) throw notFound(`Channel "${id}"`);
+    if (channel.kind !== 'telegram') {
+      throw new ApiError(422, 'no_webhook', `A ${channel.kind} channel has no webhook to set; WeCom's callback URL is entered in the WeCom admin console.`, { field: 'id' });
+    }
+    const path = webhookPath(channel)!;
+    const url = body.url.replace(/\/+$/, '').endsWith(path) ? body.url.replace(/\/+$/, '') : `${body.url.replace(/\/+$/, '')}${path}`;
+    await ensureWebhookSecret(s, channel.id);
+    const connector = (await s.connectors.get(channel.id)) as TelegramConnector;
+    try {
+      await connector.setWebhook(url);
+    } catch (e) {
+      if (e instanceof ChannelError) throw new ApiError(422, 'platform_refused', `Telegram did not accept the webhook: ${e.message}`, { field: 'url' });
+      throw e;
+    }
+    return { id: channel.id, webhook: url };
+  });
+}
+
+/** Adds a webhook secret to a Telegram channel's sealed settings (once) and rebuilds its connector. */
+async function ensureWebhookSecret(s: Services, channelId: string): Promise<void> {
+  const row = await s.db.selectFrom('channels').select('config_sealed').where('id', '=', channelId).executeTakeFirstOrThrow();
+  const config = JSON.parse(s.box.open(row.config_sealed)) as Record<string, unknown>;
+  if (typeof config.webhookSecret === 'string' && config.webhookSecret) return;
+  const next = CHANNEL_CONFIG.telegram.parse({ ...config, webhookSecret: randomBytes(24).toString('base64url') });
+  await s.db.updateTable('channels').set({ config_sealed: s.box.seal(JSON.stringify(next)) }).where('id', '=', channelId).execute();
+  const { createTelegramConnector } = await import('../../channels/telegram/index.ts');
+  const old = await s.connectors.get(channelId).catch(() => undefined);
+  // The long-polling loop of the old connector ends: Telegram refuses getUpdates once a webhook is set.
+  await old?.stop?.();
+  s.connectors.set(channelId, createTelegramConnector({ ...next, channelId }));
+}
