@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectorCache } from '../channels/registry.ts';
 import { databaseUrl, dataDir } from '../config.ts';
+import { queueSchema, startQueue } from '../dispatch/queue.ts';
 import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
 import { openStore } from '../store/db.ts';
@@ -38,7 +39,8 @@ export async function workerCommand(io: Io, o: WorkerCliOptions): Promise<number
   const store = await openStore({ databaseUrl: url });
   const log = (line: string) => io.err(line);
   const connectors = new ConnectorCache(store.db, secretBox(loadSecretKey(dir)));
-  const worker = new Worker({ db: store.db, connectors, log, ...(o.pollMs ? { pollMs: o.pollMs } : {}), sweep: async () => void (await sweep({ db: store.db, connectors, log })) });
+  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store) });
+  const worker = new Worker({ db: store.db, connectors, log, queue, ...(o.pollMs ? { pollMs: o.pollMs } : {}), sweep: async () => void (await sweep({ db: store.db, connectors, log })) });
   await worker.start();
   io.out(`Worker ${worker.id} is sending for the Chorus database on ${redactUrl(url)}; stop with Ctrl+C.`);
   await new Promise<void>((resolve) => {
@@ -52,6 +54,7 @@ export async function workerCommand(io: Io, o: WorkerCliOptions): Promise<number
   });
   io.out('stopping: rows this worker claimed but did not start go back to the others…');
   await worker.stop();
+  await queue.stop();
   await store.close();
   return 0;
 }

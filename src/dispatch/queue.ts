@@ -135,6 +135,11 @@ function storeDb(store: Store): Db {
   };
 }
 
+/** Where pg-boss keeps its tables: beside a store that has its own schema, else `chorus_boss`. */
+export function queueSchema(store: Pick<Store, 'schema'>): string {
+  return store.schema ? `${store.schema}_boss` : 'chorus_boss';
+}
+
 export async function startQueue(store: Store, opts: QueueOptions = {}): Promise<Queue> {
   const schema = opts.schema ?? 'pgboss';
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,49}$/.test(schema)) {

@@ -8,6 +8,7 @@ import { ChannelConfigError, type ChannelRow, ConnectorCache } from '../channels
 import { createIngest } from '../community/ingest.ts';
 import { SelectorError } from '../community/groups.ts';
 import { PacingPolicyError } from '../dispatch/pacing.ts';
+import type { Queue } from '../dispatch/queue.ts';
 import { RunError } from '../run/runs.ts';
 import { SheetError } from '../sop/errors.ts';
 import type { Db, Store } from '../store/db.ts';
@@ -32,6 +33,8 @@ export interface AppContext {
   connectors?: ConnectorCache;
   /** Tells the in-process worker that rows became due. */
   wake?: () => void;
+  /** pg-boss: durable wake-ups for workers in any process. */
+  queue?: Queue;
   /** Where webhooks hand normalized events; by default `createIngest({ db, wake })`. */
   ingest?: Ingest;
   /** Told after a channel is added (serve starts polling / puppet receivers for it). */
@@ -46,6 +49,7 @@ export interface Services {
   box: SecretBox;
   connectors: ConnectorCache;
   wake?: () => void;
+  queue?: Queue;
   ingest: Ingest;
   onChannelAdded?: (channel: ChannelRow) => void;
 }
@@ -68,6 +72,7 @@ export function services(ctx: AppContext): Services {
     box,
     connectors: ctx.connectors ?? new ConnectorCache(db, box),
     wake: ctx.wake,
+    queue: ctx.queue,
     ingest: ctx.ingest ?? createIngest({ db, wake: ctx.wake }),
     onChannelAdded: ctx.onChannelAdded,
   };

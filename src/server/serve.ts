@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ConnectorCache } from '../channels/registry.ts';
 import { createIngest } from '../community/ingest.ts';
 import { databaseUrl } from '../config.ts';
+import { queueSchema, startQueue } from '../dispatch/queue.ts';
 import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
 import { openStore, type Store } from '../store/db.ts';
@@ -43,15 +44,17 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   await ensureAdminToken(db, opts.dataDir);
   const box = secretBox(loadSecretKey(opts.dataDir));
   const connectors = new ConnectorCache(db, box);
+  // pg-boss carries the durable wake-ups and the sweep; an API-only server still schedules them.
+  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store) });
   const worker =
     opts.worker === false
       ? undefined
-      : new Worker({ db, connectors, log, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), sweep: async () => void (await sweep({ db, connectors, log })) });
+      : new Worker({ db, connectors, log, queue, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), sweep: async () => void (await sweep({ db, connectors, log })) });
   const wake = worker ? () => worker.wake() : undefined;
   const ingest = createIngest({ db, wake, log });
   const receivers = new Receivers({ db, box, connectors, ingest, log });
   const app = await buildApp(
-    { store, dataDir: opts.dataDir, box, connectors, wake, ingest, onChannelAdded: (c) => void receivers.start(c) },
+    { store, dataDir: opts.dataDir, box, connectors, wake, queue, ingest, onChannelAdded: (c) => void receivers.start(c) },
     { logger: opts.logger },
   );
   await worker?.start();
@@ -66,6 +69,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       await worker?.stop();
       await receivers.stopAll();
       await app.close();
+      await queue.stop();
       if (!opts.store) await store.close();
     },
   };

@@ -14,6 +14,8 @@ export type Db = Kysely<Database>;
 export interface Store {
   db: Db;
   engine: 'pglite' | 'postgres';
+  /** The PostgreSQL schema the store lives in, when it is not the default (tests). */
+  schema?: string;
   /** Runs parameterless SQL or one parameterised statement; pg-boss and raw tools use it. */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   close(): Promise<void>;
@@ -81,6 +83,7 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Store> {
   return {
     db,
     engine: 'postgres',
+    ...(schema ? { schema } : {}),
     async executeSql(text, values) {
       const r = await pool.query(text, values);
       const last = Array.isArray(r) ? r[r.length - 1] : r;

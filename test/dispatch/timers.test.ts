@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startQueue, type Queue } from '../../src/dispatch/queue.ts';
+import { queueSchema, startQueue, type Queue } from '../../src/dispatch/queue.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
 import { runStatus, startRun } from '../../src/run/runs.ts';
 import { engine } from '../support/db.ts';
@@ -24,7 +24,7 @@ describe(`durable wake-ups on pg-boss (${engine})`, () => {
   let sweeps = 0;
   beforeAll(async () => {
     w = await sandboxWorld(3);
-    queue = await startQueue(w.store, { databaseUrl: process.env.DATABASE_URL || undefined, schema: `${w.store.schema ?? 'chorus'}_boss`, pollingIntervalSeconds: 2 });
+    queue = await startQueue(w.store, { databaseUrl: process.env.DATABASE_URL || undefined, schema: queueSchema(w.store), pollingIntervalSeconds: 2 });
     // A worker that would otherwise look at the ledger only once a minute.
     worker = new Worker({ db: w.store.db, connectors: w.connectors, pollMs: 60_000, queue, sweep: async () => void sweeps++, sweepMs: 1_000 });
     await worker.start();

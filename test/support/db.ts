@@ -28,7 +28,9 @@ export async function testStore(): Promise<TestStore> {
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
       try {
+        // pg-boss keeps its tables beside ours (`<schema>_boss`, see queueSchema).
         await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`);
+        await admin.query(`DROP SCHEMA IF EXISTS ${quoteIdent(`${schema}_boss`)} CASCADE`);
       } finally {
         await admin.end();
       }

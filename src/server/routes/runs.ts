@@ -21,7 +21,7 @@ const IdParams = z.object({ id: z.string().min(1) });
 const StatusQuery = z.object({ limit: z.coerce.number().int().positive().max(10_000).optional() });
 
 export function runContext(s: Services, req: FastifyRequest): RunContext {
-  return { db: s.db, connectors: s.connectors, wake: s.wake, actor: req.actor?.name };
+  return { db: s.db, connectors: s.connectors, wake: s.wake, queue: s.queue, actor: req.actor?.name };
 }
 
 export function registerRunRoutes(app: FastifyInstance, s: Services): void {
