@@ -16,7 +16,9 @@ const run = (title, cmd, args, env) => {
 
 const databaseUrl = process.env.DATABASE_URL;
 run('typecheck (tsc --noEmit)', 'npx', ['tsc', '--noEmit']);
-run('lint (biome)', 'npx', ['biome', 'check', 'src', 'test', 'bench', 'scripts', 'bin']);
+// The console has its own settings (DOM, JSX, Vite's import.meta.glob): web/tsconfig.json.
+run('typecheck the console (tsc -p web)', 'npx', ['tsc', '-p', 'web', '--noEmit']);
+run('lint (biome)', 'npx', ['biome', 'check', 'src', 'test', 'bench', 'scripts', 'bin', 'web/src', 'web/vite.config.ts']);
 run('suite on PGlite (embedded)', 'npx', ['vitest', 'run', ...extra], { DATABASE_URL: '' });
 if (databaseUrl) {
   run(`suite on PostgreSQL (${databaseUrl.replace(/\/\/[^@]*@/, '//')})`, 'npx', ['vitest', 'run', ...extra], {

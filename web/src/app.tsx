@@ -1,0 +1,194 @@
+// The console's shell: the sign-in gate (create the owner → sign in), the layout (navigation on
+// the left on desktop, a compact menu on phones; the language switch in the header) and the
+// routes. Each area's pages live in `pages/<area>/`.
+
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
+import { BrowserRouter, Navigate, NavLink, Outlet, Route, Routes, useLocation } from 'react-router';
+import { type Locale, LOCALES, useLocale, useT } from './i18n/index.ts';
+import { ChannelsPage } from './pages/channels/channels-page.tsx';
+import { BroadcastPage } from './pages/command/broadcast-page.tsx';
+import { CommandPage } from './pages/command/command-page.tsx';
+import { GroupsPage } from './pages/groups/groups-page.tsx';
+import { HomePage } from './pages/home/home-page.tsx';
+import { NotFoundPage } from './pages/home/not-found-page.tsx';
+import { LeaderPage } from './pages/leader/leader-page.tsx';
+import { BoardPage } from './pages/runs/board-page.tsx';
+import { LaunchPage } from './pages/runs/launch-page.tsx';
+import { RunsPage } from './pages/runs/runs-page.tsx';
+import { SignInPage } from './pages/session/sign-in-page.tsx';
+import { SetupPage } from './pages/session/setup-page.tsx';
+import { SheetImportPage } from './pages/sheets/import-page.tsx';
+import { SheetLibraryPage } from './pages/sheets/library-page.tsx';
+import { type Role, SessionProvider, useSession, useUser } from './session.tsx';
+import { ErrorNote, Loading } from './ui/feedback.tsx';
+
+// The editor (CodeMirror, a YAML reader) and the diff are loaded when first opened, so signing in
+// and the leader's phone page do not download them.
+const SheetEditorPage = lazy(() => import('./pages/sheets/editor-page.tsx').then((m) => ({ default: m.SheetEditorPage })));
+const SheetHistoryPage = lazy(() => import('./pages/sheets/history-page.tsx').then((m) => ({ default: m.SheetHistoryPage })));
+
+interface NavItem {
+  to: string;
+  /** i18n key of the label */
+  label: string;
+  testid: string;
+  /** Who sees the item; everyone when absent. */
+  roles?: Role[];
+}
+
+const STAFF: Role[] = ['owner', 'admin', 'operator', 'viewer'];
+
+/** The navigation. Runs, Command center and Leader page are built in pages/runs, command, leader. */
+const NAV: NavItem[] = [
+  { to: '/', label: 'common.navHome', testid: 'nav-home', roles: STAFF },
+  { to: '/runs', label: 'common.navRuns', testid: 'nav-runs', roles: STAFF },
+  { to: '/command', label: 'common.navCommand', testid: 'nav-command', roles: STAFF },
+  { to: '/sheets', label: 'common.navSheets', testid: 'nav-sheets', roles: STAFF },
+  { to: '/groups', label: 'common.navGroups', testid: 'nav-groups', roles: STAFF },
+  { to: '/channels', label: 'common.navChannels', testid: 'nav-channels', roles: STAFF },
+  { to: '/leader', label: 'common.navLeader', testid: 'nav-leader' },
+];
+
+/**
+ * The pages behind the sign-in gate. Other areas append their routes at the end of this list.
+ */
+export const pageRoutes: { path: string; element: ReactNode }[] = [
+  { path: '/', element: <HomePage /> },
+  { path: '/sheets', element: <SheetLibraryPage /> },
+  { path: '/sheets/new', element: <SheetEditorPage /> },
+  { path: '/sheets/import', element: <SheetImportPage /> },
+  { path: '/sheets/:id', element: <SheetEditorPage /> },
+  { path: '/sheets/:id/history', element: <SheetHistoryPage /> },
+  { path: '/groups', element: <GroupsPage /> },
+  { path: '/channels', element: <ChannelsPage /> },
+  { path: '/runs', element: <RunsPage /> },
+  { path: '/runs/new', element: <LaunchPage /> },
+  { path: '/runs/:id', element: <BoardPage /> },
+  { path: '/command', element: <CommandPage /> },
+  { path: '/command/:id', element: <BroadcastPage /> },
+  { path: '/leader', element: <LeaderPage /> },
+];
+
+export function App() {
+  return (
+    <SessionProvider>
+      <BrowserRouter>
+        <Gate />
+      </BrowserRouter>
+    </SessionProvider>
+  );
+}
+
+function Gate() {
+  const { session, error, reload } = useSession();
+  const t = useT();
+  if (!session) {
+    return <div className="gate">{error ? <ErrorNote error={error} onRetry={() => void reload()} /> : <Loading label={t('common.starting')} />}</div>;
+  }
+  if (session.setupNeeded) return <SetupPage />;
+  if (!session.user) return <SignInPage />;
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        {pageRoutes.map((r) => (
+          <Route key={r.path} path={r.path} element={r.path === '/' ? <RoleHome>{r.element}</RoleHome> : r.element} />
+        ))}
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}
+
+/** A leader's console is their task list: the home page sends them there. */
+function RoleHome({ children }: { children: ReactNode }) {
+  const user = useUser();
+  return user.role === 'leader' ? <Navigate to="/leader" replace /> : children;
+}
+
+function Layout() {
+  const t = useT();
+  const user = useUser();
+  const location = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
+  // A page change on a phone closes the menu.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation on purpose
+  useEffect(() => setMenuOpen(false), [location.pathname]);
+  const items = NAV.filter((n) => !n.roles || n.roles.includes(user.role));
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <button
+          type="button"
+          className="menu-button"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => setMenuOpen((o) => !o)}
+          data-testid="menu-toggle"
+        >
+          <span aria-hidden="true">☰</span>
+          <span className="sr-only">{t('common.menu')}</span>
+        </button>
+        <NavLink to="/" className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Chorus
+        </NavLink>
+        <div className="topbar-right">
+          <LanguageSwitch />
+          <UserMenu />
+        </div>
+      </header>
+      <nav id="main-nav" className={`sidenav${menuOpen ? ' open' : ''}`} aria-label={t('common.menu')}>
+        {items.map((n) => (
+          <NavLink key={n.to} to={n.to} end={n.to === '/'} className="nav-item" data-testid={n.testid}>
+            {t(n.label)}
+          </NavLink>
+        ))}
+      </nav>
+      <main className="content">
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
+      </main>
+    </div>
+  );
+}
+
+function LanguageSwitch() {
+  const locale = useLocale();
+  const t = useT();
+  const { chooseLocale } = useSession();
+  return (
+    <fieldset className="lang-switch">
+      <legend className="sr-only">{t('common.language')}</legend>
+      {LOCALES.map((l: Locale) => (
+        <button
+          key={l}
+          type="button"
+          className={l === locale ? 'active' : ''}
+          aria-pressed={l === locale}
+          onClick={() => chooseLocale(l)}
+          data-testid={`lang-${l}`}
+        >
+          {l === 'en' ? 'EN' : '中文'}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
+function UserMenu() {
+  const t = useT();
+  const user = useUser();
+  const { signOut } = useSession();
+  return (
+    <div className="user-menu">
+      <span className="user-name" title={user.name} data-testid="user-name">
+        {user.displayName || user.name}
+        <span className="user-role">{t(`common.role_${user.role}`)}</span>
+      </span>
+      <button type="button" className="btn btn-quiet btn-small" onClick={() => void signOut()} data-testid="sign-out">
+        {t('common.signOut')}
+      </button>
+    </div>
+  );
+}

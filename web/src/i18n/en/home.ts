@@ -1,0 +1,27 @@
+// The overview and first-run page.
+export default {
+  title: 'Overview',
+  intro: 'Your groups, channels and SOP sheets at a glance.',
+  statGroups: 'groups',
+  statChannels: 'channels',
+  statSheets: 'SOP sheets',
+  toRuns: 'Runs and boards',
+  demoTitle: 'See it working in two minutes',
+  demoBody:
+    'The demo workspace adds a sandbox channel with a dozen groups — lead groups, new-user groups, training camps, a fan club, a local chapter — with members, and a 7-day training camp already running. Nothing is sent to a real chat.',
+  demoButton: 'Create the demo workspace',
+  demoCreating: 'Creating the demo workspace…',
+  demoDone: 'The demo workspace is ready. Open Runs to see the camp in progress.',
+  demoOpenRun: 'Open the camp’s run board',
+  demoLogins: 'Group leaders can sign in as:',
+  demoAdminOnly: 'Only an owner or an admin can create the demo workspace.',
+  realTitle: 'Or start with your own groups',
+  step1: 'Connect a channel',
+  step1Body: 'A Telegram bot, a WeCom app, a WeChat account — or the manual channel, where every action becomes a task for a person.',
+  step2: 'Add your groups',
+  step2Body: 'Give each group its community type and its leader, the person who runs it.',
+  step3: 'Write or import an SOP sheet',
+  step3Body: 'Start from a template or import your spreadsheet; the checker tells you what to fix.',
+  step4: 'Launch a run',
+  step4Body: 'Pick the sheet, the groups and the start date; preview, then start.',
+};

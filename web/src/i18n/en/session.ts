@@ -1,0 +1,20 @@
+// Creating the owner account, signing in.
+export default {
+  setupTitle: 'Welcome to Chorus',
+  setupIntro: 'Create the owner account first. The owner can add the other people who work here: operators, group leaders and viewers.',
+  setupSubmit: 'Create the owner account',
+  userName: 'User name',
+  userNameHint: 'What you type to sign in, e.g. "lin". Letters, digits, dots and dashes.',
+  displayName: 'Your name as others see it',
+  password: 'Password',
+  passwordHint: 'At least {min} characters.',
+  passwordRepeat: 'Password again',
+  passwordShort: 'The password needs at least {min} characters.',
+  passwordMismatch: 'The two passwords are not the same. Type them again.',
+  signInTitle: 'Sign in',
+  signInIntro: 'Sign in with the user name and password you were given.',
+  signIn: 'Sign in',
+  signingIn: 'Signing in…',
+  badCredentials: 'The user name or the password is not right. Check both and try again.',
+  tooMany: 'Too many wrong tries. Wait about {minutes} min, then try again.',
+};

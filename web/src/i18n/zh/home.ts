@@ -1,0 +1,27 @@
+import type en from '../en/home.ts';
+
+export default {
+  title: '总览',
+  intro: '社群、渠道和 SOP 表，一眼看全。',
+  statGroups: '个社群',
+  statChannels: '个渠道',
+  statSheets: '张 SOP 表',
+  toRuns: '执行计划与看板',
+  demoTitle: '两分钟看懂 Chorus',
+  demoBody: '演示空间会建一个沙盒渠道，里面有十几个社群——引流群、新人群、训练营、铁粉群、同城群——都有成员，还有一期 7 天训练营正在执行。不会往任何真实的群里发消息。',
+  demoButton: '创建演示空间',
+  demoCreating: '正在创建演示空间…',
+  demoDone: '演示空间已经建好。打开「执行计划」，看看进行中的训练营。',
+  demoOpenRun: '打开训练营的执行看板',
+  demoLogins: '群主可以用这些账号登录：',
+  demoAdminOnly: '只有所有者或管理员可以创建演示空间。',
+  realTitle: '或者直接接入你自己的社群',
+  step1: '接入渠道',
+  step1Body: 'Telegram 机器人、企业微信应用、微信号——或者人工执行渠道：每个动作都变成一条待办，由人来完成。',
+  step2: '添加社群',
+  step2Body: '给每个群设好社群类型和群主（负责这个群的人）。',
+  step3: '编写或导入 SOP 表',
+  step3Body: '从模板开始，或者导入现有的表格；检查器会告诉你哪里要改。',
+  step4: '启动执行',
+  step4Body: '选好 SOP 表、社群和开营日期，先预览，再启动。',
+} satisfies Record<keyof typeof en, string>;

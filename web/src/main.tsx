@@ -1,0 +1,12 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.tsx';
+import { getLocale } from './i18n/index.ts';
+import './styles.css';
+
+document.documentElement.lang = getLocale() === 'zh' ? 'zh-CN' : 'en';
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
