@@ -1,7 +1,11 @@
 // `npm run bench`: every benchmark, one JSON object on stdout. Progress goes to stderr.
 // Select some with `npm run bench -- plan lint`.
 
+import { benchApi } from './api.ts';
+import { benchLateness } from './lateness.ts';
+import { benchLedger } from './ledger.ts';
 import { benchLint } from './lint.ts';
+import { benchPacing } from './pacing.ts';
 import { benchPlan } from './plan.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
@@ -9,6 +13,13 @@ type Bench = () => Promise<Record<string, unknown>>;
 const BENCHES: Record<string, Bench> = {
   plan: benchPlan,
   lint: benchLint,
+  pacing: benchPacing,
+  // About two million rows written three times: a few minutes.
+  ledger: benchLedger,
+  // Real time: CHORUS_BENCH_LATENESS_SECONDS (default 600) plus setup.
+  lateness: benchLateness,
+  // A real server on loopback: the run board of 500 groups × 40 steps under concurrent requests.
+  api: benchApi,
 };
 
 const wanted = process.argv.slice(2);

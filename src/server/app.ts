@@ -1,28 +1,42 @@
-// The HTTP API. Fixed order for every route: auth → validate → handler; errors leave as one JSON
-// shape (errors.ts). `chorus serve` builds this app; tests build it too and use `inject`.
-// `/api/*` needs an API token; `/webhooks/*` is authenticated by each platform's own signature.
+// The HTTP API. Every route is declared in the registry (registry.ts) with the permission it needs
+// and runs the same steps: rate limit → auth → permission → validate → handler; errors leave as
+// one JSON shape (errors.ts). `chorus serve` builds this app; tests build it too and use `inject`.
+// `/api/*` needs a session or a token unless the route is public; `/webhooks/*` is authenticated
+// by each platform's own signature; everything else is the console (console.ts).
 
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Ingest } from '../channels/port.ts';
 import { ChannelConfigError, type ChannelRow, ConnectorCache } from '../channels/registry.ts';
 import { createIngest } from '../community/ingest.ts';
 import { SelectorError } from '../community/groups.ts';
 import { PacingPolicyError } from '../dispatch/pacing.ts';
 import type { Queue } from '../dispatch/queue.ts';
+import { demoRoutes } from '../demo/route.ts';
 import { RunError } from '../run/runs.ts';
 import { SheetError } from '../sop/errors.ts';
 import type { Db, Store } from '../store/db.ts';
 import { loadSecretKey, type SecretBox, secretBox } from '../store/secrets.ts';
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './accounts/throttle.ts';
+import { UserError } from './accounts/users.ts';
+import type { Actor } from './auth.ts';
+import { DEFAULT_CONSOLE_DIR, registerConsole } from './console.ts';
 import { ApiError, invalidSheet } from './errors.ts';
-import { registerBroadcastRoutes } from './routes/broadcasts.ts';
-import { registerChannelRoutes } from './routes/channels.ts';
-import { registerGroupRoutes } from './routes/groups.ts';
-import { registerRunRoutes } from './routes/runs.ts';
-import { registerSheetRoutes } from './routes/sheets.ts';
-import { registerSopRoutes } from './routes/sop.ts';
-import { registerTaskRoutes } from './routes/tasks.ts';
+import { defineRoute, type Route, registerRoutes, watchApiRoutes } from './registry.ts';
+import { accountRoutes } from './routes/account.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { broadcastRoutes } from './routes/broadcasts.ts';
+import { channelRoutes } from './routes/channels.ts';
+import { docsRoutes } from './routes/docs.ts';
+import { groupRoutes } from './routes/groups.ts';
+import { ledgerRoutes } from './routes/ledger.ts';
+import { runRoutes } from './routes/runs.ts';
+import { sheetRoutes } from './routes/sheets.ts';
+import { sopRoutes } from './routes/sop.ts';
+import { taskRoutes } from './routes/tasks.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
-import { checkToken, type TokenOwner } from './tokens.ts';
 
 export interface AppContext {
   store: Store;
@@ -39,6 +53,12 @@ export interface AppContext {
   ingest?: Ingest;
   /** Told after a channel is added (serve starts polling / puppet receivers for it). */
   onChannelAdded?: (channel: ChannelRow) => void;
+  /** The clock for sessions and sign-in throttling (tests move it). */
+  now?: () => Date;
+  /** Sign-in throttling; default 5 failures per name, 20 per address, in 15 minutes. */
+  loginLimits?: LoginLimits;
+  /** The built console (web/dist); false serves none. */
+  consoleDir?: string | false;
 }
 
 /** What the routes use: the app context with every default filled in. */
@@ -52,15 +72,16 @@ export interface Services {
   queue?: Queue;
   ingest: Ingest;
   onChannelAdded?: (channel: ChannelRow) => void;
+  now: () => Date;
+  loginLimits: LoginLimits;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
-    actor?: TokenOwner;
+    /** The caller, set by the registry's auth step. */
+    actor?: Actor;
   }
 }
-
-const PUBLIC_ROUTES = new Set(['/api/health']);
 
 export function services(ctx: AppContext): Services {
   const db = ctx.store.db;
@@ -75,7 +96,41 @@ export function services(ctx: AppContext): Services {
     queue: ctx.queue,
     ingest: ctx.ingest ?? createIngest({ db, wake: ctx.wake }),
     onChannelAdded: ctx.onChannelAdded,
+    now: ctx.now ?? (() => new Date()),
+    loginLimits: ctx.loginLimits ?? DEFAULT_LOGIN_LIMITS,
   };
+}
+
+/** Every API route, in registration order. */
+export function apiRoutes(s: Services): Route[] {
+  const routes: Route[] = [
+    defineRoute({
+      method: 'GET',
+      path: '/api/health',
+      tag: 'documentation',
+      summary: 'Liveness and the database engine',
+      returns: '{ok: true, engine}',
+      permission: 'public',
+      async handler() {
+        return { ok: true, engine: s.store.engine };
+      },
+    }),
+    ...accountRoutes(s),
+    ...userRoutes(s),
+    ...tokenRoutes(s),
+    ...auditRoutes(s),
+    ...sheetRoutes(s),
+    ...sopRoutes(s),
+    ...channelRoutes(s),
+    ...groupRoutes(s),
+    ...runRoutes(s),
+    ...broadcastRoutes(s),
+    ...taskRoutes(s),
+    ...ledgerRoutes(s),
+    ...demoRoutes(s),
+  ];
+  routes.push(...docsRoutes(s, () => routes));
+  return routes;
 }
 
 export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
@@ -86,15 +141,15 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     bodyLimit: 10 * 1024 * 1024,
   });
 
-  app.addHook('onRequest', async (req) => {
-    const path = req.url.split('?')[0];
-    if (!path.startsWith('/api/') || PUBLIC_ROUTES.has(path)) return;
-    req.actor = await authenticate(ctx, req);
-  });
+  watchApiRoutes(app);
+  await app.register(fastifyCookie);
 
   app.setErrorHandler((err, _req, reply) => {
     const e = toApiError(err);
-    if (e) return reply.status(e.status).send(e.toJSON());
+    if (e) {
+      if (e.retryAfterSeconds !== undefined) reply.header('retry-after', String(e.retryAfterSeconds));
+      return reply.status(e.status).send(e.toJSON());
+    }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
       // Fastify's own client errors: unparseable JSON, wrong content type, body too large.
@@ -104,19 +159,14 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     return reply.status(500).send(new ApiError(500, 'internal', 'Something went wrong on the server; the details are in its log.').toJSON());
   });
 
+  const consoleAnswer = await registerConsole(app, ctx.consoleDir ?? DEFAULT_CONSOLE_DIR);
   app.setNotFoundHandler((req, reply) => {
+    if (consoleAnswer(req, reply)) return;
     reply.status(404).send(new ApiError(404, 'not_found', `No such endpoint: ${req.method} ${req.url.split('?')[0]}`).toJSON());
   });
 
   const s = services(ctx);
-  app.get('/api/health', async () => ({ ok: true, engine: ctx.store.engine }));
-  registerSheetRoutes(app, ctx);
-  registerSopRoutes(app, ctx);
-  registerChannelRoutes(app, s);
-  registerGroupRoutes(app, s);
-  registerRunRoutes(app, s);
-  registerBroadcastRoutes(app, s);
-  registerTaskRoutes(app, s);
+  registerRoutes(app, s, apiRoutes(s));
   await registerWebhookRoutes(app, s);
   return app;
 }
@@ -132,16 +182,6 @@ function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ChannelConfigError) return new ApiError(422, 'invalid_channel', err.message, { field: err.field, reason: err.message });
   if (err instanceof SelectorError) return new ApiError(400, 'invalid_selector', `The group selector is not valid: ${err.message}`, { field: 'groups', reason: err.message });
   if (err instanceof PacingPolicyError) return new ApiError(422, 'invalid_pacing', err.message);
+  if (err instanceof UserError) return new ApiError(409, err.code, err.message, err.field ? { field: err.field } : {});
   return undefined;
-}
-
-async function authenticate(ctx: AppContext, req: FastifyRequest): Promise<TokenOwner> {
-  const header = req.headers.authorization;
-  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  if (!m) {
-    throw new ApiError(401, 'unauthorized', 'Sign in first: send an API token as "Authorization: Bearer <token>".');
-  }
-  const owner = await checkToken(ctx.store.db, m[1]);
-  if (!owner) throw new ApiError(401, 'unauthorized', 'This API token is not valid (it may have been revoked).');
-  return owner;
 }

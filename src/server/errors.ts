@@ -10,8 +10,15 @@ export class ApiError extends Error {
   readonly field?: string;
   readonly reason?: string;
   readonly problems?: unknown[];
+  /** For 429: how long to wait before trying again. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(status: number, code: string, message: string, extra: { field?: string; reason?: string; problems?: unknown[] } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    extra: { field?: string; reason?: string; problems?: unknown[]; retryAfterSeconds?: number } = {},
+  ) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
@@ -27,12 +34,15 @@ export class ApiError extends Error {
         ...(this.field !== undefined ? { field: this.field } : {}),
         ...(this.reason !== undefined ? { reason: this.reason } : {}),
         ...(this.problems !== undefined ? { problems: this.problems } : {}),
+        ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
       },
     };
   }
 }
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} does not exist`);
+
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 
 export function invalidSheet(problems: SheetProblem[]): ApiError {
   const n = problems.length;

@@ -78,6 +78,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
 export function describeStart(url: string, dataDir: string, engine: string, worker = true): string {
   return [
     `Chorus is running at ${url}`,
+    `  console: open ${url} in a browser (on the first visit it asks you to create the owner account); API docs at ${url}/api/docs`,
     `  database: ${engine}`,
     `  admin token for scripts and the CLI: ${join(dataDir, ADMIN_TOKEN_FILE)}`,
     worker ? '  sending: a worker runs in this process' : '  sending: no worker in this process (--no-worker); run `chorus worker` elsewhere',

@@ -33,6 +33,8 @@ export interface ApiTokensTable {
   role: string;
   created_at: Timestamp;
   last_used_at: Timestamp | null;
+  /** A personal token's user (it acts with the user's current role); null for the admin token. */
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** bigint identity columns; read as numbers on both engines (see db.ts). */
@@ -225,6 +227,42 @@ export interface SandboxMessagesTable {
   at: Timestamp;
 }
 
+export interface UsersTable {
+  id: string;
+  name: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  locale: ColumnType<string, string | undefined, string>;
+  disabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Timestamp;
+  expires_at: Date;
+  last_seen_at: Timestamp;
+}
+
+export interface LoginAttemptsTable {
+  id: Id;
+  name: string;
+  ip: string;
+  at: Date;
+}
+
+export interface AuditLogTable {
+  id: Id;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: Json<Record<string, unknown>>;
+}
+
 export interface Database {
   sheets: SheetsTable;
   sheet_versions: SheetVersionsTable;
@@ -244,4 +282,8 @@ export interface Database {
   notifications: NotificationsTable;
   workers: WorkersTable;
   sandbox_messages: SandboxMessagesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  audit_log: AuditLogTable;
 }

@@ -1,13 +1,16 @@
 // Broadcasts over HTTP: one instruction for many groups, sent by the bot or by each group's
-// leader. A broadcast is a run of kind 'broadcast': its status, pause, resume and cancel are the
+// leader. A broadcast is a run of kind 'broadcast': its pause, resume, cancel and board are the
 // run's (routes/runs.ts); `GET /api/broadcasts/:id` answers only for broadcasts.
 
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { createBroadcast, previewBroadcast } from '../../run/broadcasts.ts';
 import { runStatus } from '../../run/runs.ts';
 import type { Services } from '../app.ts';
-import { notFound, validate } from '../errors.ts';
+import { audit } from '../audit.ts';
+import { notFound } from '../errors.ts';
+import { defineRoute, type Route } from '../registry.ts';
+import { leaderRunStatus } from '../views/run-status.ts';
+import { runScope } from '../views/scope.ts';
 import { runContext } from './runs.ts';
 
 const BroadcastBody = z.strictObject({
@@ -20,22 +23,51 @@ const BroadcastBody = z.strictObject({
 });
 
 const IdParams = z.object({ id: z.string().min(1) });
+const tag = 'broadcasts';
 
-export function registerBroadcastRoutes(app: FastifyInstance, s: Services): void {
-  app.post('/api/broadcasts/preview', async (req) => {
-    const body = validate(BroadcastBody, req.body, 'body');
-    return previewBroadcast(runContext(s, req), body);
-  });
-
-  app.post('/api/broadcasts', async (req, reply) => {
-    const body = validate(BroadcastBody, req.body, 'body');
-    return reply.status(201).send(await createBroadcast(runContext(s, req), body));
-  });
-
-  app.get('/api/broadcasts/:id', async (req) => {
-    const { id } = validate(IdParams, req.params, 'params');
-    const status = await runStatus(s.db, id);
-    if (status.kind !== 'broadcast') throw notFound(`Broadcast "${id}"`);
-    return status;
-  });
+export function broadcastRoutes(s: Services): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/broadcasts/preview',
+      tag,
+      summary: 'What a broadcast would do: groups by bot and by leader, deadline, forecast',
+      returns: '{groups, bot, human, deadline, forecast, withoutLeader}',
+      permission: 'runs.write',
+      body: BroadcastBody,
+      async handler({ req, body }) {
+        return previewBroadcast(runContext(s, req), body);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/broadcasts',
+      tag,
+      summary: 'Start a broadcast',
+      returns: '201 {id, groups, bot, human}',
+      permission: 'runs.write',
+      body: BroadcastBody,
+      status: 201,
+      async handler({ req, reply, body, actor }) {
+        const created = await createBroadcast(runContext(s, req), body);
+        await audit(s.db, { actor: actor!.name, action: 'broadcast.create', target: `run:${created.id}`, detail: { groups: body.groups, by: body.by ?? 'bot', count: created.groups } });
+        return reply.status(201).send(created);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/broadcasts/:id',
+      tag,
+      summary: "A broadcast's status (the run status shape)",
+      permission: 'runs.read',
+      scoped: true,
+      params: IdParams,
+      async handler({ params, leader }) {
+        const only = await runScope(s.db, params.id, leader, 'broadcast');
+        const status = only ? await leaderRunStatus(s.db, params.id, only) : await runStatus(s.db, params.id);
+        if (status.kind !== 'broadcast') throw notFound(`Broadcast "${params.id}"`);
+        return status;
+      },
+    }),
+  ];
 }

@@ -2,13 +2,14 @@
 // sealed), list them (never with secrets), and point a Telegram bot's webhook at this server.
 
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ChannelError } from '../../channels/port.ts';
 import { addChannel, CHANNEL_CONFIG, type ChannelRow, findChannel, listChannels } from '../../channels/registry.ts';
 import type { TelegramConnector } from '../../channels/telegram/index.ts';
 import type { Services } from '../app.ts';
-import { ApiError, notFound, validate } from '../errors.ts';
+import { audit } from '../audit.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { defineRoute, type Route } from '../registry.ts';
 
 const KINDS = Object.keys(CHANNEL_CONFIG) as [keyof typeof CHANNEL_CONFIG, ...(keyof typeof CHANNEL_CONFIG)[]];
 
@@ -20,6 +21,7 @@ const AddBody = z.strictObject({
 
 const WebhookBody = z.strictObject({ url: z.url() });
 const IdParams = z.object({ id: z.string().min(1) });
+const tag = 'channels';
 
 /** Where the platform calls this server for a channel; null when the channel has no webhook. */
 export function webhookPath(c: Pick<ChannelRow, 'id' | 'kind'>): string | null {
@@ -42,38 +44,68 @@ export function publicChannel(c: ChannelRow) {
   };
 }
 
-export function registerChannelRoutes(app: FastifyInstance, s: Services): void {
-  app.get('/api/channels', async () => ({ channels: (await listChannels(s.db)).map(publicChannel) }));
-
-  app.post('/api/channels', async (req, reply) => {
-    const body = validate(AddBody, req.body, 'body');
-    const channel = await addChannel(s.db, s.box, { kind: body.kind, name: body.name, config: body.config });
-    s.onChannelAdded?.(channel);
-    return reply.status(201).send(publicChannel(channel));
-  });
-
-  // Telegram's setWebhook: the bot's updates are POSTed to <public url>/webhooks/telegram/<id>
-  // with a secret token in a header. A channel added without a secret gets one now.
-  app.post('/api/channels/:id/webhook', async (req) => {
-    const { id } = validate(IdParams, req.params, 'params');
-    const body = validate(WebhookBody, req.body, 'body');
-    const channel = await findChannel(s.db, id);
-    if (!channel) throw notFound(`Channel "${id}"`);
-    if (channel.kind !== 'telegram') {
-      throw new ApiError(422, 'no_webhook', `A ${channel.kind} channel has no webhook to set; WeCom's callback URL is entered in the WeCom admin console.`, { field: 'id' });
-    }
-    const path = webhookPath(channel)!;
-    const url = body.url.replace(/\/+$/, '').endsWith(path) ? body.url.replace(/\/+$/, '') : `${body.url.replace(/\/+$/, '')}${path}`;
-    await ensureWebhookSecret(s, channel.id);
-    const connector = (await s.connectors.get(channel.id)) as TelegramConnector;
-    try {
-      await connector.setWebhook(url);
-    } catch (e) {
-      if (e instanceof ChannelError) throw new ApiError(422, 'platform_refused', `Telegram did not accept the webhook: ${e.message}`, { field: 'url' });
-      throw e;
-    }
-    return { id: channel.id, webhook: url };
-  });
+export function channelRoutes(s: Services): Route[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/channels',
+      tag,
+      summary: 'The channels (never their credentials)',
+      returns: '{channels: [{id, kind, name, status, statusReason, identity, webhook, createdAt}]}',
+      permission: 'channels.read',
+      async handler() {
+        return { channels: (await listChannels(s.db)).map(publicChannel) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/channels',
+      tag,
+      summary: 'Add a channel: the platform checks the credentials first, then they are stored encrypted',
+      returns: '201 the channel; 422 with field when the platform refuses',
+      permission: 'channels.write',
+      body: AddBody,
+      status: 201,
+      async handler({ body, actor, reply }) {
+        const channel = await addChannel(s.db, s.box, { kind: body.kind, name: body.name, config: body.config });
+        await audit(s.db, { actor: actor!.name, action: 'channel.add', target: `channel:${channel.id}`, detail: { kind: channel.kind, name: channel.name } });
+        s.onChannelAdded?.(channel);
+        return reply.status(201).send(publicChannel(channel));
+      },
+    }),
+    // Telegram's setWebhook: the bot's updates are POSTed to <public url>/webhooks/telegram/<id>
+    // with a secret token in a header. A channel added without a secret gets one now.
+    defineRoute({
+      method: 'POST',
+      path: '/api/channels/:id/webhook',
+      tag,
+      summary: "Point a Telegram bot's webhook at this server (with a secret token)",
+      returns: '{id, webhook}',
+      permission: 'channels.write',
+      params: IdParams,
+      body: WebhookBody,
+      async handler({ params, body, actor }) {
+        const channel = await findChannel(s.db, params.id);
+        if (!channel) throw notFound(`Channel "${params.id}"`);
+        if (channel.kind !== 'telegram') {
+          throw new ApiError(422, 'no_webhook', `A ${channel.kind} channel has no webhook to set; WeCom's callback URL is entered in the WeCom admin console.`, { field: 'id' });
+        }
+        const path = webhookPath(channel)!;
+        const base = body.url.replace(/\/+$/, '');
+        const url = base.endsWith(path) ? base : `${base}${path}`;
+        await ensureWebhookSecret(s, channel.id);
+        const connector = (await s.connectors.get(channel.id)) as TelegramConnector;
+        try {
+          await connector.setWebhook(url);
+        } catch (e) {
+          if (e instanceof ChannelError) throw new ApiError(422, 'platform_refused', `Telegram did not accept the webhook: ${e.message}`, { field: 'url' });
+          throw e;
+        }
+        await audit(s.db, { actor: actor!.name, action: 'channel.webhook', target: `channel:${channel.id}`, detail: { url } });
+        return { id: channel.id, webhook: url };
+      },
+    }),
+  ];
 }
 
 /** Adds a webhook secret to a Telegram channel's sealed settings (once) and rebuilds its connector. */

@@ -1,7 +1,6 @@
 // Groups over HTTP: list (with a selector), add one by its platform id (looked up on the platform
 // when the connector can), and set what runs and broadcasts select by: leader, community, tags.
 
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ChannelError, type GroupInfo } from '../../channels/port.ts';
 import { findChannel } from '../../channels/registry.ts';
@@ -9,7 +8,9 @@ import { ensureGroup, type GroupRow, listGroups, toGroup, updateGroup } from '..
 import { COMMUNITIES } from '../../sop/types.ts';
 import type { Db } from '../../store/db.ts';
 import type { Services } from '../app.ts';
-import { ApiError, notFound, validate } from '../errors.ts';
+import { audit } from '../audit.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { defineRoute, type Route } from '../registry.ts';
 
 const Tag = z.string().trim().min(1).max(64).regex(/^[^+,\s]+$/, 'a tag has no spaces, commas or plus signs');
 
@@ -26,6 +27,7 @@ const AddBody = z.strictObject({ channel: z.string().min(1), externalId: z.strin
 const PatchBody = z.strictObject(Patch);
 const ListQuery = z.object({ groups: z.string().min(1).default('all') });
 const IdParams = z.object({ id: z.string().min(1) });
+const tag = 'groups';
 
 export function publicGroup(g: GroupRow) {
   return { ...g, createdAt: g.createdAt.toISOString(), lastActivityAt: g.lastActivityAt ? new Date(g.lastActivityAt).toISOString() : null };
@@ -36,43 +38,74 @@ async function groupById(db: Db, id: string): Promise<GroupRow | undefined> {
   return row ? toGroup(row) : undefined;
 }
 
-export function registerGroupRoutes(app: FastifyInstance, s: Services): void {
-  app.get('/api/groups', async (req) => {
-    const q = validate(ListQuery, req.query, 'query');
-    return { groups: (await listGroups(s.db, q.groups)).map(publicGroup) };
-  });
-
-  app.post('/api/groups', async (req, reply) => {
-    const body = validate(AddBody, req.body, 'body');
-    const channel = await findChannel(s.db, body.channel);
-    if (!channel) throw new ApiError(404, 'not_found', `There is no channel "${body.channel}"; see chorus channel list`, { field: 'channel' });
-    const connector = await s.connectors.get(channel.id);
-    let info: GroupInfo | undefined;
-    if (connector.getGroup) {
-      try {
-        info = await connector.getGroup(body.externalId);
-      } catch (e) {
-        if (e instanceof ChannelError) {
-          throw new ApiError(422, 'platform_refused', `${channel.kind} could not find the group ${body.externalId}: ${e.message}`, { field: 'externalId' });
+export function groupRoutes(s: Services): Route[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/groups',
+      tag,
+      summary: 'The active groups matching a selector (a leader: their own groups only)',
+      returns: '{groups: [{id, channelId, externalId, name, community, tags, attrs, leader, timezone, memberCount, status, createdAt, lastActivityAt}]}',
+      permission: 'groups.read',
+      scoped: true,
+      query: ListQuery,
+      async handler({ query, leader }) {
+        const groups = await listGroups(s.db, query.groups);
+        return { groups: groups.filter((g) => leader === undefined || g.leader === leader).map(publicGroup) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/groups',
+      tag,
+      summary: 'Add a group by its platform id (looked up on the platform when the connector can)',
+      returns: '201 the group',
+      permission: 'groups.write',
+      body: AddBody,
+      status: 201,
+      async handler({ body, actor, reply }) {
+        const channel = await findChannel(s.db, body.channel);
+        if (!channel) throw new ApiError(404, 'not_found', `There is no channel "${body.channel}"; see chorus channel list`, { field: 'channel' });
+        const connector = await s.connectors.get(channel.id);
+        let info: GroupInfo | undefined;
+        if (connector.getGroup) {
+          try {
+            info = await connector.getGroup(body.externalId);
+          } catch (e) {
+            if (e instanceof ChannelError) {
+              throw new ApiError(422, 'platform_refused', `${channel.kind} could not find the group ${body.externalId}: ${e.message}`, { field: 'externalId' });
+            }
+            throw e;
+          }
         }
-        throw e;
-      }
-    }
-    const id = await ensureGroup(s.db, channel.id, body.externalId, body.name ?? (info?.title || undefined));
-    const { channel: _c, externalId: _e, ...patch } = body;
-    await updateGroup(s.db, id, patch);
-    if (info?.memberCount !== undefined) {
-      await s.db.updateTable('groups').set({ member_count: info.memberCount }).where('id', '=', id).execute();
-    }
-    return reply.status(201).send(publicGroup((await groupById(s.db, id))!));
-  });
-
-  app.patch('/api/groups/:id', async (req) => {
-    const { id } = validate(IdParams, req.params, 'params');
-    const body = validate(PatchBody, req.body, 'body');
-    const group = await groupById(s.db, id);
-    if (!group) throw notFound(`Group "${id}"`);
-    await updateGroup(s.db, group.id, body);
-    return publicGroup((await groupById(s.db, group.id))!);
-  });
+        const id = await ensureGroup(s.db, channel.id, body.externalId, body.name ?? (info?.title || undefined));
+        const { channel: _c, externalId: _e, ...patch } = body;
+        await s.db.transaction().execute(async (trx) => {
+          await updateGroup(trx, id, patch);
+          if (info?.memberCount !== undefined) await trx.updateTable('groups').set({ member_count: info.memberCount }).where('id', '=', id).execute();
+          await audit(trx, { actor: actor!.name, action: 'group.add', target: `group:${id}`, detail: { channel: channel.id, externalId: body.externalId, ...patch } });
+        });
+        return reply.status(201).send(publicGroup((await groupById(s.db, id))!));
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/groups/:id',
+      tag,
+      summary: 'Change a group: name, leader, community, tags, time zone, attributes',
+      returns: 'the group',
+      permission: 'groups.write',
+      params: IdParams,
+      body: PatchBody,
+      async handler({ params, body, actor }) {
+        const group = await groupById(s.db, params.id);
+        if (!group) throw notFound(`Group "${params.id}"`);
+        await s.db.transaction().execute(async (trx) => {
+          await updateGroup(trx, group.id, body);
+          await audit(trx, { actor: actor!.name, action: 'group.update', target: `group:${group.id}`, detail: body });
+        });
+        return publicGroup((await groupById(s.db, group.id))!);
+      },
+    }),
+  ];
 }

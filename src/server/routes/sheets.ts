@@ -1,46 +1,86 @@
 // Sheets in the database, versioned: save, list, read one version, list versions.
 
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { lintText } from '../../sop/lint/index.ts';
 import { getSheetVersion, listSheets, listVersions, saveSheet } from '../../store/sheets.ts';
-import type { AppContext } from '../app.ts';
-import { notFound, validate } from '../errors.ts';
+import type { Services } from '../app.ts';
+import { audit } from '../audit.ts';
+import { notFound } from '../errors.ts';
+import { defineRoute, type Route } from '../registry.ts';
 
 const SaveBody = z.strictObject({ yaml: z.string().min(1), file: z.string().optional() });
 const IdParams = z.object({ id: z.string().min(1) });
 const VersionParams = z.object({ id: z.string().min(1), version: z.coerce.number().int().positive() });
+const tag = 'sheets';
 
-export function registerSheetRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const db = ctx.store.db;
-
-  app.post('/api/sheets', async (req, reply) => {
-    const body = validate(SaveBody, req.body, 'body');
-    const saved = await saveSheet(db, { yaml: body.yaml, file: body.file, actor: req.actor?.name });
-    const { findings } = lintText(body.yaml, body.file ?? `${saved.id}.yaml`);
-    return reply.status(saved.created ? 201 : 200).send({ ...saved, findings });
-  });
-
-  app.get('/api/sheets', async () => ({ sheets: await listSheets(db) }));
-
-  app.get('/api/sheets/:id', async (req) => {
-    const { id } = validate(IdParams, req.params, 'params');
-    const v = await getSheetVersion(db, id);
-    if (!v) throw notFound(`Sheet "${id}"`);
-    return v;
-  });
-
-  app.get('/api/sheets/:id/versions', async (req) => {
-    const { id } = validate(IdParams, req.params, 'params');
-    const versions = await listVersions(db, id);
-    if (!versions.length) throw notFound(`Sheet "${id}"`);
-    return { versions };
-  });
-
-  app.get('/api/sheets/:id/versions/:version', async (req) => {
-    const { id, version } = validate(VersionParams, req.params, 'params');
-    const v = await getSheetVersion(db, id, version);
-    if (!v) throw notFound(`Version ${version} of sheet "${id}"`);
-    return v;
-  });
+export function sheetRoutes(s: Services): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/sheets',
+      tag,
+      summary: 'Save a sheet: a new version when the text changed',
+      returns: '201 {id, version, created: true, findings} — or 200 with created: false when the text is unchanged',
+      permission: 'sheets.write',
+      body: SaveBody,
+      status: 201,
+      async handler({ body, actor, reply }) {
+        const saved = await saveSheet(s.db, { yaml: body.yaml, file: body.file, actor: actor?.name });
+        // saveSheet commits on its own; the entry follows right after.
+        if (saved.created) await audit(s.db, { actor: actor!.name, action: 'sheet.save', target: `sheet:${saved.id}@${saved.version}`, detail: { id: saved.id, version: saved.version } });
+        const { findings } = lintText(body.yaml, body.file ?? `${saved.id}.yaml`);
+        return reply.status(saved.created ? 201 : 200).send({ ...saved, findings });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/sheets',
+      tag,
+      summary: 'The sheets with their latest version',
+      returns: '{sheets: [{id, title, community, latestVersion, …}]}',
+      permission: 'sheets.read',
+      async handler() {
+        return { sheets: await listSheets(s.db) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/sheets/:id',
+      tag,
+      summary: 'The latest version of a sheet, with its YAML',
+      permission: 'sheets.read',
+      params: IdParams,
+      async handler({ params }) {
+        const v = await getSheetVersion(s.db, params.id);
+        if (!v) throw notFound(`Sheet "${params.id}"`);
+        return v;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/sheets/:id/versions',
+      tag,
+      summary: 'The versions of a sheet, newest first',
+      permission: 'sheets.read',
+      params: IdParams,
+      async handler({ params }) {
+        const versions = await listVersions(s.db, params.id);
+        if (!versions.length) throw notFound(`Sheet "${params.id}"`);
+        return { versions };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/sheets/:id/versions/:version',
+      tag,
+      summary: 'One version of a sheet, with its YAML',
+      permission: 'sheets.read',
+      params: VersionParams,
+      async handler({ params }) {
+        const v = await getSheetVersion(s.db, params.id, params.version);
+        if (!v) throw notFound(`Version ${params.version} of sheet "${params.id}"`);
+        return v;
+      },
+    }),
+  ];
 }

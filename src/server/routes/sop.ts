@@ -1,6 +1,5 @@
 // The sheet engine over HTTP: lint, plan, import a spreadsheet, the template library.
 
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { importSpreadsheet } from '../../sop/import/index.ts';
 import { lintText } from '../../sop/lint/index.ts';
@@ -9,11 +8,15 @@ import { PlanError, plan, readAnchor } from '../../sop/plan.ts';
 import { listTemplates, readTemplate } from '../../sop/templates.ts';
 import { COMMUNITIES } from '../../sop/types.ts';
 import { getSheetVersion } from '../../store/sheets.ts';
-import type { AppContext } from '../app.ts';
-import { ApiError, notFound, validate } from '../errors.ts';
+import type { Services } from '../app.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { defineRoute, type Route } from '../registry.ts';
 
 /** A preview is for people to read; runs (not previews) handle thousands of groups. */
 const MAX_PREVIEW_GROUPS = 500;
+
+const TemplateParams = z.object({ id: z.string().min(1) });
+const tag = 'sheets';
 
 const LintBody = z.strictObject({ yaml: z.string(), file: z.string().optional() });
 
@@ -49,55 +52,89 @@ const ImportBody = z.strictObject({
     .optional(),
 });
 
-export function registerSopRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/api/lint', async (req) => {
-    const body = validate(LintBody, req.body, 'body');
-    return lintText(body.yaml, body.file ?? 'sheet.yaml');
-  });
-
-  app.post('/api/plan', async (req) => {
-    const body = validate(PlanBody, req.body, 'body');
-    let yaml = body.yaml;
-    let file = 'sheet.yaml';
-    if (body.sheet) {
-      const v = await getSheetVersion(ctx.store.db, body.sheet.id, body.sheet.version);
-      if (!v) throw notFound(`Sheet "${body.sheet.id}"${body.sheet.version ? ` version ${body.sheet.version}` : ''}`);
-      yaml = v.yaml;
-      file = `${v.id}@${v.version}.yaml`;
-    }
-    const { sheet } = parseSheet(yaml ?? '', file);
-    try {
-      const anchor = readAnchor(body.anchor, sheet, body.timezone);
-      const groups = body.groups ?? [{ id: 'group-1', name: 'group-1' }];
-      const actions = plan({ sheet, anchor, groups, vars: body.vars, timezone: body.timezone });
-      return { sop: sheet.sop, anchor: anchor.toISOString(), count: actions.length, actions };
-    } catch (e) {
-      if (e instanceof PlanError) {
-        throw new ApiError(422, 'plan_failed', e.message, { problems: e.problems });
-      }
-      throw e;
-    }
-  });
-
-  app.post('/api/import', async (req) => {
-    const body = validate(ImportBody, req.body, 'body');
-    const data = Buffer.from(body.contentBase64, 'base64');
-    const result = await importSpreadsheet(data, body.fileName, body.options);
-    if (!result.ok) {
-      const n = result.errors.length;
-      throw new ApiError(422, 'import_failed', `${n} row${n === 1 ? '' : 's'} could not be read; nothing was imported.`, {
-        problems: result.errors,
-      });
-    }
-    return { yaml: result.yaml, notes: result.notes, sop: result.sheet.sheet.sop, steps: result.sheet.sheet.steps.length };
-  });
-
-  app.get('/api/templates', async () => ({ templates: listTemplates() }));
-
-  app.get('/api/templates/:id', async (req) => {
-    const { id } = validate(z.object({ id: z.string() }), req.params, 'params');
-    const info = listTemplates().find((t) => t.id === id);
-    if (!info) throw notFound(`Template "${id}"`);
-    return { ...info, yaml: readTemplate(id) };
-  });
+export function sopRoutes(s: Services): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/lint',
+      tag,
+      summary: 'Check a sheet: findings with rule, severity, line and a fix hint',
+      returns: '{parsed, findings: [{rule, severity, line, column, message, hint}]}',
+      permission: 'sheets.read',
+      body: LintBody,
+      async handler({ body }) {
+        return lintText(body.yaml, body.file ?? 'sheet.yaml');
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/plan',
+      tag,
+      summary: 'Plan a sheet for up to 500 groups without starting anything',
+      returns: '{sop, anchor, count, actions: [{step, occurrence, group, due, action, executor, text}]}',
+      permission: 'sheets.read',
+      body: PlanBody,
+      async handler({ body }) {
+        let yaml = body.yaml;
+        let file = 'sheet.yaml';
+        if (body.sheet) {
+          const v = await getSheetVersion(s.db, body.sheet.id, body.sheet.version);
+          if (!v) throw notFound(`Sheet "${body.sheet.id}"${body.sheet.version ? ` version ${body.sheet.version}` : ''}`);
+          yaml = v.yaml;
+          file = `${v.id}@${v.version}.yaml`;
+        }
+        const { sheet } = parseSheet(yaml ?? '', file);
+        try {
+          const anchor = readAnchor(body.anchor, sheet, body.timezone);
+          const groups = body.groups ?? [{ id: 'group-1', name: 'group-1' }];
+          const actions = plan({ sheet, anchor, groups, vars: body.vars, timezone: body.timezone });
+          return { sop: sheet.sop, anchor: anchor.toISOString(), count: actions.length, actions };
+        } catch (e) {
+          if (e instanceof PlanError) throw new ApiError(422, 'plan_failed', e.message, { problems: e.problems });
+          throw e;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/import',
+      tag,
+      summary: 'Turn a spreadsheet (CSV or XLSX, base64) into a sheet; every unreadable row is reported',
+      returns: '{yaml, notes, sop, steps}; 422 import_failed with problems per row',
+      permission: 'sheets.read',
+      body: ImportBody,
+      async handler({ body }) {
+        const data = Buffer.from(body.contentBase64, 'base64');
+        const result = await importSpreadsheet(data, body.fileName, body.options);
+        if (!result.ok) {
+          const n = result.errors.length;
+          throw new ApiError(422, 'import_failed', `${n} row${n === 1 ? '' : 's'} could not be read; nothing was imported.`, { problems: result.errors });
+        }
+        return { yaml: result.yaml, notes: result.notes, sop: result.sheet.sheet.sop, steps: result.sheet.sheet.steps.length };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/templates',
+      tag,
+      summary: 'The template library',
+      permission: 'sheets.read',
+      async handler() {
+        return { templates: listTemplates() };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/templates/:id',
+      tag,
+      summary: 'One template with its YAML',
+      permission: 'sheets.read',
+      params: TemplateParams,
+      async handler({ params }) {
+        const info = listTemplates().find((t) => t.id === params.id);
+        if (!info) throw notFound(`Template "${params.id}"`);
+        return { ...info, yaml: readTemplate(params.id) };
+      },
+    }),
+  ];
 }

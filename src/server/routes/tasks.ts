@@ -1,12 +1,14 @@
 // Tasks over HTTP: what people have to do (ledger rows executed by a person), marking one done,
 // and settling a send that was interrupted (`unconfirmed`): it went out, it did not, send again.
+// A leader sees and completes only the tasks assigned to them.
 
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { LEDGER_STATES } from '../../run/states.ts';
 import { completeTask, listTasks, resolveUnconfirmed } from '../../run/tasks.ts';
 import type { Services } from '../app.ts';
-import { validate } from '../errors.ts';
+import { audit } from '../audit.ts';
+import { forbidden, notFound } from '../errors.ts';
+import { defineRoute, type Route } from '../registry.ts';
 
 const ListQuery = z.object({
   assignee: z.string().trim().min(1).optional(),
@@ -22,24 +24,71 @@ const ListQuery = z.object({
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const DoneBody = z.strictObject({ by: z.string().trim().min(1).max(100).optional() });
 const ResolveBody = z.strictObject({ outcome: z.enum(['sent', 'failed', 'resend']), by: z.string().trim().min(1).max(100).optional() });
+const tag = 'tasks';
 
-export function registerTaskRoutes(app: FastifyInstance, s: Services): void {
-  app.get('/api/tasks', async (req) => {
-    const q = validate(ListQuery, req.query, 'query');
-    return { tasks: await listTasks(s.db, { assignee: q.assignee, states: q.state, limit: q.limit }) };
-  });
-
-  app.post('/api/tasks/:id/done', async (req) => {
-    const { id } = validate(IdParams, req.params, 'params');
-    const body = validate(DoneBody, req.body, 'body');
-    return { id, ...(await completeTask(s.db, id, body.by ?? req.actor?.name ?? 'operator')) };
-  });
-
-  app.post('/api/tasks/:id/resolve', async (req) => {
-    const { id } = validate(IdParams, req.params, 'params');
-    const body = validate(ResolveBody, req.body, 'body');
-    await resolveUnconfirmed(s.db, id, body.by ?? req.actor?.name ?? 'operator', body.outcome);
-    if (body.outcome === 'resend') s.wake?.();
-    return { id, outcome: body.outcome };
-  });
+export function taskRoutes(s: Services): Route[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/tasks',
+      tag,
+      summary: 'Tasks for people, overdue first (a leader: their own; others may pass assignee)',
+      returns: '{tasks: [{id, runId, runKind, runTitle, group, step, action, text, link?, due, deadline, state, late, assignee}]}',
+      permission: 'tasks.read',
+      scoped: true,
+      query: ListQuery,
+      async handler({ query, leader }) {
+        if (leader !== undefined && query.assignee !== undefined && query.assignee !== leader) {
+          throw forbidden(`You can see only your own tasks, not ${query.assignee}'s.`);
+        }
+        const assignee = leader ?? query.assignee;
+        return { tasks: await listTasks(s.db, { assignee, states: query.state, limit: query.limit }) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/tasks/:id/done',
+      tag,
+      summary: 'Mark a task done (late after its window)',
+      returns: '{id, state: "done" | "done_late"}',
+      permission: 'tasks.complete',
+      scoped: true,
+      params: IdParams,
+      body: DoneBody,
+      async handler({ params, body, actor, leader }) {
+        if (leader !== undefined) {
+          const row = await s.db.selectFrom('ledger').select('assignee').where('id', '=', params.id).executeTakeFirst();
+          if (!row) throw notFound(`Task ${params.id}`);
+          if (row.assignee !== leader) throw forbidden(`Task ${params.id} is not yours; you can mark done only your own tasks.`);
+          if (body.by !== undefined && body.by !== leader) throw forbidden('You can mark tasks done only in your own name.');
+        }
+        const by = body.by ?? actor!.name;
+        const done = await s.db.transaction().execute(async (trx) => {
+          const r = await completeTask(trx, params.id, by);
+          await audit(trx, { actor: actor!.name, action: 'task.done', target: `ledger:${params.id}`, detail: { by, state: r.state } });
+          return r;
+        });
+        return { id: params.id, ...done };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/tasks/:id/resolve',
+      tag,
+      summary: 'Settle a send whose outcome is unknown: it was sent, it failed, or send it again',
+      returns: '{id, outcome}',
+      permission: 'tasks.resolve',
+      params: IdParams,
+      body: ResolveBody,
+      async handler({ params, body, actor }) {
+        const by = body.by ?? actor!.name;
+        await s.db.transaction().execute(async (trx) => {
+          await resolveUnconfirmed(trx, params.id, by, body.outcome);
+          await audit(trx, { actor: actor!.name, action: 'task.resolve', target: `ledger:${params.id}`, detail: { by, outcome: body.outcome } });
+        });
+        if (body.outcome === 'resend') s.wake?.();
+        return { id: params.id, outcome: body.outcome };
+      },
+    }),
+  ];
 }

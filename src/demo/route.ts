@@ -1,0 +1,62 @@
+// `POST /api/demo`: makes the demo workspace (seed.ts) for an owner or admin, with sign-in
+// accounts for its two group leaders. A second call answers 200 with `created: false`.
+
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../server/app.ts';
+import { createUser, UserError } from '../server/accounts/users.ts';
+import { audit } from '../server/audit.ts';
+import type { AuthDeps } from '../server/auth.ts';
+import { defineRoute, type Route, registerRoutes } from '../server/registry.ts';
+import { seedDemo } from './seed.ts';
+import type { DemoLeader } from './workspace.ts';
+
+export function demoRoutes(s: Services): Route[] {
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/demo',
+      tag: 'demo',
+      summary: 'Make the demo workspace: a sandbox channel "Demo" with a dozen groups, members and a training camp in progress',
+      returns:
+        '201 {created: true, message, channel, groups, members, messages, sheets, run: {id, actions, counts}, broadcast, leaders: [{name, displayName, account, password?}]} — or 200 with created: false when the demo exists',
+      permission: 'demo.create',
+      status: 201,
+      async handler({ actor, reply }) {
+        const who = actor?.name ?? 'owner';
+        const createLeaderAccount = async (l: DemoLeader) => {
+          try {
+            await createUser(s.db, { name: l.name, password: l.password, role: 'leader', displayName: l.displayName });
+            return true;
+          } catch (e) {
+            // Someone already has the name: their account stays as it is, and no password is shown.
+            if (e instanceof UserError && e.code === 'name_taken') return false;
+            throw e;
+          }
+        };
+        const summary = await seedDemo({
+          db: s.db,
+          box: s.box,
+          connectors: s.connectors,
+          ...(s.wake ? { wake: s.wake } : {}),
+          ...(s.queue ? { queue: s.queue } : {}),
+          actor: who,
+          createLeaderAccount,
+        });
+        if (summary.created) {
+          await audit(s.db, {
+            actor: who,
+            action: 'demo.create',
+            target: `channel:${summary.channel.id}`,
+            detail: { run: summary.run?.id, broadcast: summary.broadcast?.id, leaders: summary.leaders.filter((l) => l.account).map((l) => l.name) },
+          });
+        }
+        return reply.status(summary.created ? 201 : 200).send(summary);
+      },
+    }),
+  ];
+}
+
+/** Registers the demo route on an app that uses the route registry (src/server/registry.ts). */
+export function registerDemoRoute(app: FastifyInstance, s: Services, auth: AuthDeps = { db: s.db, now: () => new Date() }): void {
+  registerRoutes(app, auth, demoRoutes(s));
+}

@@ -1,0 +1,156 @@
+// Signing in: first start (create the owner), sign in and out with a session cookie, the
+// session's state for the console, and changing one's own profile and password.
+
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { checkPassword, hashPassword, PASSWORD_MAX, PASSWORD_MIN } from '../accounts/passwords.ts';
+import { createSession, deleteSession, SESSION_COOKIE } from '../accounts/sessions.ts';
+import { clearFailures, loginWait, recordFailure } from '../accounts/throttle.ts';
+import { anyUser, createOwner, LOCALES, passwordHashOf, sessionUser, type User, UserError, updateUser, userForLogin } from '../accounts/users.ts';
+import type { Services } from '../app.ts';
+import { audit } from '../audit.ts';
+import { sessionCookieOptions } from '../auth.ts';
+import { ApiError } from '../errors.ts';
+import { defineRoute, type Route } from '../registry.ts';
+
+/** Sign-in names: letters (any script), digits, dot, dash, underscore; what groups.leader holds. */
+export const UserName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[\p{L}\p{N}._-]+$/u, 'may hold letters, digits, dots, dashes and underscores only');
+export const Password = z.string().min(PASSWORD_MIN).max(PASSWORD_MAX);
+export const DisplayName = z.string().trim().max(100);
+
+const SetupBody = z.strictObject({ name: UserName, password: Password, displayName: DisplayName.optional(), locale: z.enum(LOCALES).optional() });
+const LoginBody = z.strictObject({ name: z.string().trim().min(1).max(64), password: z.string().min(1).max(PASSWORD_MAX) });
+const MeBody = z
+  .strictObject({
+    locale: z.enum(LOCALES).optional(),
+    displayName: DisplayName.optional(),
+    password: Password.optional(),
+    currentPassword: z.string().max(PASSWORD_MAX).optional(),
+  })
+  .refine((b) => b.password === undefined || b.currentPassword !== undefined, { message: 'is required to set a new password', path: ['currentPassword'] });
+const tag = 'account';
+
+async function signIn(s: Services, req: FastifyRequest, reply: FastifyReply, user: User) {
+  const { cookie, session } = await createSession(s.db, user.id, s.now());
+  reply.setCookie(SESSION_COOKIE, cookie, sessionCookieOptions(req, session.expiresAt));
+  return { user: sessionUser(user), csrfToken: session.csrfToken };
+}
+
+/** The name typed in a sign-in body, for throttling before the body is validated. */
+function typedName(req: FastifyRequest): string | undefined {
+  const name = (req.body as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && name.trim() ? name : undefined;
+}
+
+export function accountRoutes(s: Services): Route[] {
+  const throttle = async (req: FastifyRequest) => {
+    const wait = await loginWait(s.db, { name: typedName(req), ip: req.ip }, s.now(), s.loginLimits);
+    if (wait > 0) {
+      const minutes = Math.ceil(wait / 60);
+      throw new ApiError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, { retryAfterSeconds: wait });
+    }
+  };
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/api/session',
+      tag,
+      summary: 'Who is signed in, the CSRF token for this session, and whether the owner must still be created',
+      returns: '{user: null | {id, name, displayName, role, locale}, setupNeeded, csrfToken: string | null}',
+      permission: 'public',
+      async handler({ actor }) {
+        const setupNeeded = !(await anyUser(s.db));
+        if (actor?.via === 'session' && actor.user) return { user: sessionUser(actor.user), setupNeeded, csrfToken: actor.csrfToken ?? null };
+        return { user: null, setupNeeded, csrfToken: null };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/setup',
+      tag,
+      summary: 'First start: create the owner account (only while there is no user) and sign in',
+      returns: '201 {user, csrfToken} and the session cookie; 409 setup_done afterwards',
+      permission: 'public',
+      rateLimit: throttle,
+      body: SetupBody,
+      status: 201,
+      async handler({ req, reply, body }) {
+        let owner: User;
+        try {
+          owner = await createOwner(s.db, body);
+        } catch (e) {
+          if (e instanceof UserError && e.code === 'setup_done') throw new ApiError(409, 'setup_done', e.message);
+          throw e;
+        }
+        await audit(s.db, { actor: owner.name, action: 'user.create', target: `user:${owner.name}`, detail: { role: 'owner', setup: true } });
+        return reply.status(201).send(await signIn(s, req, reply, owner));
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/login',
+      tag,
+      summary: 'Sign in with name and password: sets the chorus_session cookie',
+      returns: '{user, csrfToken}; 401 bad_credentials; 429 too_many_attempts with retryAfterSeconds',
+      permission: 'public',
+      rateLimit: throttle,
+      body: LoginBody,
+      async handler({ req, reply, body }) {
+        const found = await userForLogin(s.db, body.name);
+        // Unknown names are checked against a dummy hash: the answer takes as long either way.
+        const ok = await checkPassword(found?.hash, body.password);
+        const now = s.now();
+        if (!found || !ok) {
+          await recordFailure(s.db, { name: body.name, ip: req.ip }, now);
+          throw new ApiError(401, 'bad_credentials', 'The name or the password is wrong.');
+        }
+        if (found.user.disabled) throw new ApiError(403, 'account_disabled', 'This account is disabled; ask an owner or admin to enable it again.');
+        await clearFailures(s.db, body.name, now, s.loginLimits);
+        return signIn(s, req, reply, found.user);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/logout',
+      tag,
+      summary: 'Sign out: the session ends on the server and the cookie is cleared',
+      returns: '{ok: true}',
+      permission: 'account',
+      async handler({ reply, actor }) {
+        if (actor?.sessionId) await deleteSession(s.db, actor.sessionId);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return { ok: true };
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/me',
+      tag,
+      summary: 'Change your language, display name or password (with the current one)',
+      returns: '{user}',
+      permission: 'account',
+      body: MeBody,
+      async handler({ actor, body }) {
+        if (!actor?.userId) throw new ApiError(422, 'no_account', 'This token belongs to the workspace, not to a person; there is no profile to change.');
+        if (body.password !== undefined) {
+          const ok = await checkPassword(await passwordHashOf(s.db, actor.userId), body.currentPassword ?? '');
+          if (!ok) throw new ApiError(403, 'wrong_password', 'The current password is wrong.', { field: 'currentPassword', reason: 'is wrong' });
+        }
+        const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
+        const user = await updateUser(
+          s.db,
+          actor.userId,
+          { locale: body.locale, displayName: body.displayName, passwordHash },
+          actor.sessionId ? { keepSession: actor.sessionId } : {},
+        );
+        if (body.password !== undefined) await audit(s.db, { actor: actor.name, action: 'user.password', target: `user:${actor.name}` });
+        return { user: sessionUser(user) };
+      },
+    }),
+  ];
+}
