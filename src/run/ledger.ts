@@ -107,7 +107,7 @@ export async function moveRows(db: Db, ids: readonly number[], move: Move): Prom
   for (const f of move.from) {
     if (!canMove(f, move.to)) throw new Error(`ledger: ${f} → ${move.to} is not a valid transition`);
   }
-  const sets = [sql`state = ${move.to}`, sql`updated_at = now()`];
+  const sets = [sql`state = ${move.to}`, sql`updated_at = clock_timestamp()`];
   for (const [col, value] of Object.entries(move.set ?? {})) {
     sets.push(sql`${sql.ref(col)} = ${value instanceof Date ? value.toISOString() : value}`);
   }
@@ -142,7 +142,7 @@ export async function claimDue(db: Db, workerId: string, limit: number): Promise
       LIMIT ${limit}
       FOR UPDATE OF l SKIP LOCKED),
     upd AS (
-      UPDATE ledger SET state = 'due', claimed_by = ${workerId}, updated_at = now()
+      UPDATE ledger SET state = 'due', claimed_by = ${workerId}, updated_at = clock_timestamp()
       FROM picked WHERE ledger.id = picked.id RETURNING ledger.*, picked.state AS from_state),
     hist AS (
       INSERT INTO ledger_history (ledger_id, from_state, to_state, actor)

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertLedger, type NewLedgerRow } from '../../src/run/ledger.ts';
+import { insertLedger, moveRows, type NewLedgerRow } from '../../src/run/ledger.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { ensureAdminToken } from '../../src/server/tokens.ts';
 import { engine, type TestStore, testStore } from '../support/db.ts';
@@ -210,5 +210,49 @@ describe(`run board and console views on ${engine}`, () => {
     const leader = (await ann.call('GET', '/api/runs/run_big/board')).json();
     expect(leader.groups).toHaveLength(10);
     expect(leader.cells).toHaveLength(400);
+  });
+});
+
+describe(`run board caching on ${engine}`, () => {
+  let store: TestStore;
+  let app: FastifyInstance;
+  let admin: Caller;
+  let runId: string;
+
+  beforeAll(async () => {
+    store = await testStore();
+    const dataDir = mkdtempSync(join(tmpdir(), 'chorus-board-cache-'));
+    app = await buildApp({ store, dataDir, consoleDir: false });
+    admin = withToken(app, await ensureAdminToken(store.db, dataDir));
+    await admin.call('POST', '/api/channels', { kind: 'sandbox', name: 'sandbox' });
+    await admin.call('POST', '/api/groups', { channel: 'sandbox', externalId: 'c0', name: 'G0' });
+    runId = (await admin.call('POST', '/api/runs', { sheet: SHEET, groups: 'channel:sandbox', anchor: new Date(Date.now() + 86_400_000).toISOString() })).json().id;
+  });
+  afterAll(async () => {
+    await app.close();
+    await store.drop();
+  });
+
+  it('answers 304 to a poller whose board has not changed, and the new board once a cell moved', async () => {
+    const first = await admin.call('GET', `/api/runs/${runId}/board`);
+    const etag = first.headers.etag as string;
+    expect(etag).toBeTruthy();
+    const again = await admin.call('GET', `/api/runs/${runId}/board`, undefined, { 'if-none-match': etag });
+    expect(again.statusCode).toBe(304);
+    const [row] = await store.db.selectFrom('ledger').select('id').where('run_id', '=', runId).where('step_id', '=', 'hello').execute();
+    await moveRows(store.db, [row.id], { from: ['planned'], to: 'cancelled', actor: 'test' });
+    // A worker's change may be answered up to a second late (the board is rebuilt meanwhile).
+    const since = Date.now();
+    let changed = await admin.call('GET', `/api/runs/${runId}/board`, undefined, { 'if-none-match': etag });
+    while (changed.statusCode === 304 && Date.now() - since < 3_000) {
+      await new Promise((r) => setTimeout(r, 100));
+      changed = await admin.call('GET', `/api/runs/${runId}/board`, undefined, { 'if-none-match': etag });
+    }
+    expect(changed.statusCode).toBe(200);
+    expect(Date.now() - since).toBeLessThan(2_500);
+    expect(changed.json().counts.cancelled).toBe(1);
+    // An operator's own action shows at once.
+    await admin.call('POST', `/api/runs/${runId}/pause`);
+    expect((await admin.call('GET', `/api/runs/${runId}/board`)).json().run.state).toBe('paused');
   });
 });

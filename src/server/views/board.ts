@@ -3,14 +3,13 @@
 // compact arrays [groupIndex, stepIndex, state, ledgerId] instead of objects.
 // Member-triggered rows (one per member) are not cells: the board shows the group's own steps.
 
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { ATTENTION_STATES } from '../../run/states.ts';
 import { runTitleOf } from '../../run/tasks.ts';
 import type { Db } from '../../store/db.ts';
 
 export type Cell = [groupIndex: number, stepIndex: number, state: string, ledgerId: number];
-
-type StepRaw = [step: string, occurrence: number, dueMs: number, action: string, executor: string];
 
 export interface Board {
   run: { id: string; kind: string; title: string; state: string; sheet?: { id: string; version: number }; anchor?: string; timezone: string; deadline?: string };
@@ -22,8 +21,15 @@ export interface Board {
   counts: Record<string, number>;
 }
 
-/** `groupIds`: only these groups (a leader's); `attention`: only groups with a failed, missed or unconfirmed cell. */
-export async function runBoard(db: Db, runId: string, opts: { groupIds?: string[]; attention?: boolean } = {}): Promise<Board | undefined> {
+/**
+ * The board as JSON text. PostgreSQL numbers the groups and steps and writes the 20,000 cells
+ * of a 500 × 40 board as JSON itself, so Node only glues a few strings together: building that
+ * many arrays in Node and serializing them again cost ~30 ms of CPU per request (and the garbage
+ * collector more), which made concurrent board requests queue on a busy server.
+ * `groupIds`: only these groups (a leader's); `attention`: only groups with a failed, missed or
+ * unconfirmed cell.
+ */
+export async function runBoardJson(db: Db, runId: string, opts: { groupIds?: string[]; attention?: boolean } = {}): Promise<string | undefined> {
   const run = await db
     .selectFrom('runs')
     .leftJoin('sheet_versions', (j) => j.onRef('sheet_versions.sheet_id', '=', 'runs.sheet_id').onRef('sheet_versions.version', '=', 'runs.sheet_version'))
@@ -33,72 +39,116 @@ export async function runBoard(db: Db, runId: string, opts: { groupIds?: string[
   if (!run) return undefined;
   const zone = run.timezone ?? 'UTC';
   const only = opts.groupIds;
-  const groupFilter = only ? sql`AND g.id = ANY(${only}::text[])` : sql``;
-  const groupRows = await sql<{ id: string; name: string; leader: string | null; channel_kind: string; timezone: string | null }>`
-    SELECT g.id, g.name, g.leader, c.kind AS channel_kind, g.timezone
-    FROM run_groups rg JOIN groups g ON g.id = rg.group_id JOIN channels c ON c.id = g.channel_id
-    WHERE rg.run_id = ${runId} ${groupFilter}
-    ORDER BY rg.position`.execute(db);
   const cellFilter = only ? sql`AND group_id = ANY(${only}::text[])` : sql``;
-  // The cells leave the database as one string (fields split by U+001F, rows by U+001E — ids and
-  // states never hold control characters). The rows are found through the ledger_run index.
-  // Turning 20,000 rows into objects in the driver, or building JSON on the server, each cost more
-  // than the query itself: for 20,000 cells on PostgreSQL, plain rows ~55 ms, json_agg ~60 ms,
-  // one string ~25 ms + 5 ms to split (a busy 2-core machine; PGlite in the same order).
-  const agg = await sql<{ cells: string | null; steps: StepRaw[] | string | null }>`
+  const groupFilter = only ? sql`AND rg.group_id = ANY(${only}::text[])` : sql``;
+  const attentionFilter = opts.attention
+    ? sql`AND EXISTS (SELECT 1 FROM c WHERE c.group_id = rg.group_id AND c.state = ANY(${[...ATTENTION_STATES]}::text[]))`
+    : sql``;
+  // Steps in the order of their earliest due time (then id and occurrence, byte order, as the
+  // console sorts); groups in run order. Both numbered from 0, as the cells refer to them.
+  const r = await sql<{ steps: string | null; groups: string | null; cells: string | null; counts: string | null }>`
     WITH c AS MATERIALIZED (
       SELECT group_id, step_id, occurrence, state, id, due_at, action, executor
       FROM ledger
-      WHERE run_id = ${runId} AND occurrence > 0 AND member_id = '' ${cellFilter})
+      WHERE run_id = ${runId} AND occurrence > 0 AND member_id = '' ${cellFilter}),
+    s AS (
+      SELECT step_id, occurrence, min(due_at) AS due, min(action) AS action, min(executor) AS executor,
+             row_number() OVER (ORDER BY min(due_at), step_id COLLATE "C", occurrence) - 1 AS si
+      FROM c GROUP BY step_id, occurrence),
+    g AS (
+      SELECT gr.id, gr.name, gr.leader, ch.kind AS channel_kind, coalesce(gr.timezone, ${zone}) AS timezone,
+             row_number() OVER (ORDER BY rg.position) - 1 AS gi
+      FROM run_groups rg JOIN groups gr ON gr.id = rg.group_id JOIN channels ch ON ch.id = gr.channel_id
+      WHERE rg.run_id = ${runId} ${groupFilter} ${attentionFilter})
     SELECT
-      (SELECT string_agg(group_id || chr(31) || step_id || chr(31) || occurrence || chr(31) || state || chr(31) || id, chr(30)) FROM c) AS cells,
-      (SELECT json_agg(json_build_array(step_id, occurrence, due, action, executor))
-       FROM (SELECT step_id, occurrence, extract(epoch FROM min(due_at))::float8 * 1000 AS due, min(action) AS action, min(executor) AS executor
-             FROM c GROUP BY step_id, occurrence) s) AS steps`.execute(db);
-  const rawSteps = agg.rows[0]?.steps ?? null;
-  const stepRows = (rawSteps === null ? [] : typeof rawSteps === 'string' ? (JSON.parse(rawSteps) as StepRaw[]) : rawSteps).sort(
-    (a, b) => a[2] - b[2] || a[0].localeCompare(b[0]) || a[1] - b[1],
-  );
-  const stepIndex = new Map(stepRows.map((r, i) => [`${r[0]}#${r[1]}`, i]));
-  const cellRows: [groupId: string, stepIndex: number, state: string, ledgerId: number][] = [];
-  for (const line of agg.rows[0]?.cells ? agg.rows[0].cells.split('\u001e') : []) {
-    const [group, step, occurrence, state, id] = line.split('\u001f');
-    const si = stepIndex.get(`${step}#${occurrence}`);
-    if (si !== undefined) cellRows.push([group, si, state, Number(id)]);
-  }
-
-  let groups = groupRows.rows;
-  const counts: Record<string, number> = {};
-  for (const c of cellRows) counts[c[2]] = (counts[c[2]] ?? 0) + 1;
-  let rows = cellRows;
-  if (opts.attention) {
-    const attention = new Set<string>(ATTENTION_STATES);
-    const keep = new Set(rows.filter((c) => attention.has(c[2])).map((c) => c[0]));
-    groups = groups.filter((g) => keep.has(g.id));
-    rows = rows.filter((c) => keep.has(c[0]));
-  }
-  const groupIndex = new Map(groups.map((g, i) => [g.id, i]));
-  const cells: Cell[] = [];
-  for (const c of rows) {
-    const gi = groupIndex.get(c[0]);
-    if (gi !== undefined) cells.push([gi, c[1], c[2], c[3]]);
-  }
-  cells.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-
-  return {
-    run: {
-      id: run.id,
-      kind: run.kind,
-      title: runTitleOf({ kind: run.kind, sheetTitle: run.title, broadcastText: run.broadcast_text, id: run.id }),
-      state: run.state,
-      ...(run.sheet_id ? { sheet: { id: run.sheet_id, version: run.sheet_version ?? 0 } } : {}),
-      ...(run.anchor ? { anchor: new Date(run.anchor).toISOString() } : {}),
-      timezone: zone,
-      ...(run.deadline ? { deadline: new Date(run.deadline).toISOString() } : {}),
-    },
-    steps: stepRows.map(([step, occurrence, due, action, executor]) => ({ key: `${step}#${occurrence}`, step, occurrence, due: new Date(due).toISOString(), action, executor })),
-    groups: groups.map((g) => ({ id: g.id, name: g.name, leader: g.leader, channelKind: g.channel_kind, timezone: g.timezone ?? zone })),
-    cells,
-    counts,
+      (SELECT json_agg(json_build_object('key', step_id || '#' || occurrence, 'step', step_id, 'occurrence', occurrence,
+              'due', to_char(due AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'action', action, 'executor', executor) ORDER BY si)::text FROM s) AS steps,
+      (SELECT json_agg(json_build_object('id', id, 'name', name, 'leader', leader, 'channelKind', channel_kind, 'timezone', timezone) ORDER BY gi)::text FROM g) AS groups,
+      (SELECT string_agg('[' || g.gi || ',' || s.si || ',"' || c.state || '",' || c.id || ']', ',' ORDER BY g.gi, s.si)
+       FROM c JOIN g ON g.id = c.group_id JOIN s ON s.step_id = c.step_id AND s.occurrence = c.occurrence) AS cells,
+      (SELECT json_object_agg(state, n)::text FROM (SELECT state, count(*) AS n FROM c GROUP BY state) x) AS counts`.execute(db);
+  const row = r.rows[0];
+  const head = {
+    id: run.id,
+    kind: run.kind,
+    title: runTitleOf({ kind: run.kind, sheetTitle: run.title, broadcastText: run.broadcast_text, id: run.id }),
+    state: run.state,
+    ...(run.sheet_id ? { sheet: { id: run.sheet_id, version: run.sheet_version ?? 0 } } : {}),
+    ...(run.anchor ? { anchor: new Date(run.anchor).toISOString() } : {}),
+    timezone: zone,
+    ...(run.deadline ? { deadline: new Date(run.deadline).toISOString() } : {}),
   };
+  // States and ids never hold quotes or backslashes, so the cell text is valid JSON as written.
+  return `{"run":${JSON.stringify(head)},"steps":${row?.steps ?? '[]'},"groups":${row?.groups ?? '[]'},"cells":[${row?.cells ?? ''}],"counts":${row?.counts ?? '{}'}}`;
+}
+
+// Consoles poll the board every few seconds, often several operators on one run, while workers
+// keep changing it. The JSON is cached per run, scope and filter:
+// - reused while the run's newest ledger change and the run's own row are unchanged (an index
+//   probe), for at most FRESH_MS — a change committed late with an earlier timestamp would not
+//   move the newest one;
+// - when it has changed, a board at most STALE_MS old is still answered while one rebuild runs in
+//   the background (one per key at a time), so a busy run costs one build at a time, not one per
+//   request. An operator sees a change within about a second.
+const FRESH_MS = 2_000;
+const STALE_MS = 1_000;
+const CACHE_MAX = 200;
+interface Entry {
+  stamp: string;
+  at: number;
+  json: string;
+  etag: string;
+}
+const cache = new Map<string, Entry>();
+const building = new Map<string, Promise<Entry | undefined>>();
+
+export interface BoardAnswer {
+  json: string;
+  /** Changes whenever the board may have changed: an ETag for conditional requests. */
+  etag: string;
+}
+
+type BoardOptions = { groupIds?: string[]; attention?: boolean };
+
+function rebuild(db: Db, key: string, stamp: string, runId: string, opts: BoardOptions): Promise<Entry | undefined> {
+  const running = building.get(key);
+  if (running) return running;
+  const started = Date.now();
+  const p = runBoardJson(db, runId, opts)
+    .then((json) => {
+      if (json === undefined) return undefined;
+      const entry = { stamp, at: started, json, etag: `W/"${createHash('sha1').update(`${key}|${stamp}`).digest('base64url').slice(0, 20)}"` };
+      cache.delete(key);
+      cache.set(key, entry);
+      if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value as string);
+      return entry;
+    })
+    .finally(() => building.delete(key));
+  building.set(key, p);
+  return p;
+}
+
+export async function cachedBoard(db: Db, runId: string, opts: BoardOptions = {}, now = Date.now()): Promise<BoardAnswer | undefined> {
+  const r = await sql<{ l: Date | string | null; r: Date | string | null }>`
+    SELECT (SELECT max(updated_at) FROM ledger WHERE run_id = ${runId}) AS l, (SELECT updated_at FROM runs WHERE id = ${runId}) AS r`.execute(db);
+  const row = r.rows[0];
+  if (!row?.r) return undefined;
+  const stamp = `${new Date(row.l ?? 0).getTime()}.${new Date(row.r).getTime()}`;
+  const key = `${runId}|${opts.attention ? 1 : 0}|${opts.groupIds ? [...opts.groupIds].sort().join(',') : '*'}`;
+  const hit = cache.get(key);
+  if (hit && hit.stamp === stamp && now - hit.at < FRESH_MS) return hit;
+  // Only worker-made cell changes may be answered a moment late; the run's own state (an
+  // operator's pause or cancel) never is.
+  const sameRun = hit !== undefined && hit.stamp.split('.')[1] === stamp.split('.')[1];
+  if (hit && sameRun && now - hit.at < STALE_MS) {
+    void rebuild(db, key, stamp, runId, opts).catch(() => undefined);
+    return hit;
+  }
+  return rebuild(db, key, stamp, runId, opts);
+}
+
+/** The board as an object (for code and tests; the HTTP route sends the JSON text as it is). */
+export async function runBoard(db: Db, runId: string, opts: { groupIds?: string[]; attention?: boolean } = {}): Promise<Board | undefined> {
+  const json = await runBoardJson(db, runId, opts);
+  return json === undefined ? undefined : (JSON.parse(json) as Board);
 }
