@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Browser and worker tests wait for states with expect.poll; on a busy 2-core CI machine the
+    // 1 s default is too short to tell slow from broken.
+    expect: { poll: { timeout: 15_000, interval: 100 } },
   },
 });

@@ -170,7 +170,16 @@ export async function completeTask(db: Db, id: number, by: string, opts: { note?
     if (now.state === 'missed') return completeTask(db, id, by, opts);
     throw new RunError('wrong_state', `Task ${id} cannot be marked done: it is ${STATE_WORDS[now.state as LedgerState] ?? now.state}`);
   }
+  await touchRun(db, row.run_id);
   return { state: to };
+}
+
+/**
+ * A person's own action bumps the run, so the run board (cached while only workers change it,
+ * see src/server/views/board.ts) shows it at once.
+ */
+async function touchRun(db: Db, runId: string): Promise<void> {
+  await db.updateTable('runs').set({ updated_at: new Date() }).where('id', '=', runId).execute();
 }
 
 /**
@@ -230,4 +239,5 @@ export async function resolveUnconfirmed(db: Db, id: number, by: string, outcome
     }
   }
   if (!moved.length) throw new RunError('wrong_state', `Action ${id} changed while you were looking at it; open it again`);
+  await touchRun(db, row.run_id);
 }

@@ -212,7 +212,7 @@ describe(`the console in a browser (${engine})`, () => {
     await tid(page, 'confirm-yes').click();
     const cell = page.locator(`[data-testid="board-grid"] [data-ledger="${ledger}"]`);
     await expect.poll(async () => ((await cell.count()) ? cell.getAttribute('data-state') : 'gone')).not.toBe('unconfirmed');
-    expect(await tid(page, 'cell-details-state').getAttribute('class')).toContain('sent');
+    await expect.poll(async () => tid(page, 'cell-details-state').getAttribute('class'), { timeout: WAIT }).toContain('sent');
   });
 
   let broadcastUrl = '';
