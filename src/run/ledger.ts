@@ -233,13 +233,13 @@ export function toLedgerRow(r: RawLedger): LedgerRow {
   };
 }
 
-export async function countsByState(db: Db, runId: string): Promise<Record<string, number>> {
-  const rows = await db
+export async function countsByState(db: Db, runId: string, groupIds?: readonly string[]): Promise<Record<string, number>> {
+  let q = db
     .selectFrom('ledger')
     .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('run_id', '=', runId)
-    .groupBy('state')
-    .execute();
+    .where('run_id', '=', runId);
+  if (groupIds) q = q.where('group_id', 'in', groupIds.length ? [...groupIds] : ['']);
+  const rows = await q.groupBy('state').execute();
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
 }
 

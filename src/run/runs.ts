@@ -348,10 +348,11 @@ export interface RunStatus {
   actions: { id: number; step: string; group: string; groupName: string; due: string; state: string; executor: string; assignee: string | null; attempts: number; error: string | null; onTime: boolean | null }[];
 }
 
-export async function runStatus(db: Db, id: string, opts: { limit?: number } = {}): Promise<RunStatus> {
+/** `groupIds`: only these groups' counts and actions (what a leader sees). */
+export async function runStatus(db: Db, id: string, opts: { limit?: number; groupIds?: readonly string[] } = {}): Promise<RunStatus> {
   const run = await runRow(db, id);
-  const counts = await countsByState(db, id);
-  const rows = await db
+  const counts = await countsByState(db, id, opts.groupIds);
+  let q = db
     .selectFrom('ledger')
     .innerJoin('groups', 'groups.id', 'ledger.group_id')
     .select([
@@ -368,11 +369,9 @@ export async function runStatus(db: Db, id: string, opts: { limit?: number } = {
       'ledger.on_time',
     ])
     .where('ledger.run_id', '=', id)
-    .where('ledger.occurrence', '>', 0)
-    .orderBy('ledger.due_at')
-    .orderBy('ledger.id')
-    .limit(opts.limit ?? 10_000)
-    .execute();
+    .where('ledger.occurrence', '>', 0);
+  if (opts.groupIds) q = q.where('ledger.group_id', 'in', opts.groupIds.length ? [...opts.groupIds] : ['']);
+  const rows = await q.orderBy('ledger.due_at').orderBy('ledger.id').limit(opts.limit ?? 10_000).execute();
   return {
     id: run.id,
     kind: run.kind,

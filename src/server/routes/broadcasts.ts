@@ -9,7 +9,6 @@ import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
-import { leaderRunStatus } from '../views/run-status.ts';
 import { runScope } from '../views/scope.ts';
 import { runContext } from './runs.ts';
 
@@ -64,7 +63,7 @@ export function broadcastRoutes(s: Services): Route[] {
       params: IdParams,
       async handler({ params, leader }) {
         const only = await runScope(s.db, params.id, leader, 'broadcast');
-        const status = only ? await leaderRunStatus(s.db, params.id, only) : await runStatus(s.db, params.id);
+        const status = await runStatus(s.db, params.id, only ? { groupIds: only } : {});
         if (status.kind !== 'broadcast') throw notFound(`Broadcast "${params.id}"`);
         return status;
       },

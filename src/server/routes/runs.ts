@@ -10,7 +10,6 @@ import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import { cachedBoard } from '../views/board.ts';
-import { leaderRunStatus } from '../views/run-status.ts';
 import { listRuns } from '../views/runs-list.ts';
 import { leaderGroupIds, runScope } from '../views/scope.ts';
 
@@ -95,7 +94,7 @@ export function runRoutes(s: Services): Route[] {
       query: StatusQuery,
       async handler({ params, query, leader }) {
         const only = await runScope(s.db, params.id, leader);
-        return only ? leaderRunStatus(s.db, params.id, only, query.limit) : runStatus(s.db, params.id, query);
+        return runStatus(s.db, params.id, { ...query, ...(only ? { groupIds: only } : {}) });
       },
     }),
     defineRoute({
