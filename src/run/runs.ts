@@ -12,13 +12,12 @@ import type { Queue } from '../dispatch/queue.ts';
 import { scheduleWakeUps } from '../dispatch/timers.ts';
 import { parseSheet } from '../sop/parse.ts';
 import { type CompiledPlan, checkGroups, compilePlan, PlanError, planGroup, readAnchor } from '../sop/plan.ts';
-import { stepTemplates } from '../sop/plan-rules.ts';
-import { bindTemplate, renderForGroup } from '../sop/render.ts';
-import type { Sheet, Step } from '../sop/types.ts';
+import { formatLocal } from '../sop/zone.ts';
+import type { Sheet } from '../sop/types.ts';
 import type { Db } from '../store/db.ts';
-import type { LedgerContent } from '../store/schema.ts';
 import { getSheetVersion, saveSheet } from '../store/sheets.ts';
 import { assign, assigneeFor, outboundTypeFor } from './assign.ts';
+import { stepContent } from './content.ts';
 import { countsByState, insertLedger, moveRows, type NewLedgerRow } from './ledger.ts';
 import { OPEN_STATES } from './states.ts';
 
@@ -121,6 +120,7 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
   const caps = await capabilitiesOf(ctx, groups);
   const steps = new Map(sheet.steps.map((s) => [s.id, s]));
   const days = new Map(compiled.occurrences.map((o) => [`${o.step}#${o.occurrence}`, o.day]));
+  const anchorText = formatLocal(anchor.getTime(), input.timezone ?? sheet.timezone);
   const rows: NewLedgerRow[] = [];
   groups.forEach((group, i) => {
     const planned = planGroup(compiled, planGroupOf(group), i + 1);
@@ -138,7 +138,7 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
         senderAccount: who.mode === 'bot' ? group.channelId : null,
         dueAt: new Date(a.due),
         windowMinutes: step.windowMinutes,
-        content: contentOf(step, a.text, compiled, group, i + 1, days.get(`${a.step}#${a.occurrence}`) ?? 0),
+        content: stepContent(step, a.text, { vars: compiled.vars, anchorText, day: days.get(`${a.step}#${a.occurrence}`) ?? 0 }, planGroupOf(group), i + 1),
       });
     }
   });
@@ -157,28 +157,6 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
 
 function planGroupOf(g: GroupRow) {
   return { id: g.id, name: g.name, attrs: { ...g.attrs, ...(g.community ? { community: g.community } : {}) } };
-}
-
-/** The rendered message: the text, plus a link or image given beside it (rendered the same way). */
-function contentOf(step: Step, text: string, compiled: CompiledPlan, group: GroupRow, index: number, day: number): LedgerContent {
-  const content: LedgerContent = { text };
-  const templates = stepTemplates(step);
-  const render = (field: 'link' | 'image' | 'name') => {
-    const t = templates[field];
-    if (!t) return undefined;
-    const problems: string[] = [];
-    const bound = bindTemplate(t, step, { vars: compiled.vars, anchorText: '', day }, problems);
-    return problems.length ? undefined : renderForGroup(bound, planGroupOf(group), index);
-  };
-  const link = render('link');
-  const image = render('image');
-  const name = render('name');
-  if (link && link !== text) content.link = link;
-  if (image && image !== text) content.image = image;
-  if (name) content.name = name;
-  if (step.file) content.file = step.file;
-  if (step.to) content.to = step.to;
-  return content;
 }
 
 export async function forecastOf(ctx: RunContext, rows: NewLedgerRow[]): Promise<RunForecast> {

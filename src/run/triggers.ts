@@ -18,14 +18,15 @@ import { SANDBOX_CAPABILITIES } from '../channels/sandbox/index.ts';
 import { type GroupRow, toGroup } from '../community/groups.ts';
 import { parseSheet } from '../sop/parse.ts';
 import { executorOf, PlanError, type PlanGroup, planMemberStep } from '../sop/plan.ts';
-import { resolveVars, stepTemplates } from '../sop/plan-rules.ts';
-import { bindTemplate, type MemberValues, renderForGroup } from '../sop/render.ts';
+import { resolveVars } from '../sop/plan-rules.ts';
+import type { MemberValues } from '../sop/render.ts';
 import type { EventName, Sheet, Step } from '../sop/types.ts';
 import { formatLocal, localOf } from '../sop/zone.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
 import { getSheetVersion } from '../store/sheets.ts';
 import { assign, assigneeFor } from './assign.ts';
+import { stepContent } from './content.ts';
 import { insertLedger, type NewLedgerRow } from './ledger.ts';
 
 export interface TriggerDeps {
@@ -148,32 +149,11 @@ function contentOf(
   userId: string,
   due: Date,
 ): LedgerContent {
-  const content: LedgerContent = { text, userId };
   const zone = input.timezone ?? input.sheet.timezone;
   const vars = resolveVars(input.sheet, input.vars, []);
   const day = localOf(due.getTime(), zone).day - localOf(input.anchor.getTime(), zone).day;
-  const templates = stepTemplates(step);
-  const render = (field: 'link' | 'image' | 'name') => {
-    const t = templates[field];
-    if (!t) return undefined;
-    const problems: string[] = [];
-    const bound = bindTemplate(t, step, { vars, anchorText: formatLocal(input.anchor.getTime(), zone), day, member: input.member }, problems);
-    if (problems.length) return undefined;
-    try {
-      return renderForGroup(bound, input.group, input.groupIndex);
-    } catch {
-      return undefined; // a missing group value: planMemberStep already refused the text if it used one
-    }
-  };
-  const link = render('link');
-  const image = render('image');
-  const name = render('name');
-  if (link && link !== text) content.link = link;
-  if (image && image !== text) content.image = image;
-  if (name) content.name = name;
-  if (step.file) content.file = step.file;
-  if (step.to) content.to = step.to;
-  return content;
+  const scope = { vars, anchorText: formatLocal(input.anchor.getTime(), zone), day, member: input.member };
+  return { ...stepContent(step, text, scope, input.group, input.groupIndex), userId };
 }
 
 async function reportPlanProblem(deps: TriggerDeps, runId: string, step: Step, group: GroupRow, memberName: string, err: PlanError): Promise<void> {

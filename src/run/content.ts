@@ -1,0 +1,36 @@
+// What a ledger row carries besides its text: a link, image or name given beside the text,
+// rendered with the same values (run variables, the group, the member), and the step's file and
+// audience. A field whose template cannot be filled is left out rather than sent half-empty; the
+// planner has already refused any text that used a missing value.
+
+import { stepTemplates } from '../sop/plan-rules.ts';
+import { type BindScope, bindTemplate, type GroupValues, MissingGroupValue, renderForGroup } from '../sop/render.ts';
+import type { Step } from '../sop/types.ts';
+import type { LedgerContent } from '../store/schema.ts';
+
+export function stepContent(step: Step, text: string, scope: BindScope, group: GroupValues, index: number): LedgerContent {
+  const content: LedgerContent = { text };
+  const templates = stepTemplates(step);
+  const render = (field: 'link' | 'image' | 'name') => {
+    const t = templates[field];
+    if (!t) return undefined;
+    const problems: string[] = [];
+    const bound = bindTemplate(t, step, scope, problems);
+    if (problems.length) return undefined;
+    try {
+      return renderForGroup(bound, group, index);
+    } catch (e) {
+      if (e instanceof MissingGroupValue) return undefined;
+      throw e;
+    }
+  };
+  const link = render('link');
+  const image = render('image');
+  const name = render('name');
+  if (link && link !== text) content.link = link;
+  if (image && image !== text) content.image = image;
+  if (name) content.name = name;
+  if (step.file) content.file = step.file;
+  if (step.to) content.to = step.to;
+  return content;
+}
