@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
-import { ChannelError } from '../channels/port.ts';
+import { ChannelError, type Connector, type PerformResult } from '../channels/port.ts';
 import { type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
 import { claimDue, type LedgerRow, moveRows, nextDueAt } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
@@ -44,6 +44,8 @@ export interface WorkerOptions {
 }
 
 const DEFAULT_RETRY = { maxAttempts: 5, baseMs: 2_000, maxMs: 5 * 60_000 };
+/** Platform calls one account may have waiting for an answer at once. */
+const MAX_IN_FLIGHT = 8;
 
 interface AccountQueue {
   rows: LedgerRow[];
@@ -239,8 +241,14 @@ export class Worker {
     return chat;
   }
 
-  /** Sends one account's rows, each when its pacing allows, fairly across chats. */
+  /**
+   * Sends one account's rows, each when its pacing allows, fairly across chats. Sends run without
+   * waiting for one another (up to MAX_IN_FLIGHT per account): pacing is decided when the slot is
+   * taken, so a slow platform answer does not hold back the next slot. Each row is `sending` and
+   * committed before its call, so this changes nothing for at-most-once.
+   */
   private async pump(account: string, q: AccountQueue): Promise<void> {
+    const sending = new Set<Promise<void>>();
     while (q.rows.length && !this.stopped) {
       try {
         const policy = await this.policy(account, q);
@@ -254,12 +262,19 @@ export class Worker {
         }
         const ids = new Set(taken.rows.map((r) => r.row.id));
         q.rows = q.rows.filter((r) => !ids.has(r.id));
-        await Promise.all(taken.rows.map((t) => this.send(t.row, t.chatId, account, policy)));
+        for (const t of taken.rows) {
+          const p: Promise<void> = this.send(t.row, t.chatId, account)
+            .catch((e) => this.log(`recording a send failed: ${(e as Error).message}`))
+            .finally(() => sending.delete(p));
+          sending.add(p);
+        }
+        while (sending.size >= MAX_IN_FLIGHT) await Promise.race(sending);
       } catch (e) {
         this.log(`dispatch for ${account} failed: ${(e as Error).message}`);
         await this.sleep(this.opts.pollMs);
       }
     }
+    await Promise.all(sending);
   }
 
   /** Inside the pacing lock: the rows that may go now, moved to `sending` with their slots taken. */
@@ -296,13 +311,20 @@ export class Worker {
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
-  private async send(row: LedgerRow, chatId: string, account: string, _policy: PacingPolicy): Promise<void> {
+  private async send(row: LedgerRow, chatId: string, account: string): Promise<void> {
     const finish = async (move: Parameters<typeof moveRows>[2]) => {
       await moveRows(this.db, [row.id], { actor: this.id, ...move });
     };
-    let result: Awaited<ReturnType<Awaited<ReturnType<ConnectorCache['get']>>['perform']>>;
+    let connector: Connector;
     try {
-      const connector = await this.opts.connectors.get(account);
+      connector = await this.opts.connectors.get(account);
+    } catch (e) {
+      // Nothing reached the platform: the channel itself cannot be used (deleted, undecryptable).
+      await finish({ from: ['sending'], to: 'failed', set: { last_error: `the channel cannot be used: ${(e as Error).message}`, claimed_by: null } });
+      return;
+    }
+    let result: PerformResult;
+    try {
       result = await connector.perform(toOutbound(row, chatId));
     } catch (e) {
       await this.failed(row, account, e);
@@ -327,6 +349,16 @@ export class Worker {
     });
   }
 
+  /** The platform may or may not have taken it: flagged for an operator, never resent by itself. */
+  private async unconfirmed(row: LedgerRow, reason: string): Promise<void> {
+    const moved = await moveRows(this.db, [row.id], { from: ['sending'], actor: this.id, to: 'unconfirmed', set: { last_error: reason, claimed_by: null } });
+    if (!moved.length) return;
+    await this.db
+      .insertInto('notifications')
+      .values({ recipient: 'operators', kind: 'unconfirmed', ledger_id: row.id, run_id: row.runId, message: `A send may not have reached the group (${reason}); check the group, then mark it sent or send it again.` })
+      .execute();
+  }
+
   private async failed(row: LedgerRow, account: string, e: unknown): Promise<void> {
     const base = { from: ['sending'] as const, actor: this.id };
     const attempts = row.attempts + 1;
@@ -336,7 +368,7 @@ export class Worker {
     }
     if (!(e instanceof ChannelError)) {
       // Not a platform answer: we cannot tell whether the send happened.
-      await moveRows(this.db, [row.id], { ...base, to: 'unconfirmed', set: { last_error: `unexpected error while sending: ${(e as Error).message}`, claimed_by: null } });
+      await this.unconfirmed(row, `unexpected error while sending: ${(e as Error).message}`);
       return;
     }
     switch (e.kind) {
@@ -366,7 +398,7 @@ export class Worker {
         await moveRows(this.db, [row.id], { ...base, to: 'failed', set: { last_error: `the channel's credentials were refused: ${e.message}`, claimed_by: null } });
         return;
       case 'ambiguous':
-        await moveRows(this.db, [row.id], { ...base, to: 'unconfirmed', set: { last_error: e.message, claimed_by: null } });
+        await this.unconfirmed(row, e.message);
         return;
       case 'permanent':
         await moveRows(this.db, [row.id], { ...base, to: 'failed', set: { last_error: e.message, claimed_by: null } });
