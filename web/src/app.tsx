@@ -19,6 +19,7 @@ import { SignInPage } from './pages/session/sign-in-page.tsx';
 import { SetupPage } from './pages/session/setup-page.tsx';
 import { SheetImportPage } from './pages/sheets/import-page.tsx';
 import { SheetLibraryPage } from './pages/sheets/library-page.tsx';
+import { TeamPage } from './pages/team/team-page.tsx';
 import { type Role, SessionProvider, useSession, useUser } from './session.tsx';
 import { ErrorNote, Loading } from './ui/feedback.tsx';
 
@@ -47,6 +48,7 @@ const NAV: NavItem[] = [
   { to: '/groups', label: 'common.navGroups', testid: 'nav-groups', roles: STAFF },
   { to: '/channels', label: 'common.navChannels', testid: 'nav-channels', roles: STAFF },
   { to: '/leader', label: 'common.navLeader', testid: 'nav-leader' },
+  { to: '/team', label: 'team.nav', testid: 'nav-team', roles: ['owner', 'admin'] },
 ];
 
 /**
@@ -67,6 +69,7 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/command', element: <CommandPage /> },
   { path: '/command/:id', element: <BroadcastPage /> },
   { path: '/leader', element: <LeaderPage /> },
+  { path: '/team', element: <TeamPage /> },
 ];
 
 export function App() {

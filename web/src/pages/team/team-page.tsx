@@ -1,0 +1,29 @@
+// Team: people and their roles, and the activity log (owners and admins); everyone's own API
+// tokens. A leader or viewer sees only "My API tokens".
+
+import { useT } from '../../i18n/index.ts';
+import { useUser } from '../../session.tsx';
+import { ActivitySection } from './activity.tsx';
+import { PeopleSection } from './people.tsx';
+import { teamSections } from './team-access.ts';
+import { TokensSection } from './tokens.tsx';
+
+export function TeamPage() {
+  const t = useT();
+  const user = useUser();
+  const sections = teamSections(user.role);
+  const full = sections.includes('people');
+  return (
+    <div className="stack" data-testid="team-page">
+      <div className="page-head">
+        <div>
+          <h1>{full ? t('team.title') : t('team.tokensTitle')}</h1>
+          <p>{full ? t('team.intro') : t('team.introSelf')}</p>
+        </div>
+      </div>
+      {sections.includes('people') ? <PeopleSection /> : null}
+      {sections.includes('tokens') ? <TokensSection titled={full} /> : null}
+      {sections.includes('activity') ? <ActivitySection /> : null}
+    </div>
+  );
+}
