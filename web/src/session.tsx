@@ -4,8 +4,9 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from 'react';
 import { type ApiFailure, asFailure, get, onUnauthorized, patch, post, setCsrfToken } from './api.ts';
 import { getLocale, type Locale, setLocale } from './i18n/index.ts';
+import type { Role } from './types.ts';
 
-export type Role = 'owner' | 'admin' | 'operator' | 'leader' | 'viewer';
+export type { Role };
 
 export interface User {
   id: string;

@@ -92,3 +92,6 @@ export interface UserSummary {
   role: string;
   disabled?: boolean;
 }
+
+/** The five roles (as in src/access/roles.ts). */
+export type Role = 'owner' | 'admin' | 'operator' | 'leader' | 'viewer';

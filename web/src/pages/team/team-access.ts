@@ -2,7 +2,7 @@
 // reads. Pure; mirrors `src/access/roles.ts` (the server decides, this only hides what it would
 // refuse — `test/web/team.test.ts` checks the two agree).
 
-import type { Role } from '../../session.tsx';
+import type { Role } from '../../types.ts';
 
 export const ROLES: readonly Role[] = ['owner', 'admin', 'operator', 'leader', 'viewer'];
 
