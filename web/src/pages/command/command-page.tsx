@@ -4,7 +4,6 @@
 
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { type ApiFailure, asFailure, post } from '../../api.ts';
 import { useLocale, useT } from '../../i18n/index.ts';
 import { useUser } from '../../session.tsx';
 import { Empty, ErrorNote } from '../../ui/feedback.tsx';
@@ -15,6 +14,7 @@ import { anchorInstant, defaultAnchor, spanOf } from '../runs/launch-data.ts';
 import { usePolling } from '../runs/polling.ts';
 import { canChangeRuns } from '../runs/run-controls.tsx';
 import { useSpan } from '../runs/run-preview.tsx';
+import { usePreviewLaunch } from '../runs/use-preview-launch.ts';
 import { type RunSummary, StackBar } from '../runs/runs-page.tsx';
 import '../runs/runs.css';
 import './command.css';
@@ -43,14 +43,9 @@ export function CommandPage() {
   const [by, setBy] = useState<'bot' | 'leader'>('bot');
   const [deadlineMode, setDeadlineMode] = useState<string>('24h');
   const [exact, setExact] = useState(() => defaultAnchor(new Date(Date.now() + 3 * 3600_000), zone));
-  const [preview, setPreview] = useState<{ key: string; data: BroadcastPreview } | undefined>();
-  const [busy, setBusy] = useState<'preview' | 'send' | null>(null);
-  const [error, setError] = useState<ApiFailure | undefined>();
   const recent = usePolling<{ runs: RunSummary[] }>('/api/runs?kind=broadcast', 15_000);
   const span = useSpan();
   const locale = useLocale();
-
-  if (!canChangeRuns(user.role)) return <RecentBroadcasts runs={recent.data?.runs} />;
 
   const chosen = choiceSelector(groups);
   const deadline = deadlineMode === 'exact' ? anchorInstant(exact.date, exact.time, zone) : deadlineMode;
@@ -59,35 +54,13 @@ export function CommandPage() {
       ? { text: text.trim(), ...(link.trim() ? { link: link.trim() } : {}), groups: chosen.selector, by, deadline }
       : undefined;
   // A quick deadline ("2h") moves with the clock; the preview is still the same broadcast.
-  const key = body ? JSON.stringify(body) : '';
-  const fresh = preview && preview.key === key ? preview.data : undefined;
+  const { preview, fresh, busy, error, doPreview, doCreate: doSend } = usePreviewLaunch<BroadcastPreview>(
+    body,
+    { preview: '/api/broadcasts/preview', create: '/api/broadcasts' },
+    (id) => navigate(`/command/${encodeURIComponent(id)}`),
+  );
 
-  const doPreview = async () => {
-    if (!body) return;
-    setBusy('preview');
-    setError(undefined);
-    try {
-      setPreview({ key, data: await post<BroadcastPreview>('/api/broadcasts/preview', body) });
-    } catch (e) {
-      setError(asFailure(e));
-      setPreview(undefined);
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const doSend = async () => {
-    if (!body || !fresh) return;
-    setBusy('send');
-    setError(undefined);
-    try {
-      const r = await post<{ id: string }>('/api/broadcasts', body);
-      navigate(`/command/${encodeURIComponent(r.id)}`);
-    } catch (e) {
-      setError(asFailure(e));
-      setBusy(null);
-    }
-  };
+  if (!canChangeRuns(user.role)) return <RecentBroadcasts runs={recent.data?.runs} />;
 
   return (
     <div>
@@ -179,7 +152,7 @@ export function CommandPage() {
               {busy === 'preview' ? t('runs.previewing') : t('runs.preview')}
             </button>
             <button type="button" className="btn btn-primary" disabled={!fresh || busy !== null} onClick={() => void doSend()} data-testid="broadcast-send">
-              {busy === 'send' ? t('command.sending') : fresh ? t('command.sendTo', { count: fresh.groups }) : t('command.send')}
+              {busy === 'create' ? t('command.sending') : fresh ? t('command.sendTo', { count: fresh.groups }) : t('command.send')}
             </button>
           </div>
           {preview && !fresh ? <p className="small muted">{t('runs.previewStale')}</p> : null}

@@ -4,13 +4,14 @@
 
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { type ApiFailure, asFailure, post, useGet } from '../../api.ts';
+import { useGet } from '../../api.ts';
 import { useLocale, useT } from '../../i18n/index.ts';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { operatorZone } from '../../time.ts';
 import { FIRST_CHOICE, type GroupChoice, GroupPicker, choiceSelector } from './group-picker.tsx';
 import { anchorInstant, defaultAnchor, filledVars, missingVars, readVars } from './launch-data.ts';
 import { PreviewView, type RunPreview } from './run-preview.tsx';
+import { usePreviewLaunch } from './use-preview-launch.ts';
 import './runs.css';
 
 interface SheetSummary {
@@ -49,9 +50,6 @@ export function LaunchPage() {
   const first = useMemo(() => defaultAnchor(new Date(), zone), [zone]);
   const [date, setDate] = useState(first.date);
   const [time, setTime] = useState(first.time);
-  const [preview, setPreview] = useState<{ key: string; data: RunPreview } | undefined>();
-  const [busy, setBusy] = useState<'preview' | 'start' | null>(null);
-  const [error, setError] = useState<ApiFailure | undefined>();
 
   // The first sheet is chosen for you when none was asked for.
   useEffect(() => {
@@ -65,36 +63,12 @@ export function LaunchPage() {
     sheetId && chosenVersion && 'selector' in chosen && anchor
       ? { sheet: `${sheetId}@${chosenVersion}`, groups: chosen.selector, anchor, vars: filledVars(values) }
       : undefined;
-  const key = body ? JSON.stringify(body) : '';
-  const fresh = preview && preview.key === key ? preview.data : undefined;
+  const { preview, fresh, busy, error, doPreview, doCreate: doStart } = usePreviewLaunch<RunPreview>(
+    body,
+    { preview: '/api/runs/preview', create: '/api/runs' },
+    (id) => navigate(`/runs/${encodeURIComponent(id)}`),
+  );
   const ready = body && !missing.length;
-
-  const doPreview = async () => {
-    if (!body) return;
-    setBusy('preview');
-    setError(undefined);
-    try {
-      setPreview({ key, data: await post<RunPreview>('/api/runs/preview', body) });
-    } catch (e) {
-      setError(asFailure(e));
-      setPreview(undefined);
-    } finally {
-      setBusy(null);
-    }
-  };
-
-  const doStart = async () => {
-    if (!body || !fresh) return;
-    setBusy('start');
-    setError(undefined);
-    try {
-      const r = await post<{ id: string }>('/api/runs', body);
-      navigate(`/runs/${encodeURIComponent(r.id)}`);
-    } catch (e) {
-      setError(asFailure(e));
-      setBusy(null);
-    }
-  };
 
   if (sheets.loading && !sheets.data) return <Loading />;
   if (sheets.error) return <ErrorNote error={sheets.error} onRetry={() => void sheets.reload()} />;
@@ -240,7 +214,7 @@ export function LaunchPage() {
               {busy === 'preview' ? t('runs.previewing') : t('runs.preview')}
             </button>
             <button type="button" className="btn btn-primary" disabled={!fresh || busy !== null} onClick={() => void doStart()} data-testid="launch-start">
-              {busy === 'start' ? t('runs.starting') : t('runs.start')}
+              {busy === 'create' ? t('runs.starting') : t('runs.start')}
             </button>
           </div>
           {preview && !fresh ? <p className="small muted">{t('runs.previewStale')}</p> : null}
