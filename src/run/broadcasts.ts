@@ -3,6 +3,7 @@
 // `runs` row of kind 'broadcast' with one ledger row per group, so the dispatcher, the sweep and
 // `runStatus` treat it as a one-step run.
 
+import { bucketOf } from './buckets.ts';
 import { randomBytes } from 'node:crypto';
 import type { GroupRow } from '../community/groups.ts';
 import { selectGroups } from '../community/groups.ts';
@@ -175,27 +176,7 @@ export interface BroadcastProgress {
   byLeader: { leader: string; total: number; done: number; late: number; overdue: number }[];
 }
 
-type Bucket = 'done' | 'late' | 'missed' | 'pending' | 'cancelled';
-
-/** Where one row counts in the progress summary. Pure. */
-export function bucketOf(row: { state: string; onTime: boolean | null }): Bucket {
-  switch (row.state) {
-    case 'sent':
-      return row.onTime === false ? 'late' : 'done';
-    case 'done':
-      return 'done';
-    case 'done_late':
-      return 'late';
-    case 'missed':
-    case 'failed':
-      return 'missed';
-    case 'cancelled':
-    case 'skipped':
-      return 'cancelled';
-    default:
-      return 'pending';
-  }
-}
+export { bucketOf };
 
 /** The head operator's board: how far a broadcast got, overall and per leader. */
 export async function broadcastProgress(db: Db, id: string, opts: { now?: Date } = {}): Promise<BroadcastProgress> {

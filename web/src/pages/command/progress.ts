@@ -1,6 +1,8 @@
 // The command center's live progress: where each group of a broadcast stands (done, late,
-// missed, pending) and, per leader, who is late. Pure; the same buckets as the server's
-// src/run/broadcasts.ts bucketOf, so the console and `chorus broadcast status` agree.
+// missed, pending) and, per leader, who is late. Pure; the buckets are the server's own
+// (src/run/buckets.ts), so the console and `chorus broadcast status` agree.
+
+import { type Bucket, bucketOf } from '../../../../src/run/buckets.ts';
 
 export interface BroadcastAction {
   id: number;
@@ -13,26 +15,8 @@ export interface BroadcastAction {
   onTime: boolean | null;
 }
 
-export type Bucket = 'done' | 'late' | 'missed' | 'pending' | 'cancelled';
-
-export function bucketOf(row: { state: string; onTime: boolean | null }): Bucket {
-  switch (row.state) {
-    case 'sent':
-      return row.onTime === false ? 'late' : 'done';
-    case 'done':
-      return 'done';
-    case 'done_late':
-      return 'late';
-    case 'missed':
-    case 'failed':
-      return 'missed';
-    case 'cancelled':
-    case 'skipped':
-      return 'cancelled';
-    default:
-      return 'pending';
-  }
-}
+export type { Bucket };
+export { bucketOf };
 
 export interface LeaderProgress {
   /** The leader's name; null for people's tasks in groups without a leader. */
