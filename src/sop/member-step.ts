@@ -2,7 +2,7 @@
 // event arrives, with the same rules as the rest of the plan: zone, quiet hours, strict texts.
 
 import { PlanError, type PlanProblem } from './plan-error.ts';
-import type { PlanGroup } from './plan.ts';
+import type { PlanGroup } from './plan-types.ts';
 import { applyQuiet, quietMessage, resolveVars, stepTemplates, textFieldOf } from './plan-rules.ts';
 import { bindTemplate, type MemberValues, MissingGroupValue, missingGroupMessage, renderForGroup } from './render.ts';
 import type { Sheet, Step } from './types.ts';

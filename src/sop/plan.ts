@@ -26,45 +26,15 @@ import {
   refsOf,
   renderForGroup,
 } from './render.ts';
+import type { PlanGroup, PlanInput, PlannedAction } from './plan-types.ts';
 import type { Action, Sheet, Step } from './types.ts';
 import { recurrenceDays } from './when.ts';
 import { type DayNumber, formatLocal, localOf, instantOf, weekdayOf } from './zone.ts';
 
 export { PlanError, type PlanProblem } from './plan-error.ts';
 export { readAnchor } from './anchor.ts';
-export { planMemberStep } from './member-step.ts';
-export { formatTimeline } from './timeline.ts';
+export type { PlanGroup, PlanInput, PlannedAction } from './plan-types.ts';
 export { executorOf, textFieldOf } from './plan-rules.ts';
-
-export interface PlanGroup {
-  id: string;
-  name: string;
-  attrs?: Record<string, string>;
-}
-
-export interface PlanInput {
-  sheet: Sheet;
-  /** The instant D0/T0 refers to. */
-  anchor: Date;
-  /** In run order (`{{ group.index }}` = position + 1). */
-  groups: PlanGroup[];
-  vars?: Record<string, string>;
-  /** Overrides sheet.timezone. */
-  timezone?: string;
-}
-
-export interface PlannedAction {
-  step: string;
-  /** 1-based ordinal of the occurrence within the step (counted before quiet hours skip any). */
-  occurrence: number;
-  /** Group id. */
-  group: string;
-  /** ISO 8601 UTC, e.g. 2026-12-01T12:00:00.000Z. */
-  due: string;
-  action: Action;
-  executor: string;
-  text: string;
-}
 
 /** One planned time of a step, the same for every group. */
 export interface PlannedOccurrence {

@@ -2,7 +2,7 @@
 // the same for many groups are printed once with a count, so 50 groups do not mean 50 lines.
 
 import { DateTime } from 'luxon';
-import type { PlannedAction } from './plan.ts';
+import type { PlannedAction } from './plan-types.ts';
 import type { Sheet } from './types.ts';
 import { localOf } from './zone.ts';
 

@@ -2,10 +2,15 @@
 // each in its own transaction, under an advisory lock so that several processes can start at once.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Store } from './db.ts';
 
 const DIR = new URL('./migrations/', import.meta.url);
 const LOCK_KEY = 727_001; // any constant; shared by every Chorus process on the database
+
+/** What migrating needs of a store (db.ts's Store has it); named here so db.ts can import this file. */
+export interface SqlRunner {
+  engine: 'pglite' | 'postgres';
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
 
 export interface Migration {
   version: number;
@@ -20,7 +25,7 @@ export function loadMigrations(): Migration[] {
     .map((f) => ({ version: Number(f.slice(0, 3)), name: f.slice(4, -4), sql: readFileSync(new URL(f, DIR), 'utf8') }));
 }
 
-export async function migrate(store: Store): Promise<number[]> {
+export async function migrate(store: SqlRunner): Promise<number[]> {
   const applied: number[] = [];
   await store.executeSql(
     'CREATE TABLE IF NOT EXISTS chorus_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PlanError, planMemberStep } from '../../src/sop/plan.ts';
+import { planMemberStep } from '../../src/sop/member-step.ts';
+import { PlanError } from '../../src/sop/plan.ts';
 import type { Sheet } from '../../src/sop/types.ts';
 import { sheetYaml } from './factory.ts';
 

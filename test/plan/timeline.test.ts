@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatTimeline, plan } from '../../src/sop/plan.ts';
+import { plan } from '../../src/sop/plan.ts';
+import { formatTimeline } from '../../src/sop/timeline.ts';
 import { groups, sheetYaml } from './factory.ts';
 
 const ANCHOR = new Date('2026-12-01T12:00:00Z'); // Tuesday 20:00 in Shanghai

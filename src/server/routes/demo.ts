@@ -1,14 +1,14 @@
-// `POST /api/demo`: makes the demo workspace (seed.ts) for an owner or admin, with sign-in
+// `POST /api/demo`: makes the demo workspace (src/demo/seed.ts) for an owner or admin, with sign-in
 // accounts for its two group leaders. A second call answers 200 with `created: false`.
 
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../server/app.ts';
-import { createUser, UserError } from '../server/accounts/users.ts';
-import { audit } from '../server/audit.ts';
-import type { AuthDeps } from '../server/auth.ts';
-import { defineRoute, type Route, registerRoutes } from '../server/registry.ts';
-import { seedDemo } from './seed.ts';
-import type { DemoLeader } from './workspace.ts';
+import type { Services } from '../services.ts';
+import { createUser, UserError } from '../accounts/users.ts';
+import { audit } from '../audit.ts';
+import type { AuthDeps } from '../auth.ts';
+import { defineRoute, type Route, registerRoutes } from '../registry.ts';
+import { seedDemo } from '../../demo/seed.ts';
+import type { DemoLeader } from '../../demo/workspace.ts';
 
 export function demoRoutes(s: Services): Route[] {
   return [

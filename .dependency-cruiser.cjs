@@ -1,0 +1,90 @@
+// The layering of docs/ARCHITECTURE.md as rules: `npm test` runs `depcruise` with this file and
+// fails on an import cycle or on an import that goes against the flow. Lower layers never import
+// higher ones:
+//   sop, access, config (pure) → store → channels → community (state) → run + dispatch → server → cli
+// with these documented crossings: the inbound edge community/ingest.ts drives run/triggers;
+// run/runs.ts schedules through dispatch (forecast, policies, queue, timers) while the dispatcher
+// records into the ledger (run/ledger.ts, run/states.ts); the demo builds on everything but the
+// HTTP shell. The console (web/src) may share only pure modules of the server.
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'An import cycle: break it with a small module for the shared types.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'pure-core',
+      comment: 'src/sop, src/access and src/config.ts are pure: they import nothing else of Chorus.',
+      severity: 'error',
+      from: { path: '^src/(sop|access)/|^src/config\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(sop|access)/' },
+    },
+    {
+      name: 'store-below-domain',
+      comment: 'The store knows the sheet types and nothing above it.',
+      severity: 'error',
+      from: { path: '^src/store/' },
+      to: { path: '^src/', pathNot: '^src/(store|sop|config\\.ts)' },
+    },
+    {
+      name: 'channels-below-domain',
+      comment: 'Connectors speak the port and the store; they never reach into runs, dispatch or the server.',
+      severity: 'error',
+      from: { path: '^src/channels/' },
+      to: { path: '^src/(community|run|dispatch|server|cli|demo)/' },
+    },
+    {
+      name: 'community-state-below-run',
+      comment: 'Groups and members are state; only the inbound edge (ingest.ts) drives triggers and the ledger.',
+      severity: 'error',
+      from: { path: '^src/community/', pathNot: '^src/community/ingest\\.ts$' },
+      to: { path: '^src/(run|dispatch|server|cli|demo)/' },
+    },
+    {
+      name: 'run-does-not-send',
+      comment: 'Runs plan and schedule; only the dispatcher sends (worker.ts, outbound.ts).',
+      severity: 'error',
+      from: { path: '^src/run/' },
+      to: { path: '^src/(dispatch/(worker|outbound)\\.ts|server/|cli/|demo/)' },
+    },
+    {
+      name: 'dispatch-records-in-the-ledger',
+      comment: 'The dispatcher uses the ledger and its states, not runs or broadcasts.',
+      severity: 'error',
+      from: { path: '^src/dispatch/' },
+      to: { path: '^src/(run/(?!ledger\\.ts$|states\\.ts$)|community/ingest\\.ts$|server/|cli/|demo/)' },
+    },
+    {
+      name: 'demo-below-server',
+      comment: 'The demo workspace is data; its HTTP route lives in src/server/routes/demo.ts.',
+      severity: 'error',
+      from: { path: '^src/demo/' },
+      to: { path: '^src/(server|cli)/' },
+    },
+    {
+      name: 'cli-is-the-top',
+      comment: 'Nothing imports the command line.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'console-shares-only-pure-code',
+      comment: 'The console runs in the browser: it may import only pure modules of the server.',
+      severity: 'error',
+      from: { path: '^web/src/' },
+      to: { path: '^src/', pathNot: '^src/(sop/|access/|run/buckets\\.ts$)' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
