@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ChannelError } from '../../channels/port.ts';
 import { addChannel, CHANNEL_CONFIG, type ChannelRow, findChannel, listChannels } from '../../channels/registry.ts';
 import type { TelegramConnector } from '../../channels/telegram/index.ts';
-import type { Services } from '../services.ts';
+import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';

@@ -2,7 +2,7 @@
 // accounts for its two group leaders. A second call answers 200 with `created: false`.
 
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../services.ts';
+import type { Services } from '../app.ts';
 import { createUser, UserError } from '../accounts/users.ts';
 import { audit } from '../audit.ts';
 import type { AuthDeps } from '../auth.ts';

@@ -7,7 +7,7 @@ import { findChannel } from '../../channels/registry.ts';
 import { ensureGroup, type GroupRow, listGroups, toGroup, updateGroup } from '../../community/groups.ts';
 import { COMMUNITIES } from '../../sop/types.ts';
 import type { Db } from '../../store/db.ts';
-import type { Services } from '../services.ts';
+import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { decide } from '../../access/roles.ts';
-import type { Services } from '../services.ts';
+import type { Services } from '../app.ts';
 import type { Actor } from '../auth.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';

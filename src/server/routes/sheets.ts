@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { lintText } from '../../sop/lint/index.ts';
 import { getSheetVersion, listSheets, listVersions, saveSheet } from '../../store/sheets.ts';
-import type { Services } from '../services.ts';
+import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';

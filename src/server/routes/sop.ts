@@ -8,7 +8,7 @@ import { PlanError, plan, readAnchor } from '../../sop/plan.ts';
 import { listTemplates, readTemplate } from '../../sop/templates.ts';
 import { COMMUNITIES } from '../../sop/types.ts';
 import { getSheetVersion } from '../../store/sheets.ts';
-import type { Services } from '../services.ts';
+import type { Services } from '../app.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 

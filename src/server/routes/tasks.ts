@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { LEDGER_STATES } from '../../run/states.ts';
 import { completeTask, listTasks, resolveUnconfirmed } from '../../run/tasks.ts';
-import type { Services } from '../services.ts';
+import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';

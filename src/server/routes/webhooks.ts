@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookRequest, WebhookResponse } from '../../channels/port.ts';
 import type { TelegramConnector } from '../../channels/telegram/index.ts';
 import type { WecomConnector } from '../../channels/wecom/index.ts';
-import type { Services } from '../services.ts';
+import type { Services } from '../app.ts';
 
 type Kind = 'telegram' | 'wecom';
 
