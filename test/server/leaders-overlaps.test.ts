@@ -165,7 +165,7 @@ describe(`leaders and overlaps through the API (${engine})`, () => {
     expect((await admin.call('POST', '/api/runs/preview', { sheet: SHEET, groups: 'community:training_camp', anchor })).json().warnings.overlaps.total).toBe(0);
   });
 
-  it('lists the people in the team by display name; a leader sees only themselves', async () => {
+  it('lists the people in the team by display name, to everyone who signs in', async () => {
     expect((await admin.call('GET', '/api/people')).json().people).toEqual([{ name: 'linwei', displayName: '林伟', role: 'leader' }]);
     expect((await linwei.call('GET', '/api/people')).json().people).toEqual([{ name: 'linwei', displayName: '林伟', role: 'leader' }]);
   });

@@ -6,6 +6,7 @@ import { useLocale, useT } from '../../i18n/index.ts';
 import { formatDateTime } from '../../time.ts';
 import { When } from '../../ui/when.tsx';
 import { type Span, spanOf } from './launch-data.ts';
+import { type PreviewWarnings, WarningsView } from './preview-warnings.tsx';
 
 export interface RunPreview {
   sheet: { id: string; version: number; title: string };
@@ -18,6 +19,7 @@ export interface RunPreview {
   lastDue?: string;
   forecast: { finishAt?: string; maxDelaySeconds: number; maxDelayDueAt?: string };
   sample: { step: string; group: string; due: string; action: string; mode: string; assignee: string | null; text: string }[];
+  warnings?: PreviewWarnings;
 }
 
 /** "42 s", "10 min", "3 h 20 min" through the runs catalog. */
@@ -40,6 +42,7 @@ export function PreviewView({ preview: p, zone }: { preview: RunPreview; zone: s
   return (
     <section className="card" data-testid="launch-preview-result">
       <h2 className="step-title">{t('runs.previewTitle', { title: p.sheet.title, version: p.sheet.version })}</h2>
+      {p.warnings ? <WarningsView warnings={p.warnings} zone={zone} /> : null}
       <div className="stats">
         <div className="stat">
           <div className="stat-value" data-testid="preview-groups">
