@@ -39,7 +39,12 @@ export function WarningsView({ warnings: w, zone }: { warnings: PreviewWarnings;
           <ul>
             {w.overlaps.runs.map((r) => (
               <li key={r.runId} data-testid="preview-overlap-run">
-                {t('overlaps.runLine', { title: title(r), actions: r.theirs, groups: r.groups, hours: r.hours })}
+                {t('overlaps.runLine', {
+                  title: title(r),
+                  actions: t('overlaps.nActions', { count: r.theirs }),
+                  groups: t('overlaps.nGroups', { count: r.groups }),
+                  hours: t('overlaps.nHours', { count: r.hours }),
+                })}
               </li>
             ))}
           </ul>
