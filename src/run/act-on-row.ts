@@ -54,7 +54,8 @@ export async function actOnRow(db: Db, id: number, input: RowActionInput): Promi
   const row = await db
     .selectFrom('ledger')
     .innerJoin('runs', 'runs.id', 'ledger.run_id')
-    .select(['ledger.id', 'ledger.run_id', 'ledger.state', 'ledger.mode', 'ledger.content', 'ledger.assignee', 'ledger.due_at', 'ledger.next_attempt_at', 'runs.state as run_state'])
+    .innerJoin('groups', 'groups.id', 'ledger.group_id')
+    .select(['groups.name as group_name', 'ledger.id', 'ledger.run_id', 'ledger.state', 'ledger.mode', 'ledger.content', 'ledger.assignee', 'ledger.due_at', 'ledger.next_attempt_at', 'runs.state as run_state'])
     .where('ledger.id', '=', id)
     .executeTakeFirst();
   if (!row) throw new RowActionRefused('not_found', `There is no action number ${id}`);
@@ -102,6 +103,20 @@ export async function actOnRow(db: Db, id: number, input: RowActionInput): Promi
   }
   const moved = await moveRows(db, [id], move);
   if (!moved.length) throw new RowActionRefused('wrong_state', `Action ${id} changed while you were looking at it (a worker may have started sending it); open it again`);
+  if (input.action === 'reassign' && input.to && input.to !== input.actor) {
+    // The new person hears of it on their phone, not only when they next open their list.
+    const text = content.text.replace(/\s+/g, ' ').trim();
+    await db
+      .insertInto('notifications')
+      .values({
+        recipient: input.to,
+        kind: 'assigned',
+        ledger_id: id,
+        run_id: row.run_id,
+        message: `${input.actor} handed you a task in ${row.group_name}: ${text.length > 80 ? `${text.slice(0, 79)}…` : text}`,
+      })
+      .execute();
+  }
   // The run's own row moves too: the run board (cached while only workers change it) shows a
   // person's action at once, and a completed run takes a retried send up again.
   await db

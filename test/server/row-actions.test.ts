@@ -178,6 +178,8 @@ describe(`acting on board cells (${engine})`, () => {
     expect((await ann.call('POST', `/api/ledger/${mine}/reassign`, { to: 'bob' })).json()).toMatchObject({ state: 'assigned' });
     const tasks = (await admin.call('GET', '/api/tasks?assignee=bob')).json().tasks.map((t: { id: number }) => t.id);
     expect(tasks).toContain(mine);
+    const told = await store.db.selectFrom('notifications').select(['kind', 'message']).where('recipient', '=', 'bob').where('ledger_id', '=', mine).execute();
+    expect(told).toEqual([{ kind: 'assigned', message: 'ann handed you a task in A0: Call each new member before Sunday.' }]);
     const audit = await store.db.selectFrom('audit_log').select(['action', 'detail']).where('target', '=', `ledger:${mine}`).orderBy('id').execute();
     expect(audit.map((a) => a.action)).toEqual(['ledger.edit', 'ledger.reassign']);
     expect(audit[0].detail).toMatchObject({ previousText: 'Call each new member.', text: 'Call each new member before Sunday.' });

@@ -60,3 +60,9 @@ export function usePeople(): People {
     inTeam: (name) => people === undefined || byName.has(name),
   };
 }
+
+/** A sign-in name shown by its display name (the sign-in name on hover). */
+export function PersonName({ name }: { name: string }) {
+  const { nameOf } = usePeople();
+  return <span title={name}>{nameOf(name)}</span>;
+}

@@ -203,7 +203,7 @@ export function CellDetails({
                       {h.from ? `${t(`runs.state_${h.from}`)} → ` : ''}
                       {t(`runs.state_${h.to}`)}
                     </span>
-                    {h.actor ? <span className="muted small"> · {h.actor}</span> : null}
+                    {h.actor ? <span className="muted small"> · {nameOf(h.actor)}</span> : null}
                     {h.note ? <div className="small muted">{h.note}</div> : null}
                   </li>
                 ))}
