@@ -147,6 +147,8 @@ describe(`leaders and overlaps through the API (${engine})`, () => {
     const p = (await admin.call('POST', '/api/runs/preview', { sheet: SHEET, groups: 'community:training_camp', anchor })).json();
     expect(p.warnings.leadersNotInTeam).toEqual({ groups: [{ id: expect.any(String), name: 'Camp 2', leader: 'linwie' }], tasks: 1 });
     expect(p.warnings.overlaps.total).toBe(0);
+    const b = (await admin.call('POST', '/api/broadcasts/preview', { text: 'Pin the schedule', groups: 'community:training_camp', by: 'leader' })).json();
+    expect(b.leaderNotInTeam).toEqual([{ group: 'Camp 2', leader: 'linwie' }]);
   });
 
   it('names another run landing in the same group and hour, by its title', async () => {

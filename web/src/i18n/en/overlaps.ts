@@ -22,4 +22,6 @@ export default {
   leadersTasks: 'their tasks reach nobody ({count} tasks in this run). Choose leaders from the team on the Groups page.',
   leadersTasks_one: 'its tasks reach nobody (1 task in this run). Choose a leader from the team on the Groups page.',
   listSeparator: ', ',
+  broadcastLeadersTasks: 'their tasks in this broadcast reach nobody. Choose leaders from the team on the Groups page.',
+  broadcastLeadersTasks_one: 'its task in this broadcast reaches nobody. Choose a leader from the team on the Groups page.',
 };

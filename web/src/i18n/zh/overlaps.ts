@@ -22,4 +22,6 @@ export default {
   leadersTasks: '这些群的待办不会送到任何人手上（本次运行中共 {count} 条待办）。请到“群管理”页从团队中选择负责人。',
   leadersTasks_one: '它的待办不会送到任何人手上（本次运行中 1 条待办）。请到“群管理”页从团队中选择负责人。',
   listSeparator: '、',
+  broadcastLeadersTasks: '这次群发在这些群里的待办不会送到任何人手上。请到“群管理”页从团队中选择负责人。',
+  broadcastLeadersTasks_one: '这次群发在这个群里的待办不会送到任何人手上。请到“群管理”页从团队中选择负责人。',
 };
