@@ -26,7 +26,8 @@ const HttpLink = z
 const RetryBody = z.strictObject({ confirmNotSent: z.boolean().optional() });
 const ReassignBody = z.strictObject({ to: z.string().trim().min(1).max(100) });
 const EditBody = z.strictObject({ text: z.string().trim().min(1).max(4000), link: HttpLink.nullable().optional() });
-const Empty = z.strictObject({ reason: z.string().trim().max(500).optional() });
+const SkipBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
+const NoBody = z.strictObject({});
 
 const NotificationsQuery = z.object({
   unread: z.enum(['0', '1', 'true', 'false']).optional(),
@@ -131,7 +132,7 @@ export function ledgerRoutes(s: Services): Route[] {
       returns: '{id, state, due}; 409 when it is not planned or its run is not running',
       permission: 'runs.write',
       params: NumberId,
-      body: Empty,
+      body: NoBody,
       async handler(call) {
         return act(call, { action: 'send_now' });
       },
@@ -144,7 +145,7 @@ export function ledgerRoutes(s: Services): Route[] {
       returns: '{id, state: "skipped", due}; 409 when it was sent, done or is being sent',
       permission: 'runs.write',
       params: NumberId,
-      body: Empty,
+      body: SkipBody,
       async handler(call) {
         return act(call, { action: 'skip' }, call.body.reason ? { reason: call.body.reason } : {});
       },
