@@ -157,7 +157,7 @@ export function BroadcastPage() {
                   key={a.id}
                   type="button"
                   className={`chip c-${a.state}${selected === a.id ? ' chip-selected' : ''}`}
-                  title={`${a.groupName} · ${t(`runs.state_${a.state}`)}${a.assignee ? ` · ${a.assignee}` : ''}`}
+                  title={`${a.groupName} · ${t(`runs.state_${a.state}`)}${a.assignee ? ` · ${nameOf(a.assignee)}` : ''}`}
                   onClick={() => setSelected(a.id)}
                   data-testid={`group-chip-${a.id}`}
                   data-state={a.state}

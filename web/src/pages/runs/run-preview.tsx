@@ -4,6 +4,7 @@
 
 import { useLocale, useT } from '../../i18n/index.ts';
 import { formatDateTime } from '../../time.ts';
+import { PersonName } from '../../people.tsx';
 import { When } from '../../ui/when.tsx';
 import { type Span, spanOf } from './launch-data.ts';
 import { type PreviewWarnings, WarningsView } from './preview-warnings.tsx';
@@ -125,7 +126,7 @@ export function PreviewView({ preview: p, zone }: { preview: RunPreview; zone: s
                   <span className="sample-group">{s.group}</span>
                   <span className="mono">{s.step}</span>
                   <span className="muted">
-                    {actionLabel(t, s.action)} · {s.mode === 'bot' ? t('runs.bot') : (s.assignee ?? t('runs.nobody'))}
+                    {actionLabel(t, s.action)} · {s.mode === 'bot' ? t('runs.bot') : s.assignee ? <PersonName name={s.assignee} /> : t('runs.nobody')}
                   </span>
                 </div>
                 <div className="sample-text">{s.text}</div>
