@@ -8,6 +8,7 @@ export default {
   reassignTo: 'Instead of {who}, give it to',
   reassignMissedHint: 'The deadline was missed: the new person gets the full time window from now.',
   reassignSubmit: 'Hand it over',
+  choosePerson: 'Choose a person from the team',
   newText: 'The new text',
   editHint: 'Only this action changes; the sheet stays as it is.',
   retry_title: 'Send it again?',

@@ -8,6 +8,7 @@ export default {
   reassignTo: '不再由 {who} 负责，改为交给',
   reassignMissedHint: '这条待办已经错过截止时间：接手的人从现在起重新获得完整的时限。',
   reassignSubmit: '转交',
+  choosePerson: '从团队中选择一个人',
   newText: '新的文字',
   editHint: '只修改这一条动作，SOP 表本身不变。',
   retry_title: '重新发送？',

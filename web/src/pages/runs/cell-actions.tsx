@@ -105,6 +105,9 @@ export function CellActions({ row, onChanged }: { row: ActionableRow; onChanged:
           <label className="field">
             {t('actions.reassignTo', { who: row.assignee ? nameOf(row.assignee) : t('runs.nobody') })}
             <select value={handing} onChange={(e) => setHanding(e.target.value)} data-testid="cell-reassign-to">
+              <option value="" disabled>
+                {t('actions.choosePerson')}
+              </option>
               {others.map((p) => (
                 <option key={p.name} value={p.name}>
                   {p.displayName && p.displayName !== p.name ? `${p.displayName} (${p.name})` : p.name}
