@@ -12,9 +12,13 @@ interface PublicGroup {
   community: string | null;
   tags: string[];
   leader: string | null;
+  /** false: the leader is not a person in the team, so the group's tasks reach nobody. */
+  leaderInTeam?: boolean | null;
   memberCount: number | null;
   status: string;
 }
+
+const leaderOf = (g: PublicGroup) => (g.leader ? `${g.leader}${g.leaderInTeam === false ? ' (not in the team!)' : ''}` : null);
 
 export interface GroupSetOptions {
   name?: string;
@@ -34,7 +38,7 @@ function patchOf(o: GroupSetOptions): Record<string, unknown> {
 }
 
 function describe(g: PublicGroup): string {
-  const extra = [g.community, g.leader ? `leader ${g.leader}` : '', g.tags.length ? `tags ${g.tags.join(',')}` : '', g.memberCount !== null ? `${g.memberCount} members` : '']
+  const extra = [g.community, g.leader ? `leader ${leaderOf(g)}` : '', g.tags.length ? `tags ${g.tags.join(',')}` : '', g.memberCount !== null ? `${g.memberCount} members` : '']
     .filter(Boolean)
     .join(', ');
   return `"${g.name}" (${g.id}, ${g.externalId} on ${g.channelId})${extra ? `: ${extra}` : ''}`;
@@ -53,10 +57,12 @@ export async function groupList(io: Io, api: ApiClient, o: { groups?: string; js
   io.out(
     table(
       ['id', 'name', 'channel', 'platform id', 'community', 'leader', 'tags', 'members'],
-      groups.map((g) => [g.id, g.name, g.channelId, g.externalId, g.community, g.leader, g.tags.join(','), g.memberCount]),
+      groups.map((g) => [g.id, g.name, g.channelId, g.externalId, g.community, leaderOf(g), g.tags.join(','), g.memberCount]),
     ),
   );
   io.out(`\n${groups.length} group${groups.length === 1 ? '' : 's'}`);
+  const lost = groups.filter((g) => g.leaderInTeam === false).length;
+  if (lost) io.out(`${lost === 1 ? '1 group has a leader' : `${lost} groups have a leader`} who is not in the team: their tasks reach nobody. Set one: chorus group set <group> --leader <name>`);
   return 0;
 }
 

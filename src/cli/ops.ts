@@ -1,8 +1,9 @@
 // The operational commands: they talk to the running server's HTTP API (api-client.ts).
-// channel, group, run, broadcast, tasks/task — and `worker`, which talks to the database.
+// channel, group, run, broadcast, tasks/task, action — and `worker`, which talks to the database.
 
 import { type Command, Option } from 'commander';
 import { COMMUNITIES } from '../sop/types.ts';
+import { type ActionOptions, actionCommand } from './action.ts';
 import type { ApiClient } from './api-client.ts';
 import { type BroadcastOptions, broadcastSend, broadcastStatus } from './broadcast.ts';
 import { type ChannelAddOptions, channelAdd, channelList, channelWebhook } from './channel.ts';
@@ -168,6 +169,45 @@ export function registerOpsCommands(program: Command, io: Io, deps: OpsDeps): vo
     .option(...DATA)
     .option(...JSON_OUT)
     .action(withApi((api, id: string, opts: { by?: string } & Json & Data) => taskDone(io, api, id, opts)));
+
+  const action = program.command('action').description('one action of a run or broadcast (ids from chorus run status)');
+  action
+    .command('retry')
+    .description('send a failed action again; an unconfirmed one only with --confirm-not-sent')
+    .argument('<id>', 'action id')
+    .option('--confirm-not-sent', 'you checked the chat: it was not sent')
+    .option(...DATA)
+    .option(...JSON_OUT)
+    .action(withApi((api, id: string, opts: ActionOptions & Data) => actionCommand(io, api, 'retry', id, opts)));
+  for (const [verb, description] of [
+    ['send-now', 'send a planned message now instead of at its time'],
+    ['skip', 'skip an action not yet sent or done'],
+  ] as const) {
+    action
+      .command(verb)
+      .description(description)
+      .argument('<id>', 'action id')
+      .option(...DATA)
+      .option(...JSON_OUT)
+      .action(withApi((api, id: string, opts: ActionOptions & Data) => actionCommand(io, api, verb, id, opts)));
+  }
+  action
+    .command('reassign')
+    .description('hand a task to another person in the team')
+    .argument('<id>', 'action id')
+    .argument('<person>', "the person's user name")
+    .option(...DATA)
+    .option(...JSON_OUT)
+    .action(withApi((api, id: string, to: string, opts: ActionOptions & Data) => actionCommand(io, api, 'reassign', id, { ...opts, to })));
+  action
+    .command('edit')
+    .description('change the text of an action not yet sent or done')
+    .argument('<id>', 'action id')
+    .requiredOption('--text <text>', 'the new text')
+    .option('--link <url>', 'the link (empty: none)')
+    .option(...DATA)
+    .option(...JSON_OUT)
+    .action(withApi((api, id: string, opts: ActionOptions & Data) => actionCommand(io, api, 'edit', id, opts)));
 
   program
     .command('worker')

@@ -60,8 +60,37 @@ export async function runPreview(io: Io, api: ApiClient, sheet: string, o: RunCl
     io.out('\nThe first actions:');
     io.out(table(['due', 'group', 'step', 'action', 'by', 'text'], p.sample.map((a) => [when(a.due), a.group, a.step, a.action, a.mode === 'human' ? (a.assignee ?? 'a person') : 'bot', short(a.text)])));
   }
+  for (const line of warningLines(p)) io.out(line);
   io.out('\nNothing was started. To start it: chorus run start <same arguments>');
   return 0;
+}
+
+/** The preview's warnings in words: overlapping runs per group and hour, leaders not in the team. */
+export function warningLines(p: Pick<RunPreview, 'warnings'>): string[] {
+  const out: string[] = [];
+  const { overlaps, leadersNotInTeam: lost } = p.warnings;
+  if (overlaps.total) {
+    const name = (r: { title: string; kind: string }) => (r.kind === 'broadcast' ? `the broadcast "${r.title}"` : `"${r.title}"`);
+    out.push('', `Warning: other runs land in the same groups in the same hours (${plural(overlaps.total, 'group-hour')}):`);
+    for (const r of overlaps.runs) out.push(`  ${name(r)}: ${plural(r.theirs, 'action')} in ${plural(r.groups, 'group')}, over ${plural(r.hours, 'hour')}`);
+    out.push(
+      table(
+        ['hour', 'group', 'this run', 'other run', 'its actions'],
+        overlaps.items.map((o) => [when(o.hour), o.groupName, o.ours, o.other.kind === 'broadcast' ? `broadcast: ${o.other.title}` : o.other.title, o.theirs]),
+      ),
+    );
+    if (overlaps.total > overlaps.items.length) out.push(`… and ${overlaps.total - overlaps.items.length} more`);
+  }
+  if (lost.groups.length) {
+    const n = lost.groups.length;
+    out.push(
+      '',
+      `Warning: ${n === 1 ? '1 group has a leader' : `${n} groups have a leader`} who is not in the team: their tasks reach nobody (${plural(lost.tasks, 'task')} in this run).`,
+      `  ${lost.groups.map((g) => `${g.name} (${g.leader})`).join(', ')}`,
+      '  Set a leader from the team: chorus group set <group> --leader <name>',
+    );
+  }
+  return out;
 }
 
 export async function runStart(io: Io, api: ApiClient, sheet: string, o: RunCliOptions): Promise<number> {

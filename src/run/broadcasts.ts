@@ -7,6 +7,7 @@ import { bucketOf } from './buckets.ts';
 import { randomBytes } from 'node:crypto';
 import type { GroupRow } from '../community/groups.ts';
 import { selectGroups } from '../community/groups.ts';
+import { strangers, teamPeople } from '../community/people.ts';
 import { readDuration } from '../sop/when.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
@@ -112,6 +113,8 @@ export interface BroadcastPreview {
   forecast: { finishAt?: string; maxDelaySeconds: number };
   /** Groups with no leader where a person must act: their tasks would be nobody's. */
   withoutLeader: string[];
+  /** Groups where a person must act whose leader is not a person in the team: their tasks reach nobody. */
+  leaderNotInTeam: { group: string; leader: string }[];
 }
 
 /** What a broadcast would do, writing nothing. */
@@ -119,6 +122,7 @@ export async function previewBroadcast(ctx: RunContext, input: BroadcastInput): 
   const p = await prepare(ctx, input, new Date());
   const f = await forecastOf(ctx, p.rows);
   const names = new Map(p.groups.map((g) => [g.id, g.name]));
+  const unknown = strangers(p.rows.map((r) => r.assignee), await teamPeople(ctx.db));
   return {
     groups: p.groups.length,
     bot: p.rows.filter((r) => r.mode === 'bot').length,
@@ -129,6 +133,9 @@ export async function previewBroadcast(ctx: RunContext, input: BroadcastInput): 
       maxDelaySeconds: Math.round(f.maxDelayMs / 1000),
     },
     withoutLeader: p.rows.filter((r) => r.mode === 'human' && !r.assignee).map((r) => names.get(r.groupId) ?? r.groupId),
+    leaderNotInTeam: p.rows
+      .filter((r) => r.mode === 'human' && r.assignee && unknown.has(r.assignee))
+      .map((r) => ({ group: names.get(r.groupId) ?? r.groupId, leader: r.assignee! })),
   };
 }
 

@@ -96,6 +96,9 @@ export interface Move {
     next_attempt_at: Date | null;
     due_at: Date;
     reminded_at: Date | null;
+    assignee: string | null;
+    /** Stored as jsonb. */
+    content: LedgerContent;
   }>;
   /** Count one more attempt (when a send is started). */
   attempt?: boolean;
@@ -109,7 +112,8 @@ export async function moveRows(db: Db, ids: readonly number[], move: Move): Prom
   }
   const sets = [sql`state = ${move.to}`, sql`updated_at = clock_timestamp()`];
   for (const [col, value] of Object.entries(move.set ?? {})) {
-    sets.push(sql`${sql.ref(col)} = ${value instanceof Date ? value.toISOString() : value}`);
+    if (col === 'content') sets.push(sql`content = ${JSON.stringify(value)}::jsonb`);
+    else sets.push(sql`${sql.ref(col)} = ${value instanceof Date ? value.toISOString() : value}`);
   }
   if (move.attempt) sets.push(sql`attempts = ledger.attempts + 1`);
   const r = await sql<{ id: number }>`

@@ -19,6 +19,7 @@ import { getSheetVersion, saveSheet } from '../store/sheets.ts';
 import { assign, assigneeFor, outboundTypeFor } from './assign.ts';
 import { stepContent } from './content.ts';
 import { countsByState, insertLedger, moveRows, type NewLedgerRow } from './ledger.ts';
+import { type PreviewWarnings, previewWarnings } from './preview-warnings.ts';
 import { OPEN_STATES } from './states.ts';
 
 export interface RunContext {
@@ -76,6 +77,8 @@ export interface RunPreview {
   lastDue?: string;
   forecast: { finishAt?: string; maxDelaySeconds: number; maxDelayDueAt?: string };
   sample: { step: string; group: string; due: string; action: string; mode: string; assignee: string | null; text: string }[];
+  /** Other runs landing in the same groups in the same hours; groups whose leader is not in the team. */
+  warnings: PreviewWarnings;
 }
 
 async function resolveSheet(db: Db, ref: string, actor?: string): Promise<{ id: string; version: number; yaml: string }> {
@@ -171,6 +174,7 @@ export async function forecastOf(ctx: RunContext, rows: NewLedgerRow[]): Promise
 export async function previewRun(ctx: RunContext, input: RunInput): Promise<RunPreview> {
   const p = await prepare(ctx, input, { save: false });
   const f = await forecastOf(ctx, p.rows);
+  const warnings = await previewWarnings(ctx.db, p.groups, p.rows, p.zone);
   const byAction: RunPreview['byAction'] = {};
   for (const r of p.rows) {
     const b = byAction[r.action] ?? { total: 0, human: 0 };
@@ -206,6 +210,7 @@ export async function previewRun(ctx: RunContext, input: RunInput): Promise<RunP
         assignee: r.assignee,
         text: r.content.text,
       })),
+    warnings,
   };
 }
 

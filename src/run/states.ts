@@ -32,9 +32,12 @@ const NEXT: Record<LedgerState, readonly LedgerState[]> = {
   awaiting_confirmation: ['sent', 'missed', 'failed', 'cancelled'],
   // An operator checks the platform: it did go out (sent), it did not (failed, or send again).
   unconfirmed: ['sent', 'failed', 'planned'],
-  failed: ['planned'],
-  assigned: ['done', 'done_late', 'missed', 'cancelled'],
-  missed: ['done_late'],
+  // An operator plans a failed send again (retry) or gives it up (skip).
+  failed: ['planned', 'skipped'],
+  assigned: ['done', 'done_late', 'missed', 'cancelled', 'skipped'],
+  // A missed task can still be done (late), handed to someone with a new window, or given up; a
+  // bot row missed on WeCom (nobody confirmed) is planned again only after a person checked.
+  missed: ['done_late', 'assigned', 'planned', 'skipped'],
   sent: [],
   done: [],
   done_late: [],
@@ -42,8 +45,14 @@ const NEXT: Record<LedgerState, readonly LedgerState[]> = {
   cancelled: [],
 };
 
+/**
+ * States a row may stay in while its content changes (text, assignee, due time): the row is not
+ * being sent and not sent. The history records such a change as a move from the state to itself.
+ */
+const REVISABLE: readonly LedgerState[] = ['planned', 'retry_wait', 'failed', 'assigned', 'missed'];
+
 export function canMove(from: LedgerState, to: LedgerState): boolean {
-  return NEXT[from].includes(to);
+  return NEXT[from].includes(to) || (from === to && REVISABLE.includes(from));
 }
 
 /** States from which a row may still be executed (what cancel, pause and re-plan act on). */

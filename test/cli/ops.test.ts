@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/program.ts';
 import { workerCommand } from '../../src/cli/worker.ts';
 import { type Server, serve } from '../../src/server/serve.ts';
+import { makeUser } from '../server/accounts-world.ts';
 import { engine, type TestStore, testStore } from '../support/db.ts';
 import { startTelegramBotApi, type TelegramBotApi } from '../support/telegram-bot-api.ts';
 import { eventually } from '../support/world.ts';
@@ -77,6 +78,8 @@ describe(`chorus operational commands on ${engine}`, () => {
     const s = await startServer();
     ({ store, server } = s);
     useServer(s);
+    // Leaders are people in the team: a group's leader must be someone who can sign in.
+    for (const name of ['ann', 'bob', 'cat']) await makeUser(store.db, name, 'leader');
     dir = mkdtempSync(join(tmpdir(), 'chorus-sheets-'));
     sheetFile = join(dir, 'kickoff.yaml');
     writeFileSync(sheetFile, SHEET);
@@ -106,6 +109,16 @@ describe(`chorus operational commands on ${engine}`, () => {
     const set = await cli('group', 'set', 'chat-2', '--leader', 'cat', '--tag', 'even', 'vip');
     expect(set.out).toContain('leader cat');
     expect(set.out).toContain('tags even,vip');
+    const typo = await cli('group', 'set', 'chat-2', '--leader', 'cta');
+    expect(typo.code).toBe(1);
+    expect(typo.err).toContain('There is no person "cta" in the team');
+    expect(typo.err).toContain('Did you mean cat');
+    // A leader set outside the console (a connector, an import) is flagged, not refused.
+    await store.db.updateTable('groups').set({ leader: 'linwie' }).where('external_id', '=', 'chat-3').execute();
+    const flagged = await cli('group', 'list');
+    expect(flagged.out).toContain('linwie (not in the team!)');
+    expect(flagged.out).toContain('1 group has a leader who is not in the team');
+    await store.db.updateTable('groups').set({ leader: 'ann' }).where('external_id', '=', 'chat-3').execute();
   });
 
   it('adds a Telegram bot; the server then receives its updates by long polling', async () => {
@@ -179,6 +192,18 @@ describe(`chorus operational commands on ${engine}`, () => {
     expect(r.out).toMatch(/now follows version 2: 2 future actions replaced by 2/);
   });
 
+  it('warns in the preview about another run landing in the same groups in the same hour', async () => {
+    const at = new Date(Math.ceil(Date.now() / 3_600_000 + 2) * 3_600_000).toISOString();
+    await json('run', 'start', sheetFile, '--groups', 'id:chat-3', '--anchor', at, '--var', 'course=Go', '--json');
+    const r = await cli('run', 'preview', sheetFile, '--groups', 'id:chat-1,chat-3', '--anchor', at, '--var', 'course=Go');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Warning: other runs land in the same groups in the same hours');
+    // The other run's post and task are each in the same hour as this one's, in Group 3 only.
+    expect(r.out).toContain('"Kick-off": 2 actions in 1 group, over 2 hours');
+    expect(r.out).toMatch(/Group 3 +1 +Kick-off +1/);
+    expect(r.out).not.toMatch(/Group 1 +1 +Kick-off/);
+  });
+
   it('broadcasts (--json prints exactly {id}); broadcast status --json has the run status shape', async () => {
     const out = await cli('broadcast', '--text', 'Live in 10 minutes!', '--groups', 'channel:sandbox', '--by', 'bot', '--deadline', '1h', '--json');
     expect(out.code).toBe(0);
@@ -190,6 +215,22 @@ describe(`chorus operational commands on ${engine}`, () => {
     for (const a of s.actions) expect(Object.keys(a).sort()).toEqual(['attempts', 'due', 'error', 'executor', 'group', 'state', 'step']);
     const sent = await store.db.selectFrom('sandbox_messages').select('chat_id').where('text', '=', 'Live in 10 minutes!').execute();
     expect(sent.map((m) => m.chat_id).sort()).toEqual(['chat-1', 'chat-2', 'chat-3']);
+  });
+
+  it('acts on one action: changes its text, hands it on, skips it; refuses what its state does not allow', async () => {
+    const { id } = await json<{ id: string }>('broadcast', '--text', 'Check the pinned notes', '--groups', 'id:chat-1', '--by', 'leader', '--json');
+    const [task] = (await json<{ id: number; runId: string }[]>('tasks', '--assignee', 'ann', '--json')).filter((t) => t.runId === id);
+    expect((await cli('action', 'edit', String(task.id), '--text', 'Check the pinned notes today')).out).toContain('is changed');
+    const typo = await cli('action', 'reassign', String(task.id), 'bbo');
+    expect(typo.code).toBe(1);
+    expect(typo.err).toContain('Did you mean bob');
+    expect((await cli('action', 'reassign', String(task.id), 'bob')).code).toBe(0);
+    const bobs = await json<{ id: number; text: string }[]>('tasks', '--assignee', 'bob', '--json');
+    expect(bobs.find((t) => t.id === task.id)?.text).toBe('Check the pinned notes today');
+    expect((await cli('action', 'skip', String(task.id))).out).toContain('is skipped');
+    const again = await cli('action', 'retry', String(task.id));
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('is a task for a person');
   });
 
   it("lists a leader's tasks and marks one done", async () => {
@@ -268,6 +309,7 @@ describe.skipIf(engine !== 'postgres')('chorus worker against PostgreSQL', () =>
   beforeAll(async () => {
     s = await startServer({ worker: false });
     useServer(s);
+    await makeUser(s.store.db, 'ann', 'leader');
   });
   afterAll(async () => {
     await s.server.close();

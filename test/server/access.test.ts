@@ -115,7 +115,9 @@ describe(`access control on ${engine}`, () => {
       const add = async (externalId: string, leader: string) => (await admin.call('POST', '/api/groups', { channel: 'sandbox', externalId, name: `Group of ${leader}`, leader })).json().id as string;
       annGroup = await add('chat-ann', 'ann');
       bobGroup = await add('chat-bob', 'bob');
-      await add('chat-nobody', 'carol');
+      // A leader who is not in the team (set by an import, say): the API refuses to type it in.
+      const nobody = (await admin.call('POST', '/api/groups', { channel: 'sandbox', externalId: 'chat-nobody', name: 'Group of carol' })).json().id as string;
+      await store.db.updateTable('groups').set({ leader: 'carol' }).where('id', '=', nobody).execute();
       const run = await callers.operator.call('POST', '/api/runs', { sheet: SHEET, groups: 'channel:sandbox', anchor: new Date(Date.now() + 86_400_000).toISOString() });
       expect(run.statusCode).toBe(201);
       runId = run.json().id;

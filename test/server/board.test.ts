@@ -52,6 +52,8 @@ describe(`run board and console views on ${engine}`, () => {
     admin = withToken(app, await ensureAdminToken(store.db, dataDir));
     await makeUser(store.db, 'ann', 'leader');
     await makeUser(store.db, 'otto', 'operator');
+    await makeUser(store.db, 'bob', 'leader');
+    await makeUser(store.db, 'carl', 'leader');
     ann = await signIn(app, 'ann');
     op = await signIn(app, 'otto');
     await admin.call('POST', '/api/channels', { kind: 'sandbox', name: 'sandbox' });

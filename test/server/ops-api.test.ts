@@ -14,6 +14,7 @@ import { secretBox } from '../../src/store/secrets.ts';
 import { engine, type TestStore, testStore } from '../support/db.ts';
 import { startTelegramBotApi, type TelegramBotApi } from '../support/telegram-bot-api.ts';
 import { eventually, TEST_KEY } from '../support/world.ts';
+import { makeUser } from './accounts-world.ts';
 
 const SHEET = `sop: ops-kickoff
 title: Kick-off
@@ -51,6 +52,7 @@ describe(`operational API on ${engine}`, () => {
     tg = await startTelegramBotApi();
     const dataDir = mkdtempSync(join(tmpdir(), 'chorus-ops-'));
     token = await ensureAdminToken(store.db, dataDir);
+    for (const name of ['ann', 'bob', 'cat']) await makeUser(store.db, name, 'leader');
     const connectors = new ConnectorCache(store.db, box);
     worker = new Worker({ db: store.db, connectors, pollMs: 100, heartbeatMs: 200 });
     app = await buildApp({ store, dataDir, box, connectors, wake: () => worker.wake() });

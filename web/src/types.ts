@@ -26,6 +26,9 @@ export interface Group {
   tags: string[];
   attrs: Record<string, string>;
   leader: string | null;
+  /** false: the leader is not a person in the team (their tasks reach nobody); null: no leader. */
+  leaderInTeam?: boolean | null;
+  leaderDisplayName?: string | null;
   timezone: string | null;
   memberCount: number | null;
   status: string;

@@ -1,10 +1,17 @@
 // Groups over HTTP: list (with a selector), add one by its platform id (looked up on the platform
-// when the connector can), and set what runs and broadcasts select by: leader, community, tags.
+// when the connector can), and set what runs and broadcasts select by: leader, community, tags;
+// and the people in the team, who can lead groups.
+//
+// A leader typed by hand must be a person in the team (400, field `leader`, with close matches):
+// a typo would otherwise be saved and the group's tasks reach nobody. Groups made by connectors,
+// imports and the demo are not refused; a leader who is not in the team is flagged instead
+// (`leaderInTeam: false`), and a change that keeps such a leader as it is is not refused either.
 
 import { z } from 'zod';
 import { ChannelError, type GroupInfo } from '../../channels/port.ts';
 import { findChannel } from '../../channels/registry.ts';
 import { ensureGroup, type GroupRow, listGroups, toGroup, updateGroup } from '../../community/groups.ts';
+import { type Person, teamPeople, unknownPersonMessage } from '../../community/people.ts';
 import { COMMUNITIES } from '../../sop/types.ts';
 import type { Db } from '../../store/db.ts';
 import type { Services } from '../app.ts';
@@ -29,8 +36,23 @@ const ListQuery = z.object({ groups: z.string().min(1).default('all') });
 const IdParams = z.object({ id: z.string().min(1) });
 const tag = 'groups';
 
-export function publicGroup(g: GroupRow) {
-  return { ...g, createdAt: g.createdAt.toISOString(), lastActivityAt: g.lastActivityAt ? new Date(g.lastActivityAt).toISOString() : null };
+/** `people`: the team, to name the leader and flag one who is not in it (null: no leader). */
+export function publicGroup(g: GroupRow, people: readonly Person[]) {
+  const person = g.leader ? people.find((p) => p.name === g.leader) : undefined;
+  return {
+    ...g,
+    createdAt: g.createdAt.toISOString(),
+    lastActivityAt: g.lastActivityAt ? new Date(g.lastActivityAt).toISOString() : null,
+    leaderInTeam: g.leader ? person !== undefined : null,
+    leaderDisplayName: person?.displayName ?? null,
+  };
+}
+
+/** Refuses a hand-typed leader who is not a person in the team. */
+async function checkLeader(db: Db, leader: string | null | undefined): Promise<void> {
+  if (!leader) return;
+  const problem = unknownPersonMessage(leader, await teamPeople(db), 'leader');
+  if (problem) throw new ApiError(400, 'unknown_leader', problem, { field: 'leader' });
 }
 
 async function groupById(db: Db, id: string): Promise<GroupRow | undefined> {
@@ -51,7 +73,21 @@ export function groupRoutes(s: Services): Route[] {
       query: ListQuery,
       async handler({ query, leader }) {
         const groups = await listGroups(s.db, query.groups);
-        return { groups: groups.filter((g) => leader === undefined || g.leader === leader).map(publicGroup) };
+        const people = await teamPeople(s.db);
+        return { groups: groups.filter((g) => leader === undefined || g.leader === leader).map((g) => publicGroup(g, people)) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/people',
+      tag,
+      summary: 'The people in the team who can lead groups and take tasks (enabled accounts), by display name',
+      returns: '{people: [{name, displayName, role}]}',
+      permission: 'groups.read',
+      scoped: true,
+      // Everyone who signs in sees the team's names: a leader hands a task to a colleague by name.
+      async handler() {
+        return { people: await teamPeople(s.db) };
       },
     }),
     defineRoute({
@@ -64,6 +100,7 @@ export function groupRoutes(s: Services): Route[] {
       body: AddBody,
       status: 201,
       async handler({ body, actor, reply }) {
+        await checkLeader(s.db, body.leader);
         const channel = await findChannel(s.db, body.channel);
         if (!channel) throw new ApiError(404, 'not_found', `There is no channel "${body.channel}"; see chorus channel list`, { field: 'channel' });
         const connector = await s.connectors.get(channel.id);
@@ -85,7 +122,7 @@ export function groupRoutes(s: Services): Route[] {
           if (info?.memberCount !== undefined) await trx.updateTable('groups').set({ member_count: info.memberCount }).where('id', '=', id).execute();
           await audit(trx, { actor: actor!.name, action: 'group.add', target: `group:${id}`, detail: { channel: channel.id, externalId: body.externalId, ...patch } });
         });
-        return reply.status(201).send(publicGroup((await groupById(s.db, id))!));
+        return reply.status(201).send(publicGroup((await groupById(s.db, id))!, await teamPeople(s.db)));
       },
     }),
     defineRoute({
@@ -100,11 +137,12 @@ export function groupRoutes(s: Services): Route[] {
       async handler({ params, body, actor }) {
         const group = await groupById(s.db, params.id);
         if (!group) throw notFound(`Group "${params.id}"`);
+        if (body.leader !== group.leader) await checkLeader(s.db, body.leader);
         await s.db.transaction().execute(async (trx) => {
           await updateGroup(trx, group.id, body);
           await audit(trx, { actor: actor!.name, action: 'group.update', target: `group:${group.id}`, detail: body });
         });
-        return publicGroup((await groupById(s.db, group.id))!);
+        return publicGroup((await groupById(s.db, group.id))!, await teamPeople(s.db));
       },
     }),
   ];

@@ -1,15 +1,34 @@
-// One ledger row in full (the board's cell details), and the signed-in person's notifications.
+// One ledger row in full (the board's cell details) and what a person may do to it (retry, send
+// now, skip, hand on, change the text: src/run/row-actions.ts), and the signed-in person's
+// notifications.
 
 import { z } from 'zod';
 import { decide } from '../../access/roles.ts';
+import { teamPeople, unknownPersonMessage } from '../../community/people.ts';
+import { actOnRow, RowActionRefused, type RowActionInput } from '../../run/act-on-row.ts';
+import { availableActions, leaderMay, type RowAction } from '../../run/row-actions.ts';
+import { wakeFor } from '../../run/runs.ts';
+import type { LedgerState } from '../../run/states.ts';
 import type { Services } from '../app.ts';
+import { audit } from '../audit.ts';
 import type { Actor } from '../auth.ts';
-import { forbidden, notFound } from '../errors.ts';
-import { defineRoute, type Route } from '../registry.ts';
-import { ledgerDetail } from '../views/ledger-row.ts';
+import { ApiError, forbidden, notFound } from '../errors.ts';
+import { type Call, defineRoute, type Route } from '../registry.ts';
+import { type LedgerDetail, ledgerDetail } from '../views/ledger-row.ts';
 import { listNotifications, markRead } from '../views/notifications.ts';
 
 const NumberId = z.object({ id: z.coerce.number().int().positive() });
+const HttpLink = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((v) => /^https?:\/\/[^\s]+$/i.test(v), 'a link starts with http:// or https://');
+const RetryBody = z.strictObject({ confirmNotSent: z.boolean().optional() });
+const ReassignBody = z.strictObject({ to: z.string().trim().min(1).max(100) });
+const EditBody = z.strictObject({ text: z.string().trim().min(1).max(4000), link: HttpLink.nullable().optional() });
+const SkipBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
+const NoBody = z.strictObject({});
+
 const NotificationsQuery = z.object({
   unread: z.enum(['0', '1', 'true', 'false']).optional(),
   limit: z.coerce.number().int().positive().max(500).optional(),
@@ -20,7 +39,59 @@ function recipientsOf(actor: Actor): string[] {
   return decide(actor.role, 'tasks.resolve') === 'allow' ? [actor.name, 'operators'] : [actor.name];
 }
 
+/** What this caller may do to the row: by the row's state, their role, and for a leader, the row's group. */
+function actionsFor(row: LedgerDetail, actor: Actor, leader: string | undefined): RowAction[] {
+  const facts = { state: row.state as LedgerState, mode: row.mode as 'bot' | 'human', runState: row.run.state };
+  return availableActions(facts).filter((a) => {
+    if (a === 'edit' || a === 'reassign') {
+      const access = decide(actor.role, 'tasks.complete');
+      if (access === 'deny') return false;
+      return access === 'allow' || leaderMay(a, { mode: facts.mode, groupLeader: row.group.leader, assignee: row.assignee }, actor.name);
+    }
+    return decide(actor.role, 'runs.write') === 'allow' && leader === undefined;
+  });
+}
+
 export function ledgerRoutes(s: Services): Route[] {
+  /** Does the action, with its audit entry, in one transaction; wakes the dispatcher after commit. */
+  async function act(call: Call<{ id: number }, unknown, unknown>, input: Omit<RowActionInput, 'actor'>, detail: Record<string, unknown> = {}) {
+    const { params, actor, leader } = call;
+    if (leader !== undefined) {
+      const row = await ledgerDetail(s.db, params.id);
+      if (!row) throw notFound(`Ledger row ${params.id}`);
+      if (!leaderMay(input.action, { mode: row.mode as 'bot' | 'human', groupLeader: row.group.leader, assignee: row.assignee }, leader)) {
+        throw forbidden(`As a leader you can change and hand on only the tasks of your own groups; action ${params.id} is not one of them.`);
+      }
+    }
+    let done: Awaited<ReturnType<typeof actOnRow>>;
+    try {
+      done = await s.db.transaction().execute(async (trx) => {
+        const r = await actOnRow(trx, params.id, { ...input, actor: actor!.name, now: s.now() });
+        await audit(trx, {
+          actor: actor!.name,
+          action: `ledger.${input.action}`,
+          target: `ledger:${params.id}`,
+          detail: {
+            run: r.runId,
+            from: r.before.state,
+            to: r.state,
+            ...detail,
+            ...(input.action === 'edit' ? { previousText: r.before.text } : {}),
+            ...(input.action === 'reassign' ? { previousAssignee: r.before.assignee } : {}),
+          },
+        });
+        return r;
+      });
+    } catch (e) {
+      if (e instanceof RowActionRefused) throw new ApiError(e.code === 'not_found' ? 404 : 409, e.code === 'not_found' ? 'not_found' : e.code, e.message);
+      throw e;
+    }
+    if (done.mode === 'bot' && (done.state === 'planned' || done.state === 'retry_wait')) {
+      await wakeFor({ db: s.db, connectors: s.connectors, wake: s.wake, queue: s.queue }, [{ mode: 'bot', dueAt: done.dueAt }]);
+    }
+    return { id: done.id, state: done.state, due: done.dueAt.toISOString() };
+  }
+
   return [
     defineRoute({
       method: 'GET',
@@ -31,13 +102,82 @@ export function ledgerRoutes(s: Services): Route[] {
       permission: 'runs.read',
       scoped: true,
       params: NumberId,
-      async handler({ params, leader }) {
+      async handler({ params, leader, actor }) {
         const row = await ledgerDetail(s.db, params.id);
         if (!row) throw notFound(`Ledger row ${params.id}`);
         if (leader !== undefined && row.group.leader !== leader && row.assignee !== leader) {
           throw forbidden(`Ledger row ${params.id} belongs to a group you do not lead.`);
         }
-        return row;
+        return { ...row, actions: actionsFor(row, actor!, leader) };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/ledger/:id/retry',
+      tag: 'runs',
+      summary: 'Try a failed send again (an unconfirmed or missed one only with confirmNotSent: a person checked it was not sent)',
+      returns: '{id, state: "planned", due}; 409 wrong_state or needs_confirmation',
+      permission: 'runs.write',
+      params: NumberId,
+      body: RetryBody,
+      async handler(call) {
+        return act(call, { action: 'retry', confirmedNotSent: call.body.confirmNotSent === true }, { confirmedNotSent: call.body.confirmNotSent === true });
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/ledger/:id/send-now',
+      tag: 'runs',
+      summary: 'Send a planned message now instead of at its time (pacing still applies)',
+      returns: '{id, state, due}; 409 when it is not planned or its run is not running',
+      permission: 'runs.write',
+      params: NumberId,
+      body: NoBody,
+      async handler(call) {
+        return act(call, { action: 'send_now' });
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/ledger/:id/skip',
+      tag: 'runs',
+      summary: 'Skip an action not yet sent or done: it is never executed',
+      returns: '{id, state: "skipped", due}; 409 when it was sent, done or is being sent',
+      permission: 'runs.write',
+      params: NumberId,
+      body: SkipBody,
+      async handler(call) {
+        return act(call, { action: 'skip' }, call.body.reason ? { reason: call.body.reason } : {});
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/ledger/:id/reassign',
+      tag: 'runs',
+      summary: 'Hand a task to another person in the team (a missed one gets a new window from now)',
+      returns: '{id, state: "assigned", due}; 400 unknown_person; 409 when it is not an open or missed task',
+      permission: 'tasks.complete',
+      scoped: true,
+      params: NumberId,
+      body: ReassignBody,
+      async handler(call) {
+        const problem = unknownPersonMessage(call.body.to, await teamPeople(s.db), 'assignee');
+        if (problem) throw new ApiError(400, 'unknown_person', problem, { field: 'to' });
+        return act(call, { action: 'reassign', to: call.body.to }, { to: call.body.to });
+      },
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/ledger/:id',
+      tag: 'runs',
+      summary: 'Change the text (and link) of an action not yet sent or done',
+      returns: '{id, state, due}; 409 when it was sent, done or is being sent',
+      permission: 'tasks.complete',
+      scoped: true,
+      params: NumberId,
+      body: EditBody,
+      async handler(call) {
+        return act(call, { action: 'edit', text: call.body.text, ...(call.body.link !== undefined ? { link: call.body.link } : {}) }, { text: call.body.text });
       },
     }),
     defineRoute({

@@ -5,6 +5,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { type ApiFailure, asFailure, post, useGet } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
+import { PersonName } from '../../people.tsx';
 import { can, useUser } from '../../session.tsx';
 import type { Channel, Group } from '../../types.ts';
 import { Empty, ErrorNote, Loading, Note } from '../../ui/feedback.tsx';
@@ -140,7 +141,7 @@ function ChannelCard({ channel: c, groups, manage }: { channel: Channel; groups:
                     <td>{g.name}</td>
                     <td className="mono small">{g.externalId}</td>
                     <td className="num">{g.memberCount ?? '—'}</td>
-                    <td>{g.leader ?? <span className="muted">{t('groups.noLeader')}</span>}</td>
+                    <td>{g.leader ? <PersonName name={g.leader} /> : <span className="muted">{t('groups.noLeader')}</span>}</td>
                     <td className="small">
                       <When iso={g.lastActivityAt} zone={g.timezone} />
                     </td>

@@ -5,6 +5,7 @@
 import { useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { useT } from '../../i18n/index.ts';
+import { usePeople } from '../../people.tsx';
 import { ErrorNote, Loading, Progress } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
 import type { BoardResponse } from '../runs/board-data.ts';
@@ -33,6 +34,7 @@ export function BroadcastPage() {
   const status = usePolling<BroadcastStatus>(`/api/broadcasts/${encodeURIComponent(id)}`, REFRESH_MS);
   const board = usePolling<BoardResponse>(`/api/runs/${encodeURIComponent(id)}/board`, REFRESH_MS);
   const [selected, setSelected] = useState<number | undefined>();
+  const { nameOf } = usePeople();
   const deadlineIso = board.data?.run.deadline;
   const deadline = deadlineIso ? new Date(deadlineIso) : undefined;
   // Recomputed at each refresh, so "overdue" follows the clock too.
@@ -119,7 +121,7 @@ export function BroadcastPage() {
                     {progress.byLeader.map((l) => (
                       <tr key={l.leader ?? ''} className={l.overdue.length ? 'row-late' : ''} data-testid={`leader-row-${l.leader ?? 'none'}`}>
                         <td>
-                          <strong>{l.leader ?? t('command.noLeader')}</strong>
+                          <strong title={l.leader ?? undefined}>{l.leader ? nameOf(l.leader) : t('command.noLeader')}</strong>
                           <div className="small muted">{t('command.ofTotal', { count: l.total })}</div>
                         </td>
                         <td className="num">{l.done}</td>
@@ -155,7 +157,7 @@ export function BroadcastPage() {
                   key={a.id}
                   type="button"
                   className={`chip c-${a.state}${selected === a.id ? ' chip-selected' : ''}`}
-                  title={`${a.groupName} · ${t(`runs.state_${a.state}`)}${a.assignee ? ` · ${a.assignee}` : ''}`}
+                  title={`${a.groupName} · ${t(`runs.state_${a.state}`)}${a.assignee ? ` · ${nameOf(a.assignee)}` : ''}`}
                   onClick={() => setSelected(a.id)}
                   data-testid={`group-chip-${a.id}`}
                   data-state={a.state}

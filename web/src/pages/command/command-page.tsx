@@ -26,6 +26,7 @@ interface BroadcastPreview {
   deadline: string;
   forecast: { finishAt?: string; maxDelaySeconds: number };
   withoutLeader: string[];
+  leaderNotInTeam?: { group: string; leader: string }[];
 }
 
 const QUICK_DEADLINES = ['1h', '2h', '6h', '24h'] as const;
@@ -204,6 +205,13 @@ export function CommandPage() {
                       {t('command.withoutLeaderHint')} <Link to="/groups">{t('common.navGroups')}</Link>
                     </div>
                   </div>
+                </div>
+              ) : null}
+              {fresh.leaderNotInTeam?.length ? (
+                <div className="note note-warning" data-testid="bpreview-leader-not-in-team">
+                  <strong>{t('overlaps.leaders', { count: fresh.leaderNotInTeam.length })}</strong>{' '}
+                  {t('overlaps.broadcastLeadersTasks', { count: fresh.leaderNotInTeam.length })}
+                  <div className="small">{fresh.leaderNotInTeam.slice(0, 20).map((g) => `${g.group} (${g.leader})`).join(t('overlaps.listSeparator'))}</div>
                 </div>
               ) : null}
               <div className="script-box" data-testid="bpreview-text">

@@ -8,7 +8,7 @@ import { ErrorNote } from '../../ui/feedback.tsx';
 import { readTags } from './group-filter.ts';
 import { CommunityField, LeaderField } from './group-edit.tsx';
 
-export function GroupAddForm({ channels, leaders, onAdded, onCancel }: { channels: Channel[]; leaders: string[]; onAdded: () => void; onCancel: () => void }) {
+export function GroupAddForm({ channels, onAdded, onCancel }: { channels: Channel[]; onAdded: () => void; onCancel: () => void }) {
   const t = useT();
   const [channel, setChannel] = useState(channels[0]?.id ?? '');
   const [externalId, setExternalId] = useState('');
@@ -69,7 +69,7 @@ export function GroupAddForm({ channels, leaders, onAdded, onCancel }: { channel
         </label>
       </div>
       <div className="form-row" style={{ marginTop: 12 }}>
-        <LeaderField label={t('groups.colLeader')} className={fieldClass('leader')} value={leader} onChange={setLeader} leaders={leaders} testid="group-add-leader" />
+        <LeaderField label={t('groups.colLeader')} className={fieldClass('leader')} value={leader} onChange={setLeader} testid="group-add-leader" />
         <CommunityField label={t('groups.colCommunity')} className={fieldClass('community')} value={community} onChange={setCommunity} testid="group-add-community" />
         <label className={fieldClass('tags')}>
           {t('groups.colTags')}

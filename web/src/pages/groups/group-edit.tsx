@@ -4,23 +4,33 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { type ApiFailure, asFailure, patch } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
+import { usePeople } from '../../people.tsx';
 import { COMMUNITIES, type Group } from '../../types.ts';
 import { ErrorNote, Progress } from '../../ui/feedback.tsx';
 import { readTags } from './group-filter.ts';
 
-/** A labelled leader input, suggesting the leaders already known. */
-export function LeaderField({ label, hint, value, onChange, leaders, testid, className = 'field' }: FieldProps & { leaders: string[]; hint?: string }) {
+/**
+ * A labelled leader menu: the people in the team by display name. A leader who is not in the team
+ * (set by a connector or an import) stays chosen, marked, until someone better is picked.
+ * `emptyLabel` names the empty choice ("keep as is" in the bulk bar), else "no leader".
+ */
+export function LeaderField({ label, hint, value, onChange, testid, className = 'field', emptyLabel }: FieldProps & { hint?: string; emptyLabel?: string }) {
   const t = useT();
+  const { people } = usePeople();
+  const stranger = value !== '' && !people.some((p) => p.name === value);
   return (
     <label className={className}>
       {label}
-      <input value={value} onChange={(e) => onChange(e.target.value)} list="known-leaders" placeholder={t('groups.leaderPlaceholder')} data-testid={testid} />
-      <datalist id="known-leaders">
-        {leaders.map((l) => (
-          <option key={l} value={l} />
+      <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testid}>
+        <option value="">{emptyLabel ?? t('groups.noLeader')}</option>
+        {stranger ? <option value={value}>{t('people.notInTeamOption', { name: value })}</option> : null}
+        {people.map((p) => (
+          <option key={p.name} value={p.name}>
+            {p.displayName && p.displayName !== p.name ? `${p.displayName} (${p.name})` : p.name}
+          </option>
         ))}
-      </datalist>
-      {hint ? <span className="hint">{hint}</span> : null}
+      </select>
+      {stranger ? <span className="hint" style={{ color: "#9b2c20" }}>{t("people.notInTeamHint")}</span> : hint ? <span className="hint">{hint}</span> : null}
     </label>
   );
 }
@@ -51,7 +61,7 @@ interface FieldProps {
   className?: string;
 }
 
-export function GroupEditPanel({ group, leaders, onDone }: { group: Group; leaders: string[]; onDone: (changed: boolean) => void }) {
+export function GroupEditPanel({ group, onDone }: { group: Group; onDone: (changed: boolean) => void }) {
   const t = useT();
   const [leader, setLeader] = useState(group.leader ?? '');
   const [community, setCommunity] = useState<string>(group.community ?? '');
@@ -60,7 +70,9 @@ export function GroupEditPanel({ group, leaders, onDone }: { group: Group; leade
   const [error, setError] = useState<ApiFailure | undefined>();
   const panel = useRef<HTMLFormElement>(null);
   // The panel opens above the list: on a phone the row's Edit button may be far below it.
-  useEffect(() => panel.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }), []);
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -84,7 +96,7 @@ export function GroupEditPanel({ group, leaders, onDone }: { group: Group; leade
     <form className="card" ref={panel} onSubmit={submit} data-testid="group-edit">
       <h3>{t('groups.editTitle', { name: group.name })}</h3>
       <div className="form-row">
-        <LeaderField label={t('groups.colLeader')} hint={t('groups.leaderHint')} value={leader} onChange={setLeader} leaders={leaders} testid="group-edit-leader" />
+        <LeaderField label={t('groups.colLeader')} hint={t('people.leaderHint')} value={leader} onChange={setLeader} testid="group-edit-leader" />
         <CommunityField label={t('groups.colCommunity')} value={community} onChange={setCommunity} testid="group-edit-community" />
         <label className="field">
           {t('groups.colTags')}
@@ -106,7 +118,7 @@ export function GroupEditPanel({ group, leaders, onDone }: { group: Group; leade
 }
 
 /** One change applied to every selected group, in turn, with a progress bar. */
-export function BulkBar({ groups, leaders, onDone }: { groups: Group[]; leaders: string[]; onDone: () => void }) {
+export function BulkBar({ groups, onDone }: { groups: Group[]; onDone: () => void }) {
   const t = useT();
   const [leader, setLeader] = useState('');
   const [community, setCommunity] = useState('');
@@ -146,7 +158,7 @@ export function BulkBar({ groups, leaders, onDone }: { groups: Group[]; leaders:
   return (
     <div className="bulkbar" data-testid="bulk-bar">
       <strong style={{ alignSelf: 'center' }}>{t('groups.selected', { count: groups.length })}</strong>
-      <LeaderField label={t('groups.bulkLeader')} value={leader} onChange={setLeader} leaders={leaders} testid="bulk-leader" />
+      <LeaderField label={t('groups.bulkLeader')} value={leader} onChange={setLeader} testid="bulk-leader" emptyLabel={t('groups.keep')} />
       <CommunityField label={t('groups.bulkCommunity')} value={community} onChange={setCommunity} testid="bulk-community" keepLabel={t('groups.keep')} />
       <label className="field">
         {t('groups.bulkTags')}

@@ -16,6 +16,9 @@ export const NO_FILTER: GroupFilter = { channel: '', community: '', tag: '', lea
 /** The filter value that keeps groups where the field is not set (no leader, no community type). */
 export const UNSET = '\u0000unset';
 
+/** The leader filter value that keeps groups whose leader is not a person in the team. */
+export const STRANGER = '\u0000stranger';
+
 export function filterGroups(groups: Group[], f: GroupFilter): Group[] {
   const text = f.text.trim().toLowerCase();
   return groups.filter(
@@ -23,7 +26,7 @@ export function filterGroups(groups: Group[], f: GroupFilter): Group[] {
       (!f.channel || g.channelId === f.channel) &&
       (!f.community || (f.community === UNSET ? g.community === null : g.community === f.community)) &&
       (!f.tag || g.tags.includes(f.tag)) &&
-      (!f.leader || (f.leader === UNSET ? !g.leader : g.leader === f.leader)) &&
+      (!f.leader || (f.leader === UNSET ? !g.leader : f.leader === STRANGER ? g.leaderInTeam === false : g.leader === f.leader)) &&
       (!text || g.name.toLowerCase().includes(text) || g.externalId.toLowerCase().includes(text) || g.id.toLowerCase().includes(text)),
   );
 }

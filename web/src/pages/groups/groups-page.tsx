@@ -6,20 +6,20 @@ import { Link } from 'react-router';
 import { useGet } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
 import { can, useUser } from '../../session.tsx';
-import { type Channel, COMMUNITIES, type Group, type UserSummary } from '../../types.ts';
+import { usePeople } from '../../people.tsx';
+import { type Channel, COMMUNITIES, type Group } from '../../types.ts';
 import { Empty, ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
 import { GroupAddForm } from './group-add.tsx';
 import { BulkBar, GroupEditPanel } from './group-edit.tsx';
-import { facets, filterGroups, type GroupFilter, NO_FILTER, UNSET } from './group-filter.ts';
+import { facets, filterGroups, type GroupFilter, NO_FILTER, STRANGER, UNSET } from './group-filter.ts';
 
 export function GroupsPage() {
   const t = useT();
   const user = useUser();
   const groups = useGet<{ groups: Group[] }>('/api/groups');
   const channels = useGet<{ channels: Channel[] }>('/api/channels');
-  // Only owners and admins may list accounts; for others the leader names come from the groups.
-  const users = useGet<{ users: UserSummary[] }>(can.manageUsers(user.role) ? '/api/users' : null);
+  const { nameOf } = usePeople();
   const [filter, setFilter] = useState<GroupFilter>(NO_FILTER);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState<string | undefined>();
@@ -29,10 +29,7 @@ export function GroupsPage() {
   const all = groups.data?.groups ?? [];
   const shown = useMemo(() => filterGroups(all, filter), [all, filter]);
   const { tags, leaders: groupLeaders } = useMemo(() => facets(all), [all]);
-  const leaders = useMemo(() => {
-    const fromUsers = (users.data?.users ?? []).filter((u) => u.role === 'leader' && !u.disabled).map((u) => u.name);
-    return [...new Set([...groupLeaders, ...fromUsers])].sort((a, b) => a.localeCompare(b));
-  }, [groupLeaders, users.data]);
+  const strangers = all.filter((g) => g.leaderInTeam === false);
   const channelById = useMemo(() => new Map((channels.data?.channels ?? []).map((c) => [c.id, c])), [channels.data]);
   const selectedGroups = all.filter((g) => selected.has(g.id));
   const set = (k: keyof GroupFilter) => (e: { target: { value: string } }) => setFilter((f) => ({ ...f, [k]: e.target.value }));
@@ -66,7 +63,6 @@ export function GroupsPage() {
       {adding && channels.data ? (
         <GroupAddForm
           channels={channels.data.channels}
-          leaders={leaders}
           onCancel={() => setAdding(false)}
           onAdded={() => {
             setAdding(false);
@@ -135,10 +131,11 @@ export function GroupsPage() {
                 <option value="">{t('common.all')}</option>
                 {groupLeaders.map((l) => (
                   <option key={l} value={l}>
-                    {l}
+                    {nameOf(l)}
                   </option>
                 ))}
                 <option value={UNSET}>{t('groups.noLeader')}</option>
+                <option value={STRANGER}>{t('people.notInTeamFilter')}</option>
               </select>
             </label>
           </div>
@@ -146,7 +143,6 @@ export function GroupsPage() {
           {editable && selectedGroups.length ? (
             <BulkBar
               groups={selectedGroups}
-              leaders={leaders}
               onDone={() => {
                 void groups.reload();
               }}
@@ -155,7 +151,6 @@ export function GroupsPage() {
           {editing && all.find((g) => g.id === editing) ? (
             <GroupEditPanel
               group={all.find((g) => g.id === editing)!}
-              leaders={leaders}
               onDone={(changed) => {
                 setEditing(undefined);
                 if (changed) void groups.reload();
@@ -163,6 +158,16 @@ export function GroupsPage() {
             />
           ) : null}
 
+          {strangers.length ? (
+            <div className="note note-warning" data-testid="groups-strangers">
+              {t('people.strangersBanner', { count: strangers.length })}{' '}
+              {editable ? (
+                <button type="button" className="btn btn-small" onClick={() => setFilter({ ...NO_FILTER, leader: STRANGER })} data-testid="groups-strangers-show">
+                  {t('people.strangersShow')}
+                </button>
+              ) : null}
+            </div>
+          ) : null}
           <p className="muted small">{t('groups.showing', { shown: shown.length, total: all.length })}</p>
           {shown.length === 0 ? (
             <Empty
@@ -218,7 +223,20 @@ export function GroupsPage() {
                           {ch && ch.name !== t(`common.kind_${ch.kind}`) ? <div className="muted small">{t(`common.kind_${ch.kind}`)}</div> : null}
                         </td>
                         <td data-label={t('groups.colCommunity')}>{g.community ? t(`common.community_${g.community}`) : <span className="muted">{t('common.communityNone')}</span>}</td>
-                        <td data-label={t('groups.colLeader')}>{g.leader ?? <span className="badge badge-warn">{t('groups.noLeader')}</span>}</td>
+                        <td data-label={t('groups.colLeader')} data-testid={`group-leader-${g.id}`}>
+                          {g.leader ? (
+                            <span title={g.leader}>{g.leaderDisplayName ?? nameOf(g.leader)}</span>
+                          ) : (
+                            <span className="badge badge-warn">{t('groups.noLeader')}</span>
+                          )}
+                          {g.leaderInTeam === false ? (
+                            <div>
+                              <span className="badge badge-bad" title={t('people.notInTeamHint')} data-testid={`group-leader-stranger-${g.id}`}>
+                                {t('people.notInTeamBadge')}
+                              </span>
+                            </div>
+                          ) : null}
+                        </td>
                         <td className="num" data-label={t('groups.colMembers')}>
                           {g.memberCount ?? '—'}
                         </td>

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { asFailure, post } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
+import { PersonName } from '../../people.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { usePolling } from '../runs/polling.ts';
 import { copyText } from './clipboard.ts';
@@ -100,7 +101,8 @@ export function LeaderPage() {
       ) : null}
 
       <header className="leader-head">
-        <h1>{assignee ? t('leader.titleFor', { name: assignee }) : t('leader.title')}</h1>
+        {/* Someone else's list (an operator's view): their display name; a leader's own page loads no team list. */}
+        <h1>{assignee ? <TitleFor name={assignee} /> : t('leader.title')}</h1>
         <p className="leader-summary" data-testid="leader-summary">
           {day.today.length ? t('leader.summary', { count: day.today.length }) : t('leader.allDone')}
           {overdue ? <span className="badge badge-bad">{t('leader.overdueCount', { count: overdue })}</span> : null}
@@ -248,5 +250,17 @@ function TaskCard({ task, now, onDone }: { task: Task; now: Date; onDone: () => 
       ) : null}
       {error ? <p className="task-error" role="alert">{error}</p> : null}
     </article>
+  );
+}
+
+function TitleFor({ name }: { name: string }) {
+  const t = useT();
+  const [before, after] = t('leader.titleFor', { name: '\u0000' }).split('\u0000');
+  return (
+    <>
+      {before}
+      <PersonName name={name} />
+      {after}
+    </>
   );
 }

@@ -5,6 +5,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { translate, useLocale, useT } from '../../i18n/index.ts';
+import { usePeople } from '../../people.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
 import { type BoardResponse, countStates, filterRows, type ShapedBoard, shapeBoard } from './board-data.ts';
@@ -27,7 +28,11 @@ export function BoardPage() {
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<CellRef | undefined>();
   const path = `/api/runs/${encodeURIComponent(id)}/board${attention ? '?attention=1' : ''}`;
-  const { data, error, refresh, loadedAt } = usePolling<BoardResponse>(path, REFRESH_MS);
+  const { data: raw, error, refresh, loadedAt } = usePolling<BoardResponse>(path, REFRESH_MS);
+  const { nameOf, ready } = usePeople();
+  // Leaders by display name (the search box finds them by it too).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `ready` is the trigger: names arrive once the team is loaded
+  const data = useMemo(() => (raw ? { ...raw, groups: raw.groups.map((g) => ({ ...g, leader: g.leader ? nameOf(g.leader) : null })) } : undefined), [raw, ready]);
 
   const shapedRef = useRef<ShapedBoard | undefined>(undefined);
   const shaped = useMemo(() => {

@@ -1,13 +1,17 @@
 // The details of one board cell (one ledger row): the exact text, who does it and when, the
 // attempts and the last error, and every state change. An interrupted send (`unconfirmed`) is
 // settled here by the operator after checking the chat: it went out, it did not, or send again.
+// Other cells have their actions below the state (cell-actions.tsx): retry, send now, skip, hand
+// on, change the text.
 
 import { useEffect, useState } from 'react';
 import { type ApiFailure, asFailure, get, post } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
 import { useUser } from '../../session.tsx';
+import { usePeople } from '../../people.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
+import { CellActions, type RowAction } from './cell-actions.tsx';
 import { Confirm } from './confirm.tsx';
 import { canChangeRuns } from './run-controls.tsx';
 import { actionLabel } from './run-preview.tsx';
@@ -33,6 +37,8 @@ export interface LedgerDetail {
   executedBy: string | null;
   onTime: boolean | null;
   history: { from: string | null; to: string; actor: string | null; note: string | null; at: string }[];
+  /** What the signed-in person may do to this row now. */
+  actions?: RowAction[];
 }
 
 type Outcome = 'sent' | 'failed' | 'resend';
@@ -58,6 +64,7 @@ export function CellDetails({
   const [asking, setAsking] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const [reloads, setReloads] = useState(0);
+  const { nameOf } = usePeople();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `state` and `reloads` are triggers: a new board state or a settled send reloads the row
   useEffect(() => {
@@ -124,6 +131,13 @@ export function CellDetails({
               </div>
             </div>
           ) : null}
+          <CellActions
+            row={d}
+            onChanged={() => {
+              setReloads((n) => n + 1);
+              onChanged();
+            }}
+          />
           {d.content.text ? (
             <div>
               <div className="detail-label">{t('runs.text')}</div>
@@ -141,7 +155,7 @@ export function CellDetails({
             <dt>{t('runs.action')}</dt>
             <dd>{actionLabel(t, d.action)}</dd>
             <dt>{t('runs.who')}</dt>
-            <dd>{d.mode === 'bot' ? t('runs.byBot') : t('runs.byPerson', { who: d.assignee ?? t('runs.nobody'), role: d.executor })}</dd>
+            <dd>{d.mode === 'bot' ? t('runs.byBot') : t('runs.byPerson', { who: d.assignee ? nameOf(d.assignee) : t('runs.nobody'), role: d.executor })}</dd>
             <dt>{t('runs.due')}</dt>
             <dd>
               <When iso={d.due} zone={zone} />
@@ -189,7 +203,7 @@ export function CellDetails({
                       {h.from ? `${t(`runs.state_${h.from}`)} → ` : ''}
                       {t(`runs.state_${h.to}`)}
                     </span>
-                    {h.actor ? <span className="muted small"> · {h.actor}</span> : null}
+                    {h.actor ? <span className="muted small"> · {nameOf(h.actor)}</span> : null}
                     {h.note ? <div className="small muted">{h.note}</div> : null}
                   </li>
                 ))}

@@ -5,6 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { asFailure, get, useGet } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
+import { usePeople } from '../../people.tsx';
 import { type GroupFilter, NO_FILTER, selectorOf } from './launch-data.ts';
 
 const COMMUNITIES = ['lead', 'newcomer', 'training_camp', 'delivery', 'fans', 'local'];
@@ -47,6 +48,7 @@ export function GroupPicker({
   const t = useT();
   const groups = useGet<{ groups: GroupLite[] }>('/api/groups');
   const channels = useGet<{ channels: { id: string; name: string; kind: string }[] }>('/api/channels');
+  const { nameOf } = usePeople();
   const [match, setMatch] = useState<{ count: number; names: string[] } | { error: string } | undefined>();
 
   const options = useMemo(() => {
@@ -141,7 +143,7 @@ export function GroupPicker({
             <input type="text" list={`${testid}-leaders`} value={value.filter.leader} onChange={(e) => setFilter('leader', e.target.value)} placeholder={t('runs.anyLeader')} data-testid={`${testid}-leader`} />
             <datalist id={`${testid}-leaders`}>
               {options.leaders.map((x) => (
-                <option key={x} value={x} />
+                <option key={x} value={x} label={nameOf(x)} />
               ))}
             </datalist>
           </label>

@@ -51,6 +51,15 @@ export function LaunchPage() {
   const [date, setDate] = useState(first.date);
   const [time, setTime] = useState(first.time);
 
+  // The groups of the sheet's community type are chosen for you (a training camp's sheet is
+  // for training camp groups); the operator can widen or change the choice.
+  const sheetCommunity = sheet.data?.community;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a newly chosen sheet (`sheetId`) chooses its groups again
+  useEffect(() => {
+    if (!sheetCommunity) return;
+    setGroups((g) => (g.mode === 'filter' ? { ...g, filter: { ...g.filter, community: sheetCommunity } } : g));
+  }, [sheetId, sheetCommunity]);
+
   // The first sheet is chosen for you when none was asked for.
   useEffect(() => {
     if (!sheetId && sheets.data?.sheets.length) setSheetId(sheets.data.sheets[0].id);
@@ -156,6 +165,11 @@ export function LaunchPage() {
               {t('runs.chooseGroups')}
             </h2>
             <GroupPicker value={groups} onChange={setGroups} onMatch={setMatchCount} testid="launch-groups" />
+            {sheetCommunity && groups.mode === 'filter' && groups.filter.community === sheetCommunity ? (
+              <p className="small muted" data-testid="launch-groups-default">
+                {t('overlaps.defaultCommunity', { community: t(`common.community_${sheetCommunity}`) })}
+              </p>
+            ) : null}
           </section>
 
           <section className="card">

@@ -4,8 +4,10 @@
 
 import { useLocale, useT } from '../../i18n/index.ts';
 import { formatDateTime } from '../../time.ts';
+import { PersonName } from '../../people.tsx';
 import { When } from '../../ui/when.tsx';
 import { type Span, spanOf } from './launch-data.ts';
+import { type PreviewWarnings, WarningsView } from './preview-warnings.tsx';
 
 export interface RunPreview {
   sheet: { id: string; version: number; title: string };
@@ -18,6 +20,7 @@ export interface RunPreview {
   lastDue?: string;
   forecast: { finishAt?: string; maxDelaySeconds: number; maxDelayDueAt?: string };
   sample: { step: string; group: string; due: string; action: string; mode: string; assignee: string | null; text: string }[];
+  warnings?: PreviewWarnings;
 }
 
 /** "42 s", "10 min", "3 h 20 min" through the runs catalog. */
@@ -40,6 +43,7 @@ export function PreviewView({ preview: p, zone }: { preview: RunPreview; zone: s
   return (
     <section className="card" data-testid="launch-preview-result">
       <h2 className="step-title">{t('runs.previewTitle', { title: p.sheet.title, version: p.sheet.version })}</h2>
+      {p.warnings ? <WarningsView warnings={p.warnings} zone={zone} /> : null}
       <div className="stats">
         <div className="stat">
           <div className="stat-value" data-testid="preview-groups">
@@ -122,7 +126,7 @@ export function PreviewView({ preview: p, zone }: { preview: RunPreview; zone: s
                   <span className="sample-group">{s.group}</span>
                   <span className="mono">{s.step}</span>
                   <span className="muted">
-                    {actionLabel(t, s.action)} · {s.mode === 'bot' ? t('runs.bot') : (s.assignee ?? t('runs.nobody'))}
+                    {actionLabel(t, s.action)} · {s.mode === 'bot' ? t('runs.bot') : s.assignee ? <PersonName name={s.assignee} /> : t('runs.nobody')}
                   </span>
                 </div>
                 <div className="sample-text">{s.text}</div>

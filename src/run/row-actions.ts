@@ -1,0 +1,114 @@
+// What a person may do to one ledger row from the run board, decided from the row's state, its
+// mode and its run's state. Pure: the API refuses with these reasons (409), the console shows
+// only the actions this allows, and both read the same table.
+//
+//   retry     failed → planned (the platform said no, or it was never attempted: a known
+//             outcome); unconfirmed or missed bot rows → planned only after a person checked
+//             the chat and confirms "it was not sent" — a send whose outcome is unknown is
+//             never repeated on Chorus's own judgement.
+//   send_now  planned / retry_wait bot rows: due now (pacing still applies); the run must be
+//             running.
+//   skip      planned, retry_wait, failed, assigned, missed → skipped (never executed).
+//   reassign  a person's task (assigned, missed) → assigned to someone else; a missed task gets
+//             a new window from now.
+//   edit      the text of a row not sent and not being sent: planned, retry_wait, failed,
+//             assigned, missed.
+//
+// A leader may edit and reassign the tasks of their own groups (or assigned to them); the bot's
+// messages and skipping are an operator's decision.
+
+import type { LedgerState } from './states.ts';
+
+export const ROW_ACTIONS = ['retry', 'send_now', 'skip', 'reassign', 'edit'] as const;
+export type RowAction = (typeof ROW_ACTIONS)[number];
+
+export interface RowFacts {
+  state: LedgerState;
+  mode: 'bot' | 'human';
+  /** running | paused | cancelled | completed */
+  runState: string;
+}
+
+export type ActionPlan =
+  | {
+      ok: true;
+      to: LedgerState;
+      /** The run had completed: this action opens it again. */
+      reopensRun: boolean;
+      /** The row's time moves to now (a send now, a retried send, a missed task handed on). */
+      dueNow: boolean;
+    }
+  | { ok: false; code: 'wrong_state' | 'needs_confirmation'; reason: string };
+
+const NOT_SENT: readonly LedgerState[] = ['planned', 'retry_wait', 'failed', 'assigned', 'missed'];
+
+const WORDS: Record<string, string> = {
+  due: 'being sent right now',
+  sending: 'being sent right now',
+  sent: 'already sent',
+  awaiting_confirmation: 'waiting for the staff member to send it in WeCom',
+  done: 'already done',
+  done_late: 'already done',
+  skipped: 'already skipped',
+  cancelled: 'cancelled',
+  unconfirmed: 'a send whose outcome is unknown',
+};
+
+const what = (s: LedgerState) => WORDS[s] ?? s;
+
+function refuse(reason: string, code: 'wrong_state' | 'needs_confirmation' = 'wrong_state'): ActionPlan {
+  return { ok: false, code, reason };
+}
+
+/** Whether `action` may be done to the row now, and what the row becomes. */
+export function planRowAction(action: RowAction, row: RowFacts, opts: { confirmedNotSent?: boolean } = {}): ActionPlan {
+  if (row.runState === 'cancelled') return refuse('its run was cancelled; nothing in it can be done any more');
+  const ok = (to: LedgerState, dueNow = false): ActionPlan => ({ ok: true, to, dueNow, reopensRun: row.runState === 'completed' && to !== 'skipped' && action !== 'edit' });
+  switch (action) {
+    case 'retry': {
+      if (row.mode !== 'bot') return refuse('it is a task for a person; hand it to someone (reassign) instead');
+      if (row.state === 'failed') return ok('planned', true);
+      if (row.state === 'unconfirmed' || row.state === 'missed') {
+        if (!opts.confirmedNotSent) {
+          return refuse(
+            row.state === 'unconfirmed'
+              ? 'Chorus cannot tell whether it went out; look in the chat and confirm that it was not sent before sending it again'
+              : 'the staff member may still send it in WeCom; look in the chat and confirm that it was not sent before sending it again',
+            'needs_confirmation',
+          );
+        }
+        return ok('planned', true);
+      }
+      return refuse(`only a failed send can be tried again, and this one is ${what(row.state)}`);
+    }
+    case 'send_now':
+      if (row.mode !== 'bot') return refuse('it is a task for a person, not a message the bot sends');
+      if (row.state !== 'planned' && row.state !== 'retry_wait') return refuse(`only a planned send can go now, and this one is ${what(row.state)}`);
+      if (row.runState !== 'running') return refuse(`its run is ${row.runState}; resume the run first`);
+      return ok(row.state, true);
+    case 'skip':
+      if (!NOT_SENT.includes(row.state)) return refuse(`it is ${what(row.state)}`);
+      return ok('skipped');
+    case 'reassign':
+      if (row.mode !== 'human') return refuse('the bot sends it; only a task for a person can be handed to someone');
+      if (row.state !== 'assigned' && row.state !== 'missed') return refuse(`only an open or missed task can be handed on, and this one is ${what(row.state)}`);
+      return ok('assigned', row.state === 'missed');
+    case 'edit':
+      if (!NOT_SENT.includes(row.state)) return refuse(`only the text of an action not yet sent or done can change, and this one is ${what(row.state)}`);
+      return ok(row.state);
+  }
+}
+
+/** The actions the console offers for a row (a retry that needs a confirmation counts). */
+export function availableActions(row: RowFacts): RowAction[] {
+  return ROW_ACTIONS.filter((a) => {
+    const p = planRowAction(a, row, { confirmedNotSent: true });
+    return p.ok;
+  });
+}
+
+/** The actions a leader may take on a row: edit and reassign tasks of their groups or their own. */
+export function leaderMay(action: RowAction, row: { mode: 'bot' | 'human'; groupLeader: string | null; assignee: string | null }, leader: string): boolean {
+  if (action !== 'edit' && action !== 'reassign') return false;
+  return row.mode === 'human' && (row.groupLeader === leader || row.assignee === leader);
+}
