@@ -27,6 +27,7 @@ import { accountRoutes } from './routes/account.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { broadcastRoutes } from './routes/broadcasts.ts';
 import { channelRoutes } from './routes/channels.ts';
+import { pacingRoutes } from './routes/pacing.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
@@ -122,6 +123,7 @@ export function apiRoutes(s: Services): Route[] {
     ...sheetRoutes(s),
     ...sopRoutes(s),
     ...channelRoutes(s),
+    ...pacingRoutes(s),
     ...groupRoutes(s),
     ...runRoutes(s),
     ...broadcastRoutes(s),
