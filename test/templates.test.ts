@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { lintText } from '../src/sop/lint/index.ts';
 import { parseSheet } from '../src/sop/parse.ts';
 import { plan } from '../src/sop/plan.ts';
-import { listTemplates, readTemplate, templatesDir } from '../src/sop/templates.ts';
+import { findTemplate, listTemplates, readTemplate, TEMPLATE_LANGUAGES, type TemplateLanguage, templatesDir } from '../src/sop/templates.ts';
 import type { Community, Sheet } from '../src/sop/types.ts';
 
 /** The templates the library promises (issue 2), with the community each one is for. */
@@ -21,10 +21,15 @@ const REQUIRED: Record<string, Community | Community[]> = {
 };
 
 const yamlFiles = readdirSync(templatesDir()).filter((f) => f.endsWith('.yaml'));
+const zhFiles = readdirSync(templatesDir('zh')).filter((f) => f.endsWith('.yaml'));
+/** `[language, file]` for every template file. */
+const allFiles: [TemplateLanguage, string][] = [...yamlFiles.map((f) => ['en', f] as [TemplateLanguage, string]), ...zhFiles.map((f) => ['zh', f] as [TemplateLanguage, string])];
 
-function load(id: string): Sheet {
-  return parseSheet(readTemplate(id), `${id}.yaml`).sheet;
+function load(id: string, language: TemplateLanguage = 'en'): Sheet {
+  return parseSheet(readTemplate(id, language), `${id}.yaml`).sheet;
 }
+
+const CJK = /[\u4e00-\u9fff]/;
 
 /** A plausible value for every variable a run must supply: links look like links, the rest like words. */
 function requiredVars(sheet: Sheet): Record<string, string> {
@@ -43,10 +48,14 @@ describe('template library', () => {
     expect(ids).toEqual(expect.arrayContaining(Object.keys(REQUIRED)));
   });
 
-  it('lists every YAML file in templates/, sorted by id, with what the sheet says', () => {
+  it('lists every YAML file in templates/ and templates/zh/, each language sorted by id, with what the sheet says', () => {
     const list = listTemplates();
-    expect(list.map((t) => `${t.id}.yaml`).sort()).toEqual([...yamlFiles].sort());
-    expect(list.map((t) => t.id)).toEqual([...list.map((t) => t.id)].sort());
+    const en = list.filter((t) => t.language === 'en');
+    const zh = list.filter((t) => t.language === 'zh');
+    expect(en.map((t) => `${t.id}.yaml`).sort()).toEqual([...yamlFiles].sort());
+    expect(zh.map((t) => `${t.id}.yaml`).sort()).toEqual([...zhFiles].sort());
+    expect(list).toHaveLength(en.length + zh.length);
+    for (const part of [en, zh]) expect(part.map((t) => t.id)).toEqual([...part.map((t) => t.id)].sort());
     for (const t of list) {
       const { sheet } = parseSheet(readFileSync(t.file, 'utf8'), t.file);
       expect(isAbsolute(t.file)).toBe(true);
@@ -56,8 +65,58 @@ describe('template library', () => {
         description: sheet.description,
         community: sheet.community,
         steps: sheet.steps.length,
-        file: join(templatesDir(), `${sheet.sop}.yaml`),
+        file: join(templatesDir(t.language), `${sheet.sop}.yaml`),
+        language: t.language,
       });
+    }
+  });
+
+  it("lists the reader's language first", () => {
+    expect(listTemplates('zh').slice(0, zhFiles.length).every((t) => t.language === 'zh')).toBe(true);
+    expect(listTemplates('en').slice(0, yamlFiles.length).every((t) => t.language === 'en')).toBe(true);
+    expect(listTemplates()[0].language).toBe('en');
+    expect(TEMPLATE_LANGUAGES).toEqual(['en', 'zh']);
+  });
+
+  it('has every template in Chinese too, with the same id, community, steps and variables', () => {
+    expect([...zhFiles].sort()).toEqual([...yamlFiles].sort());
+    for (const file of yamlFiles) {
+      const id = file.slice(0, -'.yaml'.length);
+      const en = load(id, 'en');
+      const zh = load(id, 'zh');
+      expect(zh.community, id).toBe(en.community);
+      expect(zh.steps.map((s) => `${s.id} ${s.do} ${s.whenText} ${s.kind ?? ''} ${s.by ?? ''}`), id).toEqual(
+        en.steps.map((s) => `${s.id} ${s.do} ${s.whenText} ${s.kind ?? ''} ${s.by ?? ''}`),
+      );
+      expect(Object.keys(zh.vars).sort(), id).toEqual(Object.keys(en.vars).sort());
+      expect(findTemplate(id, 'zh')?.language).toBe('zh');
+    }
+  });
+
+  it('writes the Chinese templates in Chinese: title, description, anchor, every text and every variable description', () => {
+    for (const file of zhFiles) {
+      const sheet = load(file.slice(0, -'.yaml'.length), 'zh');
+      expect(sheet.title, file).toMatch(CJK);
+      expect(sheet.description ?? '', file).toMatch(CJK);
+      expect(sheet.anchor, file).toMatch(CJK);
+      for (const [name, spec] of Object.entries(sheet.vars)) expect(spec.description ?? '', `${file} ${name}`).toMatch(CJK);
+      for (const s of sheet.steps) {
+        for (const t of [s.text, s.note, ...(s.questions ?? [])]) if (t) expect(t, `${file} ${s.id}`).toMatch(CJK);
+      }
+    }
+  });
+
+  it('gives every variable of every template a description', () => {
+    for (const [language, file] of allFiles) {
+      const sheet = load(file.slice(0, -'.yaml'.length), language);
+      for (const [name, spec] of Object.entries(sheet.vars)) expect(spec.description, `${language}/${file} ${name}`).toBeTruthy();
+    }
+  });
+
+  it('never tells operators about the source articles ("seed 000") in what they read', () => {
+    for (const t of listTemplates()) {
+      expect(`${t.title} ${t.description}`, t.file).not.toMatch(/seed\s*\d/i);
+      expect(readFileSync(t.file, 'utf8'), t.file).not.toMatch(/seed 0\d\d/i);
     }
   });
 
@@ -67,27 +126,29 @@ describe('template library', () => {
     expect(`${sheet.sop}.yaml`).toBe(file);
   });
 
-  it.each(yamlFiles)('%s has a description of one or two sentences', (file) => {
-    const { sheet } = parseSheet(readFileSync(join(templatesDir(), file), 'utf8'), file);
+  it.each(allFiles)('%s/%s has a description of one or two sentences', (language, file) => {
+    const { sheet } = parseSheet(readFileSync(join(templatesDir(language), file), 'utf8'), file);
     expect(sheet.description ?? '').not.toBe('');
-    const sentences = (sheet.description ?? '').split(/[.!?](?:\s|$)/).filter((s) => s.trim());
+    const sentences = (sheet.description ?? '').split(/[.!?](?:\s|$)|[。！？]/).filter((s) => s.trim());
     expect(sentences.length).toBeGreaterThanOrEqual(1);
     expect(sentences.length).toBeLessThanOrEqual(2);
   });
 
-  it('gives each required template the community it is for', () => {
+  it('gives each required template the community it is for, in both languages', () => {
     for (const [id, community] of Object.entries(REQUIRED)) {
       const allowed = Array.isArray(community) ? community : [community];
       expect(allowed, id).toContain(load(id).community);
+      expect(allowed, id).toContain(load(id, 'zh').community);
     }
   });
 });
 
 describe('readTemplate', () => {
-  it('returns the YAML text of a template, as stored', () => {
+  it('returns the YAML text of a template, as stored, in its language', () => {
     for (const t of listTemplates()) {
-      expect(readTemplate(t.id)).toBe(readFileSync(t.file, 'utf8'));
+      expect(readTemplate(t.id, t.language)).toBe(readFileSync(t.file, 'utf8'));
     }
+    expect(readTemplate('camp-7d', 'zh')).toMatch(/训练营/);
   });
 
   it('throws a plain error naming an unknown id and the ids that exist', () => {
@@ -151,16 +212,15 @@ describe('templates follow the articles', () => {
   });
 });
 
-describe.each(listTemplates().map((t) => t.id))('%s with the linter and the planner', (id) => {
-  it('lints with no error', () => {
-    const { parsed, findings } = lintText(readTemplate(id), `${id}.yaml`);
+describe.each(listTemplates().map((t) => [t.language, t.id] as const))('%s/%s with the linter and the planner', (language, id) => {
+  it('lints with no finding at all', () => {
+    const { parsed, findings } = lintText(readTemplate(id, language), `${id}.yaml`);
     expect(parsed).toBe(true);
-    const errors = findings.filter((f) => f.severity === 'error');
-    expect(errors.map((f) => `${f.line}:${f.column} ${f.rule}: ${f.message}`)).toEqual([]);
+    expect(findings.map((f) => `${f.line}:${f.column} ${f.rule}: ${f.message}`)).toEqual([]);
   });
 
   it('plans for one group with its required variables, nothing in quiet hours', () => {
-    const sheet = load(id);
+    const sheet = load(id, language);
     const anchorTime = sheet.anchorTime ?? 20 * 60;
     const anchor = DateTime.fromObject(
       { year: 2026, month: 6, day: 6, hour: Math.floor(anchorTime / 60), minute: anchorTime % 60 },

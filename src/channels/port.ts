@@ -132,7 +132,8 @@ export interface Connector {
   /** Performs one outbound action. Throws ChannelError; never retries by itself. */
   perform(action: OutboundAction): Promise<PerformResult>;
   /** Checks the credentials and returns who the connector acts as (bot name, corp name). */
-  verify(): Promise<{ ok: true; identity: string } | { ok: false; reason: string }>;
+  /** `kind`: the ChannelError kind of the failure, which tells "cannot reach" from "refused". */
+  verify(): Promise<{ ok: true; identity: string } | { ok: false; reason: string; kind?: ChannelErrorKind }>;
   /** Lists the groups the platform lets it see (for sync and reconciliation); [] when it cannot. */
   listGroups(): Promise<GroupInfo[]>;
   /** Looks one group up by its platform id (adding a group by id, reconciliation). */

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from '../store/db.ts';
 import type { SecretBox } from '../store/secrets.ts';
+import { credentialShapeProblem, verifyFailure } from './credentials.ts';
 import { createManualConnector } from './manual/index.ts';
 import type { ChannelKind, Connector } from './port.ts';
 import { createSandboxConnector } from './sandbox/index.ts';
@@ -33,6 +34,9 @@ export const CHANNEL_CONFIG = {
   sandbox: z.strictObject({}),
 } satisfies Record<ChannelKind, z.ZodType>;
 
+/** Where each platform's API is when the channel does not name one. */
+const DEFAULT_API_ROOT: Partial<Record<ChannelKind, string>> = { telegram: 'https://api.telegram.org', wecom: 'https://qyapi.weixin.qq.com' };
+
 export type ChannelConfig<K extends ChannelKind> = z.infer<(typeof CHANNEL_CONFIG)[K]>;
 
 export interface ChannelRow {
@@ -47,10 +51,15 @@ export interface ChannelRow {
 
 export class ChannelConfigError extends Error {
   readonly field: string;
-  constructor(field: string, message: string) {
+  /** The API error code: invalid_channel (the input), channel_refused, channel_unreachable, channel_busy. */
+  readonly code: string;
+  readonly status: number;
+  constructor(field: string, message: string, opts: { code?: string; status?: number } = {}) {
     super(message);
     this.name = 'ChannelConfigError';
     this.field = field;
+    this.code = opts.code ?? 'invalid_channel';
+    this.status = opts.status ?? 422;
   }
 }
 
@@ -98,9 +107,16 @@ export async function addChannel(
   const id = `ch_${randomBytes(6).toString('hex')}`;
   let identity: string | null = null;
   if (input.verify !== false) {
+    // A token cut short when copied is said before anything is called.
+    const shape = credentialShapeProblem(kind, parsed.data);
+    if (shape) throw new ChannelConfigError(shape.field, shape.message);
     const connector = await connectorFor(db, id, kind, parsed.data);
     const v = await connector.verify();
-    if (!v.ok) throw new ChannelConfigError('config', `The ${kind} credentials were refused: ${v.reason}`);
+    if (!v.ok) {
+      const apiRoot = 'apiRoot' in parsed.data && typeof parsed.data.apiRoot === 'string' ? parsed.data.apiRoot : undefined;
+      const f = verifyFailure(kind, v.kind, v.reason, apiRoot ?? DEFAULT_API_ROOT[kind]);
+      throw new ChannelConfigError(f.field, f.message, { code: f.code, status: f.status });
+    }
     identity = v.identity;
   }
   const name = input.name?.trim() || identity || kind;

@@ -7,6 +7,7 @@ import { type ActionOptions, actionCommand } from './action.ts';
 import type { ApiClient } from './api-client.ts';
 import { type BroadcastOptions, broadcastSend, broadcastStatus } from './broadcast.ts';
 import { type ChannelAddOptions, channelAdd, channelList, channelWebhook } from './channel.ts';
+import { channelPacing, type PacingOptions } from './channel-pacing.ts';
 import { type GroupSetOptions, groupAdd, groupList, groupSet } from './group.ts';
 import type { Io } from './io.ts';
 import { type RunCliOptions, runChange, runPreview, runReplan, runStart, runStatusCommand } from './run.ts';
@@ -65,6 +66,17 @@ export function registerOpsCommands(program: Command, io: Io, deps: OpsDeps): vo
     .option(...DATA)
     .option(...JSON_OUT)
     .action(withApi((api, id: string, url: string, opts: Json & Data) => channelWebhook(io, api, id, url, opts)));
+  channel
+    .command('pacing')
+    .description("a channel's pacing: without flags, print it; with flags, change it (\"default\" goes back to the platform's)")
+    .argument('<channel>', 'channel id or name')
+    .option('--interval <duration>', 'least time between two sends, e.g. 3s')
+    .option('--jitter <duration>', 'a random extra wait after each send, up to this, e.g. 2s')
+    .option('--daily-cap <n>', 'sends per day for the whole account ("none": no cap)')
+    .option('--per-chat-daily <n>', 'sends per day into one group or person ("none": no cap)')
+    .option(...DATA)
+    .option(...JSON_OUT)
+    .action(withApi((api, id: string, opts: PacingOptions & Data) => channelPacing(io, api, id, opts)));
 
   const group = program.command('group').description('the group chats Chorus operates');
   group

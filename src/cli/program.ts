@@ -2,7 +2,7 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_PORT, dataDir } from '../config.ts';
-import { listTemplates } from '../sop/templates.ts';
+import { listTemplates, TEMPLATE_LANGUAGES, type TemplateLanguage, templateLanguageOf } from '../sop/templates.ts';
 import { COMMUNITIES } from '../sop/types.ts';
 import { ApiCallError, apiClient, NoServerError } from './api-client.ts';
 import { type Io, processIo, UsageError } from './io.ts';
@@ -56,20 +56,25 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
 
   program
     .command('templates')
-    .description('list the template library')
+    .description('list the template library (every template in English and Chinese; yours first)')
     .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => {
-      const list = listTemplates();
+    .addOption(
+      new Option('--language <lang>', 'the language to list first (default: from LANG, else en)').choices([...TEMPLATE_LANGUAGES]),
+    )
+    .action((opts: { json?: boolean; language?: TemplateLanguage }) => {
+      const first = opts.language ?? templateLanguageOf(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG) ?? 'en';
+      const list = listTemplates(first);
       if (opts.json) {
         io.out(JSON.stringify(list, null, 2));
         return;
       }
       const w = Math.max(...list.map((t) => t.id.length));
       for (const t of list) {
-        io.out(`${t.id.padEnd(w)}  ${t.community.padEnd(13)}  ${String(t.steps).padStart(3)} steps  ${t.title}`);
+        io.out(`${t.id.padEnd(w)}  ${t.language}  ${t.community.padEnd(13)}  ${String(t.steps).padStart(3)} steps  ${t.title}`);
         io.out(`${''.padEnd(w)}  ${t.description}`);
       }
-      io.out(`\n${list.length} templates in ${list[0] ? list[0].file.replace(/\/[^/]+$/, '') : 'templates/'}; copy one and edit it, or lint it: chorus sop lint <file>`);
+      const dir = list[0] ? list[0].file.replace(/\/[^/]+$/, '') : 'templates/';
+      io.out(`\n${list.length} templates in ${dir} (Chinese ones in templates/zh/); copy one and edit it, or lint it: chorus sop lint <file>`);
     });
 
   program

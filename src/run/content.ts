@@ -7,6 +7,7 @@ import { stepTemplates } from '../sop/plan-rules.ts';
 import { type BindScope, bindTemplate, type GroupValues, MissingGroupValue, renderForGroup } from '../sop/render.ts';
 import type { Step } from '../sop/types.ts';
 import type { LedgerContent } from '../store/schema.ts';
+import { blankMemberValues, privateMessageInstruction } from './member-blank.ts';
 
 export function stepContent(step: Step, text: string, scope: BindScope, group: GroupValues, index: number): LedgerContent {
   const content: LedgerContent = { text };
@@ -33,4 +34,13 @@ export function stepContent(step: Step, text: string, scope: BindScope, group: G
   if (step.file) content.file = step.file;
   if (step.to) content.to = step.to;
   return content;
+}
+
+/**
+ * The content of a row a person executes for a whole group: member names as blanks to fill in
+ * (never `{{ member.name }}`), and for a private message to an audience, whom to write to.
+ */
+export function contentForPerson(content: LedgerContent, step: Pick<Step, 'do' | 'to' | 'unless'>, groupName: string): LedgerContent {
+  const instruction = privateMessageInstruction(step, groupName, content.text);
+  return { ...content, text: blankMemberValues(content.text), ...(instruction ? { instruction } : {}) };
 }

@@ -17,7 +17,7 @@ import type { Sheet } from '../sop/types.ts';
 import type { Db } from '../store/db.ts';
 import { getSheetVersion, saveSheet } from '../store/sheets.ts';
 import { assign, assigneeFor, outboundTypeFor } from './assign.ts';
-import { stepContent } from './content.ts';
+import { contentForPerson, stepContent } from './content.ts';
 import { countsByState, insertLedger, moveRows, type NewLedgerRow } from './ledger.ts';
 import { type PreviewWarnings, previewWarnings } from './preview-warnings.ts';
 import { OPEN_STATES } from './states.ts';
@@ -130,6 +130,7 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
     for (const a of planned) {
       const step = steps.get(a.step)!;
       const who = assign(a.action, a.executor, caps.get(group.channelId)!);
+      const content = stepContent(step, a.text, { vars: compiled.vars, anchorText, day: days.get(`${a.step}#${a.occurrence}`) ?? 0 }, planGroupOf(group), i + 1);
       rows.push({
         groupId: group.id,
         stepId: a.step,
@@ -141,7 +142,8 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
         senderAccount: who.mode === 'bot' ? group.channelId : null,
         dueAt: new Date(a.due),
         windowMinutes: step.windowMinutes,
-        content: stepContent(step, a.text, { vars: compiled.vars, anchorText, day: days.get(`${a.step}#${a.occurrence}`) ?? 0 }, planGroupOf(group), i + 1),
+        // A person sees blanks for member names and whom to write to, never `{{ member.name }}`.
+        content: who.mode === 'human' ? contentForPerson(content, step, group.name) : content,
       });
     }
   });

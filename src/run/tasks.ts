@@ -22,6 +22,8 @@ export interface TaskView {
   step: string;
   action: string;
   text: string;
+  /** Whom to write to, for a private message a person sends to an audience. */
+  instruction?: string;
   link?: string;
   due: string;
   /** Due time plus the step's window: done after this counts as late. */
@@ -115,6 +117,7 @@ function toTaskView(x: TaskRaw, now: Date): TaskView {
     step: x.step_id,
     action: x.action,
     text: content.text,
+    ...(content.instruction ? { instruction: content.instruction } : {}),
     ...(content.link ? { link: content.link } : {}),
     due: dueAt.toISOString(),
     deadline: deadline.toISOString(),

@@ -27,6 +27,7 @@ import { accountRoutes } from './routes/account.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { broadcastRoutes } from './routes/broadcasts.ts';
 import { channelRoutes } from './routes/channels.ts';
+import { pacingRoutes } from './routes/pacing.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
@@ -122,6 +123,7 @@ export function apiRoutes(s: Services): Route[] {
     ...sheetRoutes(s),
     ...sopRoutes(s),
     ...channelRoutes(s),
+    ...pacingRoutes(s),
     ...groupRoutes(s),
     ...runRoutes(s),
     ...broadcastRoutes(s),
@@ -179,7 +181,7 @@ function toApiError(err: unknown): ApiError | undefined {
     const status = err.code === 'not_found' ? 404 : err.code === 'wrong_state' ? 409 : 422;
     return new ApiError(status, err.code, err.message, err.problems ? { problems: err.problems } : {});
   }
-  if (err instanceof ChannelConfigError) return new ApiError(422, 'invalid_channel', err.message, { field: err.field, reason: err.message });
+  if (err instanceof ChannelConfigError) return new ApiError(err.status, err.code, err.message, { field: err.field, reason: err.message });
   if (err instanceof SelectorError) return new ApiError(400, 'invalid_selector', `The group selector is not valid: ${err.message}`, { field: 'groups', reason: err.message });
   if (err instanceof PacingPolicyError) return new ApiError(422, 'invalid_pacing', err.message);
   if (err instanceof UserError) return new ApiError(409, err.code, err.message, err.field ? { field: err.field } : {});

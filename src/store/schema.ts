@@ -151,6 +151,8 @@ export interface LedgerContent {
   to?: string;
   /** For member steps: the member's platform id, so a direct message can be addressed. */
   userId?: string;
+  /** For a person sending a private message to an audience: whom to write to, in the text's language. */
+  instruction?: string;
 }
 
 export interface LedgerTable {

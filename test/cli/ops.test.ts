@@ -124,9 +124,12 @@ describe(`chorus operational commands on ${engine}`, () => {
   it('adds a Telegram bot; the server then receives its updates by long polling', async () => {
     // Closed after the server (afterAll), so the polling loop ends with the server, not in errors.
     tg = await startTelegramBotApi();
-    const wrong = await cli('channel', 'add', 'telegram', '--token', `${tg.token.split(':')[0]}:nope`, '--api-root', tg.url);
+    const wrong = await cli('channel', 'add', 'telegram', '--token', `${tg.token.split(':')[0]}:AAnopenopenopenopenopenopenopenopeno`, '--api-root', tg.url);
     expect(wrong.code).toBe(1);
-    expect(wrong.err).toMatch(/telegram credentials were refused.*\(field: config\)/i);
+    expect(wrong.err).toMatch(/Telegram refused these credentials.*\(field: config\)/);
+    const cut = await cli('channel', 'add', 'telegram', '--token', `${tg.token.split(':')[0]}:nope`, '--api-root', tg.url);
+    expect(cut.code).toBe(1);
+    expect(cut.err).toMatch(/not a whole Telegram bot token.*@BotFather/);
     const r = await cli('channel', 'add', 'telegram', '--token', tg.token, '--api-root', tg.url, '--name', 'camp bot');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`Added telegram channel "camp bot"`);

@@ -136,6 +136,17 @@ describe('chorus templates', () => {
     const list = JSON.parse(r.out) as { id: string }[];
     expect(list.length).toBeGreaterThanOrEqual(8);
   });
+
+  it('lists both languages, the one asked for first, with the same JSON fields and a language', async () => {
+    const r = await cli('templates', '--json', '--language', 'zh');
+    const list = JSON.parse(r.out) as { id: string; language: string; title: string }[];
+    expect(list[0].language).toBe('zh');
+    expect(Object.keys(list[0]).sort()).toEqual(['community', 'description', 'file', 'id', 'language', 'steps', 'title']);
+    expect(list.filter((t) => t.language === 'zh').map((t) => t.id).sort()).toEqual(list.filter((t) => t.language === 'en').map((t) => t.id).sort());
+    const text = await cli('templates', '--language', 'en');
+    expect(text.out.split('\n')[0]).toMatch(/^\S+\s+en\s/);
+    expect((await cli('templates', '--language', 'fr')).code).not.toBe(0);
+  });
 });
 
 describe('the chorus binary', () => {

@@ -6,13 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { lintText } from '../../src/sop/lint/index.ts';
 
 const dir = new URL('../../templates/', import.meta.url);
-const files = readdirSync(dir)
-  .filter((f) => /\.ya?ml$/.test(f))
-  .sort();
+// English templates sit in templates/, their Chinese versions in templates/zh/.
+const files = [
+  ...readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)),
+  ...readdirSync(new URL('zh/', dir)).map((f) => `zh/${f}`).filter((f) => /\.ya?ml$/.test(f)),
+].sort();
 
 describe('template library', () => {
   it('has the eight required sheets at least', () => {
-    expect(files.length).toBeGreaterThanOrEqual(8);
+    expect(files.filter((f) => !f.startsWith('zh/')).length).toBeGreaterThanOrEqual(8);
+    expect(files.filter((f) => f.startsWith('zh/')).length).toBeGreaterThanOrEqual(8);
   });
 
   it.each(files)('%s has no finding at all: the library is the model operators copy', (file) => {

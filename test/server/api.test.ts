@@ -150,4 +150,22 @@ describe(`HTTP API on ${engine}`, () => {
     const one = (await app.inject({ method: 'GET', url: `/api/templates/${list.templates[0].id}`, headers: auth() })).json();
     expect(one.yaml).toContain(`sop: ${list.templates[0].id}`);
   });
+
+  it("offers the reader's language first: asked for, else the browser's, else English", async () => {
+    const get = async (url: string, headers: Record<string, string> = {}) => (await app.inject({ method: 'GET', url, headers: { ...auth(), ...headers } })).json();
+    const zh = await get('/api/templates?language=zh');
+    expect(zh.language).toBe('zh');
+    expect(zh.templates[0].language).toBe('zh');
+    expect(zh.templates.filter((t: { language: string }) => t.language === 'zh').length).toBeGreaterThanOrEqual(8);
+    expect(zh.templates.filter((t: { language: string }) => t.language === 'en').length).toBeGreaterThanOrEqual(8);
+    // The admin token has no user, so the browser's language decides.
+    expect((await get('/api/templates', { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' })).templates[0].language).toBe('zh');
+    expect((await get('/api/templates')).templates[0].language).toBe('en');
+    const camp = await get('/api/templates/camp-7d?language=zh');
+    expect(camp.language).toBe('zh');
+    expect(camp.yaml).toContain('训练营');
+    expect((await get('/api/templates/camp-7d?language=en')).yaml).not.toMatch(/[\u4e00-\u9fff]/);
+    const bad = await app.inject({ method: 'GET', url: '/api/templates?language=fr', headers: auth() });
+    expect(bad.statusCode).toBe(400);
+  });
 });

@@ -110,11 +110,11 @@ describe(`operational API on ${engine}`, () => {
 
     it('refuses a token the Bot API rejects, with a readable reason, and stores nothing', async () => {
       const before = (await store.db.selectFrom('channels').select('id').execute()).length;
-      const wrong = `${tg.token.split(':')[0]}:AAwrongwrongwrong`;
+      const wrong = `${tg.token.split(':')[0]}:AAwrongwrongwrongwrongwrongwrongwr`;
       const r = await post('/api/channels', { kind: 'telegram', config: { token: wrong, apiRoot: tg.url } });
       expect(r.statusCode).toBe(422);
-      expect(r.json().error).toMatchObject({ code: 'invalid_channel', field: 'config' });
-      expect(r.json().error.message).toMatch(/telegram credentials were refused/i);
+      expect(r.json().error).toMatchObject({ code: 'channel_refused', field: 'config' });
+      expect(r.json().error.message).toMatch(/Telegram refused these credentials/);
       expect(r.body).not.toContain('AAwrongwrongwrong');
       expect((await store.db.selectFrom('channels').select('id').execute()).length).toBe(before);
     });

@@ -89,9 +89,10 @@ export class WecomApiServer {
 
   constructor(opts: { corpId?: string; secret?: string; token?: string; aesKey?: string; tokenTtlSec?: number } = {}) {
     this.corpId = opts.corpId ?? `ww${randomBytes(8).toString('hex')}`;
-    this.secret = opts.secret ?? `S3cr3t-${randomBytes(12).toString('hex')}`;
+    // Shaped like WeCom's own: a Secret is 43 characters, an EncodingAESKey 43 letters and digits.
+    this.secret = opts.secret ?? randomBytes(32).toString('base64url').slice(0, 43);
     this.token = opts.token ?? `tk${randomBytes(6).toString('hex')}`;
-    this.aesKey = opts.aesKey ?? randomBytes(32).toString('base64').slice(0, 43);
+    this.aesKey = opts.aesKey ?? randomBytes(22).toString('hex').slice(0, 43);
     this.tokenTtlSec = opts.tokenTtlSec ?? 7200;
   }
 

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_CONFIG } from '../../src/channels/registry.ts';
-import { CHANNEL_FORMS, channelBody, refusedField } from '../../web/src/pages/channels/channel-forms.ts';
+import { CHANNEL_FORMS, channelBody, failureWording, refusedField } from '../../web/src/pages/channels/channel-forms.ts';
 import { facets, filterGroups, NO_FILTER, readTags, UNSET } from '../../web/src/pages/groups/group-filter.ts';
 import { CHANNEL_KINDS, type Group } from '../../web/src/types.ts';
 
@@ -118,5 +118,14 @@ describe('channel forms', () => {
     expect(refusedField('config.aesKey')).toBe('aesKey');
     expect(refusedField('config')).toBeUndefined();
     expect(refusedField(undefined)).toBeUndefined();
+  });
+
+  it('words "cannot reach the platform" apart from a refusal and a wrong field', () => {
+    expect(failureWording('channel_unreachable', 'config')).toBe('channels.unreachable');
+    expect(failureWording('invalid_channel', 'token')).toBe('channels.fieldWrong');
+    expect(failureWording('invalid_channel', 'config')).toBe('channels.refused');
+    // A refusal's own sentence says what to do; it is shown as it is.
+    expect(failureWording('channel_refused', 'config')).toBeUndefined();
+    expect(failureWording('channel_busy', 'config')).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSheet } from '../../src/sop/parse.ts';
 import { plan, readAnchor } from '../../src/sop/plan.ts';
-import { countBySeverity, findingRange, planByDay, STARTER_SHEET, sheetFacts } from '../../web/src/pages/sheets/sheet-facts.ts';
+import { countBySeverity, findingRange, planByDay, STARTER_SHEET, STARTER_SHEETS, sheetFacts } from '../../web/src/pages/sheets/sheet-facts.ts';
 import { diffRows, diffStats } from '../../web/src/pages/sheets/sheet-diff.ts';
 import { daysBetween, localParts } from '../../web/src/time.ts';
 
@@ -72,8 +72,13 @@ describe('sheetFacts', () => {
     expect(sheetFacts('').readable).toBe(false);
   });
 
-  it('the starter sheet parses', () => {
+  it('the starter sheet parses, in both languages, with the same steps', () => {
     expect(() => parseSheet(STARTER_SHEET, 'starter.yaml')).not.toThrow();
+    const en = parseSheet(STARTER_SHEETS.en, 'starter.yaml').sheet;
+    const zh = parseSheet(STARTER_SHEETS.zh, 'starter.yaml').sheet;
+    expect(zh.steps.map((s) => `${s.id} ${s.whenText} ${s.do}`)).toEqual(en.steps.map((s) => `${s.id} ${s.whenText} ${s.do}`));
+    const words = `${zh.title} ${zh.anchor} ${zh.steps.map((s) => s.text).join(' ')}`.replace(/\{\{[^}]*\}\}|SOP/g, '');
+    expect(words).not.toMatch(/[A-Za-z]{2,}/);
   });
 });
 

@@ -63,6 +63,8 @@ export interface Template {
   description: string;
   community: Community;
   steps: number;
+  /** The language the template is written in. */
+  language: 'en' | 'zh';
   yaml?: string;
 }
 

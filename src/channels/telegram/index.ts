@@ -106,7 +106,7 @@ export function createTelegramConnector(config: TelegramConfig): TelegramConnect
         const me = await call({ method: 'getMe', sends: false }, (s) => api.getMe(s));
         return { ok: true, identity: me.username ? `@${me.username}` : `${me.first_name} (${me.id})` };
       } catch (e) {
-        return { ok: false, reason: (e as ChannelError).message };
+        return { ok: false, reason: (e as ChannelError).message, kind: (e as ChannelError).kind };
       }
     },
 

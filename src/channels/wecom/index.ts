@@ -245,7 +245,7 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
         await api.call('externalcontact/groupchat/list', { status_filter: 0, limit: 1 });
         return { ok: true, identity: `WeCom corp ${config.corpId}` };
       } catch (err) {
-        if (err instanceof ChannelError) return { ok: false, reason: err.message };
+        if (err instanceof ChannelError) return { ok: false, reason: err.message, kind: err.kind };
         throw err;
       }
     },

@@ -5,7 +5,7 @@ import { importSpreadsheet } from '../../sop/import/index.ts';
 import { lintText } from '../../sop/lint/index.ts';
 import { parseSheet } from '../../sop/parse.ts';
 import { PlanError, plan, readAnchor } from '../../sop/plan.ts';
-import { listTemplates, readTemplate } from '../../sop/templates.ts';
+import { findTemplate, listTemplates, readTemplate, TEMPLATE_LANGUAGES, type TemplateLanguage, templateLanguageOf } from '../../sop/templates.ts';
 import { COMMUNITIES } from '../../sop/types.ts';
 import { getSheetVersion } from '../../store/sheets.ts';
 import type { Services } from '../app.ts';
@@ -16,6 +16,13 @@ import { defineRoute, type Route } from '../registry.ts';
 const MAX_PREVIEW_GROUPS = 500;
 
 const TemplateParams = z.object({ id: z.string().min(1) });
+const TemplateQuery = z.object({ language: z.enum(TEMPLATE_LANGUAGES).optional() });
+
+/** The reader's language: asked for, else the signed-in person's, else the browser's, else English. */
+function readerLanguage(asked: TemplateLanguage | undefined, call: { actor?: { user?: { locale?: string } }; req: { headers: Record<string, unknown> } }): TemplateLanguage {
+  const header = call.req.headers['accept-language'];
+  return asked ?? templateLanguageOf(call.actor?.user?.locale) ?? templateLanguageOf(typeof header === 'string' ? header : undefined) ?? 'en';
+}
 const tag = 'sheets';
 
 const LintBody = z.strictObject({ yaml: z.string(), file: z.string().optional() });
@@ -117,23 +124,30 @@ export function sopRoutes(s: Services): Route[] {
       method: 'GET',
       path: '/api/templates',
       tag,
-      summary: 'The template library',
+      summary: "The template library, the reader's language first",
+      returns: '{templates: [{id, title, description, community, steps, file, language}], language}',
       permission: 'sheets.read',
-      async handler() {
-        return { templates: listTemplates() };
+      query: TemplateQuery,
+      async handler(call) {
+        const language = readerLanguage(call.query.language, call);
+        return { templates: listTemplates(language), language };
       },
     }),
     defineRoute({
       method: 'GET',
       path: '/api/templates/:id',
       tag,
-      summary: 'One template with its YAML',
+      summary: "One template with its YAML, in the reader's language when it is written in it",
       permission: 'sheets.read',
       params: TemplateParams,
-      async handler({ params }) {
-        const info = listTemplates().find((t) => t.id === params.id);
+      query: TemplateQuery,
+      async handler(call) {
+        const { params } = call;
+        const wanted = readerLanguage(call.query.language, call);
+        // A template not (yet) translated is still offered in the language it exists in.
+        const info = findTemplate(params.id, wanted) ?? TEMPLATE_LANGUAGES.map((l) => findTemplate(params.id, l)).find(Boolean);
         if (!info) throw notFound(`Template "${params.id}"`);
-        return { ...info, yaml: readTemplate(params.id) };
+        return { ...info, yaml: readTemplate(params.id, info.language) };
       },
     }),
   ];

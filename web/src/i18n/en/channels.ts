@@ -61,6 +61,7 @@ export default {
   add: 'Connect',
   testing: 'Checking with the platform…',
   refused: 'The platform did not accept these details: {message} Check what you pasted and try again.',
+  unreachable: 'Chorus could not reach the platform. This is about the network, not the details you entered: {message}',
   fieldWrong: 'The marked field does not look right: {message}',
   added: '{name} ({kind}) is connected.',
   emptyTitle: 'No channel connected yet',

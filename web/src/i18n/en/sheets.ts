@@ -11,6 +11,8 @@ export default {
   templatesTitle: 'Template library',
   templatesIntro: 'Sheets built from practice in the field. Using one opens a copy in the editor; nothing changes until you save.',
   useTemplate: 'Use this template',
+  templateLanguage_en: 'English',
+  templateLanguage_zh: 'Chinese',
   stepCount: '{count} steps',
   stepCount_one: '1 step',
   colTitle: 'Sheet',

@@ -62,6 +62,7 @@ export default {
   add: '接入',
   testing: '正在向平台验证…',
   refused: '平台没有接受这些信息：{message} 请检查粘贴的内容后再试。',
+  unreachable: 'Chorus 连不上平台。这是网络问题，不是你填的信息有误：{message}',
   fieldWrong: '标红的这一项格式不对：{message}',
   added: '{name}（{kind}）已接入。',
   emptyTitle: '还没有接入任何渠道',

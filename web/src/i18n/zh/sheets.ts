@@ -12,6 +12,8 @@ export default {
   templatesTitle: '模板库',
   templatesIntro: '这些 SOP 表来自一线的实操经验。选用后会在编辑器里打开一份副本，保存之前不会改动任何东西。',
   useTemplate: '使用这个模板',
+  templateLanguage_en: '英文',
+  templateLanguage_zh: '中文',
   stepCount: '{count} 个步骤',
   stepCount_one: '1 个步骤',
   colTitle: 'SOP 表',

@@ -6,7 +6,7 @@ import { type ApiFailure, asFailure, post } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
 import { CHANNEL_KINDS, type Channel, type ChannelKind } from '../../types.ts';
 import { ErrorNote, Progress } from '../../ui/feedback.tsx';
-import { CHANNEL_FORMS, channelBody, guideKeys, refusedField } from './channel-forms.ts';
+import { CHANNEL_FORMS, channelBody, failureWording, guideKeys, refusedField } from './channel-forms.ts';
 import { GUIDES } from './guides.ts';
 
 export function ChannelAddForm({ onAdded, onCancel }: { onAdded: (c: Channel) => void; onCancel: () => void }) {
@@ -109,9 +109,7 @@ export function ChannelAddForm({ onAdded, onCancel }: { onAdded: (c: Channel) =>
           </details>
         ) : null}
         {error ? (
-          <ErrorNote
-            error={error.code === 'invalid_channel' ? t(badField ? 'channels.fieldWrong' : 'channels.refused', { message: error.message }) : error}
-          />
+          <ErrorNote error={((w) => (w ? t(w, { message: error.message }) : error))(failureWording(error.code, error.field))} />
         ) : null}
         {busy ? <Progress label={t('channels.testing')} /> : null}
         <div className="actions">

@@ -71,3 +71,14 @@ export function refusedField(field: string | undefined): string | undefined {
   const key = field.replace(/^config\./, '');
   return key === 'config' ? undefined : key;
 }
+
+/**
+ * How the connect form words a failed check: a field of the wrong shape, a platform that could not
+ * be reached (the network, not the details), or the server's own sentence (a refusal says what to
+ * do). Undefined: show the server's message as it is.
+ */
+export function failureWording(code: string | undefined, field: string | undefined): 'channels.fieldWrong' | 'channels.unreachable' | 'channels.refused' | undefined {
+  if (code === 'channel_unreachable') return 'channels.unreachable';
+  if (code === 'invalid_channel') return refusedField(field) ? 'channels.fieldWrong' : 'channels.refused';
+  return undefined;
+}

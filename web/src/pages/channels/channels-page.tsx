@@ -11,6 +11,7 @@ import type { Channel, Group } from '../../types.ts';
 import { Empty, ErrorNote, Loading, Note } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
 import { ChannelAddForm } from './channel-add.tsx';
+import { ChannelPacing } from './channel-pacing.tsx';
 
 const STATUS_BADGE: Record<string, string> = { active: 'badge-ok', needs_reauth: 'badge-bad', disabled: 'badge' };
 
@@ -117,6 +118,7 @@ function ChannelCard({ channel: c, groups, manage }: { channel: Channel; groups:
         </div>
       ) : null}
       {c.kind === 'telegram' && manage ? <TelegramWebhook channel={c} /> : null}
+      <ChannelPacing channelId={c.id} manage={manage} />
       <details data-testid="channel-groups">
         <summary>{t('channels.discovered', { count: groups.length })}</summary>
         {groups.length === 0 ? (

@@ -216,6 +216,11 @@ function TaskCard({ task, now, onDone }: { task: Task; now: Date; onDone: () => 
         </span>
       </div>
       <div className="task-run">{task.runTitle}</div>
+      {task.instruction ? (
+        <p className="task-instruction" data-testid={`task-instruction-${task.id}`}>
+          {task.instruction}
+        </p>
+      ) : null}
       <div className="task-script" data-testid={`task-text-${task.id}`}>
         {script}
       </div>

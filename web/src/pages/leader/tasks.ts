@@ -10,6 +10,8 @@ export interface Task {
   step: string;
   action: string;
   text: string;
+  /** Whom to write to, for a private message to an audience (the text has blanks for names). */
+  instruction?: string;
   link?: string;
   due: string;
   deadline: string;

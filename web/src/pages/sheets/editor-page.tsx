@@ -5,11 +5,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { type ApiFailure, asFailure, get, post } from '../../api.ts';
-import { useT } from '../../i18n/index.ts';
+import { getLocale, useT } from '../../i18n/index.ts';
 import { can, useUser } from '../../session.tsx';
 import type { Finding, SheetVersion, Template } from '../../types.ts';
 import { ErrorNote, Loading, Note } from '../../ui/feedback.tsx';
-import { countBySeverity, STARTER_SHEET, sheetFacts } from './sheet-facts.ts';
+import { countBySeverity, STARTER_SHEETS, sheetFacts } from './sheet-facts.ts';
 import { TimelinePreview } from './timeline-preview.tsx';
 import { YamlEditor, type YamlEditorHandle } from './yaml-editor.tsx';
 
@@ -39,6 +39,7 @@ export function SheetEditorPage() {
   const { id } = useParams();
   const [search] = useSearchParams();
   const template = search.get('template');
+  const templateLanguage = search.get('language');
   const location = useLocation();
   const navigate = useNavigate();
   const handed = (location.state ?? {}) as EditorState;
@@ -58,10 +59,16 @@ export function SheetEditorPage() {
     let stale = false;
     setInitial(undefined);
     setLoadError(undefined);
+    // The language at the time the editor opens: switching the console's language later must not
+    // replace what the operator has typed.
+    const locale = getLocale();
     const load = async (): Promise<string> => {
       if (id) return (await get<SheetVersion>(`/api/sheets/${encodeURIComponent(id)}`)).yaml ?? '';
-      if (template) return (await get<Template>(`/api/templates/${encodeURIComponent(template)}`)).yaml ?? '';
-      return handed.yaml ?? STARTER_SHEET;
+      if (template) {
+        const language = encodeURIComponent(templateLanguage ?? locale);
+        return (await get<Template>(`/api/templates/${encodeURIComponent(template)}?language=${language}`)).yaml ?? '';
+      }
+      return handed.yaml ?? STARTER_SHEETS[locale];
     };
     load()
       .then((y) => {
@@ -74,7 +81,7 @@ export function SheetEditorPage() {
     return () => {
       stale = true;
     };
-  }, [id, template, handed.yaml]);
+  }, [id, template, templateLanguage, handed.yaml]);
 
   async function save() {
     setSaving(true);

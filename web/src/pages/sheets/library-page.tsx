@@ -13,7 +13,8 @@ export function SheetLibraryPage() {
   const locale = useLocale();
   const user = useUser();
   const sheets = useGet<{ sheets: SheetSummary[] }>('/api/sheets');
-  const templates = useGet<{ templates: Template[] }>('/api/templates');
+  // The server lists the templates written in the console's language first.
+  const templates = useGet<{ templates: Template[] }>(`/api/templates?language=${locale}`);
   const editable = can.edit(user.role);
 
   return (
@@ -87,16 +88,22 @@ export function SheetLibraryPage() {
       {templates.data && templates.data.templates.length === 0 ? <Empty title={t('sheets.noTemplates')} /> : null}
       <div className="card-grid" data-testid="template-list">
         {templates.data?.templates.map((tpl) => (
-          <article key={tpl.id} className="card" data-testid={`template-${tpl.id}`}>
+          <article key={`${tpl.language}/${tpl.id}`} className="card" data-testid={tpl.language === locale ? `template-${tpl.id}` : `template-${tpl.language}-${tpl.id}`} lang={tpl.language}>
             <h3>{tpl.title}</h3>
             <div className="card-meta">
               <span className="badge badge-info">{t(`common.community_${tpl.community}`)}</span>
               <span>{t('sheets.stepCount', { count: tpl.steps })}</span>
-              <span className="mono">{tpl.id}</span>
+              <span className="badge" data-testid={`template-language-${tpl.language}-${tpl.id}`}>
+                {t(`sheets.templateLanguage_${tpl.language}`)}
+              </span>
             </div>
             <p className="small">{tpl.description}</p>
             {editable ? (
-              <Link to={`/sheets/new?template=${encodeURIComponent(tpl.id)}`} className="btn btn-small" data-testid={`template-use-${tpl.id}`}>
+              <Link
+                to={`/sheets/new?template=${encodeURIComponent(tpl.id)}&language=${tpl.language}`}
+                className="btn btn-small"
+                data-testid={tpl.language === locale ? `template-use-${tpl.id}` : `template-use-${tpl.language}-${tpl.id}`}
+              >
                 {t('sheets.useTemplate')}
               </Link>
             ) : null}

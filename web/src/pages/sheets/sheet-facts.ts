@@ -90,10 +90,13 @@ export function countBySeverity(findings: Finding[]): Record<Finding['severity']
 }
 
 /** A sheet to start from when there is no template or import: valid, lint-clean in spirit, short. */
-export const STARTER_SHEET = `sop: my-sheet
+/** What a new, blank sheet starts with, in the operator's language (comments and texts alike). */
+export const STARTER_SHEETS: Record<'en' | 'zh', string> = {
+  en: `sop: my-sheet
 title: My SOP sheet
 community: newcomer
 timezone: Asia/Shanghai
+# What D0 (the day) and T0 (the hour) mean for this sheet; the run gives the date.
 anchor: Group opens
 anchor_time: "20:00"
 steps:
@@ -106,4 +109,26 @@ steps:
     do: announce
     kind: rules
     text: "Group rules: be kind, no ads, ask anything."
-`;
+`,
+  zh: `sop: my-sheet
+title: 我的 SOP 表
+community: newcomer
+timezone: Asia/Shanghai
+# D0（当天）和 T0（那个时刻）指的是什么；具体日期在启动运营时填写。
+anchor: 开群
+anchor_time: "20:00"
+steps:
+  - id: welcome
+    at: D0 20:00
+    do: welcome
+    text: "欢迎来到{{ group.name }}！请先看一下群公告里的群规。"
+  - id: rules
+    at: D0 20:05
+    do: announce
+    kind: rules
+    text: "群规：友善交流，禁止广告，有问题随时问。"
+`,
+};
+
+/** The English starter sheet. */
+export const STARTER_SHEET = STARTER_SHEETS.en;
