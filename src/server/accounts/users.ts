@@ -124,7 +124,12 @@ export async function createUser(db: Db, input: NewUser): Promise<User> {
  * Creates the owner, only while there is no user at all. The table is locked for the check, so two
  * servers answering two first-start forms at once make one owner, not two.
  */
-export async function createOwner(db: Db, input: { name: string; password: string; displayName?: string; locale?: Locale }): Promise<User> {
+export async function createOwner(
+  db: Db,
+  input: { name: string; password: string; displayName?: string; locale?: Locale },
+  /** Runs in the creating transaction (the audit entry). */
+  onCreated?: (trx: Db, owner: User) => Promise<void>,
+): Promise<User> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     await sql`LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
@@ -142,7 +147,9 @@ export async function createOwner(db: Db, input: { name: string; password: strin
       })
       .returning(COLUMNS)
       .executeTakeFirstOrThrow();
-    return toUser(row);
+    const owner = toUser(row);
+    await onCreated?.(trx, owner);
+    return owner;
   });
 }
 

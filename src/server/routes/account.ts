@@ -82,12 +82,11 @@ export function accountRoutes(s: Services): Route[] {
       async handler({ req, reply, body }) {
         let owner: User;
         try {
-          owner = await createOwner(s.db, body);
+          owner = await createOwner(s.db, body, (trx, o) => audit(trx, { actor: o.name, action: 'user.create', target: `user:${o.name}`, detail: { role: 'owner', setup: true } }));
         } catch (e) {
           if (e instanceof UserError && e.code === 'setup_done') throw new ApiError(409, 'setup_done', e.message);
           throw e;
         }
-        await audit(s.db, { actor: owner.name, action: 'user.create', target: `user:${owner.name}`, detail: { role: 'owner', setup: true } });
         return reply.status(201).send(await signIn(s, req, reply, owner));
       },
     }),

@@ -48,8 +48,9 @@ export function broadcastRoutes(s: Services): Route[] {
       body: BroadcastBody,
       status: 201,
       async handler({ req, reply, body, actor }) {
-        const created = await createBroadcast(runContext(s, req), body);
-        await audit(s.db, { actor: actor!.name, action: 'broadcast.create', target: `run:${created.id}`, detail: { groups: body.groups, by: body.by ?? 'bot', count: created.groups } });
+        const created = await createBroadcast(runContext(s, req), body, {
+          inTransaction: (trx, b) => audit(trx, { actor: actor!.name, action: 'broadcast.create', target: `run:${b.id}`, detail: { groups: body.groups, by: body.by ?? 'bot', count: b.groups } }),
+        });
         return reply.status(201).send(created);
       },
     }),
