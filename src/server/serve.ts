@@ -12,6 +12,7 @@ import { sweep } from '../run/sweep.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { loadSecretKey, secretBox } from '../store/secrets.ts';
 import { buildApp } from './app.ts';
+import type { TrustProxy } from './public-address.ts';
 import { Receivers } from './receivers.ts';
 import { ADMIN_TOKEN_FILE, ensureAdminToken } from './tokens.ts';
 
@@ -27,6 +28,10 @@ export interface ServeOptions {
   /** Worker options for tests: how often it looks at the ledger. */
   pollMs?: number;
   log?: (line: string) => void;
+  /** Which reverse proxies to believe (--trust-proxy). */
+  trustProxy?: TrustProxy;
+  /** The address people open (--public-url). */
+  publicUrl?: URL;
 }
 
 export interface Server {
@@ -54,7 +59,18 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const ingest = createIngest({ db, wake, log });
   const receivers = new Receivers({ db, box, connectors, ingest, log });
   const app = await buildApp(
-    { store, dataDir: opts.dataDir, box, connectors, wake, queue, ingest, onChannelAdded: (c) => void receivers.start(c) },
+    {
+      store,
+      dataDir: opts.dataDir,
+      box,
+      connectors,
+      wake,
+      queue,
+      ingest,
+      onChannelAdded: (c) => void receivers.start(c),
+      ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
+      ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    },
     { logger: opts.logger },
   );
   await worker?.start();
