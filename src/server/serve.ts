@@ -9,6 +9,7 @@ import { databaseUrl } from '../config.ts';
 import { queueSchema, startQueue } from '../dispatch/queue.ts';
 import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
+import { makeDataFolderPrivate } from '../store/data-folder.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { loadSecretKey, secretBox } from '../store/secrets.ts';
 import { buildApp } from './app.ts';
@@ -44,6 +45,7 @@ export interface Server {
 export async function serve(opts: ServeOptions): Promise<Server> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const url = databaseUrl();
+  makeDataFolderPrivate(opts.dataDir);
   const store = opts.store ?? (await openStore(url ? { databaseUrl: url } : { dataDir: join(opts.dataDir, 'db') }));
   const db = store.db;
   await ensureAdminToken(db, opts.dataDir);

@@ -254,6 +254,12 @@ export interface LoginAttemptsTable {
   at: Date;
 }
 
+export interface DemoSignInsTable {
+  user_id: string;
+  password_sealed: string;
+  created_at: Timestamp;
+}
+
 export interface AuditLogTable {
   id: Id;
   at: Timestamp;
@@ -285,5 +291,6 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
+  demo_sign_ins: DemoSignInsTable;
   audit_log: AuditLogTable;
 }
