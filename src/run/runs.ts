@@ -3,6 +3,7 @@
 // pause, resume, cancel, re-plan after a sheet change (future actions only), status.
 
 import { randomBytes } from 'node:crypto';
+import { isWebLink } from '../sop/links.ts';
 import type { ConnectorCache } from '../channels/registry.ts';
 import type { CapabilityMatrix } from '../channels/port.ts';
 import { type GroupRow, selectGroups } from '../community/groups.ts';
@@ -140,6 +141,11 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
         windowMinutes: step.windowMinutes,
         content: stepContent(step, a.text, { vars: compiled.vars, anchorText, day: days.get(`${a.step}#${a.occurrence}`) ?? 0 }, planGroupOf(group), i + 1),
       });
+      // A {{ placeholder }} link is known only now: what the variable gave must be a web link too.
+      const link = rows[rows.length - 1].content.link;
+      if (link !== undefined && !isWebLink(link)) {
+        throw new RunError('invalid_link', `Step "${a.step}": its link "${link}" does not start with http:// or https://; check the variable it comes from.`);
+      }
     }
   });
   return {

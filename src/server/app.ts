@@ -22,6 +22,7 @@ import { UserError } from './accounts/users.ts';
 import type { Actor } from './auth.ts';
 import { DEFAULT_CONSOLE_DIR, registerConsole } from './console.ts';
 import { ApiError, invalidSheet } from './errors.ts';
+import { registerSecurityHeaders } from './headers.ts';
 import { fastifyTrustProxy, type TrustProxy } from './public-address.ts';
 import { defineRoute, type Route, registerRoutes, watchApiRoutes } from './registry.ts';
 import { accountRoutes } from './routes/account.ts';
@@ -156,6 +157,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   });
 
   watchApiRoutes(app);
+  await registerSecurityHeaders(app, { https: ctx.publicUrl?.protocol === 'https:' });
   await app.register(fastifyCookie);
 
   app.setErrorHandler((err, _req, reply) => {
