@@ -3,7 +3,7 @@ export default {
   nav: 'Team',
   title: 'Team',
   intro: 'Who can sign in to Chorus, what each person may do, and who did what.',
-  introSelf: 'Your personal API tokens, for scripts that call the Chorus API as you.',
+  introSelf: 'Your password, and your personal API tokens for scripts that call the Chorus API as you.',
   peopleTitle: 'People',
   addButton: 'Add a person',
   addTitle: 'Add a person',

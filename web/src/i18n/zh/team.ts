@@ -3,7 +3,7 @@ export default {
   nav: '团队',
   title: '团队',
   intro: '谁能登录 Chorus、每个人能做什么，以及谁做了什么。',
-  introSelf: '你的个人 API 令牌，供以你的身份调用 Chorus API 的脚本使用。',
+  introSelf: '你的密码，以及供脚本以你的身份调用 Chorus API 的个人令牌。',
   peopleTitle: '成员',
   addButton: '添加成员',
   addTitle: '添加成员',

@@ -1,4 +1,4 @@
-// Item 10 of issue 7: the console and the API docs page work under the Content Security Policy —
+// Items 9 and 10 of issue 7: the console and the API docs page work under the Content Security Policy —
 // a real server, Debian's Chromium, and every `securitypolicyviolation` the pages raise collected
 // (CodeMirror's injected styles, React's style attributes, the data: favicon must all pass).
 
@@ -48,6 +48,27 @@ describe('the console under its Content Security Policy', () => {
     await page.locator('[data-testid="sheet-editor"] .cm-content').click();
     await page.keyboard.type('sop: csp-check\n');
     expect(await page.locator('[data-testid="sheet-editor"] .cm-content').textContent()).toContain('csp-check');
+    expect(await violations()).toEqual([]);
+  }, 60_000);
+
+  it('changes one\'s own password on the Team page (reached from one\'s name), which says the API tokens stopped', async () => {
+    const csrf = (await (await page.request.get(`${running.url}/api/session`)).json()).csrfToken as string;
+    const made = await page.request.post(`${running.url}/api/tokens`, { data: { name: 'script' }, headers: { 'x-csrf-token': csrf } });
+    const token = (await made.json()).token as string;
+    await page.goto(running.url);
+    await page.getByTestId('user-name').click();
+    await page.getByTestId('my-password-current').fill('csp-owner-passphrase');
+    await page.getByTestId('my-password-new').fill('short');
+    await page.getByTestId('my-password-repeat').fill('short');
+    await page.getByTestId('my-password-submit').click();
+    expect(await page.getByTestId('error').textContent()).toContain('12');
+    await page.getByTestId('my-password-new').fill('another owner passphrase');
+    await page.getByTestId('my-password-repeat').fill('another owner passphrase');
+    await page.getByTestId('my-password-submit').click();
+    await page.getByTestId('my-password-done').waitFor();
+    expect(await page.getByTestId('my-password-done').textContent()).toContain('1');
+    const refused = await page.request.get(`${running.url}/api/sheets`, { headers: { authorization: `Bearer ${token}` } });
+    expect(refused.status()).toBe(401);
     expect(await violations()).toEqual([]);
   }, 60_000);
 
