@@ -129,6 +129,14 @@ describe(`sessions, CSRF and sign-in throttling on ${engine}`, () => {
       expect((await me.call('GET', '/api/sheets')).statusCode).toBe(401);
     });
 
+    it('ends a session stored before the absolute limit existed (30 days to run) once it is 7 days old', async () => {
+      const start = clock;
+      const me = await signIn(app, 'otto');
+      await store.db.updateTable('sessions').set({ expires_at: new Date(start.getTime() + 30 * DAY) }).where('csrf_token', '=', me.csrf!).execute();
+      clock = new Date(start.getTime() + 7 * DAY + 1000);
+      expect((await me.call('GET', '/api/sheets')).statusCode).toBe(401);
+    });
+
     it('signs out: the session is deleted on the server and the cookie cleared', async () => {
       const me = await signIn(app, 'otto');
       const out = await me.call('POST', '/api/logout');

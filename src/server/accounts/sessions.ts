@@ -71,11 +71,13 @@ export async function findSession(db: Db, cookieValue: string, now: Date): Promi
     .executeTakeFirst();
   if (!r || r.disabled) return undefined;
   let expiresAt = new Date(r.expires_at);
-  if (expiresAt <= now) {
+  const createdAt = new Date(r.session_created_at);
+  // The absolute limit counts too for sessions stored before it existed (with 30 days to run).
+  if (expiresAt <= now || createdAt.getTime() + SESSION_MAX_DAYS * DAY_MS <= now.getTime()) {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
     return undefined;
   }
-  const next = expiryFrom(now, new Date(r.session_created_at));
+  const next = expiryFrom(now, createdAt);
   const refreshed = next.getTime() - expiresAt.getTime() > REFRESH_MS;
   if (refreshed) {
     expiresAt = next;
