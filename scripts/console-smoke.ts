@@ -33,12 +33,12 @@ try {
     await shot(page, '01-setup');
     await page.fill(tid('setup-name'), 'lin');
     await page.fill(tid('setup-display-name'), 'Lin Wei');
-    await page.fill(tid('setup-password'), 'correct horse');
-    await page.fill(tid('setup-password-repeat'), 'correct horse');
+    await page.fill(tid('setup-password'), 'correct horse battery');
+    await page.fill(tid('setup-password-repeat'), 'correct horse battery');
     await page.click(tid('setup-submit'));
   } else {
     await page.fill(tid('sign-in-name'), 'lin');
-    await page.fill(tid('sign-in-password'), 'correct horse');
+    await page.fill(tid('sign-in-password'), 'correct horse battery');
     await page.click(tid('sign-in-submit'));
   }
   await page.waitForSelector(tid('user-name'));

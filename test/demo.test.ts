@@ -57,6 +57,26 @@ describe(`the demo workspace (${engine})`, () => {
     }
     const audit = await store.db.selectFrom('audit_log').selectAll().where('action', '=', 'demo.create').execute();
     expect(audit).toHaveLength(1);
+    // Random, long, and never in the audit log.
+    const passwords = demo.leaders.map((l) => l.password!);
+    for (const p of passwords) expect(p).toMatch(/^[a-z2-9]{4}(-[a-z2-9]{4}){3}$/);
+    expect(new Set(passwords).size).toBe(passwords.length);
+    expect(JSON.stringify(await store.db.selectFrom('audit_log').selectAll().execute())).not.toContain(passwords[0]);
+  }, 60_000);
+
+  it('keeps the leaders\' sign-ins for the demo banner (owners and admins only), sealed, until a leader sets their own password', async () => {
+    const r = await owner.call('GET', '/api/demo/sign-ins');
+    expect(r.statusCode).toBe(200);
+    expect(r.json().signIns).toEqual(demo.leaders.map((l) => ({ name: l.name, displayName: l.displayName, password: l.password })));
+    const sealed = await store.db.selectFrom('demo_sign_ins').select('password_sealed').execute();
+    expect(sealed).toHaveLength(2);
+    for (const s of sealed) for (const l of demo.leaders) expect(s.password_sealed).not.toContain(l.password!);
+    const [first, second] = demo.leaders;
+    const leader = await signIn(app, first.name, first.password);
+    expect((await leader.call('GET', '/api/demo/sign-ins')).statusCode).toBe(403);
+    expect((await leader.call('PATCH', '/api/me', { password: 'my very own passphrase', currentPassword: first.password })).statusCode).toBe(200);
+    expect((await owner.call('GET', '/api/demo/sign-ins')).json().signIns.map((s: { name: string }) => s.name)).toEqual([second.name]);
+    expect(await store.db.selectFrom('demo_sign_ins').select('user_id').execute()).toHaveLength(1);
   }, 60_000);
 
   it('makes a dozen groups of every community type on a sandbox channel named Demo', async () => {

@@ -93,6 +93,8 @@ export async function addChannel(
   db: Db,
   box: SecretBox,
   input: { kind: string; name?: string; config: Record<string, unknown>; verify?: boolean },
+  /** Runs in the transaction that stores the channel (the audit entry). */
+  onAdded?: (trx: Db, channel: ChannelRow) => Promise<void>,
 ): Promise<ChannelRow> {
   if (!isChannelKind(input.kind)) {
     throw new ChannelConfigError('kind', `"${input.kind}" is not a channel type; use ${Object.keys(CHANNEL_CONFIG).join(', ')}`);
@@ -120,11 +122,16 @@ export async function addChannel(
     identity = v.identity;
   }
   const name = input.name?.trim() || identity || kind;
-  await db
-    .insertInto('channels')
-    .values({ id, kind, name, config_sealed: box.seal(JSON.stringify(parsed.data)), identity })
-    .execute();
-  return { id, kind, name, status: 'active', statusReason: null, identity, createdAt: new Date() };
+  const row: ChannelRow = { id, kind, name, status: 'active', statusReason: null, identity, createdAt: new Date() };
+  const store = async (trx: Db) => {
+    await trx
+      .insertInto('channels')
+      .values({ id, kind, name, config_sealed: box.seal(JSON.stringify(parsed.data)), identity })
+      .execute();
+    await onAdded?.(trx, row);
+  };
+  await (db.isTransaction ? store(db) : db.transaction().execute(store));
+  return row;
 }
 
 export async function listChannels(db: Db): Promise<ChannelRow[]> {

@@ -84,11 +84,28 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'data folder (default ./.chorus or CHORUS_DATA)')
     .option('--no-worker', 'do not send from this process (run `chorus worker` against PostgreSQL instead)')
-    .action(async (opts: { port: string; host: string; data?: string; worker: boolean }) => {
+    .option('--trust-proxy <proxies>', 'behind a reverse proxy: true, a hop count, or its addresses/CIDRs (default CHORUS_TRUST_PROXY; none)')
+    .option('--public-url <url>', 'the address people open, e.g. https://chorus.example.com (default CHORUS_PUBLIC_URL); https makes cookies Secure')
+    .action(async (opts: { port: string; host: string; data?: string; worker: boolean; trustProxy?: string; publicUrl?: string }) => {
       const { serve, describeStart } = await import('../server/serve.ts');
+      const { AddressSettingError, parsePublicUrl, parseTrustProxy } = await import('../server/public-address.ts');
       const dir = dataDir(opts.data);
-      const server = await serve({ port: Number(opts.port), host: opts.host, dataDir: dir, worker: opts.worker });
+      let address: { trustProxy?: ReturnType<typeof parseTrustProxy>; publicUrl?: URL };
+      try {
+        address = {
+          trustProxy: parseTrustProxy(opts.trustProxy ?? process.env.CHORUS_TRUST_PROXY),
+          publicUrl: parsePublicUrl(opts.publicUrl ?? process.env.CHORUS_PUBLIC_URL),
+        };
+      } catch (e) {
+        if (!(e instanceof AddressSettingError)) throw e;
+        io.err(e.message);
+        code = 2;
+        return;
+      }
+      const server = await serve({ port: Number(opts.port), host: opts.host, dataDir: dir, worker: opts.worker, ...address });
       io.out(describeStart(server.url, dir, process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dir}/db`, opts.worker));
+      if (address.publicUrl) io.out(`  public address: ${address.publicUrl.origin}${address.publicUrl.protocol === 'https:' ? ' (session cookies are Secure)' : ''}`);
+      if (address.trustProxy !== undefined) io.out(`  trusted proxies: ${Array.isArray(address.trustProxy) ? address.trustProxy.join(', ') : String(address.trustProxy)}`);
       await new Promise<void>((resolve) => {
         const stop = () => {
           io.out('stopping…');

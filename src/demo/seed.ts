@@ -45,10 +45,11 @@ export interface DemoDeps {
   actor?: string;
   now?: Date;
   /**
-   * Gives a leader a sign-in account with the demo password; resolves false when an account of
-   * that name already exists (it is left as it is). Absent: the leaders are names on groups only.
+   * Gives a leader a sign-in account with a random password and resolves that password; resolves
+   * false when an account of that name already exists (it is left as it is). Absent: the leaders
+   * are names on groups only.
    */
-  createLeaderAccount?: (leader: DemoLeader) => Promise<boolean>;
+  createLeaderAccount?: (leader: DemoLeader) => Promise<string | false>;
 }
 
 export interface DemoSummary {
@@ -151,8 +152,8 @@ export async function seedDemo(deps: DemoDeps): Promise<DemoSummary> {
 
   const leaders: DemoSummary['leaders'] = [];
   for (const l of DEMO_LEADERS) {
-    const made = deps.createLeaderAccount ? await deps.createLeaderAccount(l) : false;
-    leaders.push({ name: l.name, displayName: l.displayName, account: made, ...(made ? { password: l.password } : {}) });
+    const password = deps.createLeaderAccount ? await deps.createLeaderAccount(l) : false;
+    leaders.push({ name: l.name, displayName: l.displayName, account: password !== false, ...(password !== false ? { password } : {}) });
   }
 
   const counts = await countsByState(db, run.id);

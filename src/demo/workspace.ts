@@ -10,13 +10,12 @@ export interface DemoLeader {
   /** The sign-in name, also what groups name as their `leader`. */
   name: string;
   displayName: string;
-  /** Printed in the demo's answer so that a visitor can sign in as this leader. */
-  password: string;
 }
 
+/** Their passwords are random per workspace (sign-ins.ts), never fixed: a fixed one would be public. */
 export const DEMO_LEADERS: readonly DemoLeader[] = [
-  { name: 'linwei', displayName: 'Lin Wei 林伟', password: 'demo-linwei-2468' },
-  { name: 'zhoumin', displayName: 'Zhou Min 周敏', password: 'demo-zhoumin-1357' },
+  { name: 'linwei', displayName: 'Lin Wei 林伟' },
+  { name: 'zhoumin', displayName: 'Zhou Min 周敏' },
 ];
 
 export interface DemoGroup {

@@ -13,7 +13,7 @@ import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
 import { assign, assigneeFor } from './assign.ts';
 import { insertLedger, type NewLedgerRow } from './ledger.ts';
-import { capabilitiesOf, forecastOf, type RunContext, RunError } from './runs.ts';
+import { capabilitiesOf, forecastOf, type InTransaction, type RunContext, RunError } from './runs.ts';
 import { deadlineOf } from './tasks.ts';
 
 export interface BroadcastInput {
@@ -140,9 +140,15 @@ export async function previewBroadcast(ctx: RunContext, input: BroadcastInput): 
 }
 
 /** Starts a broadcast; its status is `runStatus(db, id)`, its progress `broadcastProgress(db, id)`. */
-export async function createBroadcast(ctx: RunContext, input: BroadcastInput): Promise<{ id: string; groups: number; bot: number; human: number }> {
+export async function createBroadcast(
+  ctx: RunContext,
+  input: BroadcastInput,
+  opts: { inTransaction?: InTransaction<{ id: string; groups: number; bot: number; human: number }> } = {},
+): Promise<{ id: string; groups: number; bot: number; human: number }> {
   const p = await prepare(ctx, input, new Date());
   const id = `bc_${randomBytes(6).toString('hex')}`;
+  const bot = p.rows.filter((r) => r.mode === 'bot').length;
+  const created = { id, groups: p.groups.length, bot, human: p.rows.length - bot };
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('runs')
@@ -162,10 +168,10 @@ export async function createBroadcast(ctx: RunContext, input: BroadcastInput): P
       .values(p.groups.map((g, i) => ({ run_id: id, group_id: g.id, position: i + 1 })))
       .execute();
     await insertLedger(trx, id, p.rows);
+    await opts.inTransaction?.(trx, created);
   });
   ctx.wake?.();
-  const bot = p.rows.filter((r) => r.mode === 'bot').length;
-  return { id, groups: p.groups.length, bot, human: p.rows.length - bot };
+  return created;
 }
 
 export interface BroadcastProgress {

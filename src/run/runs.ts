@@ -3,6 +3,7 @@
 // pause, resume, cancel, re-plan after a sheet change (future actions only), status.
 
 import { randomBytes } from 'node:crypto';
+import { isWebLink } from '../sop/links.ts';
 import type { ConnectorCache } from '../channels/registry.ts';
 import type { CapabilityMatrix } from '../channels/port.ts';
 import { type GroupRow, selectGroups } from '../community/groups.ts';
@@ -145,6 +146,11 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
         // A person sees blanks for member names and whom to write to, never `{{ member.name }}`.
         content: who.mode === 'human' ? contentForPerson(content, step, group.name) : content,
       });
+      // A {{ placeholder }} link is known only now: what the variable gave must be a web link too.
+      const link = rows[rows.length - 1].content.link;
+      if (link !== undefined && !isWebLink(link)) {
+        throw new RunError('invalid_link', `Step "${a.step}": its link "${link}" does not start with http:// or https://; check the variable it comes from.`);
+      }
     }
   });
   return {
@@ -216,9 +222,20 @@ export async function previewRun(ctx: RunContext, input: RunInput): Promise<RunP
   };
 }
 
-export async function startRun(ctx: RunContext, input: RunInput): Promise<{ id: string; actions: number; groups: number }> {
+/**
+ * What a caller writes in the same transaction as an operation's change (its audit entry), so
+ * that the change and its record commit together or not at all.
+ */
+export type InTransaction<R> = (trx: Db, result: R) => Promise<void>;
+
+export async function startRun(
+  ctx: RunContext,
+  input: RunInput,
+  opts: { inTransaction?: InTransaction<{ id: string; actions: number; groups: number }> } = {},
+): Promise<{ id: string; actions: number; groups: number }> {
   const p = await prepare(ctx, input, { save: true });
   const id = `run_${randomBytes(6).toString('hex')}`;
+  const started = { id, actions: p.rows.length, groups: p.groups.length };
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .insertInto('runs')
@@ -240,9 +257,10 @@ export async function startRun(ctx: RunContext, input: RunInput): Promise<{ id: 
       .values(p.groups.map((g, i) => ({ run_id: id, group_id: g.id, position: i + 1 })))
       .execute();
     await insertLedger(trx, id, p.rows);
+    await opts.inTransaction?.(trx, started);
   });
   await wakeFor(ctx, p.rows);
-  return { id, actions: p.rows.length, groups: p.groups.length };
+  return started;
 }
 
 /** After commit: wake local workers now, and schedule durable wake-ups at each bot row's due time. */
@@ -275,8 +293,11 @@ export async function pauseRun(ctx: RunContext, id: string): Promise<void> {
 }
 
 /** Actions that fell due while paused are sent when the run resumes (late, and marked so). */
-export async function resumeRun(ctx: RunContext, id: string): Promise<void> {
-  await setState(ctx, id, ['paused'], 'running');
+export async function resumeRun(ctx: RunContext, id: string, opts: { inTransaction?: InTransaction<void> } = {}): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await setState({ ...ctx, db: trx }, id, ['paused'], 'running');
+    await opts.inTransaction?.(trx, undefined);
+  });
   const open = await ctx.db.selectFrom('ledger').select('due_at').distinct().where('run_id', '=', id).where('state', '=', 'planned').execute();
   await wakeFor(ctx, open.map((r) => ({ mode: 'bot', dueAt: new Date(r.due_at) })));
 }
@@ -292,7 +313,12 @@ export async function cancelRun(ctx: RunContext, id: string): Promise<number> {
  * Applies a changed sheet to a running run: actions still to come (planned or assigned, due after
  * now) are cancelled and the new version's future actions are created; what was executed stays.
  */
-export async function replanRun(ctx: RunContext, id: string, sheetRef: string): Promise<{ version: number; cancelled: number; created: number }> {
+export async function replanRun(
+  ctx: RunContext,
+  id: string,
+  sheetRef: string,
+  opts: { inTransaction?: InTransaction<{ version: number; cancelled: number; created: number }> } = {},
+): Promise<{ version: number; cancelled: number; created: number }> {
   const run = await runRow(ctx.db, id);
   if (run.kind !== 'run' || !['running', 'paused'].includes(run.state)) {
     throw new RunError('wrong_state', `Only a running or paused run can be re-planned; this one is ${run.state}`);
@@ -318,6 +344,7 @@ export async function replanRun(ctx: RunContext, id: string, sheetRef: string): 
     const fresh = p.rows.filter((r) => r.dueAt > now);
     const created = await insertLedger(trx, id, fresh);
     await trx.updateTable('runs').set({ sheet_version: p.sheetVersion, updated_at: now }).where('id', '=', id).execute();
+    await opts.inTransaction?.(trx, { version: p.sheetVersion, cancelled: cancelled.length, created });
     return { version: p.sheetVersion, cancelled: cancelled.length, created, fresh };
   });
   await wakeFor(ctx, result.fresh);

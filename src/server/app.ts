@@ -22,6 +22,8 @@ import { UserError } from './accounts/users.ts';
 import type { Actor } from './auth.ts';
 import { DEFAULT_CONSOLE_DIR, registerConsole } from './console.ts';
 import { ApiError, invalidSheet } from './errors.ts';
+import { registerSecurityHeaders } from './headers.ts';
+import { fastifyTrustProxy, type TrustProxy } from './public-address.ts';
 import { defineRoute, type Route, registerRoutes, watchApiRoutes } from './registry.ts';
 import { accountRoutes } from './routes/account.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -60,6 +62,12 @@ export interface AppContext {
   loginLimits?: LoginLimits;
   /** The built console (web/dist); false serves none. */
   consoleDir?: string | false;
+  /** Which proxies to believe about the client's address and protocol (public-address.ts). */
+  trustProxy?: TrustProxy;
+  /** The address people open; https makes session cookies Secure. */
+  publicUrl?: URL;
+  /** How the sign-in throttle holds an answer (tests record instead of waiting). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** What the routes use: the app context with every default filled in. */
@@ -75,6 +83,9 @@ export interface Services {
   onChannelAdded?: (channel: ChannelRow) => void;
   now: () => Date;
   loginLimits: LoginLimits;
+  publicUrl?: URL;
+  secureCookies: boolean;
+  sleep: (ms: number) => Promise<void>;
 }
 
 declare module 'fastify' {
@@ -99,6 +110,9 @@ export function services(ctx: AppContext): Services {
     onChannelAdded: ctx.onChannelAdded,
     now: ctx.now ?? (() => new Date()),
     loginLimits: ctx.loginLimits ?? DEFAULT_LOGIN_LIMITS,
+    publicUrl: ctx.publicUrl,
+    secureCookies: ctx.publicUrl?.protocol === 'https:',
+    sleep: ctx.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
 }
 
@@ -141,9 +155,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
       ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]'] }
       : false,
     bodyLimit: 10 * 1024 * 1024,
+    ...(ctx.trustProxy !== undefined ? { trustProxy: fastifyTrustProxy(ctx.trustProxy) } : {}),
   });
 
   watchApiRoutes(app);
+  await registerSecurityHeaders(app, { https: ctx.publicUrl?.protocol === 'https:' });
   await app.register(fastifyCookie);
 
   app.setErrorHandler((err, _req, reply) => {

@@ -1,6 +1,8 @@
-// The audit log: who did what, when. Routes write an entry in the same transaction as the change
-// when the change is theirs to wrap; operations that commit on their own (saving a sheet,
-// starting a run or a broadcast) are recorded right after they committed.
+// The audit log: who did what, when. Every entry is written in the same transaction as the change
+// it records: routes wrap the change themselves, or hand the operation (saving a sheet, starting a
+// run or a broadcast, adding a channel) a callback it runs inside its own transaction. So a change
+// never commits without its entry, and a failed entry undoes the change instead of answering 500
+// after it. (The one exception is channel.webhook: Telegram is told first, and that cannot be undone.)
 
 import type { Db } from '../store/db.ts';
 

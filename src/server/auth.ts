@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../access/roles.ts';
 import type { Db } from '../store/db.ts';
-import { csrfMatches, expiryFrom, findSession, SESSION_COOKIE } from './accounts/sessions.ts';
+import { csrfMatches, findSession, SESSION_COOKIE } from './accounts/sessions.ts';
 import type { User } from './accounts/users.ts';
 import { ApiError } from './errors.ts';
 import { checkToken } from './tokens.ts';
@@ -28,17 +28,20 @@ export interface Actor {
 export interface AuthDeps {
   db: Db;
   now: () => Date;
+  /** Session cookies are always Secure (the public URL is https). */
+  secureCookies?: boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function sessionCookieOptions(req: FastifyRequest, expiresAt?: Date) {
+export function sessionCookieOptions(req: FastifyRequest, expiresAt?: Date, alwaysSecure = false) {
   return {
     httpOnly: true,
     sameSite: 'lax' as const,
     path: '/',
-    // Secure over HTTPS (a TLS connection, or a proxy's x-forwarded-proto with trustProxy).
-    secure: req.protocol === 'https',
+    // Secure when the public URL is https (--public-url), or over HTTPS (a TLS connection, or a
+    // trusted proxy's x-forwarded-proto with --trust-proxy).
+    secure: alwaysSecure || req.protocol === 'https',
     ...(expiresAt ? { expires: expiresAt } : {}),
   };
 }
@@ -61,7 +64,7 @@ export async function authenticate(deps: AuthDeps, req: FastifyRequest, reply: F
     const now = deps.now();
     const found = await findSession(deps.db, cookie, now);
     if (found) {
-      if (found.refreshed) reply.setCookie(SESSION_COOKIE, cookie, sessionCookieOptions(req, expiryFrom(now)));
+      if (found.refreshed) reply.setCookie(SESSION_COOKIE, cookie, sessionCookieOptions(req, found.session.expiresAt, deps.secureCookies));
       if (!SAFE_METHODS.has(req.method)) {
         const sent = req.headers['x-csrf-token'];
         if (!csrfMatches(Array.isArray(sent) ? sent[0] : sent, found.session.csrfToken)) {

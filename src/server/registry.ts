@@ -1,7 +1,7 @@
 // The route registry: every API route is declared once — method, path, summary, the permission it
 // needs (and whether a leader sees it for their own groups only), schemas for params, query and
 // body — and registered with one fixed order of steps:
-//   rate limit (where the route has one) → auth → permission → validate → handler.
+//   storable text → rate limit (where the route has one) → auth → permission → validate → handler.
 // The OpenAPI document (openapi.ts) and the access test read the same table, so a route cannot
 // exist without a declared permission.
 
@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { decide, PERMISSIONS, type Permission, refusal } from '../access/roles.ts';
 import { type Actor, type AuthDeps, authenticate } from './auth.ts';
 import { ApiError, validate } from './errors.ts';
+import { refuseUnstorableText } from './text-check.ts';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -104,6 +105,11 @@ export function registerRoutes(app: FastifyInstance, deps: AuthDeps, routes: rea
       method: r.method,
       url: r.path,
       handler: async (req, reply) => {
+        // Before anything reads the input (the sign-in throttle records the typed name).
+        refuseUnstorableText(req.params, 'params');
+        refuseUnstorableText(req.query, 'query');
+        refuseUnstorableText(req.body, 'body');
+        refuseUnstorableText(req.headers, 'headers');
         if (r.rateLimit) await r.rateLimit(req);
         const isPublic = r.permission === 'public';
         // A public route needs nobody; stale credentials (an ended session, a missing CSRF token on

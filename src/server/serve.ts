@@ -9,9 +9,11 @@ import { databaseUrl } from '../config.ts';
 import { queueSchema, startQueue } from '../dispatch/queue.ts';
 import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
+import { makeDataFolderPrivate } from '../store/data-folder.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { loadSecretKey, secretBox } from '../store/secrets.ts';
 import { buildApp } from './app.ts';
+import type { TrustProxy } from './public-address.ts';
 import { Receivers } from './receivers.ts';
 import { ADMIN_TOKEN_FILE, ensureAdminToken } from './tokens.ts';
 
@@ -27,6 +29,10 @@ export interface ServeOptions {
   /** Worker options for tests: how often it looks at the ledger. */
   pollMs?: number;
   log?: (line: string) => void;
+  /** Which reverse proxies to believe (--trust-proxy). */
+  trustProxy?: TrustProxy;
+  /** The address people open (--public-url). */
+  publicUrl?: URL;
 }
 
 export interface Server {
@@ -39,6 +45,7 @@ export interface Server {
 export async function serve(opts: ServeOptions): Promise<Server> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const url = databaseUrl();
+  makeDataFolderPrivate(opts.dataDir);
   const store = opts.store ?? (await openStore(url ? { databaseUrl: url } : { dataDir: join(opts.dataDir, 'db') }));
   const db = store.db;
   await ensureAdminToken(db, opts.dataDir);
@@ -54,7 +61,18 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const ingest = createIngest({ db, wake, log });
   const receivers = new Receivers({ db, box, connectors, ingest, log });
   const app = await buildApp(
-    { store, dataDir: opts.dataDir, box, connectors, wake, queue, ingest, onChannelAdded: (c) => void receivers.start(c) },
+    {
+      store,
+      dataDir: opts.dataDir,
+      box,
+      connectors,
+      wake,
+      queue,
+      ingest,
+      onChannelAdded: (c) => void receivers.start(c),
+      ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
+      ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
+    },
     { logger: opts.logger },
   );
   await worker?.start();

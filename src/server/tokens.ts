@@ -85,7 +85,7 @@ export async function revokePersonalToken(db: Db, userId: string, id: string): P
  * knows its token, otherwise creates a new token and (re)writes the file with 0600 permissions.
  */
 export async function ensureAdminToken(db: Db, dir: string): Promise<string> {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, ADMIN_TOKEN_FILE);
   if (existsSync(file)) {
     const existing = readFileSync(file, 'utf8').trim();

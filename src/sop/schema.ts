@@ -2,6 +2,7 @@
 // by `describeIssue` in parse.ts, so this file only says what is allowed.
 
 import { z } from 'zod';
+import { isSheetLink, LINK_RULE } from './links.ts';
 import { ACTIONS, COMMUNITIES, CONTENT_KINDS, QUIET_POLICIES } from './types.ts';
 
 const text = z.string();
@@ -29,7 +30,7 @@ export const StepSchema = z.strictObject({
   text: text.optional(),
   name: text.optional(),
   kind: z.enum(CONTENT_KINDS).optional(),
-  link: text.optional(),
+  link: text.refine(isSheetLink, { message: `${LINK_RULE} (or be a {{ placeholder }} that gives one)` }).optional(),
   image: text.optional(),
   file: text.optional(),
   by: z.string().regex(/^[a-z][a-z0-9_-]*$/).optional(),

@@ -39,7 +39,7 @@ export async function openStore(opts: OpenOptions = {}): Promise<Store> {
 }
 
 async function openPglite(dataDir = 'memory://'): Promise<Store> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const client = await PGlite.create(dataDir);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   return {

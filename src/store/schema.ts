@@ -256,6 +256,12 @@ export interface LoginAttemptsTable {
   at: Date;
 }
 
+export interface DemoSignInsTable {
+  user_id: string;
+  password_sealed: string;
+  created_at: Timestamp;
+}
+
 export interface AuditLogTable {
   id: Id;
   at: Timestamp;
@@ -287,5 +293,6 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   login_attempts: LoginAttemptsTable;
+  demo_sign_ins: DemoSignInsTable;
   audit_log: AuditLogTable;
 }

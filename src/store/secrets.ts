@@ -16,7 +16,7 @@ export interface SecretBox {
 export function loadSecretKey(dataDir: string, env = process.env): Buffer {
   const fromEnv = env.CHORUS_SECRET_KEY?.trim();
   if (fromEnv) return createHash('sha256').update(fromEnv).digest();
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const file = join(dataDir, SECRET_KEY_FILE);
   if (!existsSync(file)) {
     writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });

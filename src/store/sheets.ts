@@ -34,7 +34,11 @@ export interface SheetSummary {
 }
 
 /** Parses (throwing SheetError on a broken sheet, so nothing half-valid is stored) and saves. */
-export async function saveSheet(db: Db, input: { yaml: string; file?: string; actor?: string }): Promise<SavedSheet> {
+/** `onSaved` runs in the transaction that stores a new version (not when the text is unchanged): the audit entry. */
+export async function saveSheet(
+  db: Db,
+  input: { yaml: string; file?: string; actor?: string; onSaved?: (trx: Db, saved: SavedSheet) => Promise<void> },
+): Promise<SavedSheet> {
   const { sheet } = parseSheet(input.yaml, input.file ?? 'sheet.yaml');
   const sha256 = createHash('sha256').update(input.yaml).digest('hex');
   return db.transaction().execute(async (trx) => {
@@ -73,7 +77,9 @@ export async function saveSheet(db: Db, input: { yaml: string; file?: string; ac
       .set({ latest_version: version, title: sheet.title, community: sheet.community, updated_at: new Date() })
       .where('id', '=', sheet.sop)
       .execute();
-    return { id: sheet.sop, version, created: true };
+    const saved = { id: sheet.sop, version, created: true };
+    await input.onSaved?.(trx, saved);
+    return saved;
   });
 }
 

@@ -1,13 +1,14 @@
-// Signing in: first start (setup once), session cookies (flags, 30-day sliding expiry, sign-out),
-// CSRF on cookie-authenticated changes (bearer tokens exempt), and sign-in throttling per name and
-// per address, on a clock the test moves.
+// Signing in: first start (setup once), session cookies (flags, 3-day sliding and 7-day absolute
+// expiry, sign-out), CSRF on cookie-authenticated changes (bearer tokens exempt), and sign-in
+// throttling per address, per name and address, and the slow-down per name, on a clock the test
+// moves and a sleep the test records.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitSeconds } from '../../src/server/accounts/throttle.ts';
+import { DEFAULT_LOGIN_LIMITS, slowDownMs, waitSeconds } from '../../src/server/accounts/throttle.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { engine, type TestStore, testStore } from '../support/db.ts';
 import { makeUser, PASSWORD, signIn } from './accounts-world.ts';
@@ -31,17 +32,25 @@ describe('waitSeconds (pure)', () => {
   });
 });
 
+describe('slowDownMs (pure)', () => {
+  it('holds nothing below the threshold, then doubles from half a second up to the cap', () => {
+    expect([0, 4, 5, 6, 7, 8, 9, 10, 50].map((n) => slowDownMs(n, DEFAULT_LOGIN_LIMITS))).toEqual([0, 0, 500, 1000, 2000, 4000, 8000, 8000, 8000]);
+  });
+});
+
 describe(`sessions, CSRF and sign-in throttling on ${engine}`, () => {
   let store: TestStore;
   let app: FastifyInstance;
   let clock = new Date('2026-03-01T08:00:00Z');
+  /** The delays the throttle asked for, instead of waiting them. */
+  const slept: number[] = [];
   const login = (name: string, password: string, ip = '10.0.0.1') =>
     app.inject({ method: 'POST', url: '/api/login', payload: { name, password }, remoteAddress: ip });
 
   beforeAll(async () => {
     store = await testStore();
     const dataDir = mkdtempSync(join(tmpdir(), 'chorus-sessions-'));
-    app = await buildApp({ store, dataDir, consoleDir: false, now: () => clock });
+    app = await buildApp({ store, dataDir, consoleDir: false, now: () => clock, sleep: async (ms) => void slept.push(ms) });
   });
   afterAll(async () => {
     await app.close();
@@ -55,7 +64,7 @@ describe(`sessions, CSRF and sign-in throttling on ${engine}`, () => {
 
       const short = await app.inject({ method: 'POST', url: '/api/setup', payload: { name: 'olga', password: 'short' } });
       expect(short.statusCode).toBe(400);
-      expect(short.json().error).toMatchObject({ field: 'password', reason: 'is too small (at least 8)' });
+      expect(short.json().error).toMatchObject({ field: 'password', reason: 'is too small (at least 12)' });
 
       const r = await app.inject({ method: 'POST', url: '/api/setup', payload: { name: 'olga', password: PASSWORD, displayName: 'Olga K.' } });
       expect(r.statusCode).toBe(201);
@@ -76,32 +85,56 @@ describe(`sessions, CSRF and sign-in throttling on ${engine}`, () => {
       await makeUser(store.db, 'otto', 'operator');
     });
 
-    it('sets an HTTP-only, SameSite=Lax cookie for the whole site that lasts 30 days; only its hash is stored', async () => {
+    it('sets an HTTP-only, SameSite=Lax cookie for the whole site that lasts 3 days; only its hash is stored', async () => {
       const r = await login('otto', PASSWORD);
       expect(r.statusCode).toBe(200);
       const c = r.cookies.find((x) => x.name === 'chorus_session')!;
       expect(c).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
-      expect(new Date(c.expires!).getTime()).toBe(clock.getTime() + 30 * DAY);
+      expect(c.secure).toBeFalsy();
+      expect(new Date(c.expires!).getTime()).toBe(clock.getTime() + 3 * DAY);
       const rows = await store.db.selectFrom('sessions').select(['id', 'csrf_token']).execute();
       expect(rows.some((s) => s.id === c.value)).toBe(false);
       expect(rows.some((s) => s.csrf_token === r.json().csrfToken)).toBe(true);
     });
 
-    it('slides: each use extends the session to 30 days from then; unused for 30 days, it has ended', async () => {
+    it('slides: each use extends the session to 3 days from then; unused for 3 days, it has ended', async () => {
       const start = clock;
       const me = await signIn(app, 'otto');
-      clock = new Date(start.getTime() + 20 * DAY);
+      clock = new Date(start.getTime() + 2 * DAY);
       const used = await me.call('GET', '/api/session');
       expect(used.json().user.name).toBe('otto');
       const renewed = used.cookies.find((x) => x.name === 'chorus_session')!;
-      expect(new Date(renewed.expires!).getTime()).toBe(clock.getTime() + 30 * DAY);
-      clock = new Date(start.getTime() + 45 * DAY);
+      expect(new Date(renewed.expires!).getTime()).toBe(clock.getTime() + 3 * DAY);
+      clock = new Date(start.getTime() + 4 * DAY);
       expect((await me.call('GET', '/api/sheets')).statusCode).toBe(200);
-      clock = new Date(start.getTime() + 45 * DAY + 30 * DAY + 1000);
+      clock = new Date(start.getTime() + 4 * DAY + 3 * DAY + 1000);
       const late = await me.call('GET', '/api/sheets');
       expect(late.statusCode).toBe(401);
       expect(late.json().error.message).toBe('Your session has ended; sign in again.');
       expect((await me.call('GET', '/api/session')).json().user).toBeNull();
+    });
+
+    it('ends 7 days after sign-in however often it is used (absolute lifetime)', async () => {
+      const start = clock;
+      const me = await signIn(app, 'otto');
+      for (let day = 1; day <= 6; day++) {
+        clock = new Date(start.getTime() + day * DAY);
+        const r = await me.call('GET', '/api/session');
+        expect(r.json().user?.name).toBe('otto');
+        const c = r.cookies.find((x) => x.name === 'chorus_session');
+        // Never promised past the seventh day.
+        if (c) expect(new Date(c.expires!).getTime()).toBeLessThanOrEqual(start.getTime() + 7 * DAY);
+      }
+      clock = new Date(start.getTime() + 7 * DAY + 1000);
+      expect((await me.call('GET', '/api/sheets')).statusCode).toBe(401);
+    });
+
+    it('ends a session stored before the absolute limit existed (30 days to run) once it is 7 days old', async () => {
+      const start = clock;
+      const me = await signIn(app, 'otto');
+      await store.db.updateTable('sessions').set({ expires_at: new Date(start.getTime() + 30 * DAY) }).where('csrf_token', '=', me.csrf!).execute();
+      clock = new Date(start.getTime() + 7 * DAY + 1000);
+      expect((await me.call('GET', '/api/sheets')).statusCode).toBe(401);
     });
 
     it('signs out: the session is deleted on the server and the cookie cleared', async () => {
@@ -158,16 +191,16 @@ describe(`sessions, CSRF and sign-in throttling on ${engine}`, () => {
   });
 
   describe('sign-in throttling', () => {
-    it('answers 429 with retryAfterSeconds after 5 failures for a name, even with the right password', async () => {
+    it('refuses the guessing address after 5 failures for a name (429 with retryAfterSeconds), even with the right password', async () => {
       clock = new Date('2026-06-01T10:00:00Z');
       await makeUser(store.db, 'tina', 'viewer');
       for (let i = 0; i < 5; i++) {
-        const r = await login('tina', `wrong-${i}`, `10.1.0.${i}`);
+        const r = await login('tina', `wrong-${i}`, '10.1.0.66');
         expect(r.statusCode).toBe(401);
         expect(r.json().error).toMatchObject({ code: 'bad_credentials', message: 'The name or the password is wrong.' });
         clock = new Date(clock.getTime() + 60_000);
       }
-      const blocked = await login('tina', PASSWORD, '10.1.0.9');
+      const blocked = await login('tina', PASSWORD, '10.1.0.66');
       expect(blocked.statusCode).toBe(429);
       expect(blocked.json().error.code).toBe('too_many_attempts');
       // The first failure (5 minutes ago) leaves the 15-minute window in 10 minutes.
@@ -175,12 +208,31 @@ describe(`sessions, CSRF and sign-in throttling on ${engine}`, () => {
       expect(blocked.headers['retry-after']).toBe('600');
       expect(blocked.json().error.message).toBe('Too many failed sign-ins; try again in 10 minutes.');
       // Letter case and spaces do not make another name.
-      expect((await login(' TINA ', PASSWORD, '10.1.0.9')).statusCode).toBe(429);
+      expect((await login(' TINA ', PASSWORD, '10.1.0.66')).statusCode).toBe(429);
+    });
+
+    it('does not lock the owner out: from another address the right password gets in, only slowed down', async () => {
+      slept.length = 0;
+      const r = await login('tina', PASSWORD, '10.1.0.7');
+      expect(r.statusCode).toBe(200);
+      // Five failures at the name from anywhere: the answer was held half a second.
+      expect(slept).toEqual([500]);
+    });
+
+    it('slows down guessing from many addresses, doubling per failure, but never refuses the name', async () => {
+      clock = new Date('2026-06-02T10:00:00Z');
+      await makeUser(store.db, 'uma', 'viewer');
+      slept.length = 0;
+      for (let i = 0; i < 9; i++) expect((await login('uma', 'wrong', `10.4.0.${i}`)).statusCode).toBe(401);
+      expect(slept).toEqual([500, 1000, 2000, 4000]);
+      slept.length = 0;
+      expect((await login('uma', PASSWORD, '10.4.1.1')).statusCode).toBe(200);
+      expect(slept).toEqual([8000]);
     });
 
     it('lets the name in again once the window has passed, and a success clears its failures', async () => {
-      clock = new Date(clock.getTime() + 10 * 60_000 + 1000);
-      expect((await login('tina', PASSWORD)).statusCode).toBe(200);
+      clock = new Date('2026-06-01T10:15:01Z');
+      expect((await login('tina', PASSWORD, '10.1.0.66')).statusCode).toBe(200);
       for (let i = 0; i < 4; i++) expect((await login('tina', 'wrong', '10.2.0.1')).statusCode).toBe(401);
       expect((await login('tina', PASSWORD, '10.2.0.1')).statusCode).toBe(200);
       // The count started again: four more failures are still allowed.

@@ -185,10 +185,11 @@ function UserMenu() {
   const { signOut } = useSession();
   return (
     <div className="user-menu">
-      <span className="user-name" title={user.name} data-testid="user-name">
+      {/* To one's own password and API tokens (the Team page shows a leader or viewer only those). */}
+      <NavLink to="/team" className="user-name" title={user.name} data-testid="user-name">
         {user.displayName || user.name}
         <span className="user-role">{t(`common.role_${user.role}`)}</span>
-      </span>
+      </NavLink>
       <button type="button" className="btn btn-quiet btn-small" onClick={() => void signOut()} data-testid="sign-out">
         {t('common.signOut')}
       </button>

@@ -124,7 +124,12 @@ export async function createUser(db: Db, input: NewUser): Promise<User> {
  * Creates the owner, only while there is no user at all. The table is locked for the check, so two
  * servers answering two first-start forms at once make one owner, not two.
  */
-export async function createOwner(db: Db, input: { name: string; password: string; displayName?: string; locale?: Locale }): Promise<User> {
+export async function createOwner(
+  db: Db,
+  input: { name: string; password: string; displayName?: string; locale?: Locale },
+  /** Runs in the creating transaction (the audit entry). */
+  onCreated?: (trx: Db, owner: User) => Promise<void>,
+): Promise<User> {
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     await sql`LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
@@ -142,8 +147,16 @@ export async function createOwner(db: Db, input: { name: string; password: strin
       })
       .returning(COLUMNS)
       .executeTakeFirstOrThrow();
-    return toUser(row);
+    const owner = toUser(row);
+    await onCreated?.(trx, owner);
+    return owner;
   });
+}
+
+/** What a password change, reset or disabling ended: the person's other sessions and their API tokens. */
+export interface EndedAccess {
+  sessions: number;
+  tokens: number;
 }
 
 export interface UserPatch {
@@ -157,10 +170,16 @@ export interface UserPatch {
 
 /**
  * Changes a user. Taking the owner role away from, or disabling, the last active owner is refused:
- * someone must always be able to manage the workspace. A new password or disabling ends the
- * user's sessions (`keepSession`: except the one making the change).
+ * someone must always be able to manage the workspace. A new password (changed or reset) ends the
+ * user's sessions and personal API tokens, disabling their sessions (`keepSession`, `keepToken`:
+ * except the one making the change); `onEnded` is told how many ended.
  */
-export async function updateUser(db: Db, id: string, patch: UserPatch, opts: { keepSession?: string } = {}): Promise<User> {
+export async function updateUser(
+  db: Db,
+  id: string,
+  patch: UserPatch,
+  opts: { keepSession?: string; keepToken?: string; onEnded?: (ended: EndedAccess) => void } = {},
+): Promise<User> {
   const before = await userById(db, id);
   if (!before) throw new Error(`no user ${id}`);
   const losesOwner = before.role === 'owner' && !before.disabled && ((patch.role && patch.role !== 'owner') || patch.disabled === true);
@@ -178,9 +197,18 @@ export async function updateUser(db: Db, id: string, patch: UserPatch, opts: { k
   if (patch.passwordHash !== undefined) set.password_hash = patch.passwordHash;
   if (Object.keys(set).length) await db.updateTable('users').set(set).where('id', '=', id).execute();
   if (patch.passwordHash !== undefined || patch.disabled === true) {
-    let q = db.deleteFrom('sessions').where('user_id', '=', id);
-    if (opts.keepSession) q = q.where('id', '<>', opts.keepSession);
-    await q.execute();
+    let sessions = db.deleteFrom('sessions').where('user_id', '=', id);
+    if (opts.keepSession) sessions = sessions.where('id', '<>', opts.keepSession);
+    const s = await sessions.executeTakeFirst();
+    let ended = 0;
+    // Disabling only suspends the tokens (checkToken refuses them; enabling again restores them);
+    // a new password means the old one may be known, so every token made with it ends.
+    if (patch.passwordHash !== undefined) {
+      let tokens = db.deleteFrom('api_tokens').where('user_id', '=', id);
+      if (opts.keepToken) tokens = tokens.where('id', '<>', opts.keepToken);
+      ended = Number((await tokens.executeTakeFirst()).numDeletedRows);
+    }
+    opts.onEnded?.({ sessions: Number(s.numDeletedRows), tokens: ended });
   }
   return (await userById(db, id))!;
 }

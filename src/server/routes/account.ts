@@ -5,8 +5,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { checkPassword, hashPassword, PASSWORD_MAX, PASSWORD_MIN } from '../accounts/passwords.ts';
 import { createSession, deleteSession, SESSION_COOKIE } from '../accounts/sessions.ts';
-import { clearFailures, loginWait, recordFailure } from '../accounts/throttle.ts';
-import { anyUser, createOwner, LOCALES, passwordHashOf, sessionUser, type User, UserError, updateUser, userForLogin } from '../accounts/users.ts';
+import { clearFailures, loginVerdict, recordFailure } from '../accounts/throttle.ts';
+import { anyUser, createOwner, type EndedAccess, LOCALES, passwordHashOf, sessionUser, type User, UserError, updateUser, userForLogin } from '../accounts/users.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import { sessionCookieOptions } from '../auth.ts';
@@ -37,7 +37,7 @@ const tag = 'account';
 
 async function signIn(s: Services, req: FastifyRequest, reply: FastifyReply, user: User) {
   const { cookie, session } = await createSession(s.db, user.id, s.now());
-  reply.setCookie(SESSION_COOKIE, cookie, sessionCookieOptions(req, session.expiresAt));
+  reply.setCookie(SESSION_COOKIE, cookie, sessionCookieOptions(req, session.expiresAt, s.secureCookies));
   return { user: sessionUser(user), csrfToken: session.csrfToken };
 }
 
@@ -48,13 +48,18 @@ function typedName(req: FastifyRequest): string | undefined {
 }
 
 export function accountRoutes(s: Services): Route[] {
-  const throttle = async (req: FastifyRequest) => {
-    const wait = await loginWait(s.db, { name: typedName(req), ip: req.ip }, s.now(), s.loginLimits);
-    if (wait > 0) {
-      const minutes = Math.ceil(wait / 60);
-      throw new ApiError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, { retryAfterSeconds: wait });
+  /** Refuses (429) an address or a name-and-address that failed too often; slows down a much-failed name. */
+  const guard = async (name: string | undefined, ip: string) => {
+    const v = await loginVerdict(s.db, { name, ip }, s.now(), s.loginLimits);
+    if (v.waitSeconds > 0) {
+      const minutes = Math.ceil(v.waitSeconds / 60);
+      throw new ApiError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, {
+        retryAfterSeconds: v.waitSeconds,
+      });
     }
+    if (v.delayMs > 0) await s.sleep(v.delayMs);
   };
+  const throttle = (req: FastifyRequest) => guard(typedName(req), req.ip);
   return [
     defineRoute({
       method: 'GET',
@@ -82,12 +87,11 @@ export function accountRoutes(s: Services): Route[] {
       async handler({ req, reply, body }) {
         let owner: User;
         try {
-          owner = await createOwner(s.db, body);
+          owner = await createOwner(s.db, body, (trx, o) => audit(trx, { actor: o.name, action: 'user.create', target: `user:${o.name}`, detail: { role: 'owner', setup: true } }));
         } catch (e) {
           if (e instanceof UserError && e.code === 'setup_done') throw new ApiError(409, 'setup_done', e.message);
           throw e;
         }
-        await audit(s.db, { actor: owner.name, action: 'user.create', target: `user:${owner.name}`, detail: { role: 'owner', setup: true } });
         return reply.status(201).send(await signIn(s, req, reply, owner));
       },
     }),
@@ -110,7 +114,7 @@ export function accountRoutes(s: Services): Route[] {
           throw new ApiError(401, 'bad_credentials', 'The name or the password is wrong.');
         }
         if (found.user.disabled) throw new ApiError(403, 'account_disabled', 'This account is disabled; ask an owner or admin to enable it again.');
-        await clearFailures(s.db, body.name, now, s.loginLimits);
+        await clearFailures(s.db, { name: body.name, ip: req.ip }, now, s.loginLimits);
         return signIn(s, req, reply, found.user);
       },
     }),
@@ -131,25 +135,32 @@ export function accountRoutes(s: Services): Route[] {
       method: 'PATCH',
       path: '/api/me',
       tag,
-      summary: 'Change your language, display name or password (with the current one)',
-      returns: '{user}',
+      summary: 'Change your language, display name or password (with the current one); a new password ends your other sessions and your API tokens',
+      returns: '{user, ended?: {sessions, tokens}}; 403 wrong_password; 429 too_many_attempts',
       permission: 'account',
       body: MeBody,
-      async handler({ actor, body }) {
+      async handler({ req, actor, body }) {
         if (!actor?.userId) throw new ApiError(422, 'no_account', 'This token belongs to the workspace, not to a person; there is no profile to change.');
+        const userId = actor.userId;
         if (body.password !== undefined) {
-          const ok = await checkPassword(await passwordHashOf(s.db, actor.userId), body.currentPassword ?? '');
-          if (!ok) throw new ApiError(403, 'wrong_password', 'The current password is wrong.', { field: 'currentPassword', reason: 'is wrong' });
+          // The current-password check is a sign-in in disguise: a stolen session must not guess at it freely.
+          await guard(actor.name, req.ip);
+          const ok = await checkPassword(await passwordHashOf(s.db, userId), body.currentPassword ?? '');
+          if (!ok) {
+            await recordFailure(s.db, { name: actor.name, ip: req.ip }, s.now());
+            throw new ApiError(403, 'wrong_password', 'The current password is wrong.', { field: 'currentPassword', reason: 'is wrong' });
+          }
+          await clearFailures(s.db, { name: actor.name, ip: req.ip }, s.now(), s.loginLimits);
         }
         const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
-        const user = await updateUser(
-          s.db,
-          actor.userId,
-          { locale: body.locale, displayName: body.displayName, passwordHash },
-          actor.sessionId ? { keepSession: actor.sessionId } : {},
-        );
-        if (body.password !== undefined) await audit(s.db, { actor: actor.name, action: 'user.password', target: `user:${actor.name}` });
-        return { user: sessionUser(user) };
+        let ended: EndedAccess | undefined;
+        const keep = { ...(actor.sessionId ? { keepSession: actor.sessionId } : {}), ...(actor.tokenId ? { keepToken: actor.tokenId } : {}) };
+        const user = await s.db.transaction().execute(async (trx) => {
+          const u = await updateUser(trx, userId, { locale: body.locale, displayName: body.displayName, passwordHash }, { ...keep, onEnded: (e) => (ended = e) });
+          if (body.password !== undefined) await audit(trx, { actor: actor.name, action: 'user.password', target: `user:${actor.name}`, detail: { ...ended } });
+          return u;
+        });
+        return { user: sessionUser(user), ...(ended ? { ended } : {}) };
       },
     }),
   ];

@@ -14,7 +14,7 @@ import { runContext } from './runs.ts';
 
 const BroadcastBody = z.strictObject({
   text: z.string().trim().min(1).max(4000),
-  link: z.url().optional(),
+  link: z.url({ protocol: /^https?$/, error: 'should be an http:// or https:// link' }).optional(),
   groups: z.string().trim().min(1),
   by: z.enum(['bot', 'leader']).optional(),
   /** An ISO 8601 instant with its offset, or a duration from now (2h, 30m, 1d); read by readDeadline. */
@@ -48,8 +48,9 @@ export function broadcastRoutes(s: Services): Route[] {
       body: BroadcastBody,
       status: 201,
       async handler({ req, reply, body, actor }) {
-        const created = await createBroadcast(runContext(s, req), body);
-        await audit(s.db, { actor: actor!.name, action: 'broadcast.create', target: `run:${created.id}`, detail: { groups: body.groups, by: body.by ?? 'bot', count: created.groups } });
+        const created = await createBroadcast(runContext(s, req), body, {
+          inTransaction: (trx, b) => audit(trx, { actor: actor!.name, action: 'broadcast.create', target: `run:${b.id}`, detail: { groups: body.groups, by: body.by ?? 'bot', count: b.groups } }),
+        });
         return reply.status(201).send(created);
       },
     }),

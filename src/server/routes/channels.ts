@@ -67,8 +67,9 @@ export function channelRoutes(s: Services): Route[] {
       body: AddBody,
       status: 201,
       async handler({ body, actor, reply }) {
-        const channel = await addChannel(s.db, s.box, { kind: body.kind, name: body.name, config: body.config });
-        await audit(s.db, { actor: actor!.name, action: 'channel.add', target: `channel:${channel.id}`, detail: { kind: channel.kind, name: channel.name } });
+        const channel = await addChannel(s.db, s.box, { kind: body.kind, name: body.name, config: body.config }, (trx, c) =>
+          audit(trx, { actor: actor!.name, action: 'channel.add', target: `channel:${c.id}`, detail: { kind: c.kind, name: c.name } }),
+        );
         s.onChannelAdded?.(channel);
         return reply.status(201).send(publicChannel(channel));
       },

@@ -1,13 +1,17 @@
 // `POST /api/demo`: makes the demo workspace (src/demo/seed.ts) for an owner or admin, with sign-in
-// accounts for its two group leaders. A second call answers 200 with `created: false`.
+// accounts for its two group leaders (random passwords, src/demo/sign-ins.ts). A second call answers 200
+// with `created: false`. `GET /api/demo/sign-ins`: the leaders' sign-ins still good, for the
+// console's demo banner.
 
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
+import { hashPassword } from '../accounts/passwords.ts';
 import { createUser, UserError } from '../accounts/users.ts';
 import { audit } from '../audit.ts';
 import type { AuthDeps } from '../auth.ts';
 import { defineRoute, type Route, registerRoutes } from '../registry.ts';
-import { seedDemo } from '../../demo/seed.ts';
+import { findDemo, seedDemo } from '../../demo/seed.ts';
+import { currentSignIns, demoPassword, keepSignIn } from '../../demo/sign-ins.ts';
 import type { DemoLeader } from '../../demo/workspace.ts';
 
 export function demoRoutes(s: Services): Route[] {
@@ -24,12 +28,17 @@ export function demoRoutes(s: Services): Route[] {
       async handler({ actor, reply }) {
         const who = actor?.name ?? 'owner';
         const createLeaderAccount = async (l: DemoLeader) => {
+          const password = demoPassword();
+          const passwordHash = await hashPassword(password);
           try {
-            await createUser(s.db, { name: l.name, password: l.password, role: 'leader', displayName: l.displayName });
-            return true;
+            await s.db.transaction().execute(async (trx) => {
+              const user = await createUser(trx, { name: l.name, passwordHash, role: 'leader', displayName: l.displayName });
+              await keepSignIn(trx, s.box, user.id, password);
+            });
+            return password;
           } catch (e) {
             // Someone already has the name: their account stays as it is, and no password is shown.
-            if (e instanceof UserError && e.code === 'name_taken') return false;
+            if (e instanceof UserError && e.code === 'name_taken') return false as const;
             throw e;
           }
         };
@@ -51,6 +60,17 @@ export function demoRoutes(s: Services): Route[] {
           });
         }
         return reply.status(summary.created ? 201 : 200).send(summary);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/demo/sign-ins',
+      tag: 'demo',
+      summary: "The demo leaders' sign-ins, until each leader sets a password of their own (for the console's demo banner)",
+      returns: '{signIns: [{name, displayName, password}]}',
+      permission: 'demo.create',
+      async handler() {
+        return { signIns: await currentSignIns(s.db, s.box, !!(await findDemo(s.db))) };
       },
     }),
   ];

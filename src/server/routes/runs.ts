@@ -62,9 +62,11 @@ export function runRoutes(s: Services): Route[] {
       body: RunBody,
       status: 201,
       async handler({ req, reply, body, actor }) {
-        const started = await startRun(runContext(s, req), body);
-        // startRun commits its ledger in its own transaction; the entry follows right after.
-        await audit(s.db, { actor: actor!.name, action: 'run.start', target: `run:${started.id}`, detail: { sheet: body.sheet.includes('\n') ? '(text)' : body.sheet, groups: body.groups, anchor: body.anchor, actions: started.actions } });
+        // The entry is written in the run's own transaction: both commit, or neither.
+        const started = await startRun(runContext(s, req), body, {
+          inTransaction: (trx, run) =>
+            audit(trx, { actor: actor!.name, action: 'run.start', target: `run:${run.id}`, detail: { sheet: body.sheet.includes('\n') ? '(text)' : body.sheet, groups: body.groups, anchor: body.anchor, actions: run.actions } }),
+        });
         return reply.status(201).send(started);
       },
     }),
@@ -143,9 +145,8 @@ export function runRoutes(s: Services): Route[] {
       permission: 'runs.write',
       params: IdParams,
       async handler({ req, params, actor }) {
-        // Resuming schedules wake-ups on the queue, which must see the committed state.
-        await resumeRun(runContext(s, req), params.id);
-        await audit(s.db, { actor: actor!.name, action: 'run.resume', target: `run:${params.id}` });
+        // Resuming schedules wake-ups on the queue after the state (and this entry) committed.
+        await resumeRun(runContext(s, req), params.id, { inTransaction: (trx) => audit(trx, { actor: actor!.name, action: 'run.resume', target: `run:${params.id}` }) });
         return { id: params.id, state: 'running' };
       },
     }),
@@ -176,8 +177,9 @@ export function runRoutes(s: Services): Route[] {
       params: IdParams,
       body: ReplanBody,
       async handler({ req, params, body, actor }) {
-        const r = await replanRun(runContext(s, req), params.id, body.sheet);
-        await audit(s.db, { actor: actor!.name, action: 'run.replan', target: `run:${params.id}`, detail: r });
+        const r = await replanRun(runContext(s, req), params.id, body.sheet, {
+          inTransaction: (trx, result) => audit(trx, { actor: actor!.name, action: 'run.replan', target: `run:${params.id}`, detail: result }),
+        });
         return { id: params.id, ...r };
       },
     }),

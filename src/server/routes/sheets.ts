@@ -25,9 +25,12 @@ export function sheetRoutes(s: Services): Route[] {
       body: SaveBody,
       status: 201,
       async handler({ body, actor, reply }) {
-        const saved = await saveSheet(s.db, { yaml: body.yaml, file: body.file, actor: actor?.name });
-        // saveSheet commits on its own; the entry follows right after.
-        if (saved.created) await audit(s.db, { actor: actor!.name, action: 'sheet.save', target: `sheet:${saved.id}@${saved.version}`, detail: { id: saved.id, version: saved.version } });
+        const saved = await saveSheet(s.db, {
+          yaml: body.yaml,
+          file: body.file,
+          actor: actor?.name,
+          onSaved: (trx, v) => audit(trx, { actor: actor!.name, action: 'sheet.save', target: `sheet:${v.id}@${v.version}`, detail: { id: v.id, version: v.version } }),
+        });
         const { findings } = lintText(body.yaml, body.file ?? `${saved.id}.yaml`);
         return reply.status(saved.created ? 201 : 200).send({ ...saved, findings });
       },

@@ -79,7 +79,10 @@ export function userRoutes(s: Services): Route[] {
         return s.db
           .transaction()
           .execute(async (trx) => {
-            const after = await updateUser(trx, target.id, patch, actor!.userId === target.id && actor!.sessionId ? { keepSession: actor!.sessionId } : {});
+            // A reset by someone else ends all the person's sessions and tokens; one's own change keeps the one making it.
+            const self = actor!.userId === target.id;
+            const keep = self ? { ...(actor!.sessionId ? { keepSession: actor!.sessionId } : {}), ...(actor!.tokenId ? { keepToken: actor!.tokenId } : {}) } : {};
+            const after = await updateUser(trx, target.id, patch, keep);
             if (body.role !== undefined && body.role !== target.role) {
               await audit(trx, { actor: actor!.name, action: 'user.role', target: `user:${target.name}`, detail: { from: target.role, to: body.role } });
             }

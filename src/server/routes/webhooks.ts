@@ -8,6 +8,7 @@ import type { WebhookRequest, WebhookResponse } from '../../channels/port.ts';
 import type { TelegramConnector } from '../../channels/telegram/index.ts';
 import type { WecomConnector } from '../../channels/wecom/index.ts';
 import type { Services } from '../app.ts';
+import { findUnstorableText, isStorableText } from '../text-check.ts';
 
 type Kind = 'telegram' | 'wecom';
 
@@ -23,6 +24,30 @@ function toWebhookRequest(req: FastifyRequest): WebhookRequest {
   return { method: req.method, query, headers, body: typeof req.body === 'string' ? req.body : '' };
 }
 
+/**
+ * Where a webhook holds text that cannot be stored (see text-check.ts): the raw body, and for a
+ * JSON body (Telegram) what its escapes decode to — `"\udfff"` is harmless bytes until parsed.
+ */
+function unstorableField(req: FastifyRequest): string | undefined {
+  const body = typeof req.body === 'string' ? req.body : '';
+  for (const [part, value] of [['params', req.params], ['query', req.query]] as const) {
+    const found = findUnstorableText(value);
+    if (found !== undefined) return found || part;
+  }
+  if (!isStorableText(body)) return 'body';
+  if (/json/i.test(String(req.headers['content-type'] ?? ''))) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return undefined; // the connector answers a broken body itself
+    }
+    const found = findUnstorableText(parsed);
+    if (found !== undefined) return found || 'body';
+  }
+  return undefined;
+}
+
 export async function registerWebhookRoutes(app: FastifyInstance, s: Services): Promise<void> {
   await app.register(async (scope) => {
     // The signatures are computed over the exact bytes sent, so the body stays a string here.
@@ -30,6 +55,8 @@ export async function registerWebhookRoutes(app: FastifyInstance, s: Services): 
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
 
     const handle = (kind: Kind) => async (req: FastifyRequest, reply: FastifyReply) => {
+      const bad = unstorableField(req);
+      if (bad !== undefined) return plain(reply, 400, `The request holds a character that cannot be stored (a NUL character or a lone surrogate) in ${bad}.`);
       const channelId = (req.params as { channel: string }).channel;
       const row = await s.db.selectFrom('channels').select(['id', 'kind', 'status']).where('id', '=', channelId).executeTakeFirst();
       if (!row || row.kind !== kind) return plain(reply, 404, `There is no ${kind} channel here with the id "${channelId}".`);

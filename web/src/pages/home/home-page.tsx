@@ -8,6 +8,7 @@ import { useT } from '../../i18n/index.ts';
 import { can, useUser } from '../../session.tsx';
 import type { Channel, Group, SheetSummary } from '../../types.ts';
 import { ErrorNote, Loading, Note, Progress } from '../../ui/feedback.tsx';
+import { DemoSignIns } from './demo-sign-ins.tsx';
 
 /** What `POST /api/demo` may tell: a sentence, and sign-ins made for the demo's group leaders. */
 interface DemoAnswer {
@@ -38,7 +39,7 @@ export function HomePage() {
           <p>{t('home.intro')}</p>
         </div>
       </div>
-      {demo ? <DemoNote answer={demo} /> : null}
+      {demo ? <DemoNote answer={demo} /> : <DemoSignIns />}
       {noGroups ? (
         <FirstSteps
           onDemoCreated={async (answer) => {

@@ -6,8 +6,7 @@ import { getLocale, useT } from '../../i18n/index.ts';
 import { type User, useSession } from '../../session.tsx';
 import { ErrorNote } from '../../ui/feedback.tsx';
 import { AuthFrame } from './auth-frame.tsx';
-
-const MIN_PASSWORD = 8;
+import { MIN_PASSWORD } from './password.ts';
 
 export function SetupPage() {
   const t = useT();

@@ -6,6 +6,7 @@ import { type ApiFailure, asFailure, patch, post, useGet } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
 import { type Role, useUser } from '../../session.tsx';
 import { Empty, ErrorNote, Loading, Note } from '../../ui/feedback.tsx';
+import { MIN_PASSWORD, shortPassword } from '../session/password.ts';
 import { canChange, grantableRoles } from './team-access.ts';
 
 export interface Person {
@@ -29,6 +30,8 @@ export function PeopleSection() {
   const [resetting, setResetting] = useState<string | undefined>();
 
   async function change(u: Person, body: Record<string, unknown>, message: string) {
+    const short = typeof body.password === 'string' ? shortPassword(body.password, t('session.passwordShort', { min: MIN_PASSWORD })) : undefined;
+    if (short) return setError(short);
     setBusy(u.id);
     setError(undefined);
     setDone(undefined);
@@ -207,6 +210,8 @@ function UserAddForm({ onAdded, onCancel }: { onAdded: (name: string) => void; o
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    const short = shortPassword(password, t('session.passwordShort', { min: MIN_PASSWORD }));
+    if (short) return setError(short);
     setBusy(true);
     setError(undefined);
     try {
@@ -240,7 +245,7 @@ function UserAddForm({ onAdded, onCancel }: { onAdded: (name: string) => void; o
         <label className={fieldClass('password')}>
           {t('team.password')}
           <input type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} required data-testid="user-add-password" />
-          <span className="hint">{t('team.passwordHint')}</span>
+          <span className="hint">{t('team.passwordHint', { min: MIN_PASSWORD })}</span>
         </label>
         <label className={fieldClass('role')}>
           {t('team.role')}
