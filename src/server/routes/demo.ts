@@ -1,5 +1,5 @@
 // `POST /api/demo`: makes the demo workspace (src/demo/seed.ts) for an owner or admin, with sign-in
-// accounts for its two group leaders (random passwords, src/demo/sign-ins.ts). A second call answers 200
+// accounts for its two group leaders (random passwords, src/server/accounts/demo-sign-ins.ts). A second call answers 200
 // with `created: false`. `GET /api/demo/sign-ins`: the leaders' sign-ins still good, for the
 // console's demo banner.
 
@@ -11,7 +11,7 @@ import { audit } from '../audit.ts';
 import type { AuthDeps } from '../auth.ts';
 import { defineRoute, type Route, registerRoutes } from '../registry.ts';
 import { findDemo, seedDemo } from '../../demo/seed.ts';
-import { currentSignIns, demoPassword, keepSignIn } from '../../demo/sign-ins.ts';
+import { currentSignIns, demoPassword, keepSignIn } from '../accounts/demo-sign-ins.ts';
 import type { DemoLeader } from '../../demo/workspace.ts';
 
 export function demoRoutes(s: Services): Route[] {

@@ -6,9 +6,9 @@
 // written to a log or the audit log.
 
 import { randomInt } from 'node:crypto';
-import { checkPassword } from '../server/accounts/passwords.ts';
-import type { Db } from '../store/db.ts';
-import type { SecretBox } from '../store/secrets.ts';
+import { checkPassword } from './passwords.ts';
+import type { Db } from '../../store/db.ts';
+import type { SecretBox } from '../../store/secrets.ts';
 
 /** No 0/O, 1/l/I: read off a screen and typed on a phone. */
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
