@@ -115,7 +115,9 @@ function Layout() {
   const [menuOpen, setMenuOpen] = useState(false);
   // A page change on a phone closes the menu.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every navigation on purpose
-  useEffect(() => setMenuOpen(false), [location.pathname]);
+  useEffect(() => {
+    setMenuOpen(false);
+  }, [location.pathname]);
   const items = NAV.filter((n) => !n.roles || n.roles.includes(user.role));
   return (
     <div className="shell">

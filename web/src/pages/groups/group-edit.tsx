@@ -60,7 +60,11 @@ export function GroupEditPanel({ group, leaders, onDone }: { group: Group; leade
   const [error, setError] = useState<ApiFailure | undefined>();
   const panel = useRef<HTMLFormElement>(null);
   // The panel opens above the list: on a phone the row's Edit button may be far below it.
-  useEffect(() => panel.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' }), []);
+  // A block body: an effect's return value is its cleanup, and Chromium's scrollIntoView now returns
+  // a Promise, which React would call as a function when the panel closes (a blank console).
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }, []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
