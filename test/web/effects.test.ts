@@ -20,7 +20,7 @@ function sources(dir: string): string[] {
 }
 
 /** `useEffect(` / `useLayoutEffect(` whose callback is an arrow with an expression body, with its line. */
-export function conciseEffects(text: string): number[] {
+function conciseEffects(text: string): number[] {
   const lines: number[] = [];
   const re = /\buse(?:Layout|Insertion)?Effect\(\s*(?:async\s*)?\([^)]*\)\s*=>(?!\s*\{)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) lines.push(text.slice(0, m.index).split('\n').length);
