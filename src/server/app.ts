@@ -31,6 +31,7 @@ import { channelRoutes } from './routes/channels.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { runRoutes } from './routes/runs.ts';
 import { sheetRoutes } from './routes/sheets.ts';
 import { sopRoutes } from './routes/sop.ts';
@@ -128,6 +129,7 @@ export function apiRoutes(s: Services): Route[] {
     ...broadcastRoutes(s),
     ...taskRoutes(s),
     ...ledgerRoutes(s),
+    ...overviewRoutes(s),
     ...demoRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
