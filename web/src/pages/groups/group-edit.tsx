@@ -101,7 +101,7 @@ export function GroupEditPanel({ group, leaders, onDone }: { group: Group; leade
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="group-edit-save">
           {busy ? t('common.saving') : t('common.save')}
         </button>
-        <button type="button" className="btn" onClick={() => onDone(false)}>
+        <button type="button" className="btn" onClick={() => onDone(false)} data-testid="group-edit-cancel">
           {t('common.cancel')}
         </button>
       </div>
