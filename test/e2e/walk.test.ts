@@ -30,6 +30,22 @@ interface Walk {
 interface Stop {
   name: string;
   visit(w: Walk): Promise<void>;
+  /** Console errors the stop causes on purpose (the browser logs every 4xx answer as one). */
+  expectedErrors?: RegExp[];
+}
+
+/** Internal ids where names belong: `camp-7d@3`, `run_…`, `ch_…` (issue 7 item 21). */
+const INTERNAL_ID = /\b[a-z0-9-]+@\d+\b|\brun_[0-9a-z]+|\bch_[0-9a-f]+/;
+
+async function noInternalIds(w: Walk, testid: string): Promise<void> {
+  expect((await tid(w.page, testid).first().innerText()) ?? '', testid).not.toMatch(INTERNAL_ID);
+}
+
+async function typeSheet(page: Page, text: string): Promise<void> {
+  await page.locator('[data-testid="sheet-editor"] .cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
 }
 
 const tid = (p: Page, id: string) => p.getByTestId(id);
@@ -79,10 +95,24 @@ const OWNER_STOPS: Stop[] = [
     },
   },
   {
+    name: 'editor: a refused save’s banner goes once the sheet is fixed',
+    expectedErrors: [/status of 422/],
+    async visit(w) {
+      await open(w, '/sheets/new', 'sheet-editor');
+      await typeSheet(w.page, 'sop: walk-broken\ntitle: Broken\ncommunity: local\ntimezone: Asia/Shanghai\nanchor: Start\nsteps:\n  - id: a\n    at: T0\n    do: post\n');
+      await tid(w.page, 'sheet-save').click();
+      await tid(w.page, 'error').waitFor();
+      await typeSheet(w.page, 'sop: walk-fixed\ntitle: Fixed\ncommunity: local\ntimezone: Asia/Shanghai\nanchor: Start\nsteps:\n  - id: a\n    at: T0\n    do: post\n    text: Hello\n');
+      await tid(w.page, 'error').waitFor({ state: 'detached' });
+    },
+  },
+  {
     name: 'editor: a saved sheet, a template copy, and the history with its diff',
     async visit(w) {
       await open(w, '/sheets/camp-7d', 'sheet-editor');
       await expect.poll(() => tid(w.page, 'lint-summary').getAttribute('data-checked')).toBe('yes');
+      // The heading names the sheet by its title, not its id.
+      expect(await w.page.locator('h1').innerText()).not.toContain('camp-7d');
       await open(w, '/sheets/new?template=newcomer-7d', 'sheet-editor');
       await open(w, '/sheets/camp-7d/history', 'version-list');
     },
@@ -94,6 +124,8 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'import-file').setInputFiles({ name: 'evening.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
       await tid(w.page, 'import-submit').click();
       await tid(w.page, 'sheet-editor').waitFor();
+      // The notes speak of what to fill in, not of command-line options.
+      expect(await w.page.locator('.note').first().innerText()).not.toMatch(/\boption\b|--[a-z]/);
     },
   },
   {
@@ -121,6 +153,7 @@ const OWNER_STOPS: Stop[] = [
     name: 'channels: the list and the connect form for every kind',
     async visit(w) {
       await open(w, '/channels', 'channel-list');
+      await noInternalIds(w, 'channel-list');
       await tid(w.page, 'channel-add').click();
       await tid(w.page, 'channel-add-form').waitFor();
       for (const kind of ['telegram', 'wecom', 'wechaty', 'manual', 'sandbox']) {
@@ -138,6 +171,7 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'runs-kind-broadcast').click();
       await tid(w.page, 'runs-kind-all').click();
       await tid(w.page, 'runs-table').waitFor();
+      await noInternalIds(w, 'runs-table');
     },
   },
   {
@@ -161,6 +195,7 @@ const OWNER_STOPS: Stop[] = [
       await open(w, '/runs', 'runs-table');
       await w.page.locator('[data-testid^="run-row-"] [data-testid="run-open"]').last().click();
       await tid(w.page, 'board-grid').waitFor();
+      expect(await w.page.locator('.page-head').first().innerText()).not.toMatch(INTERNAL_ID);
       await tid(w.page, 'cell-0-0').click();
       await tid(w.page, 'cell-details').waitFor();
       await tid(w.page, 'cell-details-close').click();
@@ -246,7 +281,7 @@ describe(`every page and dialog without a page error (${engine})`, () => {
       if (m.type() === 'error') errors.push(`console error: ${m.text()} (${m.location().url})`);
     });
     await page.goto(running.url);
-    await tid(page, 'sign-in-name').fill(who.name);
+    await tid(page, 'sign-in-name').fill(who.name, { timeout: 60_000 });
     await tid(page, 'sign-in-password').fill(who.password);
     await tid(page, 'sign-in-submit').click();
     await tid(page, 'sign-out').waitFor({ state: 'attached' });
@@ -266,7 +301,8 @@ describe(`every page and dialog without a page error (${engine})`, () => {
     await createUser(running.store.db, { name: LEADER.name, password: LEADER.password, role: 'leader', displayName: 'Lin Wei' });
     owner = await person({ viewport: { width: 1280, height: 800 } }, OWNER);
     // The first-run page, then the demo workspace made from it.
-    await tid(owner.page, 'demo-create').click();
+    // The first start on a busy machine: generous waits for the first page.
+    await tid(owner.page, 'demo-create').click({ timeout: 60_000 });
     await tid(owner.page, 'overview').waitFor({ timeout: 90_000 });
     leader = await person({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }, LEADER);
   }, 180_000);
@@ -314,10 +350,10 @@ describe(`every page and dialog without a page error (${engine})`, () => {
               await stop.visit({ page: p.page, url: running.url, locale });
             } catch (e) {
               // A page error usually blanks the page, and the wait for the next element times out: name the cause.
-              if (p.errors.length) throw new Error(`${p.errors.join('\n')}\n(then: ${(e as Error).message.split('\n')[0]})`);
+              if (p.errors.length && !p.errors.every((x) => stop.expectedErrors?.some((r) => r.test(x)))) throw new Error(`${p.errors.join('\n')}\n(then: ${(e as Error).message.split('\n')[0]})`);
               throw e;
             }
-            expect(p.errors).toEqual([]);
+            expect(p.errors.filter((e) => !stop.expectedErrors?.some((x) => x.test(e)))).toEqual([]);
           }, 60_000);
         }
       }

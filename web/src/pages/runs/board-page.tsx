@@ -86,9 +86,7 @@ export function BoardPage() {
               {t(`runs.runState_${run.state}`)}
             </span>
             {run.sheet ? (
-              <span className="mono">
-                {run.sheet.id}@{run.sheet.version}
-              </span>
+              <span title={`${run.sheet.id}@${run.sheet.version}`}>{t('runs.sheetVersion', { version: run.sheet.version })}</span>
             ) : null}
             {run.anchor ? (
               <span>
