@@ -4,7 +4,7 @@
 
 import { type ComponentType, lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import { BrowserRouter, Navigate, NavLink, Outlet, Route, Routes, useLocation } from 'react-router';
-import { type Locale, LOCALES, useLocale, useT } from './i18n/index.ts';
+import { type Locale, LOCALES, loadCatalogs, useLocale, useT } from './i18n/index.ts';
 import { NotFoundPage } from './pages/home/not-found-page.tsx';
 import { LeaderPage } from './pages/leader/leader-page.tsx';
 import { SignInPage } from './pages/session/sign-in-page.tsx';
@@ -16,7 +16,12 @@ import { ErrorNote, Loading } from './ui/feedback.tsx';
 // the leader page only (the editor's CodeMirror and YAML reader, the launch form's date library
 // stay on the server until someone opens them). The leader page is in the main chunk: it is the
 // first screen on a phone, where one more round trip costs half a second.
-const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) => lazy(() => load().then((m) => ({ default: m[name] })));
+const page = <K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) =>
+  lazy(async () => {
+    // The page's strings come with it (the main script has only the first screens').
+    const [m] = await Promise.all([load(), loadCatalogs().catch(() => undefined)]);
+    return { default: m[name] };
+  });
 const HomePage = page(() => import('./pages/home/home-page.tsx'), 'HomePage');
 const SheetLibraryPage = page(() => import('./pages/sheets/library-page.tsx'), 'SheetLibraryPage');
 const SheetEditorPage = page(() => import('./pages/sheets/editor-page.tsx'), 'SheetEditorPage');
