@@ -11,13 +11,14 @@
 
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_LEADERS } from '../../src/demo/workspace.ts';
 import { createOwner, createUser } from '../../src/server/accounts/users.ts';
 import { engine } from '../support/db.ts';
 import { ensureConsoleBuilt, launchChromium, type Running, startServer } from './harness.ts';
 
 const OWNER = { name: 'walker', password: 'walk-owner-pass-8642' };
 /** The demo's first leader, made before the demo so its password is known (the demo keeps existing accounts). */
-const LEADER = { name: 'linwei', password: 'walk-leader-pass-1357' };
+const LEADER = { name: DEMO_LEADERS[0].name, password: 'walk-leader-pass-1357' };
 const WAIT = 20_000;
 const LOCALES = ['en', 'zh'] as const;
 
@@ -298,7 +299,7 @@ describe(`every page and dialog without a page error (${engine})`, () => {
     browser = await launchChromium();
     running = await startServer();
     await createOwner(running.store.db, { name: OWNER.name, password: OWNER.password, displayName: 'Walker' });
-    await createUser(running.store.db, { name: LEADER.name, password: LEADER.password, role: 'leader', displayName: 'Lin Wei' });
+    await createUser(running.store.db, { name: LEADER.name, password: LEADER.password, role: 'leader', displayName: DEMO_LEADERS[0].displayName });
     owner = await person({ viewport: { width: 1280, height: 800 } }, OWNER);
     // The first-run page, then the demo workspace made from it.
     // The first start on a busy machine: generous waits for the first page.
