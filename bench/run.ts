@@ -6,6 +6,7 @@ import { benchLateness } from './lateness.ts';
 import { benchLedger } from './ledger.ts';
 import { benchLint } from './lint.ts';
 import { benchPacing } from './pacing.ts';
+import { benchPhone } from './phone.ts';
 import { benchPlan } from './plan.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
@@ -20,6 +21,8 @@ const BENCHES: Record<string, Bench> = {
   lateness: benchLateness,
   // A real server on loopback: the run board of 500 groups × 40 steps under concurrent requests.
   api: benchApi,
+  // Chromium on a throttled "slow 4G": a leader's first task on a cold phone (skipped without Chromium).
+  phone: benchPhone,
 };
 
 const wanted = process.argv.slice(2);

@@ -4,6 +4,7 @@
 // `/api/*` needs a session or a token unless the route is public; `/webhooks/*` is authenticated
 // by each platform's own signature; everything else is the console (console.ts).
 
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Ingest } from '../channels/port.ts';
@@ -33,6 +34,7 @@ import { pacingRoutes } from './routes/pacing.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { groupRoutes } from './routes/groups.ts';
 import { ledgerRoutes } from './routes/ledger.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { runRoutes } from './routes/runs.ts';
 import { sheetRoutes } from './routes/sheets.ts';
 import { sopRoutes } from './routes/sop.ts';
@@ -143,6 +145,7 @@ export function apiRoutes(s: Services): Route[] {
     ...broadcastRoutes(s),
     ...taskRoutes(s),
     ...ledgerRoutes(s),
+    ...overviewRoutes(s),
     ...demoRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
@@ -161,6 +164,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   watchApiRoutes(app);
   await registerSecurityHeaders(app, { https: ctx.publicUrl?.protocol === 'https:' });
   await app.register(fastifyCookie);
+  // Answers over 1 KB go brotli- or gzip-compressed to clients that accept it (a leader's task list
+  // on a phone: 25 KB → 3 KB); the console's files come compressed from the build already
+  // (console.ts). Request bodies are never inflated: a small compressed upload must not become a
+  // huge one.
+  await app.register(fastifyCompress, { globalDecompression: false, encodings: ['br', 'gzip'], threshold: 1024 });
 
   app.setErrorHandler((err, _req, reply) => {
     const e = toApiError(err);

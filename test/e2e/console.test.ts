@@ -167,7 +167,7 @@ describe(`the console in a browser (${engine})`, () => {
     await tid(page, 'lint-clean').waitFor();
     expect(await summary.getAttribute('data-warnings')).toBe('0');
     await tid(page, 'sheet-save').click();
-    await expect.poll(() => tid(page, 'sheet-saved').textContent()).toContain('e2e-welcome');
+    await expect.poll(() => tid(page, 'sheet-saved').textContent()).toContain('Chapter welcome evening');
     await screenshot(page, 'editor-clean');
   });
 

@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
-import { getLocale } from './i18n/index.ts';
+import { getLocale, loadCatalogs } from './i18n/index.ts';
 import './styles.css';
 
 document.documentElement.lang = getLocale() === 'zh' ? 'zh-CN' : 'en';
@@ -10,3 +10,5 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+// The other screens' strings, fetched while the first screen shows (see i18n/index.ts).
+loadCatalogs().catch(() => undefined);

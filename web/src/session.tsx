@@ -59,14 +59,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     void reload();
   }, [reload]);
 
-  useEffect(
-    () =>
-      onUnauthorized(() => {
-        setCsrfToken(null);
-        setSession((s) => (s ? { ...s, user: null, csrfToken: null } : s));
-      }),
-    [],
-  );
+  useEffect(() => {
+    // The unsubscribe function is the cleanup.
+    return onUnauthorized(() => {
+      setCsrfToken(null);
+      setSession((s) => (s ? { ...s, user: null, csrfToken: null } : s));
+    });
+  }, []);
 
   const signedIn = useCallback(
     (answer: { user: User; csrfToken: string }) => apply({ user: answer.user, csrfToken: answer.csrfToken, setupNeeded: false }),

@@ -2,7 +2,7 @@
 // `meta` / `设置` worksheet, then "key: value" rows above the table, then a title row, then defaults.
 
 import { IANAZone } from 'luxon';
-import { COMMUNITIES, type Community } from '../types.ts';
+import type { Community } from '../types.ts';
 import type { RowError } from './rows.ts';
 import { cellText, type TableRow } from './table.ts';
 import { readTimingText } from './timing.ts';
@@ -111,7 +111,7 @@ export function readHeaderFields(
     errorAt(sopPick?.from, `the sheet id "${sop}" may use only lowercase letters a–z, digits and dashes, like camp-7d`);
     sop = 'sheet';
   }
-  if (!sopPick) notes.push(`the sheet id is "${sop}", made from the file name; give the option sop to choose another`);
+  if (!sopPick) notes.push(`the sheet id is "${sop}", made from the file name; to choose another, give a sheet id when you import`);
 
   const titlePick = pick('title', opts.title);
   const title = titlePick?.value.trim() || titleRow?.value || baseName || sop;
@@ -124,7 +124,7 @@ export function readHeaderFields(
     if (c.ok) community = c.value;
     else errorAt(communityPick.from, c.reason);
   } else {
-    notes.push(`the community type was not given, so it is ${DEFAULT_COMMUNITY}; give the option community (one of ${COMMUNITIES.join(', ')}) if the sheet is for another kind of group`);
+    notes.push(`the community type was not given, so it is ${DEFAULT_COMMUNITY}; if the sheet is for another kind of group, choose its community type when you import`);
   }
 
   const tzPick = pick('timezone', opts.timezone);

@@ -206,7 +206,7 @@ function resolveDates(pending: PendingRow[], anchorDate: string | undefined, not
   let d0 = anchorDate;
   if (!d0) {
     d0 = [...dates].sort()[0];
-    notes.push(`dates were counted from ${d0}, the earliest date in the sheet, as D0; give the anchor date (option anchorDate) to count from another day`);
+    notes.push(`dates were counted from ${d0}, the earliest date in the sheet, as D0; to count from another day, give the anchor date when you import`);
   } else {
     notes.push(`dates were counted from the anchor date ${d0} (D0)`);
   }

@@ -5,16 +5,48 @@
 // placeholders.
 
 import { useSyncExternalStore } from 'react';
-import { type Catalog, collect, type Locale, pick, type Vars } from './format.ts';
+import { type Catalog, collect, type Locale, LOCALES, pick, type Vars } from './format.ts';
 
 export { interpolate, LOCALES, type Locale, type Vars } from './format.ts';
 
 const STORAGE_KEY = 'chorus.locale';
 
+type Area = { default: Record<string, string> };
+
+// The areas the first screens need (the shell, sign-in, the leader's phone page) are in the main
+// script; the others load with the first page that needs them (loadCatalogs), so a leader's phone
+// does not download every screen's strings. The lists must stay literal for Vite.
 const catalogs: Record<Locale, Catalog> = {
-  en: collect(import.meta.glob<{ default: Record<string, string> }>('./en/*.ts', { eager: true })),
-  zh: collect(import.meta.glob<{ default: Record<string, string> }>('./zh/*.ts', { eager: true })),
+  en: collect(import.meta.glob<Area>(['./en/common.ts', './en/session.ts', './en/leader.ts', './en/team.ts'], { eager: true })),
+  zh: collect(import.meta.glob<Area>(['./zh/common.ts', './zh/session.ts', './zh/leader.ts', './zh/team.ts'], { eager: true })),
 };
+/** Each language's other areas as one chunk (a phone makes one request per language, not one per area). */
+const later: Record<Locale, () => Promise<{ default: Catalog }>> = {
+  en: () => import('./later/en.ts'),
+  zh: () => import('./later/zh.ts'),
+};
+let loaded = 0;
+let loading: Promise<void> | undefined;
+
+/** Loads the remaining areas of both languages (once); components re-render with them. */
+export function loadCatalogs(): Promise<void> {
+  loading ??= Promise.all(
+    LOCALES.map(async (l) => {
+      Object.assign(catalogs[l], (await later[l]()).default);
+    }),
+  ).then(
+    () => {
+      loaded++;
+      for (const l of listeners) l();
+    },
+    (e: unknown) => {
+      // A network blip: the next page asks again.
+      loading = undefined;
+      throw e;
+    },
+  );
+  return loading;
+}
 
 /** The text for a key in a locale (English when the locale lacks it). */
 export function translate(locale: Locale, key: string, vars?: Vars): string {
@@ -61,6 +93,10 @@ export function t(key: string, vars?: Vars): string {
   return translate(current, key, vars);
 }
 
+function loadedCount(): number {
+  return loaded;
+}
+
 /** The current locale; re-renders the component when it changes. */
 export function useLocale(): Locale {
   return useSyncExternalStore(subscribe, getLocale, getLocale);
@@ -69,5 +105,7 @@ export function useLocale(): Locale {
 /** `t()` for components: re-renders when the language changes. */
 export function useT(): (key: string, vars?: Vars) => string {
   const locale = useLocale();
+  // Re-render when more areas arrive (loadCatalogs).
+  useSyncExternalStore(subscribe, loadedCount, loadedCount);
   return (key, vars) => translate(locale, key, vars);
 }

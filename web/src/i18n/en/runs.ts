@@ -185,4 +185,6 @@ export default {
   span_s: '{n} s',
   span_min: '{n} min',
   span_h: '{n} h {m} min',
+  sheetVersion: 'version {version}',
+  startsAt: 'starts',
 };

@@ -185,4 +185,6 @@ export default {
   span_s: '{n} 秒',
   span_min: '{n} 分钟',
   span_h: '{n} 小时 {m} 分钟',
+  sheetVersion: '第 {version} 版',
+  startsAt: '开始于',
 };

@@ -116,7 +116,7 @@ export function ChannelAddForm({ onAdded, onCancel }: { onAdded: (c: Channel) =>
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="channel-add-submit">
             {busy ? t('channels.testing') : form.fields.length ? t('channels.testAndAdd') : t('channels.add')}
           </button>
-          <button type="button" className="btn" onClick={onCancel}>
+          <button type="button" className="btn" onClick={onCancel} data-testid="channel-add-cancel">
             {t('common.cancel')}
           </button>
         </div>

@@ -106,7 +106,6 @@ function ChannelCard({ channel: c, groups, manage }: { channel: Channel; groups:
         <span>
           {t('channels.identity')}: <strong>{c.identity ?? '—'}</strong>
         </span>
-        <span className="mono">{c.id}</span>
       </div>
       {c.statusReason ? <ErrorNote error={c.statusReason} /> : null}
       {callback && c.kind === 'wecom' ? (

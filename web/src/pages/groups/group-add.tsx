@@ -81,7 +81,7 @@ export function GroupAddForm({ channels, onAdded, onCancel }: { channels: Channe
         <button type="submit" className="btn btn-primary" disabled={busy || !channel || !externalId.trim()} data-testid="group-add-submit">
           {busy ? t('groups.adding') : t('groups.addSubmit')}
         </button>
-        <button type="button" className="btn" onClick={onCancel}>
+        <button type="button" className="btn" onClick={onCancel} data-testid="group-add-cancel">
           {t('common.cancel')}
         </button>
       </div>

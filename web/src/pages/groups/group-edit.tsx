@@ -70,6 +70,8 @@ export function GroupEditPanel({ group, onDone }: { group: Group; onDone: (chang
   const [error, setError] = useState<ApiFailure | undefined>();
   const panel = useRef<HTMLFormElement>(null);
   // The panel opens above the list: on a phone the row's Edit button may be far below it.
+  // A block body: an effect's return value is its cleanup, and Chromium's scrollIntoView now returns
+  // a Promise, which React would call as a function when the panel closes (a blank console).
   useEffect(() => {
     panel.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }, []);
@@ -109,7 +111,7 @@ export function GroupEditPanel({ group, onDone }: { group: Group; onDone: (chang
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="group-edit-save">
           {busy ? t('common.saving') : t('common.save')}
         </button>
-        <button type="button" className="btn" onClick={() => onDone(false)}>
+        <button type="button" className="btn" onClick={() => onDone(false)} data-testid="group-edit-cancel">
           {t('common.cancel')}
         </button>
       </div>

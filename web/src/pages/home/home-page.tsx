@@ -1,5 +1,6 @@
 // The overview. With no groups yet it is the first-run page: try the demo workspace, or the four
-// steps to start for real. Otherwise it counts what there is and links to it.
+// steps to start for real. Otherwise it counts what there is, and shows the operator's day
+// (today.tsx): what needs someone, what is due, channels and runs in progress.
 
 import { useState } from 'react';
 import { Link } from 'react-router';
@@ -9,6 +10,7 @@ import { can, useUser } from '../../session.tsx';
 import type { Channel, Group, SheetSummary } from '../../types.ts';
 import { ErrorNote, Loading, Note, Progress } from '../../ui/feedback.tsx';
 import { DemoSignIns } from './demo-sign-ins.tsx';
+import { Today } from './today.tsx';
 
 /** What `POST /api/demo` may tell: a sentence, and sign-ins made for the demo's group leaders. */
 interface DemoAnswer {
@@ -48,24 +50,27 @@ export function HomePage() {
           }}
         />
       ) : (
-        <div className="stats">
-          <Link to="/groups" className="stat" data-testid="stat-groups">
-            <b>{groups.data.groups.length}</b>
-            <span>{t('home.statGroups')}</span>
-          </Link>
-          <Link to="/channels" className="stat" data-testid="stat-channels">
-            <b>{channels.data?.channels.length ?? '…'}</b>
-            <span>{t('home.statChannels')}</span>
-          </Link>
-          <Link to="/sheets" className="stat" data-testid="stat-sheets">
-            <b>{sheets.data?.sheets.length ?? '…'}</b>
-            <span>{t('home.statSheets')}</span>
-          </Link>
-          <Link to="/runs" className="stat">
-            <b>→</b>
-            <span>{t('home.toRuns')}</span>
-          </Link>
-        </div>
+        <>
+          <div className="stats">
+            <Link to="/groups" className="stat" data-testid="stat-groups">
+              <b>{groups.data.groups.length}</b>
+              <span>{t('home.statGroups')}</span>
+            </Link>
+            <Link to="/channels" className="stat" data-testid="stat-channels">
+              <b>{channels.data?.channels.length ?? '…'}</b>
+              <span>{t('home.statChannels')}</span>
+            </Link>
+            <Link to="/sheets" className="stat" data-testid="stat-sheets">
+              <b>{sheets.data?.sheets.length ?? '…'}</b>
+              <span>{t('home.statSheets')}</span>
+            </Link>
+            <Link to="/runs" className="stat">
+              <b>→</b>
+              <span>{t('home.toRuns')}</span>
+            </Link>
+          </div>
+          <Today />
+        </>
       )}
     </div>
   );

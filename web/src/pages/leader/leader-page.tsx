@@ -12,6 +12,7 @@ import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { usePolling } from '../runs/polling.ts';
 import { copyText } from './clipboard.ts';
 import { isOverdue, openGroupLink, planDay, type Relative, relativeTo, scriptOf, type Task } from './tasks.ts';
+import { OPEN_TASKS_URL } from './urls.ts';
 import './leader.css';
 
 interface Notification {
@@ -51,7 +52,7 @@ export function LeaderPage() {
   const [params] = useSearchParams();
   const assignee = params.get('assignee');
   const who = assignee ? `&assignee=${encodeURIComponent(assignee)}` : '';
-  const open = usePolling<{ tasks: Task[] }>(`/api/tasks?state=assigned,missed${who}`, REFRESH_MS);
+  const open = usePolling<{ tasks: Task[] }>(`${OPEN_TASKS_URL}${who}`, REFRESH_MS);
   const done = usePolling<{ tasks: Task[] }>(`/api/tasks?state=done,done_late&limit=200${who}`, REFRESH_MS);
   const notes = usePolling<{ notifications: Notification[] }>('/api/notifications', REFRESH_MS);
   const [now, setNow] = useState(() => new Date());

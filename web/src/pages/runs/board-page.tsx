@@ -2,8 +2,8 @@
 // seconds; "what needs me" narrows it to the groups with a failed, missed or unconfirmed cell;
 // a click opens the cell's details.
 
-import { useCallback, useMemo, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { translate, useLocale, useT } from '../../i18n/index.ts';
 import { usePeople } from '../../people.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
@@ -11,6 +11,7 @@ import { When } from '../../ui/when.tsx';
 import { type BoardResponse, countStates, filterRows, type ShapedBoard, shapeBoard } from './board-data.ts';
 import { BoardGrid, type CellRef } from './board-grid.tsx';
 import { CellDetails } from './cell-details.tsx';
+import { findCell } from './cell-link.ts';
 import { usePolling } from './polling.ts';
 import { RunControls } from './run-controls.tsx';
 import { ATTENTION, BOARD_STATES, stateCode, stateOfCode } from './states.ts';
@@ -41,6 +42,17 @@ export function BoardPage() {
     shapedRef.current = s;
     return s;
   }, [data]);
+
+  // ?cell=<ledger id> (a link from the Overview): open that cell once the board is there.
+  const [params] = useSearchParams();
+  const linkedCell = Number(params.get('cell')) || 0;
+  const opened = useRef(0);
+  useEffect(() => {
+    if (!shaped || !linkedCell || opened.current === linkedCell) return;
+    opened.current = linkedCell;
+    const ref = findCell(shaped.rows, linkedCell);
+    if (ref) setSelected(ref);
+  }, [shaped, linkedCell]);
 
   const rows = useMemo(() => (shaped ? filterRows(shaped.rows, { states: picked, text }) : []), [shaped, picked, text]);
   const counts = useMemo(() => countStates(shaped?.rows ?? [], BOARD_STATES), [shaped]);
@@ -79,9 +91,7 @@ export function BoardPage() {
               {t(`runs.runState_${run.state}`)}
             </span>
             {run.sheet ? (
-              <span className="mono">
-                {run.sheet.id}@{run.sheet.version}
-              </span>
+              <span title={`${run.sheet.id}@${run.sheet.version}`}>{t('runs.sheetVersion', { version: run.sheet.version })}</span>
             ) : null}
             {run.anchor ? (
               <span>

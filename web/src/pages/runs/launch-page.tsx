@@ -133,7 +133,7 @@ export function LaunchPage() {
                 >
                   {sheets.data.sheets.map((s) => (
                     <option key={s.id} value={s.id}>
-                      {s.title} ({s.id})
+                      {s.title}
                     </option>
                   ))}
                 </select>

@@ -136,10 +136,11 @@ export function RunsPage() {
                       </Link>
                       <div className="small muted">
                         {t(`runs.kindOne_${r.kind}`)}
-                        {r.sheet ? (
-                          <span className="mono">
+                        {r.sheet ? <span> · {t('runs.sheetVersion', { version: r.sheet.version })}</span> : null}
+                        {r.anchor ? (
+                          <span>
                             {' '}
-                            · {r.sheet.id}@{r.sheet.version}
+                            · {t('runs.startsAt')} <When iso={r.anchor} />
                           </span>
                         ) : null}
                       </div>

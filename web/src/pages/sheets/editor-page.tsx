@@ -24,7 +24,7 @@ interface SaveAnswer {
 export interface EditorState {
   yaml?: string;
   notes?: string[];
-  saved?: { id: string; version: number; created: boolean };
+  saved?: { id: string; version: number; created: boolean; title?: string };
 }
 
 interface SheetProblem {
@@ -51,6 +51,11 @@ export function SheetEditorPage() {
   const [lintError, setLintError] = useState<string | undefined>();
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<ApiFailure | undefined>();
+  // The text the failed save was for: once the sheet is edited the banner is stale (the live check
+  // below the editor says what is still wrong), so it shows only while the text is unchanged.
+  const [failedText, setFailedText] = useState<string | undefined>();
+  // The name of what is open (a saved sheet's or a template's title), for the heading.
+  const [loadedTitle, setLoadedTitle] = useState<string | undefined>();
   const [saved, setSaved] = useState(handed.saved);
   const [savedText, setSavedText] = useState<string | undefined>();
   const editor = useRef<YamlEditorHandle>(null);
@@ -63,12 +68,13 @@ export function SheetEditorPage() {
     // replace what the operator has typed.
     const locale = getLocale();
     const load = async (): Promise<string> => {
-      if (id) return (await get<SheetVersion>(`/api/sheets/${encodeURIComponent(id)}`)).yaml ?? '';
-      if (template) {
-        const language = encodeURIComponent(templateLanguage ?? locale);
-        return (await get<Template>(`/api/templates/${encodeURIComponent(template)}?language=${language}`)).yaml ?? '';
-      }
-      return handed.yaml ?? STARTER_SHEETS[locale];
+      const found = id
+        ? await get<SheetVersion>(`/api/sheets/${encodeURIComponent(id)}`)
+        : template
+          ? await get<Template>(`/api/templates/${encodeURIComponent(template)}?language=${encodeURIComponent(templateLanguage ?? locale)}`)
+          : undefined;
+      if (!stale) setLoadedTitle(found?.title);
+      return found ? (found.yaml ?? '') : (handed.yaml ?? STARTER_SHEETS[locale]);
     };
     load()
       .then((y) => {
@@ -88,12 +94,13 @@ export function SheetEditorPage() {
     setSaveError(undefined);
     try {
       const a = await post<SaveAnswer>('/api/sheets', { yaml: text });
-      const result = { id: a.id, version: a.version, created: a.created };
+      const result = { id: a.id, version: a.version, created: a.created, title: sheetFacts(text).title ?? a.id };
       setSavedText(text);
       setSaved(result);
       if (a.id !== id) navigate(`/sheets/${encodeURIComponent(a.id)}`, { replace: !id, state: { saved: result } satisfies EditorState });
     } catch (e) {
       setSaveError(asFailure(e));
+      setFailedText(text);
     } finally {
       setSaving(false);
     }
@@ -106,13 +113,15 @@ export function SheetEditorPage() {
   const facts = sheetFacts(text);
   const editable = can.edit(user.role);
   const dirty = savedText !== text;
-  const problems = (saveError?.problems ?? []) as SheetProblem[];
+  const saveFailure = saveError && failedText === text ? saveError : undefined;
+  const problems = (saveFailure?.problems ?? []) as SheetProblem[];
+  const name = facts.title ?? loadedTitle ?? id ?? template ?? '';
 
   return (
     <div>
       <div className="page-head">
         <div>
-          <h1>{id ? t('sheets.editTitle', { id }) : template ? t('sheets.fromTemplateTitle', { id: template }) : t('sheets.newTitle')}</h1>
+          <h1>{id ? t('sheets.editTitle', { title: name }) : template ? t('sheets.fromTemplateTitle', { title: loadedTitle ?? template }) : t('sheets.newTitle')}</h1>
           <p>{t('sheets.editorIntro')}</p>
         </div>
         <div className="actions">
@@ -144,12 +153,12 @@ export function SheetEditorPage() {
       {saved && !dirty ? (
         <Note kind="success">
           <span data-testid="sheet-saved">
-            {saved.created ? t('sheets.savedAs', { id: saved.id, version: saved.version }) : t('sheets.unchanged', { version: saved.version })}
+            {saved.created ? t('sheets.savedAs', { title: saved.title ?? saved.id, version: saved.version }) : t('sheets.unchanged', { version: saved.version })}
           </span>
         </Note>
       ) : null}
-      {saveError ? (
-        <ErrorNote error={problems.length ? t('sheets.cannotSave', { count: problems.length }) : saveError} />
+      {saveFailure ? (
+        <ErrorNote error={problems.length ? t('sheets.cannotSave', { count: problems.length }) : saveFailure} />
       ) : null}
       {problems.length ? (
         <ul className="findings card" style={{ padding: 0 }}>

@@ -64,7 +64,7 @@ export function SheetHistoryPage() {
     <div>
       <div className="page-head">
         <div>
-          <h1>{t('sheets.historyTitle', { id })}</h1>
+          <h1>{t('sheets.historyTitle', { title: versions[0]?.title ?? id })}</h1>
           <p>{t('sheets.historyIntro')}</p>
         </div>
         <Link className="btn" to={`/sheets/${encodeURIComponent(id)}`}>

@@ -10,6 +10,8 @@ export interface SheetFacts {
   /** False when the text is not a YAML mapping (yet). */
   readable: boolean;
   sop?: string;
+  /** The sheet's `title`: what the console calls it (the `sop` id is for the command line). */
+  title?: string;
   timezone?: string;
   /** "HH:mm", when the sheet has `anchor_time`. */
   anchorTime?: string;
@@ -29,6 +31,7 @@ export function sheetFacts(text: string): SheetFacts {
   const d = doc as Record<string, unknown>;
   const facts: SheetFacts = { readable: true, varsWithoutValue: [] };
   if (typeof d.sop === 'string') facts.sop = d.sop;
+  if (typeof d.title === 'string' && d.title.trim()) facts.title = d.title.trim();
   if (typeof d.timezone === 'string') facts.timezone = d.timezone;
   const at = d.anchor_time;
   if (typeof at === 'string' && /^\d{1,2}:\d{2}$/.test(at.trim())) facts.anchorTime = at.trim().padStart(5, '0');
