@@ -126,6 +126,15 @@ export interface GroupInfo {
   members?: MemberRef[];
 }
 
+/**
+ * The sign-in of a connector that holds a logged-in session (a WeChat account through Wechaty):
+ * a QR code to scan with the phone, then the account it logged in as; a logout starts over.
+ */
+export type SessionEvent =
+  | { type: 'qr'; value: string; status: 'waiting' | 'scanned' | 'confirmed' | 'timeout' | 'cancel' | 'unknown'; at: Date }
+  | { type: 'login'; identity: string; at: Date }
+  | { type: 'logout'; reason: string; at: Date };
+
 export interface Connector {
   readonly kind: ChannelKind;
   readonly capabilities: CapabilityMatrix;
@@ -140,6 +149,8 @@ export interface Connector {
   /** Starts receiving inbound events (polling, puppet events); webhooks call `handleWebhook` instead. */
   start?(ingest: Ingest): Promise<void>;
   stop?(): Promise<void>;
+  /** For connectors that sign in with a QR code: calls `listener` on each QR, login and logout; returns an unsubscribe. */
+  onSession?(listener: (e: SessionEvent) => void): () => void;
 }
 
 /** A parsed HTTP request, as the server hands it to a connector's webhook handler. */

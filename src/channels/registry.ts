@@ -97,7 +97,12 @@ export async function addChannel(
   }
   const id = `ch_${randomBytes(6).toString('hex')}`;
   let identity: string | null = null;
-  if (input.verify !== false) {
+  // A WeChat account signs in by scanning a QR code, which only the running puppet can show: the
+  // channel is added waiting for that (`needs_login`), and the process that runs the puppet shows
+  // the code (src/channels/sign-in.ts). What can be checked now is that the puppet is installed.
+  const signsInByQr = kind === 'wechaty';
+  if (signsInByQr) await checkPuppetInstalled((parsed.data as ChannelConfig<'wechaty'>).puppet);
+  else if (input.verify !== false) {
     const connector = await connectorFor(db, id, kind, parsed.data);
     const v = await connector.verify();
     if (!v.ok) throw new ChannelConfigError('config', `The ${kind} credentials were refused: ${v.reason}`);
@@ -106,9 +111,27 @@ export async function addChannel(
   const name = input.name?.trim() || identity || kind;
   await db
     .insertInto('channels')
-    .values({ id, kind, name, config_sealed: box.seal(JSON.stringify(parsed.data)), identity })
+    .values({ id, kind, name, config_sealed: box.seal(JSON.stringify(parsed.data)), identity, status: signsInByQr ? 'needs_login' : 'active' })
     .execute();
-  return { id, kind, name, status: 'active', statusReason: null, identity, createdAt: new Date() };
+  return { id, kind, name, status: signsInByQr ? 'needs_login' : 'active', statusReason: null, identity, createdAt: new Date() };
+}
+
+// An npm package name (optionally scoped): never a path, so that only installed packages load.
+const PACKAGE_NAME = /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*$/;
+
+async function checkPuppetInstalled(puppet: string): Promise<void> {
+  if (!PACKAGE_NAME.test(puppet)) {
+    throw new ChannelConfigError('puppet', `"${puppet}" is not an npm package name: give the puppet's package, for example wechaty-puppet-service.`);
+  }
+  try {
+    await import(puppet);
+  } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || /cannot find (package|module)/i.test(String(err))) {
+      throw new ChannelConfigError('puppet', `The WeChat puppet package "${puppet}" is not installed on this server: install it with npm, then add the channel again.`);
+    }
+    throw err;
+  }
 }
 
 export async function listChannels(db: Db): Promise<ChannelRow[]> {
@@ -164,6 +187,6 @@ export class ConnectorCache {
   }
 }
 
-export async function markChannelStatus(db: Db, channelId: string, status: 'active' | 'needs_reauth' | 'disabled', reason?: string): Promise<void> {
+export async function markChannelStatus(db: Db, channelId: string, status: 'active' | 'needs_reauth' | 'needs_login' | 'disabled', reason?: string): Promise<void> {
   await db.updateTable('channels').set({ status, status_reason: reason ?? null }).where('id', '=', channelId).execute();
 }

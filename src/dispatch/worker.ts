@@ -9,8 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
-import { ChannelError, type Connector, type PerformResult } from '../channels/port.ts';
+import { ChannelError, type Connector, type OutboundAction, type PerformResult } from '../channels/port.ts';
+import { applyGroupEffect, groupEffectOf } from '../community/group-effects.ts';
 import { type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
+import { isMessage } from '../run/assign.ts';
 import { claimDue, type LedgerRow, moveRows, nextDueAt } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
 import { NotSendable, toOutbound } from './outbound.ts';
@@ -252,7 +254,7 @@ export class Worker {
     while (q.rows.length && !this.stopped) {
       try {
         const policy = await this.policy(account, q);
-        const pending = await Promise.all(q.rows.map(async (r) => ({ row: r, chatId: await this.chatOf(r.groupId) })));
+        const pending = await Promise.all(q.rows.map(async (r) => ({ row: r, chatId: await this.chatOf(r.groupId), message: isMessage(r.action) })));
         const taken = await this.db.transaction().execute((trx) =>
           withPacingLock(trx, account, policy, async (state) => this.take(trx, policy, state, pending)),
         );
@@ -282,11 +284,11 @@ export class Worker {
     trx: Db,
     policy: PacingPolicy,
     state: PacingState,
-    pending: { row: LedgerRow; chatId: string }[],
+    pending: { row: LedgerRow; chatId: string; message: boolean }[],
   ): Promise<{ state: PacingState; result: { rows: { row: LedgerRow; chatId: string }[]; waitMs: number } }> {
     const now = Date.now();
     const left = [...pending];
-    const rows: { row: LedgerRow; chatId: string }[] = [];
+    const rows: { row: LedgerRow; chatId: string; message: boolean }[] = [];
     let s = state;
     let waitMs = this.opts.pollMs;
     while (left.length && rows.length < 50) {
@@ -297,7 +299,7 @@ export class Worker {
         break;
       }
       const [item] = left.splice(next.index, 1);
-      s = recordSend(policy, s, item.chatId, now, this.opts.rand);
+      s = recordSend(policy, s, item.chatId, now, this.opts.rand, { message: item.message });
       rows.push(item);
     }
     const moved = new Set(
@@ -324,8 +326,10 @@ export class Worker {
       return;
     }
     let result: PerformResult;
+    let action: OutboundAction;
     try {
-      result = await connector.perform(toOutbound(row, chatId));
+      action = toOutbound(row, chatId);
+      result = await connector.perform(action);
     } catch (e) {
       await this.failed(row, account, e);
       return;
@@ -335,17 +339,26 @@ export class Worker {
       await finish({ from: ['sending'], to: 'awaiting_confirmation', set: { external_task_id: result.externalId, claimed_by: null } });
       return;
     }
-    await finish({
-      from: ['sending'],
-      to: 'sent',
-      set: {
-        platform_message_id: result.messageId ?? null,
-        executed_by: 'bot',
-        executed_at: at,
-        on_time: at.getTime() <= row.dueAt.getTime() + row.windowMinutes * 60_000,
-        claimed_by: null,
-        last_error: null,
-      },
+    const done = result;
+    // The row and what the action did to the group commit together: a renamed group is never
+    // "sent" with its old name, and an invite link is never lost.
+    await this.db.transaction().execute(async (trx) => {
+      const moved = await moveRows(trx, [row.id], {
+        actor: this.id,
+        from: ['sending'],
+        to: 'sent',
+        set: {
+          platform_message_id: done.messageId ?? null,
+          executed_by: 'bot',
+          executed_at: at,
+          on_time: at.getTime() <= row.dueAt.getTime() + row.windowMinutes * 60_000,
+          claimed_by: null,
+          last_error: null,
+          result: done.data ? JSON.stringify(done.data) : null,
+        },
+      });
+      const effect = groupEffectOf(action, done);
+      if (moved.length && effect) await applyGroupEffect(trx, row.groupId, effect, this.id);
     });
   }
 

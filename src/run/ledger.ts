@@ -96,6 +96,8 @@ export interface Move {
     next_attempt_at: Date | null;
     due_at: Date;
     reminded_at: Date | null;
+    /** What the action returned, as JSON text. */
+    result: string | null;
   }>;
   /** Count one more attempt (when a send is started). */
   attempt?: boolean;
