@@ -68,11 +68,21 @@ export class ChannelError extends Error {
   readonly retryAfterMs?: number;
   /** The platform's own code (Telegram error_code, WeCom errcode), for logs and tests. */
   readonly platformCode?: number | string;
+  /**
+   * `permanent` only: the platform's API cannot do this one (an image kind it refuses), but a
+   * person can in the client — the row becomes a task for the group's leader instead of failing.
+   */
+  readonly forPerson: boolean;
 
-  constructor(kind: ChannelErrorKind, message: string, opts: { retryAfterMs?: number; platformCode?: number | string; cause?: unknown } = {}) {
+  constructor(
+    kind: ChannelErrorKind,
+    message: string,
+    opts: { retryAfterMs?: number; platformCode?: number | string; cause?: unknown; forPerson?: boolean } = {},
+  ) {
     super(message, opts.cause ? { cause: opts.cause } : undefined);
     this.name = 'ChannelError';
     this.kind = kind;
+    this.forPerson = kind === 'permanent' && opts.forPerson === true;
     if (opts.retryAfterMs !== undefined) this.retryAfterMs = opts.retryAfterMs;
     if (opts.platformCode !== undefined) this.platformCode = opts.platformCode;
   }

@@ -67,7 +67,8 @@ export async function connectorFor(db: Db, id: string, kind: ChannelKind, config
     }
     case 'wecom': {
       const { createWecomConnector } = await import('./wecom/index.ts');
-      return createWecomConnector(CHANNEL_CONFIG.wecom.parse(config));
+      const { dbMediaCache } = await import('./wecom/media.ts');
+      return createWecomConnector({ ...CHANNEL_CONFIG.wecom.parse(config), mediaCache: dbMediaCache(db, id) });
     }
     case 'wechaty': {
       const { createWechatyConnector } = await import('./wechaty/index.ts');

@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { ChannelError, type Connector, type OutboundAction, type PerformResult } from '../channels/port.ts';
 import { applyGroupEffect, groupEffectOf } from '../community/group-effects.ts';
 import { type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
-import { isMessage } from '../run/assign.ts';
+import { assigneeFor, isMessage } from '../run/assign.ts';
 import { claimDue, type LedgerRow, moveRows, nextDueAt } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
 import { NotSendable, toOutbound } from './outbound.ts';
@@ -372,6 +372,19 @@ export class Worker {
       .execute();
   }
 
+  /** The platform cannot post this one but a person can: a task for the group's leader, with the reason. */
+  private async handOver(row: LedgerRow, reason: string): Promise<void> {
+    const group = await this.db.selectFrom('groups').select(['leader', 'attrs']).where('id', '=', row.groupId).executeTakeFirst();
+    const attrs = (typeof group?.attrs === 'string' ? JSON.parse(group.attrs) : (group?.attrs ?? {})) as Record<string, string>;
+    await moveRows(this.db, [row.id], {
+      from: ['sending'],
+      to: 'assigned',
+      actor: this.id,
+      note: `the platform cannot send this one; a task for a person: ${reason}`,
+      set: { mode: 'human', executor: 'owner', assignee: assigneeFor('owner', { leader: group?.leader ?? null, attrs }), last_error: reason, claimed_by: null },
+    });
+  }
+
   private async failed(row: LedgerRow, account: string, e: unknown): Promise<void> {
     const base = { from: ['sending'] as const, actor: this.id };
     const attempts = row.attempts + 1;
@@ -414,6 +427,10 @@ export class Worker {
         await this.unconfirmed(row, e.message);
         return;
       case 'permanent':
+        if (e.forPerson) {
+          await this.handOver(row, e.message);
+          return;
+        }
         await moveRows(this.db, [row.id], { ...base, to: 'failed', set: { last_error: e.message, claimed_by: null } });
         return;
     }

@@ -98,6 +98,9 @@ export interface Move {
     reminded_at: Date | null;
     /** What the action returned, as JSON text. */
     result: string | null;
+    mode: 'bot' | 'human';
+    executor: string;
+    assignee: string | null;
   }>;
   /** Count one more attempt (when a send is started). */
   attempt?: boolean;
