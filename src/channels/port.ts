@@ -156,6 +156,8 @@ export interface Connector {
   listGroups(): Promise<GroupInfo[]>;
   /** Looks one group up by its platform id (adding a group by id, reconciliation). */
   getGroup?(chatId: string): Promise<GroupInfo>;
+  /** Reconciliation: true only when the platform says the group no longer exists (dismissed). */
+  confirmGone?(chatId: string): Promise<boolean>;
   /** Starts receiving inbound events (polling, puppet events); webhooks call `handleWebhook` instead. */
   start?(ingest: Ingest): Promise<void>;
   stop?(): Promise<void>;

@@ -144,6 +144,18 @@ export class WecomApiServer {
     for (const m of members) if (m.type === 2) this.addContact(g.owner, m.userid);
   }
 
+  /** The owner renames the group in the client (WeCom would send an update/change_name callback). */
+  renameGroup(chatId: string, name: string): void {
+    const g = this.groups.get(chatId);
+    if (!g) throw new Error(`no group ${chatId}`);
+    g.name = name;
+  }
+
+  /** The owner dismisses the group: it leaves groupchat/list, and groupchat/get answers 40050. */
+  dismissGroup(chatId: string): void {
+    this.groups.delete(chatId);
+  }
+
   addContact(staff: string, externalUserid: string): void {
     const set = this.contacts.get(staff) ?? new Set<string>();
     set.add(externalUserid);

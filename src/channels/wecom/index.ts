@@ -2,7 +2,8 @@
 // WeCom lets an app *propose* a message to customer groups (add_msg_template); the group owner
 // confirms it in the WeCom client, so posts end as `awaiting_confirmation` and `confirmation()`
 // reconciles them. Callbacks (change_external_chat) arrive at the channel's webhook URL and go
-// through `handleCallback`; `listGroups()` is the periodic reconciliation they need.
+// through `handleCallback`; `listGroups()` and `confirmGone()` serve the periodic reconciliation
+// they need (src/community/reconcile.ts, run by the sweep).
 
 import {
   type CapabilityMatrix,
@@ -276,6 +277,16 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
     listGroups,
     async getGroup(chatId) {
       return toGroupInfo(await detail(chatId));
+    },
+    async confirmGone(chatId) {
+      try {
+        await detail(chatId);
+        return false;
+      } catch (err) {
+        // 40050: "chatid不存在" — the group was dismissed (or never belonged to this corp).
+        if (err instanceof ChannelError && err.platformCode === 40050) return true;
+        throw err;
+      }
     },
     handleCallback,
     confirmation,
