@@ -2,6 +2,7 @@
 // happened to it (every state change, with who and why).
 
 import { sql } from 'kysely';
+import { qrImage } from '../../channels/sign-in.ts';
 import { runTitleOf } from '../../run/tasks.ts';
 import type { Db } from '../../store/db.ts';
 import type { LedgerContent } from '../../store/schema.ts';
@@ -31,6 +32,8 @@ export interface LedgerDetail {
   onTime: boolean | null;
   /** What the action returned (an invite link and its expiry, a new chat id, …). */
   result: Record<string, unknown> | null;
+  /** For a WeChat group's join QR code (its content is a link to scan, not a picture): the QR as an image. */
+  inviteQr: string | null;
   history: { from: string | null; to: string; actor: string | null; note: string | null; at: string }[];
 }
 
@@ -84,6 +87,9 @@ export async function ledgerDetail(db: Db, id: number): Promise<LedgerDetail | u
   if (!x) return undefined;
   const history = await db.selectFrom('ledger_history').selectAll().where('ledger_id', '=', id).orderBy('id').execute();
   const due = new Date(x.due_at);
+  const result = typeof x.result === 'string' ? (JSON.parse(x.result) as Record<string, unknown>) : x.result;
+  const invite = result?.inviteLink;
+  const inviteQr = x.channel_kind === 'wechaty' && typeof invite === 'string' && invite ? await qrImage(invite) : null;
   return {
     id: Number(x.id),
     run: { id: x.run_id, kind: x.run_kind, title: runTitleOf({ kind: x.run_kind, sheetTitle: x.sheet_title, broadcastText: x.broadcast_text, id: x.run_id }), state: x.run_state },
@@ -112,7 +118,8 @@ export async function ledgerDetail(db: Db, id: number): Promise<LedgerDetail | u
     executedAt: x.executed_at ? new Date(x.executed_at).toISOString() : null,
     executedBy: x.executed_by,
     onTime: x.on_time,
-    result: typeof x.result === 'string' ? (JSON.parse(x.result) as Record<string, unknown>) : x.result,
+    result,
+    inviteQr,
     history: history.map((h) => ({ from: h.from_state, to: h.to_state, actor: h.actor, note: h.note, at: new Date(h.at).toISOString() })),
   };
 }

@@ -9,7 +9,7 @@ export default {
   signInQrAlt: 'Login QR code for the WeChat account',
   signInCli: 'In a terminal: chorus channel login {id}',
   inviteTitle: 'Invite link of this group',
-  inviteExpires: 'Valid until {when}',
+  inviteExpires: 'Valid until',
   inviteQrAlt: 'The group’s join QR code',
   resultTitle: 'What the platform returned',
 };

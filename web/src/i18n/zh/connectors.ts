@@ -9,7 +9,7 @@ export default {
   signInQrAlt: '微信账号登录二维码',
   signInCli: '在终端中：chorus channel login {id}',
   inviteTitle: '本群的邀请链接',
-  inviteExpires: '有效期至 {when}',
+  inviteExpires: '有效期至',
   inviteQrAlt: '本群的入群二维码',
   resultTitle: '平台返回的结果',
 };

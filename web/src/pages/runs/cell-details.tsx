@@ -8,6 +8,7 @@ import { useT } from '../../i18n/index.ts';
 import { useUser } from '../../session.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
+import { ActionResult } from './action-result.tsx';
 import { Confirm } from './confirm.tsx';
 import { canChangeRuns } from './run-controls.tsx';
 import { actionLabel } from './run-preview.tsx';
@@ -32,6 +33,8 @@ export interface LedgerDetail {
   executedAt: string | null;
   executedBy: string | null;
   onTime: boolean | null;
+  result?: Record<string, unknown> | null;
+  inviteQr?: string | null;
   history: { from: string | null; to: string; actor: string | null; note: string | null; at: string }[];
 }
 
@@ -172,6 +175,7 @@ export function CellDetails({
               </>
             ) : null}
           </dl>
+          <ActionResult result={d.result} qr={d.inviteQr} zone={zone} />
           {d.error ? (
             <div className="note note-error" data-testid="cell-details-error">
               <strong>{t('runs.lastError')}</strong> {d.error}
