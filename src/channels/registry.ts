@@ -33,6 +33,9 @@ export const CHANNEL_CONFIG = {
   sandbox: z.strictObject({}),
 } satisfies Record<ChannelKind, z.ZodType>;
 
+/** Channels whose account signs in by scanning a QR code (src/channels/sign-in.ts). */
+export const QR_SIGN_IN: readonly ChannelKind[] = ['wechaty'];
+
 export type ChannelConfig<K extends ChannelKind> = z.infer<(typeof CHANNEL_CONFIG)[K]>;
 
 export interface ChannelRow {
@@ -101,7 +104,7 @@ export async function addChannel(
   // A WeChat account signs in by scanning a QR code, which only the running puppet can show: the
   // channel is added waiting for that (`needs_login`), and the process that runs the puppet shows
   // the code (src/channels/sign-in.ts). What can be checked now is that the puppet is installed.
-  const signsInByQr = kind === 'wechaty';
+  const signsInByQr = QR_SIGN_IN.includes(kind);
   if (signsInByQr) await checkPuppetInstalled((parsed.data as ChannelConfig<'wechaty'>).puppet);
   else if (input.verify !== false) {
     const connector = await connectorFor(db, id, kind, parsed.data);
@@ -189,5 +192,18 @@ export class ConnectorCache {
 }
 
 export async function markChannelStatus(db: Db, channelId: string, status: 'active' | 'needs_reauth' | 'needs_login' | 'disabled', reason?: string): Promise<void> {
+  if (status === 'needs_reauth') {
+    // A channel that signs in by QR code needs a new scan, not new credentials: it waits for
+    // sign-in, so that its puppet keeps running and shows the fresh code.
+    await db
+      .updateTable('channels')
+      .set((eb) => ({
+        status: eb.case().when('kind', 'in', [...QR_SIGN_IN]).then('needs_login').else('needs_reauth').end(),
+        status_reason: reason ?? null,
+      }))
+      .where('id', '=', channelId)
+      .execute();
+    return;
+  }
   await db.updateTable('channels').set({ status, status_reason: reason ?? null }).where('id', '=', channelId).execute();
 }

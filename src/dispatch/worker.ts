@@ -340,25 +340,29 @@ export class Worker {
       return;
     }
     const done = result;
+    const sent: Parameters<typeof moveRows>[2] = {
+      actor: this.id,
+      from: ['sending'],
+      to: 'sent',
+      set: {
+        platform_message_id: done.messageId ?? null,
+        executed_by: 'bot',
+        executed_at: at,
+        on_time: at.getTime() <= row.dueAt.getTime() + row.windowMinutes * 60_000,
+        claimed_by: null,
+        last_error: null,
+        result: done.data ? JSON.stringify(done.data) : null,
+      },
+    };
+    const effect = groupEffectOf(action, done);
+    if (!effect) {
+      await moveRows(this.db, [row.id], sent);
+      return;
+    }
     // The row and what the action did to the group commit together: a renamed group is never
     // "sent" with its old name, and an invite link is never lost.
     await this.db.transaction().execute(async (trx) => {
-      const moved = await moveRows(trx, [row.id], {
-        actor: this.id,
-        from: ['sending'],
-        to: 'sent',
-        set: {
-          platform_message_id: done.messageId ?? null,
-          executed_by: 'bot',
-          executed_at: at,
-          on_time: at.getTime() <= row.dueAt.getTime() + row.windowMinutes * 60_000,
-          claimed_by: null,
-          last_error: null,
-          result: done.data ? JSON.stringify(done.data) : null,
-        },
-      });
-      const effect = groupEffectOf(action, done);
-      if (moved.length && effect) await applyGroupEffect(trx, row.groupId, effect, this.id);
+      if ((await moveRows(trx, [row.id], sent)).length) await applyGroupEffect(trx, row.groupId, effect, this.id);
     });
   }
 

@@ -295,9 +295,9 @@ describe('wechaty connector: errors', () => {
 
   it('refuses what it cannot do before touching WeChat, in plain words', async () => {
     const { world, connector } = await startWorld();
-    const img = await failure(connector.perform({ type: 'post', chatId: world.room.id, text: 'see', image: 'https://x/y.png' }));
+    const img = await failure(connector.perform({ type: 'post', chatId: world.room.id, text: 'see', image: 'file:///etc/passwd' }));
     expect(img.kind).toBe('permanent');
-    expect(img.message).toMatch(/images or files/);
+    expect(img.message).toMatch(/not an http\(s\) link/);
     const small = await failure(connector.perform({ type: 'create_group', name: 'Tiny', memberIds: [world.alice.id] }));
     expect(small.message).toMatch(/at least two other members/);
     const limit = await failure(connector.perform({ type: 'create_invite_link', chatId: world.room.id, memberLimit: 10 }));

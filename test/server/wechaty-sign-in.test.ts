@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { log as wechatyLog } from 'wechaty';
+import { markChannelStatus } from '../../src/channels/registry.ts';
 import { apiClient } from '../../src/cli/api-client.ts';
 import { runCli } from '../../src/cli/program.ts';
 import { type Server, serve } from '../../src/server/serve.ts';
@@ -109,5 +110,10 @@ describe(`WeChat sign-in by QR code (${engine})`, () => {
     expect(path?.message).toMatch(/not an npm package name/);
     const channels = await api().get<{ channels: { kind: string }[] }>('/api/channels');
     expect(channels.channels.filter((c) => c.kind === 'wechaty')).toHaveLength(1);
+  });
+
+  it('refused credentials on a WeChat channel mean a new scan: it waits for sign-in (its puppet keeps running)', async () => {
+    await markChannelStatus(store.db, channelId, 'needs_reauth', 'The WeChat account is not logged in');
+    expect(await signIn()).toMatchObject({ status: 'needs_login', statusReason: 'The WeChat account is not logged in' });
   });
 });
