@@ -31,6 +31,8 @@ export interface ContractHarness {
   title(chatId: string): Promise<string | undefined>;
   /** Whether the user is still a member on the platform side. */
   isMember(chatId: string, userId: string): Promise<boolean>;
+  /** A PNG the platform (or the connector) can download, for posts with an image. */
+  imageUrl: string;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,20 @@ export function connectorContract(name: string, capabilities: CapabilityMatrix, 
         expect(r.status).toBe('done');
         const sent = await h.sentTexts(h.chatId);
         expect(sent.filter((t) => t.includes(action.text))).toHaveLength(1);
+      }),
+    );
+
+    it.skipIf(!can('post'))(
+      `${can('post') ? 'post with an image' : 'post with an image — skipped: no posts'}: sent (or proposed for confirmation), never refused`,
+      run(async (h) => {
+        const text = `contract poster ${Date.now()}`;
+        const r = await h.connector.perform({ type: 'post', chatId: h.chatId, text, image: h.imageUrl });
+        if (capabilities.post === 'confirm') {
+          expect(r.status).toBe('awaiting_confirmation');
+          return;
+        }
+        expect(r.status).toBe('done');
+        expect((await h.sentTexts(h.chatId)).some((t) => t.includes(text))).toBe(true);
       }),
     );
 

@@ -27,6 +27,7 @@ connectorContract('sandbox', SANDBOX_CAPABILITIES, async () => {
     title: async (c) => (await kinds(c, 'rename')).at(-1)?.text,
     // The sandbox keeps no member list of its own: a removal is recorded, and that is the membership change.
     isMember: async (c, u) => !(await kinds(c, 'remove_member')).some((r) => r.text === u),
+    imageUrl: 'https://cdn.example/poster.png',
     close: async () => {},
   };
 });

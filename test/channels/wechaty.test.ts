@@ -101,9 +101,22 @@ async function failure(p: Promise<unknown>): Promise<ChannelError> {
   return err as ChannelError;
 }
 
+// The puppet downloads a FileBox given by URL: a tiny local file server for the contract's image.
+let posterUrl: string | undefined;
+async function poster(): Promise<string> {
+  if (posterUrl) return posterUrl;
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]);
+  const srv = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'image/png' }).end(png));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  srv.unref();
+  posterUrl = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/poster.png`;
+  return posterUrl;
+}
+
 connectorContract('wechaty', WECHATY_CAPABILITIES, async (): Promise<ContractHarness> => {
   const { world, connector, close } = await startWorld();
   return {
+    imageUrl: await poster(),
     connector,
     chatId: world.room.id,
     userId: world.alice.id,
