@@ -3,17 +3,17 @@
 // multipart) and reuses the media_id for its three-day life; what WeCom's API cannot take
 // becomes a task for a person (forPerson), never a silent failure.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelError } from '../../src/channels/port.ts';
 import { ConnectorCache } from '../../src/channels/registry.ts';
 import { createWecomConnector, type WecomConnector } from '../../src/channels/wecom/index.ts';
-import { MEDIA_LIFETIME_MS, memoryMediaCache } from '../../src/channels/wecom/media.ts';
+import { dbMediaCache, MEDIA_LIFETIME_MS, memoryMediaCache } from '../../src/channels/wecom/media.ts';
 import { ensureGroup, updateGroup } from '../../src/community/groups.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
 import { insertLedger } from '../../src/run/ledger.ts';
 import { listTasks } from '../../src/run/tasks.ts';
 import { secretBox } from '../../src/store/secrets.ts';
-import { testStore } from '../support/db.ts';
+import { type TestStore, testStore } from '../support/db.ts';
 import { startWecomApi, type WecomApiServer } from '../support/wecom-api.ts';
 import { eventually, TEST_KEY } from '../support/world.ts';
 
@@ -122,9 +122,30 @@ describe('wecom posts with an image or a file', () => {
   });
 });
 
-describe('a post WeCom cannot take, through the dispatcher', () => {
-  it("becomes a task for the group's leader with the reason, instead of failing", async () => {
-    const store = await testStore();
+describe('with a database', () => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await testStore();
+  }, 90_000);
+  afterAll(async () => {
+    await store.drop();
+  });
+
+  it('keeps media ids in wecom_media per channel until they expire; drop forgets one', async () => {
+    const a = dbMediaCache(store.db, 'ch_a');
+    const b = dbMediaCache(store.db, 'ch_b');
+    const t0 = Date.now();
+    await a.put('https://x/p.png', 'image', 'm1', t0 + 1000);
+    await a.put('https://x/p.png', 'image', 'm2', t0 + 2000);
+    expect(await a.get('https://x/p.png', 'image', t0)).toBe('m2');
+    expect(await a.get('https://x/p.png', 'file', t0)).toBeUndefined();
+    expect(await b.get('https://x/p.png', 'image', t0)).toBeUndefined();
+    expect(await a.get('https://x/p.png', 'image', t0 + 2000)).toBeUndefined();
+    await a.drop('https://x/p.png', 'image');
+    expect(await a.get('https://x/p.png', 'image', t0)).toBeUndefined();
+  });
+
+  it("a post WeCom cannot take becomes a task for the group's leader with the reason, instead of failing", async () => {
     const db = store.db;
     const worker: { current?: Worker } = {};
     try {
@@ -148,7 +169,6 @@ describe('a post WeCom cannot take, through the dispatcher', () => {
       expect(tasks.map((t) => t.text)).toEqual(['Poster']);
     } finally {
       await worker.current?.stop();
-      await store.drop();
     }
   }, 90_000);
 });
