@@ -1,6 +1,6 @@
 // `chorus channel add | list | webhook` — through the running server's API.
 
-import { qrText } from '../channels/sign-in.ts';
+import QRCode from 'qrcode';
 import type { ApiClient } from './api-client.ts';
 import { type Io, UsageError } from './io.ts';
 import { table } from './table.ts';
@@ -162,7 +162,7 @@ export async function waitForSignIn(io: Io, api: ApiClient, id: string, seconds:
     if (s.qr && s.qr.value !== shown) {
       shown = s.qr.value;
       io.out('Scan this QR code with WeChat on the phone of the account Chorus should use, then confirm on the phone:');
-      io.out(await qrText(s.qr.value));
+      io.out(await QRCode.toString(s.qr.value, { type: 'utf8', margin: 2 }));
       io.out(s.qr.value);
     }
     if (s.qr?.status === 'scanned') say('Scanned: confirm the sign-in on the phone…');
