@@ -88,7 +88,8 @@ export async function reconcileChannel(
   }));
   const plan = reconcilePlan(known, listed, at);
   const result: ReconcileResult = { added: 0, renamed: 0, notices: 0, counts: 0, restored: 0, dismissed: 0 };
-  const isNew = new Set(listed.filter((g) => !known.some((k) => k.externalId === g.chatId)).map((g) => g.chatId));
+  const knownIds = new Set(known.map((k) => k.externalId));
+  const isNew = new Set(listed.filter((g) => !knownIds.has(g.chatId)).map((g) => g.chatId));
   for (const e of plan.events) {
     await ingestEvent({ db, ...(deps.log ? { log: deps.log } : {}) }, channelId, e);
     if (e.type === 'group_renamed') {
