@@ -68,11 +68,21 @@ export class ChannelError extends Error {
   readonly retryAfterMs?: number;
   /** The platform's own code (Telegram error_code, WeCom errcode), for logs and tests. */
   readonly platformCode?: number | string;
+  /**
+   * `permanent` only: the platform's API cannot do this one (an image kind it refuses), but a
+   * person can in the client — the row becomes a task for the group's leader instead of failing.
+   */
+  readonly forPerson: boolean;
 
-  constructor(kind: ChannelErrorKind, message: string, opts: { retryAfterMs?: number; platformCode?: number | string; cause?: unknown } = {}) {
+  constructor(
+    kind: ChannelErrorKind,
+    message: string,
+    opts: { retryAfterMs?: number; platformCode?: number | string; cause?: unknown; forPerson?: boolean } = {},
+  ) {
     super(message, opts.cause ? { cause: opts.cause } : undefined);
     this.name = 'ChannelError';
     this.kind = kind;
+    this.forPerson = kind === 'permanent' && opts.forPerson === true;
     if (opts.retryAfterMs !== undefined) this.retryAfterMs = opts.retryAfterMs;
     if (opts.platformCode !== undefined) this.platformCode = opts.platformCode;
   }
@@ -126,6 +136,15 @@ export interface GroupInfo {
   members?: MemberRef[];
 }
 
+/**
+ * The sign-in of a connector that holds a logged-in session (a WeChat account through Wechaty):
+ * a QR code to scan with the phone, then the account it logged in as; a logout starts over.
+ */
+export type SessionEvent =
+  | { type: 'qr'; value: string; status: 'waiting' | 'scanned' | 'confirmed' | 'timeout' | 'cancel' | 'unknown'; at: Date }
+  | { type: 'login'; identity: string; at: Date }
+  | { type: 'logout'; reason: string; at: Date };
+
 export interface Connector {
   readonly kind: ChannelKind;
   readonly capabilities: CapabilityMatrix;
@@ -138,9 +157,13 @@ export interface Connector {
   listGroups(): Promise<GroupInfo[]>;
   /** Looks one group up by its platform id (adding a group by id, reconciliation). */
   getGroup?(chatId: string): Promise<GroupInfo>;
+  /** Reconciliation: true only when the platform says the group no longer exists (dismissed). */
+  confirmGone?(chatId: string): Promise<boolean>;
   /** Starts receiving inbound events (polling, puppet events); webhooks call `handleWebhook` instead. */
   start?(ingest: Ingest): Promise<void>;
   stop?(): Promise<void>;
+  /** For connectors that sign in with a QR code: calls `listener` on each QR, login and logout; returns an unsubscribe. */
+  onSession?(listener: (e: SessionEvent) => void): () => void;
 }
 
 /** A parsed HTTP request, as the server hands it to a connector's webhook handler. */

@@ -36,6 +36,8 @@ export const CHANNEL_CONFIG = {
 
 /** Where each platform's API is when the channel does not name one. */
 const DEFAULT_API_ROOT: Partial<Record<ChannelKind, string>> = { telegram: 'https://api.telegram.org', wecom: 'https://qyapi.weixin.qq.com' };
+/** Channels whose account signs in by scanning a QR code (src/channels/sign-in.ts). */
+export const QR_SIGN_IN: readonly ChannelKind[] = ['wechaty'];
 
 export type ChannelConfig<K extends ChannelKind> = z.infer<(typeof CHANNEL_CONFIG)[K]>;
 
@@ -76,7 +78,8 @@ export async function connectorFor(db: Db, id: string, kind: ChannelKind, config
     }
     case 'wecom': {
       const { createWecomConnector } = await import('./wecom/index.ts');
-      return createWecomConnector(CHANNEL_CONFIG.wecom.parse(config));
+      const { dbMediaCache } = await import('./wecom/media.ts');
+      return createWecomConnector({ ...CHANNEL_CONFIG.wecom.parse(config), mediaCache: dbMediaCache(db, id) });
     }
     case 'wechaty': {
       const { createWechatyConnector } = await import('./wechaty/index.ts');
@@ -108,7 +111,12 @@ export async function addChannel(
   }
   const id = `ch_${randomBytes(6).toString('hex')}`;
   let identity: string | null = null;
-  if (input.verify !== false) {
+  // A WeChat account signs in by scanning a QR code, which only the running puppet can show: the
+  // channel is added waiting for that (`needs_login`), and the process that runs the puppet shows
+  // the code (src/channels/sign-in.ts). What can be checked now is that the puppet is installed.
+  const signsInByQr = QR_SIGN_IN.includes(kind);
+  if (signsInByQr) await checkPuppetInstalled((parsed.data as ChannelConfig<'wechaty'>).puppet);
+  else if (input.verify !== false) {
     // A token cut short when copied is said before anything is called.
     const shape = credentialShapeProblem(kind, parsed.data);
     if (shape) throw new ChannelConfigError(shape.field, shape.message);
@@ -122,16 +130,34 @@ export async function addChannel(
     identity = v.identity;
   }
   const name = input.name?.trim() || identity || kind;
-  const row: ChannelRow = { id, kind, name, status: 'active', statusReason: null, identity, createdAt: new Date() };
+  const row: ChannelRow = { id, kind, name, status: signsInByQr ? 'needs_login' : 'active', statusReason: null, identity, createdAt: new Date() };
   const store = async (trx: Db) => {
     await trx
       .insertInto('channels')
-      .values({ id, kind, name, config_sealed: box.seal(JSON.stringify(parsed.data)), identity })
+      .values({ id, kind, name, config_sealed: box.seal(JSON.stringify(parsed.data)), identity, status: row.status })
       .execute();
     await onAdded?.(trx, row);
   };
   await (db.isTransaction ? store(db) : db.transaction().execute(store));
   return row;
+}
+
+// An npm package name (optionally scoped): never a path, so that only installed packages load.
+const PACKAGE_NAME = /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*$/;
+
+async function checkPuppetInstalled(puppet: string): Promise<void> {
+  if (!PACKAGE_NAME.test(puppet)) {
+    throw new ChannelConfigError('puppet', `"${puppet}" is not an npm package name: give the puppet's package, for example wechaty-puppet-service.`);
+  }
+  try {
+    await import(puppet);
+  } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || /cannot find (package|module)/i.test(String(err))) {
+      throw new ChannelConfigError('puppet', `The WeChat puppet package "${puppet}" is not installed on this server: install it with npm, then add the channel again.`);
+    }
+    throw err;
+  }
 }
 
 export async function listChannels(db: Db): Promise<ChannelRow[]> {
@@ -187,6 +213,19 @@ export class ConnectorCache {
   }
 }
 
-export async function markChannelStatus(db: Db, channelId: string, status: 'active' | 'needs_reauth' | 'disabled', reason?: string): Promise<void> {
+export async function markChannelStatus(db: Db, channelId: string, status: 'active' | 'needs_reauth' | 'needs_login' | 'disabled', reason?: string): Promise<void> {
+  if (status === 'needs_reauth') {
+    // A channel that signs in by QR code needs a new scan, not new credentials: it waits for
+    // sign-in, so that its puppet keeps running and shows the fresh code.
+    await db
+      .updateTable('channels')
+      .set((eb) => ({
+        status: eb.case().when('kind', 'in', [...QR_SIGN_IN]).then('needs_login').else('needs_reauth').end(),
+        status_reason: reason ?? null,
+      }))
+      .where('id', '=', channelId)
+      .execute();
+    return;
+  }
   await db.updateTable('channels').set({ status, status_reason: reason ?? null }).where('id', '=', channelId).execute();
 }

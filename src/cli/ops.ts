@@ -6,7 +6,7 @@ import { COMMUNITIES } from '../sop/types.ts';
 import { type ActionOptions, actionCommand } from './action.ts';
 import type { ApiClient } from './api-client.ts';
 import { type BroadcastOptions, broadcastSend, broadcastStatus } from './broadcast.ts';
-import { type ChannelAddOptions, channelAdd, channelList, channelWebhook } from './channel.ts';
+import { type ChannelAddOptions, channelAdd, channelList, channelLogin, channelWebhook } from './channel.ts';
 import { channelPacing, type PacingOptions } from './channel-pacing.ts';
 import { type GroupSetOptions, groupAdd, groupList, groupSet } from './group.ts';
 import type { Io } from './io.ts';
@@ -49,9 +49,20 @@ export function registerOpsCommands(program: Command, io: Io, deps: OpsDeps): vo
     .option('--sender <userid>', 'WeCom: the staff member who sends every post (default: each group owner)')
     .option('--puppet <name>', 'Wechaty: the puppet, e.g. wechaty-puppet-service')
     .option('--puppet-token <token>', 'Wechaty: the token from the puppet provider')
+    .option('--puppet-endpoint <host:port>', 'Wechaty: the address of a self-hosted puppet service')
+    .option('--wait <seconds>', 'Wechaty: how long to wait for the QR code scan (default 300)')
+    .option('--no-wait', 'Wechaty: add the channel and return; sign in later')
     .option(...DATA)
     .option(...JSON_OUT)
     .action(withApi((api, kind: string, opts: ChannelAddOptions & Data) => channelAdd(io, api, kind, opts)));
+  channel
+    .command('login')
+    .description('WeChat: print the login QR code of a channel and wait until the account signs in (again)')
+    .argument('<channel>', 'channel id or name')
+    .option('--wait <seconds>', 'how long to wait (default 300)')
+    .option(...DATA)
+    .option(...JSON_OUT)
+    .action(withApi((api, ref: string, opts: { wait?: string; json?: boolean } & Data) => channelLogin(io, api, ref, opts)));
   channel
     .command('list')
     .description('the channels, with status and webhook path (never credentials)')

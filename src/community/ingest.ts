@@ -26,7 +26,8 @@
 // - A leave ends what was still pending for that member in that group (planned → skipped,
 //   assigned → cancelled) before `on: member_leave` steps are planned; a member who comes back
 //   starts no sequence again (see triggers.ts).
-// - `join_request` (admission is a later issue) and `announcement_changed` are recorded only.
+// - `join_request` (admission is a later issue) is recorded only; `announcement_changed` with its
+//   text sets the group's announcement.
 // - An event whose platform time is missing (WeCom sends CreateTime 0 in some payloads) counts as
 //   happening when it was received.
 
@@ -35,6 +36,7 @@ import { moveRows } from '../run/ledger.ts';
 import { OPEN_STATES } from '../run/states.ts';
 import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/triggers.ts';
 import { type Db, sql } from '../store/db.ts';
+import { dismissGroup } from './group-effects.ts';
 import { ensureGroup } from './groups.ts';
 import { closeMembership, ensureMember, openMembership } from './members.ts';
 
@@ -127,15 +129,10 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
     case 'group_dismissed': {
       const group = await findGroup(db, channelId, event.chatId);
       if (!group) return { ...base, change: 'unknown_group' };
-      if (group.status === 'dismissed') return { ...base, groupId: group.id, change: 'duplicate' };
-      await db.updateTable('groups').set({ status: 'dismissed' }).where('id', '=', group.id).execute();
-      const open = await openRows(db, group.id, {});
-      const closed = await moveRows(db, open, { from: OPEN_STATES, to: 'cancelled', actor: ACTOR, note: 'the group was dismissed on the platform' });
-      if (closed.length) {
-        await notify(db, `The group "${group.name}" was dismissed on the platform; ${closed.length} action(s) still to do there were cancelled.`);
-      }
-      deps.log?.(`group "${group.name}" was dismissed; ${closed.length} open action(s) cancelled`);
-      return { ...base, groupId: group.id, change: 'dismissed', closed: closed.length };
+      const dismissed = await dismissGroup(db, group.id, { actor: ACTOR, how: 'dismissed on the platform' });
+      if (!dismissed) return { ...base, groupId: group.id, change: 'duplicate' };
+      deps.log?.(`group "${group.name}" was dismissed; ${dismissed.cancelled} open action(s) cancelled`);
+      return { ...base, groupId: group.id, change: 'dismissed', closed: dismissed.cancelled };
     }
     case 'access_lost': {
       const group = await findGroup(db, channelId, event.chatId);
@@ -229,8 +226,12 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       });
       return { ...result, change: 'message', planned };
     }
-    case 'join_request':
     case 'announcement_changed': {
+      const group = await findGroup(db, channelId, event.chatId);
+      if (group && event.text !== undefined) await db.updateTable('groups').set({ announcement: event.text }).where('id', '=', group.id).execute();
+      return { ...base, ...(group ? { groupId: group.id } : {}), change: group && event.text !== undefined ? 'group_updated' : 'stored' };
+    }
+    case 'join_request': {
       const group = await findGroup(db, channelId, event.chatId);
       return { ...base, ...(group ? { groupId: group.id } : {}), change: 'stored' };
     }

@@ -7,6 +7,8 @@ export interface ForecastSend {
   account: string;
   chatId: string;
   dueMs: number;
+  /** false: not a message (an invite link, a rename), so the daily caps do not hold it back. */
+  message?: boolean;
 }
 
 export interface RunForecast {
@@ -37,10 +39,11 @@ export function forecastSends(
     const policy = policyOf(account);
     let state = stateOf(account);
     for (const s of list) {
-      let d = earliestSend(policy, state, s.chatId, s.dueMs);
+      const kind = { message: s.message };
+      let d = earliestSend(policy, state, s.chatId, s.dueMs, kind);
       // A daily cap: the send waits for the next day.
-      while ('blocked' in d) d = earliestSend(policy, state, s.chatId, d.until);
-      state = recordSend(policy, state, s.chatId, d.at, () => 0.5);
+      while ('blocked' in d) d = earliestSend(policy, state, s.chatId, d.until, kind);
+      state = recordSend(policy, state, s.chatId, d.at, () => 0.5, kind);
       finishAt = finishAt === undefined ? d.at : Math.max(finishAt, d.at);
       const delay = d.at - s.dueMs;
       if (delay > maxDelayMs) {

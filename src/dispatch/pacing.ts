@@ -57,6 +57,16 @@ export interface PacingState {
 export type SendDecision = { at: number } | { blocked: 'daily_cap' | 'chat_daily_cap'; until: number };
 
 /**
+ * Whether a send is a message (a post, a private message). Only messages count toward the daily
+ * caps: the caps are the platforms' limits on messages (WeCom's one mass message per group per
+ * day), and creating an invite link, renaming a group or setting its notice sends none. Every call
+ * still keeps the interval and the windows, which pace the account's use of the API.
+ */
+export interface SendKind {
+  message?: boolean;
+}
+
+/**
  * Platform defaults. Overrides per account go through `mergePolicy`.
  *
  * Telegram (Bots FAQ, https://core.telegram.org/bots/faq "My bot is hitting limits"): about 30
@@ -147,15 +157,16 @@ export function initialPacingState(): PacingState {
 }
 
 /** When this account may next send to this chat, or which daily cap blocks it and until when. */
-export function earliestSend(policy: PacingPolicy, state: PacingState, chatId: string, now: number): SendDecision {
+export function earliestSend(policy: PacingPolicy, state: PacingState, chatId: string, now: number, kind: SendKind = {}): SendDecision {
   const at = Math.max(accountBound(policy, state, now), chatBound(policy, state, chatId));
+  if (kind.message === false) return { at };
   // Checked on `at`'s own day: when the other limits already push past midnight, the new day's
   // counters are empty and nothing blocks.
   return capBlock(policy, state, chatId, at) ?? { at };
 }
 
 /** The state after a send at `at`. `rand` returns a number in [0, 1) and draws the jitter. */
-export function recordSend(policy: PacingPolicy, state: PacingState, chatId: string, at: number, rand: () => number): PacingState {
+export function recordSend(policy: PacingPolicy, state: PacingState, chatId: string, at: number, rand: () => number, kind: SendKind = {}): PacingState {
   const r = Math.min(Math.max(rand(), 0), 0.999999);
   const gap = policy.minIntervalMs + Math.floor(r * (policy.jitterMs + 1));
   const day = policy.dailyCap !== undefined || policy.perChatDailyCap !== undefined ? dayOf(at, policy.dayZone).key : '';
@@ -175,14 +186,11 @@ export function recordSend(policy: PacingPolicy, state: PacingState, chatId: str
   const perChatDay: Record<string, number> = policy.perChatDailyCap !== undefined ? { ...(sameDay ? state.perChatDay : {}) } : {};
   if (policy.perChatDailyCap !== undefined) perChatDay[chatId] = (perChatDay[chatId] ?? 0) + 1;
 
-  const next: PacingState = {
-    nextAt: Math.max(state.nextAt, at + gap),
-    recent,
-    perChat,
-    day,
-    dayCount: (sameDay ? state.dayCount : 0) + 1,
-    perChatDay,
-  };
+  const next: PacingState =
+    kind.message === false
+      ? // Not a message: the day's counters stay as they are.
+        { nextAt: Math.max(state.nextAt, at + gap), recent, perChat, day: state.day, dayCount: state.dayCount, perChatDay: state.perChatDay }
+      : { nextAt: Math.max(state.nextAt, at + gap), recent, perChat, day, dayCount: (sameDay ? state.dayCount : 0) + 1, perChatDay };
   if (state.blockedUntil !== undefined && state.blockedUntil > at) next.blockedUntil = state.blockedUntil;
   return next;
 }
@@ -198,16 +206,22 @@ export function recordRetryAfter(state: PacingState, until: number): PacingState
  * others. A send held by a daily cap counts from the moment the cap lifts, so `at` may be
  * tomorrow: the caller sleeps until then.
  */
-export function pickNext(policy: PacingPolicy, state: PacingState, pending: readonly { chatId: string }[], now: number): { index: number; at: number } | null {
+export function pickNext(
+  policy: PacingPolicy,
+  state: PacingState,
+  pending: readonly ({ chatId: string } & SendKind)[],
+  now: number,
+): { index: number; at: number } | null {
   const floor = accountBound(policy, state, now);
   let best: { index: number; at: number } | null = null;
   const seen = new Set<string>();
   for (let i = 0; i < pending.length; i++) {
-    const chatId = pending[i].chatId;
-    // Only a chat's first pending send can be the earliest one of that chat.
-    if (seen.has(chatId)) continue;
-    seen.add(chatId);
-    const at = openAt(policy, state, chatId, now);
+    const { chatId, message } = pending[i];
+    // Only a chat's first pending message (and first other call) can be the earliest of that chat.
+    const key = `${message === false ? 'call' : 'message'}:${chatId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const at = openAt(policy, state, chatId, now, { message });
     if (!best || at < best.at) best = { index: i, at };
     if (at <= floor) break; // nothing can go earlier than the account's own bound
   }
@@ -215,10 +229,10 @@ export function pickNext(policy: PacingPolicy, state: PacingState, pending: read
 }
 
 /** earliestSend, waiting out daily caps: the first moment this chat could really be sent to. */
-export function openAt(policy: PacingPolicy, state: PacingState, chatId: string, now: number): number {
-  let d = earliestSend(policy, state, chatId, now);
+export function openAt(policy: PacingPolicy, state: PacingState, chatId: string, now: number, kind: SendKind = {}): number {
+  let d = earliestSend(policy, state, chatId, now, kind);
   // A cap lifts at the next day's start, when the counters no longer apply: one more look is final.
-  while ('blocked' in d) d = earliestSend(policy, state, chatId, d.until);
+  while ('blocked' in d) d = earliestSend(policy, state, chatId, d.until, kind);
   return d.at;
 }
 

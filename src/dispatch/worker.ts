@@ -9,8 +9,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
-import { ChannelError, type Connector, type PerformResult } from '../channels/port.ts';
+import { ChannelError, type Connector, type OutboundAction, type PerformResult } from '../channels/port.ts';
+import { applyGroupEffect, groupEffectOf } from '../community/group-effects.ts';
 import { type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
+import { assigneeFor, isMessage } from '../run/assign.ts';
 import { claimDue, type LedgerRow, moveRows, nextDueAt } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
 import { NotSendable, toOutbound } from './outbound.ts';
@@ -252,7 +254,7 @@ export class Worker {
     while (q.rows.length && !this.stopped) {
       try {
         const policy = await this.policy(account, q);
-        const pending = await Promise.all(q.rows.map(async (r) => ({ row: r, chatId: await this.chatOf(r.groupId) })));
+        const pending = await Promise.all(q.rows.map(async (r) => ({ row: r, chatId: await this.chatOf(r.groupId), message: isMessage(r.action) })));
         const taken = await this.db.transaction().execute((trx) =>
           withPacingLock(trx, account, policy, async (state) => this.take(trx, policy, state, pending)),
         );
@@ -282,11 +284,11 @@ export class Worker {
     trx: Db,
     policy: PacingPolicy,
     state: PacingState,
-    pending: { row: LedgerRow; chatId: string }[],
+    pending: { row: LedgerRow; chatId: string; message: boolean }[],
   ): Promise<{ state: PacingState; result: { rows: { row: LedgerRow; chatId: string }[]; waitMs: number } }> {
     const now = Date.now();
     const left = [...pending];
-    const rows: { row: LedgerRow; chatId: string }[] = [];
+    const rows: { row: LedgerRow; chatId: string; message: boolean }[] = [];
     let s = state;
     let waitMs = this.opts.pollMs;
     while (left.length && rows.length < 50) {
@@ -297,7 +299,7 @@ export class Worker {
         break;
       }
       const [item] = left.splice(next.index, 1);
-      s = recordSend(policy, s, item.chatId, now, this.opts.rand);
+      s = recordSend(policy, s, item.chatId, now, this.opts.rand, { message: item.message });
       rows.push(item);
     }
     const moved = new Set(
@@ -324,8 +326,10 @@ export class Worker {
       return;
     }
     let result: PerformResult;
+    let action: OutboundAction;
     try {
-      result = await connector.perform(toOutbound(row, chatId));
+      action = toOutbound(row, chatId);
+      result = await connector.perform(action);
     } catch (e) {
       await this.failed(row, account, e);
       return;
@@ -335,17 +339,30 @@ export class Worker {
       await finish({ from: ['sending'], to: 'awaiting_confirmation', set: { external_task_id: result.externalId, claimed_by: null } });
       return;
     }
-    await finish({
+    const done = result;
+    const sent: Parameters<typeof moveRows>[2] = {
+      actor: this.id,
       from: ['sending'],
       to: 'sent',
       set: {
-        platform_message_id: result.messageId ?? null,
+        platform_message_id: done.messageId ?? null,
         executed_by: 'bot',
         executed_at: at,
         on_time: at.getTime() <= row.dueAt.getTime() + row.windowMinutes * 60_000,
         claimed_by: null,
         last_error: null,
+        result: done.data ? JSON.stringify(done.data) : null,
       },
+    };
+    const effect = groupEffectOf(action, done);
+    if (!effect) {
+      await moveRows(this.db, [row.id], sent);
+      return;
+    }
+    // The row and what the action did to the group commit together: a renamed group is never
+    // "sent" with its old name, and an invite link is never lost.
+    await this.db.transaction().execute(async (trx) => {
+      if ((await moveRows(trx, [row.id], sent)).length) await applyGroupEffect(trx, row.groupId, effect, this.id);
     });
   }
 
@@ -357,6 +374,19 @@ export class Worker {
       .insertInto('notifications')
       .values({ recipient: 'operators', kind: 'unconfirmed', ledger_id: row.id, run_id: row.runId, message: `A send may not have reached the group (${reason}); check the group, then mark it sent or send it again.` })
       .execute();
+  }
+
+  /** The platform cannot post this one but a person can: a task for the group's leader, with the reason. */
+  private async handOver(row: LedgerRow, reason: string): Promise<void> {
+    const group = await this.db.selectFrom('groups').select(['leader', 'attrs']).where('id', '=', row.groupId).executeTakeFirst();
+    const attrs = (typeof group?.attrs === 'string' ? JSON.parse(group.attrs) : (group?.attrs ?? {})) as Record<string, string>;
+    await moveRows(this.db, [row.id], {
+      from: ['sending'],
+      to: 'assigned',
+      actor: this.id,
+      note: `the platform cannot send this one; a task for a person: ${reason}`,
+      set: { mode: 'human', executor: 'owner', assignee: assigneeFor('owner', { leader: group?.leader ?? null, attrs }), last_error: reason, claimed_by: null },
+    });
   }
 
   private async failed(row: LedgerRow, account: string, e: unknown): Promise<void> {
@@ -401,6 +431,10 @@ export class Worker {
         await this.unconfirmed(row, e.message);
         return;
       case 'permanent':
+        if (e.forPerson) {
+          await this.handOver(row, e.message);
+          return;
+        }
         await moveRows(this.db, [row.id], { ...base, to: 'failed', set: { last_error: e.message, claimed_by: null } });
         return;
     }

@@ -35,6 +35,16 @@ export function outboundTypeFor(action: Action): OutboundType | undefined {
   }
 }
 
+/**
+ * Whether a sheet action sends a message (a post, a private message). Only messages count toward
+ * the daily caps of pacing (src/dispatch/pacing.ts `SendKind`): an invite link, a rename or a notice
+ * sends none.
+ */
+export function isMessage(action: string): boolean {
+  const type = outboundTypeFor(action as Action);
+  return type === 'post' || type === 'direct_message';
+}
+
 export interface Assignment {
   mode: 'bot' | 'human';
   /** Who is responsible: `bot`, or the role that does it (`owner` when the bot cannot). */

@@ -96,6 +96,10 @@ export interface Move {
     next_attempt_at: Date | null;
     due_at: Date;
     reminded_at: Date | null;
+    /** What the action returned, as JSON text. */
+    result: string | null;
+    mode: 'bot' | 'human';
+    executor: string;
     assignee: string | null;
     /** Stored as jsonb. */
     content: LedgerContent;

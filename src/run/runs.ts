@@ -17,7 +17,7 @@ import { formatLocal } from '../sop/zone.ts';
 import type { Sheet } from '../sop/types.ts';
 import type { Db } from '../store/db.ts';
 import { getSheetVersion, saveSheet } from '../store/sheets.ts';
-import { assign, assigneeFor, outboundTypeFor } from './assign.ts';
+import { assign, assigneeFor, isMessage, outboundTypeFor } from './assign.ts';
 import { contentForPerson, stepContent } from './content.ts';
 import { countsByState, insertLedger, moveRows, type NewLedgerRow } from './ledger.ts';
 import { type PreviewWarnings, previewWarnings } from './preview-warnings.ts';
@@ -173,7 +173,7 @@ function planGroupOf(g: GroupRow) {
 export async function forecastOf(ctx: RunContext, rows: NewLedgerRow[]): Promise<RunForecast> {
   const sends = rows
     .filter((r) => r.mode === 'bot' && r.senderAccount)
-    .map((r) => ({ account: r.senderAccount!, chatId: r.groupId, dueMs: Math.max(r.dueAt.getTime(), Date.now()) }));
+    .map((r) => ({ account: r.senderAccount!, chatId: r.groupId, dueMs: Math.max(r.dueAt.getTime(), Date.now()), message: isMessage(r.action) }));
   const policies = new Map<string, Awaited<ReturnType<typeof policyFor>>>();
   for (const account of new Set(sends.map((s) => s.account))) policies.set(account, await policyFor(ctx.db, account));
   return forecastSends(sends, (a) => policies.get(a)!.policy, (a) => policies.get(a)!.state);

@@ -27,7 +27,8 @@ const NEXT: Record<LedgerState, readonly LedgerState[]> = {
   planned: ['due', 'assigned', 'cancelled', 'skipped', 'failed'],
   // A claimed row goes back to planned when its worker stops before sending it.
   due: ['sending', 'planned', 'cancelled', 'skipped', 'failed'],
-  sending: ['sent', 'awaiting_confirmation', 'retry_wait', 'failed', 'unconfirmed'],
+  // assigned: the platform refused this content but a person can post it (ChannelError.forPerson).
+  sending: ['sent', 'awaiting_confirmation', 'retry_wait', 'failed', 'unconfirmed', 'assigned'],
   retry_wait: ['due', 'cancelled', 'failed', 'skipped'],
   awaiting_confirmation: ['sent', 'missed', 'failed', 'cancelled'],
   // An operator checks the platform: it did go out (sent), it did not (failed, or send again).

@@ -4,13 +4,16 @@
 //   3. WeCom confirmations — posts waiting for a staff member are checked with WeCom (callbacks
 //      are not guaranteed): `sent` with WeCom's send time, `failed` with its reason, or, once the
 //      window has passed, `missed` and withdrawn; the staff member is reminded once before that;
-//   4. runs and broadcasts with nothing left to happen become `completed`.
+//   4. runs and broadcasts with nothing left to happen become `completed`;
+//   5. WeCom groups reconciled (src/community/reconcile.ts): each channel once per interval,
+//      claimed with a conditional UPDATE of channels.reconciled_at, so one process does it.
 // Idempotent and safe from two workers at once: every change names the state it leaves (moveRows)
 // or is guarded in SQL (reminded_at IS NULL), and WeCom checks are claimed with SKIP LOCKED.
 
 import { type RawBuilder, sql } from 'kysely';
 import { ChannelError, type Connector } from '../channels/port.ts';
 import type { ConnectorCache } from '../channels/registry.ts';
+import { reconcileChannel } from '../community/reconcile.ts';
 import type { WecomConnector } from '../channels/wecom/index.ts';
 import { parseSheet } from '../sop/parse.ts';
 import type { Db } from '../store/db.ts';
@@ -33,6 +36,8 @@ export interface SweepDeps {
   recheckMs?: number;
   /** Most WeCom sends checked in one sweep. Default 200. */
   confirmBatch?: number;
+  /** How often a WeCom channel's groups are compared with WeCom's list. Default 30 minutes. */
+  reconcileEveryMs?: number;
 }
 
 export interface SweepResult {
@@ -43,9 +48,16 @@ export interface SweepResult {
   confirmationMissed: number;
   confirmationFailed: number;
   completed: number;
+  /** Channels whose groups were reconciled in this sweep. */
+  reconciled: number;
 }
 
 const MINUTE = 60_000;
+/**
+ * Channels whose groups are listed and mended periodically. WeCom: callbacks can be lost. Telegram
+ * has no API that lists a bot's groups; a Wechaty puppet's session delivers room events itself.
+ */
+const RECONCILED_KINDS = ['wecom'];
 const BATCH = 5000;
 const SWEEP_ACTOR = 'sweep';
 /** Rows that will not change by themselves any more: a run with only these is complete. */
@@ -348,11 +360,30 @@ async function completeRuns(db: Db, now: Date): Promise<number> {
   return r.rows.length;
 }
 
+/** Claims the channels due for reconciliation (one process wins each) and reconciles them. */
+async function reconcileDue(deps: SweepDeps, now: Date, everyMs: number, log: (s: string) => void): Promise<number> {
+  const claimed = await sql<{ id: string }>`
+    UPDATE channels SET reconciled_at = ${iso(now)}
+    WHERE kind = ANY(${RECONCILED_KINDS}::text[]) AND status = 'active'
+      AND (reconciled_at IS NULL OR reconciled_at <= ${iso(new Date(now.getTime() - everyMs))})
+    RETURNING id`.execute(deps.db);
+  let done = 0;
+  for (const { id } of claimed.rows) {
+    try {
+      await reconcileChannel({ db: deps.db, log, now }, id, await deps.connectors.get(id));
+      done++;
+    } catch (e) {
+      log(`reconciling the groups of channel ${id} failed: ${(e as Error).message}`);
+    }
+  }
+  return done;
+}
+
 export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   const now = deps.now ?? new Date();
   const log = deps.log ?? (() => {});
   const beforeMs = deps.remindBeforeMs ?? 15 * MINUTE;
-  const result: SweepResult = { reminded: 0, missed: 0, confirmed: 0, confirmationMissed: 0, confirmationFailed: 0, completed: 0 };
+  const result: SweepResult = { reminded: 0, missed: 0, confirmed: 0, confirmationMissed: 0, confirmationFailed: 0, completed: 0, reconciled: 0 };
   const failures: Error[] = [];
   // Each part runs even when another failed; the first failure is raised at the end for the worker's log.
   const part = async (name: string, work: () => Promise<void>) => {
@@ -382,6 +413,9 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   });
   await part('completing runs', async () => {
     result.completed = await completeRuns(deps.db, now);
+  });
+  await part('reconciling groups', async () => {
+    result.reconciled = await reconcileDue(deps, now, deps.reconcileEveryMs ?? 30 * MINUTE, log);
   });
   if (failures.length) throw failures[0];
   return result;

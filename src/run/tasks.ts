@@ -18,7 +18,7 @@ export interface TaskView {
   runId: string;
   runKind: 'run' | 'broadcast';
   runTitle: string;
-  group: { id: string; name: string; channelKind: string; externalId: string };
+  group: { id: string; name: string; channelKind: string; externalId: string; inviteLink?: string };
   step: string;
   action: string;
   text: string;
@@ -71,6 +71,7 @@ interface TaskRaw {
   group_name: string;
   channel_kind: string;
   external_id: string;
+  invite_link: string | null;
   step_id: string;
   action: string;
   content: LedgerContent | string;
@@ -91,7 +92,7 @@ export async function listTasks(db: Db, opts: ListTasksOptions = {}): Promise<Ta
   const overdue = sql`(l.state IN ('assigned', 'missed') AND l.due_at + l.window_minutes * interval '1 minute' < ${now.toISOString()})`;
   const r = await sql<TaskRaw>`
     SELECT l.id, l.run_id, r.kind AS run_kind, sv.title AS sheet_title, r.broadcast_text, l.group_id, g.name AS group_name,
-           c.kind AS channel_kind, g.external_id, l.step_id, l.action, l.content, l.due_at, l.window_minutes, l.state, l.assignee
+           c.kind AS channel_kind, g.external_id, g.invite_link, l.step_id, l.action, l.content, l.due_at, l.window_minutes, l.state, l.assignee
     FROM ledger l
     JOIN runs r ON r.id = l.run_id
     JOIN groups g ON g.id = l.group_id
@@ -113,7 +114,8 @@ function toTaskView(x: TaskRaw, now: Date): TaskView {
     runId: x.run_id,
     runKind: x.run_kind === 'broadcast' ? 'broadcast' : 'run',
     runTitle: runTitleOf({ kind: x.run_kind, sheetTitle: x.sheet_title, broadcastText: x.broadcast_text, id: x.run_id }),
-    group: { id: x.group_id, name: x.group_name, channelKind: x.channel_kind, externalId: x.external_id },
+    // The group's current invite link (the last one a connector made): the leader shares it.
+    group: { id: x.group_id, name: x.group_name, channelKind: x.channel_kind, externalId: x.external_id, ...(x.invite_link ? { inviteLink: x.invite_link } : {}) },
     step: x.step_id,
     action: x.action,
     text: content.text,

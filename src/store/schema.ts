@@ -52,6 +52,10 @@ export interface ChannelsTable {
   identity: string | null;
   pacing: Json<Record<string, unknown>>;
   created_at: Timestamp;
+  login_qr: ColumnType<string | null, string | null | undefined, string | null>;
+  login_qr_status: ColumnType<string | null, string | null | undefined, string | null>;
+  login_qr_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  reconciled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface GroupsTable {
@@ -68,6 +72,9 @@ export interface GroupsTable {
   status: ColumnType<string, string | undefined, string>;
   created_at: Timestamp;
   last_activity_at: Date | null;
+  announcement: ColumnType<string | null, string | null | undefined, string | null>;
+  invite_link: ColumnType<string | null, string | null | undefined, string | null>;
+  invite_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface MembersTable {
@@ -182,6 +189,8 @@ export interface LedgerTable {
   on_time: boolean | null;
   reminded_at: Date | null;
   updated_at: Timestamp;
+  /** What the action returned (invite link, new chat id, …); null until it is done. */
+  result: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface LedgerHistoryTable {
@@ -295,4 +304,13 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   demo_sign_ins: DemoSignInsTable;
   audit_log: AuditLogTable;
+  wecom_media: WecomMediaTable;
+}
+
+export interface WecomMediaTable {
+  channel_id: string;
+  source: string;
+  media_type: string;
+  media_id: string;
+  expires_at: ColumnType<Date, Date | string, Date | string>;
 }

@@ -11,6 +11,13 @@ import {
   type OutboundAction,
   type OutboundType,
 } from '../../src/channels/port.ts';
+import { ConnectorCache } from '../../src/channels/registry.ts';
+import { ensureGroup } from '../../src/community/groups.ts';
+import { Worker } from '../../src/dispatch/worker.ts';
+import { insertLedger } from '../../src/run/ledger.ts';
+import { secretBox } from '../../src/store/secrets.ts';
+import { testStore } from '../support/db.ts';
+import { eventually, TEST_KEY } from '../support/world.ts';
 
 export interface ContractHarness {
   connector: Connector;
@@ -24,6 +31,8 @@ export interface ContractHarness {
   title(chatId: string): Promise<string | undefined>;
   /** Whether the user is still a member on the platform side. */
   isMember(chatId: string, userId: string): Promise<boolean>;
+  /** A PNG the platform (or the connector) can download, for posts with an image. */
+  imageUrl: string;
   close(): Promise<void>;
 }
 
@@ -93,6 +102,20 @@ export function connectorContract(name: string, capabilities: CapabilityMatrix, 
       }),
     );
 
+    it.skipIf(!can('post'))(
+      `${can('post') ? 'post with an image' : 'post with an image — skipped: no posts'}: sent (or proposed for confirmation), never refused`,
+      run(async (h) => {
+        const text = `contract poster ${Date.now()}`;
+        const r = await h.connector.perform({ type: 'post', chatId: h.chatId, text, image: h.imageUrl });
+        if (capabilities.post === 'confirm') {
+          expect(r.status).toBe('awaiting_confirmation');
+          return;
+        }
+        expect(r.status).toBe('done');
+        expect((await h.sentTexts(h.chatId)).some((t) => t.includes(text))).toBe(true);
+      }),
+    );
+
     it.skipIf(capabilities.rename !== 'auto')(
       why('rename'),
       run(async (h) => {
@@ -129,6 +152,38 @@ export function connectorContract(name: string, capabilities: CapabilityMatrix, 
       }),
     );
 
+    // Through the one outbound path (ledger → dispatcher → connector → ledger): whatever the
+    // connector did to the group shows on Chorus's group, and what it returned stays on the row.
+    const groupActions = (['rename', 'announce', 'create_invite_link', 'disband'] as const).filter((t) => capabilities[t] === 'auto');
+    it.skipIf(groupActions.length === 0)(
+      `${groupActions.join(', ') || 'group actions'} through the dispatcher change Chorus's group${groupActions.length ? '' : ' — skipped: the platform offers no group action'}`,
+      run(async (h) => {
+        const rows = await throughDispatcher(h, groupActions.filter((t) => t !== 'disband'));
+        try {
+          const group = await rows.group();
+          if (capabilities.rename === 'auto') expect(group.name).toBe('Renamed by contract');
+          if (capabilities.announce === 'auto') expect(group.announcement).toMatch(/^contract notice/);
+          if (capabilities.create_invite_link === 'auto') {
+            const invite = rows.ledger.find((r) => r.action === 'invite')!;
+            expect(invite.state).toBe('sent');
+            const link = (invite.result as { inviteLink?: string } | null)?.inviteLink;
+            expect(link).toMatch(/^(https?:\/\/|weixin:\/\/)/);
+            expect(group.invite_link).toBe(link);
+          }
+          for (const r of rows.ledger) expect(r.state, `${r.action}: ${r.last_error}`).toBe('sent');
+          expect(group.status).toBe('active');
+          if (capabilities.disband === 'auto') {
+            await rows.more(['disband']);
+            expect((await rows.group()).status).toBe('dismissed');
+          }
+        } finally {
+          await rows.close();
+        }
+      }),
+      // A fresh database and a worker: PGlite takes its time to start on a busy machine.
+      90_000,
+    );
+
     const unsupported = (Object.keys(capabilities) as OutboundType[]).filter((t) => capabilities[t] === 'none');
     for (const type of unsupported) {
       it(
@@ -144,4 +199,65 @@ export function connectorContract(name: string, capabilities: CapabilityMatrix, 
       );
     }
   });
+}
+
+const SHEET_ACTION: Partial<Record<OutboundType, { action: string; content: Record<string, string> }>> = {
+  rename: { action: 'rename', content: { text: '', name: 'Renamed by contract' } },
+  announce: { action: 'announce', content: { text: `contract notice ${Date.now()}` } },
+  create_invite_link: { action: 'invite', content: { text: 'contract' } },
+  disband: { action: 'disband', content: { text: '' } },
+};
+
+/**
+ * A database with the connector's channel and one group for the harness's chat, a running run
+ * with one bot row per action, and a worker that sends them (pacing off: the test is not about it).
+ */
+async function throughDispatcher(h: ContractHarness, types: readonly OutboundType[]) {
+  const store = await testStore();
+  const db = store.db;
+  const channelId = `ch_contract_${h.connector.kind}`;
+  await db
+    .insertInto('channels')
+    .values({ id: channelId, kind: h.connector.kind, name: 'contract', config_sealed: 'unused', pacing: JSON.stringify({ minIntervalMs: 0, jitterMs: 0, perChat: null, burst: null }) })
+    .execute();
+  const groupId = await ensureGroup(db, channelId, h.chatId, 'Before');
+  await db.insertInto('runs').values({ id: 'run_contract', kind: 'broadcast', selector: 'all', state: 'running' }).execute();
+  const connectors = new ConnectorCache(db, secretBox(TEST_KEY));
+  connectors.set(channelId, h.connector);
+  const worker = new Worker({ db, connectors, pollMs: 50, heartbeatMs: 200 });
+  await worker.start();
+  let step = 0;
+  const ledger = () => db.selectFrom('ledger').selectAll().orderBy('id').execute();
+  const send = async (list: readonly OutboundType[]) => {
+    const rows = list.map((t) => {
+      const a = SHEET_ACTION[t]!;
+      step++;
+      return {
+        groupId,
+        stepId: `s${step}`,
+        occurrence: 1,
+        action: a.action,
+        mode: 'bot' as const,
+        executor: 'bot',
+        assignee: null,
+        senderAccount: channelId,
+        dueAt: new Date(Date.now() - 1000 + step),
+        windowMinutes: 60,
+        content: a.content as { text: string },
+      };
+    });
+    await insertLedger(db, 'run_contract', rows);
+    worker.wake();
+    await eventually(async () => (await ledger()).every((r) => !['planned', 'due', 'sending', 'retry_wait'].includes(r.state)), 15_000, 'the rows to be sent');
+  };
+  await send(types);
+  return {
+    ledger: await ledger(),
+    group: () => db.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirstOrThrow(),
+    more: send,
+    close: async () => {
+      await worker.stop();
+      await store.drop();
+    },
+  };
 }

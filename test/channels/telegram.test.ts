@@ -63,6 +63,8 @@ connectorContract('telegram', TELEGRAM_CAPABILITIES, async () => {
     sentTexts: async (c) => api.sentTexts(Number(c)),
     title: async (c) => api.title(Number(c)),
     isMember: async (c, u) => api.isMember(Number(c), Number(u)),
+    // Telegram fetches a photo given by URL itself.
+    imageUrl: 'https://cdn.example/poster.png',
     close: () => api.close(),
   };
 });

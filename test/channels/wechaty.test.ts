@@ -2,8 +2,10 @@
 // events reaching ingest, outbound actions observed on the mock WeChat side, error kinds, and the
 // same connector reaching the mock through the puppet-service gRPC protocol.
 
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { log } from 'wechaty';
 import { ChannelError, type InboundEvent } from '../../src/channels/port.ts';
 import { toChannelError } from '../../src/channels/wechaty/errors.ts';
@@ -99,9 +101,22 @@ async function failure(p: Promise<unknown>): Promise<ChannelError> {
   return err as ChannelError;
 }
 
+// The puppet downloads a FileBox given by URL: a tiny local file server for the contract's image.
+let posterUrl: string | undefined;
+async function poster(): Promise<string> {
+  if (posterUrl) return posterUrl;
+  const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]);
+  const srv = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'image/png' }).end(png));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  srv.unref();
+  posterUrl = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/poster.png`;
+  return posterUrl;
+}
+
 connectorContract('wechaty', WECHATY_CAPABILITIES, async (): Promise<ContractHarness> => {
   const { world, connector, close } = await startWorld();
   return {
+    imageUrl: await poster(),
     connector,
     chatId: world.room.id,
     userId: world.alice.id,
@@ -293,9 +308,9 @@ describe('wechaty connector: errors', () => {
 
   it('refuses what it cannot do before touching WeChat, in plain words', async () => {
     const { world, connector } = await startWorld();
-    const img = await failure(connector.perform({ type: 'post', chatId: world.room.id, text: 'see', image: 'https://x/y.png' }));
+    const img = await failure(connector.perform({ type: 'post', chatId: world.room.id, text: 'see', image: 'file:///etc/passwd' }));
     expect(img.kind).toBe('permanent');
-    expect(img.message).toMatch(/images or files/);
+    expect(img.message).toMatch(/not an http\(s\) link/);
     const small = await failure(connector.perform({ type: 'create_group', name: 'Tiny', memberIds: [world.alice.id] }));
     expect(small.message).toMatch(/at least two other members/);
     const limit = await failure(connector.perform({ type: 'create_invite_link', chatId: world.room.id, memberLimit: 10 }));
@@ -371,5 +386,48 @@ describe('wechaty connector over the puppet-service gRPC protocol', () => {
       await connector.stop();
       await service.close().catch(() => undefined);
     }
+  });
+});
+
+describe('wechaty connector: images and files', () => {
+  let files: Server;
+  let base = '';
+  const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 2)]);
+  beforeAll(async () => {
+    files = createServer((req, res) => {
+      if (req.url === '/poster.png') return void res.writeHead(200, { 'content-type': 'image/png' }).end(PNG);
+      if (req.url === '/schedule.pdf') return void res.writeHead(200, { 'content-type': 'application/pdf' }).end('%PDF-1.4 week one');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => files.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => files.close(() => r())));
+
+  it('sends the text, then the image and the file as WeChat files (FileBox from the link)', async () => {
+    const { world, connector } = await startWorld();
+    const r = await connector.perform({ type: 'post', chatId: world.room.id, text: 'Week 1', image: `${base}/poster.png`, file: `${base}/schedule.pdf` });
+    expect(r.status).toBe('done');
+    const sent = world.puppet.sent.filter((s) => s.conversationId === world.room.id);
+    expect(sent.map((s) => [s.kind, s.text])).toEqual([
+      ['text', 'Week 1'],
+      ['file', 'poster.png'],
+      ['file', 'schedule.pdf'],
+    ]);
+    expect(sent[1].bytes).toBe(PNG.length);
+    if (r.status === 'done') expect(r.data?.fileMessageIds).toEqual([sent[1].messageId, sent[2].messageId]);
+  });
+
+  it('a file that fails after the text went out is ambiguous (never resent); before anything went out it is not', async () => {
+    const { world, connector } = await startWorld();
+    world.puppet.failNext('file', 'unavailable');
+    const partly = await failure(connector.perform({ type: 'post', chatId: world.room.id, text: 'Week 1', image: `${base}/poster.png` }));
+    expect(partly.kind).toBe('ambiguous');
+    expect(partly.message).toMatch(/poster\.png did not/);
+    world.puppet.failNext('file', 'unavailable');
+    const nothing = await failure(connector.perform({ type: 'post', chatId: world.room.id, text: '', image: `${base}/poster.png` }));
+    expect(nothing.kind).toBe('transient');
+    const link = await failure(connector.perform({ type: 'post', chatId: world.room.id, text: 'x', image: 'ftp://example.com/a.png' }));
+    expect(link.kind).toBe('permanent');
   });
 });

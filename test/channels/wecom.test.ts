@@ -40,6 +40,7 @@ connectorContract('wecom', WECOM_CAPABILITIES, async () => {
     sentTexts: async (chatId) => s.delivered.get(chatId) ?? [],
     title: async (chatId) => s.groups.get(chatId)?.name,
     isMember: async (chatId, userId) => Boolean(s.groups.get(chatId)?.member_list.some((m) => m.userid === userId)),
+    imageUrl: s.serveFile('poster.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(32, 1)]), 'image/png'),
     close: () => s.close(),
   };
 });

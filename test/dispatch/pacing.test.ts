@@ -15,6 +15,7 @@ import {
   recordRetryAfter,
   recordSend,
 } from '../../src/dispatch/pacing.ts';
+import { forecastSends } from '../../src/dispatch/forecast.ts';
 
 const CHATS = ['a', 'b', 'c', 'd', 'e'];
 const DAY = 86_400_000;
@@ -331,5 +332,38 @@ describe('pacing: platform defaults and overrides', () => {
     const t = DateTime.fromISO('2026-05-04T23:00', { zone: 'Asia/Shanghai' }).toMillis();
     const f = forecast(policy, [{ chatId: 'a' }, { chatId: 'b' }, { chatId: 'c' }], t);
     expect(f.perItem).toEqual([t, t, t + 3_600_000]);
+  });
+});
+
+describe('pacing: only messages count toward the daily caps', () => {
+  const wecom = PLATFORM_DEFAULTS.wecom;
+  const tenAm = DateTime.fromISO('2026-12-07T10:00:00', { zone: 'Asia/Shanghai' }).toMillis();
+
+  it("an invite link, a rename or a notice leaves WeCom's one mass message per group per day", () => {
+    const rand = () => 0;
+    // The invite link first (it used to take the day's only slot and push the post to tomorrow) …
+    let state = recordSend(wecom, initialPacingState(), 'g1', tenAm, rand, { message: false });
+    expect(state.perChatDay).toEqual({});
+    expect(state.dayCount).toBe(0);
+    const post = earliestSend(wecom, state, 'g1', tenAm + 5_000);
+    expect(post).toEqual({ at: tenAm + 5_000 });
+    // … then the post takes it; another post waits for tomorrow, another invite link does not.
+    state = recordSend(wecom, state, 'g1', tenAm + 5_000, rand);
+    expect(earliestSend(wecom, state, 'g1', tenAm + 10_000)).toMatchObject({ blocked: 'chat_daily_cap' });
+    expect(earliestSend(wecom, state, 'g1', tenAm + 10_000, { message: false })).toEqual({ at: tenAm + 10_000 });
+    const after = recordSend(wecom, state, 'g1', tenAm + 10_000, rand, { message: false });
+    expect(after.perChatDay).toEqual({ g1: 1 });
+    expect(after.day).toBe(state.day);
+    // The interval still holds for every call.
+    expect(after.nextAt).toBe(tenAm + 10_000 + wecom.minIntervalMs);
+  });
+
+  it('the forecast agrees: a post after an invite link goes the same day', () => {
+    const sends = [
+      { account: 'w', chatId: 'g1', dueMs: tenAm, message: false },
+      { account: 'w', chatId: 'g1', dueMs: tenAm + 60_000, message: true },
+    ];
+    const f = forecastSends(sends, () => wecom);
+    expect(f.maxDelayMs).toBeLessThan(60_000);
   });
 });

@@ -6,13 +6,14 @@
 // with wechaty-service.ts to use it from another process.
 
 import { randomUUID } from 'node:crypto';
+import type { FileBoxInterface } from 'file-box';
 import { types } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 
 type ContactMock = mock.ContactMock;
 type RoomMock = mock.RoomMock;
 
-export type MockOperation = 'say' | 'topic' | 'announce' | 'add' | 'remove' | 'create' | 'qrcode';
+export type MockOperation = 'say' | 'file' | 'topic' | 'announce' | 'add' | 'remove' | 'create' | 'qrcode';
 /** Failures shaped as the puppet-service client raises them (a gRPC status code and message). */
 export type MockFailure = 'unavailable' | 'timeout' | 'logged_out' | 'rate_limited' | 'permission';
 
@@ -25,9 +26,12 @@ const FAILURES: Record<MockFailure, { code: number; message: string }> = {
 };
 
 export interface SentRecord {
-  kind: 'text' | 'announce';
+  kind: 'text' | 'announce' | 'file';
   conversationId: string;
+  /** The text, or for a file its name. */
   text: string;
+  /** For a file: its size in bytes, as the puppet downloaded it. */
+  bytes?: number;
   messageId?: string;
   at: number;
 }
@@ -77,6 +81,30 @@ export class RecordingPuppetMock extends PuppetMock {
     });
     this.sent.push({ kind: 'text', conversationId, text, messageId: id, at: Date.now() });
     // WeChat echoes the account's own messages to it, as it does for every message.
+    this.emit('message', { messageId: id });
+    return id;
+  }
+
+  // A picture or file: the puppet fetches the FileBox (a URL one downloads it) and sends it.
+  override async messageSendFile(conversationId: string, file: FileBoxInterface): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: must match PuppetMock's void overloads
+  override async messageSendFile(conversationId: string, file: FileBoxInterface): Promise<string | void> {
+    this.maybeFail('file');
+    if (!this.isLoggedIn) throw new Error('not logged in');
+    if (conversationId.endsWith('@chatroom')) this.room(conversationId);
+    else this.mocker.contactPayload(conversationId);
+    const bytes = await file.toBuffer();
+    const id = randomUUID();
+    const image = /\.(png|jpe?g|gif)$/i.test(file.name);
+    this.mocker.MessageMock.create({
+      id,
+      talkerId: this.currentUserId,
+      timestamp: Date.now(),
+      type: image ? types.Message.Image : types.Message.Attachment,
+      text: file.name,
+      ...(conversationId.endsWith('@chatroom') ? { roomId: conversationId, mentionIdList: [] } : { listenerId: conversationId }),
+    });
+    this.sent.push({ kind: 'file', conversationId, text: file.name, bytes: bytes.length, messageId: id, at: Date.now() });
     this.emit('message', { messageId: id });
     return id;
   }

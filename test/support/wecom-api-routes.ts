@@ -8,6 +8,13 @@ const ERRMSG: Record<number, string> = {
   [-1]: 'system busy',
   40001: 'invalid secret',
   40003: 'invalid userid',
+  40004: 'invalid media type',
+  40005: 'invalid file type',
+  40006: 'invalid file size',
+  40007: 'invalid media_id',
+  40009: 'invalid image size',
+  41005: 'media data missing',
+  44001: 'empty media data',
   40013: 'invalid corpid',
   40014: 'invalid access_token',
   40050: 'chatid not found',
@@ -58,6 +65,20 @@ export const ROUTES: Record<string, Route> = {
     const text = b.text as { content?: string } | undefined;
     if (!text?.content && !Array.isArray(b.attachments)) return reply(40058, 'text or attachments required');
     if (text?.content && Buffer.byteLength(text.content) > 4000) return reply(40058, 'text content too long');
+    // attachments: up to 9, each {msgtype: image|link|miniprogram|video|file, <msgtype>: {…}}; images,
+    // videos and files by the media_id of a temporary material, valid three days.
+    if (b.attachments !== undefined) {
+      if (!Array.isArray(b.attachments) || b.attachments.length > 9) return reply(40058, 'attachments: at most 9');
+      for (const a of b.attachments as Record<string, Record<string, unknown> | string>[]) {
+        const type = a.msgtype as string;
+        if (type === 'link' || type === 'miniprogram') continue;
+        if (!['image', 'video', 'file'].includes(type)) return reply(40058, `invalid attachment msgtype ${type}`);
+        const ref = a[type] as { media_id?: string } | undefined;
+        const m = s.media.get(String(ref?.media_id ?? ''));
+        if (!m || m.created_at * 1000 + 3 * 24 * 3600 * 1000 <= s.now()) return reply(40007);
+        if (m.type !== type) return reply(40007, 'media type does not match msgtype');
+      }
+    }
     const sender = b.sender as string | undefined;
     const staff = new Set([...s.groups.values()].map((g) => g.owner).concat([...s.contacts.keys()]));
     if (sender !== undefined && !staff.has(sender)) return reply(40003);

@@ -27,6 +27,15 @@ export interface Template {
   cancelled: boolean;
 }
 
+export interface Media {
+  media_id: string;
+  type: string;
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+  created_at: number;
+}
+
 export interface Injection {
   /** e.g. "externalcontact/add_msg_template" or "gettoken"; all paths when absent. */
   path?: string;
@@ -80,6 +89,12 @@ export class WecomApiServer {
   readonly contacts = new Map<string, Set<string>>();
   /** Texts delivered into each chat (after the staff member confirmed). */
   readonly delivered = new Map<string, string[]>();
+  /** Temporary materials (media/upload): media_id → what was uploaded. */
+  readonly media = new Map<string, Media>();
+  /** Files this server also serves at /_files/<name> (the images and files a sheet links to). */
+  readonly files = new Map<string, { bytes: Buffer; contentType: string }>();
+  /** The server's clock (epoch ms): temporary materials expire three days after their upload. */
+  now: () => number = Date.now;
   /** Every API call received, with the errcode it was answered with. */
   readonly calls: { path: string; body: unknown; errcode?: number }[] = [];
   gettokenCalls = 0;
@@ -130,10 +145,28 @@ export class WecomApiServer {
     for (const m of members) if (m.type === 2) this.addContact(g.owner, m.userid);
   }
 
+  /** The owner renames the group in the client (WeCom would send an update/change_name callback). */
+  renameGroup(chatId: string, name: string): void {
+    const g = this.groups.get(chatId);
+    if (!g) throw new Error(`no group ${chatId}`);
+    g.name = name;
+  }
+
+  /** The owner dismisses the group: it leaves groupchat/list, and groupchat/get answers 40050. */
+  dismissGroup(chatId: string): void {
+    this.groups.delete(chatId);
+  }
+
   addContact(staff: string, externalUserid: string): void {
     const set = this.contacts.get(staff) ?? new Set<string>();
     set.add(externalUserid);
     this.contacts.set(staff, set);
+  }
+
+  /** Serves `bytes` at <url>/_files/<name> and returns that address. */
+  serveFile(name: string, bytes: Buffer, contentType: string): string {
+    this.files.set(name, { bytes, contentType });
+    return `${this.url}/_files/${encodeURIComponent(name)}`;
   }
 
   inject(i: Injection): void {
@@ -216,7 +249,8 @@ export class WecomApiServer {
     const u = new URL(req.url ?? '/', 'http://x');
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     let entry: WecomApiServer['calls'][number] | undefined;
     const send = (status: number, body: unknown) => {
       const code = (body as { errcode?: unknown } | undefined)?.errcode;
@@ -224,10 +258,17 @@ export class WecomApiServer {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
     };
     if (u.pathname.startsWith('/_control/')) return send(200, await this.#control(u.pathname.slice(10), raw));
+    if (u.pathname.startsWith('/_files/')) {
+      const f = this.files.get(decodeURIComponent(u.pathname.slice(8)));
+      if (!f) return void res.writeHead(404).end('not found');
+      return void res.writeHead(200, { 'content-type': f.contentType, 'content-length': f.bytes.length }).end(f.bytes);
+    }
     if (!u.pathname.startsWith('/cgi-bin/')) return send(404, { error: 'not found' });
     const path = u.pathname.slice(9);
     let body: Record<string, unknown> = {};
-    if (req.method === 'POST') {
+    // media/upload is the one multipart/form-data call; its form is read after the token check.
+    const multipart = path === 'media/upload';
+    if (req.method === 'POST' && !multipart) {
       try {
         body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       } catch {
@@ -251,9 +292,39 @@ export class WecomApiServer {
     const t = this.#tokens.get(token);
     if (!t || t.invalid) return send(200, reply(40014));
     if (Date.now() >= t.expiresAt) return send(200, reply(42001));
+    if (multipart && req.method === 'POST') return send(200, await this.#upload(u.searchParams.get('type') ?? '', req.headers['content-type'] ?? '', bytes));
     const route = ROUTES[path];
     if (!route || req.method !== 'POST') return send(404, { errcode: 404, errmsg: 'not found' });
     return send(200, route(this, body));
+  }
+
+  // 上传临时素材 (developer.work.weixin.qq.com/document/path/90253): multipart field "media" with a
+  // filename; type image (JPG/PNG, ≤ 10 MB), voice, video or file (≤ 20 MB); every file > 5 bytes.
+  async #upload(type: string, contentType: string, bytes: Buffer): Promise<unknown> {
+    if (!['image', 'voice', 'video', 'file'].includes(type)) return reply(40004);
+    if (!contentType.startsWith('multipart/form-data')) return reply(41005);
+    let form: FormData;
+    try {
+      form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': contentType }, body: bytes }).formData();
+    } catch {
+      return reply(41005);
+    }
+    const media = form.get('media');
+    if (!media || typeof media === 'string') return reply(41005);
+    const data = Buffer.from(await media.arrayBuffer());
+    if (data.length === 0) return reply(44001);
+    if (data.length <= 5) return reply(40006);
+    if (type === 'image') {
+      const jpeg = data[0] === 0xff && data[1] === 0xd8;
+      const png = data.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+      if (!jpeg && !png) return reply(40005);
+      if (data.length > 10 * 1024 * 1024) return reply(40009);
+    }
+    if (type === 'file' && data.length > 20 * 1024 * 1024) return reply(40006);
+    const media_id = `3${randomBytes(30).toString('base64url')}`;
+    const created_at = Math.floor(this.now() / 1000);
+    this.media.set(media_id, { media_id, type, filename: media.name, contentType: media.type, bytes: data, created_at });
+    return { ...OK, type, media_id, created_at: String(created_at) };
   }
 
   #gettoken(q: URLSearchParams): unknown {

@@ -38,7 +38,8 @@ export function createSandboxConnector(db: Db, channelId: string): Connector {
     async perform(action: OutboundAction) {
       switch (action.type) {
         case 'post':
-          return record(action.chatId, 'post', [action.text, action.link].filter(Boolean).join('\n'));
+          // The image and file links are kept with the text: nothing a post carries is dropped.
+          return record(action.chatId, 'post', [action.text, action.link, action.image, action.file].filter(Boolean).join('\n'));
         case 'direct_message':
           return record(action.chatId ?? `user:${action.userId}`, 'direct_message', action.text);
         case 'rename':

@@ -52,7 +52,12 @@ export async function performAction(api: Api, call: Call, a: OutboundAction): Pr
     case 'post': {
       const text = a.link && !a.text.includes(a.link) ? `${a.text}\n\n${a.link}` : a.text;
       const ctx = { chatId: a.chatId, sends: true };
-      if (a.image && a.file) throw new ChannelError('permanent', `A Telegram post to ${a.chatId} carries one attachment: give either an image or a file, not both.`);
+      if (a.image && a.file) {
+        // A bot message carries one attachment; a person can post both.
+        throw new ChannelError('permanent', `A Telegram bot post to ${a.chatId} carries one attachment, and this one has an image and a file: a person posts it.`, {
+          forPerson: true,
+        });
+      }
       if (a.image || a.file) {
         if (text.length > CAPTION_MAX) checkLength(text, CAPTION_MAX, 'caption', a.chatId);
         const m = a.image

@@ -11,6 +11,7 @@ import {
   type Ingest,
   type OutboundAction,
   type PerformResult,
+  type SessionEvent,
 } from '../port.ts';
 import { redact, toChannelError } from './errors.ts';
 import { person, wireRoomEvents } from './events.ts';
@@ -72,6 +73,7 @@ export interface WechatyConnector extends Connector {
   loginQr(): LoginQr | undefined;
   /** Calls `listener` with each new login QR code; returns a function that stops listening. */
   onLoginQr(listener: (qr: LoginQr) => void): () => void;
+  onSession(listener: (e: SessionEvent) => void): () => void;
 }
 
 const SCAN_STATUS: Record<number, LoginQr['status']> = {
@@ -111,6 +113,16 @@ export function createWechatyConnector(config: WechatyConnectorConfig): WechatyC
   let unwire: (() => void) | undefined;
   let qr: LoginQr | undefined;
   const qrListeners = new Set<(qr: LoginQr) => void>();
+  const sessionListeners = new Set<(e: SessionEvent) => void>();
+  const tell = (e: SessionEvent) => {
+    for (const l of sessionListeners) {
+      try {
+        l(e);
+      } catch (err) {
+        report('a sign-in listener failed', err);
+      }
+    }
+  };
 
   const ensureBot = (): Promise<Wechaty> => {
     if (!starting) {
@@ -118,11 +130,18 @@ export function createWechatyConnector(config: WechatyConnectorConfig): WechatyC
         const b = buildBot(config);
         b.on('error', (err: unknown) => report('the WeChat puppet reported an error', err));
         b.on('scan', (value: string, status: number) => {
-          qr = { value, status: SCAN_STATUS[status] ?? 'unknown', at: new Date() };
+          // A "scanned" or "confirmed" step repeats the code only on some puppets: keep the last one.
+          qr = { value: value || qr?.value || '', status: SCAN_STATUS[status] ?? 'unknown', at: new Date() };
           for (const l of qrListeners) l(qr);
+          tell({ type: 'qr', ...qr });
         });
-        b.on('login', () => {
+        b.on('login', (user) => {
           qr = undefined;
+          const me = person(user);
+          tell({ type: 'login', identity: me.name ?? me.id, at: new Date() });
+        });
+        b.on('logout', (_user, reason?: string) => {
+          tell({ type: 'logout', reason: reason || 'the WeChat account logged out', at: new Date() });
         });
         unwire = wireRoomEvents(b, {
           accepting: () => ingest !== undefined,
@@ -235,6 +254,19 @@ export function createWechatyConnector(config: WechatyConnectorConfig): WechatyC
     onLoginQr(listener) {
       qrListeners.add(listener);
       return () => qrListeners.delete(listener);
+    },
+
+    onSession(listener) {
+      sessionListeners.add(listener);
+      // A listener that comes late still learns where the sign-in is.
+      if (qr) listener({ type: 'qr', ...qr });
+      else if (bot?.isLoggedIn) {
+        const me = person(bot.currentUser);
+        listener({ type: 'login', identity: me.name ?? me.id, at: new Date() });
+      }
+      return () => {
+        sessionListeners.delete(listener);
+      };
     },
   };
 }

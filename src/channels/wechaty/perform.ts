@@ -1,6 +1,7 @@
 // Outbound actions on a logged-in Wechaty bot. Each action looks its room and contacts up first
 // (a failure there is never ambiguous: nothing was sent yet), then makes exactly one puppet call.
 
+import { FileBox, type FileBoxInterface } from 'file-box';
 import type { Wechaty } from 'wechaty';
 import type { Contact, Room } from 'wechaty';
 import { ChannelError, type OutboundAction, type PerformResult } from '../port.ts';
@@ -49,6 +50,21 @@ function done(messageId?: string, data?: Record<string, unknown>): PerformResult
   return { status: 'done', at: new Date(), ...(messageId ? { messageId } : {}), ...(data ? { data } : {}) };
 }
 
+/** A sheet's image or file (a web address) as Wechaty sends it; the puppet downloads it. */
+function fileBoxOf(source: string): FileBoxInterface {
+  let url: URL;
+  try {
+    url = new URL(source);
+  } catch {
+    throw new ChannelError('permanent', `"${source}" is not a web address: give an http(s) link to the image or file in the sheet.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ChannelError('permanent', `"${source}" is not an http(s) link: give a web address for the image or file in the sheet.`);
+  }
+  const name = decodeURIComponent(url.pathname.split('/').pop() || 'file');
+  return FileBox.fromUrl(url.toString(), { name });
+}
+
 /** The text of a post: the link goes on its own line, so WeChat shows it as a tappable link. */
 export function postText(text: string, link?: string): string {
   if (!link || text.includes(link)) return text;
@@ -58,15 +74,26 @@ export function postText(text: string, link?: string): string {
 export async function performOnWechaty(ctx: PerformContext, action: OutboundAction): Promise<PerformResult> {
   switch (action.type) {
     case 'post': {
-      if (action.image || action.file) {
-        throw new ChannelError(
-          'permanent',
-          'The WeChat connector cannot send images or files yet: post this one by hand in the group.',
-        );
-      }
       const room = await findRoom(ctx, action.chatId);
-      const sent = await guarded(ctx, `posting in ${label(room)}`, true, () => room.say(postText(action.text, action.link)));
-      return done(sent ? sent.id : undefined);
+      const files = [action.image, action.file].filter((f): f is string => Boolean(f)).map((f) => fileBoxOf(f));
+      const text = postText(action.text, action.link);
+      // WeChat sends a text and a picture as two messages: the text first, then each file.
+      const sent = text.trim() ? await guarded(ctx, `posting in ${label(room)}`, true, () => room.say(text)) : undefined;
+      const fileIds: string[] = [];
+      for (const box of files) {
+        try {
+          const m = await room.say(box);
+          if (m) fileIds.push(m.id);
+        } catch (err) {
+          const e = toChannelError(err, { doing: `sending ${box.name} in ${label(room)}`, sendType: true, secrets: ctx.secrets });
+          // Part of the post is in the group already: never resent automatically.
+          if (sent || fileIds.length) {
+            throw new ChannelError('ambiguous', `The text went out but ${box.name} did not (${e.message}): send the rest by hand.`, { cause: err });
+          }
+          throw e;
+        }
+      }
+      return done(sent?.id ?? fileIds[0], fileIds.length ? { fileMessageIds: fileIds } : undefined);
     }
     case 'direct_message': {
       const contact = await findContact(ctx, action.userId);

@@ -99,6 +99,30 @@ export class WecomApi {
     return reply as T;
   }
 
+  /**
+   * Uploads a temporary material (media/upload, multipart field "media"): `type` is image, voice,
+   * video or file. Returns the reply (media_id, created_at) when errcode is 0.
+   */
+  async upload<T extends WecomReply = WecomReply>(type: string, file: { bytes: Uint8Array; filename: string; contentType: string }): Promise<T> {
+    const path = 'media/upload';
+    const send = (token: string) => {
+      const form = new FormData();
+      form.append('media', new Blob([file.bytes], { type: file.contentType }), file.filename);
+      return this.#send(path, `${this.#url(path, token)}&type=${encodeURIComponent(type)}`, form, false);
+    };
+    let token = await this.accessToken();
+    let reply = await send(token);
+    let code = reply.errcode ?? 0;
+    if (TOKEN_REFRESH_CODES.has(code)) {
+      if (this.#token?.value === token) this.#token = undefined;
+      token = await this.accessToken();
+      reply = await send(token);
+      code = reply.errcode ?? 0;
+    }
+    if (code !== 0) throw errcodeError(code, this.#redact(reply.errmsg), path);
+    return reply as T;
+  }
+
   /** WeCom's errmsg never echoes credentials today; this keeps it so if that ever changes. */
   #redact(errmsg: unknown): string {
     let text = String(errmsg ?? '');
@@ -115,10 +139,12 @@ export class WecomApi {
   async #send(api: string, url: string, body: unknown, sends: boolean): Promise<WecomReply> {
     let res: Response;
     try {
+      // A FormData body sets its own multipart content type (with the boundary).
+      const form = body instanceof FormData;
       res = await fetch(url, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: body === undefined || form ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : form ? body : JSON.stringify(body),
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (err) {

@@ -2,7 +2,8 @@
 // WeCom lets an app *propose* a message to customer groups (add_msg_template); the group owner
 // confirms it in the WeCom client, so posts end as `awaiting_confirmation` and `confirmation()`
 // reconciles them. Callbacks (change_external_chat) arrive at the channel's webhook URL and go
-// through `handleCallback`; `listGroups()` is the periodic reconciliation they need.
+// through `handleCallback`; `listGroups()` and `confirmGone()` serve the periodic reconciliation
+// they need (src/community/reconcile.ts, run by the sweep).
 
 import {
   type CapabilityMatrix,
@@ -21,6 +22,7 @@ import { WecomApi } from './api.ts';
 import { CallbackGate, isValidAesKey } from './callback.ts';
 import { type Confirmation, confirmationState, type GroupMsgSendResult, type GroupMsgTask } from './confirmation.ts';
 import { type GroupChatDetail, toGroupInfo } from './groupchat.ts';
+import { type MediaCache, type MediaType, mediaIdFor, memoryMediaCache } from './media.ts';
 import { groupChatEvents, readGroupChatEvent } from './normalize.ts';
 import { XmlError } from './xml.ts';
 
@@ -56,6 +58,8 @@ export interface WecomConfig {
   timeoutMs?: number;
   /** The clock, for tests. */
   now?: () => number;
+  /** Where uploaded media ids are kept (the database for a channel; memory by default). */
+  mediaCache?: MediaCache;
 }
 
 export type WecomConnector = Connector & {
@@ -97,6 +101,7 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
   const now = config.now ?? Date.now;
   const api = new WecomApi({ corpId: config.corpId, secret: config.secret, apiRoot: config.apiRoot, timeoutMs: config.timeoutMs, now });
   const gate = new CallbackGate({ corpId: config.corpId, token: config.token, aesKey: config.aesKey, now });
+  const mediaCache = config.mediaCache ?? memoryMediaCache();
 
   const detail = async (chatId: string): Promise<GroupChatDetail> => {
     const r = await api.call<{ group_chat: GroupChatDetail }>('externalcontact/groupchat/get', { chat_id: chatId, need_name: 1 });
@@ -126,12 +131,32 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
   const perform = async (action: OutboundAction): Promise<PerformResult> => {
     switch (action.type) {
       case 'post': {
-        if (action.image || action.file) {
-          throw new ChannelError('permanent', 'Chorus does not upload images or files to WeCom yet: send this post by hand in the WeCom client.');
-        }
-        const text = textContent(action.text, action.link);
+        const media: { source: string; type: MediaType }[] = [
+          ...(action.image ? [{ source: action.image, type: 'image' as const }] : []),
+          ...(action.file ? [{ source: action.file, type: 'file' as const }] : []),
+        ];
+        // "text和attachments不能同时为空": a post of only an image needs no text.
+        const text = media.length && !action.text.trim() && !action.link ? undefined : textContent(action.text, action.link);
         const sender = await senderFor(action.chatId);
-        return massMessage({ chat_type: 'group', sender, chat_id_list: [action.chatId], text }, action.chatId, 'the group');
+        const send = async () => {
+          const attachments = [];
+          for (const m of media) {
+            const media_id = await mediaIdFor(api, mediaCache, m.source, m.type, now);
+            attachments.push(m.type === 'image' ? { msgtype: 'image', image: { media_id } } : { msgtype: 'file', file: { media_id } });
+          }
+          const body: Record<string, unknown> = { chat_type: 'group', sender, chat_id_list: [action.chatId] };
+          if (text) body.text = text;
+          if (attachments.length) body.attachments = attachments;
+          return massMessage(body, action.chatId, 'the group');
+        };
+        try {
+          return await send();
+        } catch (err) {
+          // 40007 invalid media_id: a cached id WeCom no longer knows. Upload again, once.
+          if (!(err instanceof ChannelError) || err.platformCode !== 40007 || !media.length) throw err;
+          for (const m of media) await mediaCache.drop(m.source, m.type);
+          return send();
+        }
       }
       case 'direct_message': {
         const text = textContent(action.text);
@@ -252,6 +277,16 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
     listGroups,
     async getGroup(chatId) {
       return toGroupInfo(await detail(chatId));
+    },
+    async confirmGone(chatId) {
+      try {
+        await detail(chatId);
+        return false;
+      } catch (err) {
+        // 40050: "chatid不存在" — the group was dismissed (or never belonged to this corp).
+        if (err instanceof ChannelError && err.platformCode === 40050) return true;
+        throw err;
+      }
     },
     handleCallback,
     confirmation,

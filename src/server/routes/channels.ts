@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ChannelError } from '../../channels/port.ts';
 import { addChannel, CHANNEL_CONFIG, type ChannelRow, findChannel, listChannels } from '../../channels/registry.ts';
+import { qrImage } from '../../channels/sign-in.ts';
 import type { TelegramConnector } from '../../channels/telegram/index.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
@@ -72,6 +73,30 @@ export function channelRoutes(s: Services): Route[] {
         );
         s.onChannelAdded?.(channel);
         return reply.status(201).send(publicChannel(channel));
+      },
+    }),
+    // A WeChat channel's sign-in, as the process running its puppet last wrote it: the console
+    // polls this to show the QR code live, the CLI to print it.
+    defineRoute({
+      method: 'GET',
+      path: '/api/channels/:id/login',
+      tag,
+      summary: "A channel's sign-in: the QR code to scan while it waits for one, the account once signed in",
+      returns: '{id, kind, status, statusReason, identity, qr: {value, status, at, image} | null}',
+      permission: 'channels.write',
+      params: IdParams,
+      async handler({ params }) {
+        const channel = await findChannel(s.db, params.id);
+        if (!channel) throw notFound(`Channel "${params.id}"`);
+        const row = await s.db
+          .selectFrom('channels')
+          .select(['login_qr', 'login_qr_status', 'login_qr_at'])
+          .where('id', '=', channel.id)
+          .executeTakeFirstOrThrow();
+        const qr = row.login_qr
+          ? { value: row.login_qr, status: row.login_qr_status ?? 'waiting', at: row.login_qr_at ? new Date(row.login_qr_at).toISOString() : null, image: await qrImage(row.login_qr) }
+          : null;
+        return { id: channel.id, kind: channel.kind, status: channel.status, statusReason: channel.statusReason, identity: channel.identity, qr };
       },
     }),
     // Telegram's setWebhook: the bot's updates are POSTed to <public url>/webhooks/telegram/<id>

@@ -98,7 +98,7 @@ export function ledgerRoutes(s: Services): Route[] {
       path: '/api/ledger/:id',
       tag: 'runs',
       summary: 'One ledger row: content, executor, times, attempts, error and every state change',
-      returns: '{id, run, group, step, occurrence, action, mode, executor, assignee, due, deadline, state, content, attempts, error, platformMessageId, executedAt, executedBy, onTime, history}',
+      returns: '{id, run, group, step, occurrence, action, mode, executor, assignee, due, deadline, state, content, attempts, error, platformMessageId, executedAt, executedBy, onTime, result, history}; group has inviteLink, inviteExpiresAt',
       permission: 'runs.read',
       scoped: true,
       params: NumberId,

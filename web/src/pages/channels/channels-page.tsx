@@ -1,7 +1,7 @@
 // Channels: the accounts Chorus acts through, their status and identity, the groups each one has
 // discovered, and connecting a new one.
 
-import { type FormEvent, useMemo, useState } from 'react';
+import { type FormEvent, useCallback, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { type ApiFailure, asFailure, post, useGet } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
@@ -12,8 +12,9 @@ import { Empty, ErrorNote, Loading, Note } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
 import { ChannelAddForm } from './channel-add.tsx';
 import { ChannelPacing } from './channel-pacing.tsx';
+import { ChannelSignIn } from './channel-sign-in.tsx';
 
-const STATUS_BADGE: Record<string, string> = { active: 'badge-ok', needs_reauth: 'badge-bad', disabled: 'badge' };
+const STATUS_BADGE: Record<string, string> = { active: 'badge-ok', needs_reauth: 'badge-bad', needs_login: 'badge-warn', disabled: 'badge' };
 
 export function ChannelsPage() {
   const t = useT();
@@ -23,6 +24,8 @@ export function ChannelsPage() {
   const [adding, setAdding] = useState(false);
   const [added, setAdded] = useState<Channel | undefined>();
   const manage = can.manageChannels(user.role);
+  const reload = channels.reload;
+  const reloadChannels = useCallback(() => void reload(), [reload]);
   const byChannel = useMemo(() => {
     const m = new Map<string, Group[]>();
     for (const g of groups.data?.groups ?? []) m.set(g.channelId, [...(m.get(g.channelId) ?? []), g]);
@@ -80,14 +83,14 @@ export function ChannelsPage() {
 
       <div className="stack" style={{ marginTop: 16 }} data-testid="channel-list">
         {list.map((c) => (
-          <ChannelCard key={c.id} channel={c} groups={byChannel.get(c.id) ?? []} manage={manage} />
+          <ChannelCard key={c.id} channel={c} groups={byChannel.get(c.id) ?? []} manage={manage} onChanged={reloadChannels} />
         ))}
       </div>
     </div>
   );
 }
 
-function ChannelCard({ channel: c, groups, manage }: { channel: Channel; groups: Group[]; manage: boolean }) {
+function ChannelCard({ channel: c, groups, manage, onChanged }: { channel: Channel; groups: Group[]; manage: boolean; onChanged: () => void }) {
   const t = useT();
   const callback = c.webhook ? `${window.location.origin}${c.webhook}` : null;
   return (
@@ -108,6 +111,7 @@ function ChannelCard({ channel: c, groups, manage }: { channel: Channel; groups:
         </span>
       </div>
       {c.statusReason ? <ErrorNote error={c.statusReason} /> : null}
+      {c.status === 'needs_login' && manage ? <ChannelSignIn channelId={c.id} onSignedIn={onChanged} /> : null}
       {callback && c.kind === 'wecom' ? (
         <div className="field" style={{ marginBottom: 10 }}>
           <span>{t('channels.wecomCallback')}</span>

@@ -225,6 +225,11 @@ function TaskCard({ task, now, onDone }: { task: Task; now: Date; onDone: () => 
       <div className="task-script" data-testid={`task-text-${task.id}`}>
         {script}
       </div>
+      {task.group.inviteLink ? (
+        <p className="task-hint" data-testid={`task-invite-${task.id}`}>
+          {t('connectors.inviteTitle')}: <span className="mono">{task.group.inviteLink}</span>
+        </p>
+      ) : null}
       <div className="task-buttons">
         <button type="button" className="btn big-btn" onClick={() => void copy()} data-testid={`task-copy-${task.id}`}>
           {copied === 'yes' ? t('leader.copied') : t('leader.copy')}

@@ -6,7 +6,8 @@ export interface Task {
   runId: string;
   runKind: 'run' | 'broadcast';
   runTitle: string;
-  group: { id: string; name: string; channelKind: string; externalId: string };
+  /** inviteLink: the group's current invite link (the last one a connector made), to share. */
+  group: { id: string; name: string; channelKind: string; externalId: string; inviteLink?: string };
   step: string;
   action: string;
   text: string;

@@ -11,6 +11,7 @@ import { useUser } from '../../session.tsx';
 import { usePeople } from '../../people.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
+import { ActionResult } from './action-result.tsx';
 import { CellActions, type RowAction } from './cell-actions.tsx';
 import { Confirm } from './confirm.tsx';
 import { canChangeRuns } from './run-controls.tsx';
@@ -36,6 +37,8 @@ export interface LedgerDetail {
   executedAt: string | null;
   executedBy: string | null;
   onTime: boolean | null;
+  result?: Record<string, unknown> | null;
+  inviteQr?: string | null;
   history: { from: string | null; to: string; actor: string | null; note: string | null; at: string }[];
   /** What the signed-in person may do to this row now. */
   actions?: RowAction[];
@@ -186,6 +189,7 @@ export function CellDetails({
               </>
             ) : null}
           </dl>
+          <ActionResult result={d.result} qr={d.inviteQr} zone={zone} />
           {d.error ? (
             <div className="note note-error" data-testid="cell-details-error">
               <strong>{t('runs.lastError')}</strong> {d.error}

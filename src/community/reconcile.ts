@@ -1,0 +1,121 @@
+// Reconciliation: the platform's list of groups compared with Chorus's, and what callbacks missed
+// mended. WeCom says its callbacks (change_external_chat) may be lost or arrive out of order, so
+// the sweep lists the customer groups now and then (groupchat/list + groupchat/get) and:
+//   - a group Chorus has never seen is added;
+//   - a new name or group notice is taken over, and the member count;
+//   - a group Chorus lost access to that the platform lists again is active again;
+//   - a group the platform no longer lists, and confirms gone, is dismissed (its open rows cancelled).
+// Changes go through ingest as the events the callbacks would have carried (group_renamed,
+// announcement_changed, group_dismissed), so they are recorded in inbound_events like any other.
+// Member joins and leaves are not replayed: a welcome sent hours late does more harm than good;
+// the member count is corrected.
+
+import type { Connector, GroupInfo, InboundEvent } from '../channels/port.ts';
+import type { Db } from '../store/db.ts';
+import { ingestEvent } from './ingest.ts';
+
+export interface KnownGroup {
+  id: string;
+  externalId: string;
+  name: string;
+  status: string;
+  memberCount: number | null;
+  announcement: string | null;
+}
+
+export interface ReconcilePlan {
+  /** Events to ingest, in order. */
+  events: InboundEvent[];
+  /** Member counts to correct, by Chorus group id (new groups: by chat id, after they exist). */
+  counts: { chatId: string; memberCount: number }[];
+  /** Groups Chorus lost access to that the platform lists again. */
+  restore: string[];
+  /** Active groups the platform did not list: dismissed if the platform confirms they are gone. */
+  missing: KnownGroup[];
+}
+
+/** What to change so that Chorus's groups match the platform's list. Pure. */
+export function reconcilePlan(known: readonly KnownGroup[], listed: readonly GroupInfo[], at: Date): ReconcilePlan {
+  const byChat = new Map(known.map((g) => [g.externalId, g]));
+  const plan: ReconcilePlan = { events: [], counts: [], restore: [], missing: [] };
+  for (const g of listed) {
+    const k = byChat.get(g.chatId);
+    if (k?.status === 'dismissed') continue;
+    // An unnamed customer group has the name "" in the API: keep Chorus's name then.
+    const title = g.title.trim();
+    if (!k || (title && title !== k.name)) plan.events.push({ type: 'group_renamed', chatId: g.chatId, title: title || g.chatId, at });
+    if (g.notice !== undefined && g.notice !== (k?.announcement ?? undefined)) {
+      plan.events.push({ type: 'announcement_changed', chatId: g.chatId, text: g.notice, at });
+    }
+    if (g.memberCount !== undefined && g.memberCount !== (k?.memberCount ?? undefined)) plan.counts.push({ chatId: g.chatId, memberCount: g.memberCount });
+    if (k?.status === 'access_lost') plan.restore.push(k.id);
+  }
+  const listedIds = new Set(listed.map((g) => g.chatId));
+  for (const k of known) if (k.status === 'active' && !listedIds.has(k.externalId)) plan.missing.push(k);
+  return plan;
+}
+
+export interface ReconcileResult {
+  added: number;
+  renamed: number;
+  notices: number;
+  counts: number;
+  restored: number;
+  dismissed: number;
+}
+
+/** Compares one channel's groups with the platform's list and mends the differences. */
+export async function reconcileChannel(
+  deps: { db: Db; log?: (line: string) => void; now?: Date },
+  channelId: string,
+  connector: Pick<Connector, 'listGroups' | 'confirmGone'>,
+): Promise<ReconcileResult> {
+  const { db } = deps;
+  const at = deps.now ?? new Date();
+  const listed = await connector.listGroups();
+  const rows = await db
+    .selectFrom('groups')
+    .select(['id', 'external_id', 'name', 'status', 'member_count', 'announcement'])
+    .where('channel_id', '=', channelId)
+    .execute();
+  const known: KnownGroup[] = rows.map((r) => ({
+    id: r.id,
+    externalId: r.external_id,
+    name: r.name,
+    status: r.status,
+    memberCount: r.member_count,
+    announcement: r.announcement,
+  }));
+  const plan = reconcilePlan(known, listed, at);
+  const result: ReconcileResult = { added: 0, renamed: 0, notices: 0, counts: 0, restored: 0, dismissed: 0 };
+  const knownIds = new Set(known.map((k) => k.externalId));
+  const isNew = new Set(listed.filter((g) => !knownIds.has(g.chatId)).map((g) => g.chatId));
+  for (const e of plan.events) {
+    await ingestEvent({ db, ...(deps.log ? { log: deps.log } : {}) }, channelId, e);
+    if (e.type === 'group_renamed') {
+      if (isNew.has(e.chatId)) result.added++;
+      else result.renamed++;
+    } else result.notices++;
+  }
+  for (const c of plan.counts) {
+    await db.updateTable('groups').set({ member_count: c.memberCount }).where('channel_id', '=', channelId).where('external_id', '=', c.chatId).execute();
+    result.counts++;
+  }
+  if (plan.restore.length) {
+    await db.updateTable('groups').set({ status: 'active' }).where('id', 'in', plan.restore).where('status', '=', 'access_lost').execute();
+    result.restored = plan.restore.length;
+  }
+  // Absent from one list is not proof: the platform is asked about each group before it is dismissed.
+  for (const k of plan.missing) {
+    if (!connector.confirmGone || !(await connector.confirmGone(k.externalId))) continue;
+    await ingestEvent({ db, ...(deps.log ? { log: deps.log } : {}) }, channelId, { type: 'group_dismissed', chatId: k.externalId, at });
+    result.dismissed++;
+  }
+  const changed = result.added + result.renamed + result.notices + result.restored + result.dismissed;
+  if (changed) {
+    deps.log?.(
+      `reconciled channel ${channelId}: ${result.added} added, ${result.renamed} renamed, ${result.notices} notices, ${result.restored} restored, ${result.dismissed} dismissed`,
+    );
+  }
+  return result;
+}
