@@ -2,9 +2,10 @@
 // fails on an import cycle or on an import that goes against the flow. Lower layers never import
 // higher ones:
 //   sop, access, config (pure) → store → channels → community (state) → run + dispatch → server → cli
-// with these documented crossings: the inbound edge community/ingest.ts drives run/triggers;
+// with these documented crossings: the inbound edge community/ingest.ts drives run/triggers (and
+// community/group-effects.ts cancels a disbanded group's open rows);
 // run/runs.ts schedules through dispatch (forecast, policies, queue, timers) while the dispatcher
-// records into the ledger (run/ledger.ts, run/states.ts); the demo builds on everything but the
+// records into the ledger (run/ledger.ts, run/states.ts, run/assign.ts); the demo builds on everything but the
 // HTTP shell. The console (web/src) may share only pure modules of the server.
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -40,9 +41,9 @@ module.exports = {
     },
     {
       name: 'community-state-below-run',
-      comment: 'Groups and members are state; only the inbound edge (ingest.ts) drives triggers and the ledger.',
+      comment: 'Groups and members are state; only the inbound edge (ingest.ts) and what an action did to a group (group-effects.ts: a disbanded group cancels its open rows) reach the ledger.',
       severity: 'error',
-      from: { path: '^src/community/', pathNot: '^src/community/ingest\\.ts$' },
+      from: { path: '^src/community/', pathNot: '^src/community/(ingest|group-effects)\\.ts$' },
       to: { path: '^src/(run|dispatch|server|cli|demo)/' },
     },
     {
@@ -54,10 +55,10 @@ module.exports = {
     },
     {
       name: 'dispatch-records-in-the-ledger',
-      comment: 'The dispatcher uses the ledger and its states, not runs or broadcasts.',
+      comment: 'The dispatcher uses the ledger, its states and who executes what (assign.ts), not runs or broadcasts.',
       severity: 'error',
       from: { path: '^src/dispatch/' },
-      to: { path: '^src/(run/(?!ledger\\.ts$|states\\.ts$)|community/ingest\\.ts$|server/|cli/|demo/)' },
+      to: { path: '^src/(run/(?!ledger\\.ts$|states\\.ts$|assign\\.ts$)|community/ingest\\.ts$|server/|cli/|demo/)' },
     },
     {
       name: 'demo-below-server',
