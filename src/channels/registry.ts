@@ -3,6 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { english, msg, type Text } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 import type { SecretBox } from '../store/secrets.ts';
 import { createManualConnector } from './manual/index.ts';
@@ -47,8 +48,11 @@ export interface ChannelRow {
 
 export class ChannelConfigError extends Error {
   readonly field: string;
-  constructor(field: string, message: string) {
-    super(message);
+  /** The message as a catalogue text, rendered in the reader's language by the API. */
+  readonly text: Text;
+  constructor(field: string, message: Text) {
+    super(english(message));
+    this.text = message;
     this.name = 'ChannelConfigError';
     this.field = field;
   }
@@ -86,14 +90,14 @@ export async function addChannel(
   input: { kind: string; name?: string; config: Record<string, unknown>; verify?: boolean },
 ): Promise<ChannelRow> {
   if (!isChannelKind(input.kind)) {
-    throw new ChannelConfigError('kind', `"${input.kind}" is not a channel type; use ${Object.keys(CHANNEL_CONFIG).join(', ')}`);
+    throw new ChannelConfigError('kind', msg('channel.unknownKind', { kind: input.kind, kinds: Object.keys(CHANNEL_CONFIG).join(', ') }));
   }
   const kind = input.kind;
   const parsed = CHANNEL_CONFIG[kind].safeParse(input.config);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.map(String).join('.') || 'config';
-    throw new ChannelConfigError(field, `${kind} channel: ${field} — ${issue.message}`);
+    throw new ChannelConfigError(field, msg('channel.badField', { kind, field, reason: issue.message }));
   }
   const id = `ch_${randomBytes(6).toString('hex')}`;
   let identity: string | null = null;

@@ -7,6 +7,7 @@
 // (src/run/sweep.ts); it can still be marked done afterwards, and then counts as late.
 
 import { sql } from 'kysely';
+import { msg } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
 import { moveRows } from './ledger.ts';
@@ -130,16 +131,14 @@ async function ledgerRow(db: Db, id: number) {
     .select(['id', 'run_id', 'mode', 'state', 'due_at', 'window_minutes', 'executed_by', 'executed_at'])
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw new RunError('not_found', `There is no task or action number ${id}`);
+  if (!row) throw new RunError('not_found', msg('task.notFound', { id }));
   return row;
 }
 
-const STATE_WORDS: Partial<Record<LedgerState, string>> = {
-  done: 'already marked done',
-  done_late: 'already marked done (late)',
-  cancelled: 'cancelled (its run or broadcast was cancelled or re-planned)',
-  skipped: 'skipped',
-};
+const STATE_WORDS = new Set<string>(['done', 'done_late', 'cancelled', 'skipped']);
+
+/** Why a task cannot be done, in words (`task.state.*`), else its state's name. */
+const stateWords = (state: string) => msg(STATE_WORDS.has(state) ? `task.state.${state}` : `ledger.state.${state}`);
 
 /**
  * Marks a task done. On time when `at` (default now) is by the deadline (due + window), else late;
@@ -148,13 +147,13 @@ const STATE_WORDS: Partial<Record<LedgerState, string>> = {
 export async function completeTask(db: Db, id: number, by: string, opts: { note?: string; at?: Date } = {}): Promise<{ state: 'done' | 'done_late' }> {
   const row = await ledgerRow(db, id);
   if (row.mode !== 'human') {
-    throw new RunError('not_a_task', `Action ${id} is sent by the bot, not done by a person; there is nothing to mark done`);
+    throw new RunError('not_a_task', msg('task.notATask', { id }));
   }
   const at = opts.at ?? new Date();
   const deadline = deadlineOf({ dueAt: new Date(row.due_at), windowMinutes: row.window_minutes });
   const state = row.state as LedgerState;
   if (state !== 'assigned' && state !== 'missed') {
-    throw new RunError('wrong_state', `Task ${id} cannot be marked done: it is ${STATE_WORDS[state] ?? state}`);
+    throw new RunError('wrong_state', msg('task.cannotComplete', { id, state: stateWords(state) }));
   }
   const to = state === 'assigned' && at <= deadline ? 'done' : 'done_late';
   const moved = await moveRows(db, [id], {
@@ -168,7 +167,7 @@ export async function completeTask(db: Db, id: number, by: string, opts: { note?
     // Someone else moved it in between (another click, the sweep): report what it is now.
     const now = await ledgerRow(db, id);
     if (now.state === 'missed') return completeTask(db, id, by, opts);
-    throw new RunError('wrong_state', `Task ${id} cannot be marked done: it is ${STATE_WORDS[now.state as LedgerState] ?? now.state}`);
+    throw new RunError('wrong_state', msg('task.cannotComplete', { id, state: stateWords(now.state) }));
   }
   await touchRun(db, row.run_id);
   return { state: to };
@@ -192,10 +191,10 @@ export async function resolveUnconfirmed(db: Db, id: number, by: string, outcome
   const row = await ledgerRow(db, id);
   const from: LedgerState[] = outcome === 'resend' ? ['unconfirmed'] : ['unconfirmed', 'awaiting_confirmation'];
   if (!from.includes(row.state as LedgerState)) {
-    const what = outcome === 'resend' ? 'sent again' : `marked ${outcome}`;
+    const state = msg(`ledger.state.${row.state}`);
     throw new RunError(
       'wrong_state',
-      `Action ${id} is ${row.state}; only a send whose outcome is unknown${outcome === 'resend' ? '' : ' or that waits for confirmation'} can be ${what}`,
+      outcome === 'resend' ? msg('task.cannotResend', { id, state }) : msg('task.cannotResolve', { id, state, outcome: msg(`ledger.state.${outcome}`) }),
     );
   }
   let moved: number[];
@@ -238,6 +237,6 @@ export async function resolveUnconfirmed(db: Db, id: number, by: string, outcome
       await db.updateTable('runs').set({ state: 'running', updated_at: new Date() }).where('id', '=', row.run_id).where('state', '=', 'completed').execute();
     }
   }
-  if (!moved.length) throw new RunError('wrong_state', `Action ${id} changed while you were looking at it; open it again`);
+  if (!moved.length) throw new RunError('wrong_state', msg('task.changed', { id }));
   await touchRun(db, row.run_id);
 }

@@ -10,6 +10,7 @@ import { anyUser, createOwner, LOCALES, passwordHashOf, sessionUser, type User, 
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import { sessionCookieOptions } from '../auth.ts';
+import { msg } from '../../i18n/index.ts';
 import { ApiError } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
@@ -52,7 +53,7 @@ export function accountRoutes(s: Services): Route[] {
     const wait = await loginWait(s.db, { name: typedName(req), ip: req.ip }, s.now(), s.loginLimits);
     if (wait > 0) {
       const minutes = Math.ceil(wait / 60);
-      throw new ApiError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, { retryAfterSeconds: wait });
+      throw new ApiError(429, 'too_many_attempts', msg('error.tooManySignIns', { count: minutes }), { retryAfterSeconds: wait });
     }
   };
   return [
@@ -84,7 +85,7 @@ export function accountRoutes(s: Services): Route[] {
         try {
           owner = await createOwner(s.db, body);
         } catch (e) {
-          if (e instanceof UserError && e.code === 'setup_done') throw new ApiError(409, 'setup_done', e.message);
+          if (e instanceof UserError && e.code === 'setup_done') throw new ApiError(409, 'setup_done', e.text);
           throw e;
         }
         await audit(s.db, { actor: owner.name, action: 'user.create', target: `user:${owner.name}`, detail: { role: 'owner', setup: true } });
@@ -107,9 +108,9 @@ export function accountRoutes(s: Services): Route[] {
         const now = s.now();
         if (!found || !ok) {
           await recordFailure(s.db, { name: body.name, ip: req.ip }, now);
-          throw new ApiError(401, 'bad_credentials', 'The name or the password is wrong.');
+          throw new ApiError(401, 'bad_credentials', msg('error.badCredentials'));
         }
-        if (found.user.disabled) throw new ApiError(403, 'account_disabled', 'This account is disabled; ask an owner or admin to enable it again.');
+        if (found.user.disabled) throw new ApiError(403, 'account_disabled', msg('error.accountDisabled'));
         await clearFailures(s.db, body.name, now, s.loginLimits);
         return signIn(s, req, reply, found.user);
       },
@@ -136,10 +137,10 @@ export function accountRoutes(s: Services): Route[] {
       permission: 'account',
       body: MeBody,
       async handler({ actor, body }) {
-        if (!actor?.userId) throw new ApiError(422, 'no_account', 'This token belongs to the workspace, not to a person; there is no profile to change.');
+        if (!actor?.userId) throw new ApiError(422, 'no_account', msg('error.noAccount.profile'));
         if (body.password !== undefined) {
           const ok = await checkPassword(await passwordHashOf(s.db, actor.userId), body.currentPassword ?? '');
-          if (!ok) throw new ApiError(403, 'wrong_password', 'The current password is wrong.', { field: 'currentPassword', reason: 'is wrong' });
+          if (!ok) throw new ApiError(403, 'wrong_password', msg('error.wrongPassword'), { field: 'currentPassword', reason: msg('error.wrongPassword.reason') });
         }
         const passwordHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
         const user = await updateUser(

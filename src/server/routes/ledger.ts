@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { decide } from '../../access/roles.ts';
 import type { Services } from '../app.ts';
 import type { Actor } from '../auth.ts';
+import { msg } from '../../i18n/index.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import { ledgerDetail } from '../views/ledger-row.ts';
@@ -33,9 +34,9 @@ export function ledgerRoutes(s: Services): Route[] {
       params: NumberId,
       async handler({ params, leader }) {
         const row = await ledgerDetail(s.db, params.id);
-        if (!row) throw notFound(`Ledger row ${params.id}`);
+        if (!row) throw notFound(msg('thing.ledgerRow', { id: params.id }));
         if (leader !== undefined && row.group.leader !== leader && row.assignee !== leader) {
-          throw forbidden(`Ledger row ${params.id} belongs to a group you do not lead.`);
+          throw forbidden(msg('access.notYourGroup', { id: params.id }));
         }
         return row;
       },
@@ -63,8 +64,8 @@ export function ledgerRoutes(s: Services): Route[] {
       params: NumberId,
       async handler({ actor, params }) {
         const r = await markRead(s.db, params.id, recipientsOf(actor!), s.now());
-        if (r === 'missing') throw notFound(`Notification ${params.id}`);
-        if (r === 'not_yours') throw forbidden(`Notification ${params.id} is addressed to someone else.`);
+        if (r === 'missing') throw notFound(msg('thing.notification', { id: params.id }));
+        if (r === 'not_yours') throw forbidden(msg('access.notYourNotification', { id: params.id }));
         return { id: params.id, read: true };
       },
     }),

@@ -5,6 +5,7 @@ import { lintText } from '../../sop/lint/index.ts';
 import { getSheetVersion, listSheets, listVersions, saveSheet } from '../../store/sheets.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
+import { msg } from '../../i18n/index.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
@@ -52,7 +53,7 @@ export function sheetRoutes(s: Services): Route[] {
       params: IdParams,
       async handler({ params }) {
         const v = await getSheetVersion(s.db, params.id);
-        if (!v) throw notFound(`Sheet "${params.id}"`);
+        if (!v) throw notFound(msg('thing.sheet', { id: params.id }));
         return v;
       },
     }),
@@ -65,7 +66,7 @@ export function sheetRoutes(s: Services): Route[] {
       params: IdParams,
       async handler({ params }) {
         const versions = await listVersions(s.db, params.id);
-        if (!versions.length) throw notFound(`Sheet "${params.id}"`);
+        if (!versions.length) throw notFound(msg('thing.sheet', { id: params.id }));
         return { versions };
       },
     }),
@@ -78,7 +79,7 @@ export function sheetRoutes(s: Services): Route[] {
       params: VersionParams,
       async handler({ params }) {
         const v = await getSheetVersion(s.db, params.id, params.version);
-        if (!v) throw notFound(`Version ${params.version} of sheet "${params.id}"`);
+        if (!v) throw notFound(msg('thing.versionOfSheet', { id: params.id, version: params.version }));
         return v;
       },
     }),

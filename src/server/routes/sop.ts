@@ -9,6 +9,7 @@ import { listTemplates, readTemplate } from '../../sop/templates.ts';
 import { COMMUNITIES } from '../../sop/types.ts';
 import { getSheetVersion } from '../../store/sheets.ts';
 import type { Services } from '../app.ts';
+import { msg } from '../../i18n/index.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
@@ -79,7 +80,7 @@ export function sopRoutes(s: Services): Route[] {
         let file = 'sheet.yaml';
         if (body.sheet) {
           const v = await getSheetVersion(s.db, body.sheet.id, body.sheet.version);
-          if (!v) throw notFound(`Sheet "${body.sheet.id}"${body.sheet.version ? ` version ${body.sheet.version}` : ''}`);
+          if (!v) throw notFound(body.sheet.version ? msg('thing.sheetVersion', { id: body.sheet.id, version: body.sheet.version }) : msg('thing.sheet', { id: body.sheet.id }));
           yaml = v.yaml;
           file = `${v.id}@${v.version}.yaml`;
         }
@@ -108,7 +109,7 @@ export function sopRoutes(s: Services): Route[] {
         const result = await importSpreadsheet(data, body.fileName, body.options);
         if (!result.ok) {
           const n = result.errors.length;
-          throw new ApiError(422, 'import_failed', `${n} row${n === 1 ? '' : 's'} could not be read; nothing was imported.`, { problems: result.errors });
+          throw new ApiError(422, 'import_failed', msg('error.importFailed', { count: n }), { problems: result.errors });
         }
         return { yaml: result.yaml, notes: result.notes, sop: result.sheet.sheet.sop, steps: result.sheet.sheet.steps.length };
       },
@@ -132,7 +133,7 @@ export function sopRoutes(s: Services): Route[] {
       params: TemplateParams,
       async handler({ params }) {
         const info = listTemplates().find((t) => t.id === params.id);
-        if (!info) throw notFound(`Template "${params.id}"`);
+        if (!info) throw notFound(msg('thing.template', { id: params.id }));
         return { ...info, yaml: readTemplate(params.id) };
       },
     }),
