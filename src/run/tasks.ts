@@ -7,7 +7,7 @@
 // (src/run/sweep.ts); it can still be marked done afterwards, and then counts as late.
 
 import { sql } from 'kysely';
-import { msg } from '../i18n/index.ts';
+import { msg, type Text } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
 import { moveRows } from './ledger.ts';
@@ -51,13 +51,22 @@ export function deadlineOf(row: { dueAt: Date; windowMinutes: number }): Date {
   return new Date(row.dueAt.getTime() + row.windowMinutes * MINUTE);
 }
 
-/** The title a person recognises: the sheet's title, or the start of a broadcast's text. */
+/**
+ * The title a person recognises: the sheet's title, or the start of a broadcast's text. Data, in
+ * no language: with `kind` beside it, the console says "Broadcast: …" / "群发：…" from its own
+ * catalogue, and a notice through `runTitleText`.
+ */
 export function runTitleOf(run: { kind: string; sheetTitle: string | null; broadcastText: string | null; id: string }): string {
   if (run.kind === 'broadcast') {
     const text = (run.broadcastText ?? '').replace(/\s+/g, ' ').trim();
-    return `Broadcast: ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`;
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
   }
   return run.sheetTitle ?? run.id;
+}
+
+/** The title in a sentence: a broadcast is named as one (`notice.broadcastTitle`). */
+export function runTitleText(kind: string, title: string): Text {
+  return kind === 'broadcast' ? msg('notice.broadcastTitle', { text: title }) : title;
 }
 
 interface TaskRaw {

@@ -115,7 +115,7 @@ describe(`run board and console views on ${engine}`, () => {
     expect(all[0]).toEqual({
       id: bc,
       kind: 'broadcast',
-      title: 'Broadcast: Please pin the schedule for this week',
+      title: 'Please pin the schedule for this week',
       state: 'running',
       deadline: expect.any(String),
       groups: 2,

@@ -185,4 +185,6 @@ export default {
   span_s: '{n} s',
   span_min: '{n} min',
   span_h: '{n} h {m} min',
+  /** A broadcast's title is the start of its text; this names it as a broadcast. */
+  broadcastTitle: 'Broadcast: {text}',
 };

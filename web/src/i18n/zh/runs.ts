@@ -185,4 +185,5 @@ export default {
   span_s: '{n} 秒',
   span_min: '{n} 分钟',
   span_h: '{n} 小时 {m} 分钟',
+  broadcastTitle: '群发：{text}',
 };

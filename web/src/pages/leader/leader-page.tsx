@@ -213,7 +213,7 @@ function TaskCard({ task, now, onDone }: { task: Task; now: Date; onDone: () => 
           {relative(rel)}
         </span>
       </div>
-      <div className="task-run">{task.runTitle}</div>
+      <div className="task-run">{task.runKind === 'broadcast' ? t('runs.broadcastTitle', { text: task.runTitle }) : task.runTitle}</div>
       <div className="task-script" data-testid={`task-text-${task.id}`}>
         {script}
       </div>
