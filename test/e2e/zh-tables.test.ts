@@ -12,19 +12,17 @@ import { ensureConsoleBuilt, launchChromium, type Running, resultsDir, startServ
 const OWNER = { name: 'lisa', displayName: '陈丽莎', password: 'zh-tables-only-1357' };
 const SHOTS = resultsDir(`zh-tables-${engine}`);
 
-/** The headers of visible tables whose text sits on more than one line. */
-function wrappedHeaders(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('th')]
-      .filter((th) => {
-        if (th.offsetParent === null || !th.textContent?.trim()) return false;
-        const range = document.createRange();
-        range.selectNodeContents(th);
-        return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size > 1;
-      })
-      .map((th) => `${th.closest('table')?.getAttribute('data-testid') ?? 'table'}: ${th.textContent}`),
-  );
-}
+/** The headers of visible tables whose text sits on more than one line (run in the page). */
+const WRAPPED_HEADERS = `[...document.querySelectorAll('th')]
+  .filter((th) => {
+    if (th.offsetParent === null || !th.textContent.trim()) return false;
+    const range = document.createRange();
+    range.selectNodeContents(th);
+    return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size > 1;
+  })
+  .map((th) => (th.closest('table')?.getAttribute('data-testid') ?? 'table') + ': ' + th.textContent)`;
+
+const wrappedHeaders = (page: Page): Promise<string[]> => page.evaluate(WRAPPED_HEADERS);
 
 describe(`Chinese tables in a browser (${engine})`, () => {
   let running: Running;

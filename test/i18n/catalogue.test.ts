@@ -70,12 +70,14 @@ describe('every text the server asks for exists', () => {
   it('the keys built from names (roles, permissions, states) exist for every name', async () => {
     const { PERMISSIONS, ROLES } = await import('../../src/access/roles.ts');
     const { LEDGER_STATES } = await import('../../src/run/states.ts');
+    const { NOTICE_ACTIONS } = await import('../../src/run/notices.ts');
     const keys = [
       ...ROLES.map((r) => `access.who.${r}`),
       ...PERMISSIONS.map((p) => `access.can.${p}`),
       ...LEDGER_STATES.map((s) => `ledger.state.${s}`),
       ...['running', 'paused', 'cancelled', 'completed'].map((s) => `run.state.${s}`),
       ...['running', 'paused', 'cancelled'].map((s) => `run.action.${s}`),
+      ...[...NOTICE_ACTIONS].map((a) => `notice.what.${a}`),
     ];
     expect(keys.filter((k) => !(k in en))).toEqual([]);
   });

@@ -5,6 +5,7 @@ import { decide } from '../../access/roles.ts';
 import type { Services } from '../app.ts';
 import type { Actor } from '../auth.ts';
 import { msg } from '../../i18n/index.ts';
+import { requestLocale } from '../../i18n/locale.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import { ledgerDetail } from '../views/ledger-row.ts';
@@ -49,9 +50,9 @@ export function ledgerRoutes(s: Services): Route[] {
       returns: '{notifications: [{id, kind, message, ledgerId?, runId?, createdAt, readAt}]}',
       permission: 'account',
       query: NotificationsQuery,
-      async handler({ actor, query }) {
+      async handler({ req, actor, query }) {
         const unread = query.unread === '1' || query.unread === 'true';
-        return { notifications: await listNotifications(s.db, recipientsOf(actor!), { unread, limit: query.limit }) };
+        return { notifications: await listNotifications(s.db, recipientsOf(actor!), { unread, limit: query.limit, locale: requestLocale(req.headers, req.query) }) };
       },
     }),
     defineRoute({
