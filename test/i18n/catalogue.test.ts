@@ -81,4 +81,12 @@ describe('every text the server asks for exists', () => {
     ];
     expect(keys.filter((k) => !(k in en))).toEqual([]);
   });
+
+  it("the fields' descriptions say in English exactly what schema.ts says", async () => {
+    const { FIELD_CHOICES, FIELD_HINTS } = await import('../../src/sop/schema.ts');
+    for (const [field, words] of Object.entries(FIELD_HINTS)) {
+      const values = FIELD_CHOICES[field];
+      expect(translate('en', `parse.field.${field}`, values ? { values: values.join(', ') } : undefined)).toBe(words);
+    }
+  });
 });

@@ -1,7 +1,7 @@
 // The API answers in the request's language: a Chinese console gets Chinese errors (the same
 // `code`, `field` and shape), a script without a language gets English.
 
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +11,7 @@ import { ensureAdminToken } from '../../src/server/tokens.ts';
 import { engine, type TestStore, testStore } from '../support/db.ts';
 
 const CJK = /[\u4e00-\u9fff]/;
+const SHEET = readFileSync('test/fixtures/cli/clean.yaml', 'utf8');
 
 describe(`errors in the request's language on ${engine}`, () => {
   let store: TestStore;
@@ -74,6 +75,29 @@ describe(`errors in the request's language on ${engine}`, () => {
     expect(bad.json().error.message).toBe('请求的 body 不正确：yaml — 必须填写');
     const usBad = await app.inject({ method: 'POST', url: '/api/sheets', headers: en(), payload: {} });
     expect(usBad.json().error).toMatchObject({ message: 'The request body is not valid: yaml — is required', reason: 'is required' });
+  });
+
+  it('lint findings and sheet problems in Chinese; English by default', async () => {
+    const risky = SHEET.replace('with the {{ club }}!', 'with the {{ clubb }}! https://a.example.com https://b.example.com');
+    const cn = (await app.inject({ method: 'POST', url: '/api/lint', headers: zh(), payload: { yaml: risky } })).json();
+    const byRule = (f: { rule: string; message: string; hint: string }[], rule: string) => f.find((x) => x.rule === rule)!;
+    expect(byRule(cn.findings, 'unknown-variable')).toEqual(
+      expect.objectContaining({ message: '步骤 `friday-chat`：`{{ clubb }}` 不是这份表里的变量（是不是想写 `club`？）；每次执行都会在排期时因此停下', hint: '把拼写改成 {{ club }}，或者在 `vars:` 下声明 `clubb`。' }),
+    );
+    expect(byRule(cn.findings, 'one-link').message).toMatch(/^步骤 `friday-chat` 带了 2 个链接/);
+    const us = (await app.inject({ method: 'POST', url: '/api/lint', headers: en(), payload: { yaml: risky } })).json();
+    expect(byRule(us.findings, 'unknown-variable').message).toBe('step `friday-chat`: `{{ clubb }}` is not a variable of this sheet (did you mean `club`?); it would stop every run at planning');
+
+    const broken = SHEET.replace('do: post', 'do: pots').replace('community: fans', 'comunity: fans');
+    const parse = (await app.inject({ method: 'POST', url: '/api/lint', headers: zh(), payload: { yaml: broken } })).json();
+    expect(parse.parsed).toBe(false);
+    expect(parse.findings.map((f: { message: string }) => f.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^无法识别的字段 `comunity`——是不是想写 `community`？/), expect.stringMatching(/^步骤 `friday-chat`：`do: pots` 不是允许的值（是不是想写 `post`？）/)]),
+    );
+    expect(parse.findings[0].hint).toBe('这处问题修好之前无法读取这份表，其他检查都还没有进行。');
+    const save = await app.inject({ method: 'POST', url: '/api/sheets', headers: zh(), payload: { yaml: broken } });
+    expect(save.json().error).toMatchObject({ code: 'invalid_sheet', message: expect.stringMatching(/^无法读取这份 SOP 表：有 \d+ 处问题。/) });
+    expect(save.json().error.problems.every((p: { message: string }) => CJK.test(p.message))).toBe(true);
   });
 
   it('a run in the wrong state tells the state in words', async () => {

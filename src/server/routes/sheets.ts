@@ -1,6 +1,7 @@
 // Sheets in the database, versioned: save, list, read one version, list versions.
 
 import { z } from 'zod';
+import { requestLocale } from '../../i18n/locale.ts';
 import { lintText } from '../../sop/lint/index.ts';
 import { getSheetVersion, listSheets, listVersions, saveSheet } from '../../store/sheets.ts';
 import type { Services } from '../app.ts';
@@ -25,11 +26,11 @@ export function sheetRoutes(s: Services): Route[] {
       permission: 'sheets.write',
       body: SaveBody,
       status: 201,
-      async handler({ body, actor, reply }) {
+      async handler({ req, body, actor, reply }) {
         const saved = await saveSheet(s.db, { yaml: body.yaml, file: body.file, actor: actor?.name });
         // saveSheet commits on its own; the entry follows right after.
         if (saved.created) await audit(s.db, { actor: actor!.name, action: 'sheet.save', target: `sheet:${saved.id}@${saved.version}`, detail: { id: saved.id, version: saved.version } });
-        const { findings } = lintText(body.yaml, body.file ?? `${saved.id}.yaml`);
+        const { findings } = lintText(body.yaml, body.file ?? `${saved.id}.yaml`, requestLocale(req.headers, req.query));
         return reply.status(saved.created ? 201 : 200).send({ ...saved, findings });
       },
     }),

@@ -10,6 +10,7 @@ import { COMMUNITIES } from '../../sop/types.ts';
 import { getSheetVersion } from '../../store/sheets.ts';
 import type { Services } from '../app.ts';
 import { msg } from '../../i18n/index.ts';
+import { requestLocale } from '../../i18n/locale.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
@@ -63,8 +64,8 @@ export function sopRoutes(s: Services): Route[] {
       returns: '{parsed, findings: [{rule, severity, line, column, message, hint}]}',
       permission: 'sheets.read',
       body: LintBody,
-      async handler({ body }) {
-        return lintText(body.yaml, body.file ?? 'sheet.yaml');
+      async handler({ req, body }) {
+        return lintText(body.yaml, body.file ?? 'sheet.yaml', requestLocale(req.headers, req.query));
       },
     }),
     defineRoute({
