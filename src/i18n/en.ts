@@ -304,6 +304,15 @@ const en: Record<string, string> = {
   'lint.final-reminders.few_one': 'only 1 notice or post lands in the {hours} before {anchor}: {listed}; at least {min} are needed so nobody misses the start',
   'lint.final-reminders.hint': 'Add {count} more reminders in that window, for example posts at T-{hours}h, T-2h and T-15m.',
   'lint.final-reminders.hint_one': 'Add 1 more reminder in that window, for example posts at T-{hours}h, T-2h and T-15m.',
+
+  'lint.daily-density.tooMany': '{count} messages land in the group on {days} ({clocks}) and {step} at {time} makes {rank}; the limit is {max} a day',
+  'lint.daily-density.tooMany_one': '1 message lands in the group on {days} ({clocks}) and {step} at {time} makes {rank}; the limit is {max} a day',
+  'lint.daily-density.tooManyHint': 'Merge it into another message of that day or move it to a quieter day; if this group really needs more, raise the limit with `lint: { daily-density: { max_posts: {rank} } }`.',
+  'lint.daily-density.sameTime': 'at the same time as {step}',
+  'lint.daily-density.after': '{minutes} after {step} ({time})',
+  'lint.daily-density.tooClose': '{step} lands at {time}, {after}; group messages should be at least {gap} apart',
+  'lint.daily-density.tooCloseOn': '{step} lands at {time} on {days}, {after}; group messages should be at least {gap} apart',
+  'lint.daily-density.tooCloseHint': 'Move it at least {gap} away from `{id}`, or merge the two into one message.',
 };
 
 export default en;

@@ -301,6 +301,15 @@ const zh: Record<string, string> = {
   'lint.final-reminders.few_one': '{anchor}前的 {hours} 内只有 1 条通知或消息：{listed}；至少需要 {min} 条，大家才不会错过开始',
   'lint.final-reminders.hint': '在这段时间里再加 {count} 条提醒，例如在 T-{hours}h、T-2h 和 T-15m 各发一条。',
   'lint.final-reminders.hint_one': '在这段时间里再加 1 条提醒，例如在 T-{hours}h、T-2h 和 T-15m 各发一条。',
+
+  'lint.daily-density.tooMany': '{days} 群里已有 {count} 条消息（{clocks}），{step} 在 {time} 发出就是第 {rank} 条；每天最多 {max} 条',
+  'lint.daily-density.tooMany_one': '{days} 群里已有 1 条消息（{clocks}），{step} 在 {time} 发出就是第 {rank} 条；每天最多 {max} 条',
+  'lint.daily-density.tooManyHint': '把它并入当天的另一条消息，或挪到消息少的一天；如果这个群确实需要更多，用 `lint: { daily-density: { max_posts: {rank} } }` 提高上限。',
+  'lint.daily-density.sameTime': '与 {step} 同时发出',
+  'lint.daily-density.after': '距 {step}（{time}）只有 {minutes}',
+  'lint.daily-density.tooClose': '{step} 在 {time} 发出，{after}；群消息之间至少要间隔 {gap}',
+  'lint.daily-density.tooCloseOn': '{step} 在 {days} 的 {time} 发出，{after}；群消息之间至少要间隔 {gap}',
+  'lint.daily-density.tooCloseHint': '把它和 `{id}` 错开至少 {gap}，或者把两条合并成一条。',
 };
 
 export default zh;
