@@ -313,6 +313,18 @@ const en: Record<string, string> = {
   'lint.daily-density.tooClose': '{step} lands at {time}, {after}; group messages should be at least {gap} apart',
   'lint.daily-density.tooCloseOn': '{step} lands at {time} on {days}, {after}; group messages should be at least {gap} apart',
   'lint.daily-density.tooCloseHint': 'Move it at least {gap} away from `{id}`, or merge the two into one message.',
+
+  'lint.camp-feedback.none': 'the camp ends with {step} at {when} and never asks the students for feedback',
+  'lint.camp-feedback.noneHint': "Add a `do: survey` (or a step with `kind: feedback`) in the camp's last {days}, for example on {a} or {b}.",
+  'lint.camp-feedback.early': 'the last feedback step, {step}, is at {when}, but the camp runs until {end} ({last}); feedback belongs to its last {days}',
+  'lint.camp-feedback.earlyHint': 'Move it to {day} or later, or add a closing survey at the end.',
+  'lint.rules-before-invite.rulesLate': 'invitations open at {when} ({invite}), but the group rules come later ({step} at {at}); the first people to join see no rules',
+  'lint.rules-before-invite.noRules': 'invitations open at {when} ({invite}), but the sheet never pins group rules (an `announce` step with `kind: rules`)',
+  'lint.rules-before-invite.postedHint': '{step} posts rules, but a post scrolls away: make it `do: announce` and put it before the invite.',
+  'lint.rules-before-invite.noRulesHint': 'Add an `announce` step with `kind: rules` before the invite: what the group is for, what is not allowed, when things happen.',
+  'lint.rules-before-invite.welcomeLate': 'invitations open at {when} ({invite}), but the welcome message is set later ({step} at {at}); the first people to join are not greeted',
+  'lint.rules-before-invite.noWelcome': 'invitations open at {when} ({invite}), but the sheet never sets a welcome message (a `welcome` step)',
+  'lint.rules-before-invite.welcomeHint': 'Add a `welcome` step before the invite, greeting each joiner and pointing at the rules.',
 };
 
 export default en;

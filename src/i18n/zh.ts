@@ -310,6 +310,18 @@ const zh: Record<string, string> = {
   'lint.daily-density.tooClose': '{step} 在 {time} 发出，{after}；群消息之间至少要间隔 {gap}',
   'lint.daily-density.tooCloseOn': '{step} 在 {days} 的 {time} 发出，{after}；群消息之间至少要间隔 {gap}',
   'lint.daily-density.tooCloseHint': '把它和 `{id}` 错开至少 {gap}，或者把两条合并成一条。',
+
+  'lint.camp-feedback.none': '训练营以 {step}（{when}）结束，但从没有请学员反馈',
+  'lint.camp-feedback.noneHint': '在训练营最后 {days} 里加一个 `do: survey`（或 `kind: feedback` 的步骤），例如放在 {a} 或 {b}。',
+  'lint.camp-feedback.early': '最后一个反馈步骤 {step} 在 {when}，但训练营要到 {end}（{last}）才结束；反馈应放在最后 {days} 里',
+  'lint.camp-feedback.earlyHint': '把它挪到 {day} 或更晚，或者在结尾再加一个结营问卷。',
+  'lint.rules-before-invite.rulesLate': '{when} 开始邀请入群（{invite}），但群规更晚才发（{step}，{at}）；最早进群的人看不到群规',
+  'lint.rules-before-invite.noRules': '{when} 开始邀请入群（{invite}），但这份表从没有置顶群规（`kind: rules` 的 `announce` 步骤）',
+  'lint.rules-before-invite.postedHint': '{step} 发了群规，但普通消息很快会被刷走：改成 `do: announce`，并放在邀请之前。',
+  'lint.rules-before-invite.noRulesHint': '在邀请之前加一个 `kind: rules` 的 `announce` 步骤：写清这个群是做什么的、不允许什么、什么时候有什么安排。',
+  'lint.rules-before-invite.welcomeLate': '{when} 开始邀请入群（{invite}），但欢迎语更晚才设置（{step}，{at}）；最早进群的人收不到欢迎',
+  'lint.rules-before-invite.noWelcome': '{when} 开始邀请入群（{invite}），但这份表从没有设置入群欢迎语（`welcome` 步骤）',
+  'lint.rules-before-invite.welcomeHint': '在邀请之前加一个 `welcome` 步骤，欢迎每位新成员，并提醒他们看群规。',
 };
 
 export default zh;
