@@ -62,3 +62,19 @@ export function dayListText(days: number[]): Msg | string {
   const m = /^(.*) and (\d+) more days$/.exec(all);
   return m ? msg('lint.day.andMore', { list: m[1], count: Number(m[2]) }) : all;
 }
+
+/** duration as a catalogue text: `45 minutes`, `2 hours 30 minutes`, `3 days 6 hours`. */
+export function durationText(minutes: number): Msg {
+  const m = Math.abs(minutes);
+  if (m < 120) return countText(m, 'minute');
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? msg('lint.unit.pair', { a: countText(h, 'hour'), b: countText(m % 60, 'minute') }) : countText(h, 'hour');
+  const d = Math.floor(h / 24);
+  return h % 24 ? msg('lint.unit.pair', { a: countText(d, 'day'), b: countText(h % 24, 'hour') }) : countText(d, 'day');
+}
+
+/** ordinal as a catalogue text: `2nd` / `第 2`. */
+export function ordinalText(n: number): Msg {
+  const s = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return msg(`lint.ordinal.${s}`, { n });
+}
