@@ -351,6 +351,30 @@ const en: Record<string, string> = {
   'lint.early-conversion.leadEarlyHint': 'Move the offer to at least {hours} after the group opens, once the task is done.',
   'lint.early-conversion.early': "{step} sells at {when}, on the group's {nth} day ({since}); no selling in its first {days}",
   'lint.early-conversion.earlyHint': 'Move the offer to {day} or later, and spend the first days on welcome, rules and value: people who just joined do not trust the group yet.',
+
+  'lint.lint-config.unknownRule': '`lint:` names a rule `{id}` that does not exist; its settings are ignored',
+  'lint.lint-config.unknownRuleNear': '`lint:` names a rule `{id}` that does not exist (did you mean `{near}`?); its settings are ignored',
+  'lint.lint-config.renameHint': 'Rename it to `{near}`.',
+  'lint.lint-config.ruleIdsHint': 'Use one of the rule ids: {ids}.',
+  'lint.lint-config.badSeverity': '`lint: {id}: severity: {value}` is not a severity; the rule keeps its default ({default})',
+  'lint.lint-config.badSeverityHint': 'Write one of error, warning, info or off.',
+  'lint.lint-config.unknownSetting': 'rule `{id}` has no setting `{name}`; it is ignored',
+  'lint.lint-config.unknownSettingNear': 'rule `{id}` has no setting `{name}` (did you mean `{near}`?); it is ignored',
+  'lint.lint-config.settingsHint': 'Settings of `{id}`: {names}.',
+
+  'lint.conversion-without-warmup.on': 'on {a}',
+  'lint.conversion-without-warmup.onOr': 'on {a} or {b}',
+  'lint.conversion-without-warmup.between': 'between {a} and {b}',
+  'lint.conversion-without-warmup.wantedLead': 'at least {hours} before it',
+  'lint.conversion-without-warmup.wantedDays': '{min}–{max} days before it',
+  'lint.conversion-without-warmup.none': 'but no warm-up step (`kind: warmup`) comes before it',
+  'lint.conversion-without-warmup.notInPlace': 'but the nearest warm-up, {step} at {when}, is not {wanted}',
+  'lint.conversion-without-warmup.allAfter': 'but every warm-up comes after it (the first is {step} at {when})',
+  'lint.conversion-without-warmup.message': '{step} sells (`kind: conversion`) at {when}, {found}; warm the group up {wanted}',
+  'lint.conversion-without-warmup.leadHint': "Add a post with `kind: warmup` earlier in the group's life — a question or a story about the problem the offer solves.",
+  'lint.conversion-without-warmup.daysHint': 'Add a post with `kind: warmup` {days}: a topic discussion about the problem the offer solves, so the link lands in a warm group.',
+  'lint.conversion-without-warmup.member': '{step} sells (`kind: conversion`) to each member, but the sheet has no warm-up step (`kind: warmup`) at all',
+  'lint.conversion-without-warmup.memberHint': 'Add a warm-up (`kind: warmup`) 1–2 days before the offer reaches people, for example on the same trigger with an earlier `after:`.',
 };
 
 export default en;

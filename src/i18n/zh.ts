@@ -348,6 +348,30 @@ const zh: Record<string, string> = {
   'lint.early-conversion.leadEarlyHint': '把转化挪到开群至少 {hours} 之后、任务完成以后。',
   'lint.early-conversion.early': '{step} 在 {when} 销售，是建群后的{nth}天（{since}）；建群的前 {days} 不要销售',
   'lint.early-conversion.earlyHint': '把转化挪到 {day} 或更晚，前几天先做欢迎、群规和价值内容：刚进群的人还不信任这个群。',
+
+  'lint.lint-config.unknownRule': '`lint:` 里写的检查规则 `{id}` 不存在，它的设置不会生效',
+  'lint.lint-config.unknownRuleNear': '`lint:` 里写的检查规则 `{id}` 不存在（是不是想写 `{near}`？），它的设置不会生效',
+  'lint.lint-config.renameHint': '改名为 `{near}`。',
+  'lint.lint-config.ruleIdsHint': '请使用以下规则编号之一：{ids}。',
+  'lint.lint-config.badSeverity': '`lint: {id}: severity: {value}` 不是有效的级别，这条规则仍按默认级别（{default}）',
+  'lint.lint-config.badSeverityHint': '请写 error、warning、info 或 off 之一。',
+  'lint.lint-config.unknownSetting': '规则 `{id}` 没有 `{name}` 这个设置，已忽略',
+  'lint.lint-config.unknownSettingNear': '规则 `{id}` 没有 `{name}` 这个设置（是不是想写 `{near}`？），已忽略',
+  'lint.lint-config.settingsHint': '`{id}` 的设置有：{names}。',
+
+  'lint.conversion-without-warmup.on': '在 {a}',
+  'lint.conversion-without-warmup.onOr': '在 {a} 或 {b}',
+  'lint.conversion-without-warmup.between': '在 {a} 到 {b} 之间',
+  'lint.conversion-without-warmup.wantedLead': '至少提前 {hours}',
+  'lint.conversion-without-warmup.wantedDays': '提前 {min}–{max} 天',
+  'lint.conversion-without-warmup.none': '但之前没有任何预热步骤（`kind: warmup`）',
+  'lint.conversion-without-warmup.notInPlace': '但最近的预热 {step}（{when}）不是{wanted}',
+  'lint.conversion-without-warmup.allAfter': '但所有预热都在它之后（第一个是 {step}，{when}）',
+  'lint.conversion-without-warmup.message': '{step} 在 {when} 做转化（`kind: conversion`），{found}；应{wanted}给群预热',
+  'lint.conversion-without-warmup.leadHint': '在群的更早阶段加一条 `kind: warmup` 的消息——提一个问题，或讲一个与这次转化要解决的问题有关的故事。',
+  'lint.conversion-without-warmup.daysHint': '{days}加一条 `kind: warmup` 的消息：围绕这次转化要解决的问题开个话题讨论，让链接落在一个已经热起来的群里。',
+  'lint.conversion-without-warmup.member': '{step} 向每位成员做转化（`kind: conversion`），但这份表里完全没有预热步骤（`kind: warmup`）',
+  'lint.conversion-without-warmup.memberHint': '在转化触达成员前 1–2 天加一个预热（`kind: warmup`），例如用同一个触发条件、更早的 `after:`。',
 };
 
 export default zh;
