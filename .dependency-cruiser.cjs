@@ -1,11 +1,11 @@
 // The layering of docs/ARCHITECTURE.md as rules: `npm test` runs `depcruise` with this file and
 // fails on an import cycle or on an import that goes against the flow. Lower layers never import
 // higher ones:
-//   sop, access, config (pure) → store → channels → community (state) → run + dispatch → server → cli
+//   sop, access, i18n, config (pure) → store → channels → community (state) → run + dispatch → server → cli
 // with these documented crossings: the inbound edge community/ingest.ts drives run/triggers (and
 // community/group-effects.ts cancels a disbanded group's open rows);
 // run/runs.ts schedules through dispatch (forecast, policies, queue, timers) while the dispatcher
-// records into the ledger (run/ledger.ts, run/states.ts, run/assign.ts); the demo builds on everything but the
+// records into the ledger (run/ledger.ts, run/states.ts, run/assign.ts, run/notices.ts); the demo builds on everything but the
 // HTTP shell. The console (web/src) may share only pure modules of the server.
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -20,17 +20,17 @@ module.exports = {
     },
     {
       name: 'pure-core',
-      comment: 'src/sop, src/access and src/config.ts are pure: they import nothing else of Chorus.',
+      comment: 'src/sop, src/access, src/i18n and src/config.ts are pure: they import nothing else of Chorus but each other.',
       severity: 'error',
-      from: { path: '^src/(sop|access)/|^src/config\\.ts$' },
-      to: { path: '^src/', pathNot: '^src/(sop|access)/' },
+      from: { path: '^src/(sop|access|i18n)/|^src/config\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(sop|access|i18n)/' },
     },
     {
       name: 'store-below-domain',
       comment: 'The store knows the sheet types and nothing above it.',
       severity: 'error',
       from: { path: '^src/store/' },
-      to: { path: '^src/', pathNot: '^src/(store|sop|config\\.ts)' },
+      to: { path: '^src/', pathNot: '^src/(store|sop|i18n|config\\.ts)' },
     },
     {
       name: 'channels-below-domain',
@@ -55,10 +55,10 @@ module.exports = {
     },
     {
       name: 'dispatch-records-in-the-ledger',
-      comment: 'The dispatcher uses the ledger, its states and who executes what (assign.ts), not runs or broadcasts.',
+      comment: 'The dispatcher uses the ledger, its states, who executes what (assign.ts) and the notice texts, not runs or broadcasts.',
       severity: 'error',
       from: { path: '^src/dispatch/' },
-      to: { path: '^src/(run/(?!ledger\\.ts$|states\\.ts$|assign\\.ts$)|community/ingest\\.ts$|server/|cli/|demo/)' },
+      to: { path: '^src/(run/(?!ledger\\.ts$|states\\.ts$|assign\\.ts$|notices\\.ts$)|community/ingest\\.ts$|server/|cli/|demo/)' },
     },
     {
       name: 'demo-below-server',

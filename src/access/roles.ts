@@ -2,6 +2,8 @@
 // deny. Pure: every API route names one permission and the server asks `decide` before anything
 // else runs; the access test walks the route table through this same table.
 
+import { english, type Msg, msg } from '../i18n/index.ts';
+
 export const ROLES = ['owner', 'admin', 'operator', 'leader', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -85,26 +87,13 @@ export function canManage(actor: Role, target: Role): boolean {
   return canGrant(actor, target);
 }
 
-/** Plain words for a refusal: what the person's role cannot do. */
+/** Plain words for a refusal: what the person's role cannot do (catalogue `access.*`). */
+export function refusalText(role: string, permission: Permission): Msg {
+  const who = isRole(role) ? msg(`access.who.${role}`) : msg('access.who.unknown', { role });
+  return msg('access.refusal', { who, what: msg(`access.can.${permission}`) });
+}
+
+/** The refusal in English. */
 export function refusal(role: string, permission: Permission): string {
-  const what: Record<Permission, string> = {
-    public: 'use this',
-    account: 'use this',
-    'sheets.read': 'read sheets',
-    'sheets.write': 'change sheets',
-    'channels.read': 'see the channels',
-    'channels.write': 'add or change channels',
-    'groups.read': 'see groups',
-    'groups.write': 'change groups',
-    'runs.read': 'see runs and broadcasts',
-    'runs.write': 'start or change runs and broadcasts',
-    'tasks.read': 'see tasks',
-    'tasks.complete': 'mark tasks done',
-    'tasks.resolve': 'settle sends whose outcome is unknown',
-    'users.manage': 'manage user accounts',
-    'audit.read': 'read the audit log',
-    'demo.create': 'create the demo workspace',
-  };
-  const who = isRole(role) ? `a${role === 'owner' || role === 'admin' || role === 'operator' ? 'n' : ''} ${role}` : `the role "${role}"`;
-  return `You are signed in as ${who}, which cannot ${what[permission]}. Ask an owner or admin if you need it.`;
+  return english(refusalText(role, permission));
 }

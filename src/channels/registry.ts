@@ -3,6 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { english, msg, type Text } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 import type { SecretBox } from '../store/secrets.ts';
 import { credentialShapeProblem, verifyFailure } from './credentials.ts';
@@ -56,8 +57,11 @@ export class ChannelConfigError extends Error {
   /** The API error code: invalid_channel (the input), channel_refused, channel_unreachable, channel_busy. */
   readonly code: string;
   readonly status: number;
-  constructor(field: string, message: string, opts: { code?: string; status?: number } = {}) {
-    super(message);
+  /** The message as a catalogue text, rendered in the reader's language by the API. */
+  readonly text: Text;
+  constructor(field: string, message: Text, opts: { code?: string; status?: number } = {}) {
+    super(english(message));
+    this.text = message;
     this.name = 'ChannelConfigError';
     this.field = field;
     this.code = opts.code ?? 'invalid_channel';
@@ -100,14 +104,14 @@ export async function addChannel(
   onAdded?: (trx: Db, channel: ChannelRow) => Promise<void>,
 ): Promise<ChannelRow> {
   if (!isChannelKind(input.kind)) {
-    throw new ChannelConfigError('kind', `"${input.kind}" is not a channel type; use ${Object.keys(CHANNEL_CONFIG).join(', ')}`);
+    throw new ChannelConfigError('kind', msg('channel.unknownKind', { kind: input.kind, kinds: Object.keys(CHANNEL_CONFIG).join(', ') }));
   }
   const kind = input.kind;
   const parsed = CHANNEL_CONFIG[kind].safeParse(input.config);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.map(String).join('.') || 'config';
-    throw new ChannelConfigError(field, `${kind} channel: ${field} — ${issue.message}`);
+    throw new ChannelConfigError(field, msg('channel.badField', { kind, field, reason: issue.message }));
   }
   const id = `ch_${randomBytes(6).toString('hex')}`;
   let identity: string | null = null;

@@ -3,6 +3,7 @@
 // `leader:<name>`, `id:<g1>,<g2>`; several terms joined by `+` must all hold.
 
 import { randomBytes } from 'node:crypto';
+import { english, msg, type Text } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 
 export interface GroupRow {
@@ -22,8 +23,11 @@ export interface GroupRow {
 }
 
 export class SelectorError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The message as a catalogue text, rendered in the reader's language by the API. */
+  readonly text: Text;
+  constructor(message: Text) {
+    super(english(message));
+    this.text = message;
     this.name = 'SelectorError';
   }
 }
@@ -42,12 +46,12 @@ export function readSelector(text: string): Term[] {
     .split('+')
     .map((t) => t.trim())
     .filter(Boolean);
-  if (!terms.length) throw new SelectorError('the group selector is empty; use all, channel:<name>, tag:<t>, community:<type>, leader:<name> or id:<g1>,<g2>');
+  if (!terms.length) throw new SelectorError(msg('selector.empty'));
   return terms.map((t): Term => {
     if (t === 'all') return { kind: 'all' };
     const colon = t.indexOf(':');
     const [key, value] = colon < 0 ? ['id', t] : [t.slice(0, colon), t.slice(colon + 1).trim()];
-    if (!value) throw new SelectorError(`"${t}" needs a value after the colon`);
+    if (!value) throw new SelectorError(msg('selector.needsValue', { term: t }));
     switch (key) {
       case 'all':
       case 'channel':
@@ -62,7 +66,7 @@ export function readSelector(text: string): Term[] {
       case 'ids':
         return { kind: 'ids', ids: value.split(',').map((s) => s.trim()).filter(Boolean) };
       default:
-        throw new SelectorError(`"${key}:" is not a selector; use all, channel:<name>, tag:<t>, community:<type>, leader:<name> or id:<g1>,<g2>`);
+        throw new SelectorError(msg('selector.unknownKey', { key }));
     }
   });
 }

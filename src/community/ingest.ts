@@ -31,6 +31,8 @@
 // - An event whose platform time is missing (WeCom sends CreateTime 0 in some payloads) counts as
 //   happening when it was received.
 
+import { type Msg, msg } from '../i18n/index.ts';
+import { noticeColumns } from '../run/notices.ts';
 import type { InboundEvent, Ingest } from '../channels/port.ts';
 import { moveRows } from '../run/ledger.ts';
 import { OPEN_STATES } from '../run/states.ts';
@@ -141,11 +143,7 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       await db.updateTable('groups').set({ status: 'access_lost' }).where('id', '=', group.id).execute();
       const closed = await failBotRows(db, group.id, `Chorus can no longer act in this group: ${event.reason}`);
       const channel = await db.selectFrom('channels').select('name').where('id', '=', channelId).executeTakeFirst();
-      await notify(
-        db,
-        `Chorus can no longer act in the group "${group.name}" (channel ${channel?.name ?? channelId}): ${event.reason}. ` +
-          `${closed} automatic action(s) planned there were marked failed; tasks for people stay open. Add the account back to the group to use it again.`,
-      );
+      await notify(db, msg('notice.accessLost', { group: group.name, channel: channel?.name ?? channelId, reason: event.reason, count: closed }));
       deps.log?.(`lost access to group "${group.name}": ${event.reason}`);
       return { ...base, groupId: group.id, change: 'access_lost', closed };
     }
@@ -301,6 +299,6 @@ async function isOwnScript(db: Db, groupId: string, text: string): Promise<boole
   return r.rows.length > 0;
 }
 
-async function notify(db: Db, message: string): Promise<void> {
-  await db.insertInto('notifications').values({ recipient: 'operators', kind: 'channel', message }).execute();
+async function notify(db: Db, text: Msg): Promise<void> {
+  await db.insertInto('notifications').values({ recipient: 'operators', kind: 'channel', ...noticeColumns(text) }).execute();
 }

@@ -13,6 +13,7 @@
 
 import { DateTime } from 'luxon';
 import type { ChannelKind } from '../channels/port.ts';
+import { english, type Msg, msg, type Text } from '../i18n/index.ts';
 
 export interface RateWindow {
   /** At most this many sends … */
@@ -110,8 +111,11 @@ export const PLATFORM_DEFAULTS: Record<ChannelKind, PacingPolicy> = {
 export type PacingOverrides = { [K in keyof PacingPolicy]?: PacingPolicy[K] | null };
 
 export class PacingPolicyError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The message as a catalogue text, rendered in the reader's language by the API. */
+  readonly text: Text;
+  constructor(message: Text) {
+    super(english(message));
+    this.text = message;
     this.name = 'PacingPolicyError';
   }
 }
@@ -129,13 +133,11 @@ export function mergePolicy(defaults: PacingPolicy, overrides: PacingOverrides =
 
 /** Throws `PacingPolicyError` with a plain sentence naming the wrong setting. */
 export function checkPolicy(p: PacingPolicy): void {
-  const fail = (field: string, rule: string, got: unknown) => {
-    throw new PacingPolicyError(
-      `Pacing setting "${field}" must be ${rule} (it is ${JSON.stringify(got)}). / 发送节奏设置 "${field}" 不正确。`,
-    );
+  const fail = (field: string, rule: Msg, got: unknown) => {
+    throw new PacingPolicyError(msg('pacing.invalid', { field, rule, got: String(JSON.stringify(got)) }));
   };
   const wholeAtLeast = (field: string, v: unknown, min: number) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(field, `a whole number of at least ${min}`, v);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(field, msg('pacing.rule.wholeAtLeast', { min }), v);
   };
   wholeAtLeast('minIntervalMs', p.minIntervalMs, 0);
   wholeAtLeast('jitterMs', p.jitterMs, 0);
@@ -149,7 +151,7 @@ export function checkPolicy(p: PacingPolicy): void {
     wholeAtLeast(`${field}.max`, w?.max, 1);
     wholeAtLeast(`${field}.perMs`, w?.perMs, 1);
   }
-  if (p.dayZone !== undefined && !DateTime.local().setZone(p.dayZone).isValid) fail('dayZone', 'an IANA time zone such as Asia/Shanghai', p.dayZone);
+  if (p.dayZone !== undefined && !DateTime.local().setZone(p.dayZone).isValid) fail('dayZone', msg('pacing.rule.zone'), p.dayZone);
 }
 
 export function initialPacingState(): PacingState {

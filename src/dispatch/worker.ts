@@ -6,6 +6,8 @@
 // the row becomes `unconfirmed` and is never sent again automatically. Rows that were only claimed
 // (`due`) go back to `planned`: they were never sent. Nothing planned is lost.
 
+import { msg } from '../i18n/index.ts';
+import { noticeColumns } from '../run/notices.ts';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
@@ -153,7 +155,7 @@ export class Worker {
     if (unconfirmed.length) {
       await this.db
         .insertInto('notifications')
-        .values(unconfirmed.map((id) => ({ recipient: 'operators', kind: 'unconfirmed', ledger_id: id, message: 'A send was interrupted; check whether it reached the group.' })))
+        .values(unconfirmed.map((id) => ({ recipient: 'operators', kind: 'unconfirmed', ledger_id: id, ...noticeColumns(msg('notice.interrupted')) })))
         .execute();
     }
     if (deadIds.length) await this.db.deleteFrom('workers').where('id', 'in', deadIds).execute();
@@ -372,7 +374,7 @@ export class Worker {
     if (!moved.length) return;
     await this.db
       .insertInto('notifications')
-      .values({ recipient: 'operators', kind: 'unconfirmed', ledger_id: row.id, run_id: row.runId, message: `A send may not have reached the group (${reason}); check the group, then mark it sent or send it again.` })
+      .values({ recipient: 'operators', kind: 'unconfirmed', ledger_id: row.id, run_id: row.runId, ...noticeColumns(msg('notice.maybeNotSent', { reason })) })
       .execute();
   }
 

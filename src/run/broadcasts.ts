@@ -9,6 +9,7 @@ import type { GroupRow } from '../community/groups.ts';
 import { selectGroups } from '../community/groups.ts';
 import { strangers, teamPeople } from '../community/people.ts';
 import { readDuration } from '../sop/when.ts';
+import { msg } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
 import { assign, assigneeFor } from './assign.ts';
@@ -39,25 +40,25 @@ export function readDeadline(text: string | undefined, now: Date): Date {
   let at: Date;
   if (/^\d{4}-\d{2}-\d{2}/.test(t)) {
     if (!ISO_INSTANT.test(t) || Number.isNaN(Date.parse(t))) {
-      throw new RunError('bad_deadline', `The deadline "${t}" is not a date and time with its time zone; write it like 2025-03-01T20:00+08:00, or as a duration like 2h`);
+      throw new RunError('bad_deadline', msg('broadcast.badDeadline', { value: t }));
     }
     at = new Date(t);
   } else {
     const d = readDuration(t);
-    if (!d.ok) throw new RunError('bad_deadline', `The deadline "${t}" is not understood: ${d.reason}, or a date like 2025-03-01T20:00+08:00`);
+    if (!d.ok) throw new RunError('bad_deadline', msg('broadcast.deadlineNotUnderstood', { value: t, reason: d.reason }));
     at = new Date(now.getTime() + d.value * MINUTE);
   }
   if (at.getTime() <= now.getTime()) {
-    throw new RunError('bad_deadline', `The deadline ${at.toISOString()} has already passed; give a time in the future`);
+    throw new RunError('bad_deadline', msg('broadcast.deadlinePassed', { at: at.toISOString() }));
   }
   return at;
 }
 
 function checkInput(input: BroadcastInput): { text: string; by: 'bot' | 'leader' } {
   const text = input.text?.trim() ?? '';
-  if (!text) throw new RunError('empty_text', 'The broadcast has no text; write the message the groups should get');
+  if (!text) throw new RunError('empty_text', msg('broadcast.emptyText'));
   const by = input.by ?? 'bot';
-  if (by !== 'bot' && by !== 'leader') throw new RunError('bad_executor', `"${String(by)}" is not who can do a broadcast; use bot or leader`);
+  if (by !== 'bot' && by !== 'leader') throw new RunError('bad_executor', msg('broadcast.badExecutor', { by: String(by) }));
   return { text, by };
 }
 
@@ -73,7 +74,7 @@ async function prepare(ctx: RunContext, input: BroadcastInput, now: Date): Promi
   const { text, by } = checkInput(input);
   const deadline = readDeadline(input.deadline, now);
   const groups = await selectGroups(ctx.db, input.groups);
-  if (!groups.length) throw new RunError('no_groups', `No active group matches "${input.groups}"`);
+  if (!groups.length) throw new RunError('no_groups', msg('run.noGroups', { selector: input.groups }));
   const caps = await capabilitiesOf(ctx, groups);
   // A channel that lost its credentials or was switched off cannot post: its groups' leaders do.
   const channelIds = [...caps.keys()];
@@ -194,8 +195,8 @@ export { bucketOf };
 /** The head operator's board: how far a broadcast got, overall and per leader. */
 export async function broadcastProgress(db: Db, id: string, opts: { now?: Date } = {}): Promise<BroadcastProgress> {
   const run = await db.selectFrom('runs').select(['id', 'kind']).where('id', '=', id).executeTakeFirst();
-  if (!run) throw new RunError('not_found', `There is no broadcast "${id}"`);
-  if (run.kind !== 'broadcast') throw new RunError('not_a_broadcast', `"${id}" is a run, not a broadcast; see its status instead`);
+  if (!run) throw new RunError('not_found', msg('broadcast.notFound', { id }));
+  if (run.kind !== 'broadcast') throw new RunError('not_a_broadcast', msg('broadcast.notABroadcast', { id }));
   const now = opts.now ?? new Date();
   const rows = await db
     .selectFrom('ledger')

@@ -7,6 +7,7 @@ import { isWebLink } from '../sop/links.ts';
 import type { ConnectorCache } from '../channels/registry.ts';
 import type { CapabilityMatrix } from '../channels/port.ts';
 import { type GroupRow, selectGroups } from '../community/groups.ts';
+import { english, msg, type Text } from '../i18n/index.ts';
 import { forecastSends, type RunForecast } from '../dispatch/forecast.ts';
 import { policyFor } from '../dispatch/policies.ts';
 import type { Queue } from '../dispatch/queue.ts';
@@ -36,8 +37,11 @@ export interface RunContext {
 export class RunError extends Error {
   readonly code: string;
   readonly problems?: unknown[];
-  constructor(code: string, message: string, problems?: unknown[]) {
-    super(message);
+  /** The message as a catalogue text, rendered in the reader's language by the API. */
+  readonly text: Text;
+  constructor(code: string, message: Text, problems?: unknown[]) {
+    super(english(message));
+    this.text = message;
     this.name = 'RunError';
     this.code = code;
     if (problems) this.problems = problems;
@@ -89,9 +93,9 @@ async function resolveSheet(db: Db, ref: string, actor?: string): Promise<{ id: 
     return { id: saved.id, version: saved.version, yaml: v!.yaml };
   }
   const m = /^([a-z0-9][a-z0-9-]*)(?:@(\d+))?$/.exec(ref.trim());
-  if (!m) throw new RunError('sheet_not_found', `"${ref}" is not a sheet id (like camp-7d or camp-7d@3)`);
+  if (!m) throw new RunError('sheet_not_found', msg('run.notASheetId', { ref }));
   const v = await getSheetVersion(db, m[1], m[2] ? Number(m[2]) : undefined);
-  if (!v) throw new RunError('sheet_not_found', `There is no sheet "${ref}"; save it first (chorus run start accepts a file too)`);
+  if (!v) throw new RunError('sheet_not_found', msg('run.noSheet', { ref }));
   return { id: v.id, version: v.version, yaml: v.yaml };
 }
 
@@ -109,7 +113,7 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
   const yaml = ref?.yaml ?? input.sheet;
   const { sheet } = parseSheet(yaml, ref ? `${ref.id}@${ref.version}` : 'sheet.yaml');
   const groups = await selectGroups(ctx.db, input.groups);
-  if (!groups.length) throw new RunError('no_groups', `No active group matches "${input.groups}"`);
+  if (!groups.length) throw new RunError('no_groups', msg('run.noGroups', { selector: input.groups }));
   let compiled: CompiledPlan;
   let anchor: Date;
   try {
@@ -273,14 +277,16 @@ export type RunState = 'running' | 'paused' | 'cancelled' | 'completed';
 
 async function runRow(db: Db, id: string) {
   const run = await db.selectFrom('runs').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!run) throw new RunError('not_found', `There is no run or broadcast "${id}"`);
+  if (!run) throw new RunError('not_found', msg('run.notFound', { id }));
   return run;
 }
 
 async function setState(ctx: RunContext, id: string, from: RunState[], to: RunState): Promise<void> {
   const run = await runRow(ctx.db, id);
   if (!from.includes(run.state as RunState)) {
-    throw new RunError('wrong_state', `The run is ${run.state}; it can be ${to === 'running' ? 'resumed' : to} only when ${from.join(' or ')}`);
+    const state = (s: string) => msg(`run.state.${s}`);
+    const when = from.length === 2 ? msg('run.or', { a: state(from[0]), b: state(from[1]) }) : state(from[0]);
+    throw new RunError('wrong_state', msg('run.wrongState', { state: state(run.state), action: msg(`run.action.${to}`), from: when }));
   }
   await ctx.db.updateTable('runs').set({ state: to, updated_at: new Date() }).where('id', '=', id).execute();
 }
@@ -321,11 +327,11 @@ export async function replanRun(
 ): Promise<{ version: number; cancelled: number; created: number }> {
   const run = await runRow(ctx.db, id);
   if (run.kind !== 'run' || !['running', 'paused'].includes(run.state)) {
-    throw new RunError('wrong_state', `Only a running or paused run can be re-planned; this one is ${run.state}`);
+    throw new RunError('wrong_state', msg('run.replanState', { state: msg(`run.state.${run.state}`) }));
   }
   const groupIds = (await ctx.db.selectFrom('run_groups').select('group_id').where('run_id', '=', id).orderBy('position').execute()).map((r) => r.group_id);
   const p = await prepare(ctx, { sheet: sheetRef, groups: `id:${groupIds.join(',')}`, anchor: new Date(run.anchor!).toISOString(), vars: run.vars as Record<string, string>, timezone: run.timezone ?? undefined }, { save: true });
-  if (p.sheetId !== run.sheet_id) throw new RunError('wrong_sheet', `The run follows sheet "${run.sheet_id}", not "${p.sheetId}"`);
+  if (p.sheetId !== run.sheet_id) throw new RunError('wrong_sheet', msg('run.wrongSheet', { sheet: run.sheet_id ?? '', other: p.sheetId }));
   const now = new Date();
   const result = await ctx.db.transaction().execute(async (trx) => {
     const future = await trx

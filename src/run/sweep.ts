@@ -10,6 +10,7 @@
 // Idempotent and safe from two workers at once: every change names the state it leaves (moveRows)
 // or is guarded in SQL (reminded_at IS NULL), and WeCom checks are claimed with SKIP LOCKED.
 
+import type { Msg, Text } from '../i18n/index.ts';
 import { type RawBuilder, sql } from 'kysely';
 import { ChannelError, type Connector } from '../channels/port.ts';
 import type { ConnectorCache } from '../channels/registry.ts';
@@ -19,9 +20,9 @@ import { parseSheet } from '../sop/parse.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
 import { moveRows } from './ledger.ts';
-import { confirmationFailedText, missedConfirmationsText, missedTasksText, type NoticeRow, reminderText } from './notices.ts';
+import { confirmationFailedText, missedConfirmationsText, missedTasksText, type NoticeRow, noticeColumns, reminderText } from './notices.ts';
 import { FINAL_STATES } from './states.ts';
-import { deadlineOf, runTitleOf } from './tasks.ts';
+import { deadlineOf, runTitleOf, runTitleText } from './tasks.ts';
 
 export interface SweepDeps {
   db: Db;
@@ -126,7 +127,7 @@ async function contextRows(db: Db, where: RawBuilder<unknown>[], limit = BATCH):
       remindedAt: x.reminded_at ? new Date(x.reminded_at) : null,
       notice: {
         groupName: x.group_name,
-        runTitle: runTitleOf({ kind: x.run_kind, sheetTitle: x.sheet_title, broadcastText: x.broadcast_text, id: x.run_id }),
+        runTitle: runTitleText(x.run_kind, runTitleOf({ kind: x.run_kind, sheetTitle: x.sheet_title, broadcastText: x.broadcast_text, id: x.run_id })),
         action: x.action,
         content: typeof x.content === 'string' ? JSON.parse(x.content) : x.content,
         deadline: deadlineOf({ dueAt, windowMinutes: x.window_minutes }),
@@ -159,7 +160,7 @@ async function remindTasks(db: Db, now: Date, beforeMs: number): Promise<number>
     const ids = new Set(marked.rows.map((m) => Number(m.id)));
     const notices = rows
       .filter((r) => ids.has(r.id))
-      .map((r) => ({ recipient: r.assignee ?? 'operators', kind: 'reminder', ledger_id: r.id, run_id: r.runId, message: reminderText(r.notice) }));
+      .map((r) => ({ recipient: r.assignee ?? 'operators', kind: 'reminder', ledger_id: r.id, run_id: r.runId, ...noticeColumns(reminderText(r.notice)) }));
     if (notices.length) await trx.insertInto('notifications').values(notices).execute();
     return notices.length;
   });
@@ -186,7 +187,7 @@ async function markMissedTasks(db: Db, now: Date, afterMs: number): Promise<numb
 }
 
 /** One notification per run for many rows: a broadcast to 300 groups gives one message, not 300. */
-async function notifyPerRun(db: Db, rows: ContextRow[], kind: string, text: (runTitle: string, rows: ContextRow[]) => string): Promise<void> {
+async function notifyPerRun(db: Db, rows: ContextRow[], kind: string, text: (runTitle: Text, rows: ContextRow[]) => Msg): Promise<void> {
   const byRun = new Map<string, ContextRow[]>();
   for (const r of rows) byRun.set(r.runId, [...(byRun.get(r.runId) ?? []), r]);
   const values = [...byRun].map(([runId, list]) => ({
@@ -194,7 +195,7 @@ async function notifyPerRun(db: Db, rows: ContextRow[], kind: string, text: (run
     kind,
     run_id: runId,
     ledger_id: list.length === 1 ? list[0]!.id : null,
-    message: text(list[0]!.notice.runTitle, list),
+    ...noticeColumns(text(list[0]!.notice.runTitle, list)),
   }));
   if (values.length) await db.insertInto('notifications').values(values).execute();
 }
@@ -274,7 +275,7 @@ async function reconcileConfirmations(deps: Required<Pick<SweepDeps, 'db' | 'con
         counts.failed++;
         await trx
           .insertInto('notifications')
-          .values({ recipient: 'operators', kind: 'failed', ledger_id: row.id, run_id: row.runId, message: confirmationFailedText(row.notice.runTitle, row.notice.groupName, answer.reason) })
+          .values({ recipient: 'operators', kind: 'failed', ledger_id: row.id, run_id: row.runId, ...noticeColumns(confirmationFailedText(row.notice.runTitle, row.notice.groupName, answer.reason)) })
           .execute();
       });
     } else if (row.runState === 'cancelled') {

@@ -7,6 +7,7 @@
 // (src/run/sweep.ts); it can still be marked done afterwards, and then counts as late.
 
 import { sql } from 'kysely';
+import { msg, type Text } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
 import { moveRows } from './ledger.ts';
@@ -52,13 +53,22 @@ export function deadlineOf(row: { dueAt: Date; windowMinutes: number }): Date {
   return new Date(row.dueAt.getTime() + row.windowMinutes * MINUTE);
 }
 
-/** The title a person recognises: the sheet's title, or the start of a broadcast's text. */
+/**
+ * The title a person recognises: the sheet's title, or the start of a broadcast's text. Data, in
+ * no language: with `kind` beside it, the console says "Broadcast: …" / "群发：…" from its own
+ * catalogue, and a notice through `runTitleText`.
+ */
 export function runTitleOf(run: { kind: string; sheetTitle: string | null; broadcastText: string | null; id: string }): string {
   if (run.kind === 'broadcast') {
     const text = (run.broadcastText ?? '').replace(/\s+/g, ' ').trim();
-    return `Broadcast: ${text.length > 40 ? `${text.slice(0, 39)}…` : text}`;
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
   }
   return run.sheetTitle ?? run.id;
+}
+
+/** The title in a sentence: a broadcast is named as one (`notice.broadcastTitle`). */
+export function runTitleText(kind: string, title: string): Text {
+  return kind === 'broadcast' ? msg('notice.broadcastTitle', { text: title }) : title;
 }
 
 interface TaskRaw {
@@ -135,16 +145,14 @@ async function ledgerRow(db: Db, id: number) {
     .select(['id', 'run_id', 'mode', 'state', 'due_at', 'window_minutes', 'executed_by', 'executed_at'])
     .where('id', '=', id)
     .executeTakeFirst();
-  if (!row) throw new RunError('not_found', `There is no task or action number ${id}`);
+  if (!row) throw new RunError('not_found', msg('task.notFound', { id }));
   return row;
 }
 
-const STATE_WORDS: Partial<Record<LedgerState, string>> = {
-  done: 'already marked done',
-  done_late: 'already marked done (late)',
-  cancelled: 'cancelled (its run or broadcast was cancelled or re-planned)',
-  skipped: 'skipped',
-};
+const STATE_WORDS = new Set<string>(['done', 'done_late', 'cancelled', 'skipped']);
+
+/** Why a task cannot be done, in words (`task.state.*`), else its state's name. */
+const stateWords = (state: string) => msg(STATE_WORDS.has(state) ? `task.state.${state}` : `ledger.state.${state}`);
 
 /**
  * Marks a task done. On time when `at` (default now) is by the deadline (due + window), else late;
@@ -153,13 +161,13 @@ const STATE_WORDS: Partial<Record<LedgerState, string>> = {
 export async function completeTask(db: Db, id: number, by: string, opts: { note?: string; at?: Date } = {}): Promise<{ state: 'done' | 'done_late' }> {
   const row = await ledgerRow(db, id);
   if (row.mode !== 'human') {
-    throw new RunError('not_a_task', `Action ${id} is sent by the bot, not done by a person; there is nothing to mark done`);
+    throw new RunError('not_a_task', msg('task.notATask', { id }));
   }
   const at = opts.at ?? new Date();
   const deadline = deadlineOf({ dueAt: new Date(row.due_at), windowMinutes: row.window_minutes });
   const state = row.state as LedgerState;
   if (state !== 'assigned' && state !== 'missed') {
-    throw new RunError('wrong_state', `Task ${id} cannot be marked done: it is ${STATE_WORDS[state] ?? state}`);
+    throw new RunError('wrong_state', msg('task.cannotComplete', { id, state: stateWords(state) }));
   }
   const to = state === 'assigned' && at <= deadline ? 'done' : 'done_late';
   const moved = await moveRows(db, [id], {
@@ -173,7 +181,7 @@ export async function completeTask(db: Db, id: number, by: string, opts: { note?
     // Someone else moved it in between (another click, the sweep): report what it is now.
     const now = await ledgerRow(db, id);
     if (now.state === 'missed') return completeTask(db, id, by, opts);
-    throw new RunError('wrong_state', `Task ${id} cannot be marked done: it is ${STATE_WORDS[now.state as LedgerState] ?? now.state}`);
+    throw new RunError('wrong_state', msg('task.cannotComplete', { id, state: stateWords(now.state) }));
   }
   await touchRun(db, row.run_id);
   return { state: to };
@@ -197,10 +205,10 @@ export async function resolveUnconfirmed(db: Db, id: number, by: string, outcome
   const row = await ledgerRow(db, id);
   const from: LedgerState[] = outcome === 'resend' ? ['unconfirmed'] : ['unconfirmed', 'awaiting_confirmation'];
   if (!from.includes(row.state as LedgerState)) {
-    const what = outcome === 'resend' ? 'sent again' : `marked ${outcome}`;
+    const state = msg(`ledger.state.${row.state}`);
     throw new RunError(
       'wrong_state',
-      `Action ${id} is ${row.state}; only a send whose outcome is unknown${outcome === 'resend' ? '' : ' or that waits for confirmation'} can be ${what}`,
+      outcome === 'resend' ? msg('task.cannotResend', { id, state }) : msg('task.cannotResolve', { id, state, outcome: msg(`ledger.state.${outcome}`) }),
     );
   }
   let moved: number[];
@@ -243,6 +251,6 @@ export async function resolveUnconfirmed(db: Db, id: number, by: string, outcome
       await db.updateTable('runs').set({ state: 'running', updated_at: new Date() }).where('id', '=', row.run_id).where('state', '=', 'completed').execute();
     }
   }
-  if (!moved.length) throw new RunError('wrong_state', `Action ${id} changed while you were looking at it; open it again`);
+  if (!moved.length) throw new RunError('wrong_state', msg('task.changed', { id }));
   await touchRun(db, row.run_id);
 }

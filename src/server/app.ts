@@ -23,6 +23,8 @@ import { UserError } from './accounts/users.ts';
 import type { Actor } from './auth.ts';
 import { DEFAULT_CONSOLE_DIR, registerConsole } from './console.ts';
 import { ApiError, invalidSheet } from './errors.ts';
+import { msg } from '../i18n/index.ts';
+import { requestLocale } from '../i18n/locale.ts';
 import { registerSecurityHeaders } from './headers.ts';
 import { fastifyTrustProxy, type TrustProxy } from './public-address.ts';
 import { defineRoute, type Route, registerRoutes, watchApiRoutes } from './registry.ts';
@@ -97,6 +99,8 @@ declare module 'fastify' {
   }
 }
 
+const BODY_LIMIT = 10 * 1024 * 1024;
+
 export function services(ctx: AppContext): Services {
   const db = ctx.store.db;
   const box = ctx.box ?? secretBox(loadSecretKey(ctx.dataDir));
@@ -157,7 +161,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     logger: opts.logger
       ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]'] }
       : false,
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     ...(ctx.trustProxy !== undefined ? { trustProxy: fastifyTrustProxy(ctx.trustProxy) } : {}),
   });
 
@@ -170,25 +174,27 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   // huge one.
   await app.register(fastifyCompress, { globalDecompression: false, encodings: ['br', 'gzip'], threshold: 1024 });
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
+    const locale = requestLocale(req.headers, req.query);
     const e = toApiError(err);
     if (e) {
       if (e.retryAfterSeconds !== undefined) reply.header('retry-after', String(e.retryAfterSeconds));
-      return reply.status(e.status).send(e.toJSON());
+      return reply.status(e.status).send(e.toJSON(locale));
     }
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
       // Fastify's own client errors: unparseable JSON, wrong content type, body too large.
-      return reply.status(status).send(new ApiError(status, 'bad_request', (err as Error).message).toJSON());
+      return reply.status(status).send(new ApiError(status, 'bad_request', fastifyClientError(err as Error & { code?: string })).toJSON(locale));
     }
     app.log.error(err);
-    return reply.status(500).send(new ApiError(500, 'internal', 'Something went wrong on the server; the details are in its log.').toJSON());
+    return reply.status(500).send(new ApiError(500, 'internal', msg('error.internal')).toJSON(locale));
   });
 
   const consoleAnswer = await registerConsole(app, ctx.consoleDir ?? DEFAULT_CONSOLE_DIR);
   app.setNotFoundHandler((req, reply) => {
     if (consoleAnswer(req, reply)) return;
-    reply.status(404).send(new ApiError(404, 'not_found', `No such endpoint: ${req.method} ${req.url.split('?')[0]}`).toJSON());
+    const path = req.url.split('?')[0];
+    reply.status(404).send(new ApiError(404, 'not_found', msg('error.noEndpoint', { method: req.method, path })).toJSON(requestLocale(req.headers, req.query)));
   });
 
   const s = services(ctx);
@@ -203,11 +209,26 @@ function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof SheetError) return invalidSheet(err.problems);
   if (err instanceof RunError) {
     const status = err.code === 'not_found' ? 404 : err.code === 'wrong_state' ? 409 : 422;
-    return new ApiError(status, err.code, err.message, err.problems ? { problems: err.problems } : {});
+    return new ApiError(status, err.code, err.text, err.problems ? { problems: err.problems } : {});
   }
-  if (err instanceof ChannelConfigError) return new ApiError(err.status, err.code, err.message, { field: err.field, reason: err.message });
-  if (err instanceof SelectorError) return new ApiError(400, 'invalid_selector', `The group selector is not valid: ${err.message}`, { field: 'groups', reason: err.message });
-  if (err instanceof PacingPolicyError) return new ApiError(422, 'invalid_pacing', err.message);
-  if (err instanceof UserError) return new ApiError(409, err.code, err.message, err.field ? { field: err.field } : {});
+  if (err instanceof ChannelConfigError) return new ApiError(err.status, err.code, err.text, { field: err.field, reason: err.text });
+  if (err instanceof SelectorError) return new ApiError(400, 'invalid_selector', msg('error.invalidSelector', { reason: err.text }), { field: 'groups', reason: err.text });
+  if (err instanceof PacingPolicyError) return new ApiError(422, 'invalid_pacing', err.text);
+  if (err instanceof UserError) return new ApiError(409, err.code, err.text, err.field ? { field: err.field } : {});
   return undefined;
+}
+
+/** Fastify's own refusals in plain words; its English message when the code is not one we know. */
+function fastifyClientError(err: Error & { code?: string }) {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return msg('error.badRequest.bodyTooLarge', { max: BODY_LIMIT });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return msg('error.badRequest.contentType', { type: err.message.replace(/^Unsupported Media Type:?\s*/i, '') });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return msg('error.badRequest.json', { detail: err.message });
+    default:
+      return err.message;
+  }
 }

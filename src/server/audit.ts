@@ -5,6 +5,7 @@
 // after it. (The one exception is channel.webhook: Telegram is told first, and that cannot be undone.)
 
 import type { Db } from '../store/db.ts';
+import { auditNames, type TargetName } from './audit-names.ts';
 
 export interface AuditEntry {
   actor: string;
@@ -29,6 +30,10 @@ export interface AuditView {
   action: string;
   target: string | null;
   detail: Record<string, unknown>;
+  /** The actor's display name (their login name when they are not a person, e.g. a token). */
+  actorName: string;
+  /** The target by name, when it still exists (see audit-names.ts). */
+  targetName: TargetName | null;
 }
 
 /** Newest first; `before`: entries older than that id (the next page). */
@@ -37,6 +42,7 @@ export async function listAudit(db: Db, opts: { limit?: number; before?: number;
   if (opts.before !== undefined) q = q.where('id', '<', opts.before);
   if (opts.action) q = q.where('action', '=', opts.action);
   const rows = await q.execute();
+  const { people, targets } = await auditNames(db, rows);
   return rows.map((r) => ({
     id: Number(r.id),
     at: new Date(r.at).toISOString(),
@@ -44,5 +50,7 @@ export async function listAudit(db: Db, opts: { limit?: number; before?: number;
     action: r.action,
     target: r.target,
     detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail,
+    actorName: people.get(r.actor) ?? r.actor,
+    targetName: (r.target && targets.get(r.target)) || null,
   }));
 }

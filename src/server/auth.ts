@@ -9,6 +9,7 @@ import type { Role } from '../access/roles.ts';
 import type { Db } from '../store/db.ts';
 import { csrfMatches, findSession, SESSION_COOKIE } from './accounts/sessions.ts';
 import type { User } from './accounts/users.ts';
+import { msg } from '../i18n/index.ts';
 import { ApiError } from './errors.ts';
 import { checkToken } from './tokens.ts';
 
@@ -54,9 +55,9 @@ export async function authenticate(deps: AuthDeps, req: FastifyRequest, reply: F
   const header = req.headers.authorization;
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) throw new ApiError(401, 'unauthorized', 'The Authorization header should be "Bearer <token>".');
+    if (!m) throw new ApiError(401, 'unauthorized', msg('auth.badHeader'));
     const owner = await checkToken(deps.db, m[1]);
-    if (!owner) throw new ApiError(401, 'unauthorized', 'This API token is not valid (it may have been revoked, or its user disabled).');
+    if (!owner) throw new ApiError(401, 'unauthorized', msg('auth.badToken'));
     return { name: owner.name, role: owner.role, userId: owner.userId, via: 'token', tokenId: owner.tokenId };
   }
   const cookie = req.cookies?.[SESSION_COOKIE];
@@ -68,7 +69,7 @@ export async function authenticate(deps: AuthDeps, req: FastifyRequest, reply: F
       if (!SAFE_METHODS.has(req.method)) {
         const sent = req.headers['x-csrf-token'];
         if (!csrfMatches(Array.isArray(sent) ? sent[0] : sent, found.session.csrfToken)) {
-          throw new ApiError(403, 'csrf', 'This request did not carry the page\'s security token (x-csrf-token); reload the page and try again.');
+          throw new ApiError(403, 'csrf', msg('auth.csrf'));
         }
       }
       return {
@@ -83,10 +84,10 @@ export async function authenticate(deps: AuthDeps, req: FastifyRequest, reply: F
     }
     if (required) {
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      throw new ApiError(401, 'unauthorized', 'Your session has ended; sign in again.');
+      throw new ApiError(401, 'unauthorized', msg('auth.sessionEnded'));
     }
     return undefined;
   }
-  if (required) throw new ApiError(401, 'unauthorized', 'Sign in first, or send an API token as "Authorization: Bearer <token>".');
+  if (required) throw new ApiError(401, 'unauthorized', msg('auth.signInFirst'));
   return undefined;
 }

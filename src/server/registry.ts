@@ -7,7 +7,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { decide, PERMISSIONS, type Permission, refusal } from '../access/roles.ts';
+import { decide, PERMISSIONS, type Permission, refusalText } from '../access/roles.ts';
 import { type Actor, type AuthDeps, authenticate } from './auth.ts';
 import { ApiError, validate } from './errors.ts';
 import { refuseUnstorableText } from './text-check.ts';
@@ -97,6 +97,13 @@ export function checkTable(routes: readonly Route[]): void {
   }
 }
 
+/** `?lang=` picks the answer's language (src/i18n/locale.ts); it is no route's own parameter. */
+function withoutLang(query: unknown): unknown {
+  if (typeof query !== 'object' || query === null || !('lang' in query)) return query;
+  const { lang: _lang, ...rest } = query as Record<string, unknown>;
+  return rest;
+}
+
 export function registerRoutes(app: FastifyInstance, deps: AuthDeps, routes: readonly Route[]): void {
   checkTable(routes);
   tables.set(app, [...(tables.get(app) ?? []), ...routes]);
@@ -118,12 +125,12 @@ export function registerRoutes(app: FastifyInstance, deps: AuthDeps, routes: rea
         let leader: string | undefined;
         if (!isPublic && actor) {
           const access = decide(actor.role, r.permission);
-          if (access === 'deny') throw new ApiError(403, 'forbidden', refusal(actor.role, r.permission));
+          if (access === 'deny') throw new ApiError(403, 'forbidden', refusalText(actor.role, r.permission));
           if (access === 'scoped') leader = actor.name;
         }
         req.actor = actor;
         const params = r.params ? validate(r.params, req.params, 'params') : {};
-        const query = r.query ? validate(r.query, req.query, 'query') : {};
+        const query = r.query ? validate(r.query, withoutLang(req.query), 'query') : {};
         const body = r.body ? validate(r.body, req.body, 'body') : undefined;
         const result = await r.handler({ req, reply, actor, leader, params, query, body });
         return reply.sent ? reply : result;

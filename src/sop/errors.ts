@@ -1,3 +1,4 @@
+import { english, type Text, withText } from '../i18n/index.ts';
 import type { Pos } from './types.ts';
 
 /** One problem in a sheet, told so that an operator can find and fix it. */
@@ -26,6 +27,7 @@ export function formatProblem(p: SheetProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.message}`;
 }
 
-export function problemAt(file: string, pos: Pos, message: string, path?: string): SheetProblem {
-  return { file, line: pos.line, column: pos.column, message, ...(path ? { path } : {}) };
+/** A problem in English; a catalogue text is remembered (`textOf`) so the API can word it in the reader's language. */
+export function problemAt(file: string, pos: Pos, message: Text, path?: string): SheetProblem {
+  return withText({ file, line: pos.line, column: pos.column, message: english(message), ...(path ? { path } : {}) }, message);
 }

@@ -4,8 +4,9 @@
 import { IANAZone } from 'luxon';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { type Msg, msg, type Text } from '../i18n/index.ts';
 import { problemAt, SheetError, type SheetProblem } from './errors.ts';
-import { FIELD_HINTS, type RawStep, SheetSchema, StepSchema } from './schema.ts';
+import { FIELD_CHOICES, FIELD_HINTS, type RawStep, SheetSchema, StepSchema } from './schema.ts';
 import type { ParsedSheet, Pos, Sheet, SourceMap, Step, VarSpec, When } from './types.ts';
 import { type ReadYaml, readYaml } from './yaml-events.ts';
 import { readAfter, readAt, readClock, readDay, readDuration, readEvery, readQuietHours } from './when.ts';
@@ -36,9 +37,9 @@ export function parseSheet(text: string, file = 'sheet.yaml'): ParsedSheet {
   const raw = read.value;
   const source = sourceMap(text, file, read.offsets);
   const problems: SheetProblem[] = [];
-  const report = (path: string, message: string) => problems.push(problemAt(file, source.pos(path), message, path));
+  const report = (path: string, message: Text) => problems.push(problemAt(file, source.pos(path), message, path));
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    report('', 'a sheet starts with fields like `sop:`, `title:` and `steps:`; this file has none');
+    report('', msg('parse.noFields'));
     throw new SheetError(problems);
   }
   const top = SheetSchema.safeParse(raw);
@@ -54,7 +55,7 @@ export function parseSheet(text: string, file = 'sheet.yaml'): ParsedSheet {
   if (!top.success) throw new SheetError(problems);
   const r = top.data;
   if (!validZone(r.timezone)) {
-    report('timezone', `\`timezone: ${r.timezone}\` is not a time zone I know; use an IANA name such as Asia/Shanghai`);
+    report('timezone', msg('parse.badZone', { zone: r.timezone }));
   }
   const anchorTime = r.anchor_time === undefined ? undefined : clockField(String(r.anchor_time), 'anchor_time', report);
   let quietHours: Sheet['quietHours'];
@@ -91,7 +92,7 @@ export function parseSheet(text: string, file = 'sheet.yaml'): ParsedSheet {
   return { sheet, source, text };
 }
 
-type Report = (path: string, message: string) => void;
+type Report = (path: string, message: Text) => void;
 
 function yamlDocument(text: string) {
   const lineCounter = new LineCounter();
@@ -109,7 +110,7 @@ function yamlProblems(text: string, file: string, e: unknown): SheetProblem[] {
   if (doc.errors.length) return doc.errors.map((err) => problemAt(file, toPos(err.pos[0]), yamlMessage(err.code, err.message)));
   const mark = (e as { mark?: { line: number; column: number } }).mark;
   const reason = (e as { reason?: string }).reason ?? (e as Error).message;
-  return [problemAt(file, { line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 }, `the YAML cannot be read here: ${reason}`)];
+  return [problemAt(file, { line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 }, msg('parse.yaml.other', { detail: reason }))];
 }
 
 /** Positions by dotted path; a path without its own position takes its nearest parent's. */
@@ -151,15 +152,16 @@ function readSteps(rawSteps: unknown[], report: Report): Step[] {
       const label = stepLabel(rawStep, index);
       for (const issue of parsed.error.issues) {
         const d = describeIssue(issue, rawStep);
-        report(d.path ? `${path}.${d.path}` : path, `${label}: ${d.message}`);
+        report(d.path ? `${path}.${d.path}` : path, msg('lint.stepSays', { step: label, what: d.message }));
       }
       return;
     }
     const s = parsed.data;
     const label = `step \`${s.id}\``;
+    const who = msg('lint.step', { id: s.id });
     const before = seen.get(s.id);
     if (before !== undefined) {
-      report(`${path}.id`, `${label}: the id \`${s.id}\` is already used by step ${before + 1}; every step needs its own id`);
+      report(`${path}.id`, msg('lint.stepSays', { step: who, what: msg('parse.duplicateId', { id: s.id, n: before + 1 }) }));
     }
     seen.set(s.id, index);
     const step = buildStep(s, index, path, label, report);
@@ -175,6 +177,7 @@ function clockField(value: string, path: string, report: Report): number | undef
   return undefined;
 }
 
+/** What each action needs; `say` is the English of `parse.needs.<action>`. */
 const CONTENT_NEEDED: Partial<Record<Step['do'], { fields: (keyof RawStep)[]; say: string }>> = {
   rename: { fields: ['name'], say: 'a rename needs the new `name`' },
   announce: { fields: ['text'], say: 'an announcement needs its `text`' },
@@ -204,7 +207,7 @@ function buildStep(s: RawStep, index: number, path: string, label: string, outer
     else report(`${path}.window`, `${label}: \`window: ${s.window}\` — ${w.reason}`);
   }
   const need = CONTENT_NEEDED[s.do];
-  if (need && !need.fields.some((f) => s[f] !== undefined && s[f] !== '')) report(path, `${label}: ${need.say}`);
+  if (need && !need.fields.some((f) => s[f] !== undefined && s[f] !== '')) report(path, msg('lint.stepSays', { step: msg('lint.step', { id: s.id }), what: msg(`parse.needs.${s.do}`) }));
   if (bad || !when) return undefined;
   const whenText = [s.every ? `every ${s.every}` : '', s.from !== undefined ? `from ${s.from}` : '', s.until !== undefined ? `until ${s.until}` : '', s.on ? `on ${s.on}` : '', s.after !== undefined ? `after ${s.after}` : '', s.at !== undefined ? `at ${s.at}` : '']
     .filter(Boolean)
@@ -277,7 +280,7 @@ function readWhen(s: RawStep, path: string, label: string, outer: Report): When 
     }
   }
   if (s.at === undefined) {
-    outer(path, `${label}: say when it happens with \`at:\` (like D-2 10:00 or T-2h), \`every:\` or \`on:\``);
+    outer(path, msg('lint.stepSays', { step: msg('lint.step', { id: s.id }), what: msg('parse.noWhen') }));
     return undefined;
   }
   const at = readAt(s.at);
@@ -288,9 +291,9 @@ function readWhen(s: RawStep, path: string, label: string, outer: Report): When 
   return at.value;
 }
 
-function stepLabel(raw: unknown, index: number): string {
+function stepLabel(raw: unknown, index: number): Msg {
   const id = raw && typeof raw === 'object' && 'id' in raw ? (raw as { id: unknown }).id : undefined;
-  return typeof id === 'string' && id ? `step \`${id}\`` : `step ${index + 1}`;
+  return typeof id === 'string' && id ? msg('lint.step', { id }) : msg('parse.stepN', { n: index + 1 });
 }
 
 function dotted(path: readonly PropertyKey[]): string {
@@ -312,7 +315,7 @@ const KNOWN_FIELDS = [
 ];
 
 /** The path to point at (relative to `root`) and a plain sentence about the issue. */
-function describeIssue(issue: z.core.$ZodIssue, root: unknown): { path: string; message: string } {
+function describeIssue(issue: z.core.$ZodIssue, root: unknown): { path: string; message: Text } {
   const path = dotted(issue.path);
   if (issue.code === 'unrecognized_keys') {
     const [key] = issue.keys;
@@ -320,29 +323,31 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): { path: string; 
     // Point at the key itself, not at the map that holds it.
     return {
       path: `${path ? `${path}.` : ''}${key}#key`,
-      message: `unknown field \`${key}\`${near ? ` — did you mean \`${near}\`?` : ''}`,
+      message: near ? msg('parse.unknownFieldNear', { key, near }) : msg('parse.unknownField', { key }),
     };
   }
   return { path, message: issueMessage(issue, root) };
 }
 
-function issueMessage(issue: z.core.$ZodIssue, root: unknown): string {
+function issueMessage(issue: z.core.$ZodIssue, root: unknown): Text {
   const field = String(issue.path[issue.path.length - 1] ?? '');
   const hint = FIELD_HINTS[field];
+  const hintText = fieldHint(field);
   const value = valueAt(root, issue.path);
   const shown = value === undefined ? '' : typeof value === 'object' ? '' : `: ${String(value)}`;
   switch (issue.code) {
     case 'invalid_type':
-      if (value === undefined) return `\`${field}\` is missing${hint ? `; it is ${hint}` : ''}`;
+      if (value === undefined) return hintText ? msg('parse.missingHint', { field, hint: hintText }) : msg('parse.missing', { field });
       return `\`${field}${shown}\` should be ${issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'a set of fields' : issue.expected === 'string' ? 'text' : issue.expected}${hint ? ` — ${hint}` : ''}`;
     case 'invalid_value': {
       const near = typeof value === 'string' ? closest(value, issue.values.map(String)) : undefined;
-      return `\`${field}${shown}\` is not allowed${near ? ` (did you mean \`${near}\`?)` : ''}; use one of ${issue.values.map(String).join(', ')}`;
+      const values = issue.values.map(String).join(', ');
+      return near ? msg('parse.notAllowedNear', { field, shown, near, values }) : msg('parse.notAllowed', { field, shown, values });
     }
     case 'invalid_format':
       return `\`${field}${shown}\` is not valid${hint ? `; it should be ${hint}` : ''}`;
     case 'too_small':
-      return `\`${field}\` is empty${hint ? `; it should be ${hint}` : ''}`;
+      return hintText ? msg('parse.emptyHint', { field, hint: hintText }) : msg('parse.empty', { field });
     case 'invalid_union':
       return `\`${field}${shown}\` has the wrong form${hint ? `; it should be ${hint}` : ''}`;
     default:
@@ -378,21 +383,28 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-function yamlMessage(code: string, message: string): string {
+function yamlMessage(code: string, message: string): Msg {
   switch (code) {
     case 'DUPLICATE_KEY':
-      return 'this field is written twice in the same place; keep one';
+      return msg('parse.yaml.duplicateKey');
     case 'BAD_INDENT':
     case 'MISSING_CHAR':
     case 'UNEXPECTED_TOKEN':
-      return `the YAML cannot be read here (check the indentation and the quotes): ${firstLine(message)}`;
+      return msg('parse.yaml.indentation', { detail: firstLine(message) });
     case 'MULTILINE_IMPLICIT_KEY':
-      return 'a line here looks like a field but is not indented under anything; check the indentation or put the text in quotes';
+      return msg('parse.yaml.implicitKey');
     case 'TAB_AS_INDENT':
-      return 'a tab is used for indentation; YAML needs spaces';
+      return msg('parse.yaml.tab');
     default:
-      return `the YAML cannot be read here: ${firstLine(message)}`;
+      return msg('parse.yaml.other', { detail: firstLine(message) });
   }
+}
+
+/** A field's description (schema.ts FIELD_HINTS) as a catalogue text, with its list of choices. */
+function fieldHint(field: string): Msg | undefined {
+  if (!(field in FIELD_HINTS)) return undefined;
+  const values = FIELD_CHOICES[field];
+  return msg(`parse.field.${field}`, values ? { values: values.join(', ') } : undefined);
 }
 
 function firstLine(s: string): string {

@@ -62,7 +62,10 @@ export const SheetSchema = z.strictObject({
 export type RawSheet = z.infer<typeof SheetSchema>;
 export type RawStep = z.infer<typeof StepSchema>;
 
-/** Plain-words descriptions of each field, used in error messages ("`community` is the …"). */
+/** The choices a field's description lists (`parse.field.<name>` in src/i18n says them in each language). */
+export const FIELD_CHOICES: Record<string, readonly string[]> = { community: COMMUNITIES, quiet_policy: QUIET_POLICIES, do: ACTIONS, kind: CONTENT_KINDS };
+
+/** Plain-words descriptions of each field, used in error messages ("`community` is the …"); English of `parse.field.*`. */
 export const FIELD_HINTS: Record<string, string> = {
   sop: 'a short id in lowercase letters, digits and dashes, like camp-7d',
   title: 'the sheet title in plain words',

@@ -217,6 +217,8 @@ export interface NotificationsTable {
   ledger_id: number | null;
   run_id: string | null;
   message: string;
+  /** The message as a catalogue text (`{ key, vars }`, src/i18n), rendered in the reader's language. */
+  text: ColumnType<unknown | null, string | null | undefined, string | null>;
   created_at: Timestamp;
   read_at: Date | null;
 }

@@ -72,7 +72,7 @@ describe(`human tasks (${engine})`, () => {
     const ana = await listTasks(w.store.db, { assignee: 'ana', now });
     expect(ana.map((t) => t.id)).toEqual([overdue, soon, fromBroadcast, later]);
     expect(ana.map((t) => t.late)).toEqual([true, false, false, false]);
-    expect(ana[2]).toMatchObject({ runKind: 'broadcast', runTitle: 'Broadcast: Share the enrolment form in every group…', action: 'post' });
+    expect(ana[2]).toMatchObject({ runKind: 'broadcast', runTitle: 'Share the enrolment form in every group…', action: 'post' });
     expect(ana.find((t) => t.id === later)!.runTitle).toBe(run);
 
     const window = await listTasks(w.store.db, { assignee: 'ana', from: at(now, -minutes(30)), to: at(now, minutes(60)), now });

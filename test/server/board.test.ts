@@ -2,6 +2,8 @@
 // rows only, and its speed at 500 groups × 40 steps), the runs list, one ledger row in full, and
 // notifications.
 
+import { missedTasksText, noticeColumns } from '../../src/run/notices.ts';
+import { runTitleText } from '../../src/run/tasks.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,7 +119,7 @@ describe(`run board and console views on ${engine}`, () => {
     expect(all[0]).toEqual({
       id: bc,
       kind: 'broadcast',
-      title: 'Broadcast: Please pin the schedule for this week',
+      title: 'Please pin the schedule for this week',
       state: 'running',
       deadline: expect.any(String),
       groups: 2,
@@ -176,6 +178,14 @@ describe(`run board and console views on ${engine}`, () => {
     expect((await ann.call('POST', `/api/notifications/${mine[0].id}/read`)).json()).toEqual({ id: mine[0].id, read: true });
     expect((await ann.call('GET', '/api/notifications?unread=1')).json().notifications).toEqual([]);
     expect((await ann.call('GET', '/api/notifications')).json().notifications[0].readAt).not.toBeNull();
+  });
+
+  it("shows each notification in the reader's language (its words are stored as data)", async () => {
+    const text = missedTasksText(runTitleText('broadcast', 'Pin the rules'), [{ groupName: 'G1', assignee: 'ann' }]);
+    await store.db.insertInto('notifications').values({ recipient: 'ann', kind: 'missed', run_id: runId, ...noticeColumns(text) }).execute();
+    const latest = async (headers: Record<string, string>) => (await ann.call('GET', '/api/notifications', undefined, headers)).json().notifications[0].message;
+    expect(await latest({})).toBe('Broadcast: Pin the rules: 1 task was not done in time and is now missed: G1 (ann). People can still mark them done; they will count as late.');
+    expect(await latest({ 'x-chorus-locale': 'zh' })).toBe('群发：Pin the rules：有 1 个任务没有按时完成，已记为错过：G1 (ann)。负责人仍可以标记完成，会记为逾期完成。');
   });
 
   it('answers a 500 groups × 40 steps board (20,000 cells) in one fast request', async () => {

@@ -197,6 +197,17 @@ describe(`users, tokens and the audit log on ${engine}`, () => {
       expect(find('broadcast.create', `run:${bc}`)).toMatchObject({ actor: 'otto', detail: { by: 'leader' } });
       expect(find('task.done', `ledger:${task}`)).toMatchObject({ actor: 'otto', detail: { by: 'otto', state: 'done' } });
       expect(find('task.resolve', `ledger:${post.id}`)).toMatchObject({ actor: 'otto', detail: { outcome: 'failed' } });
+
+      // People and targets by name, not by code: the display name, the run's sheet title, the
+      // broadcast's text, the task's group and run (the console words the action itself).
+      const group = await store.db.selectFrom('ledger').innerJoin('groups', 'groups.id', 'ledger.group_id').select('groups.name').where('ledger.id', '=', post.id).executeTakeFirstOrThrow();
+      expect(find('run.start', `run:${run}`)).toMatchObject({ actorName: 'Otto M.', targetName: { kind: 'run', name: 'Audit camp' } });
+      expect(find('broadcast.create', `run:${bc}`)).toMatchObject({ targetName: { kind: 'broadcast', name: 'Pin the rules' } });
+      expect(find('task.resolve', `ledger:${post.id}`)).toMatchObject({ targetName: { kind: 'task', name: group.name, context: 'Audit camp', runKind: 'run' } });
+      expect(find('task.done', `ledger:${task}`)).toMatchObject({ targetName: { kind: 'task', context: 'Pin the rules', runKind: 'broadcast' } });
+      expect(find('user.role', 'user:otto')).toMatchObject({ targetName: { kind: 'user', name: 'Otto M.' } });
+      expect(find('sheet.save', 'sheet:audit-camp@1')).toMatchObject({ targetName: { kind: 'sheet', name: 'Audit camp', context: 'v1' } });
+      expect(find('channel.add')).toMatchObject({ actorName: 'admin (created on first start)', targetName: { kind: 'channel', name: expect.any(String) } });
     });
 
     it('writes nothing when the change is refused (the entry shares its transaction)', async () => {

@@ -1,8 +1,9 @@
 // Talking to the Chorus API: same-origin cookies, the CSRF header on every change, and errors
-// carrying the API's own `message` and `field` so a form can say where and what.
+// carrying the API's own `message` and `field` so a form can say where and what. Every call says
+// the console's language (`x-chorus-locale`): the API answers its messages in it.
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { t } from './i18n/index.ts';
+import { getLocale, t } from './i18n/index.ts';
 
 export interface ApiErrorBody {
   code: string;
@@ -51,7 +52,8 @@ export function onUnauthorized(listener: () => void): () => void {
 export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export async function api<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The console's language (its switch), so the server's messages come in it too.
+  const headers: Record<string, string> = { accept: 'application/json', 'x-chorus-locale': getLocale() };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Role } from '../../access/roles.ts';
+import { english, msg, type Text } from '../../i18n/index.ts';
 import type { Db } from '../../store/db.ts';
 import { hashPassword } from './passwords.ts';
 
@@ -75,8 +76,11 @@ export async function passwordHashOf(db: Db, id: string): Promise<string | undef
 export class UserError extends Error {
   readonly code: 'name_taken' | 'last_owner' | 'setup_done';
   readonly field?: string;
-  constructor(code: UserError['code'], message: string, field?: string) {
-    super(message);
+  /** The message as a catalogue text, rendered in the reader's language by the API. */
+  readonly text: Text;
+  constructor(code: UserError['code'], message: Text, field?: string) {
+    super(english(message));
+    this.text = message;
     this.name = 'UserError';
     this.code = code;
     if (field) this.field = field;
@@ -102,7 +106,7 @@ export async function createUser(db: Db, input: NewUser): Promise<User> {
     .select('id')
     .where(sql`lower(name)`, '=', name.toLowerCase())
     .executeTakeFirst();
-  if (taken) throw new UserError('name_taken', `The name "${name}" is already taken; choose another one.`, 'name');
+  if (taken) throw new UserError('name_taken', msg('user.nameTaken', { name }), 'name');
   const id = `usr_${randomBytes(8).toString('hex')}`;
   const passwordHash = 'passwordHash' in input ? input.passwordHash : await hashPassword(input.password);
   const row = await db
@@ -133,7 +137,7 @@ export async function createOwner(
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (trx) => {
     await sql`LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`.execute(trx);
-    if (await anyUser(trx)) throw new UserError('setup_done', 'The owner account already exists; sign in instead.');
+    if (await anyUser(trx)) throw new UserError('setup_done', msg('user.setupDone'));
     const name = input.name.trim();
     const row = await trx
       .insertInto('users')
@@ -186,7 +190,7 @@ export async function updateUser(
   if (losesOwner) {
     const owners = await db.selectFrom('users').select('id').where('role', '=', 'owner').where('disabled', '=', false).where('id', '<>', id).execute();
     if (!owners.length) {
-      throw new UserError('last_owner', `${before.name} is the only owner; make someone else an owner first.`, patch.role ? 'role' : 'disabled');
+      throw new UserError('last_owner', msg('user.lastOwner', { name: before.name }), patch.role ? 'role' : 'disabled');
     }
   }
   const set: Record<string, unknown> = {};

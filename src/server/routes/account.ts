@@ -10,6 +10,7 @@ import { anyUser, createOwner, type EndedAccess, LOCALES, passwordHashOf, sessio
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import { sessionCookieOptions } from '../auth.ts';
+import { msg } from '../../i18n/index.ts';
 import { ApiError } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
@@ -53,9 +54,7 @@ export function accountRoutes(s: Services): Route[] {
     const v = await loginVerdict(s.db, { name, ip }, s.now(), s.loginLimits);
     if (v.waitSeconds > 0) {
       const minutes = Math.ceil(v.waitSeconds / 60);
-      throw new ApiError(429, 'too_many_attempts', `Too many failed sign-ins; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, {
-        retryAfterSeconds: v.waitSeconds,
-      });
+      throw new ApiError(429, 'too_many_attempts', msg('error.tooManySignIns', { count: minutes }), { retryAfterSeconds: v.waitSeconds });
     }
     if (v.delayMs > 0) await s.sleep(v.delayMs);
   };
@@ -89,7 +88,7 @@ export function accountRoutes(s: Services): Route[] {
         try {
           owner = await createOwner(s.db, body, (trx, o) => audit(trx, { actor: o.name, action: 'user.create', target: `user:${o.name}`, detail: { role: 'owner', setup: true } }));
         } catch (e) {
-          if (e instanceof UserError && e.code === 'setup_done') throw new ApiError(409, 'setup_done', e.message);
+          if (e instanceof UserError && e.code === 'setup_done') throw new ApiError(409, 'setup_done', e.text);
           throw e;
         }
         return reply.status(201).send(await signIn(s, req, reply, owner));
@@ -111,9 +110,9 @@ export function accountRoutes(s: Services): Route[] {
         const now = s.now();
         if (!found || !ok) {
           await recordFailure(s.db, { name: body.name, ip: req.ip }, now);
-          throw new ApiError(401, 'bad_credentials', 'The name or the password is wrong.');
+          throw new ApiError(401, 'bad_credentials', msg('error.badCredentials'));
         }
-        if (found.user.disabled) throw new ApiError(403, 'account_disabled', 'This account is disabled; ask an owner or admin to enable it again.');
+        if (found.user.disabled) throw new ApiError(403, 'account_disabled', msg('error.accountDisabled'));
         await clearFailures(s.db, { name: body.name, ip: req.ip }, now, s.loginLimits);
         return signIn(s, req, reply, found.user);
       },
@@ -140,7 +139,7 @@ export function accountRoutes(s: Services): Route[] {
       permission: 'account',
       body: MeBody,
       async handler({ req, actor, body }) {
-        if (!actor?.userId) throw new ApiError(422, 'no_account', 'This token belongs to the workspace, not to a person; there is no profile to change.');
+        if (!actor?.userId) throw new ApiError(422, 'no_account', msg('error.noAccount.profile'));
         const userId = actor.userId;
         if (body.password !== undefined) {
           // The current-password check is a sign-in in disguise: a stolen session must not guess at it freely.
@@ -148,7 +147,7 @@ export function accountRoutes(s: Services): Route[] {
           const ok = await checkPassword(await passwordHashOf(s.db, userId), body.currentPassword ?? '');
           if (!ok) {
             await recordFailure(s.db, { name: actor.name, ip: req.ip }, s.now());
-            throw new ApiError(403, 'wrong_password', 'The current password is wrong.', { field: 'currentPassword', reason: 'is wrong' });
+            throw new ApiError(403, 'wrong_password', msg('error.wrongPassword'), { field: 'currentPassword', reason: msg('error.wrongPassword.reason') });
           }
           await clearFailures(s.db, { name: actor.name, ip: req.ip }, s.now(), s.loginLimits);
         }

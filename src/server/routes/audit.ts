@@ -19,7 +19,7 @@ export function auditRoutes(s: Services): Route[] {
       path: '/api/audit',
       tag: 'users',
       summary: 'Who did what: sheet saves, runs, broadcasts, tasks, channels, users, roles, tokens',
-      returns: '{entries: [{id, at, actor, action, target, detail}]}',
+      returns: '{entries: [{id, at, actor, action, target, detail, actorName, targetName: {kind, name, context?, runKind?} | null}]}',
       permission: 'audit.read',
       query: Query,
       async handler({ query }) {

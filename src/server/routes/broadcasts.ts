@@ -7,6 +7,7 @@ import { createBroadcast, previewBroadcast } from '../../run/broadcasts.ts';
 import { runStatus } from '../../run/runs.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
+import { msg } from '../../i18n/index.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import { runScope } from '../views/scope.ts';
@@ -65,7 +66,7 @@ export function broadcastRoutes(s: Services): Route[] {
       async handler({ params, leader }) {
         const only = await runScope(s.db, params.id, leader, 'broadcast');
         const status = await runStatus(s.db, params.id, only ? { groupIds: only } : {});
-        if (status.kind !== 'broadcast') throw notFound(`Broadcast "${params.id}"`);
+        if (status.kind !== 'broadcast') throw notFound(msg('thing.broadcast', { id: params.id }));
         return status;
       },
     }),

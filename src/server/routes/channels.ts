@@ -9,6 +9,7 @@ import { qrImage } from '../../channels/sign-in.ts';
 import type { TelegramConnector } from '../../channels/telegram/index.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
+import { msg } from '../../i18n/index.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
@@ -112,9 +113,9 @@ export function channelRoutes(s: Services): Route[] {
       body: WebhookBody,
       async handler({ params, body, actor }) {
         const channel = await findChannel(s.db, params.id);
-        if (!channel) throw notFound(`Channel "${params.id}"`);
+        if (!channel) throw notFound(msg('thing.channel', { id: params.id }));
         if (channel.kind !== 'telegram') {
-          throw new ApiError(422, 'no_webhook', `A ${channel.kind} channel has no webhook to set; WeCom's callback URL is entered in the WeCom admin console.`, { field: 'id' });
+          throw new ApiError(422, 'no_webhook', msg('error.noWebhook', { kind: channel.kind }), { field: 'id' });
         }
         const path = webhookPath(channel)!;
         const base = body.url.replace(/\/+$/, '');
@@ -124,7 +125,7 @@ export function channelRoutes(s: Services): Route[] {
         try {
           await connector.setWebhook(url);
         } catch (e) {
-          if (e instanceof ChannelError) throw new ApiError(422, 'platform_refused', `Telegram did not accept the webhook: ${e.message}`, { field: 'url' });
+          if (e instanceof ChannelError) throw new ApiError(422, 'platform_refused', msg('error.webhookRefused', { detail: e.message }), { field: 'url' });
           throw e;
         }
         await audit(s.db, { actor: actor!.name, action: 'channel.webhook', target: `channel:${channel.id}`, detail: { url } });

@@ -16,6 +16,7 @@ import { COMMUNITIES } from '../../sop/types.ts';
 import type { Db } from '../../store/db.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
+import { msg } from '../../i18n/index.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
@@ -102,7 +103,7 @@ export function groupRoutes(s: Services): Route[] {
       async handler({ body, actor, reply }) {
         await checkLeader(s.db, body.leader);
         const channel = await findChannel(s.db, body.channel);
-        if (!channel) throw new ApiError(404, 'not_found', `There is no channel "${body.channel}"; see chorus channel list`, { field: 'channel' });
+        if (!channel) throw new ApiError(404, 'not_found', msg('error.noChannel', { channel: body.channel }), { field: 'channel' });
         const connector = await s.connectors.get(channel.id);
         let info: GroupInfo | undefined;
         if (connector.getGroup) {
@@ -110,7 +111,7 @@ export function groupRoutes(s: Services): Route[] {
             info = await connector.getGroup(body.externalId);
           } catch (e) {
             if (e instanceof ChannelError) {
-              throw new ApiError(422, 'platform_refused', `${channel.kind} could not find the group ${body.externalId}: ${e.message}`, { field: 'externalId' });
+              throw new ApiError(422, 'platform_refused', msg('error.groupNotFoundOnPlatform', { kind: channel.kind, externalId: body.externalId, detail: e.message }), { field: 'externalId' });
             }
             throw e;
           }
@@ -136,7 +137,7 @@ export function groupRoutes(s: Services): Route[] {
       body: PatchBody,
       async handler({ params, body, actor }) {
         const group = await groupById(s.db, params.id);
-        if (!group) throw notFound(`Group "${params.id}"`);
+        if (!group) throw notFound(msg('thing.group', { id: params.id }));
         if (body.leader !== group.leader) await checkLeader(s.db, body.leader);
         await s.db.transaction().execute(async (trx) => {
           await updateGroup(trx, group.id, body);

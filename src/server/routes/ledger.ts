@@ -12,6 +12,8 @@ import type { LedgerState } from '../../run/states.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import type { Actor } from '../auth.ts';
+import { msg } from '../../i18n/index.ts';
+import { requestLocale } from '../../i18n/locale.ts';
 import { ApiError, forbidden, notFound } from '../errors.ts';
 import { type Call, defineRoute, type Route } from '../registry.ts';
 import { type LedgerDetail, ledgerDetail } from '../views/ledger-row.ts';
@@ -104,9 +106,9 @@ export function ledgerRoutes(s: Services): Route[] {
       params: NumberId,
       async handler({ params, leader, actor }) {
         const row = await ledgerDetail(s.db, params.id);
-        if (!row) throw notFound(`Ledger row ${params.id}`);
+        if (!row) throw notFound(msg('thing.ledgerRow', { id: params.id }));
         if (leader !== undefined && row.group.leader !== leader && row.assignee !== leader) {
-          throw forbidden(`Ledger row ${params.id} belongs to a group you do not lead.`);
+          throw forbidden(msg('access.notYourGroup', { id: params.id }));
         }
         return { ...row, actions: actionsFor(row, actor!, leader) };
       },
@@ -188,9 +190,9 @@ export function ledgerRoutes(s: Services): Route[] {
       returns: '{notifications: [{id, kind, message, ledgerId?, runId?, createdAt, readAt}]}',
       permission: 'account',
       query: NotificationsQuery,
-      async handler({ actor, query }) {
+      async handler({ req, actor, query }) {
         const unread = query.unread === '1' || query.unread === 'true';
-        return { notifications: await listNotifications(s.db, recipientsOf(actor!), { unread, limit: query.limit }) };
+        return { notifications: await listNotifications(s.db, recipientsOf(actor!), { unread, limit: query.limit, locale: requestLocale(req.headers, req.query) }) };
       },
     }),
     defineRoute({
@@ -203,8 +205,8 @@ export function ledgerRoutes(s: Services): Route[] {
       params: NumberId,
       async handler({ actor, params }) {
         const r = await markRead(s.db, params.id, recipientsOf(actor!), s.now());
-        if (r === 'missing') throw notFound(`Notification ${params.id}`);
-        if (r === 'not_yours') throw forbidden(`Notification ${params.id} is addressed to someone else.`);
+        if (r === 'missing') throw notFound(msg('thing.notification', { id: params.id }));
+        if (r === 'not_yours') throw forbidden(msg('access.notYourNotification', { id: params.id }));
         return { id: params.id, read: true };
       },
     }),

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { cancelRun, pauseRun, previewRun, type RunContext, replanRun, resumeRun, runStatus, startRun } from '../../run/runs.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
+import { msg } from '../../i18n/index.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import { cachedBoard } from '../views/board.ts';
@@ -113,7 +114,7 @@ export function runRoutes(s: Services): Route[] {
         const only = await runScope(s.db, params.id, leader);
         const attention = query.attention === '1' || query.attention === 'true';
         const board = await cachedBoard(s.db, params.id, { ...(only ? { groupIds: only } : {}), attention });
-        if (!board) throw notFound(`Run "${params.id}"`);
+        if (!board) throw notFound(msg('thing.run', { id: params.id }));
         // Pollers revalidate: an unchanged board costs a 304 instead of half a megabyte.
         reply.header('etag', board.etag).header('cache-control', 'private, no-cache');
         if (req.headers['if-none-match'] === board.etag) return reply.status(304).send();

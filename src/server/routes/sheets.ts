@@ -1,10 +1,12 @@
 // Sheets in the database, versioned: save, list, read one version, list versions.
 
 import { z } from 'zod';
+import { requestLocale } from '../../i18n/locale.ts';
 import { lintText } from '../../sop/lint/index.ts';
 import { getSheetVersion, listSheets, listVersions, saveSheet } from '../../store/sheets.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
+import { msg } from '../../i18n/index.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
@@ -24,14 +26,14 @@ export function sheetRoutes(s: Services): Route[] {
       permission: 'sheets.write',
       body: SaveBody,
       status: 201,
-      async handler({ body, actor, reply }) {
+      async handler({ req, body, actor, reply }) {
         const saved = await saveSheet(s.db, {
           yaml: body.yaml,
           file: body.file,
           actor: actor?.name,
           onSaved: (trx, v) => audit(trx, { actor: actor!.name, action: 'sheet.save', target: `sheet:${v.id}@${v.version}`, detail: { id: v.id, version: v.version } }),
         });
-        const { findings } = lintText(body.yaml, body.file ?? `${saved.id}.yaml`);
+        const { findings } = lintText(body.yaml, body.file ?? `${saved.id}.yaml`, requestLocale(req.headers, req.query));
         return reply.status(saved.created ? 201 : 200).send({ ...saved, findings });
       },
     }),
@@ -55,7 +57,7 @@ export function sheetRoutes(s: Services): Route[] {
       params: IdParams,
       async handler({ params }) {
         const v = await getSheetVersion(s.db, params.id);
-        if (!v) throw notFound(`Sheet "${params.id}"`);
+        if (!v) throw notFound(msg('thing.sheet', { id: params.id }));
         return v;
       },
     }),
@@ -68,7 +70,7 @@ export function sheetRoutes(s: Services): Route[] {
       params: IdParams,
       async handler({ params }) {
         const versions = await listVersions(s.db, params.id);
-        if (!versions.length) throw notFound(`Sheet "${params.id}"`);
+        if (!versions.length) throw notFound(msg('thing.sheet', { id: params.id }));
         return { versions };
       },
     }),
@@ -81,7 +83,7 @@ export function sheetRoutes(s: Services): Route[] {
       params: VersionParams,
       async handler({ params }) {
         const v = await getSheetVersion(s.db, params.id, params.version);
-        if (!v) throw notFound(`Version ${params.version} of sheet "${params.id}"`);
+        if (!v) throw notFound(msg('thing.versionOfSheet', { id: params.id, version: params.version }));
         return v;
       },
     }),

@@ -9,6 +9,8 @@ import { findTemplate, listTemplates, readTemplate, TEMPLATE_LANGUAGES, type Tem
 import { COMMUNITIES } from '../../sop/types.ts';
 import { getSheetVersion } from '../../store/sheets.ts';
 import type { Services } from '../app.ts';
+import { msg } from '../../i18n/index.ts';
+import { requestLocale } from '../../i18n/locale.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
@@ -69,8 +71,8 @@ export function sopRoutes(s: Services): Route[] {
       returns: '{parsed, findings: [{rule, severity, line, column, message, hint}]}',
       permission: 'sheets.read',
       body: LintBody,
-      async handler({ body }) {
-        return lintText(body.yaml, body.file ?? 'sheet.yaml');
+      async handler({ req, body }) {
+        return lintText(body.yaml, body.file ?? 'sheet.yaml', requestLocale(req.headers, req.query));
       },
     }),
     defineRoute({
@@ -86,7 +88,7 @@ export function sopRoutes(s: Services): Route[] {
         let file = 'sheet.yaml';
         if (body.sheet) {
           const v = await getSheetVersion(s.db, body.sheet.id, body.sheet.version);
-          if (!v) throw notFound(`Sheet "${body.sheet.id}"${body.sheet.version ? ` version ${body.sheet.version}` : ''}`);
+          if (!v) throw notFound(body.sheet.version ? msg('thing.sheetVersion', { id: body.sheet.id, version: body.sheet.version }) : msg('thing.sheet', { id: body.sheet.id }));
           yaml = v.yaml;
           file = `${v.id}@${v.version}.yaml`;
         }
@@ -115,7 +117,7 @@ export function sopRoutes(s: Services): Route[] {
         const result = await importSpreadsheet(data, body.fileName, body.options);
         if (!result.ok) {
           const n = result.errors.length;
-          throw new ApiError(422, 'import_failed', `${n} row${n === 1 ? '' : 's'} could not be read; nothing was imported.`, { problems: result.errors });
+          throw new ApiError(422, 'import_failed', msg('error.importFailed', { count: n }), { problems: result.errors });
         }
         return { yaml: result.yaml, notes: result.notes, sop: result.sheet.sheet.sop, steps: result.sheet.sheet.steps.length };
       },
@@ -146,7 +148,7 @@ export function sopRoutes(s: Services): Route[] {
         const wanted = readerLanguage(call.query.language, call);
         // A template not (yet) translated is still offered in the language it exists in.
         const info = findTemplate(params.id, wanted) ?? TEMPLATE_LANGUAGES.map((l) => findTemplate(params.id, l)).find(Boolean);
-        if (!info) throw notFound(`Template "${params.id}"`);
+        if (!info) throw notFound(msg('thing.template', { id: params.id }));
         return { ...info, yaml: readTemplate(params.id, info.language) };
       },
     }),

@@ -7,6 +7,7 @@ import { LEDGER_STATES } from '../../run/states.ts';
 import { completeTask, listTasks, resolveUnconfirmed } from '../../run/tasks.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
+import { msg } from '../../i18n/index.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
@@ -39,7 +40,7 @@ export function taskRoutes(s: Services): Route[] {
       query: ListQuery,
       async handler({ query, leader }) {
         if (leader !== undefined && query.assignee !== undefined && query.assignee !== leader) {
-          throw forbidden(`You can see only your own tasks, not ${query.assignee}'s.`);
+          throw forbidden(msg('access.ownTasksOnly', { name: query.assignee }));
         }
         const assignee = leader ?? query.assignee;
         return { tasks: await listTasks(s.db, { assignee, states: query.state, limit: query.limit }) };
@@ -58,9 +59,9 @@ export function taskRoutes(s: Services): Route[] {
       async handler({ params, body, actor, leader }) {
         if (leader !== undefined) {
           const row = await s.db.selectFrom('ledger').select('assignee').where('id', '=', params.id).executeTakeFirst();
-          if (!row) throw notFound(`Task ${params.id}`);
-          if (row.assignee !== leader) throw forbidden(`Task ${params.id} is not yours; you can mark done only your own tasks.`);
-          if (body.by !== undefined && body.by !== leader) throw forbidden('You can mark tasks done only in your own name.');
+          if (!row) throw notFound(msg('thing.task', { id: params.id }));
+          if (row.assignee !== leader) throw forbidden(msg('access.notYourTask', { id: params.id }));
+          if (body.by !== undefined && body.by !== leader) throw forbidden(msg('access.ownNameOnly'));
         }
         const by = body.by ?? actor!.name;
         const done = await s.db.transaction().execute(async (trx) => {

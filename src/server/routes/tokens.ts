@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
+import { msg } from '../../i18n/index.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import { createToken, listPersonalTokens, revokePersonalToken } from '../tokens.ts';
@@ -13,7 +14,7 @@ const IdParams = z.object({ id: z.string().min(1) });
 const tag = 'account';
 
 function needsPerson(userId: string | null | undefined): string {
-  if (!userId) throw new ApiError(422, 'no_account', 'This token belongs to the workspace, not to a person; personal tokens are made by a signed-in person.');
+  if (!userId) throw new ApiError(422, 'no_account', msg('error.noAccount.token'));
   return userId;
 }
 
@@ -64,7 +65,7 @@ export function tokenRoutes(s: Services): Route[] {
           if (ok) await audit(trx, { actor: actor!.name, action: 'token.revoke', target: `token:${params.id}` });
           return ok;
         });
-        if (!revoked) throw notFound(`Your token "${params.id}"`);
+        if (!revoked) throw notFound(msg('thing.token', { id: params.id }));
         return { id: params.id, revoked: true };
       },
     }),

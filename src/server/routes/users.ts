@@ -8,6 +8,7 @@ import { hashPassword } from '../accounts/passwords.ts';
 import { createUser, LOCALES, listUsers, UserError, updateUser, userById } from '../accounts/users.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
+import { msg } from '../../i18n/index.ts';
 import { ApiError, forbidden, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import { DisplayName, Password, UserName } from './account.ts';
@@ -18,7 +19,7 @@ const IdParams = z.object({ id: z.string().min(1) });
 const tag = 'users';
 
 function userError(e: unknown): never {
-  if (e instanceof UserError) throw new ApiError(409, e.code, e.message, e.field ? { field: e.field } : {});
+  if (e instanceof UserError) throw new ApiError(409, e.code, e.text, e.field ? { field: e.field } : {});
   throw e;
 }
 
@@ -45,7 +46,7 @@ export function userRoutes(s: Services): Route[] {
       body: CreateBody,
       status: 201,
       async handler({ actor, body, reply }) {
-        if (!canGrant(actor!.role as Role, body.role)) throw forbidden(`Only an owner can create ${body.role === 'admin' ? 'an admin' : 'an owner'}.`);
+        if (!canGrant(actor!.role as Role, body.role)) throw forbidden(msg(`access.onlyOwnerCreates.${body.role === 'admin' ? 'admin' : 'owner'}`));
         const { password, ...rest } = body;
         const passwordHash = await hashPassword(password);
         const user = await s.db
@@ -70,10 +71,10 @@ export function userRoutes(s: Services): Route[] {
       body: PatchBody,
       async handler({ actor, params, body }) {
         const target = await userById(s.db, params.id);
-        if (!target) throw notFound(`User "${params.id}"`);
+        if (!target) throw notFound(msg('thing.user', { id: params.id }));
         const role = actor!.role as Role;
-        if (!canManage(role, target.role)) throw forbidden(`Only an owner can change ${target.role === 'admin' ? 'an admin' : 'an owner'}.`);
-        if (body.role !== undefined && !canGrant(role, body.role)) throw forbidden(`Only an owner can make someone ${body.role === 'admin' ? 'an admin' : 'an owner'}.`);
+        if (!canManage(role, target.role)) throw forbidden(msg(`access.onlyOwnerChanges.${target.role === 'admin' ? 'admin' : 'owner'}`));
+        if (body.role !== undefined && !canGrant(role, body.role)) throw forbidden(msg(`access.onlyOwnerMakes.${body.role === 'admin' ? 'admin' : 'owner'}`));
         const { password, ...rest } = body;
         const patch = { ...rest, ...(password !== undefined ? { passwordHash: await hashPassword(password) } : {}) };
         return s.db

@@ -1,6 +1,7 @@
 // Notifications for the person signed in: their own (reminders, missed tasks) and, for those who
 // run operations, the ones addressed to 'operators' (sends to check, failures).
 
+import { isMsg, type Locale, render } from '../../i18n/index.ts';
 import type { Db } from '../../store/db.ts';
 
 export interface NotificationView {
@@ -13,7 +14,7 @@ export interface NotificationView {
   readAt: string | null;
 }
 
-export async function listNotifications(db: Db, recipients: string[], opts: { unread?: boolean; limit?: number } = {}): Promise<NotificationView[]> {
+export async function listNotifications(db: Db, recipients: string[], opts: { unread?: boolean; limit?: number; locale?: Locale } = {}): Promise<NotificationView[]> {
   let q = db
     .selectFrom('notifications')
     .selectAll()
@@ -25,7 +26,7 @@ export async function listNotifications(db: Db, recipients: string[], opts: { un
   return (await q.execute()).map((n) => ({
     id: Number(n.id),
     kind: n.kind,
-    message: n.message,
+    message: wordsOf(n.text, n.message, opts.locale ?? 'en'),
     ...(n.ledger_id !== null ? { ledgerId: Number(n.ledger_id) } : {}),
     ...(n.run_id !== null ? { runId: n.run_id } : {}),
     createdAt: new Date(n.created_at).toISOString(),
@@ -40,4 +41,10 @@ export async function markRead(db: Db, id: number, recipients: string[], at: Dat
   if (!recipients.includes(n.recipient)) return 'not_yours';
   if (!n.read_at) await db.updateTable('notifications').set({ read_at: at }).where('id', '=', id).execute();
   return 'ok';
+}
+
+/** The stored catalogue text in the reader's language; the English `message` for rows written before it. */
+function wordsOf(text: unknown, message: string, locale: Locale): string {
+  const t = typeof text === 'string' ? JSON.parse(text) : text;
+  return isMsg(t) ? render(locale, t) : message;
 }

@@ -2,6 +2,7 @@
 // these; a run with none of them is refused.
 
 import type { Db } from '../../store/db.ts';
+import { msg } from '../../i18n/index.ts';
 import { ApiError, forbidden } from '../errors.ts';
 
 export async function leaderGroupIds(db: Db, leader: string): Promise<string[]> {
@@ -12,9 +13,9 @@ export async function leaderGroupIds(db: Db, leader: string): Promise<string[]> 
  * Checks that the run exists (404) and, for a leader, that it has one of their groups (403).
  * Returns the groups the caller may see in it: undefined for everyone, the leader's ids otherwise.
  */
-export async function runScope(db: Db, runId: string, leader: string | undefined, what = 'run or broadcast'): Promise<string[] | undefined> {
+export async function runScope(db: Db, runId: string, leader: string | undefined, what: 'run' | 'broadcast' = 'run'): Promise<string[] | undefined> {
   const run = await db.selectFrom('runs').select('id').where('id', '=', runId).executeTakeFirst();
-  if (!run) throw new ApiError(404, 'not_found', `There is no ${what} "${runId}"`);
+  if (!run) throw new ApiError(404, 'not_found', msg(`access.noRun.${what}`, { id: runId }));
   if (leader === undefined) return undefined;
   const ids = (
     await db
@@ -25,6 +26,6 @@ export async function runScope(db: Db, runId: string, leader: string | undefined
       .where('groups.leader', '=', leader)
       .execute()
   ).map((r) => r.id);
-  if (!ids.length) throw forbidden(`The ${what} "${runId}" has none of your groups; you can see only the groups you lead.`);
+  if (!ids.length) throw forbidden(msg(`access.noneOfYourGroups.${what}`, { id: runId }));
   return ids;
 }

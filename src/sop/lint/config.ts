@@ -2,6 +2,7 @@
 // an unknown rule, an unknown threshold, a value of the wrong kind — is itself reported (rule
 // `lint-config`) and the default is kept, so a typo never silently switches a check off.
 
+import { msg } from '../../i18n/index.ts';
 import { closest } from '../parse.ts';
 import { COMMUNITIES, type Community } from '../types.ts';
 import { readQuietHours } from '../when.ts';
@@ -74,8 +75,8 @@ export function readLintConfig(ctx: LintSheet, rules: RuleInfo[]): { settings: M
       const near = closest(id, ids);
       reports.push({
         path: `${base}#key`,
-        message: `\`lint:\` names a rule \`${id}\` that does not exist${near ? ` (did you mean \`${near}\`?)` : ''}; its settings are ignored`,
-        hint: near ? `Rename it to \`${near}\`.` : `Use one of the rule ids: ${ids.join(', ')}.`,
+        message: near ? msg('lint.lint-config.unknownRuleNear', { id, near }) : msg('lint.lint-config.unknownRule', { id }),
+        hint: near ? msg('lint.lint-config.renameHint', { near }) : msg('lint.lint-config.ruleIdsHint', { ids: ids.join(', ') }),
       });
       continue;
     }
@@ -86,8 +87,8 @@ export function readLintConfig(ctx: LintSheet, rules: RuleInfo[]): { settings: M
         else {
           reports.push({
             path,
-            message: `\`lint: ${id}: severity: ${shown(value)}\` is not a severity; the rule keeps its default (${info.severity})`,
-            hint: 'Write one of error, warning, info or off.',
+            message: msg('lint.lint-config.badSeverity', { id, value: shown(value), default: info.severity }),
+            hint: msg('lint.lint-config.badSeverityHint'),
           });
         }
         continue;
@@ -97,8 +98,8 @@ export function readLintConfig(ctx: LintSheet, rules: RuleInfo[]): { settings: M
         const near = closest(name, names);
         reports.push({
           path: `${path}#key`,
-          message: `rule \`${id}\` has no setting \`${name}\`${near ? ` (did you mean \`${near}\`?)` : ''}; it is ignored`,
-          hint: `Settings of \`${id}\`: ${names.join(', ')}.`,
+          message: near ? msg('lint.lint-config.unknownSettingNear', { id, name, near }) : msg('lint.lint-config.unknownSetting', { id, name }),
+          hint: msg('lint.lint-config.settingsHint', { id, names: names.join(', ') }),
         });
         continue;
       }

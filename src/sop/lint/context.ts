@@ -1,6 +1,7 @@
 // Everything rules share about one sheet, computed once: the timeline, the event-triggered
 // steps, and the source text for exact positions.
 
+import { type Msg, msg } from '../../i18n/index.ts';
 import type { ParsedSheet, Pos, Sheet, Step } from '../types.ts';
 import { SourceText } from './texts.ts';
 import { buildTimeline, type Landing } from './timeline.ts';
@@ -30,3 +31,5 @@ export function lintContext(parsed: ParsedSheet): LintSheet {
 
 export const stepPath = (step: Step): string => `steps.${step.index}`;
 export const stepName = (step: Step): string => `step \`${step.id}\``;
+/** `step \`id\`` / `步骤 \`id\`` as a catalogue text. */
+export const stepText = (step: Step): Msg => msg('lint.step', { id: step.id });

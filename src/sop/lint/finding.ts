@@ -2,6 +2,7 @@
 // and the rule's options in, plain reports out; the engine (index.ts) adds file, position,
 // severity and order.
 
+import type { Text } from '../../i18n/index.ts';
 import type { Pos } from '../types.ts';
 import type { LintSheet } from './context.ts';
 
@@ -31,8 +32,9 @@ export interface Report {
   path: string;
   /** A more exact position than `path` gives, e.g. a line inside a block text. */
   at?: Pos;
-  message: string;
-  hint: string;
+  /** Catalogue texts (src/i18n, `lint.*`) so the API can answer in the reader's language. */
+  message: Text;
+  hint: Text;
   /** Only when this finding is graver (or milder) than the rule's default, e.g. a quiet-hours clash the planner will refuse. */
   severity?: Severity;
 }

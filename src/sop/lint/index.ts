@@ -1,6 +1,7 @@
 // The SOP sheet linter: stable rule ids, a severity, the line and a fix hint for each finding.
 // Public entry — the CLI, the HTTP server and the template tests use only what is exported here.
 
+import { type Locale, msg, render, textOf } from '../../i18n/index.ts';
 import { SheetError } from '../errors.ts';
 import { parseSheet } from '../parse.ts';
 import type { ParsedSheet } from '../types.ts';
@@ -49,14 +50,14 @@ export const RULES: RuleInfo[] = ALL.map((r) => r.info);
 const byPosition = (a: Finding, b: Finding): number =>
   a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
 
-/** Lints a parsed sheet; findings sorted by line, column, rule. */
-export function lintSheet(parsed: ParsedSheet): Finding[] {
+/** Lints a parsed sheet; findings sorted by line, column, rule, worded in `locale` (English by default). */
+export function lintSheet(parsed: ParsedSheet, locale: Locale = 'en'): Finding[] {
   const ctx = lintContext(parsed);
   const file = parsed.source.file;
   const findings: Finding[] = [];
   const add = (rule: string, severity: Severity, r: Report) => {
     const pos = r.at ?? ctx.pos(r.path);
-    findings.push({ file, rule, severity, line: pos.line, column: pos.column, message: r.message, hint: r.hint });
+    findings.push({ file, rule, severity, line: pos.line, column: pos.column, message: render(locale, r.message), hint: render(locale, r.hint) });
   };
   const { settings, reports } = readLintConfig(ctx, RULES);
   for (const r of reports) add(LINT_CONFIG_RULE, 'warning', r);
@@ -72,7 +73,7 @@ export function lintSheet(parsed: ParsedSheet): Finding[] {
  * Parses then lints; a sheet that cannot be parsed gives findings with rule `parse` and severity
  * `error`, and `parsed: false`, so callers can tell "bad sheet" (CLI exit 2) from "lint errors" (exit 1).
  */
-export function lintText(text: string, file: string): { parsed: boolean; findings: Finding[] } {
+export function lintText(text: string, file: string, locale: Locale = 'en'): { parsed: boolean; findings: Finding[] } {
   let parsed: ParsedSheet;
   try {
     parsed = parseSheet(text, file);
@@ -87,11 +88,11 @@ export function lintText(text: string, file: string): { parsed: boolean; finding
           severity: 'error' as const,
           line: p.line,
           column: p.column,
-          message: p.message,
-          hint: 'The sheet cannot be read until this is fixed; no other check ran.',
+          message: render(locale, textOf(p) ?? p.message),
+          hint: render(locale, msg('lint.parse.hint')),
         }))
         .sort(byPosition),
     };
   }
-  return { parsed: true, findings: lintSheet(parsed) };
+  return { parsed: true, findings: lintSheet(parsed, locale) };
 }

@@ -9,6 +9,7 @@
 // The linter reasons in local wall-clock minutes (a DST change inside a sheet is ignored); the
 // planner, which knows the date, does the exact arithmetic.
 
+import { type Msg, msg } from '../../i18n/index.ts';
 import type { Sheet, Step } from '../types.ts';
 import { formatClock, recurrenceDays } from '../when.ts';
 
@@ -129,6 +130,13 @@ export function describeLanding(l: Landing): string {
 /** The time of day alone (`07:00`) when known, else the timing as written. */
 export function describeClock(l: Landing): string {
   return isExact(l.local) ? formatClock(l.local.lo) : describeLanding(l);
+}
+
+/** describeAnchor as a catalogue text. */
+export function describeAnchorText(sheet: Sheet): Msg {
+  return sheet.anchorTime === undefined
+    ? msg('lint.anchor', { anchor: sheet.anchor })
+    : msg('lint.anchorAt', { anchor: sheet.anchor, time: `D0 ${formatClock(sheet.anchorTime)}` });
 }
 
 /** The anchor, said plainly: `the anchor (Camp opening, D0 20:00)`. */

@@ -1,11 +1,12 @@
 // Seed 001: "A complete learning community operation cycle must have a feedback and review stage"
 // — students rate the camp at its end; it opens a conversation with sales and shows what to fix.
 
-import { stepName, stepPath } from '../context.ts';
+import { msg } from '../../../i18n/index.ts';
+import { stepPath, stepText } from '../context.ts';
 import type { Rule } from '../finding.ts';
 import type { Action, Step } from '../../types.ts';
 import { describeLanding, type Landing } from '../timeline.ts';
-import { plural } from '../words.ts';
+import { countText } from '../words.ts';
 
 /** Housekeeping after the camp is over does not move its end. */
 const HOUSEKEEPING: ReadonlySet<Action> = new Set(['disband', 'tag', 'move', 'rename', 'task']);
@@ -33,16 +34,16 @@ export const campFeedback: Rule = {
       return [
         {
           path: stepPath(last.step),
-          message: `the camp ends with ${stepName(last.step)} at ${describeLanding(last)} and never asks the students for feedback`,
-          hint: `Add a \`do: survey\` (or a step with \`kind: feedback\`) in the camp's last ${plural(within, 'day')}, for example on D${last.day.lo} or D${last.day.lo + 1}.`,
+          message: msg('lint.camp-feedback.none', { step: stepText(last.step), when: describeLanding(last) }),
+          hint: msg('lint.camp-feedback.noneHint', { days: countText(within, 'day'), a: `D${last.day.lo}`, b: `D${last.day.lo + 1}` }),
         },
       ];
     }
     return [
       {
         path: `${stepPath(latest.step)}.at`,
-        message: `the last feedback step, ${stepName(latest.step)}, is at ${describeLanding(latest)}, but the camp runs until ${describeLanding(last)} (${stepName(last.step)}); feedback belongs to its last ${plural(within, 'day')}`,
-        hint: `Move it to D${last.day.lo - within} or later, or add a closing survey at the end.`,
+        message: msg('lint.camp-feedback.early', { step: stepText(latest.step), when: describeLanding(latest), end: describeLanding(last), last: stepText(last.step), days: countText(within, 'day') }),
+        hint: msg('lint.camp-feedback.earlyHint', { day: `D${last.day.lo - within}` }),
       },
     ];
   },

@@ -2,13 +2,16 @@
 // the link" — a link thrown into a cold group gets little attention and no trust. A lead (fission)
 // group lives 12–48 hours, so there a warm-up earlier in its short life is what the seed asks for.
 
-import { stepName, stepPath } from '../context.ts';
+import { type Msg, msg } from '../../../i18n/index.ts';
+import { stepPath, stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
 import { daysBetween, describeLanding, type Landing, minutesBetween } from '../timeline.ts';
-import { plural } from '../words.ts';
+import { countText } from '../words.ts';
 
-const dayRange = (from: number, to: number): string =>
-  from === to ? `on D${from}` : to === from + 1 ? `on D${from} or D${to}` : `between D${from} and D${to}`;
+const dayRange = (from: number, to: number): Msg =>
+  from === to
+    ? msg('lint.conversion-without-warmup.on', { a: `D${from}` })
+    : msg(to === from + 1 ? 'lint.conversion-without-warmup.onOr' : 'lint.conversion-without-warmup.between', { a: `D${from}`, b: `D${to}` });
 
 export const conversionWithoutWarmup: Rule = {
   info: {
@@ -30,7 +33,9 @@ export const conversionWithoutWarmup: Rule = {
       const d = daysBetween(w, c);
       return d.hi >= minDays && d.lo <= maxDays;
     };
-    const wanted = lead ? `at least ${plural(options.lead_min_hours as number, 'hour')} before it` : `${minDays}–${maxDays} days before it`;
+    const wanted = lead
+      ? msg('lint.conversion-without-warmup.wantedLead', { hours: countText(options.lead_min_hours as number, 'hour') })
+      : msg('lint.conversion-without-warmup.wantedDays', { min: minDays, max: maxDays });
     const out: Report[] = [];
     const reported = new Set<number>();
     for (const c of ctx.timeline) {
@@ -39,16 +44,16 @@ export const conversionWithoutWarmup: Rule = {
       reported.add(c.step.index);
       const nearest = warmups.filter((w) => w.local.lo <= c.local.hi).pop();
       const found = !warmups.length
-        ? 'but no warm-up step (`kind: warmup`) comes before it'
+        ? msg('lint.conversion-without-warmup.none')
         : nearest
-          ? `but the nearest warm-up, ${stepName(nearest.step)} at ${describeLanding(nearest)}, is not ${wanted}`
-          : `but every warm-up comes after it (the first is ${stepName(warmups[0].step)} at ${describeLanding(warmups[0])})`;
+          ? msg('lint.conversion-without-warmup.notInPlace', { step: stepText(nearest.step), when: describeLanding(nearest), wanted })
+          : msg('lint.conversion-without-warmup.allAfter', { step: stepText(warmups[0].step), when: describeLanding(warmups[0]) });
       out.push({
         path: stepPath(c.step),
-        message: `${stepName(c.step)} sells (\`kind: conversion\`) at ${describeLanding(c)}, ${found}; warm the group up ${wanted}`,
+        message: msg('lint.conversion-without-warmup.message', { step: stepText(c.step), when: describeLanding(c), found, wanted }),
         hint: lead
-          ? 'Add a post with `kind: warmup` earlier in the group\'s life — a question or a story about the problem the offer solves.'
-          : `Add a post with \`kind: warmup\` ${dayRange(c.day.lo - maxDays, c.day.hi - minDays)}: a topic discussion about the problem the offer solves, so the link lands in a warm group.`,
+          ? msg('lint.conversion-without-warmup.leadHint')
+          : msg('lint.conversion-without-warmup.daysHint', { days: dayRange(c.day.lo - maxDays, c.day.hi - minDays) }),
       });
     }
     // A member-triggered offer has no place on the group timeline; it can only be judged when nothing warms up at all.
@@ -57,8 +62,8 @@ export const conversionWithoutWarmup: Rule = {
         if (s.kind !== 'conversion') continue;
         out.push({
           path: stepPath(s),
-          message: `${stepName(s)} sells (\`kind: conversion\`) to each member, but the sheet has no warm-up step (\`kind: warmup\`) at all`,
-          hint: 'Add a warm-up (`kind: warmup`) 1–2 days before the offer reaches people, for example on the same trigger with an earlier `after:`.',
+          message: msg('lint.conversion-without-warmup.member', { step: stepText(s) }),
+          hint: msg('lint.conversion-without-warmup.memberHint'),
         });
       }
     }

@@ -2,11 +2,12 @@
 // should get in a day; more, or messages bunched together, bury the one that matters and make
 // people mute the group.
 
-import { stepName, stepPath } from '../context.ts';
+import { msg } from '../../../i18n/index.ts';
+import { stepPath, stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
 import { GROUP_MESSAGE_ACTIONS, type Step } from '../../types.ts';
 import { describeClock, describeLanding, isExact, type Landing, minutesBetween } from '../timeline.ts';
-import { dayList, plural } from '../words.ts';
+import { countText, dayListText } from '../words.ts';
 
 function tooMany(group: Landing[], maxPosts: number): Report[] {
   // Count only landings whose local day is known; a T-step without anchor_time could be on either side of midnight.
@@ -27,8 +28,8 @@ function tooMany(group: Landing[], maxPosts: number): Report[] {
   }
   return [...excess.values()].map(({ days, before, self, rank }) => ({
     path: `${stepPath(self.step)}.at`,
-    message: `${plural(before.length, 'message')} land${before.length === 1 ? 's' : ''} in the group on ${dayList(days)} (${before.map(describeClock).join(', ')}) and ${stepName(self.step)} at ${describeClock(self)} makes ${rank}; the limit is ${maxPosts} a day`,
-    hint: `Merge it into another message of that day or move it to a quieter day; if this group really needs more, raise the limit with \`lint: { daily-density: { max_posts: ${rank} } }\`.`,
+    message: msg('lint.daily-density.tooMany', { count: before.length, days: dayListText(days), clocks: before.map(describeClock).join(', '), step: stepText(self.step), time: describeClock(self), rank, max: maxPosts }),
+    hint: msg('lint.daily-density.tooManyHint', { rank }),
   }));
 }
 
@@ -49,12 +50,15 @@ function tooClose(group: Landing[], minGap: number): Report[] {
     }
   }
   return [...pairs.values()].map(({ days, earlier, later, gap }) => {
-    const where = isExact(later.local) ? ` on ${dayList(days)}` : '';
-    const after = gap === 0 ? `at the same time as ${stepName(earlier.step)}` : `${plural(gap, 'minute')} after ${stepName(earlier.step)} (${describeClock(earlier)})`;
+    const after =
+      gap === 0
+        ? msg('lint.daily-density.sameTime', { step: stepText(earlier.step) })
+        : msg('lint.daily-density.after', { minutes: countText(gap, 'minute'), step: stepText(earlier.step), time: describeClock(earlier) });
+    const vars = { step: stepText(later.step), time: isExact(later.local) ? describeClock(later) : describeLanding(later), after, gap: countText(minGap, 'minute') };
     return {
       path: `${stepPath(later.step)}.at`,
-      message: `${stepName(later.step)} lands at ${isExact(later.local) ? describeClock(later) : describeLanding(later)}${where}, ${after}; group messages should be at least ${plural(minGap, 'minute')} apart`,
-      hint: `Move it at least ${plural(minGap, 'minute')} away from \`${earlier.step.id}\`, or merge the two into one message.`,
+      message: isExact(later.local) ? msg('lint.daily-density.tooCloseOn', { ...vars, days: dayListText(days) }) : msg('lint.daily-density.tooClose', vars),
+      hint: msg('lint.daily-density.tooCloseHint', { gap: countText(minGap, 'minute'), id: earlier.step.id }),
     };
   });
 }

@@ -5,10 +5,11 @@
 // them 12–48 hours of life, so an offer inside that life is the design — only not in its first
 // hours, while people are still joining and doing the task.
 
-import { stepName, stepPath } from '../context.ts';
+import { msg } from '../../../i18n/index.ts';
+import { stepPath, stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
 import { ageAt, describeLanding, earliest } from '../timeline.ts';
-import { duration, ordinal, plural } from '../words.ts';
+import { countText, durationText, ordinalText } from '../words.ts';
 
 const NO_SELLING = new Set(['newcomer', 'fans']);
 
@@ -24,11 +25,11 @@ export const earlyConversion: Rule = {
     const conversions = sheet.steps.filter((s) => s.kind === 'conversion');
     if (!conversions.length) return [];
     if (NO_SELLING.has(sheet.community)) {
-      const why = sheet.community === 'fans' ? 'a die-hard fans group is kept free of selling' : 'a newcomer group is for the experience, not for selling';
+      const why = msg(sheet.community === 'fans' ? 'lint.early-conversion.whyFans' : 'lint.early-conversion.whyNewcomer');
       return conversions.map((s) => ({
         path: `${stepPath(s)}.kind`,
-        message: `${stepName(s)} is a conversion step in a \`${sheet.community}\` sheet; ${why}`,
-        hint: 'Remove the offer, or move it to a camp or delivery sheet these members graduate into.',
+        message: msg('lint.early-conversion.noSelling', { step: stepText(s), community: sheet.community, why }),
+        hint: msg('lint.early-conversion.noSellingHint'),
       }));
     }
     const creations = ctx.timeline.filter((l) => l.step.do === 'create_group');
@@ -36,7 +37,9 @@ export const earlyConversion: Rule = {
     const created = earliest(creations);
     const start = earliest(starts);
     if (!start) return [];
-    const since = created ? `it is created by ${stepName(created.step)} at ${describeLanding(created)}` : `its first step, ${stepName(start.step)}, is at ${describeLanding(start)}`;
+    const since = created
+      ? msg('lint.early-conversion.createdBy', { step: stepText(created.step), when: describeLanding(created) })
+      : msg('lint.firstStep', { step: stepText(start.step), when: describeLanding(start) });
     const minDays = options.min_days as number;
     const leadHours = options.lead_min_hours as number;
     const out: Report[] = [];
@@ -51,8 +54,13 @@ export const earlyConversion: Rule = {
         reported.add(c.step.index);
         out.push({
           path: `${stepPath(c.step)}.at`,
-          message: `${stepName(c.step)} sells ${gap.hi === 0 ? 'at the moment the group opens' : `${duration(gap.hi)} into the group's life`} (${since}); in a lead group, give people the first ${plural(leadHours, 'hour')} to join and do the task`,
-          hint: `Move the offer to at least ${plural(leadHours, 'hour')} after the group opens, once the task is done.`,
+          message: msg('lint.early-conversion.leadEarly', {
+            step: stepText(c.step),
+            when: gap.hi === 0 ? msg('lint.early-conversion.atOpening') : msg('lint.early-conversion.into', { life: durationText(gap.hi) }),
+            since,
+            hours: countText(leadHours, 'hour'),
+          }),
+          hint: msg('lint.early-conversion.leadEarlyHint', { hours: countText(leadHours, 'hour') }),
         });
         continue;
       }
@@ -61,8 +69,8 @@ export const earlyConversion: Rule = {
       reported.add(c.step.index);
       out.push({
         path: `${stepPath(c.step)}.at`,
-        message: `${stepName(c.step)} sells at ${describeLanding(c)}, on the group's ${ordinal(days.hi + 1)} day (${since}); no selling in its first ${plural(minDays, 'day')}`,
-        hint: `Move the offer to D${start.day.hi + minDays} or later, and spend the first days on welcome, rules and value: people who just joined do not trust the group yet.`,
+        message: msg('lint.early-conversion.early', { step: stepText(c.step), when: describeLanding(c), nth: ordinalText(days.hi + 1), since, days: countText(minDays, 'day') }),
+        hint: msg('lint.early-conversion.earlyHint', { day: `D${start.day.hi + minDays}` }),
       });
     }
     return out;

@@ -1,10 +1,11 @@
 // Seed 000: "no less than 3 notifications must be made 12 hours in advance" of an event people
 // must attend. A fan club's month or a delivery group has no such moment, hence `communities`.
 
+import { msg } from '../../../i18n/index.ts';
 import type { Rule } from '../finding.ts';
-import { describeAnchor, describeClock } from '../timeline.ts';
+import { describeAnchorText, describeClock } from '../timeline.ts';
 import type { Action, Community } from '../../types.ts';
-import { plural } from '../words.ts';
+import { countText } from '../words.ts';
 
 const REMINDING: ReadonlySet<Action> = new Set(['notify', 'post', 'direct_message', 'remind', 'announce']);
 
@@ -26,15 +27,12 @@ export const finalReminders: Rule = {
     if (possible.length >= minCount) return [];
     const hours = options.hours as number;
     const listed = possible.map((l) => `\`${l.step.id}\` at ${describeClock(l)}`).join(', ');
-    const count =
-      possible.length === 0
-        ? `no notice or post lands in the ${plural(hours, 'hour')} before ${describeAnchor(ctx.sheet)}`
-        : `only ${plural(possible.length, 'notice or post', 'notices or posts')} land${possible.length === 1 ? 's' : ''} in the ${plural(hours, 'hour')} before ${describeAnchor(ctx.sheet)}: ${listed}`;
+    const within = { hours: countText(hours, 'hour'), anchor: describeAnchorText(ctx.sheet), min: minCount };
     return [
       {
         path: 'anchor',
-        message: `${count}; at least ${minCount} are needed so nobody misses the start`,
-        hint: `Add ${minCount - possible.length} more reminder${minCount - possible.length === 1 ? '' : 's'} in that window, for example posts at T-${hours}h, T-2h and T-15m.`,
+        message: possible.length === 0 ? msg('lint.final-reminders.none', within) : msg('lint.final-reminders.few', { ...within, count: possible.length, listed }),
+        hint: msg('lint.final-reminders.hint', { count: minCount - possible.length, hours }),
       },
     ];
   },

@@ -2,10 +2,11 @@
 // tasks… The general lifespan of this group is 12–48 hours. Please disband as soon as possible."
 // Kept longer, it turns into an ad group; disbanded sooner, late joiners cannot finish the task.
 
-import { stepName, stepPath } from '../context.ts';
+import { msg } from '../../../i18n/index.ts';
+import { stepPath, stepText } from '../context.ts';
 import type { Rule } from '../finding.ts';
 import { ageAt, describeLanding, earliest } from '../timeline.ts';
-import { duration } from '../words.ts';
+import { durationText } from '../words.ts';
 
 export const leadLifespan: Rule = {
   info: {
@@ -18,20 +19,22 @@ export const leadLifespan: Rule = {
     if (ctx.sheet.community !== 'lead') return [];
     const min = (options.min_hours as number) * 60;
     const max = (options.max_hours as number) * 60;
-    const range = `${options.min_hours}–${options.max_hours} hours`;
+    const range = msg('lint.lead-lifespan.range', { min: options.min_hours as number, max: options.max_hours as number });
     const creations = ctx.timeline.filter((l) => l.step.do === 'create_group');
     const starts = creations.length ? creations : ctx.timeline;
     const created = earliest(creations);
     const start = earliest(starts);
     if (!start) return [];
-    const since = created ? `${stepName(created.step)} creates it at ${describeLanding(created)}` : `its first step, ${stepName(start.step)}, is at ${describeLanding(start)}`;
+    const since = created
+      ? msg('lint.lead-lifespan.createdBy', { step: stepText(created.step), when: describeLanding(created) })
+      : msg('lint.firstStep', { step: stepText(start.step), when: describeLanding(start) });
     const disbands = ctx.timeline.filter((l) => l.step.do === 'disband');
     if (!disbands.length) {
       return [
         {
           path: stepPath(start.step),
-          message: `this lead group is never disbanded (${since}); a fission group should live ${range}`,
-          hint: `Add a \`do: disband\` step ${range} after the group is created; past that it turns into an ad group.`,
+          message: msg('lint.lead-lifespan.never', { since, range }),
+          hint: msg('lint.lead-lifespan.neverHint', { range }),
         },
       ];
     }
@@ -43,8 +46,8 @@ export const leadLifespan: Rule = {
       return [
         {
           path: `${stepPath(short.end.step)}.at`,
-          message: `${stepName(short.end.step)} disbands the group at ${describeLanding(short.end)}, only ${duration(Math.max(0, short.life.hi))} after it opens (${since}); a fission group should live ${range} so late joiners can finish the task`,
-          hint: `Disband it at least ${options.min_hours} hours after it is created.`,
+          message: msg('lint.lead-lifespan.short', { step: stepText(short.end.step), when: describeLanding(short.end), life: durationText(Math.max(0, short.life.hi)), since, range }),
+          hint: msg('lint.lead-lifespan.shortHint', { min: options.min_hours as number }),
         },
       ];
     }
@@ -53,8 +56,8 @@ export const leadLifespan: Rule = {
       return [
         {
           path: `${stepPath(end.step)}.at`,
-          message: `${stepName(end.step)} disbands the group at ${describeLanding(end)}, ${duration(life.lo)} after it opens (${since}); a fission group should live ${range}`,
-          hint: `Disband it within ${options.max_hours} hours of creating it, and move the people worth keeping into a newcomer or camp group first (\`do: move\`).`,
+          message: msg('lint.lead-lifespan.long', { step: stepText(end.step), when: describeLanding(end), life: durationText(life.lo), since, range }),
+          hint: msg('lint.lead-lifespan.longHint', { max: options.max_hours as number }),
         },
       ];
     }

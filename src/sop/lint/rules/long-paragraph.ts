@@ -1,7 +1,8 @@
 // Seed 001: "Copywriting! Copywriting! Copywriting! … it is best to divide it into paragraphs
 // instead of squeezing it into one line." Group messages are read on a phone, in passing.
 
-import { stepName } from '../context.ts';
+import { msg } from '../../../i18n/index.ts';
+import { stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
 import { paragraphs, renderedFields } from '../texts.ts';
 
@@ -30,8 +31,8 @@ export const longParagraph: Rule = {
         out.push({
           path: field.path,
           at: ctx.source.find(ctx.pos(field.path), firstLine),
-          message: `${stepName(step)}: a paragraph of ${p.length} characters ("${opening(p.text)}"); keep paragraphs to ${max} characters`,
-          hint: 'Split it with a blank line into short paragraphs, one idea each, and cut words that do not help.',
+          message: msg('lint.long-paragraph.message', { step: stepText(step), length: p.length, opening: opening(p.text), max }),
+          hint: msg('lint.long-paragraph.hint'),
         });
       }
     }

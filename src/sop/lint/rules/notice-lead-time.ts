@@ -1,10 +1,11 @@
 // Seed 000: "an event must be notified at least 2 days in advance" — people who hear about it on
 // the day are busy and miss it.
 
-import { stepName, stepPath } from '../context.ts';
+import { msg } from '../../../i18n/index.ts';
+import { stepPath, stepText } from '../context.ts';
 import type { Rule } from '../finding.ts';
-import { describeAnchor, describeLanding, earliest } from '../timeline.ts';
-import { plural, relativeDay } from '../words.ts';
+import { describeAnchorText, describeLanding, earliest } from '../timeline.ts';
+import { countText, relativeDayText } from '../words.ts';
 
 export const noticeLeadTime: Rule = {
   info: {
@@ -19,12 +20,12 @@ export const noticeLeadTime: Rule = {
     // Fire only when even the earliest possible day is too late.
     if (!first || first.day.lo <= -minDays) return [];
     const when = describeLanding(first);
-    const where = first.day.lo === first.day.hi ? relativeDay(first.day.lo) : `no earlier than D${first.day.lo}`;
+    const where = first.day.lo === first.day.hi ? relativeDayText(first.day.lo) : msg('lint.day.noEarlier', { day: `D${first.day.lo}` });
     return [
       {
         path: `${stepPath(first.step)}.at`,
-        message: `the first notice, ${stepName(first.step)}, goes out at ${when}, ${where}; people should hear about ${describeAnchor(ctx.sheet)} at least ${plural(minDays, 'day')} ahead`,
-        hint: `Send the first notice on D-${minDays} or earlier (for example \`at: D-${minDays} 10:00\`); people told on the day are busy and miss it.`,
+        message: msg('lint.notice-lead-time.message', { step: stepText(first.step), when, where, anchor: describeAnchorText(ctx.sheet), days: countText(minDays, 'day') }),
+        hint: msg('lint.notice-lead-time.hint', { min: minDays }),
       },
     ];
   },

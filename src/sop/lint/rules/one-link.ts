@@ -1,7 +1,8 @@
 // Seed 001: a message, like a poster, "has one and only one purpose". Two links split the
 // attention and halve the clicks on the one that matters.
 
-import { stepName } from '../context.ts';
+import { msg } from '../../../i18n/index.ts';
+import { stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
 import { linksIn } from '../texts.ts';
 
@@ -27,8 +28,8 @@ export const oneLink: Rule = {
       out.push({
         path,
         at: ctx.source.find(ctx.pos(path), extra),
-        message: `${stepName(step)} carries ${links.length} links (${links.join(', ')}); a message should have one purpose and at most ${max === 1 ? 'one link' : `${max} links`}`,
-        hint: 'Keep the link that matters; send the others in their own message on another day, or drop them.',
+        message: msg('lint.one-link.message', { step: stepText(step), count: links.length, links: links.join(', '), max: msg('lint.unit.links', { count: max }) }),
+        hint: msg('lint.one-link.hint'),
       });
     }
     return out;

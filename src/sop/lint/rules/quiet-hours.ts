@@ -2,12 +2,13 @@
 // `quiet_hours` are enforced by the planner through `quiet_policy`; when a sheet declares none,
 // the rule still warns about steps inside a usual night window, which will go out as written.
 
-import { stepName, stepPath } from '../context.ts';
+import { type Msg, msg } from '../../../i18n/index.ts';
+import { stepPath, stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
 import type { MinuteOfDay, Sheet, Step } from '../../types.ts';
 import { formatClock, inQuietHours } from '../../when.ts';
 import { isExact } from '../timeline.ts';
-import { dayList } from '../words.ts';
+import { dayListText } from '../words.ts';
 
 type Window = { start: MinuteOfDay; end: MinuteOfDay };
 
@@ -16,15 +17,15 @@ function automated(step: Step): boolean {
   return step.do !== 'task' && (step.by === undefined || step.by === 'bot');
 }
 
-function consequence(sheet: Sheet, window: Window, minute: MinuteOfDay): string {
-  if (!sheet.quietHours) return `the sheet declares no \`quiet_hours\`, so it will go out at ${formatClock(minute)} as written`;
+function consequence(sheet: Sheet, window: Window, minute: MinuteOfDay): Msg {
+  if (!sheet.quietHours) return msg('lint.quiet-hours.noQuietHours', { time: formatClock(minute) });
   switch (sheet.quietPolicy) {
     case 'shift':
-      return `with \`quiet_policy: shift\` it will go out at ${formatClock(window.end)}${window.start > window.end && minute >= window.start ? ' the next morning' : ''} instead`;
+      return msg(window.start > window.end && minute >= window.start ? 'lint.quiet-hours.shiftNextMorning' : 'lint.quiet-hours.shift', { time: formatClock(window.end) });
     case 'skip':
-      return 'with `quiet_policy: skip` it will not be sent at all';
+      return msg('lint.quiet-hours.skip');
     case 'error':
-      return 'with `quiet_policy: error` planning a run of this sheet will fail';
+      return msg('lint.quiet-hours.error');
   }
 }
 
@@ -38,7 +39,7 @@ export const quietHours: Rule = {
   check(ctx, options) {
     const { sheet } = ctx;
     const window = sheet.quietHours ?? (options.window as Window);
-    const whose = sheet.quietHours ? 'the quiet hours the sheet declares' : 'the usual quiet hours';
+    const whose = msg(sheet.quietHours ? 'lint.quiet-hours.declared' : 'lint.quiet-hours.usual');
     const span = `${formatClock(window.start)}–${formatClock(window.end)}`;
     // One finding per step, listing every day it falls inside the window.
     const hits = new Map<Step, { minute: MinuteOfDay; days: number[] }>();
@@ -54,8 +55,8 @@ export const quietHours: Rule = {
     for (const [step, hit] of hits) {
       out.push({
         path: `${stepPath(step)}.at`,
-        message: `${stepName(step)} lands at ${formatClock(hit.minute)} on ${dayList(hit.days)}, inside ${whose} (${span}); ${consequence(sheet, window, hit.minute)}`,
-        hint: `Move it to between ${formatClock(window.end)} and ${formatClock(window.start)}, or give it to a person (\`by: leader\`) if it really must happen at night.`,
+        message: msg('lint.quiet-hours.message', { step: stepText(step), time: formatClock(hit.minute), days: dayListText(hit.days), whose, span, consequence: consequence(sheet, window, hit.minute) }),
+        hint: msg('lint.quiet-hours.hint', { from: formatClock(window.end), to: formatClock(window.start) }),
         ...(sheet.quietHours && sheet.quietPolicy === 'error' ? { severity: 'error' as const } : {}),
       });
     }
@@ -66,8 +67,8 @@ export const quietHours: Rule = {
       if (!inQuietHours(minute, window)) continue;
       out.push({
         path: `${stepPath(step)}.after`,
-        message: `${stepName(step)} goes to each member at ${formatClock(minute)}, inside ${whose} (${span}); ${consequence(sheet, window, minute)}`,
-        hint: `Pick a time between ${formatClock(window.end)} and ${formatClock(window.start)} in \`after:\`.`,
+        message: msg('lint.quiet-hours.memberMessage', { step: stepText(step), time: formatClock(minute), whose, span, consequence: consequence(sheet, window, minute) }),
+        hint: msg('lint.quiet-hours.memberHint', { from: formatClock(window.end), to: formatClock(window.start) }),
         ...(sheet.quietHours && sheet.quietPolicy === 'error' ? { severity: 'error' as const } : {}),
       });
     }

@@ -2,7 +2,8 @@
 // clear" on joining. The first people in see whatever is set when invitations open: the pinned
 // rules and the welcome message must already be there.
 
-import { stepName, stepPath } from '../context.ts';
+import { msg } from '../../../i18n/index.ts';
+import { stepPath, stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
 import { describeLanding, earliest, type Landing, minutesBetween } from '../timeline.ts';
 
@@ -17,7 +18,7 @@ export const rulesBeforeInvite: Rule = {
     const invites = ctx.timeline.filter((l) => l.step.do === 'invite');
     const invite = earliest(invites);
     if (!invite) return [];
-    const opens = `invitations open at ${describeLanding(invite)} (${stepName(invite.step)})`;
+    const opens = { when: describeLanding(invite), invite: stepText(invite.step) };
     // Late only when it surely lands after some invite (so after the first); never fire on a maybe.
     const inTime = (l: Landing) => !invites.some((i) => minutesBetween(i, l).lo > 0);
     const out: Report[] = [];
@@ -27,11 +28,9 @@ export const rulesBeforeInvite: Rule = {
       out.push({
         path: stepPath(invite.step),
         message: rules.length
-          ? `${opens}, but the group rules come later (${stepName(rules[0].step)} at ${describeLanding(rules[0])}); the first people to join see no rules`
-          : `${opens}, but the sheet never pins group rules (an \`announce\` step with \`kind: rules\`)`,
-        hint: posted
-          ? `${stepName(posted.step)} posts rules, but a post scrolls away: make it \`do: announce\` and put it before the invite.`
-          : 'Add an `announce` step with `kind: rules` before the invite: what the group is for, what is not allowed, when things happen.',
+          ? msg('lint.rules-before-invite.rulesLate', { ...opens, step: stepText(rules[0].step), at: describeLanding(rules[0]) })
+          : msg('lint.rules-before-invite.noRules', opens),
+        hint: posted ? msg('lint.rules-before-invite.postedHint', { step: stepText(posted.step) }) : msg('lint.rules-before-invite.noRulesHint'),
       });
     }
     // A welcome message set by a member-triggered step is in place from the start of the run.
@@ -41,9 +40,9 @@ export const rulesBeforeInvite: Rule = {
       out.push({
         path: stepPath(invite.step),
         message: welcomes.length
-          ? `${opens}, but the welcome message is set later (${stepName(welcomes[0].step)} at ${describeLanding(welcomes[0])}); the first people to join are not greeted`
-          : `${opens}, but the sheet never sets a welcome message (a \`welcome\` step)`,
-        hint: 'Add a `welcome` step before the invite, greeting each joiner and pointing at the rules.',
+          ? msg('lint.rules-before-invite.welcomeLate', { ...opens, step: stepText(welcomes[0].step), at: describeLanding(welcomes[0]) })
+          : msg('lint.rules-before-invite.noWelcome', opens),
+        hint: msg('lint.rules-before-invite.welcomeHint'),
       });
     }
     return out;

@@ -4,7 +4,8 @@
 import { closest } from '../../parse.ts';
 import { MEMBER_ACTIONS, type Step } from '../../types.ts';
 import type { LintSheet } from '../context.ts';
-import { stepName } from '../context.ts';
+import { type Msg, msg } from '../../../i18n/index.ts';
+import { stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
 import { type Placeholder, placeholders, renderedFields, unclosedPlaceholder } from '../texts.ts';
 
@@ -13,15 +14,15 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_-]*)?$/;
 const memberAddressed = (step: Step): boolean => MEMBER_ACTIONS.has(step.do) || step.when.kind === 'event';
 
 /** Why `p` cannot be filled in, or undefined when it can. */
-function problem(p: Placeholder, step: Step, ctx: LintSheet): { message: string; hint: string } | undefined {
+function problem(p: Placeholder, step: Step, ctx: LintSheet): { message: Msg; hint: Msg } | undefined {
   const vars = Object.keys(ctx.sheet.vars);
   const name = p.name;
   const shown = `\`${p.raw}\``;
-  if (!name) return { message: `${shown} is empty`, hint: 'Put a variable name inside the braces, like {{ course }}, or remove them.' };
+  if (!name) return { message: msg('lint.unknown-variable.empty', { shown }), hint: msg('lint.unknown-variable.emptyHint') };
   if (!NAME.test(name)) {
     return {
-      message: `${shown} is not a variable name (names are letters, digits and _, like {{ course }} or {{ group.name }})`,
-      hint: 'Write one name inside the braces; text around it goes outside them.',
+      message: msg('lint.unknown-variable.notAName', { shown }),
+      hint: msg('lint.unknown-variable.notANameHint'),
     };
   }
   const [head, attr] = name.split('.');
@@ -29,32 +30,30 @@ function problem(p: Placeholder, step: Step, ctx: LintSheet): { message: string;
     if (vars.includes(name) || name === 'day') return undefined;
     if (head === 'group' || head === 'member' || head === 'run') {
       const example = head === 'run' ? 'run.anchor' : `${head}.name`;
-      return { message: `${shown} needs an attribute, like {{ ${example} }}`, hint: `Write {{ ${example} }} or another attribute of the ${head}.` };
+      return { message: msg('lint.unknown-variable.needsAttribute', { shown, example }), hint: msg(`lint.unknown-variable.needsAttributeHint.${head}`, { example }) };
     }
     const near = closest(name, [...vars, 'day']);
     return {
-      message: `${shown} is not a variable of this sheet${near ? ` (did you mean \`${near}\`?)` : ''}; it would stop every run at planning`,
-      hint: near
-        ? `Fix the spelling to {{ ${near} }}, or declare \`${name}\` under \`vars:\`.`
-        : `Declare it under \`vars:\` (for example \`${name}: { required: true }\`), or use {{ group.${name} }} if each group supplies it.`,
+      message: near ? msg('lint.unknown-variable.unknownNear', { shown, near }) : msg('lint.unknown-variable.unknown', { shown }),
+      hint: near ? msg('lint.unknown-variable.unknownNearHint', { near, name }) : msg('lint.unknown-variable.unknownHint', { name }),
     };
   }
   if (head === 'group') return undefined;
   if (head === 'member') {
     if (memberAddressed(step)) return undefined;
     return {
-      message: `${shown}: ${/^[aeiou]/.test(step.do) ? 'an' : 'a'} \`${step.do}\` goes to the whole group, so there is no single member to fill in`,
-      hint: 'Address the group instead ("everyone"), or send it privately with `notify`, `direct_message` or `remind`, where {{ member.name }} works.',
+      message: msg(/^[aeiou]/.test(step.do) ? 'lint.unknown-variable.memberInGroup_an' : 'lint.unknown-variable.memberInGroup', { shown, action: step.do }),
+      hint: msg('lint.unknown-variable.memberInGroupHint'),
     };
   }
   if (head === 'run') {
     if (attr === 'anchor') return undefined;
-    return { message: `${shown} is not known; the run offers only {{ run.anchor }}`, hint: 'Use {{ run.anchor }}, or declare a sheet variable under `vars:`.' };
+    return { message: msg('lint.unknown-variable.runAttribute', { shown }), hint: msg('lint.unknown-variable.runAttributeHint') };
   }
   const near = closest(head, ['group', 'member', 'run']);
   return {
-    message: `${shown} is not a variable of this sheet${near ? ` (did you mean \`${near}.${attr}\`?)` : ''}; it would stop every run at planning`,
-    hint: near ? `Write {{ ${near}.${attr} }}.` : 'Names with a dot start with group., member. or run.; other variables are declared under `vars:`.',
+    message: near ? msg('lint.unknown-variable.unknownNear', { shown, near: `${near}.${attr}` }) : msg('lint.unknown-variable.unknown', { shown }),
+    hint: near ? msg('lint.unknown-variable.dottedNearHint', { name: `${near}.${attr}` }) : msg('lint.unknown-variable.dottedHint'),
   };
 }
 
@@ -75,7 +74,7 @@ export const unknownVariable: Rule = {
           out.push({
             path: field.path,
             at: ctx.source.find(ctx.pos(field.path), p.raw, p.nth),
-            message: `${stepName(step)}: ${bad.message}`,
+            message: msg('lint.stepSays', { step: stepText(step), what: bad.message }),
             hint: bad.hint,
           });
         }
@@ -83,8 +82,8 @@ export const unknownVariable: Rule = {
           out.push({
             path: field.path,
             at: ctx.source.find(ctx.pos(field.path), '{{', field.value.split('{{').length - 2),
-            message: `${stepName(step)}: a \`{{\` is never closed with \`}}\`, so people would see the braces`,
-            hint: 'Close it, like {{ course }}, or remove the braces.',
+            message: msg('lint.stepSays', { step: stepText(step), what: msg('lint.unknown-variable.unclosed') }),
+            hint: msg('lint.unknown-variable.unclosedHint'),
           });
         }
       }

@@ -187,4 +187,6 @@ export default {
   span_h: '{n} h {m} min',
   sheetVersion: 'version {version}',
   startsAt: 'starts',
+  /** A broadcast's title is the start of its text; this names it as a broadcast. */
+  broadcastTitle: 'Broadcast: {text}',
 };

@@ -187,4 +187,5 @@ export default {
   span_h: '{n} 小时 {m} 分钟',
   sheetVersion: '第 {version} 版',
   startsAt: '开始于',
+  broadcastTitle: '群发：{text}',
 };

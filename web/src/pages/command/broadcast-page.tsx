@@ -65,7 +65,7 @@ export function BroadcastPage() {
           <div className="muted small">
             <Link to="/command">{t('command.back')}</Link>
           </div>
-          <h1 data-testid="broadcast-title">{run?.title ?? id}</h1>
+          <h1 data-testid="broadcast-title">{run ? t('runs.broadcastTitle', { text: run.title }) : id}</h1>
           <div className="card-meta">
             <span className={`badge run-state run-state-${status.data.state}`} data-testid="run-state">
               {t(`runs.runState_${status.data.state}`)}

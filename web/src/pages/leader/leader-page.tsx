@@ -216,7 +216,7 @@ function TaskCard({ task, now, onDone }: { task: Task; now: Date; onDone: () => 
           {relative(rel)}
         </span>
       </div>
-      <div className="task-run">{task.runTitle}</div>
+      <div className="task-run">{task.runKind === 'broadcast' ? t('runs.broadcastTitle', { text: task.runTitle }) : task.runTitle}</div>
       {task.instruction ? (
         <p className="task-instruction" data-testid={`task-instruction-${task.id}`}>
           {task.instruction}

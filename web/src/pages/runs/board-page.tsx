@@ -85,7 +85,7 @@ export function BoardPage() {
               {run.kind === 'broadcast' ? t('runs.backToBroadcast') : t('runs.backToRuns')}
             </Link>
           </div>
-          <h1 data-testid="board-title">{run.title}</h1>
+          <h1 data-testid="board-title">{run.kind === 'broadcast' ? t('runs.broadcastTitle', { text: run.title }) : run.title}</h1>
           <div className="card-meta">
             <span className={`badge run-state run-state-${run.state}`} data-testid="run-state">
               {t(`runs.runState_${run.state}`)}

@@ -6,7 +6,7 @@ import { useGet } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
 import { Empty, ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
-import { type AuditEntry, auditPath, detailText, olderCursor } from './team-access.ts';
+import { type AuditEntry, actionText, auditPath, detailText, olderCursor, targetText } from './team-access.ts';
 
 export function ActivitySection() {
   const t = useT();
@@ -39,18 +39,29 @@ export function ActivitySection() {
             <tbody>
               {entries.map((e) => {
                 const detail = detailText(e.detail);
+                const what = actionText(t, e.action);
+                const target = targetText(t, e);
                 return (
                   <tr key={e.id} data-testid={`audit-row-${e.id}`}>
                     <td className="nowrap small">
                       <When iso={e.at} />
                     </td>
-                    <td data-label={t('team.colWho')}>{e.actor}</td>
-                    <td data-label={t('team.colWhat')}>
-                      <span className="mono">{e.action}</span>
+                    <td data-label={t('team.colWho')} title={e.actor}>
+                      {e.actorName ?? e.actor}
+                    </td>
+                    <td data-label={t('team.colWhat')} data-action={e.action}>
+                      <span className={what.known ? undefined : 'mono'}>{what.text}</span>
                       {detail ? <div className="muted small">{detail}</div> : null}
                     </td>
-                    <td className="mono small" data-label={t('team.colTarget')}>
-                      {e.target ?? '—'}
+                    <td data-label={t('team.colTarget')} title={e.target ?? undefined}>
+                      {target ? (
+                        <>
+                          <span data-testid="audit-target">{target.name}</span>
+                          <div className="muted small">{target.kind}</div>
+                        </>
+                      ) : (
+                        '—'
+                      )}
                     </td>
                   </tr>
                 );

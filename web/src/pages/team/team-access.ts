@@ -25,6 +25,13 @@ export function canChange(actor: Role, target: string): boolean {
   return (grantableRoles(actor) as string[]).includes(target);
 }
 
+export interface TargetName {
+  kind: 'run' | 'broadcast' | 'task' | 'user' | 'group' | 'channel' | 'sheet' | 'token';
+  name: string;
+  context?: string;
+  runKind?: 'run' | 'broadcast';
+}
+
 export interface AuditEntry {
   id: number;
   at: string;
@@ -32,6 +39,30 @@ export interface AuditEntry {
   action: string;
   target: string | null;
   detail: unknown;
+  /** The actor's display name and the target by name (the server looks them up). */
+  actorName?: string;
+  targetName?: TargetName | null;
+}
+
+type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+/** The catalogue key of an action's words: `task.done` → `activity.action_task_done`. */
+export const actionKey = (action: string): string => `activity.action_${action.replace(/\./g, '_')}`;
+
+/** An action in words; an action without words (a newer server) shows its code. */
+export function actionText(t: Translate, action: string): { text: string; known: boolean } {
+  const key = actionKey(action);
+  const text = t(key);
+  return text === key ? { text: action, known: false } : { text, known: true };
+}
+
+/** A target by name (`Beijing fans 3 · Camp 7 days`) with its kind, or the raw target when it is gone. */
+export function targetText(t: Translate, e: AuditEntry): { kind: string; name: string } | null {
+  const n = e.targetName;
+  if (!n) return e.target ? { kind: t('activity.gone'), name: e.target } : null;
+  const run = n.context && n.runKind === 'broadcast' ? t('runs.broadcastTitle', { text: n.context }) : n.context;
+  const name = n.kind === 'task' && run ? t('activity.taskOf', { group: n.name, run }) : n.kind === 'sheet' && n.context ? `${n.name} (${n.context})` : n.name;
+  return { kind: t(`activity.kind_${n.kind}`), name };
 }
 
 export const AUDIT_PAGE = 50;
