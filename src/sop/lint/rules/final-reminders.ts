@@ -25,7 +25,8 @@ export const finalReminders: Rule = {
     );
     if (possible.length >= minCount) return [];
     const hours = options.hours as number;
-    const listed = possible.map((l) => `\`${l.step.id}\` at ${describeClock(l)}`).join(', ');
+    // `min_count` may be set high; name the first few, count the rest.
+    const listed = possible.slice(0, 5).map((l) => `\`${l.step.id}\` at ${describeClock(l)}`).join(', ') + (possible.length > 5 ? ` and ${possible.length - 5} more` : '');
     const count =
       possible.length === 0
         ? `no notice or post lands in the ${plural(hours, 'hour')} before ${describeAnchor(ctx.sheet)}`

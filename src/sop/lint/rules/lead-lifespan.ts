@@ -4,7 +4,7 @@
 
 import { stepName, stepPath } from '../context.ts';
 import type { Rule } from '../finding.ts';
-import { ageAt, describeLanding, earliest } from '../timeline.ts';
+import { ageAt, describeLanding, earliest, startBounds } from '../timeline.ts';
 import { duration } from '../words.ts';
 
 export const leadLifespan: Rule = {
@@ -21,6 +21,7 @@ export const leadLifespan: Rule = {
     const range = `${options.min_hours}–${options.max_hours} hours`;
     const creations = ctx.timeline.filter((l) => l.step.do === 'create_group');
     const starts = creations.length ? creations : ctx.timeline;
+    const bounds = startBounds(starts);
     const created = earliest(creations);
     const start = earliest(starts);
     if (!start) return [];
@@ -37,7 +38,7 @@ export const leadLifespan: Rule = {
     }
     // The group ends at its first disband. Too short if some disband surely comes too early; too long
     // only if every disband surely comes too late (which one is first may not be known).
-    const lives = disbands.map((end) => ({ end, life: ageAt(starts, end).minutes }));
+    const lives = disbands.map((end) => ({ end, life: ageAt(bounds, end).minutes }));
     const short = lives.find((x) => x.life.hi < min);
     if (short) {
       return [

@@ -27,7 +27,7 @@ export const oneLink: Rule = {
       out.push({
         path,
         at: ctx.source.find(ctx.pos(path), extra),
-        message: `${stepName(step)} carries ${links.length} links (${links.join(', ')}); a message should have one purpose and at most ${max === 1 ? 'one link' : `${max} links`}`,
+        message: `${stepName(step)} carries ${links.length} links (${links.slice(0, 3).join(', ')}${links.length > 3 ? ` and ${links.length - 3} more` : ''}); a message should have one purpose and at most ${max === 1 ? 'one link' : `${max} links`}`,
         hint: 'Keep the link that matters; send the others in their own message on another day, or drop them.',
       });
     }

@@ -3,7 +3,6 @@
 
 import { closest } from '../../parse.ts';
 import { MEMBER_ACTIONS, type Step } from '../../types.ts';
-import type { LintSheet } from '../context.ts';
 import { stepName } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
 import { type Placeholder, placeholders, renderedFields, unclosedPlaceholder } from '../texts.ts';
@@ -13,8 +12,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_-]*)?$/;
 const memberAddressed = (step: Step): boolean => MEMBER_ACTIONS.has(step.do) || step.when.kind === 'event';
 
 /** Why `p` cannot be filled in, or undefined when it can. */
-function problem(p: Placeholder, step: Step, ctx: LintSheet): { message: string; hint: string } | undefined {
-  const vars = Object.keys(ctx.sheet.vars);
+function problem(p: Placeholder, step: Step, vars: string[], declared: ReadonlySet<string>): { message: string; hint: string } | undefined {
   const name = p.name;
   const shown = `\`${p.raw}\``;
   if (!name) return { message: `${shown} is empty`, hint: 'Put a variable name inside the braces, like {{ course }}, or remove them.' };
@@ -26,7 +24,7 @@ function problem(p: Placeholder, step: Step, ctx: LintSheet): { message: string;
   }
   const [head, attr] = name.split('.');
   if (attr === undefined) {
-    if (vars.includes(name) || name === 'day') return undefined;
+    if (declared.has(name) || name === 'day') return undefined;
     if (head === 'group' || head === 'member' || head === 'run') {
       const example = head === 'run' ? 'run.anchor' : `${head}.name`;
       return { message: `${shown} needs an attribute, like {{ ${example} }}`, hint: `Write {{ ${example} }} or another attribute of the ${head}.` };
@@ -67,10 +65,12 @@ export const unknownVariable: Rule = {
   },
   check(ctx) {
     const out: Report[] = [];
+    const vars = Object.keys(ctx.sheet.vars);
+    const declared = new Set(vars);
     for (const step of ctx.sheet.steps) {
       for (const field of renderedFields(step)) {
         for (const p of placeholders(field.value)) {
-          const bad = problem(p, step, ctx);
+          const bad = problem(p, step, vars, declared);
           if (!bad) continue;
           out.push({
             path: field.path,
