@@ -36,6 +36,11 @@ export function utf8Length(text: string): number {
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
   if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
-  const mb = n / (1024 * 1024);
-  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
+  return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+}
+
+/** The size of something over `cap`, told so that it never reads the same as the cap. */
+export function formatOver(n: number, cap: number): string {
+  const shown = formatBytes(n);
+  return shown === formatBytes(cap) ? `${n.toLocaleString('en')} bytes` : shown;
 }

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { problemAt, SheetError, type SheetProblem } from './errors.ts';
 import { FIELD_HINTS, type RawStep, SheetSchema, StepSchema } from './schema.ts';
 import type { ParsedSheet, Pos, Sheet, SourceMap, Step, VarSpec, When } from './types.ts';
-import { formatBytes, MAX_PLANNED_TIMES, MAX_SHEET_BYTES, MAX_STEPS, MAX_YAML_DEPTH, utf8Length } from './limits.ts';
+import { formatBytes, formatOver, MAX_PLANNED_TIMES, MAX_SHEET_BYTES, MAX_STEPS, MAX_YAML_DEPTH, utf8Length } from './limits.ts';
 import { type ReadYaml, readYaml, YamlLimitError } from './yaml-events.ts';
 import { readAfter, readAt, readClock, readDay, readDuration, readEvery, readQuietHours } from './when.ts';
 
@@ -135,7 +135,7 @@ function checkSize(text: string, file: string): void {
     line++;
     lineStart = i + 1;
   }
-  const size = text.length > MAX_SHEET_BYTES * 4 ? `more than ${formatBytes(MAX_SHEET_BYTES * 4)}` : formatBytes(bytes);
+  const size = text.length > MAX_SHEET_BYTES * 4 ? `more than ${formatBytes(MAX_SHEET_BYTES * 4)}` : formatOver(bytes, MAX_SHEET_BYTES);
   throw new SheetError([
     problemAt(
       file,
