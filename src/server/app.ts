@@ -15,6 +15,8 @@ import type { Queue } from '../dispatch/queue.ts';
 import { demoRoutes } from '../demo/route.ts';
 import { RunError } from '../run/runs.ts';
 import { SheetError } from '../sop/errors.ts';
+import { MAX_IMPORT_FILE_BYTES } from '../sop/import/limits.ts';
+import { formatBytes, MAX_SHEET_BYTES } from '../sop/limits.ts';
 import type { Db, Store } from '../store/db.ts';
 import { loadSecretKey, type SecretBox, secretBox } from '../store/secrets.ts';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './accounts/throttle.ts';
@@ -138,19 +140,20 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     logger: opts.logger
       ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]'] }
       : false,
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: DEFAULT_BODY_LIMIT,
   });
 
   watchApiRoutes(app);
   await app.register(fastifyCookie);
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     const e = toApiError(err);
     if (e) {
       if (e.retryAfterSeconds !== undefined) reply.header('retry-after', String(e.retryAfterSeconds));
       return reply.status(e.status).send(e.toJSON());
     }
     const status = (err as { statusCode?: number }).statusCode;
+    if (status === 413) return reply.status(413).send(tooLarge(req.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT).toJSON());
     if (status && status >= 400 && status < 500) {
       // Fastify's own client errors: unparseable JSON, wrong content type, body too large.
       return reply.status(status).send(new ApiError(status, 'bad_request', (err as Error).message).toJSON());
@@ -169,6 +172,20 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   registerRoutes(app, s, apiRoutes(s));
   await registerWebhookRoutes(app, s);
   return app;
+}
+
+/**
+ * Request bodies: 2 MB, enough for a sheet at its 512 KB cap even with every character escaped in
+ * the JSON; the spreadsheet upload sets its own (routes/sop.ts). docs/sop-format.md lists both.
+ */
+export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError(
+    413,
+    'too_large',
+    `The request is too large: this endpoint takes at most ${formatBytes(limit)}. A sheet may be at most ${formatBytes(MAX_SHEET_BYTES)}, a spreadsheet to import at most ${formatBytes(MAX_IMPORT_FILE_BYTES)}.`,
+  );
 }
 
 /** The domain's named errors as API errors; undefined for anything unexpected. */

@@ -40,6 +40,8 @@ export interface RouteDef<P, Q, B> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** Bytes of request body this route accepts, when not the server's default (app.ts). */
+  bodyLimit?: number;
   /** The success status, for the documentation (default 200); the handler sets it on the reply. */
   status?: number;
   /** Documentation of the answer (shape in words); the schemas above document the input. */
@@ -103,6 +105,7 @@ export function registerRoutes(app: FastifyInstance, deps: AuthDeps, routes: rea
     app.route({
       method: r.method,
       url: r.path,
+      ...(r.bodyLimit ? { bodyLimit: r.bodyLimit } : {}),
       handler: async (req, reply) => {
         if (r.rateLimit) await r.rateLimit(req);
         const isPublic = r.permission === 'public';

@@ -33,9 +33,21 @@ export interface SheetSummary {
   updatedAt: Date;
 }
 
-/** Parses (throwing SheetError on a broken sheet, so nothing half-valid is stored) and saves. */
-export async function saveSheet(db: Db, input: { yaml: string; file?: string; actor?: string }): Promise<SavedSheet> {
-  const { sheet } = parseSheet(input.yaml, input.file ?? 'sheet.yaml');
+/** What the store keeps about a sheet besides its text. */
+export interface SheetSummaryFields {
+  sop: string;
+  title: string;
+  community: string;
+  stepCount: number;
+}
+
+/**
+ * Parses (throwing SheetError on a broken sheet, so nothing half-valid is stored) and saves.
+ * `checked` is the summary of this very text when the caller parsed it already (the API does, in
+ * a worker thread), so a large sheet is not parsed a second time on the event loop.
+ */
+export async function saveSheet(db: Db, input: { yaml: string; file?: string; actor?: string; checked?: SheetSummaryFields }): Promise<SavedSheet> {
+  const sheet = input.checked ?? summaryOf(parseSheet(input.yaml, input.file ?? 'sheet.yaml').sheet);
   const sha256 = createHash('sha256').update(input.yaml).digest('hex');
   return db.transaction().execute(async (trx) => {
     await trx
@@ -64,7 +76,7 @@ export async function saveSheet(db: Db, input: { yaml: string; file?: string; ac
         sha256,
         title: sheet.title,
         community: sheet.community,
-        step_count: sheet.steps.length,
+        step_count: sheet.stepCount,
         created_by: input.actor ?? null,
       })
       .execute();
@@ -75,6 +87,10 @@ export async function saveSheet(db: Db, input: { yaml: string; file?: string; ac
       .execute();
     return { id: sheet.sop, version, created: true };
   });
+}
+
+function summaryOf(sheet: { sop: string; title: string; community: string; steps: unknown[] }): SheetSummaryFields {
+  return { sop: sheet.sop, title: sheet.title, community: sheet.community, stepCount: sheet.steps.length };
 }
 
 export async function listSheets(db: Db): Promise<SheetSummary[]> {

@@ -1,12 +1,12 @@
 // Sheets in the database, versioned: save, list, read one version, list versions.
 
 import { z } from 'zod';
-import { lintText } from '../../sop/lint/index.ts';
 import { getSheetVersion, listSheets, listVersions, saveSheet } from '../../store/sheets.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
+import { sheetWork } from '../sheet-work/index.ts';
 
 const SaveBody = z.strictObject({ yaml: z.string().min(1), file: z.string().optional() });
 const IdParams = z.object({ id: z.string().min(1) });
@@ -25,10 +25,12 @@ export function sheetRoutes(s: Services): Route[] {
       body: SaveBody,
       status: 201,
       async handler({ body, actor, reply }) {
-        const saved = await saveSheet(s.db, { yaml: body.yaml, file: body.file, actor: actor?.name });
+        // Parsed and linted in the worker pool; a sheet that cannot be read fails there with the
+        // problems saveSheet would give, and nothing is stored.
+        const { summary, findings } = await sheetWork('check', { yaml: body.yaml, file: body.file });
+        const saved = await saveSheet(s.db, { yaml: body.yaml, file: body.file, actor: actor?.name, checked: summary });
         // saveSheet commits on its own; the entry follows right after.
         if (saved.created) await audit(s.db, { actor: actor!.name, action: 'sheet.save', target: `sheet:${saved.id}@${saved.version}`, detail: { id: saved.id, version: saved.version } });
-        const { findings } = lintText(body.yaml, body.file ?? `${saved.id}.yaml`);
         return reply.status(saved.created ? 201 : 200).send({ ...saved, findings });
       },
     }),

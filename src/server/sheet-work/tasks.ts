@@ -1,0 +1,104 @@
+// The sheet engine's CPU-heavy calls as the API makes them: lint, plan and import. Each takes and
+// returns plain data (structured-cloneable), so the worker thread (thread.ts) is a thin adapter
+// and the answer is the same whether a task runs there or in-process (tests compare both).
+
+import { SheetError, type SheetProblem } from '../../sop/errors.ts';
+import { type ImportOptions, importSpreadsheet, type RowError } from '../../sop/import/index.ts';
+import { type Finding, lintSheet, lintText } from '../../sop/lint/index.ts';
+import { parseSheet } from '../../sop/parse.ts';
+import { type PlanGroup, PlanError, type PlannedAction, type PlanProblem, plan, readAnchor } from '../../sop/plan.ts';
+
+export interface LintArgs {
+  yaml: string;
+  file: string;
+}
+export interface LintAnswer {
+  parsed: boolean;
+  findings: Finding[];
+}
+
+export interface CheckArgs {
+  yaml: string;
+  /** As given by the caller; findings name `<sop>.yaml` without one. */
+  file?: string;
+}
+/** A sheet ready to save: what the store keeps about it, and its findings. */
+export interface CheckAnswer {
+  summary: { sop: string; title: string; community: string; stepCount: number };
+  findings: Finding[];
+}
+
+export interface PlanArgs {
+  yaml: string;
+  file: string;
+  anchor: string;
+  groups: PlanGroup[];
+  vars?: Record<string, string>;
+  timezone?: string;
+}
+export interface PlanAnswer {
+  sop: string;
+  anchor: string;
+  count: number;
+  actions: PlannedAction[];
+}
+
+export interface ImportArgs {
+  data: Uint8Array;
+  fileName: string;
+  options?: ImportOptions;
+}
+export type ImportAnswer = { ok: true; yaml: string; notes: string[]; sop: string; steps: number } | { ok: false; errors: RowError[] };
+
+/** A failure the caller turns into its own error; anything else is a bug (`internal`). */
+export type TaskFailure =
+  | { kind: 'sheet'; problems: SheetProblem[] }
+  | { kind: 'plan'; message: string; problems: PlanProblem[] }
+  | { kind: 'internal'; message: string; stack?: string };
+
+export const TASKS = {
+  lint(a: LintArgs): LintAnswer {
+    return lintText(a.yaml, a.file);
+  },
+  /** Throws SheetError (as saveSheet would) for a sheet that cannot be read. */
+  check(a: CheckArgs): CheckAnswer {
+    const parsed = parseSheet(a.yaml, a.file ?? 'sheet.yaml');
+    const { sheet } = parsed;
+    const file = a.file ?? `${sheet.sop}.yaml`;
+    return {
+      summary: { sop: sheet.sop, title: sheet.title, community: sheet.community, stepCount: sheet.steps.length },
+      findings: lintSheet({ ...parsed, source: { ...parsed.source, file } }),
+    };
+  },
+  plan(a: PlanArgs): PlanAnswer {
+    const { sheet } = parseSheet(a.yaml, a.file);
+    const anchor = readAnchor(a.anchor, sheet, a.timezone);
+    const actions = plan({ sheet, anchor, groups: a.groups, vars: a.vars, timezone: a.timezone });
+    return { sop: sheet.sop, anchor: anchor.toISOString(), count: actions.length, actions };
+  },
+  async import(a: ImportArgs): Promise<ImportAnswer> {
+    const r = await importSpreadsheet(a.data, a.fileName, a.options);
+    if (!r.ok) return r;
+    return { ok: true, yaml: r.yaml, notes: r.notes, sop: r.sheet.sheet.sop, steps: r.sheet.sheet.steps.length };
+  },
+};
+
+export type TaskName = keyof typeof TASKS;
+export type TaskArgs<T extends TaskName> = Parameters<(typeof TASKS)[T]>[0];
+export type TaskAnswer<T extends TaskName> = Awaited<ReturnType<(typeof TASKS)[T]>>;
+
+export function toFailure(e: unknown): TaskFailure {
+  if (e instanceof SheetError) return { kind: 'sheet', problems: e.problems };
+  if (e instanceof PlanError) return { kind: 'plan', message: e.message, problems: e.problems };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { kind: 'internal', message: err.message, stack: err.stack };
+}
+
+/** The error a failure stands for, as the in-process call would have thrown it. */
+export function fromFailure(f: TaskFailure): Error {
+  if (f.kind === 'sheet') return new SheetError(f.problems);
+  if (f.kind === 'plan') return new PlanError(f.problems);
+  const e = new Error(f.message);
+  if (f.stack) e.stack = f.stack;
+  return e;
+}
