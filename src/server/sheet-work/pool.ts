@@ -13,8 +13,11 @@ import { fromFailure, type TaskAnswer, type TaskArgs, type TaskName } from './ta
 export const TASK_TIME_LIMIT_MS = 30_000;
 
 export class SheetWorkTimeout extends Error {
-  constructor(readonly task: TaskName) {
-    super(`the ${task} took longer than ${TASK_TIME_LIMIT_MS / 1000} seconds and was stopped`);
+  constructor(
+    readonly task: TaskName,
+    readonly limitMs: number,
+  ) {
+    super(`the ${task} took longer than ${limitMs / 1000} seconds and was stopped`);
     this.name = 'SheetWorkTimeout';
   }
 }
@@ -23,6 +26,7 @@ interface Job {
   id: number;
   task: TaskName;
   args: unknown;
+  timeLimitMs: number;
   resolve(value: unknown): void;
   reject(e: Error): void;
 }
@@ -47,10 +51,11 @@ export class SheetPool {
     private readonly timeLimitMs = TASK_TIME_LIMIT_MS,
   ) {}
 
-  run<T extends TaskName>(task: T, args: TaskArgs<T>): Promise<TaskAnswer<T>> {
+  run<T extends TaskName>(task: T, args: TaskArgs<T>, opts: { timeLimitMs?: number } = {}): Promise<TaskAnswer<T>> {
     if (this.closed) return Promise.reject(new Error('the sheet worker pool is closed'));
     return new Promise<TaskAnswer<T>>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, task, args, resolve: resolve as (v: unknown) => void, reject });
+      const timeLimitMs = opts.timeLimitMs ?? this.timeLimitMs;
+      this.queue.push({ id: this.nextId++, task, args, timeLimitMs, resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     });
   }
@@ -101,9 +106,9 @@ export class SheetPool {
     // Busy threads keep the process alive until they answer.
     thread.worker.ref();
     thread.timer = setTimeout(() => {
-      const timeout = new SheetWorkTimeout(job.task);
+      const timeout = new SheetWorkTimeout(job.task, job.timeLimitMs);
       void this.end(thread, timeout);
-    }, this.timeLimitMs);
+    }, job.timeLimitMs);
     thread.timer.unref();
     const message: TaskMessage = { id: job.id, task: job.task, args: job.args };
     thread.worker.postMessage(message);
