@@ -60,6 +60,11 @@ export class SheetPool {
     });
   }
 
+  /** Starts the threads now rather than on the first task (a thread's first start takes seconds). */
+  warm(): void {
+    while (!this.closed && this.threads.length < this.size) this.spawn();
+  }
+
   /** Ends every thread; queued and running tasks fail. */
   async close(): Promise<void> {
     this.closed = true;
