@@ -141,6 +141,19 @@ describe(`sheet engine safety over HTTP on ${engine}`, () => {
     expect(group.body).not.toContain('native code');
   });
 
+  it('a preview of more than 20,000 actions is refused before it is made', async () => {
+    const yaml = SMALL.replace('    at: D0 10:00\n', '    every: day\n    from: D0\n    until: D999\n    at: "10:00"\n');
+    const groups = Array.from({ length: 30 }, (_, i) => ({ id: `g${i}`, name: `G${i}` }));
+    const r = await post('/api/plan', { yaml, anchor: '2026-12-01T20:00', groups });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().error).toEqual({
+      code: 'preview_too_large',
+      message: 'This preview would hold 30,000 actions (1,000 per group × 30 groups); a preview shows at most 20,000. Preview fewer groups.',
+    });
+    const one = await post('/api/plan', { yaml, anchor: '2026-12-01T20:00', groups: groups.slice(0, 20) });
+    expect(one.json().count).toBe(20_000);
+  });
+
   it('a zip bomb on POST /api/import is 422 import_failed, not a huge answer', async () => {
     const zip = new JSZip();
     zip.file('[Content_Types].xml', '<Types/>');

@@ -6,7 +6,14 @@ import { SheetError, type SheetProblem } from '../../sop/errors.ts';
 import { type ImportOptions, importSpreadsheet, type RowError } from '../../sop/import/index.ts';
 import { type Finding, lintSheet, lintText } from '../../sop/lint/index.ts';
 import { parseSheet } from '../../sop/parse.ts';
-import { type PlanGroup, PlanError, type PlannedAction, type PlanProblem, plan, readAnchor } from '../../sop/plan.ts';
+import { checkGroups, compilePlan, type PlanGroup, PlanError, type PlannedAction, type PlanProblem, planAll, readAnchor } from '../../sop/plan.ts';
+import { ApiError } from '../errors.ts';
+
+/**
+ * Actions one preview may hold (groups × planned times): a preview is read by people, and 500
+ * groups of the largest sheet would be five million actions in one answer.
+ */
+export const MAX_PREVIEW_ACTIONS = 20_000;
 
 export interface LintArgs {
   yaml: string;
@@ -54,6 +61,7 @@ export type ImportAnswer = { ok: true; yaml: string; notes: string[]; sop: strin
 export type TaskFailure =
   | { kind: 'sheet'; problems: SheetProblem[] }
   | { kind: 'plan'; message: string; problems: PlanProblem[] }
+  | { kind: 'api'; status: number; code: string; message: string }
   | { kind: 'internal'; message: string; stack?: string };
 
 export const TASKS = {
@@ -73,7 +81,16 @@ export const TASKS = {
   plan(a: PlanArgs): PlanAnswer {
     const { sheet } = parseSheet(a.yaml, a.file);
     const anchor = readAnchor(a.anchor, sheet, a.timezone);
-    const actions = plan({ sheet, anchor, groups: a.groups, vars: a.vars, timezone: a.timezone });
+    const compiled = compilePlan({ sheet, anchor, vars: a.vars, timezone: a.timezone });
+    const count = compiled.occurrences.length * a.groups.length;
+    if (count > MAX_PREVIEW_ACTIONS && !checkGroups(compiled, a.groups).length) {
+      throw new ApiError(
+        422,
+        'preview_too_large',
+        `This preview would hold ${count.toLocaleString('en')} actions (${compiled.occurrences.length.toLocaleString('en')} per group × ${a.groups.length} groups); a preview shows at most ${MAX_PREVIEW_ACTIONS.toLocaleString('en')}. Preview fewer groups.`,
+      );
+    }
+    const actions = planAll(compiled, a.groups);
     return { sop: sheet.sop, anchor: anchor.toISOString(), count: actions.length, actions };
   },
   async import(a: ImportArgs): Promise<ImportAnswer> {
@@ -90,6 +107,7 @@ export type TaskAnswer<T extends TaskName> = Awaited<ReturnType<(typeof TASKS)[T
 export function toFailure(e: unknown): TaskFailure {
   if (e instanceof SheetError) return { kind: 'sheet', problems: e.problems };
   if (e instanceof PlanError) return { kind: 'plan', message: e.message, problems: e.problems };
+  if (e instanceof ApiError) return { kind: 'api', status: e.status, code: e.code, message: e.message };
   const err = e instanceof Error ? e : new Error(String(e));
   return { kind: 'internal', message: err.message, stack: err.stack };
 }
@@ -98,6 +116,7 @@ export function toFailure(e: unknown): TaskFailure {
 export function fromFailure(f: TaskFailure): Error {
   if (f.kind === 'sheet') return new SheetError(f.problems);
   if (f.kind === 'plan') return new PlanError(f.problems);
+  if (f.kind === 'api') return new ApiError(f.status, f.code, f.message);
   const e = new Error(f.message);
   if (f.stack) e.stack = f.stack;
   return e;
