@@ -5,6 +5,8 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readGroupsCsv } from '../../src/cli/groups-csv.ts';
+import { readVars } from '../../src/cli/sop.ts';
 import { assigneeFor } from '../../src/run/assign.ts';
 import { SheetError } from '../../src/sop/errors.ts';
 import { lintText } from '../../src/sop/lint/index.ts';
@@ -128,6 +130,16 @@ describe('prototype names', () => {
       }),
       { numRuns: NAMES.length * 2 },
     );
+  });
+
+  it('CLI --var and group CSV columns of those names are own values', () => {
+    for (const n of NAMES) {
+      expect(rendered(yaml({ text: `Hi {{ ${n} }}` }), readVars([`${n}=from the CLI`]))).toBe('Hi from the CLI');
+      const [g] = readGroupsCsv(`id,name,${n}\ng1,One,value\n`, 'groups.csv');
+      expect(Object.hasOwn(g.attrs ?? {}, n)).toBe(true);
+      const { sheet } = parseSheet(yaml({ text: `Hi {{ group.${n} }}` }));
+      expect(plan({ sheet, anchor: ANCHOR, groups: [g] })[0].text).toBe('Hi value');
+    }
   });
 
   it('a role named like a prototype member goes to the leader, not to a function', () => {
