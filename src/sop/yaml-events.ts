@@ -60,6 +60,8 @@ export function readYaml(text: string, file: string, maxDepth = 32): ReadYaml {
 
 /** Refuses alias use that expands past MAX_EXPANDED_VALUES values (a YAML "billion laughs"). */
 function checkExpansion(events: Event[], text: string): void {
+  // Without an alias every value is written out, and the size cap bounds them.
+  if (!text.includes('*') || !events.some((ev) => ev.type === EVENT_ID.ALIAS)) return;
   const sizes = new Map<string, number>();
   // Open collections: their expanded size so far and their anchor name, if any.
   const open: { size: number; anchor: string | undefined }[] = [];
