@@ -182,6 +182,17 @@ describe('the sheet worker pool', () => {
     }
   });
 
+  it('a thread that cannot start fails the waiting tasks instead of restarting in a loop', async () => {
+    const broken = new SheetPool(1, 1000, new URL('./no-such-entry.mjs', import.meta.url));
+    try {
+      const tasks = [broken.run('lint', { yaml: SMALL, file: 'a.yaml' }), broken.run('lint', { yaml: SMALL, file: 'b.yaml' })];
+      for (const t of tasks) await expect(t).rejects.toThrow();
+      await expect(broken.run('lint', { yaml: SMALL, file: 'c.yaml' })).rejects.toThrow();
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('stops a task past its time limit and keeps serving with a fresh thread', async () => {
     {
       const yaml = largestSheet();

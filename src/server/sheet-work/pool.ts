@@ -49,6 +49,8 @@ export class SheetPool {
   constructor(
     private readonly size = Math.max(1, Math.min(4, availableParallelism() - 1)),
     private readonly timeLimitMs = TASK_TIME_LIMIT_MS,
+    /** The thread's entry; tests give a broken one. */
+    private readonly entry: URL = BOOT,
   ) {}
 
   run<T extends TaskName>(task: T, args: TaskArgs<T>, opts: { timeLimitMs?: number } = {}): Promise<TaskAnswer<T>> {
@@ -85,7 +87,7 @@ export class SheetPool {
   }
 
   private spawn(): void {
-    const thread: Thread = { worker: new Worker(BOOT), ready: false };
+    const thread: Thread = { worker: new Worker(this.entry), ready: false };
     const { worker } = thread;
     worker.unref();
     worker.on('message', (m: AnswerMessage | { ready: true }) => {
@@ -134,6 +136,12 @@ export class SheetPool {
     const job = thread.job;
     this.release(thread);
     job?.reject(e);
+    if (!thread.ready) {
+      // It could not even start (a broken install, no memory): fail what waits instead of
+      // starting threads in a loop; the next task tries again.
+      for (const waiting of this.queue.splice(0)) waiting.reject(e);
+      return;
+    }
     if (!this.closed) this.pump();
   }
 
