@@ -69,13 +69,20 @@ export const unknownVariable: Rule = {
     const declared = new Set(vars);
     for (const step of ctx.sheet.steps) {
       for (const field of renderedFields(step)) {
-        for (const p of placeholders(field.value)) {
+        // One finding per name and field, at its first use, with how often it is used: a text
+        // repeating a bad name thousands of times gets one line, found in one pass.
+        const all = placeholders(field.value);
+        const uses = new Map<string, number>();
+        for (const p of all) uses.set(p.raw, (uses.get(p.raw) ?? 0) + 1);
+        for (const p of all) {
+          if (p.nth > 0) continue;
           const bad = problem(p, step, vars, declared);
           if (!bad) continue;
+          const n = uses.get(p.raw) ?? 1;
           out.push({
             path: field.path,
-            at: ctx.source.find(ctx.pos(field.path), p.raw, p.nth),
-            message: `${stepName(step)}: ${bad.message}`,
+            at: ctx.source.find(ctx.pos(field.path), p.raw),
+            message: `${stepName(step)}: ${bad.message}${n > 1 ? ` (used ${n} times in this text)` : ''}`,
             hint: bad.hint,
           });
         }
