@@ -18,7 +18,7 @@ export function largestSheet(steps = MAX_STEPS, maxBytes = MAX_SHEET_BYTES): str
     '  course: { default: 读书 }',
     'steps:',
   ].join('\n');
-  const filler = '今天的任务：读完第一章，写下三句话的感想，发到群里。'.repeat(4);
+  const filler = '今天的任务：读完第一章，写下三句话的感想，发到群里。'.repeat(6);
   const body: string[] = [];
   for (let i = 0; i < steps; i++) {
     const day = (i % 60) - 10;
@@ -36,7 +36,7 @@ export function largestSheet(steps = MAX_STEPS, maxBytes = MAX_SHEET_BYTES): str
   // Trim the texts evenly until the sheet fits.
   let cut = 0;
   while (utf8Length(text) > maxBytes && cut < filler.length) {
-    cut += 4;
+    cut += 2;
     const f = filler.slice(0, filler.length - cut);
     text = `${head}\n${body.map((b) => b.replace(filler, f)).join('\n')}\n`;
   }
