@@ -4,6 +4,7 @@
 
 import { lintSheet, lintText } from '../src/sop/lint/index.ts';
 import { parseSheet } from '../src/sop/parse.ts';
+import { largestSheet } from '../test/support/big-sheet.ts';
 
 const SHEETS = 1000;
 
@@ -152,6 +153,15 @@ export async function benchLint(): Promise<Record<string, number>> {
   for (const p of parsed) lintSheet(p);
   const rulesOnly = performance.now() - t1;
   const steps = parsed.reduce((n, p) => n + p.sheet.steps.length, 0);
+  // The largest sheet the format allows (1,000 steps, about 512 KB): what one API call may cost.
+  const largest = largestSheet();
+  const largeRounds: number[] = [];
+  let answer = 0;
+  for (let round = 0; round < 3; round++) {
+    const t = performance.now();
+    answer = JSON.stringify(lintText(largest, 'largest.yaml')).length;
+    largeRounds.push(performance.now() - t);
+  }
   return {
     lint_sheets_per_s: Math.round((SHEETS / total) * 1000),
     lint_ms_per_sheet: Number((total / SHEETS).toFixed(3)),
@@ -161,5 +171,8 @@ export async function benchLint(): Promise<Record<string, number>> {
     lint_bytes_per_sheet: Math.round(texts.reduce((n, t) => n + t.length, 0) / SHEETS),
     lint_findings_per_sheet: Number((findings / SHEETS).toFixed(2)),
     lint_unparsed_sheets: unparsed,
+    lint_largest_ms: Math.round(largeRounds.sort((a, b) => a - b)[1]),
+    lint_largest_kb: Math.round(Buffer.byteLength(largest) / 1024),
+    lint_largest_answer_kb: Math.round(answer / 1024),
   };
 }

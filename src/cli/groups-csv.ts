@@ -44,10 +44,10 @@ export function readGroupsCsv(text: string, file: string): PlanGroup[] {
     else if (dup) problems.push(`row ${line}: the id ${id} is already used on row ${dup}`);
     else {
       seen.set(id, line);
-      const attrs: Record<string, string> = {};
-      header.forEach((h, c) => {
-        if (c !== idCol && c !== nameCol && h) attrs[h] = row[c]?.trim() ?? '';
-      });
+      // Own entries (Object.fromEntries), so a column called `__proto__` is a column like any other.
+      const attrs: Record<string, string> = Object.fromEntries(
+        header.flatMap((h, c) => (c !== idCol && c !== nameCol && h ? [[h, row[c]?.trim() ?? '']] : [])),
+      );
       groups.push({ id, name, attrs });
     }
   }

@@ -137,11 +137,12 @@ function readInput(file: string): string {
 }
 
 export function readVars(pairs: string[]): Record<string, string> {
-  const vars: Record<string, string> = {};
+  const entries: [string, string][] = [];
   for (const p of pairs) {
     const eq = p.indexOf('=');
     if (eq <= 0) throw new UsageError(`--var ${p}: write it as name=value, like --var course="Python basics"`);
-    vars[p.slice(0, eq).trim()] = p.slice(eq + 1);
+    entries.push([p.slice(0, eq).trim(), p.slice(eq + 1)]);
   }
-  return vars;
+  // Own entries, so `--var constructor=x` is a variable like any other (a later one wins).
+  return Object.fromEntries(entries);
 }

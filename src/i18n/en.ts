@@ -4,6 +4,8 @@
 
 const en: Record<string, string> = {
   // --- API errors (src/server) ---
+  'error.tooLarge': 'The request is too large: this endpoint takes at most {limit}. A sheet may be at most {sheet}, a spreadsheet to import at most {workbook}.',
+  'error.previewTooLarge': 'This preview would hold {count} actions ({per} per group × {groups} groups); a preview shows at most {max}. Preview fewer groups.',
   'error.internal': 'Something went wrong on the server; the details are in its log.',
   'error.noEndpoint': 'No such endpoint: {method} {path}',
   'error.notFound': '{what} does not exist',
@@ -199,6 +201,7 @@ const en: Record<string, string> = {
   // --- the sheet check (src/sop/lint): findings and hints, keyed by rule id ---
   'lint.step': 'step `{id}`',
   'lint.stepSays': '{step}: {what}',
+  'lint.stepSaysRepeated': '{step}: {what} (used {count} times in this text)',
   'lint.parse.hint': 'The sheet cannot be read until this is fixed; no other check ran.',
   'lint.unit.links': '{count} links',
   'lint.unit.links_one': 'one link',
@@ -245,6 +248,7 @@ const en: Record<string, string> = {
   'parse.missingHint': '`{field}` is missing; it is {hint}',
   'parse.notAllowed': '`{field}{shown}` is not allowed; use one of {values}',
   'parse.notAllowedNear': '`{field}{shown}` is not allowed (did you mean `{near}`?); use one of {values}',
+  'parse.custom': '`{field}` {message}',
   'parse.empty': '`{field}` is empty',
   'parse.emptyHint': '`{field}` is empty; it should be {hint}',
   'parse.field.sop': 'a short id in lowercase letters, digits and dashes, like camp-7d',
@@ -305,6 +309,7 @@ const en: Record<string, string> = {
   'lint.final-reminders.hint': 'Add {count} more reminders in that window, for example posts at T-{hours}h, T-2h and T-15m.',
   'lint.final-reminders.hint_one': 'Add 1 more reminder in that window, for example posts at T-{hours}h, T-2h and T-15m.',
 
+  'lint.andMore': '{shown} and {count} more',
   'lint.daily-density.tooMany': '{count} messages land in the group on {days} ({clocks}) and {step} at {time} makes {rank}; the limit is {max} a day',
   'lint.daily-density.tooMany_one': '1 message lands in the group on {days} ({clocks}) and {step} at {time} makes {rank}; the limit is {max} a day',
   'lint.daily-density.tooManyHint': 'Merge it into another message of that day or move it to a quieter day; if this group really needs more, raise the limit with `lint: { daily-density: { max_posts: {rank} } }`.',

@@ -3,6 +3,8 @@
 
 const zh: Record<string, string> = {
   // --- API 错误 ---
+  'error.tooLarge': '请求过大：此接口最多接受 {limit}。一张表最多 {sheet}，导入的表格文件最多 {workbook}。',
+  'error.previewTooLarge': '此预览将包含 {count} 个动作（每群 {per} 个 × {groups} 个群）；预览最多显示 {max} 个。请减少预览的群数。',
   'error.internal': '服务器出了问题，详细信息已记录在服务器日志中。',
   'error.noEndpoint': '没有这个接口：{method} {path}',
   'error.notFound': '{what}不存在',
@@ -196,6 +198,7 @@ const zh: Record<string, string> = {
   // --- SOP 表检查 ---
   'lint.step': '步骤 `{id}`',
   'lint.stepSays': '{step}：{what}',
+  'lint.stepSaysRepeated': '{step}：{what}（这段文字里用了 {count} 次）',
   'lint.parse.hint': '这处问题修好之前无法读取这份表，其他检查都还没有进行。',
   'lint.unit.links': '{count} 个链接',
   'lint.unit.links_one': '1 个链接',
@@ -242,6 +245,7 @@ const zh: Record<string, string> = {
   'parse.missingHint': '缺少 `{field}`：它是{hint}',
   'parse.notAllowed': '`{field}{shown}` 不是允许的值；请使用以下之一：{values}',
   'parse.notAllowedNear': '`{field}{shown}` 不是允许的值（是不是想写 `{near}`？）；请使用以下之一：{values}',
+  'parse.custom': '`{field}`：{message}',
   'parse.empty': '`{field}` 是空的',
   'parse.emptyHint': '`{field}` 是空的；应填写{hint}',
   'parse.field.sop': '由小写字母、数字和连字符组成的简短编号，例如 camp-7d',
@@ -302,6 +306,7 @@ const zh: Record<string, string> = {
   'lint.final-reminders.hint': '在这段时间里再加 {count} 条提醒，例如在 T-{hours}h、T-2h 和 T-15m 各发一条。',
   'lint.final-reminders.hint_one': '在这段时间里再加 1 条提醒，例如在 T-{hours}h、T-2h 和 T-15m 各发一条。',
 
+  'lint.andMore': '{shown} 等，另有 {count} 条',
   'lint.daily-density.tooMany': '{days} 群里已有 {count} 条消息（{clocks}），{step} 在 {time} 发出就是第 {rank} 条；每天最多 {max} 条',
   'lint.daily-density.tooMany_one': '{days} 群里已有 1 条消息（{clocks}），{step} 在 {time} 发出就是第 {rank} 条；每天最多 {max} 条',
   'lint.daily-density.tooManyHint': '把它并入当天的另一条消息，或挪到消息少的一天；如果这个群确实需要更多，用 `lint: { daily-density: { max_posts: {rank} } }` 提高上限。',

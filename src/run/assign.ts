@@ -67,5 +67,6 @@ export function assign(action: Action, executor: string, caps: CapabilityMatrix,
 /** The person a human row goes to: a group attribute named after the role, else the group's leader. */
 export function assigneeFor(executor: string, group: { leader: string | null; attrs: Record<string, string> }): string | null {
   if (executor === 'bot') return null;
-  return group.attrs[executor] || group.leader || null;
+  // Own entries only: a role named like an Object.prototype member must not read it.
+  return (Object.hasOwn(group.attrs, executor) ? group.attrs[executor] : undefined) || group.leader || null;
 }

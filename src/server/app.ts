@@ -16,6 +16,8 @@ import type { Queue } from '../dispatch/queue.ts';
 import { demoRoutes } from './routes/demo.ts';
 import { RunError } from '../run/runs.ts';
 import { SheetError } from '../sop/errors.ts';
+import { MAX_IMPORT_FILE_BYTES } from '../sop/import/limits.ts';
+import { formatBytes, MAX_SHEET_BYTES } from '../sop/limits.ts';
 import type { Db, Store } from '../store/db.ts';
 import { loadSecretKey, type SecretBox, secretBox } from '../store/secrets.ts';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './accounts/throttle.ts';
@@ -99,8 +101,6 @@ declare module 'fastify' {
   }
 }
 
-const BODY_LIMIT = 10 * 1024 * 1024;
-
 export function services(ctx: AppContext): Services {
   const db = ctx.store.db;
   const box = ctx.box ?? secretBox(loadSecretKey(ctx.dataDir));
@@ -161,7 +161,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
     logger: opts.logger
       ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]'] }
       : false,
-    bodyLimit: BODY_LIMIT,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     ...(ctx.trustProxy !== undefined ? { trustProxy: fastifyTrustProxy(ctx.trustProxy) } : {}),
   });
 
@@ -182,6 +182,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
       return reply.status(e.status).send(e.toJSON(locale));
     }
     const status = (err as { statusCode?: number }).statusCode;
+    if (status === 413) return reply.status(413).send(tooLarge(req.routeOptions.bodyLimit ?? DEFAULT_BODY_LIMIT).toJSON(locale));
     if (status && status >= 400 && status < 500) {
       // Fastify's own client errors: unparseable JSON, wrong content type, body too large.
       return reply.status(status).send(new ApiError(status, 'bad_request', fastifyClientError(err as Error & { code?: string })).toJSON(locale));
@@ -203,6 +204,20 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
   return app;
 }
 
+/**
+ * Request bodies: 2 MB, enough for a sheet at its 512 KB cap even with every character escaped in
+ * the JSON; the spreadsheet upload sets its own (routes/sop.ts). docs/sop-format.md lists both.
+ */
+export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError(
+    413,
+    'too_large',
+    msg('error.tooLarge', { limit: formatBytes(limit), sheet: formatBytes(MAX_SHEET_BYTES), workbook: formatBytes(MAX_IMPORT_FILE_BYTES) }),
+  );
+}
+
 /** The domain's named errors as API errors; undefined for anything unexpected. */
 function toApiError(err: unknown): ApiError | undefined {
   if (err instanceof ApiError) return err;
@@ -222,7 +237,7 @@ function toApiError(err: unknown): ApiError | undefined {
 function fastifyClientError(err: Error & { code?: string }) {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return msg('error.badRequest.bodyTooLarge', { max: BODY_LIMIT });
+      return msg('error.badRequest.bodyTooLarge', { max: DEFAULT_BODY_LIMIT });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return msg('error.badRequest.contentType', { type: err.message.replace(/^Unsupported Media Type:?\s*/i, '') });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -41,6 +41,8 @@ export interface RouteDef<P, Q, B> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** Bytes of request body this route accepts, when not the server's default (app.ts). */
+  bodyLimit?: number;
   /** The success status, for the documentation (default 200); the handler sets it on the reply. */
   status?: number;
   /** Documentation of the answer (shape in words); the schemas above document the input. */
@@ -111,6 +113,7 @@ export function registerRoutes(app: FastifyInstance, deps: AuthDeps, routes: rea
     app.route({
       method: r.method,
       url: r.path,
+      ...(r.bodyLimit ? { bodyLimit: r.bodyLimit } : {}),
       handler: async (req, reply) => {
         // Before anything reads the input (the sign-in throttle records the typed name).
         refuseUnstorableText(req.params, 'params');

@@ -15,6 +15,7 @@ import { loadSecretKey, secretBox } from '../store/secrets.ts';
 import { buildApp } from './app.ts';
 import type { TrustProxy } from './public-address.ts';
 import { Receivers } from './receivers.ts';
+import { sheetPool } from './sheet-work/pool.ts';
 import { ADMIN_TOKEN_FILE, ensureAdminToken } from './tokens.ts';
 
 export interface ServeOptions {
@@ -78,6 +79,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   await worker?.start();
   await receivers.startAll();
   const address = await app.listen({ port: opts.port, host: opts.host });
+  // The sheet checks' worker threads load the TypeScript sources once: do it before the first lint.
+  sheetPool().warm();
   return {
     url: address,
     store,

@@ -8,7 +8,8 @@ import { type Msg, msg, type Text } from '../i18n/index.ts';
 import { problemAt, SheetError, type SheetProblem } from './errors.ts';
 import { FIELD_CHOICES, FIELD_HINTS, type RawStep, SheetSchema, StepSchema } from './schema.ts';
 import type { ParsedSheet, Pos, Sheet, SourceMap, Step, VarSpec, When } from './types.ts';
-import { type ReadYaml, readYaml } from './yaml-events.ts';
+import { formatBytes, formatOver, MAX_PLANNED_TIMES, MAX_SHEET_BYTES, MAX_STEPS, MAX_YAML_DEPTH, utf8Length } from './limits.ts';
+import { type ReadYaml, readYaml, YamlLimitError } from './yaml-events.ts';
 import { readAfter, readAt, readClock, readDay, readDuration, readEvery, readQuietHours } from './when.ts';
 
 const DEFAULT_WINDOW_MINUTES = 30;
@@ -28,10 +29,12 @@ function validZone(zone: string): boolean {
 // position in one pass, about four times faster than `yaml`; `yaml` words the messages about a
 // broken file best, so it is asked only then.
 export function parseSheet(text: string, file = 'sheet.yaml'): ParsedSheet {
+  checkSize(text, file);
   let read: ReadYaml;
   try {
-    read = readYaml(text, file);
+    read = readYaml(text, file, MAX_YAML_DEPTH);
   } catch (e) {
+    if (e instanceof YamlLimitError) throw new SheetError([problemAt(file, e.pos, e.message)]);
     throw new SheetError(yamlProblems(text, file, e));
   }
   const raw = read.value;
@@ -41,6 +44,20 @@ export function parseSheet(text: string, file = 'sheet.yaml'): ParsedSheet {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     report('', msg('parse.noFields'));
     throw new SheetError(problems);
+  }
+  const stepCount = Array.isArray((raw as { steps?: unknown }).steps) ? (raw as { steps: unknown[] }).steps.length : 0;
+  if (stepCount > MAX_STEPS) {
+    // Checked before any step is read, so a huge list costs no more than reading the YAML.
+    report(
+      `steps.${MAX_STEPS}`,
+      `the sheet has ${stepCount.toLocaleString('en')} steps; a sheet holds at most ${MAX_STEPS.toLocaleString('en')} (this is step ${(MAX_STEPS + 1).toLocaleString('en')}); split it into several sheets`,
+    );
+    throw new SheetError(problems);
+  }
+  const rawVars = (raw as { vars?: unknown }).vars;
+  if (rawVars && typeof rawVars === 'object' && Object.hasOwn(rawVars, '__proto__')) {
+    // The schema's record would drop this key silently; say so instead.
+    report('vars.__proto__#key', 'a variable cannot be called `__proto__` (a word reserved by the system); choose another name');
   }
   const top = SheetSchema.safeParse(raw);
   if (!top.success) {
@@ -52,6 +69,7 @@ export function parseSheet(text: string, file = 'sheet.yaml'): ParsedSheet {
   // Steps are checked even when the header is wrong, so one pass shows every problem.
   const rawSteps: unknown[] = Array.isArray((raw as { steps?: unknown }).steps) ? (raw as { steps: unknown[] }).steps : [];
   const steps = readSteps(rawSteps, report);
+  checkPlannedTimes(steps, report);
   if (!top.success) throw new SheetError(problems);
   const r = top.data;
   if (!validZone(r.timezone)) {
@@ -64,15 +82,19 @@ export function parseSheet(text: string, file = 'sheet.yaml'): ParsedSheet {
     if (q.ok) quietHours = q.value;
     else report('quiet_hours', `\`quiet_hours: ${r.quiet_hours}\` — ${q.reason}`);
   }
-  const vars: Record<string, VarSpec> = {};
-  for (const [name, spec] of Object.entries(r.vars ?? {})) {
-    const def = spec?.default;
-    vars[name] = {
-      required: spec?.required ?? def === undefined,
-      ...(def !== undefined ? { default: String(def) } : {}),
-      ...(spec?.description ? { description: spec.description } : {}),
-    };
-  }
+  // Object.fromEntries defines own properties, so a variable called `__proto__` or `constructor` is
+  // an ordinary name and never reaches Object.prototype.
+  const vars: Record<string, VarSpec> = Object.fromEntries(
+    Object.entries(r.vars ?? {}).map(([name, spec]) => {
+      const def = spec?.default;
+      const v: VarSpec = {
+        required: spec?.required ?? def === undefined,
+        ...(def !== undefined ? { default: String(def) } : {}),
+        ...(spec?.description ? { description: spec.description } : {}),
+      };
+      return [name, v];
+    }),
+  );
   if (problems.length) throw new SheetError(problems);
   const sheet: Sheet = {
     sop: r.sop,
@@ -94,6 +116,52 @@ export function parseSheet(text: string, file = 'sheet.yaml'): ParsedSheet {
 
 type Report = (path: string, message: Text) => void;
 
+/** Refuses a text over MAX_SHEET_BYTES, pointing at the line where the limit is crossed. */
+function checkSize(text: string, file: string): void {
+  // Each UTF-16 unit is 1 to 3 UTF-8 bytes: most texts are settled without counting.
+  if (text.length * 3 <= MAX_SHEET_BYTES) return;
+  const bytes = text.length > MAX_SHEET_BYTES * 4 ? text.length : utf8Length(text);
+  if (bytes <= MAX_SHEET_BYTES) return;
+  // Where the limit is crossed: the first character whose bytes go past it.
+  let used = 0;
+  let at = 0;
+  while (at < text.length && used <= MAX_SHEET_BYTES) {
+    const c = text.charCodeAt(at);
+    used += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+    at++;
+  }
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  const size = text.length > MAX_SHEET_BYTES * 4 ? `more than ${formatBytes(MAX_SHEET_BYTES * 4)}` : formatOver(bytes, MAX_SHEET_BYTES);
+  throw new SheetError([
+    problemAt(
+      file,
+      { line, column: at - lineStart },
+      `the sheet is ${size}; a sheet holds at most ${formatBytes(MAX_SHEET_BYTES)} (the limit is passed on this line); split it into several sheets or shorten the texts`,
+    ),
+  ]);
+}
+
+/** Refuses a sheet whose steps, repeats counted, plan more than MAX_PLANNED_TIMES times. */
+function checkPlannedTimes(steps: Step[], report: Report): void {
+  let total = 0;
+  for (const step of steps) {
+    const w = step.when;
+    total += w.kind === 'every' ? w.until - w.from + 1 : w.kind === 'event' ? 0 : 1;
+    if (total > MAX_PLANNED_TIMES) {
+      report(
+        `steps.${step.index}`,
+        `step \`${step.id}\`: with it the sheet plans more than ${MAX_PLANNED_TIMES.toLocaleString('en')} times (a repeating step counts once per day from \`from:\` to \`until:\`); a sheet plans at most ${MAX_PLANNED_TIMES.toLocaleString('en')}; shorten the repeats or split the sheet`,
+      );
+      return;
+    }
+  }
+}
+
 function yamlDocument(text: string) {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -106,8 +174,15 @@ function yamlDocument(text: string) {
 
 /** The problems of a file js-yaml refused, told by `yaml` (better messages), else by js-yaml. */
 function yamlProblems(text: string, file: string, e: unknown): SheetProblem[] {
-  const { doc, toPos } = yamlDocument(text);
-  if (doc.errors.length) return doc.errors.map((err) => problemAt(file, toPos(err.pos[0]), yamlMessage(err.code, err.message)));
+  let told: SheetProblem[] = [];
+  try {
+    const { doc, toPos } = yamlDocument(text);
+    told = doc.errors.map((err) => problemAt(file, toPos(err.pos[0]), yamlMessage(err.code, err.message)));
+  } catch (second) {
+    // `yaml` recurses; whatever it cannot read, js-yaml's own words below still say where.
+    if (!(second instanceof RangeError)) throw second;
+  }
+  if (told.length) return told;
   const mark = (e as { mark?: { line: number; column: number } }).mark;
   const reason = (e as { reason?: string }).reason ?? (e as Error).message;
   return [problemAt(file, { line: (mark?.line ?? 0) + 1, column: (mark?.column ?? 0) + 1 }, msg('parse.yaml.other', { detail: reason }))];
@@ -348,6 +423,8 @@ function issueMessage(issue: z.core.$ZodIssue, root: unknown): Text {
       return `\`${field}${shown}\` is not valid${hint ? `; it should be ${hint}` : ''}`;
     case 'too_small':
       return hintText ? msg('parse.emptyHint', { field, hint: hintText }) : msg('parse.empty', { field });
+    case 'custom':
+      return msg('parse.custom', { field: `${field}${shown}`, message: issue.message });
     case 'invalid_union':
       return `\`${field}${shown}\` has the wrong form${hint ? `; it should be ${hint}` : ''}`;
     default:

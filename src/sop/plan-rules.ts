@@ -3,7 +3,7 @@
 // and quiet hours.
 
 import { PlanError, type PlanProblem } from './plan-error.ts';
-import { compileTemplate, type Template } from './render.ts';
+import { compileTemplate, own, type Template } from './render.ts';
 import type { Sheet, Step } from './types.ts';
 import { formatClock, inQuietHours } from './when.ts';
 import { formatLocal, instantOf, isZone, localOf } from './zone.ts';
@@ -46,11 +46,13 @@ export function stepTemplates(step: Step): Partial<Record<TextField, Template>> 
  * a value, so nothing renders empty (the linter warns about undeclared names separately).
  */
 export function resolveVars(sheet: Sheet, runVars: Record<string, string> | undefined, problems: PlanProblem[]) {
-  const vars: Record<string, string> = {};
+  // No prototype: a variable may be called `constructor` or `__proto__` like any other name.
+  const vars: Record<string, string> = Object.create(null);
   for (const [name, spec] of Object.entries(sheet.vars)) if (spec.default !== undefined) vars[name] = spec.default;
   for (const [name, value] of Object.entries(runVars ?? {})) vars[name] = value;
   for (const [name, spec] of Object.entries(sheet.vars)) {
-    if (spec.required && (vars[name] === undefined || vars[name].trim() === '')) {
+    const value = own(vars, name);
+    if (spec.required && (value === undefined || value.trim() === '')) {
       problems.push({
         message: `the variable \`${name}\` is required but has no value; pass it with the run${spec.description ? ` (${spec.description})` : ''}`,
       });

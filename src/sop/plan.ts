@@ -214,8 +214,11 @@ export function compareIds(a: string, b: string): number {
 }
 
 export function plan(input: PlanInput): PlannedAction[] {
-  const compiled = compilePlan(input);
-  const { groups } = input;
+  return planAll(compilePlan(input), input.groups);
+}
+
+/** Every group's actions of a compiled plan, sorted by due then group id (what `plan` returns). */
+export function planAll(compiled: CompiledPlan, groups: PlanGroup[]): PlannedAction[] {
   const problems = checkGroups(compiled, groups);
   if (problems.length) throw new PlanError(problems);
   const texts = groups.map((g, i) => renderTexts(compiled, g, i + 1));

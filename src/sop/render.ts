@@ -119,7 +119,7 @@ export function bindTemplate(template: Template, step: Step, scope: BindScope, p
     const { ref, raw } = seg;
     switch (ref.kind) {
       case 'var': {
-        const value = scope.vars[ref.name];
+        const value = own(scope.vars, ref.name);
         if (value === undefined) problems.push(missingVar(raw, ref.name, scope.vars));
         else literal += value;
         break;
@@ -159,7 +159,8 @@ export function bindTemplate(template: Template, step: Step, scope: BindScope, p
 function missingVar(raw: string, name: string, vars: Readonly<Record<string, string>>): string {
   const known = Object.keys(vars);
   const near = closest(name, known);
-  const listed = known.length ? ` (the variables with a value are ${known.join(', ')})` : '';
+  const shown = known.length > 10 ? `${known.slice(0, 10).join(', ')} and ${known.length - 10} more` : known.join(', ');
+  const listed = known.length ? ` (the variables with a value are ${shown})` : '';
   return `\`${raw}\` is not a variable with a value${near ? ` — did you mean \`${near}\`?` : ''}; declare \`${name}\` under \`vars:\` with a default or pass it with the run${listed}`;
 }
 
@@ -171,7 +172,7 @@ export function memberAddressed(step: Step): boolean {
 function memberValue(member: MemberValues, key: string): string | undefined {
   if (key === 'name') return member.name;
   if (key === 'id') return member.id;
-  const v = member.attrs?.[key];
+  const v = own(member.attrs, key);
   return v === undefined || v === '' ? undefined : v;
 }
 
@@ -179,8 +180,16 @@ function memberValue(member: MemberValues, key: string): string | undefined {
 export function groupValue(group: GroupValues, index: number, key: GroupSlot['key']): string | undefined {
   if (key === 'name') return group.name || undefined;
   if (key === 'index') return String(index);
-  const v = group.attrs?.[key.attr];
+  const v = own(group.attrs, key.attr);
   return v === undefined || v === '' ? undefined : v;
+}
+
+/**
+ * A value by a name the sheet or a group chose. Names like `constructor` or `toString` are read as
+ * the object's own entries only, never from Object.prototype (which would render as code).
+ */
+export function own<T>(values: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return values !== undefined && Object.hasOwn(values, key) ? values[key] : undefined;
 }
 
 /** Concatenates a bound text for one group; the caller has checked the group's attributes. */

@@ -6,6 +6,14 @@ import { isSheetLink, LINK_RULE } from './links.ts';
 import { ACTIONS, COMMUNITIES, CONTENT_KINDS, QUIET_POLICIES } from './types.ts';
 
 const text = z.string();
+
+/**
+ * Names JavaScript objects carry on their prototype (`constructor`, `toString`, `__proto__`, …).
+ * A role or variable called that would be looked up on every object and read as code, so the
+ * format refuses them as names.
+ */
+export const RESERVED_NAMES: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+const notReserved = (name: string) => !RESERVED_NAMES.has(name);
 const timing = z.union([z.string(), z.number()]);
 
 export const VarSpecSchema = z.union([
@@ -33,7 +41,11 @@ export const StepSchema = z.strictObject({
   link: text.refine(isSheetLink, { message: `${LINK_RULE} (or be a {{ placeholder }} that gives one)` }).optional(),
   image: text.optional(),
   file: text.optional(),
-  by: z.string().regex(/^[a-z][a-z0-9_-]*$/).optional(),
+  by: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/)
+    .refine((n) => !/^[a-z][a-z0-9_-]*$/.test(n) || notReserved(n), { message: 'is a word reserved by the system; name the role differently, like leader or assistant' })
+    .optional(),
   window: timing.optional(),
   unless: text.optional(),
   tag: text.optional(),

@@ -1,6 +1,7 @@
 // Reading the timing words of a sheet: `D-2 10:00`, `T-2h`, `07:00`, `every: mon,wed,fri`,
 // `after: 3d at 19:30`, `window: 30m`. Each reader returns a value or a plain-words reason.
 
+import { MAX_DAYS } from './limits.ts';
 import type { After, MinuteOfDay, Weekday } from './types.ts';
 
 export type Read<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -21,11 +22,17 @@ export function readClock(text: string): Read<MinuteOfDay> {
 /** `D3`, `D-2`, `D+1`, `D0`, or a bare whole number. */
 export function readDay(text: string | number): Read<number> {
   if (typeof text === 'number') {
-    return Number.isInteger(text) ? ok(text) : no(`${text} is not a whole day number`);
+    if (!Number.isInteger(text)) return no(`${text} is not a whole day number`);
+    return withinDays(text, `D${text}`);
   }
   const m = /^[Dd]\s*([+-]?\d+)$/.exec(text.trim());
   if (!m) return no(`"${text}" is not a day; write it as D<number>, like D0 (the anchor's day), D-2 or D7`);
-  return ok(Number(m[1]));
+  return withinDays(Number(m[1]), text.trim());
+}
+
+function withinDays(day: number, shown: string): Read<number> {
+  if (Math.abs(day) > MAX_DAYS) return no(`${shown} is more than ${MAX_DAYS} days (ten years) from the anchor; a sheet reaches from D-${MAX_DAYS} to D${MAX_DAYS}`);
+  return ok(day);
 }
 
 const UNIT_MINUTES: Record<string, number> = { m: 1, min: 1, h: 60, d: 1440 };
@@ -44,6 +51,7 @@ export function readDuration(text: string | number): Read<number> {
     total += Number(m[1]) * UNIT_MINUTES[m[2]];
     rest = rest.slice(m[0].length).trim();
   }
+  if (total > MAX_DAYS * 1440) return no(`"${text}" is longer than ${MAX_DAYS} days (ten years); a sheet reaches at most ${MAX_DAYS} days from the anchor`);
   return ok(total);
 }
 
@@ -120,7 +128,9 @@ export function readAfter(text: string | number): Read<After> {
   if (m) {
     const clock = readClock(m[2]);
     if (!clock.ok) return no(clock.reason);
-    return ok({ kind: 'day', days: Number(m[1]), minute: clock.value });
+    const days = Number(m[1]);
+    if (days > MAX_DAYS) return no(`"${text}" is more than ${MAX_DAYS} days (ten years) after the event; use at most ${MAX_DAYS}d`);
+    return ok({ kind: 'day', days, minute: clock.value });
   }
   const d = readDuration(text);
   if (!d.ok) return no(d.reason);

@@ -2,7 +2,8 @@
 // so the dotted path of every value (`steps.3.at`) and key (`steps.3.txt#key`) is known without a
 // second parse. (`yaml` is kept for the messages about broken files, which it words best.)
 
-import { CORE_SCHEMA, constructFromEvents, type Event, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE } from 'js-yaml';
+import { CORE_SCHEMA, constructFromEvents, type Event, EVENT_ID, getScalarValue, parseEvents, SCALAR_STYLE, YAMLException } from 'js-yaml';
+import type { Pos } from './types.ts';
 
 interface Frame {
   kind: 'map' | 'seq';
@@ -18,12 +19,84 @@ export interface ReadYaml {
   offsets: Map<string, number>;
 }
 
-/** Throws js-yaml's YAMLException for text that is not YAML, or holds more than one document. */
-export function readYaml(text: string, file: string): ReadYaml {
-  const events = parseEvents(text, { filename: file });
+/** YAML the reader refuses to expand: nested too deep, or aliases that multiply it; `pos` is where. */
+export class YamlLimitError extends Error {
+  constructor(
+    readonly pos: Pos,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'YamlLimitError';
+  }
+}
+
+/**
+ * Values read through aliases (`*name`) count as often as they are used: ten aliases of a list of
+ * ten aliases of … is a few lines that expand to billions of values for anything walking the result.
+ */
+export const MAX_EXPANDED_VALUES = 200_000;
+
+/**
+ * Throws js-yaml's YAMLException for text that is not YAML, or holds more than one document;
+ * YamlDepthError when collections nest deeper than `maxDepth` (the parser stops there, so a deep
+ * file never reaches a recursive step).
+ */
+export function readYaml(text: string, file: string, maxDepth = 32): ReadYaml {
+  let events: Event[];
+  try {
+    events = parseEvents(text, { filename: file, maxDepth });
+  } catch (e) {
+    if (e instanceof YAMLException && e.reason.startsWith('nesting exceeded')) {
+      const pos = { line: (e.mark?.line ?? 0) + 1, column: (e.mark?.column ?? 0) + 1 };
+      throw new YamlLimitError(pos, `the YAML is nested more than ${maxDepth} levels deep here; a sheet needs only a few levels (steps, a step, its fields)`);
+    }
+    throw e;
+  }
+  checkExpansion(events, text);
   const docs = constructFromEvents(events, { source: text, schema: CORE_SCHEMA, filename: file });
   if (docs.length > 1) throw new Error('the file holds more than one YAML document; a sheet is one document');
   return { value: docs[0] ?? null, offsets: offsetsOf(events, text) };
+}
+
+/** Refuses alias use that expands past MAX_EXPANDED_VALUES values (a YAML "billion laughs"). */
+function checkExpansion(events: Event[], text: string): void {
+  // Without an alias every value is written out, and the size cap bounds them.
+  if (!text.includes('*') || !events.some((ev) => ev.type === EVENT_ID.ALIAS)) return;
+  const sizes = new Map<string, number>();
+  // Open collections: their expanded size so far and their anchor name, if any.
+  const open: { size: number; anchor: string | undefined }[] = [];
+  let total = 0;
+  const add = (n: number, at: number) => {
+    total += n;
+    if (open.length) open[open.length - 1].size += n;
+    if (total > MAX_EXPANDED_VALUES) {
+      const pos = { line: lineOf(text, at) + 1, column: at - text.lastIndexOf('\n', at - 1) };
+      throw new YamlLimitError(pos, `the aliases (*name) used up to here expand the sheet to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values; write the values out or use fewer aliases`);
+    }
+  };
+  const anchorOf = (ev: { anchorStart: number; anchorEnd: number }) => (ev.anchorStart >= 0 ? text.slice(ev.anchorStart, ev.anchorEnd) : undefined);
+  for (const ev of events) {
+    if (ev.type === EVENT_ID.MAPPING || ev.type === EVENT_ID.SEQUENCE) {
+      open.push({ size: 0, anchor: anchorOf(ev) });
+      add(1, ev.start);
+    } else if (ev.type === EVENT_ID.POP) {
+      const done = open.pop();
+      if (done?.anchor !== undefined) sizes.set(done.anchor, done.size);
+      if (done && open.length) open[open.length - 1].size += done.size;
+    } else if (ev.type === EVENT_ID.SCALAR) {
+      const a = anchorOf(ev);
+      if (a !== undefined) sizes.set(a, 1);
+      add(1, ev.valueStart);
+    } else if (ev.type === EVENT_ID.ALIAS) {
+      add(sizes.get(text.slice(ev.anchorStart, ev.anchorEnd)) ?? 1, ev.anchorStart);
+    }
+  }
+}
+
+function lineOf(text: string, at: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 const join = (path: string, key: string | number) => (path ? `${path}.${key}` : String(key));

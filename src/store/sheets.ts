@@ -33,13 +33,25 @@ export interface SheetSummary {
   updatedAt: Date;
 }
 
-/** Parses (throwing SheetError on a broken sheet, so nothing half-valid is stored) and saves. */
+/** What the store keeps about a sheet besides its text. */
+export interface SheetSummaryFields {
+  sop: string;
+  title: string;
+  community: string;
+  stepCount: number;
+}
+
+/**
+ * Parses (throwing SheetError on a broken sheet, so nothing half-valid is stored) and saves.
+ * `checked` is the summary of this very text when the caller parsed it already (the API does, in
+ * a worker thread), so a large sheet is not parsed a second time on the event loop.
+ */
 /** `onSaved` runs in the transaction that stores a new version (not when the text is unchanged): the audit entry. */
 export async function saveSheet(
   db: Db,
-  input: { yaml: string; file?: string; actor?: string; onSaved?: (trx: Db, saved: SavedSheet) => Promise<void> },
+  input: { yaml: string; file?: string; actor?: string; checked?: SheetSummaryFields; onSaved?: (trx: Db, saved: SavedSheet) => Promise<void> },
 ): Promise<SavedSheet> {
-  const { sheet } = parseSheet(input.yaml, input.file ?? 'sheet.yaml');
+  const sheet = input.checked ?? summaryOf(parseSheet(input.yaml, input.file ?? 'sheet.yaml').sheet);
   const sha256 = createHash('sha256').update(input.yaml).digest('hex');
   return db.transaction().execute(async (trx) => {
     await trx
@@ -68,7 +80,7 @@ export async function saveSheet(
         sha256,
         title: sheet.title,
         community: sheet.community,
-        step_count: sheet.steps.length,
+        step_count: sheet.stepCount,
         created_by: input.actor ?? null,
       })
       .execute();
@@ -81,6 +93,10 @@ export async function saveSheet(
     await input.onSaved?.(trx, saved);
     return saved;
   });
+}
+
+function summaryOf(sheet: { sop: string; title: string; community: string; steps: unknown[] }): SheetSummaryFields {
+  return { sop: sheet.sop, title: sheet.title, community: sheet.community, stepCount: sheet.steps.length };
 }
 
 export async function listSheets(db: Db): Promise<SheetSummary[]> {

@@ -2,13 +2,13 @@
 
 import { z } from 'zod';
 import { requestLocale } from '../../i18n/locale.ts';
-import { lintText } from '../../sop/lint/index.ts';
 import { getSheetVersion, listSheets, listVersions, saveSheet } from '../../store/sheets.ts';
 import type { Services } from '../app.ts';
 import { audit } from '../audit.ts';
 import { msg } from '../../i18n/index.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
+import { sheetWork } from '../sheet-work/index.ts';
 
 const SaveBody = z.strictObject({ yaml: z.string().min(1), file: z.string().optional() });
 const IdParams = z.object({ id: z.string().min(1) });
@@ -27,13 +27,16 @@ export function sheetRoutes(s: Services): Route[] {
       body: SaveBody,
       status: 201,
       async handler({ req, body, actor, reply }) {
+        // Parsed and linted in the worker pool; a sheet that cannot be read fails there with the
+        // problems saveSheet would give, and nothing is stored.
+        const { summary, findings } = await sheetWork('check', { yaml: body.yaml, file: body.file, locale: requestLocale(req.headers, req.query) });
         const saved = await saveSheet(s.db, {
           yaml: body.yaml,
           file: body.file,
           actor: actor?.name,
+          checked: summary,
           onSaved: (trx, v) => audit(trx, { actor: actor!.name, action: 'sheet.save', target: `sheet:${v.id}@${v.version}`, detail: { id: v.id, version: v.version } }),
         });
-        const { findings } = lintText(body.yaml, body.file ?? `${saved.id}.yaml`, requestLocale(req.headers, req.query));
         return reply.status(saved.created ? 201 : 200).send({ ...saved, findings });
       },
     }),

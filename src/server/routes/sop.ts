@@ -1,10 +1,8 @@
 // The sheet engine over HTTP: lint, plan, import a spreadsheet, the template library.
 
 import { z } from 'zod';
-import { importSpreadsheet } from '../../sop/import/index.ts';
-import { lintText } from '../../sop/lint/index.ts';
-import { parseSheet } from '../../sop/parse.ts';
-import { PlanError, plan, readAnchor } from '../../sop/plan.ts';
+import { IMPORT_LIMITS } from '../../sop/import/index.ts';
+import { PlanError } from '../../sop/plan.ts';
 import { findTemplate, listTemplates, readTemplate, TEMPLATE_LANGUAGES, type TemplateLanguage, templateLanguageOf } from '../../sop/templates.ts';
 import { COMMUNITIES } from '../../sop/types.ts';
 import { getSheetVersion } from '../../store/sheets.ts';
@@ -13,6 +11,13 @@ import { msg } from '../../i18n/index.ts';
 import { requestLocale } from '../../i18n/locale.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
+import { sheetWork } from '../sheet-work/index.ts';
+
+/**
+ * The upload route's own body limit: the largest workbook, base64 (4 bytes per 3), in JSON, with
+ * room for the options. Every other route keeps the server's default (app.ts).
+ */
+export const IMPORT_BODY_LIMIT = Math.ceil((IMPORT_LIMITS.MAX_IMPORT_FILE_BYTES * 4) / 3) + 64 * 1024;
 
 /** A preview is for people to read; runs (not previews) handle thousands of groups. */
 const MAX_PREVIEW_GROUPS = 500;
@@ -72,7 +77,7 @@ export function sopRoutes(s: Services): Route[] {
       permission: 'sheets.read',
       body: LintBody,
       async handler({ req, body }) {
-        return lintText(body.yaml, body.file ?? 'sheet.yaml', requestLocale(req.headers, req.query));
+        return sheetWork('lint', { yaml: body.yaml, file: body.file ?? 'sheet.yaml', locale: requestLocale(req.headers, req.query) });
       },
     }),
     defineRoute({
@@ -92,12 +97,9 @@ export function sopRoutes(s: Services): Route[] {
           yaml = v.yaml;
           file = `${v.id}@${v.version}.yaml`;
         }
-        const { sheet } = parseSheet(yaml ?? '', file);
+        const groups = body.groups ?? [{ id: 'group-1', name: 'group-1' }];
         try {
-          const anchor = readAnchor(body.anchor, sheet, body.timezone);
-          const groups = body.groups ?? [{ id: 'group-1', name: 'group-1' }];
-          const actions = plan({ sheet, anchor, groups, vars: body.vars, timezone: body.timezone });
-          return { sop: sheet.sop, anchor: anchor.toISOString(), count: actions.length, actions };
+          return await sheetWork('plan', { yaml: yaml ?? '', file, anchor: body.anchor, groups, vars: body.vars, timezone: body.timezone });
         } catch (e) {
           if (e instanceof PlanError) throw new ApiError(422, 'plan_failed', e.message, { problems: e.problems });
           throw e;
@@ -112,14 +114,15 @@ export function sopRoutes(s: Services): Route[] {
       returns: '{yaml, notes, sop, steps}; 422 import_failed with problems per row',
       permission: 'sheets.read',
       body: ImportBody,
+      bodyLimit: IMPORT_BODY_LIMIT,
       async handler({ body }) {
-        const data = Buffer.from(body.contentBase64, 'base64');
-        const result = await importSpreadsheet(data, body.fileName, body.options);
+        const data = new Uint8Array(Buffer.from(body.contentBase64, 'base64'));
+        const result = await sheetWork('import', { data, fileName: body.fileName, options: body.options });
         if (!result.ok) {
           const n = result.errors.length;
           throw new ApiError(422, 'import_failed', msg('error.importFailed', { count: n }), { problems: result.errors });
         }
-        return { yaml: result.yaml, notes: result.notes, sop: result.sheet.sheet.sop, steps: result.sheet.sheet.steps.length };
+        return { yaml: result.yaml, notes: result.notes, sop: result.sop, steps: result.steps };
       },
     }),
     defineRoute({

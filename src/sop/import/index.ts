@@ -4,17 +4,21 @@
 import { parseSheet } from '../parse.ts';
 import { SheetError } from '../errors.ts';
 import type { ParsedSheet } from '../types.ts';
+import { formatBytes, formatOver } from '../limits.ts';
 import { findHeader } from './headers.ts';
+import { ImportLimitError, MAX_CSV_BYTES, MAX_IMPORT_FILE_BYTES } from './limits.ts';
 import { type ImportOptions, readHeaderFields } from './meta.ts';
 import { readCsv } from './read-csv.ts';
 import { readXlsx } from './read-xlsx.ts';
 import { type RowError, readRows } from './rows.ts';
 import type { Table } from './table.ts';
 import { toYaml } from './to-yaml.ts';
+import { checkZip } from './zip-check.ts';
 
 export type { ImportOptions } from './meta.ts';
 export type { RowError } from './rows.ts';
 export { COLUMN_NAMES } from './headers.ts';
+export * as IMPORT_LIMITS from './limits.ts';
 export { ACTION_WORDS, COMMUNITY_WORDS, KIND_WORDS, OWNER_WORDS } from './vocabulary.ts';
 
 export type ImportResult =
@@ -23,7 +27,7 @@ export type ImportResult =
 
 export async function importSpreadsheet(data: Uint8Array, fileName: string, opts: ImportOptions = {}): Promise<ImportResult> {
   const table = await readTable(data, fileName);
-  if (!table.ok) return { ok: false, errors: [{ row: 0, message: table.message }] };
+  if (!table.ok) return { ok: false, errors: [{ row: table.row ?? 0, message: table.message }] };
   const rows = table.value.rows;
   const header = findHeader(rows);
   if (!header.ok) return { ok: false, errors: [{ row: header.row, message: header.message }] };
@@ -67,9 +71,12 @@ export function formatRowError(fileName: string, e: RowError): string {
   return `${fileName}: ${where ? `${where}: ` : ''}${e.message}`;
 }
 
-type TableRead = { ok: true; value: Table } | { ok: false; message: string };
+type TableRead = { ok: true; value: Table } | { ok: false; message: string; row?: number };
 
 async function readTable(data: Uint8Array, fileName: string): Promise<TableRead> {
+  if (data.length > MAX_IMPORT_FILE_BYTES) {
+    return { ok: false, message: `the file is ${formatOver(data.length, MAX_IMPORT_FILE_BYTES)}; a spreadsheet to import may be at most ${formatBytes(MAX_IMPORT_FILE_BYTES)}` };
+  }
   const ext = /\.([^.\\/]+)$/.exec(fileName)?.[1]?.toLowerCase();
   // An .xlsx file is a zip archive; the signature settles it whatever the name says.
   const isZip = data[0] === 0x50 && data[1] === 0x4b && data[2] === 0x03 && data[3] === 0x04;
@@ -80,15 +87,21 @@ async function readTable(data: Uint8Array, fileName: string): Promise<TableRead>
   }
   if (isZip || ext === 'xlsx') {
     try {
+      checkZip(data);
       return { ok: true, value: await readXlsx(data) };
     } catch (e) {
+      if (e instanceof ImportLimitError) return { ok: false, message: e.message, row: e.row };
       return { ok: false, message: `the file cannot be opened as an Excel workbook (.xlsx): ${(e as Error).message}` };
     }
   }
   if (ext === undefined || ext === 'csv' || ext === 'txt' || ext === 'tsv') {
+    if (data.length > MAX_CSV_BYTES) {
+      return { ok: false, message: `the file is ${formatOver(data.length, MAX_CSV_BYTES)}; a CSV file to import may be at most ${formatBytes(MAX_CSV_BYTES)}` };
+    }
     try {
       return { ok: true, value: readCsv(data) };
     } catch (e) {
+      if (e instanceof ImportLimitError) return { ok: false, message: e.message, row: e.row };
       return { ok: false, message: `the file cannot be read as CSV: ${(e as Error).message}` };
     }
   }

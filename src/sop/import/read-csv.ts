@@ -2,7 +2,7 @@
 // as UTF-16 with tabs, so the encoding and the separator are detected instead of assumed.
 
 import { parse } from 'csv-parse/sync';
-import type { Table, TableRow } from './table.ts';
+import { checkTableSize, type Table, type TableRow } from './table.ts';
 
 export function readCsv(data: Uint8Array): Table {
   const text = decode(data);
@@ -21,6 +21,7 @@ export function readCsv(data: Uint8Array): Table {
       return t.trim() === '' ? undefined : { kind: 'text', text: t };
     }),
   }));
+  checkTableSize(rows, 'the file');
   return { rows };
 }
 

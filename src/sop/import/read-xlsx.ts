@@ -3,7 +3,7 @@
 // cover, which is what an operator means by merging a Day cell over several rows.
 
 import ExcelJS from 'exceljs';
-import type { Cell, Table, TableRow } from './table.ts';
+import { type Cell, checkTableSize, type Table, type TableRow } from './table.ts';
 
 const META_SHEET_NAMES = ['meta', '设置'];
 
@@ -28,6 +28,7 @@ function readRows(sheet: ExcelJS.Worksheet): TableRow[] {
     });
     rows.push({ row: number, cells });
   });
+  checkTableSize(rows, `the worksheet ${sheet.name}`);
   return rows;
 }
 

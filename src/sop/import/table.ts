@@ -1,6 +1,8 @@
 // The plain table both readers (CSV, XLSX) produce, so that everything after reading is the same
 // code whatever the file type. Row numbers are the ones the operator sees in Excel (1-based).
 
+import { ImportLimitError, MAX_COLUMNS, MAX_ROWS } from './limits.ts';
+
 /** One cell as read from the file. Excel stores dates and times as typed values, CSV never does. */
 export type Cell =
   /** `link`: the address behind an Excel hyperlink cell, whose text is only its label. */
@@ -65,4 +67,21 @@ export function columnLetter(index: number): string {
     n = Math.floor((n - 1) / 26);
   }
   return out;
+}
+
+/**
+ * Refuses a table over MAX_ROWS rows with content or MAX_COLUMNS columns, naming the row where the
+ * limit is passed. Both readers call it.
+ */
+export function checkTableSize(rows: readonly TableRow[], where: string): void {
+  let filled = 0;
+  for (const r of rows) {
+    if (r.cells.length > MAX_COLUMNS && r.cells.slice(MAX_COLUMNS).some((c) => c !== undefined)) {
+      throw new ImportLimitError(`${where} row ${r.row} has content past column ${MAX_COLUMNS}; a sheet to import may have at most ${MAX_COLUMNS} columns`, r.row);
+    }
+    if (r.cells.some((c) => c !== undefined)) filled++;
+    if (filled > MAX_ROWS) {
+      throw new ImportLimitError(`${where} has more than ${MAX_ROWS.toLocaleString('en')} rows with content (row ${r.row} is past the limit); a sheet holds at most 1,000 steps, so split it`, r.row);
+    }
+  }
 }

@@ -51,7 +51,7 @@ function checkNumber(def: number): Check {
 export function defaultOptions(info: RuleInfo): Options {
   const out: Options = {};
   for (const [name, def] of Object.entries(info.defaults)) {
-    const special = SPECIAL[name];
+    const special = Object.hasOwn(SPECIAL, name) ? SPECIAL[name] : undefined;
     const read = special ? special(def) : { ok: true as const, value: def };
     out[name] = read.ok ? read.value : def;
   }
@@ -93,7 +93,8 @@ export function readLintConfig(ctx: LintSheet, rules: RuleInfo[]): { settings: M
         }
         continue;
       }
-      if (!(name in info.defaults)) {
+      // Own entries only: `constructor` or `toString` are not settings of any rule.
+      if (!Object.hasOwn(info.defaults, name)) {
         const names = ['severity', ...Object.keys(info.defaults)];
         const near = closest(name, names);
         reports.push({
@@ -104,7 +105,7 @@ export function readLintConfig(ctx: LintSheet, rules: RuleInfo[]): { settings: M
         continue;
       }
       const def = info.defaults[name];
-      const check = SPECIAL[name] ?? (typeof def === 'number' ? checkNumber(def) : undefined);
+      const check = (Object.hasOwn(SPECIAL, name) ? SPECIAL[name] : undefined) ?? (typeof def === 'number' ? checkNumber(def) : undefined);
       const read = check ? check(value) : { ok: true as const, value };
       if (read.ok) target.options[name] = read.value;
       else {

@@ -89,6 +89,11 @@ export class SourceText {
     return this.lineStarts;
   }
 
+  /** Like String.indexOf over the whole file; -1 when not found. */
+  indexOf(needle: string, fromOffset: number): number {
+    return this.text.indexOf(needle, fromOffset);
+  }
+
   offsetOf(pos: Pos): number {
     const s = this.starts();
     return (s[pos.line - 1] ?? this.text.length) + pos.column - 1;

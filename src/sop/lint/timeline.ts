@@ -114,6 +114,28 @@ export function ageAt(starts: Landing[], at: Landing): { minutes: Span; days: Sp
   return { minutes, days };
 }
 
+/**
+ * The few landings that give `ageAt` the same answer as all of `starts`: per clock, the smallest
+ * of each bound. Every bound `ageAt` takes is "a bound of `at` minus one bound of a start", so its
+ * maximum over the starts comes from the smallest such bound — and a rule asking the age of
+ * thousands of landings does not compare each with thousands of starts.
+ */
+export function startBounds(starts: Landing[]): Landing[] {
+  const byClock = new Map<Landing['clock'], Landing>();
+  for (const s of starts) {
+    const b = byClock.get(s.clock);
+    if (!b) {
+      byClock.set(s.clock, { step: s.step, clock: s.clock, local: { ...s.local }, fromAnchor: { ...s.fromAnchor }, day: { ...s.day } });
+      continue;
+    }
+    for (const k of ['local', 'fromAnchor', 'day'] as const) {
+      b[k].lo = Math.min(b[k].lo, s[k].lo);
+      b[k].hi = Math.min(b[k].hi, s[k].hi);
+    }
+  }
+  return [...byClock.values()];
+}
+
 /** The earliest landing for sure-enough purposes: the one whose earliest possible time is first. */
 export function earliest(landings: Landing[]): Landing | undefined {
   let best: Landing | undefined;

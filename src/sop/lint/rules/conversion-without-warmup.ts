@@ -5,7 +5,7 @@
 import { type Msg, msg } from '../../../i18n/index.ts';
 import { stepPath, stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
-import { daysBetween, describeLanding, type Landing, minutesBetween } from '../timeline.ts';
+import { describeLanding, type Landing, minutesBetween, startBounds } from '../timeline.ts';
 import { countText } from '../words.ts';
 
 const dayRange = (from: number, to: number): Msg =>
@@ -27,12 +27,8 @@ export const conversionWithoutWarmup: Rule = {
     const lead = ctx.sheet.community === 'lead';
     const warmups = ctx.timeline.filter((l) => l.step.kind === 'warmup');
     const anyWarmup = ctx.sheet.steps.some((s) => s.kind === 'warmup');
-    // Could warm-up `w` be in the right place for conversion `c`? Fire only when no warm-up could be.
-    const fits = (w: Landing, c: Landing): boolean => {
-      if (lead) return minutesBetween(w, c).hi >= leadMinutes;
-      const d = daysBetween(w, c);
-      return d.hi >= minDays && d.lo <= maxDays;
-    };
+    // Could some warm-up be in the right place for conversion `c`? Fire only when none could be.
+    const anyFits = lead ? fitsLead(warmups, leadMinutes) : fitsDays(warmups, minDays, maxDays);
     const wanted = lead
       ? msg('lint.conversion-without-warmup.wantedLead', { hours: countText(options.lead_min_hours as number, 'hour') })
       : msg('lint.conversion-without-warmup.wantedDays', { min: minDays, max: maxDays });
@@ -40,9 +36,9 @@ export const conversionWithoutWarmup: Rule = {
     const reported = new Set<number>();
     for (const c of ctx.timeline) {
       if (c.step.kind !== 'conversion' || reported.has(c.step.index)) continue;
-      if (warmups.some((w) => fits(w, c))) continue;
+      if (anyFits(c)) continue;
       reported.add(c.step.index);
-      const nearest = warmups.filter((w) => w.local.lo <= c.local.hi).pop();
+      const nearest = lastAtOrBefore(warmups, c.local.hi);
       const found = !warmups.length
         ? msg('lint.conversion-without-warmup.none')
         : nearest
@@ -70,3 +66,52 @@ export const conversionWithoutWarmup: Rule = {
     return out;
   },
 };
+
+// A sheet may plan thousands of conversions and warm-ups; each question below is answered without
+// comparing every pair (the answers are those of comparing every pair).
+
+/**
+ * Some warm-up is at least `lead` minutes before `c`: the largest possible gap comes from the
+ * smallest bounds of the warm-ups on each clock, which `startBounds` keeps.
+ */
+function fitsLead(warmups: Landing[], lead: number): (c: Landing) => boolean {
+  const bounds = startBounds(warmups);
+  return (c) => bounds.some((w) => minutesBetween(w, c).hi >= lead);
+}
+
+/**
+ * Some warm-up could be `min`–`max` days before `c`: `w.day.lo <= c.day.hi - min` and
+ * `w.day.hi >= c.day.lo - max`. Sorted by `day.lo` with a running maximum of `day.hi`, that is one
+ * binary search.
+ */
+function fitsDays(warmups: Landing[], min: number, max: number): (c: Landing) => boolean {
+  const sorted = [...warmups].sort((a, b) => a.day.lo - b.day.lo);
+  const maxHi: number[] = [];
+  let m = Number.NEGATIVE_INFINITY;
+  for (const w of sorted) {
+    m = Math.max(m, w.day.hi);
+    maxHi.push(m);
+  }
+  return (c) => {
+    const i = lastIndex(sorted.length, (k) => sorted[k].day.lo <= c.day.hi - min);
+    return i >= 0 && maxHi[i] >= c.day.lo - max;
+  };
+}
+
+/** The last warm-up whose earliest time is at or before `minute` (the timeline is sorted by it). */
+function lastAtOrBefore(warmups: Landing[], minute: number): Landing | undefined {
+  const i = lastIndex(warmups.length, (k) => warmups[k].local.lo <= minute);
+  return i >= 0 ? warmups[i] : undefined;
+}
+
+/** The last index for which `ok` holds, when it holds for a prefix of 0..n-1; -1 when for none. */
+function lastIndex(n: number, ok: (k: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}

@@ -18,20 +18,32 @@ function tooMany(group: Landing[], maxPosts: number): Report[] {
     list.push(l);
     byDay.set(l.day.lo, list);
   }
-  const excess = new Map<Step, { days: number[]; before: Landing[]; self: Landing; rank: number }>();
+  // One finding per step, naming the first day it is over the limit: the landings before it on that
+  // day are a slice of that day's list (not a copy), and the message names only the first few, so
+  // a sheet of thousands of messages a day still gets findings of a few lines each.
+  const excess = new Map<Step, { days: number[]; list: Landing[]; rank: number }>();
   for (const [day, list] of byDay) {
     for (let i = maxPosts; i < list.length; i++) {
       const hit = excess.get(list[i].step);
       if (hit) hit.days.push(day);
-      else excess.set(list[i].step, { days: [day], before: list.slice(0, i), self: list[i], rank: i + 1 });
+      else excess.set(list[i].step, { days: [day], list, rank: i + 1 });
     }
   }
-  return [...excess.values()].map(({ days, before, self, rank }) => ({
-    path: `${stepPath(self.step)}.at`,
-    message: msg('lint.daily-density.tooMany', { count: before.length, days: dayListText(days), clocks: before.map(describeClock).join(', '), step: stepText(self.step), time: describeClock(self), rank, max: maxPosts }),
-    hint: msg('lint.daily-density.tooManyHint', { rank }),
-  }));
+  return [...excess.values()].map(({ days, list, rank }) => {
+    const self = list[rank - 1];
+    const earlier = rank - 1;
+    const shown = list.slice(0, Math.min(earlier, SHOWN)).map(describeClock).join(', ');
+    const clocks = earlier > SHOWN ? msg('lint.andMore', { shown, count: earlier - SHOWN }) : shown;
+    return {
+      path: `${stepPath(self.step)}.at`,
+      message: msg('lint.daily-density.tooMany', { count: earlier, days: dayListText(days), clocks, step: stepText(self.step), time: describeClock(self), rank, max: maxPosts }),
+      hint: msg('lint.daily-density.tooManyHint', { rank }),
+    };
+  });
 }
+
+/** Earlier messages of the day named in a finding; the rest are counted. */
+const SHOWN = 5;
 
 function tooClose(group: Landing[], minGap: number): Report[] {
   // Compare neighbours on a clock both know exactly: all of them with anchor_time; otherwise D-steps among

@@ -8,7 +8,7 @@
 import { msg } from '../../../i18n/index.ts';
 import { stepPath, stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
-import { ageAt, describeLanding, earliest } from '../timeline.ts';
+import { ageAt, describeLanding, earliest, startBounds } from '../timeline.ts';
 import { countText, durationText, ordinalText } from '../words.ts';
 
 const NO_SELLING = new Set(['newcomer', 'fans']);
@@ -34,6 +34,7 @@ export const earlyConversion: Rule = {
     }
     const creations = ctx.timeline.filter((l) => l.step.do === 'create_group');
     const starts = creations.length ? creations : ctx.timeline;
+    const bounds = startBounds(starts);
     const created = earliest(creations);
     const start = earliest(starts);
     if (!start) return [];
@@ -46,7 +47,7 @@ export const earlyConversion: Rule = {
     const reported = new Set<number>();
     for (const c of ctx.timeline) {
       if (c.step.kind !== 'conversion' || reported.has(c.step.index)) continue;
-      const age = ageAt(starts, c);
+      const age = ageAt(bounds, c);
       const gap = age.minutes;
       if (gap.lo < 0) continue; // possibly before the group exists: not about the group's first days
       if (sheet.community === 'lead') {

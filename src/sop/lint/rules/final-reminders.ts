@@ -26,7 +26,12 @@ export const finalReminders: Rule = {
     );
     if (possible.length >= minCount) return [];
     const hours = options.hours as number;
-    const listed = possible.map((l) => `\`${l.step.id}\` at ${describeClock(l)}`).join(', ');
+    // `min_count` may be set high; name the first few, count the rest.
+    const shown = possible
+      .slice(0, 5)
+      .map((l) => `\`${l.step.id}\` at ${describeClock(l)}`)
+      .join(', ');
+    const listed = possible.length > 5 ? msg('lint.andMore', { shown, count: possible.length - 5 }) : shown;
     const within = { hours: countText(hours, 'hour'), anchor: describeAnchorText(ctx.sheet), min: minCount };
     return [
       {

@@ -5,7 +5,7 @@
 import { msg } from '../../../i18n/index.ts';
 import { stepPath, stepText } from '../context.ts';
 import type { Rule } from '../finding.ts';
-import { ageAt, describeLanding, earliest } from '../timeline.ts';
+import { ageAt, describeLanding, earliest, startBounds } from '../timeline.ts';
 import { durationText } from '../words.ts';
 
 export const leadLifespan: Rule = {
@@ -22,6 +22,7 @@ export const leadLifespan: Rule = {
     const range = msg('lint.lead-lifespan.range', { min: options.min_hours as number, max: options.max_hours as number });
     const creations = ctx.timeline.filter((l) => l.step.do === 'create_group');
     const starts = creations.length ? creations : ctx.timeline;
+    const bounds = startBounds(starts);
     const created = earliest(creations);
     const start = earliest(starts);
     if (!start) return [];
@@ -40,7 +41,7 @@ export const leadLifespan: Rule = {
     }
     // The group ends at its first disband. Too short if some disband surely comes too early; too long
     // only if every disband surely comes too late (which one is first may not be known).
-    const lives = disbands.map((end) => ({ end, life: ageAt(starts, end).minutes }));
+    const lives = disbands.map((end) => ({ end, life: ageAt(bounds, end).minutes }));
     const short = lives.find((x) => x.life.hi < min);
     if (short) {
       return [

@@ -28,7 +28,12 @@ export const oneLink: Rule = {
       out.push({
         path,
         at: ctx.source.find(ctx.pos(path), extra),
-        message: msg('lint.one-link.message', { step: stepText(step), count: links.length, links: links.join(', '), max: msg('lint.unit.links', { count: max }) }),
+        message: msg('lint.one-link.message', {
+          step: stepText(step),
+          count: links.length,
+          links: links.length > 3 ? msg('lint.andMore', { shown: links.slice(0, 3).join(', '), count: links.length - 3 }) : links.join(', '),
+          max: msg('lint.unit.links', { count: max }),
+        }),
         hint: msg('lint.one-link.hint'),
       });
     }

@@ -3,7 +3,6 @@
 
 import { closest } from '../../parse.ts';
 import { MEMBER_ACTIONS, type Step } from '../../types.ts';
-import type { LintSheet } from '../context.ts';
 import { type Msg, msg } from '../../../i18n/index.ts';
 import { stepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
@@ -14,8 +13,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_-]*)?$/;
 const memberAddressed = (step: Step): boolean => MEMBER_ACTIONS.has(step.do) || step.when.kind === 'event';
 
 /** Why `p` cannot be filled in, or undefined when it can. */
-function problem(p: Placeholder, step: Step, ctx: LintSheet): { message: Msg; hint: Msg } | undefined {
-  const vars = Object.keys(ctx.sheet.vars);
+function problem(p: Placeholder, step: Step, vars: string[], declared: ReadonlySet<string>): { message: Msg; hint: Msg } | undefined {
   const name = p.name;
   const shown = `\`${p.raw}\``;
   if (!name) return { message: msg('lint.unknown-variable.empty', { shown }), hint: msg('lint.unknown-variable.emptyHint') };
@@ -27,7 +25,7 @@ function problem(p: Placeholder, step: Step, ctx: LintSheet): { message: Msg; hi
   }
   const [head, attr] = name.split('.');
   if (attr === undefined) {
-    if (vars.includes(name) || name === 'day') return undefined;
+    if (declared.has(name) || name === 'day') return undefined;
     if (head === 'group' || head === 'member' || head === 'run') {
       const example = head === 'run' ? 'run.anchor' : `${head}.name`;
       return { message: msg('lint.unknown-variable.needsAttribute', { shown, example }), hint: msg(`lint.unknown-variable.needsAttributeHint.${head}`, { example }) };
@@ -66,15 +64,24 @@ export const unknownVariable: Rule = {
   },
   check(ctx) {
     const out: Report[] = [];
+    const vars = Object.keys(ctx.sheet.vars);
+    const declared = new Set(vars);
     for (const step of ctx.sheet.steps) {
       for (const field of renderedFields(step)) {
-        for (const p of placeholders(field.value)) {
-          const bad = problem(p, step, ctx);
+        // One finding per name and field, at its first use, with how often it is used: a text
+        // repeating a bad name thousands of times gets one line, found in one pass.
+        const all = placeholders(field.value);
+        const uses = new Map<string, number>();
+        for (const p of all) uses.set(p.raw, (uses.get(p.raw) ?? 0) + 1);
+        for (const p of all) {
+          if (p.nth > 0) continue;
+          const bad = problem(p, step, vars, declared);
           if (!bad) continue;
+          const n = uses.get(p.raw) ?? 1;
           out.push({
             path: field.path,
-            at: ctx.source.find(ctx.pos(field.path), p.raw, p.nth),
-            message: msg('lint.stepSays', { step: stepText(step), what: bad.message }),
+            at: ctx.source.find(ctx.pos(field.path), p.raw),
+            message: msg(n > 1 ? 'lint.stepSaysRepeated' : 'lint.stepSays', { step: stepText(step), what: bad.message, count: n }),
             hint: bad.hint,
           });
         }
