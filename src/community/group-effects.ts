@@ -9,7 +9,9 @@
 
 import type { OutboundAction, PerformResult } from '../channels/port.ts';
 import { moveRows } from '../run/ledger.ts';
+import { noticeColumns } from '../run/notices.ts';
 import { OPEN_STATES } from '../run/states.ts';
+import { msg } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 
 export interface GroupEffect {
@@ -66,7 +68,7 @@ export async function applyGroupEffect(db: Db, groupId: string, effect: GroupEff
  * Archives a group: status `dismissed`, its open rows (any run or broadcast) cancelled, operators
  * told when there were any. Returns the cancelled rows, or undefined when it was dismissed already.
  */
-export async function dismissGroup(db: Db, groupId: string, opts: { actor: string; how: string }): Promise<{ name: string; cancelled: number } | undefined> {
+export async function dismissGroup(db: Db, groupId: string, opts: { actor: string; how: 'disbanded by Chorus' | 'dismissed on the platform' }): Promise<{ name: string; cancelled: number } | undefined> {
   const group = await db.selectFrom('groups').select(['name', 'status']).where('id', '=', groupId).executeTakeFirst();
   if (!group || group.status === 'dismissed') return undefined;
   await db.updateTable('groups').set({ status: 'dismissed' }).where('id', '=', groupId).execute();
@@ -87,7 +89,8 @@ export async function dismissGroup(db: Db, groupId: string, opts: { actor: strin
       .values({
         recipient: 'operators',
         kind: 'channel',
-        message: `The group "${group.name}" was ${opts.how}; ${closed.length} action(s) still to do there were cancelled.`,
+        // Worded in each reader's language when listed (notifications.text), English in `message`.
+        ...noticeColumns(msg(opts.how === 'disbanded by Chorus' ? 'notice.groupDisbanded' : 'notice.groupDismissed', { group: group.name, count: closed.length })),
       })
       .execute();
   }

@@ -195,6 +195,7 @@ const en: Record<string, string> = {
   'notice.noReason': 'WeCom did not say why.',
   'notice.interrupted': 'A send was interrupted; check whether it reached the group.',
   'notice.maybeNotSent': 'A send may not have reached the group ({reason}); check the group, then mark it sent or send it again.',
+  'notice.groupDisbanded': 'The group "{group}" was disbanded by Chorus; {count} action(s) still to do there were cancelled.',
   'notice.groupDismissed': 'The group "{group}" was dismissed on the platform; {count} action(s) still to do there were cancelled.',
   'notice.accessLost': 'Chorus can no longer act in the group "{group}" (channel {channel}): {reason}. {count} automatic action(s) planned there were marked failed; tasks for people stay open. Add the account back to the group to use it again.',
 

@@ -192,6 +192,7 @@ const zh: Record<string, string> = {
   'notice.noReason': '企业微信没有说明原因。',
   'notice.interrupted': '有一条消息发送中断了，请到群里确认是否已发出。',
   'notice.maybeNotSent': '有一条消息可能没有发到群里（{reason}）。请到群里确认，然后标记为已发送，或重新发送。',
+  'notice.groupDisbanded': '群“{group}”已由 Chorus 解散，群里还没执行的 {count} 个动作已取消。',
   'notice.groupDismissed': '群“{group}”已在平台上解散，群里还没执行的 {count} 个动作已取消。',
   'notice.accessLost': 'Chorus 已无法在群“{group}”（渠道 {channel}）中操作：{reason}。群里计划由机器人执行的 {count} 个动作已记为失败，需要人来完成的任务仍然保留。把账号重新拉进群后即可继续使用。',
 
