@@ -4,14 +4,24 @@
 // reach the platform" (network, DNS, time-out, 5xx: nothing was checked; fix the network) is not
 // "the platform said no" (401/403, an errcode: fix the credentials). Pure.
 
+import { english, type Msg, msg, type Value } from '../i18n/index.ts';
 import type { ChannelErrorKind, ChannelKind } from './port.ts';
 
 export interface ShapeProblem {
   field: string;
+  /** In English (logs, the CLI); `text` is the same in the reader's language. */
   message: string;
+  text: Msg;
 }
 
-const PLATFORM: Record<ChannelKind, string> = { telegram: 'Telegram', wecom: 'WeCom', wechaty: 'WeChat (Wechaty)', manual: 'manual', sandbox: 'sandbox' };
+// The platform's name in the operator's words (Telegram is Telegram in every language).
+const PLATFORM: Record<ChannelKind, Value> = {
+  telegram: 'Telegram',
+  wecom: msg('channel.platform.wecom'),
+  wechaty: msg('channel.platform.wechaty'),
+  manual: msg('channel.platform.manual'),
+  sandbox: msg('channel.platform.sandbox'),
+};
 
 // Telegram: "<bot id>:<35 characters>" as @BotFather gives it; 30 is the least we accept, so a
 // token cut short is caught, a future longer one is not refused.
@@ -29,43 +39,18 @@ function text(config: Record<string, unknown>, key: string): string {
   return typeof v === 'string' ? v : '';
 }
 
+const problem = (field: string, words: Msg): ShapeProblem => ({ field, message: english(words), text: words });
+
 /** The first credential that cannot be right, whatever the platform would say; undefined when all look right. */
 export function credentialShapeProblem(kind: ChannelKind, config: Record<string, unknown>): ShapeProblem | undefined {
   if (kind === 'telegram') {
-    const token = text(config, 'token');
-    if (!TELEGRAM_TOKEN.test(token)) {
-      return {
-        field: 'token',
-        message:
-          'This is not a whole Telegram bot token: a token is the bot number, a colon and at least 30 letters, digits, - or _ (like 123456789:AAH…). Copy the whole token again from @BotFather (/mybots → the bot → API Token).',
-      };
-    }
+    if (!TELEGRAM_TOKEN.test(text(config, 'token'))) return problem('token', msg('channel.shape.telegramToken'));
   }
   if (kind === 'wecom') {
-    if (!WECOM_CORP_ID.test(text(config, 'corpId'))) {
-      return {
-        field: 'corpId',
-        message: 'This is not a WeCom CorpID: it starts with "ww" and is followed by letters and digits. Copy it from the WeCom admin console → My Company → Company Information (at the bottom).',
-      };
-    }
-    if (!WECOM_SECRET.test(text(config, 'secret'))) {
-      return {
-        field: 'secret',
-        message: `A WeCom Secret is 43 letters, digits, - or _; this one has ${text(config, 'secret').length} characters. In the admin console open the app (or Customer Contact → API), press "View" next to Secret, and copy the whole secret WeCom sends you.`,
-      };
-    }
-    if (!WECOM_TOKEN.test(text(config, 'token'))) {
-      return {
-        field: 'token',
-        message: 'The callback Token is up to 32 letters and digits. Copy it from the app → Receive Messages → Set API Receiving (or press "Random" there and copy the new one).',
-      };
-    }
-    if (!WECOM_AES_KEY.test(text(config, 'aesKey'))) {
-      return {
-        field: 'aesKey',
-        message: 'The EncodingAESKey is 43 letters and digits. Copy it from the app → Receive Messages → Set API Receiving (or press "Random" there and copy the new one).',
-      };
-    }
+    if (!WECOM_CORP_ID.test(text(config, 'corpId'))) return problem('corpId', msg('channel.shape.wecomCorpId'));
+    if (!WECOM_SECRET.test(text(config, 'secret'))) return problem('secret', msg('channel.shape.wecomSecret', { length: text(config, 'secret').length }));
+    if (!WECOM_TOKEN.test(text(config, 'token'))) return problem('token', msg('channel.shape.wecomToken'));
+    if (!WECOM_AES_KEY.test(text(config, 'aesKey'))) return problem('aesKey', msg('channel.shape.wecomAesKey'));
   }
   return undefined;
 }
@@ -77,33 +62,32 @@ export interface VerifyFailure {
   /** The HTTP status the API answers with. */
   status: number;
   field: string;
+  /** In English (logs, the CLI); `text` is the same in the reader's language. */
   message: string;
+  text: Msg;
 }
 
 /**
  * What to tell the operator when the platform check failed. `errorKind` is the connector's
  * ChannelError kind (absent when the connector could not say, e.g. a WeChat account not logged in).
+ * The platform's own `reason` is quoted as it gave it.
  */
 export function verifyFailure(kind: ChannelKind, errorKind: ChannelErrorKind | undefined, reason: string, apiRoot?: string): VerifyFailure {
   const platform = PLATFORM[kind];
+  const failure = (code: VerifyFailureCode, status: number, words: Msg): VerifyFailure => ({ code, status, field: 'config', message: english(words), text: words });
   switch (errorKind) {
     case 'transient':
     case 'ambiguous': {
-      const where = apiRoot ? ` at ${apiRoot}` : '';
-      const blocked = kind === 'telegram' ? ' Telegram is blocked on some networks (mainland China among them): use a proxy, or a Bot API server you run, with its address as the API root.' : '';
-      return {
-        code: 'channel_unreachable',
-        status: 502,
-        field: 'config',
-        message: `Chorus cannot reach ${platform}${where}, so the credentials were not checked and nothing was saved. Check that this server can reach the platform — its internet connection, DNS, firewall or proxy — then add the channel again.${blocked} (What happened: ${reason})`,
-      };
+      const where = apiRoot ? msg('channel.platformAt', { platform, apiRoot }) : platform;
+      // Telegram is blocked on some networks (mainland China among them): the text says what to do.
+      return failure('channel_unreachable', 502, msg(kind === 'telegram' ? 'channel.unreachableTelegram' : 'channel.unreachable', { where, reason }));
     }
     case 'rate_limited':
-      return { code: 'channel_busy', status: 503, field: 'config', message: `${platform} asked Chorus to wait before calling again, so nothing was saved; add the channel again in a minute. (What happened: ${reason})` };
+      return failure('channel_busy', 503, msg('channel.busy', { platform, reason }));
     case 'auth':
     case 'permanent':
-      return { code: 'channel_refused', status: 422, field: 'config', message: `${platform} refused these credentials, so nothing was saved: ${reason}` };
+      return failure('channel_refused', 422, msg('channel.refused', { platform, reason }));
     default:
-      return { code: 'invalid_channel', status: 422, field: 'config', message: `The ${kind} channel could not be checked, so nothing was saved: ${reason}` };
+      return failure('invalid_channel', 422, msg('channel.uncheckable', { kind, reason }));
   }
 }

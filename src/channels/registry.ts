@@ -123,13 +123,13 @@ export async function addChannel(
   else if (input.verify !== false) {
     // A token cut short when copied is said before anything is called.
     const shape = credentialShapeProblem(kind, parsed.data);
-    if (shape) throw new ChannelConfigError(shape.field, shape.message);
+    if (shape) throw new ChannelConfigError(shape.field, shape.text);
     const connector = await connectorFor(db, id, kind, parsed.data);
     const v = await connector.verify();
     if (!v.ok) {
       const apiRoot = 'apiRoot' in parsed.data && typeof parsed.data.apiRoot === 'string' ? parsed.data.apiRoot : undefined;
       const f = verifyFailure(kind, v.kind, v.reason, apiRoot ?? DEFAULT_API_ROOT[kind]);
-      throw new ChannelConfigError(f.field, f.message, { code: f.code, status: f.status });
+      throw new ChannelConfigError(f.field, f.text, { code: f.code, status: f.status });
     }
     identity = v.identity;
   }
@@ -151,14 +151,14 @@ const PACKAGE_NAME = /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9][\w.~-]*$/;
 
 async function checkPuppetInstalled(puppet: string): Promise<void> {
   if (!PACKAGE_NAME.test(puppet)) {
-    throw new ChannelConfigError('puppet', `"${puppet}" is not an npm package name: give the puppet's package, for example wechaty-puppet-service.`);
+    throw new ChannelConfigError('puppet', msg('channel.puppetNotAPackage', { puppet }));
   }
   try {
     await import(puppet);
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
     if (code === 'ERR_MODULE_NOT_FOUND' || /cannot find (package|module)/i.test(String(err))) {
-      throw new ChannelConfigError('puppet', `The WeChat puppet package "${puppet}" is not installed on this server: install it with npm, then add the channel again.`);
+      throw new ChannelConfigError('puppet', msg('channel.puppetMissing', { puppet }));
     }
     throw err;
   }

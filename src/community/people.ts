@@ -3,6 +3,7 @@
 // not one of them reaches nobody: their tasks appear on no one's phone. Typed names are checked
 // here; close matches are suggested for a typo ("linwie" → linwei).
 
+import { english, type Msg, msg, type Value } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 
 export interface Person {
@@ -58,15 +59,22 @@ export function closeMatches(typed: string, people: readonly Person[], max = 3):
     .map((s) => s.p);
 }
 
-/** `undefined` when `name` is a person in the team; otherwise a sentence that says so and suggests. */
-export function unknownPersonMessage(name: string, people: readonly Person[], role: 'leader' | 'assignee'): string | undefined {
+/**
+ * `undefined` when `name` is a person in the team; otherwise a text that says so and suggests close
+ * names (or adding the person), in the reader's language.
+ */
+export function unknownPersonText(name: string, people: readonly Person[], role: 'leader' | 'assignee'): Msg | undefined {
   if (people.some((p) => p.name === name)) return undefined;
-  const near = closeMatches(name, people);
-  const hint = near.length
-    ? ` Did you mean ${near.map((p) => (p.displayName && p.displayName !== p.name ? `${p.name} (${p.displayName})` : p.name)).join(' or ')}?`
-    : ' Add them on the Team page first.';
-  const why = role === 'leader' ? "a group's leader must be someone who can sign in, or the group's tasks reach nobody." : 'a task can go only to someone who can sign in.';
-  return `There is no person "${name}" in the team: ${why}${hint}`;
+  const near = closeMatches(name, people).map((p): Value => (p.displayName && p.displayName !== p.name ? msg('person.withDisplayName', { name: p.name, displayName: p.displayName }) : p.name));
+  const suggestions = near.slice(1).reduce<Value | undefined>((a, b) => msg('person.or', { a: a!, b }), near[0]);
+  const hint = suggestions !== undefined ? msg('person.didYouMean', { suggestions }) : msg('person.addOnTeamPage');
+  return msg(role === 'leader' ? 'person.unknownLeader' : 'person.unknownAssignee', { name, hint });
+}
+
+/** The same in English (logs, the CLI). */
+export function unknownPersonMessage(name: string, people: readonly Person[], role: 'leader' | 'assignee'): string | undefined {
+  const text = unknownPersonText(name, people, role);
+  return text && english(text);
 }
 
 /** Which of these leader names are not people in the team (the flag on groups and previews). */

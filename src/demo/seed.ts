@@ -12,6 +12,7 @@ import { addChannel, type ConnectorCache } from '../channels/registry.ts';
 import { updateGroup } from '../community/groups.ts';
 import { ingestEvent } from '../community/ingest.ts';
 import type { Queue } from '../dispatch/queue.ts';
+import { english, type Msg, msg, withText } from '../i18n/index.ts';
 import { createBroadcast } from '../run/broadcasts.ts';
 import { countsByState } from '../run/ledger.ts';
 import { pauseRun, type RunContext, resumeRun, startRun } from '../run/runs.ts';
@@ -93,9 +94,11 @@ export async function seedDemo(deps: DemoDeps): Promise<DemoSummary> {
   const existing = await findDemo(db);
   if (existing) {
     const n = await db.selectFrom('groups').select((eb) => eb.fn.countAll<number>().as('n')).where('channel_id', '=', existing.channelId).executeTakeFirstOrThrow();
-    return {
+    const text = existing.runId
+      ? msg('demo.existsWithRun', { channel: DEMO_CHANNEL, groups: Number(n.n), run: existing.runId })
+      : msg('demo.exists', { channel: DEMO_CHANNEL, groups: Number(n.n) });
+    return told(text, {
       created: false,
-      message: `The demo workspace already exists: the sandbox channel "${DEMO_CHANNEL}" with ${Number(n.n)} groups${existing.runId ? ` and the training-camp run ${existing.runId}` : ''}. Nothing was changed.`,
       channel: { id: existing.channelId, name: DEMO_CHANNEL },
       groups: Number(n.n),
       members: 0,
@@ -103,7 +106,7 @@ export async function seedDemo(deps: DemoDeps): Promise<DemoSummary> {
       sheets: [],
       ...(existing.runId ? { run: { id: existing.runId, actions: 0, counts: await countsByState(db, existing.runId) } } : {}),
       leaders: DEMO_LEADERS.map((l) => ({ name: l.name, displayName: l.displayName, account: false })),
-    };
+    });
   }
 
   const now = deps.now ?? new Date();
@@ -157,9 +160,8 @@ export async function seedDemo(deps: DemoDeps): Promise<DemoSummary> {
   }
 
   const counts = await countsByState(db, run.id);
-  return {
+  return told(describe(DEMO_GROUPS.length, people.size, run.id, leaders), {
     created: true,
-    message: describe(DEMO_GROUPS.length, people.size, run.id, leaders),
     channel: { id: channel.id, name: DEMO_CHANNEL },
     groups: DEMO_GROUPS.length,
     members: people.size,
@@ -169,15 +171,20 @@ export async function seedDemo(deps: DemoDeps): Promise<DemoSummary> {
     broadcast: { id: broadcast.id, groups: broadcast.groups },
     leaders,
     past,
-  };
+  });
 }
 
-function describe(groups: number, members: number, runId: string, leaders: DemoSummary['leaders']): string {
+/** The summary with its message in English; the text is remembered so the API words it for its reader (`textOf`). */
+function told(text: Msg, summary: Omit<DemoSummary, 'message'>): DemoSummary {
+  const { created, ...rest } = summary;
+  return withText({ created, message: english(text), ...rest }, text);
+}
+
+function describe(groups: number, members: number, runId: string, leaders: DemoSummary['leaders']): Msg {
   const accounts = leaders.filter((l) => l.password);
-  const signIn = accounts.length
-    ? ` Sign in as a group leader to see their page: ${accounts.map((l) => `${l.name} / ${l.password}`).join(', ')}.`
-    : '';
-  return `The demo workspace is ready: ${groups} groups with ${members} members on the sandbox channel "${DEMO_CHANNEL}", and a 7-day training camp that opened two days ago (run ${runId}).${signIn}`;
+  const vars = { groups, members, channel: DEMO_CHANNEL, run: runId };
+  if (!accounts.length) return msg('demo.ready', vars);
+  return msg('demo.readySignIn', { ...vars, accounts: accounts.map((l) => `${l.name} / ${l.password}`).join(', ') });
 }
 
 /** One group's joins (spread over its days), a member who left, and a few messages after joining. */

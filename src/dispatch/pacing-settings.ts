@@ -13,6 +13,7 @@
 // cap may be raised only as far as 31, the monthly allowance of a 31-day month.
 
 import type { ChannelKind } from '../channels/port.ts';
+import { english, type Msg, msg, type Text } from '../i18n/index.ts';
 import { mergePolicy, PLATFORM_DEFAULTS, type PacingOverrides, type PacingPolicy } from './pacing.ts';
 
 /** The settings in plain words, as the API, the CLI and the console show them. */
@@ -51,20 +52,23 @@ export function pacingBounds(kind: ChannelKind): PacingBounds {
 }
 
 export class PacingSettingError extends Error {
+  /** The message as a catalogue text, rendered in the reader's language by the API. */
+  readonly text: Text;
   constructor(
     readonly field: PacingField,
-    message: string,
+    message: Text,
   ) {
-    super(message);
+    super(english(message));
+    this.text = message;
     this.name = 'PacingSettingError';
   }
 }
 
-const WORDS: Record<PacingField, string> = {
-  intervalMs: 'the interval',
-  jitterMs: 'the jitter',
-  dailyCap: 'the daily cap',
-  perChatDailyCap: 'the daily cap per chat',
+const WORDS: Record<PacingField, Msg> = {
+  intervalMs: msg('pacing.field.intervalMs'),
+  jitterMs: msg('pacing.field.jitterMs'),
+  dailyCap: msg('pacing.field.dailyCap'),
+  perChatDailyCap: msg('pacing.field.perChatDailyCap'),
 };
 
 function settingsOf(p: PacingPolicy): PacingSettings {
@@ -117,10 +121,8 @@ export function applyPacingPatch(kind: ChannelKind, overrides: PacingOverrides, 
     }
     const cap = field === 'dailyCap' || field === 'perChatDailyCap';
     if (value === 'none') {
-      if (!cap) throw new PacingSettingError(field, `${WORDS[field]} cannot be "none"; give a duration such as 3s, or "default".`);
-      if (kind === 'wecom' && field === 'perChatDailyCap') {
-        throw new PacingSettingError(field, 'A WeCom customer group receives a limited number of mass messages; the daily cap per chat cannot be removed (at most 31).');
-      }
+      if (!cap) throw new PacingSettingError(field, msg('pacing.noNone', { field: WORDS[field] }));
+      if (kind === 'wecom' && field === 'perChatDailyCap') throw new PacingSettingError(field, msg('pacing.wecomPerChatCap'));
       (next as Record<string, unknown>)[key] = null;
       continue;
     }
@@ -129,11 +131,12 @@ export function applyPacingPatch(kind: ChannelKind, overrides: PacingOverrides, 
       const unit = cap ? '' : ' ms';
       const why =
         field === 'intervalMs' && min > 0
-          ? ` (${kind === 'telegram' ? 'Telegram allows about 30 messages per second per bot' : 'a WeChat account that sends faster than that looks automated and may be restricted'})`
+          ? msg(kind === 'telegram' ? 'pacing.why.telegram' : 'pacing.why.wechat')
           : field === 'perChatDailyCap' && kind === 'wecom'
-            ? ' (WeCom lets a customer group receive about one mass message a day)'
-            : '';
-      throw new PacingSettingError(field, `${WORDS[field]} must be a whole number from ${min}${unit} to ${max}${unit}${why}; it is ${JSON.stringify(value)}.`);
+            ? msg('pacing.why.wecomPerChat')
+            : undefined;
+      const vars = { field: WORDS[field], min, max, unit, got: String(JSON.stringify(value)) };
+      throw new PacingSettingError(field, why ? msg('pacing.rangeWhy', { ...vars, why }) : msg('pacing.range', vars));
     }
     (next as Record<string, unknown>)[key] = value;
   }

@@ -30,6 +30,14 @@ export function msg(key: string, vars?: Vars): Msg {
   return vars ? { key, vars } : { key };
 }
 
+/**
+ * A text that had to be given as a string (a zod schema's `message`): a catalogue key becomes that
+ * text, anything else stays as written. So a schema writes `{ message: 'validate.link' }`.
+ */
+export function fromKey(words: string): Text {
+  return Object.hasOwn(en, words) ? { key: words } : words;
+}
+
 export function isMsg(v: unknown): v is Msg {
   return typeof v === 'object' && v !== null && typeof (v as Msg).key === 'string';
 }

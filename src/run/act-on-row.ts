@@ -3,9 +3,11 @@
 // planRowAction (row-actions.ts); the change goes through moveRows, so it names the state it
 // leaves: a worker that claimed the row in between wins, and the person is told to look again.
 
+import { english, type Msg, msg, type Text } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
 import { type Move, moveRows } from './ledger.ts';
+import { noticeColumns } from './notices.ts';
 import { type ActionPlan, planRowAction, type RowAction } from './row-actions.ts';
 import type { LedgerState } from './states.ts';
 
@@ -35,19 +37,23 @@ export interface RowActionResult {
 
 export class RowActionRefused extends Error {
   readonly code: 'not_found' | 'wrong_state' | 'needs_confirmation';
-  constructor(code: RowActionRefused['code'], message: string) {
-    super(message);
+  /** The message as a catalogue text, rendered in the reader's language by the API. */
+  readonly text: Text;
+  constructor(code: RowActionRefused['code'], message: Text) {
+    super(english(message));
     this.name = 'RowActionRefused';
     this.code = code;
+    this.text = message;
   }
 }
 
-const VERB: Record<RowAction, string> = {
-  retry: 'tried again',
-  send_now: 'sent now',
-  skip: 'skipped',
-  reassign: 'handed to someone else',
-  edit: 'changed',
+// "Action 12 cannot be {verb}: …"
+const VERB: Record<RowAction, Msg> = {
+  retry: msg('row.verb.retry'),
+  send_now: msg('row.verb.send_now'),
+  skip: msg('row.verb.skip'),
+  reassign: msg('row.verb.reassign'),
+  edit: msg('row.verb.edit'),
 };
 
 export async function actOnRow(db: Db, id: number, input: RowActionInput): Promise<RowActionResult> {
@@ -58,11 +64,14 @@ export async function actOnRow(db: Db, id: number, input: RowActionInput): Promi
     .select(['groups.name as group_name', 'ledger.id', 'ledger.run_id', 'ledger.state', 'ledger.mode', 'ledger.content', 'ledger.assignee', 'ledger.due_at', 'ledger.next_attempt_at', 'runs.state as run_state'])
     .where('ledger.id', '=', id)
     .executeTakeFirst();
-  if (!row) throw new RowActionRefused('not_found', `There is no action number ${id}`);
+  if (!row) throw new RowActionRefused('not_found', msg('row.notFound', { id }));
   const state = row.state as LedgerState;
   const mode = row.mode as 'bot' | 'human';
   const plan: ActionPlan = planRowAction(input.action, { state, mode, runState: row.run_state }, { confirmedNotSent: input.confirmedNotSent });
-  if (!plan.ok) throw new RowActionRefused(plan.code, `Action ${id} cannot be ${VERB[input.action]}: ${plan.reason}.`);
+  if (!plan.ok) {
+    const key = plan.code === 'needs_confirmation' ? 'row.refusedUnconfirmed' : 'row.refused';
+    throw new RowActionRefused(plan.code, msg(key, { id, verb: VERB[input.action], reason: plan.text }));
+  }
 
   const now = input.now ?? new Date();
   const content: LedgerContent = typeof row.content === 'string' ? JSON.parse(row.content) : row.content;
@@ -85,14 +94,14 @@ export async function actOnRow(db: Db, id: number, input: RowActionInput): Promi
       move.set = { claimed_by: null, next_attempt_at: null };
       break;
     case 'reassign': {
-      if (!input.to) throw new RowActionRefused('wrong_state', `Action ${id} needs the person to hand it to`);
+      if (!input.to) throw new RowActionRefused('wrong_state', msg('row.needsPerson', { id }));
       move.note = `handed from ${row.assignee ?? 'nobody'} to ${input.to}${plan.dueNow ? ', with a new window from now' : ''}`;
       move.set = { assignee: input.to, ...(plan.dueNow ? { due_at: now, reminded_at: null } : {}) };
       if (plan.dueNow) dueAt = now;
       break;
     }
     case 'edit': {
-      if (input.text === undefined) throw new RowActionRefused('wrong_state', `Action ${id} needs the new text`);
+      if (input.text === undefined) throw new RowActionRefused('wrong_state', msg('row.needsText', { id }));
       const next: LedgerContent = { ...content, text: input.text };
       if (input.link === null) delete next.link;
       else if (input.link !== undefined) next.link = input.link;
@@ -102,7 +111,7 @@ export async function actOnRow(db: Db, id: number, input: RowActionInput): Promi
     }
   }
   const moved = await moveRows(db, [id], move);
-  if (!moved.length) throw new RowActionRefused('wrong_state', `Action ${id} changed while you were looking at it (a worker may have started sending it); open it again`);
+  if (!moved.length) throw new RowActionRefused('wrong_state', msg('row.changed', { id }));
   if (input.action === 'reassign' && input.to && input.to !== input.actor) {
     // The new person hears of it on their phone, not only when they next open their list.
     const text = content.text.replace(/\s+/g, ' ').trim();
@@ -113,7 +122,8 @@ export async function actOnRow(db: Db, id: number, input: RowActionInput): Promi
         kind: 'assigned',
         ledger_id: id,
         run_id: row.run_id,
-        message: `${input.actor} handed you a task in ${row.group_name}: ${text.length > 80 ? `${text.slice(0, 79)}…` : text}`,
+        // Worded in the reader's language when listed (notifications.text), English in `message`.
+        ...noticeColumns(msg('notice.handedToYou', { actor: input.actor, group: row.group_name, text: text.length > 80 ? `${text.slice(0, 79)}…` : text })),
       })
       .execute();
   }

@@ -17,6 +17,7 @@
 // A leader may edit and reassign the tasks of their own groups (or assigned to them); the bot's
 // messages and skipping are an operator's decision.
 
+import { english, type Msg, msg, type Value } from '../i18n/index.ts';
 import type { LedgerState } from './states.ts';
 
 export const ROW_ACTIONS = ['retry', 'send_now', 'skip', 'reassign', 'edit'] as const;
@@ -38,63 +39,66 @@ export type ActionPlan =
       /** The row's time moves to now (a send now, a retried send, a missed task handed on). */
       dueNow: boolean;
     }
-  | { ok: false; code: 'wrong_state' | 'needs_confirmation'; reason: string };
+  | {
+      ok: false;
+      code: 'wrong_state' | 'needs_confirmation';
+      /** Why, in English (logs); `text` is the same in the reader's language. */
+      reason: string;
+      text: Msg;
+    };
 
 const NOT_SENT: readonly LedgerState[] = ['planned', 'retry_wait', 'failed', 'assigned', 'missed'];
 
-const WORDS: Record<string, string> = {
-  due: 'being sent right now',
-  sending: 'being sent right now',
-  sent: 'already sent',
-  awaiting_confirmation: 'waiting for the staff member to send it in WeCom',
-  done: 'already done',
-  done_late: 'already done',
-  skipped: 'already skipped',
-  cancelled: 'cancelled',
-  unconfirmed: 'a send whose outcome is unknown',
+// A row's state in the words of a refusal ("this one is already sent"); other states by their name.
+const WORDS: Partial<Record<LedgerState, Msg>> = {
+  due: msg('row.is.beingSent'),
+  sending: msg('row.is.beingSent'),
+  sent: msg('row.is.sent'),
+  awaiting_confirmation: msg('row.is.awaitingConfirmation'),
+  done: msg('row.is.done'),
+  done_late: msg('row.is.done'),
+  skipped: msg('row.is.skipped'),
+  cancelled: msg('row.is.cancelled'),
+  unconfirmed: msg('row.is.unconfirmed'),
 };
 
-const what = (s: LedgerState) => WORDS[s] ?? s;
+const what = (s: LedgerState): Msg => WORDS[s] ?? msg(`ledger.state.${s}`);
 
-function refuse(reason: string, code: 'wrong_state' | 'needs_confirmation' = 'wrong_state'): ActionPlan {
-  return { ok: false, code, reason };
+const RUN_STATES = ['running', 'paused', 'cancelled', 'completed'];
+const runState = (s: string): Value => (RUN_STATES.includes(s) ? msg(`run.state.${s}`) : s);
+
+function refuse(text: Msg, code: 'wrong_state' | 'needs_confirmation' = 'wrong_state'): ActionPlan {
+  return { ok: false, code, reason: english(text), text };
 }
 
 /** Whether `action` may be done to the row now, and what the row becomes. */
 export function planRowAction(action: RowAction, row: RowFacts, opts: { confirmedNotSent?: boolean } = {}): ActionPlan {
-  if (row.runState === 'cancelled') return refuse('its run was cancelled; nothing in it can be done any more');
+  if (row.runState === 'cancelled') return refuse(msg('row.no.runCancelled'));
   const ok = (to: LedgerState, dueNow = false): ActionPlan => ({ ok: true, to, dueNow, reopensRun: row.runState === 'completed' && to !== 'skipped' && action !== 'edit' });
   switch (action) {
     case 'retry': {
-      if (row.mode !== 'bot') return refuse('it is a task for a person; hand it to someone (reassign) instead');
+      if (row.mode !== 'bot') return refuse(msg('row.no.retryTask'));
       if (row.state === 'failed') return ok('planned', true);
       if (row.state === 'unconfirmed' || row.state === 'missed') {
-        if (!opts.confirmedNotSent) {
-          return refuse(
-            row.state === 'unconfirmed'
-              ? 'Chorus cannot tell whether it went out; look in the chat and confirm that it was not sent before sending it again'
-              : 'the staff member may still send it in WeCom; look in the chat and confirm that it was not sent before sending it again',
-            'needs_confirmation',
-          );
-        }
+        if (!opts.confirmedNotSent) return refuse(msg(row.state === 'unconfirmed' ? 'row.no.confirmUnconfirmed' : 'row.no.confirmMissed'), 'needs_confirmation');
         return ok('planned', true);
       }
-      return refuse(`only a failed send can be tried again, and this one is ${what(row.state)}`);
+      return refuse(msg('row.no.retryOnlyFailed', { what: what(row.state) }));
     }
     case 'send_now':
-      if (row.mode !== 'bot') return refuse('it is a task for a person, not a message the bot sends');
-      if (row.state !== 'planned' && row.state !== 'retry_wait') return refuse(`only a planned send can go now, and this one is ${what(row.state)}`);
-      if (row.runState !== 'running') return refuse(`its run is ${row.runState}; resume the run first`);
+      if (row.mode !== 'bot') return refuse(msg('row.no.sendNowTask'));
+      if (row.state !== 'planned' && row.state !== 'retry_wait') return refuse(msg('row.no.sendNowOnlyPlanned', { what: what(row.state) }));
+      if (row.runState !== 'running') return refuse(msg('row.no.sendNowRun', { state: runState(row.runState) }));
       return ok(row.state, true);
     case 'skip':
-      if (!NOT_SENT.includes(row.state)) return refuse(`it is ${what(row.state)}`);
+      if (!NOT_SENT.includes(row.state)) return refuse(msg('row.no.skip', { what: what(row.state) }));
       return ok('skipped');
     case 'reassign':
-      if (row.mode !== 'human') return refuse('the bot sends it; only a task for a person can be handed to someone');
-      if (row.state !== 'assigned' && row.state !== 'missed') return refuse(`only an open or missed task can be handed on, and this one is ${what(row.state)}`);
+      if (row.mode !== 'human') return refuse(msg('row.no.reassignBot'));
+      if (row.state !== 'assigned' && row.state !== 'missed') return refuse(msg('row.no.reassignOnlyOpen', { what: what(row.state) }));
       return ok('assigned', row.state === 'missed');
     case 'edit':
-      if (!NOT_SENT.includes(row.state)) return refuse(`only the text of an action not yet sent or done can change, and this one is ${what(row.state)}`);
+      if (!NOT_SENT.includes(row.state)) return refuse(msg('row.no.edit', { what: what(row.state) }));
       return ok(row.state);
   }
 }

@@ -153,7 +153,7 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
       // A {{ placeholder }} link is known only now: what the variable gave must be a web link too.
       const link = rows[rows.length - 1].content.link;
       if (link !== undefined && !isWebLink(link)) {
-        throw new RunError('invalid_link', `Step "${a.step}": its link "${link}" does not start with http:// or https://; check the variable it comes from.`);
+        throw new RunError('invalid_link', msg('run.invalidLink', { step: a.step, link }));
       }
     }
   });

@@ -3,7 +3,7 @@
 // words are rendered in the request's language (src/i18n); `code` and `field` never change.
 
 import type { z } from 'zod';
-import { english, isMsg, type Locale, type Msg, msg, render, type Text, textOf } from '../i18n/index.ts';
+import { english, fromKey, isMsg, type Locale, type Msg, msg, render, type Text, textOf } from '../i18n/index.ts';
 import type { SheetProblem } from '../sop/errors.ts';
 
 export class ApiError extends Error {
@@ -104,7 +104,8 @@ function plainReason(issue: z.core.$ZodIssue): Msg | string {
     case 'too_small':
       return msg('validate.tooSmall', { min: String(issue.minimum) });
     default:
-      // A schema's own message (a refine, a custom check) is written by its author, in English.
-      return issue.message;
+      // A schema's own message (a refine, a custom check): a catalogue key such as
+      // 'validate.httpLink' is worded in the reader's language, other words stay as written.
+      return fromKey(issue.message);
   }
 }

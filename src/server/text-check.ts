@@ -3,6 +3,7 @@
 // refused at the boundary with a 400 naming the field, before anything is written; otherwise a
 // change could commit and its audit entry (or a later read) fail.
 
+import { msg } from '../i18n/index.ts';
 import { ApiError } from './errors.ts';
 
 /** A NUL, or a surrogate that is not half of a well-formed pair. */
@@ -41,8 +42,5 @@ export function refuseUnstorableText(value: unknown, part: 'body' | 'query' | 'p
   const found = findUnstorableText(value);
   if (found === undefined) return;
   const field = found || part;
-  throw new ApiError(400, 'invalid_text', `The request ${part} holds a character that cannot be stored (a NUL character or a broken emoji half) in ${field}.`, {
-    field,
-    reason: 'holds a NUL character or a lone surrogate',
-  });
+  throw new ApiError(400, 'invalid_text', msg('error.invalidText', { part, field }), { field, reason: msg('error.invalidText.reason') });
 }

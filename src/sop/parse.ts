@@ -4,7 +4,7 @@
 import { IANAZone } from 'luxon';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { type Msg, msg, type Text } from '../i18n/index.ts';
+import { fromKey, type Msg, msg, type Text } from '../i18n/index.ts';
 import { problemAt, SheetError, type SheetProblem } from './errors.ts';
 import { FIELD_CHOICES, FIELD_HINTS, type RawStep, SheetSchema, StepSchema } from './schema.ts';
 import type { ParsedSheet, Pos, Sheet, SourceMap, Step, VarSpec, When } from './types.ts';
@@ -424,7 +424,7 @@ function issueMessage(issue: z.core.$ZodIssue, root: unknown): Text {
     case 'too_small':
       return hintText ? msg('parse.emptyHint', { field, hint: hintText }) : msg('parse.empty', { field });
     case 'custom':
-      return msg('parse.custom', { field: `${field}${shown}`, message: issue.message });
+      return msg('parse.custom', { field: `${field}${shown}`, message: fromKey(issue.message) });
     case 'invalid_union':
       return `\`${field}${shown}\` has the wrong form${hint ? `; it should be ${hint}` : ''}`;
     default:

@@ -2,7 +2,7 @@
 // by `describeIssue` in parse.ts, so this file only says what is allowed.
 
 import { z } from 'zod';
-import { isSheetLink, LINK_RULE } from './links.ts';
+import { isSheetLink } from './links.ts';
 import { ACTIONS, COMMUNITIES, CONTENT_KINDS, QUIET_POLICIES } from './types.ts';
 
 const text = z.string();
@@ -38,7 +38,8 @@ export const StepSchema = z.strictObject({
   text: text.optional(),
   name: text.optional(),
   kind: z.enum(CONTENT_KINDS).optional(),
-  link: text.refine(isSheetLink, { message: `${LINK_RULE} (or be a {{ placeholder }} that gives one)` }).optional(),
+  // A catalogue key (src/i18n): parse.ts words it in the reader's language.
+  link: text.refine(isSheetLink, { message: 'parse.link' }).optional(),
   image: text.optional(),
   file: text.optional(),
   by: z

@@ -6,6 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyFailure } from '../../src/channels/credentials.ts';
+import { render } from '../../src/i18n/index.ts';
+import { planRowAction } from '../../src/run/row-actions.ts';
+import { createUser } from '../../src/server/accounts/users.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { ensureAdminToken } from '../../src/server/tokens.ts';
 import { engine, type TestStore, testStore } from '../support/db.ts';
@@ -98,6 +102,65 @@ describe(`errors in the request's language on ${engine}`, () => {
     const save = await app.inject({ method: 'POST', url: '/api/sheets', headers: zh(), payload: { yaml: broken } });
     expect(save.json().error).toMatchObject({ code: 'invalid_sheet', message: expect.stringMatching(/^无法读取这份 SOP 表：有 \d+ 处问题。/) });
     expect(save.json().error.problems.every((p: { message: string }) => CJK.test(p.message))).toBe(true);
+  });
+
+  it('a leader or an assignee not in the team, a pacing out of bounds, unstorable text and a bad link', async () => {
+    await createUser(store.db, { name: 'linwei', role: 'leader', passwordHash: 'x', displayName: '林伟' });
+    expect((await app.inject({ method: 'POST', url: '/api/channels', headers: en(), payload: { kind: 'sandbox', name: 'sandbox' } })).statusCode).toBe(201);
+
+    const group = { channel: 'sandbox', externalId: 'c1', name: 'Camp 1', leader: 'linwie' };
+    const leader = await app.inject({ method: 'POST', url: '/api/groups', headers: zh(), payload: group });
+    expect(leader.statusCode).toBe(400);
+    expect(leader.json().error).toEqual({
+      code: 'unknown_leader',
+      field: 'leader',
+      message: '团队中没有“linwie”这个人：群负责人必须是能登录的人，否则这个群的待办不会送到任何人手上。你是不是要找 linwei（林伟）？',
+    });
+    const leaderUs = await app.inject({ method: 'POST', url: '/api/groups', headers: en(), payload: { ...group, leader: 'bob' } });
+    expect(leaderUs.json().error.message).toBe(
+      `There is no person "bob" in the team: a group's leader must be someone who can sign in, or the group's tasks reach nobody. Add them on the Team page first.`,
+    );
+    const person = await app.inject({ method: 'POST', url: '/api/ledger/1/reassign', headers: zh(), payload: { to: 'bob' } });
+    expect(person.json().error).toEqual({ code: 'unknown_person', field: 'to', message: '团队中没有“bob”这个人：待办只能交给能登录的人。请先在“团队”页面添加此人。' });
+
+    const pacing = await app.inject({ method: 'PATCH', url: '/api/channels/sandbox/pacing', headers: zh(), payload: { dailyCap: 0 } });
+    expect(pacing.statusCode).toBe(400);
+    expect(pacing.json().error).toEqual({ code: 'pacing_invalid', field: 'dailyCap', message: '整个账号的每日上限应为 1 到 1000000 之间的整数；当前为 0。' });
+    const pacingUs = await app.inject({ method: 'PATCH', url: '/api/channels/sandbox/pacing', headers: en(), payload: { dailyCap: 0 } });
+    expect(pacingUs.json().error.message).toBe('the daily cap must be a whole number from 1 to 1000000; it is 0.');
+
+    const text = await app.inject({ method: 'POST', url: '/api/broadcasts/preview', headers: zh(), payload: { text: 'hello \ud83d', groups: 'all' } });
+    expect(text.statusCode).toBe(400);
+    expect(text.json().error).toEqual({
+      code: 'invalid_text',
+      field: 'text',
+      message: '请求的 body 里，text 含有无法保存的字符（NUL 空字符，或被截断的半个 emoji）。',
+      reason: '含有 NUL 空字符或被截断的半个 emoji',
+    });
+    const textUs = await app.inject({ method: 'POST', url: '/api/broadcasts/preview', headers: en(), payload: { text: 'a\u0000b', groups: 'all' } });
+    expect(textUs.json().error).toMatchObject({
+      message: 'The request body holds a character that cannot be stored (a NUL character or a broken emoji half) in text.',
+      reason: 'holds a NUL character or a lone surrogate',
+    });
+    const hook = await app.inject({ method: 'POST', url: '/webhooks/telegram/nope?lang=zh', payload: 'x\u0000' });
+    expect(hook.statusCode).toBe(400);
+    expect(hook.body).toBe('请求的 body 里含有无法保存的字符（NUL 空字符，或被截断的半个 emoji）。');
+
+    const link = await app.inject({ method: 'POST', url: '/api/broadcasts/preview', headers: zh(), payload: { text: 'Tonight', link: 'javascript:alert(1)', groups: 'all' } });
+    expect(link.json().error).toMatchObject({ code: 'invalid_request', field: 'link', reason: '应为以 http:// 或 https:// 开头的链接' });
+  });
+
+  it('row refusals and channel checks are worded from parts in the same language', () => {
+    const unconfirmed = planRowAction('retry', { state: 'unconfirmed', mode: 'bot', runState: 'running' });
+    const sent = planRowAction('skip', { state: 'sent', mode: 'bot', runState: 'running' });
+    if (unconfirmed.ok || sent.ok) throw new Error('both are refused');
+    expect(unconfirmed.code).toBe('needs_confirmation');
+    expect(render('zh', unconfirmed.text)).toBe('Chorus 无法确定它是否已经发出；请先到群里确认确实没有发出，再重新发送');
+    expect(render('zh', sent.text)).toBe('它已经发出');
+    expect(sent.reason).toBe('it is already sent');
+    const unreachable = verifyFailure('wecom', 'transient', 'ETIMEDOUT', 'https://qyapi.weixin.qq.com');
+    expect(render('zh', unreachable.text)).toMatch(/^Chorus 连不上企业微信（https:\/\/qyapi\.weixin\.qq\.com），所以没有检查这些凭据/);
+    expect(unreachable.message).toMatch(/^Chorus cannot reach WeCom at https:\/\/qyapi\.weixin\.qq\.com, so the credentials were not checked/);
   });
 
   it('a run in the wrong state tells the state in words', async () => {

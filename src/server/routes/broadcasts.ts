@@ -15,7 +15,7 @@ import { runContext } from './runs.ts';
 
 const BroadcastBody = z.strictObject({
   text: z.string().trim().min(1).max(4000),
-  link: z.url({ protocol: /^https?$/, error: 'should be an http:// or https:// link' }).optional(),
+  link: z.url({ protocol: /^https?$/, error: 'validate.httpLink' }).optional(),
   groups: z.string().trim().min(1),
   by: z.enum(['bot', 'leader']).optional(),
   /** An ISO 8601 instant with its offset, or a duration from now (2h, 30m, 1d); read by readDeadline. */

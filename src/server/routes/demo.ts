@@ -4,6 +4,8 @@
 // console's demo banner.
 
 import type { FastifyInstance } from 'fastify';
+import { render, textOf } from '../../i18n/index.ts';
+import { requestLocale } from '../../i18n/locale.ts';
 import type { Services } from '../app.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { createUser, UserError } from '../accounts/users.ts';
@@ -25,7 +27,7 @@ export function demoRoutes(s: Services): Route[] {
         '201 {created: true, message, channel, groups, members, messages, sheets, run: {id, actions, counts}, broadcast, leaders: [{name, displayName, account, password?}]} — or 200 with created: false when the demo exists',
       permission: 'demo.create',
       status: 201,
-      async handler({ actor, reply }) {
+      async handler({ actor, reply, req }) {
         const who = actor?.name ?? 'owner';
         const createLeaderAccount = async (l: DemoLeader) => {
           const password = demoPassword();
@@ -59,7 +61,9 @@ export function demoRoutes(s: Services): Route[] {
             detail: { run: summary.run?.id, broadcast: summary.broadcast?.id, leaders: summary.leaders.filter((l) => l.account).map((l) => l.name) },
           });
         }
-        return reply.status(summary.created ? 201 : 200).send(summary);
+        // The summary's message in the reader's language (English in the CLI, which reads `message`).
+        const text = textOf(summary);
+        return reply.status(summary.created ? 201 : 200).send(text ? { ...summary, message: render(requestLocale(req.headers, req.query), text) } : summary);
       },
     }),
     defineRoute({

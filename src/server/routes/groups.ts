@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ChannelError, type GroupInfo } from '../../channels/port.ts';
 import { findChannel } from '../../channels/registry.ts';
 import { ensureGroup, type GroupRow, listGroups, toGroup, updateGroup } from '../../community/groups.ts';
-import { type Person, teamPeople, unknownPersonMessage } from '../../community/people.ts';
+import { type Person, teamPeople, unknownPersonText } from '../../community/people.ts';
 import { COMMUNITIES } from '../../sop/types.ts';
 import type { Db } from '../../store/db.ts';
 import type { Services } from '../app.ts';
@@ -52,7 +52,7 @@ export function publicGroup(g: GroupRow, people: readonly Person[]) {
 /** Refuses a hand-typed leader who is not a person in the team. */
 async function checkLeader(db: Db, leader: string | null | undefined): Promise<void> {
   if (!leader) return;
-  const problem = unknownPersonMessage(leader, await teamPeople(db), 'leader');
+  const problem = unknownPersonText(leader, await teamPeople(db), 'leader');
   if (problem) throw new ApiError(400, 'unknown_leader', problem, { field: 'leader' });
 }
 

@@ -4,7 +4,7 @@
 
 import { z } from 'zod';
 import { decide } from '../../access/roles.ts';
-import { teamPeople, unknownPersonMessage } from '../../community/people.ts';
+import { teamPeople, unknownPersonText } from '../../community/people.ts';
 import { actOnRow, RowActionRefused, type RowActionInput } from '../../run/act-on-row.ts';
 import { availableActions, leaderMay, type RowAction } from '../../run/row-actions.ts';
 import { wakeFor } from '../../run/runs.ts';
@@ -24,7 +24,7 @@ const HttpLink = z
   .string()
   .trim()
   .max(2000)
-  .refine((v) => /^https?:\/\/[^\s]+$/i.test(v), 'a link starts with http:// or https://');
+  .refine((v) => /^https?:\/\/[^\s]+$/i.test(v), 'validate.linkStarts');
 const RetryBody = z.strictObject({ confirmNotSent: z.boolean().optional() });
 const ReassignBody = z.strictObject({ to: z.string().trim().min(1).max(100) });
 const EditBody = z.strictObject({ text: z.string().trim().min(1).max(4000), link: HttpLink.nullable().optional() });
@@ -60,9 +60,9 @@ export function ledgerRoutes(s: Services): Route[] {
     const { params, actor, leader } = call;
     if (leader !== undefined) {
       const row = await ledgerDetail(s.db, params.id);
-      if (!row) throw notFound(`Ledger row ${params.id}`);
+      if (!row) throw notFound(msg('thing.ledgerRow', { id: params.id }));
       if (!leaderMay(input.action, { mode: row.mode as 'bot' | 'human', groupLeader: row.group.leader, assignee: row.assignee }, leader)) {
-        throw forbidden(`As a leader you can change and hand on only the tasks of your own groups; action ${params.id} is not one of them.`);
+        throw forbidden(msg('access.notYourGroupsTask', { id: params.id }));
       }
     }
     let done: Awaited<ReturnType<typeof actOnRow>>;
@@ -85,7 +85,7 @@ export function ledgerRoutes(s: Services): Route[] {
         return r;
       });
     } catch (e) {
-      if (e instanceof RowActionRefused) throw new ApiError(e.code === 'not_found' ? 404 : 409, e.code === 'not_found' ? 'not_found' : e.code, e.message);
+      if (e instanceof RowActionRefused) throw new ApiError(e.code === 'not_found' ? 404 : 409, e.code, e.text);
       throw e;
     }
     if (done.mode === 'bot' && (done.state === 'planned' || done.state === 'retry_wait')) {
@@ -163,7 +163,7 @@ export function ledgerRoutes(s: Services): Route[] {
       params: NumberId,
       body: ReassignBody,
       async handler(call) {
-        const problem = unknownPersonMessage(call.body.to, await teamPeople(s.db), 'assignee');
+        const problem = unknownPersonText(call.body.to, await teamPeople(s.db), 'assignee');
         if (problem) throw new ApiError(400, 'unknown_person', problem, { field: 'to' });
         return act(call, { action: 'reassign', to: call.body.to }, { to: call.body.to });
       },

@@ -8,6 +8,7 @@ import type { ChannelKind } from '../../channels/port.ts';
 import type { PacingOverrides } from '../../dispatch/pacing.ts';
 import { PacingPolicyError } from '../../dispatch/pacing.ts';
 import { applyPacingPatch, PacingSettingError, pacingView } from '../../dispatch/pacing-settings.ts';
+import { msg } from '../../i18n/index.ts';
 import type { Db } from '../../store/db.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -22,7 +23,7 @@ const RETURNS = '{channel, name, kind, pacing: {intervalMs, jitterMs, dailyCap, 
 
 async function channelOf(db: Db, ref: string) {
   const channel = await findChannel(db, ref);
-  if (!channel) throw notFound(`Channel "${ref}"`);
+  if (!channel) throw notFound(msg('thing.channel', { id: ref }));
   const row = await db.selectFrom('channels').select('pacing').where('id', '=', channel.id).executeTakeFirstOrThrow();
   const raw = row.pacing as unknown;
   const overrides = (typeof raw === 'string' ? JSON.parse(raw) : (raw ?? {})) as PacingOverrides;
@@ -59,8 +60,8 @@ export function pacingRoutes(s: { db: Db }): Route[] {
         try {
           next = applyPacingPatch(channel.kind as ChannelKind, overrides, body);
         } catch (e) {
-          if (e instanceof PacingSettingError) throw new ApiError(400, 'pacing_invalid', e.message, { field: e.field });
-          if (e instanceof PacingPolicyError) throw new ApiError(400, 'pacing_invalid', e.message);
+          if (e instanceof PacingSettingError) throw new ApiError(400, 'pacing_invalid', e.text, { field: e.field });
+          if (e instanceof PacingPolicyError) throw new ApiError(400, 'pacing_invalid', e.text);
           throw e;
         }
         await s.db.transaction().execute(async (trx) => {

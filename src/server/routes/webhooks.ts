@@ -7,6 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebhookRequest, WebhookResponse } from '../../channels/port.ts';
 import type { TelegramConnector } from '../../channels/telegram/index.ts';
 import type { WecomConnector } from '../../channels/wecom/index.ts';
+import { type Msg, msg, render } from '../../i18n/index.ts';
+import { requestLocale } from '../../i18n/locale.ts';
 import type { Services } from '../app.ts';
 import { findUnstorableText, isStorableText } from '../text-check.ts';
 
@@ -55,12 +57,14 @@ export async function registerWebhookRoutes(app: FastifyInstance, s: Services): 
     scope.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body));
 
     const handle = (kind: Kind) => async (req: FastifyRequest, reply: FastifyReply) => {
+      // A platform sends no language, so it reads English; a person trying the address, their own.
+      const words = (text: Msg) => render(requestLocale(req.headers, req.query), text);
       const bad = unstorableField(req);
-      if (bad !== undefined) return plain(reply, 400, `The request holds a character that cannot be stored (a NUL character or a lone surrogate) in ${bad}.`);
+      if (bad !== undefined) return plain(reply, 400, words(msg('webhook.invalidText', { field: bad })));
       const channelId = (req.params as { channel: string }).channel;
       const row = await s.db.selectFrom('channels').select(['id', 'kind', 'status']).where('id', '=', channelId).executeTakeFirst();
-      if (!row || row.kind !== kind) return plain(reply, 404, `There is no ${kind} channel here with the id "${channelId}".`);
-      if (row.status === 'disabled') return plain(reply, 404, 'This channel is disabled.');
+      if (!row || row.kind !== kind) return plain(reply, 404, words(msg('webhook.noChannel', { kind, id: channelId })));
+      if (row.status === 'disabled') return plain(reply, 404, words(msg('webhook.disabled')));
       const connector = await s.connectors.get(row.id);
       let answer: WebhookResponse;
       if (kind === 'telegram') answer = await (connector as TelegramConnector).handleWebhook(toWebhookRequest(req), s.ingest, row.id);
