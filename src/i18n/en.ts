@@ -112,6 +112,11 @@ const en: Record<string, string> = {
   'validate.tooSmall': 'is too small (at least {min})',
   'validate.linkStarts': 'a link starts with http:// or https://',
   'validate.httpLink': 'should be an http:// or https:// link',
+  'validate.tag': 'a tag has no spaces, commas or plus signs',
+  'validate.userName': 'may hold letters, digits, dots, dashes and underscores only',
+  'validate.currentPasswordNeeded': 'is required to set a new password',
+  'validate.yamlOrSheet': 'give either `yaml` (the sheet text) or `sheet` ({ id, version }), not both',
+  'validate.spreadsheetName': 'should end in .csv or .xlsx',
 
   // --- accounts (src/server/accounts) ---
   'user.nameTaken': 'The name "{name}" is already taken; choose another one.',

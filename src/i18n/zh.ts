@@ -110,6 +110,11 @@ const zh: Record<string, string> = {
   'validate.tooSmall': '太小了（至少 {min}）',
   'validate.linkStarts': '链接必须以 http:// 或 https:// 开头',
   'validate.httpLink': '应为以 http:// 或 https:// 开头的链接',
+  'validate.tag': '标签里不能有空格、逗号或加号',
+  'validate.userName': '只能包含字母、数字、点、连字符（-）和下划线（_）',
+  'validate.currentPasswordNeeded': '设置新密码时必须填写当前密码',
+  'validate.yamlOrSheet': '请给出 `yaml`（表的文字）或 `sheet`（{ id, version }）其中之一，不能两个都给，也不能都不给',
+  'validate.spreadsheetName': '文件名应以 .csv 或 .xlsx 结尾',
 
   // --- 账号 ---
   'user.nameTaken': '用户名“{name}”已被占用，请换一个。',

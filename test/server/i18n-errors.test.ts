@@ -148,6 +148,10 @@ describe(`errors in the request's language on ${engine}`, () => {
 
     const link = await app.inject({ method: 'POST', url: '/api/broadcasts/preview', headers: zh(), payload: { text: 'Tonight', link: 'javascript:alert(1)', groups: 'all' } });
     expect(link.json().error).toMatchObject({ code: 'invalid_request', field: 'link', reason: '应为以 http:// 或 https:// 开头的链接' });
+    const tag = await app.inject({ method: 'POST', url: '/api/groups', headers: zh(), payload: { ...group, leader: 'linwei', tags: ['a b'] } });
+    expect(tag.json().error).toMatchObject({ code: 'invalid_request', field: 'tags.0', reason: '标签里不能有空格、逗号或加号' });
+    const tagUs = await app.inject({ method: 'POST', url: '/api/groups', headers: en(), payload: { ...group, leader: 'linwei', tags: ['a b'] } });
+    expect(tagUs.json().error.reason).toBe('a tag has no spaces, commas or plus signs');
   });
 
   it('row refusals and channel checks are worded from parts in the same language', () => {

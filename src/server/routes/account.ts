@@ -20,7 +20,7 @@ export const UserName = z
   .trim()
   .min(1)
   .max(64)
-  .regex(/^[\p{L}\p{N}._-]+$/u, 'may hold letters, digits, dots, dashes and underscores only');
+  .regex(/^[\p{L}\p{N}._-]+$/u, 'validate.userName');
 export const Password = z.string().min(PASSWORD_MIN).max(PASSWORD_MAX);
 export const DisplayName = z.string().trim().max(100);
 
@@ -33,7 +33,7 @@ const MeBody = z
     password: Password.optional(),
     currentPassword: z.string().max(PASSWORD_MAX).optional(),
   })
-  .refine((b) => b.password === undefined || b.currentPassword !== undefined, { message: 'is required to set a new password', path: ['currentPassword'] });
+  .refine((b) => b.password === undefined || b.currentPassword !== undefined, { message: 'validate.currentPasswordNeeded', path: ['currentPassword'] });
 const tag = 'account';
 
 async function signIn(s: Services, req: FastifyRequest, reply: FastifyReply, user: User) {

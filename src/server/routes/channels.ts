@@ -88,7 +88,7 @@ export function channelRoutes(s: Services): Route[] {
       params: IdParams,
       async handler({ params }) {
         const channel = await findChannel(s.db, params.id);
-        if (!channel) throw notFound(`Channel "${params.id}"`);
+        if (!channel) throw notFound(msg('thing.channel', { id: params.id }));
         const row = await s.db
           .selectFrom('channels')
           .select(['login_qr', 'login_qr_status', 'login_qr_at'])

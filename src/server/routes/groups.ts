@@ -20,7 +20,7 @@ import { msg } from '../../i18n/index.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 
-const Tag = z.string().trim().min(1).max(64).regex(/^[^+,\s]+$/, 'a tag has no spaces, commas or plus signs');
+const Tag = z.string().trim().min(1).max(64).regex(/^[^+,\s]+$/, 'validate.tag');
 
 const Patch = {
   name: z.string().trim().min(1).max(200).optional(),

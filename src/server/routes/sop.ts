@@ -47,12 +47,12 @@ const PlanBody = z
     timezone: z.string().optional(),
   })
   .refine((b) => (b.yaml === undefined) !== (b.sheet === undefined), {
-    message: 'give either `yaml` (the sheet text) or `sheet` ({ id, version }), not both',
+    message: 'validate.yamlOrSheet',
     path: ['yaml'],
   });
 
 const ImportBody = z.strictObject({
-  fileName: z.string().regex(/\.(csv|xlsx)$/i, 'should end in .csv or .xlsx'),
+  fileName: z.string().regex(/\.(csv|xlsx)$/i, 'validate.spreadsheetName'),
   contentBase64: z.string().min(1),
   options: z
     .strictObject({
