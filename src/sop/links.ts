@@ -13,4 +13,4 @@ export function isSheetLink(value: string): boolean {
   return v.startsWith('{{') || /^https?:\/\//i.test(v);
 }
 
-export const LINK_RULE = 'a link must start with http:// or https://';
+// The rule in words: `parse.link` (sheets), `validate.linkStarts`, `validate.httpLink` (requests) in src/i18n.
