@@ -54,6 +54,14 @@ export class ChannelConfigError extends Error {
   }
 }
 
+/** The channel itself cannot be used (deleted, unknown kind, credentials that do not open). */
+export class ChannelUnusable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChannelUnusable';
+  }
+}
+
 export function isChannelKind(k: string): k is ChannelKind {
   return k in CHANNEL_CONFIG;
 }
@@ -157,10 +165,15 @@ export class ConnectorCache {
   }
 
   private async load(channelId: string): Promise<Connector> {
+    // A failure of this query (the database is away) is not the channel's fault: it stays as it is.
     const row = await this.db.selectFrom('channels').select(['kind', 'config_sealed']).where('id', '=', channelId).executeTakeFirst();
-    if (!row) throw new Error(`channel ${channelId} does not exist`);
-    if (!isChannelKind(row.kind)) throw new Error(`channel ${channelId} has an unknown kind ${row.kind}`);
-    return connectorFor(this.db, channelId, row.kind, JSON.parse(this.box.open(row.config_sealed)));
+    if (!row) throw new ChannelUnusable(`channel ${channelId} does not exist`);
+    if (!isChannelKind(row.kind)) throw new ChannelUnusable(`channel ${channelId} has an unknown kind ${row.kind}`);
+    try {
+      return await connectorFor(this.db, channelId, row.kind, JSON.parse(this.box.open(row.config_sealed)));
+    } catch (e) {
+      throw new ChannelUnusable((e as Error).message);
+    }
   }
 }
 

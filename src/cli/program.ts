@@ -5,7 +5,9 @@ import { DEFAULT_PORT, dataDir } from '../config.ts';
 import { listTemplates } from '../sop/templates.ts';
 import { COMMUNITIES } from '../sop/types.ts';
 import { ApiCallError, apiClient, NoServerError } from './api-client.ts';
+import { createLogger, exitSoon, LOG_LEVEL_OPTION, onStopSignal } from '../server/logger.ts';
 import { type Io, processIo, UsageError } from './io.ts';
+import { cliLogLevel } from './log-level.ts';
 import { registerOpsCommands } from './ops.ts';
 import { sopImport, sopLint, sopPlan } from './sop.ts';
 
@@ -79,19 +81,16 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--data <dir>', 'data folder (default ./.chorus or CHORUS_DATA)')
     .option('--no-worker', 'do not send from this process (run `chorus worker` against PostgreSQL instead)')
-    .action(async (opts: { port: string; host: string; data?: string; worker: boolean }) => {
+    .option(...LOG_LEVEL_OPTION)
+    .action(async (opts: { port: string; host: string; data?: string; worker: boolean; logLevel?: string }) => {
       const { serve, describeStart } = await import('../server/serve.ts');
       const dir = dataDir(opts.data);
-      const server = await serve({ port: Number(opts.port), host: opts.host, dataDir: dir, worker: opts.worker });
+      const logger = createLogger({ level: cliLogLevel(opts.logLevel) });
+      const server = await serve({ port: Number(opts.port), host: opts.host, dataDir: dir, worker: opts.worker, logger });
       io.out(describeStart(server.url, dir, process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dir}/db`, opts.worker));
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          io.out('stopping…');
-          server.close().then(resolve, resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await onStopSignal(logger, () => server.close());
+      io.out('stopped');
+      exitSoon();
     });
 
   registerOpsCommands(program, io, {

@@ -10,8 +10,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import { ChannelError, type Connector, type PerformResult } from '../channels/port.ts';
-import { type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
-import { claimDue, type LedgerRow, moveRows, nextDueAt } from '../run/ledger.ts';
+import { ChannelUnusable, type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
+import { claimDue, getLedgerRows, type LedgerRow, moveRows, nextDueAt, type RawLedger, toLedgerRow } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
 import { NotSendable, toOutbound } from './outbound.ts';
 import { type PacingPolicy, type PacingState, pickNext, recordRetryAfter, recordSend } from './pacing.ts';
@@ -44,6 +44,8 @@ export interface WorkerOptions {
 }
 
 const DEFAULT_RETRY = { maxAttempts: 5, baseMs: 2_000, maxMs: 5 * 60_000 };
+/** How long a stop waits for sends the platform has not answered yet (a stop must end within 10 s). */
+const STOP_WAIT_MS = 6_000;
 /** Platform calls one account may have waiting for an answer at once. */
 const MAX_IN_FLIGHT = 8;
 
@@ -64,6 +66,10 @@ export class Worker {
   private loopDone?: Promise<void>;
   private timers: NodeJS.Timeout[] = [];
   private inFlight = new Set<Promise<void>>();
+  /** Set when a claim failed: the database may have claimed rows whose answer was lost. */
+  private claimLost = false;
+  /** While stopping: when to give up recording an outcome and leave the row to recovery. */
+  private stopDeadline = Number.POSITIVE_INFINITY;
 
   constructor(opts: WorkerOptions) {
     this.id = opts.id ?? `w_${hostname()}_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -104,18 +110,35 @@ export class Worker {
     this.wakeUp?.();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming, lets the sends already handed to a platform finish and be recorded (for at
+   * most `waitMs`), and gives back the rows it claimed but did not start. A send still unanswered
+   * after that stays `sending` and becomes `unconfirmed` on the next recovery: never resent.
+   */
+  async stop(opts: { waitMs?: number } = {}): Promise<void> {
     this.stopped = true;
+    const waitMs = opts.waitMs ?? STOP_WAIT_MS;
+    this.stopDeadline = Date.now() + waitMs;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.wake();
-    await this.loopDone;
-    await Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), waitMs + 500);
+    });
+    const done = Promise.allSettled([this.loopDone, ...this.inFlight]).then(() => 'done' as const);
+    if ((await Promise.race([done, deadline])) === 'late') this.log(`stopping without waiting longer for ${this.inFlight.size} account(s) still sending; their rows are recovered as unconfirmed`);
+    clearTimeout(timer);
     // Rows claimed but not started go back for another worker; nothing was sent for them.
     const held = [...this.queues.values()].flatMap((q) => q.rows.map((r) => r.id));
     this.queues.clear();
-    await moveRows(this.db, held, { from: ['due'], to: 'planned', actor: this.id, note: 'worker stopped', set: { claimed_by: null } });
-    await this.db.deleteFrom('workers').where('id', '=', this.id).execute();
+    try {
+      await moveRows(this.db, held, { from: ['due'], to: 'planned', actor: this.id, note: 'worker stopped', set: { claimed_by: null } });
+      await this.db.deleteFrom('workers').where('id', '=', this.id).execute();
+    } catch (e) {
+      // The next worker's recovery puts them back (this worker no longer beats).
+      this.log(`could not give back ${held.length} claimed rows on stop (${(e as Error).message}); another worker's recovery will`);
+    }
   }
 
   private log(line: string): void {
@@ -176,6 +199,7 @@ export class Worker {
     while (!this.stopped) {
       let claimed = 0;
       try {
+        if (this.claimLost) await this.adoptLostClaims();
         const room = this.opts.batch - this.held();
         if (room > 0) {
           const rows = await claimDue(this.db, this.id, room);
@@ -183,6 +207,7 @@ export class Worker {
           for (const row of rows) this.enqueue(row);
         }
       } catch (e) {
+        this.claimLost = true;
         this.log(`claiming failed: ${(e as Error).message}`);
       }
       if (this.stopped) break;
@@ -203,6 +228,20 @@ export class Worker {
       });
       this.wakeUp = undefined;
     }
+  }
+
+  /**
+   * After a failed claim the database may have committed it anyway (the connection dropped before
+   * the answer came back): rows `due` under this worker's name that it does not hold are taken up.
+   * Only called from the loop, so no other claim of this worker runs at the same time.
+   */
+  private async adoptLostClaims(): Promise<void> {
+    const held = new Set([...this.queues.values()].flatMap((q) => q.rows.map((r) => r.id)));
+    const r = await sql<RawLedger>`SELECT * FROM ledger WHERE state = 'due' AND claimed_by = ${this.id} ORDER BY due_at, id`.execute(this.db);
+    this.claimLost = false;
+    const lost = r.rows.map(toLedgerRow).filter((row) => !held.has(row.id));
+    if (lost.length) this.log(`took up ${lost.length} rows claimed while the database connection was lost`);
+    for (const row of lost) this.enqueue(row);
   }
 
   private enqueue(row: LedgerRow): void {
@@ -249,8 +288,20 @@ export class Worker {
    */
   private async pump(account: string, q: AccountQueue): Promise<void> {
     const sending = new Set<Promise<void>>();
+    const start = (row: LedgerRow, chatId: string) => {
+      const p: Promise<void> = this.send(row, chatId, account)
+        .catch((e) => this.log(`recording a send failed: ${(e as Error).message}`))
+        .finally(() => sending.delete(p));
+      sending.add(p);
+    };
+    let unsure = false;
     while (q.rows.length && !this.stopped) {
       try {
+        if (unsure) {
+          for (const t of await this.settleUnsure(q)) start(t.row, await this.chatOf(t.row.groupId));
+          unsure = false;
+          if (!q.rows.length) break;
+        }
         const policy = await this.policy(account, q);
         const pending = await Promise.all(q.rows.map(async (r) => ({ row: r, chatId: await this.chatOf(r.groupId) })));
         const taken = await this.db.transaction().execute((trx) =>
@@ -260,21 +311,36 @@ export class Worker {
           await this.sleep(Math.min(Math.max(taken.waitMs, 1), this.opts.pollMs));
           continue;
         }
-        const ids = new Set(taken.rows.map((r) => r.row.id));
-        q.rows = q.rows.filter((r) => !ids.has(r.id));
-        for (const t of taken.rows) {
-          const p: Promise<void> = this.send(t.row, t.chatId, account)
-            .catch((e) => this.log(`recording a send failed: ${(e as Error).message}`))
-            .finally(() => sending.delete(p));
-          sending.add(p);
-        }
+        // Picked but not moved means paused or cancelled meanwhile: no longer this worker's.
+        const picked = new Set(taken.picked);
+        q.rows = q.rows.filter((r) => !picked.has(r.id));
+        for (const t of taken.rows) start(t.row, t.chatId);
         while (sending.size >= MAX_IN_FLIGHT) await Promise.race(sending);
       } catch (e) {
+        // The pacing transaction may have committed before its answer was lost.
+        unsure = true;
         this.log(`dispatch for ${account} failed: ${(e as Error).message}`);
         await this.sleep(this.opts.pollMs);
       }
     }
     await Promise.all(sending);
+  }
+
+  /**
+   * After a failed pacing transaction, what the database says about the rows still queued: `due`
+   * under this worker stays queued (it rolled back); `sending` under this worker committed — its
+   * slot is taken and nothing was sent yet, so it is sent now; anything else is dropped.
+   */
+  private async settleUnsure(q: AccountQueue): Promise<{ row: LedgerRow }[]> {
+    const now = new Map((await getLedgerRows(this.db, q.rows.map((r) => r.id))).map((r) => [r.id, r]));
+    const resume: { row: LedgerRow }[] = [];
+    q.rows = q.rows.filter((r) => {
+      const current = now.get(r.id);
+      if (current?.claimedBy !== this.id) return false;
+      if (current.state === 'sending') resume.push({ row: current });
+      return current.state === 'due';
+    });
+    return resume;
   }
 
   /** Inside the pacing lock: the rows that may go now, moved to `sending` with their slots taken. */
@@ -283,7 +349,7 @@ export class Worker {
     policy: PacingPolicy,
     state: PacingState,
     pending: { row: LedgerRow; chatId: string }[],
-  ): Promise<{ state: PacingState; result: { rows: { row: LedgerRow; chatId: string }[]; waitMs: number } }> {
+  ): Promise<{ state: PacingState; result: { rows: { row: LedgerRow; chatId: string }[]; picked: number[]; waitMs: number } }> {
     const now = Date.now();
     const left = [...pending];
     const rows: { row: LedgerRow; chatId: string }[] = [];
@@ -304,30 +370,59 @@ export class Worker {
       await moveRows(trx, rows.map((r) => r.row.id), { from: ['due'], to: 'sending', actor: this.id, attempt: true }),
     );
     // A row that is no longer `due` (paused or cancelled meanwhile) is dropped, not sent.
-    return { state: s, result: { rows: rows.filter((r) => moved.has(r.row.id)), waitMs } };
+    return { state: s, result: { rows: rows.filter((r) => moved.has(r.row.id)), picked: rows.map((r) => r.row.id), waitMs } };
   }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
+  /**
+   * Records what became of a send. The platform has answered, so the answer must reach the ledger:
+   * a lost connection (a database restart, a failover) is retried until the database is back —
+   * while stopping, until the stop's deadline, after which the row stays `sending` and the next
+   * recovery makes it `unconfirmed`. Every recording is safe to repeat (moves name their states).
+   */
+  private async persist(row: LedgerRow, fn: () => Promise<void>): Promise<void> {
+    let delay = 200;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await fn();
+        return;
+      } catch (e) {
+        if (this.stopped && Date.now() + delay > this.stopDeadline) throw e;
+        if (attempt === 1 || attempt % 20 === 0) this.log(`recording ledger row ${row.id} failed (${(e as Error).message}); retrying until the database answers`);
+        await this.sleep(delay);
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+
   private async send(row: LedgerRow, chatId: string, account: string): Promise<void> {
-    const finish = async (move: Parameters<typeof moveRows>[2]) => {
-      await moveRows(this.db, [row.id], { actor: this.id, ...move });
-    };
+    const finish = (move: Parameters<typeof moveRows>[2]) =>
+      this.persist(row, async () => {
+        await moveRows(this.db, [row.id], { actor: this.id, ...move });
+      });
     let connector: Connector;
     try {
       connector = await this.opts.connectors.get(account);
     } catch (e) {
-      // Nothing reached the platform: the channel itself cannot be used (deleted, undecryptable).
-      await finish({ from: ['sending'], to: 'failed', set: { last_error: `the channel cannot be used: ${(e as Error).message}`, claimed_by: null } });
+      if (e instanceof ChannelUnusable) {
+        // Nothing reached the platform: the channel itself cannot be used (deleted, undecryptable).
+        await finish({ from: ['sending'], to: 'failed', set: { last_error: `the channel cannot be used: ${e.message}`, claimed_by: null } });
+        return;
+      }
+      // The channel could not be read (the database is away): nothing was sent, try again soon.
+      const next = new Date(Date.now() + this.opts.retry.baseMs);
+      await finish({ from: ['sending'], to: 'retry_wait', note: (e as Error).message, set: { next_attempt_at: next, last_error: `the channel could not be loaded: ${(e as Error).message}`, claimed_by: null } });
+      await this.wakeAt(next);
       return;
     }
     let result: PerformResult;
     try {
       result = await connector.perform(toOutbound(row, chatId));
     } catch (e) {
-      await this.failed(row, account, e);
+      await this.persist(row, () => this.failed(row, account, e));
       return;
     }
     const at = result.at;
@@ -335,8 +430,10 @@ export class Worker {
       await finish({ from: ['sending'], to: 'awaiting_confirmation', set: { external_task_id: result.externalId, claimed_by: null } });
       return;
     }
+    // It went out. If another worker meanwhile took this one for dead (its heartbeats failed while
+    // the database was away) and flagged the row `unconfirmed`, the answer settles it.
     await finish({
-      from: ['sending'],
+      from: ['sending', 'unconfirmed'],
       to: 'sent',
       set: {
         platform_message_id: result.messageId ?? null,

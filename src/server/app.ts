@@ -5,7 +5,8 @@
 // by each platform's own signature; everything else is the console (console.ts).
 
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
 import type { Ingest } from '../channels/port.ts';
 import { ChannelConfigError, type ChannelRow, ConnectorCache } from '../channels/registry.ts';
 import { createIngest } from '../community/ingest.ts';
@@ -21,6 +22,7 @@ import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './accounts/throttle.ts';
 import { UserError } from './accounts/users.ts';
 import type { Actor } from './auth.ts';
 import { DEFAULT_CONSOLE_DIR, registerConsole } from './console.ts';
+import { logRequests, logUrl } from './logger.ts';
 import { ApiError, invalidSheet } from './errors.ts';
 import { defineRoute, type Route, registerRoutes, watchApiRoutes } from './registry.ts';
 import { accountRoutes } from './routes/account.ts';
@@ -133,18 +135,18 @@ export function apiRoutes(s: Services): Route[] {
   return routes;
 }
 
-export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(ctx: AppContext, opts: { logger?: Logger } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger
-      ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]'] }
-      : false,
+    // One line per request at debug (logRequests) instead of Fastify's two at info.
+    ...(opts.logger ? { loggerInstance: opts.logger, logController: new LogController({ disableRequestLogging: true }) } : { logger: false }),
     bodyLimit: 10 * 1024 * 1024,
-  });
+  }) as unknown as FastifyInstance;
+  logRequests(app);
 
   watchApiRoutes(app);
   await app.register(fastifyCookie);
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     const e = toApiError(err);
     if (e) {
       if (e.retryAfterSeconds !== undefined) reply.header('retry-after', String(e.retryAfterSeconds));
@@ -155,7 +157,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
       // Fastify's own client errors: unparseable JSON, wrong content type, body too large.
       return reply.status(status).send(new ApiError(status, 'bad_request', (err as Error).message).toJSON());
     }
-    app.log.error(err);
+    req.log.error({ err, method: req.method, url: logUrl(req.url) }, 'request failed with 500');
     return reply.status(500).send(new ApiError(500, 'internal', 'Something went wrong on the server; the details are in its log.').toJSON());
   });
 

@@ -11,7 +11,9 @@ import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { loadSecretKey, secretBox } from '../store/secrets.ts';
+import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
+import { createLogger, lineLog, type LogLevel } from './logger.ts';
 import { Receivers } from './receivers.ts';
 import { ADMIN_TOKEN_FILE, ensureAdminToken } from './tokens.ts';
 
@@ -19,15 +21,21 @@ export interface ServeOptions {
   port: number;
   host: string;
   dataDir: string;
-  logger?: boolean;
+  /** The process log; by default a pino logger on stderr at `logLevel`. */
+  logger?: Logger;
+  logLevel?: LogLevel;
   /** Run a dispatch worker in this process (default true). */
   worker?: boolean;
   /** An open store to use instead of opening one (tests); it is left open on close. */
   store?: Store;
   /** Worker options for tests: how often it looks at the ledger. */
   pollMs?: number;
+  /** Where the worker, receivers and sweep report; by default the logger. */
   log?: (line: string) => void;
 }
+
+/** How long a stop lets requests in progress finish before their connections are cut. */
+const REQUESTS_GRACE_MS = 3_000;
 
 export interface Server {
   url: string;
@@ -37,15 +45,17 @@ export interface Server {
 }
 
 export async function serve(opts: ServeOptions): Promise<Server> {
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info' });
+  const log = opts.log ?? lineLog(logger, 'server');
   const url = databaseUrl();
-  const store = opts.store ?? (await openStore(url ? { databaseUrl: url } : { dataDir: join(opts.dataDir, 'db') }));
+  const onConnectionError = (err: Error) => logger.warn({ err }, 'the database dropped a connection; the next query opens a new one');
+  const store = opts.store ?? (await openStore(url ? { databaseUrl: url, onConnectionError } : { dataDir: join(opts.dataDir, 'db') }));
   const db = store.db;
   await ensureAdminToken(db, opts.dataDir);
   const box = secretBox(loadSecretKey(opts.dataDir));
   const connectors = new ConnectorCache(db, box);
   // pg-boss carries the durable wake-ups and the sweep; an API-only server still schedules them.
-  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store) });
+  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store), log });
   const worker =
     opts.worker === false
       ? undefined
@@ -55,7 +65,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const receivers = new Receivers({ db, box, connectors, ingest, log });
   const app = await buildApp(
     { store, dataDir: opts.dataDir, box, connectors, wake, queue, ingest, onChannelAdded: (c) => void receivers.start(c) },
-    { logger: opts.logger },
+    { logger },
   );
   await worker?.start();
   await receivers.startAll();
@@ -65,11 +75,17 @@ export async function serve(opts: ServeOptions): Promise<Server> {
     store,
     worker,
     async close() {
-      // The worker first: rows it claimed but did not start go back for the next start.
-      await worker?.stop();
-      await receivers.stopAll();
-      await app.close();
-      await queue.stop();
+      // No new requests and no new events; the worker finishes the sends it handed to a platform
+      // and records them, and gives back the rows it claimed but did not start. Connections that
+      // hold no request (keep-alive, a browser's preconnect) would keep the HTTP server open until
+      // the client leaves — minutes: they are closed at once, and any request still running after
+      // the grace period is cut.
+      const http = app.close();
+      app.server.closeIdleConnections();
+      const cut = setTimeout(() => app.server.closeAllConnections(), REQUESTS_GRACE_MS);
+      await Promise.allSettled([worker?.stop(), receivers.stopAll(), http]);
+      clearTimeout(cut);
+      await queue.stop({ timeoutMs: 2_000 }).catch((e) => log(`stopping the queue failed: ${(e as Error).message}`));
       if (!opts.store) await store.close();
     },
   };
