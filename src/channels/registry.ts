@@ -75,7 +75,8 @@ export async function connectorFor(db: Db, id: string, kind: ChannelKind, config
     }
     case 'wecom': {
       const { createWecomConnector } = await import('./wecom/index.ts');
-      return createWecomConnector(CHANNEL_CONFIG.wecom.parse(config));
+      const { databaseNonces } = await import('./wecom/nonces.ts');
+      return createWecomConnector({ ...CHANNEL_CONFIG.wecom.parse(config), nonces: databaseNonces(db, id) });
     }
     case 'wechaty': {
       const { createWechatyConnector } = await import('./wechaty/index.ts');
@@ -141,33 +142,52 @@ export async function findChannel(db: Db, ref: string): Promise<ChannelRow | und
   return (await listChannels(db)).find((c) => c.id === ref || c.name === ref);
 }
 
-/** Connectors built once per process and channel. */
+/**
+ * Connectors built once per process and channel. Several servers and workers share one database,
+ * so a channel changed on one of them (new settings, a webhook secret) must reach the others: an
+ * entry older than `refreshMs` is checked against the channel's sealed settings on its next use
+ * and rebuilt when they changed (receivers.ts restarts a receiver whose connector was rebuilt).
+ */
 export class ConnectorCache {
-  private readonly built = new Map<string, Promise<Connector>>();
+  private readonly built = new Map<string, { connector: Promise<Connector>; sealed?: string; checkedAt: number }>();
   constructor(
     private readonly db: Db,
     private readonly box: SecretBox,
+    private readonly refreshMs = 5_000,
   ) {}
 
-  get(channelId: string): Promise<Connector> {
+  async get(channelId: string): Promise<Connector> {
+    const entry = this.built.get(channelId);
+    if (entry && Date.now() - entry.checkedAt >= this.refreshMs && entry.sealed !== undefined) {
+      const row = await this.db.selectFrom('channels').select('config_sealed').where('id', '=', channelId).executeTakeFirst();
+      if (row?.config_sealed === entry.sealed) entry.checkedAt = Date.now();
+      else this.built.delete(channelId);
+    }
     let c = this.built.get(channelId);
     if (!c) {
-      c = this.load(channelId);
-      this.built.set(channelId, c);
-      c.catch(() => this.built.delete(channelId));
+      const next: { connector: Promise<Connector>; sealed?: string; checkedAt: number } = { connector: Promise.resolve(undefined as never), checkedAt: Date.now() };
+      next.connector = this.load(channelId, (sealed) => {
+        next.sealed = sealed;
+      });
+      this.built.set(channelId, next);
+      next.connector.catch(() => {
+        if (this.built.get(channelId) === next) this.built.delete(channelId);
+      });
+      c = next;
     }
-    return c;
+    return c.connector;
   }
 
-  /** Registers a connector built elsewhere (tests, a connector with live state). */
+  /** Registers a connector built elsewhere (tests, a connector with live state); kept until set again. */
   set(channelId: string, connector: Connector): void {
-    this.built.set(channelId, Promise.resolve(connector));
+    this.built.set(channelId, { connector: Promise.resolve(connector), checkedAt: Date.now() });
   }
 
-  private async load(channelId: string): Promise<Connector> {
+  private async load(channelId: string, seen: (sealed: string) => void): Promise<Connector> {
     // A failure of this query (the database is away) is not the channel's fault: it stays as it is.
     const row = await this.db.selectFrom('channels').select(['kind', 'config_sealed']).where('id', '=', channelId).executeTakeFirst();
     if (!row) throw new ChannelUnusable(`channel ${channelId} does not exist`);
+    seen(row.config_sealed);
     if (!isChannelKind(row.kind)) throw new ChannelUnusable(`channel ${channelId} has an unknown kind ${row.kind}`);
     try {
       return await connectorFor(this.db, channelId, row.kind, JSON.parse(this.box.open(row.config_sealed)));
