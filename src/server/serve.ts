@@ -32,6 +32,10 @@ export interface ServeOptions {
   pollMs?: number;
   /** Where the worker, receivers and sweep report; by default the logger. */
   log?: (line: string) => void;
+  /** How long a receiver lease lasts without renewal (default 30 s): how soon another server takes over. */
+  receiverLeaseMs?: number;
+  /** This process's name in the receiver leases (tests); by default host, pid and a random part. */
+  holder?: string;
 }
 
 /** How long a stop lets requests in progress finish before their connections are cut. */
@@ -41,6 +45,7 @@ export interface Server {
   url: string;
   store: Store;
   worker?: Worker;
+  receivers: Receivers;
   close(): Promise<void>;
 }
 
@@ -62,7 +67,15 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       : new Worker({ db, connectors, log, queue, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), sweep: async () => void (await sweep({ db, connectors, log })) });
   const wake = worker ? () => worker.wake() : undefined;
   const ingest = createIngest({ db, wake, log });
-  const receivers = new Receivers({ db, box, connectors, ingest, log });
+  const receivers = new Receivers({
+    db,
+    box,
+    connectors,
+    ingest,
+    log,
+    ...(opts.receiverLeaseMs ? { leaseMs: opts.receiverLeaseMs } : {}),
+    ...(opts.holder ? { holder: opts.holder } : {}),
+  });
   const app = await buildApp(
     { store, dataDir: opts.dataDir, box, connectors, wake, queue, ingest, onChannelAdded: (c) => void receivers.start(c) },
     { logger },
@@ -74,6 +87,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
     url: address,
     store,
     worker,
+    receivers,
     async close() {
       // No new requests and no new events; the worker finishes the sends it handed to a platform
       // and records them, and gives back the rows it claimed but did not start. Connections that
