@@ -142,6 +142,14 @@ export async function findChannel(db: Db, ref: string): Promise<ChannelRow | und
   return (await listChannels(db)).find((c) => c.id === ref || c.name === ref);
 }
 
+interface Entry {
+  connector: Promise<Connector>;
+  /** The sealed settings it was built from; unknown for connectors registered with set(). */
+  sealed?: string;
+  checkedAt: number;
+  checking: boolean;
+}
+
 /**
  * Connectors built once per process and channel. Several servers and workers share one database,
  * so a channel changed on one of them (new settings, a webhook secret) must reach the others: an
@@ -149,38 +157,51 @@ export async function findChannel(db: Db, ref: string): Promise<ChannelRow | und
  * and rebuilt when they changed (receivers.ts restarts a receiver whose connector was rebuilt).
  */
 export class ConnectorCache {
-  private readonly built = new Map<string, { connector: Promise<Connector>; sealed?: string; checkedAt: number }>();
+  private readonly built = new Map<string, Entry>();
   constructor(
     private readonly db: Db,
     private readonly box: SecretBox,
     private readonly refreshMs = 5_000,
   ) {}
 
-  async get(channelId: string): Promise<Connector> {
+  /**
+   * The channel's connector. A stale entry is answered as it is while its check runs in the
+   * background (sends never wait for it); the use after a change gets the rebuilt connector.
+   */
+  get(channelId: string): Promise<Connector> {
     const entry = this.built.get(channelId);
-    if (entry && Date.now() - entry.checkedAt >= this.refreshMs && entry.sealed !== undefined) {
+    if (entry) {
+      if (entry.sealed !== undefined && !entry.checking && Date.now() - entry.checkedAt >= this.refreshMs) void this.check(channelId, entry);
+      return entry.connector;
+    }
+    const next: Entry = { connector: Promise.resolve(undefined as never), checkedAt: Date.now(), checking: false };
+    next.connector = this.load(channelId, (sealed) => {
+      next.sealed = sealed;
+    });
+    this.built.set(channelId, next);
+    next.connector.catch(() => {
+      if (this.built.get(channelId) === next) this.built.delete(channelId);
+    });
+    return next.connector;
+  }
+
+  private async check(channelId: string, entry: Entry): Promise<void> {
+    entry.checking = true;
+    try {
       const row = await this.db.selectFrom('channels').select('config_sealed').where('id', '=', channelId).executeTakeFirst();
+      if (this.built.get(channelId) !== entry) return;
       if (row?.config_sealed === entry.sealed) entry.checkedAt = Date.now();
       else this.built.delete(channelId);
+    } catch {
+      // The database is away: the connector stays, and is checked again on a later use.
+    } finally {
+      entry.checking = false;
     }
-    let c = this.built.get(channelId);
-    if (!c) {
-      const next: { connector: Promise<Connector>; sealed?: string; checkedAt: number } = { connector: Promise.resolve(undefined as never), checkedAt: Date.now() };
-      next.connector = this.load(channelId, (sealed) => {
-        next.sealed = sealed;
-      });
-      this.built.set(channelId, next);
-      next.connector.catch(() => {
-        if (this.built.get(channelId) === next) this.built.delete(channelId);
-      });
-      c = next;
-    }
-    return c.connector;
   }
 
   /** Registers a connector built elsewhere (tests, a connector with live state); kept until set again. */
   set(channelId: string, connector: Connector): void {
-    this.built.set(channelId, { connector: Promise.resolve(connector), checkedAt: Date.now() });
+    this.built.set(channelId, { connector: Promise.resolve(connector), checkedAt: Date.now(), checking: false });
   }
 
   private async load(channelId: string, seen: (sealed: string) => void): Promise<Connector> {

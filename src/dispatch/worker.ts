@@ -37,6 +37,12 @@ export interface WorkerOptions {
   sweep?: () => Promise<void>;
   sweepMs?: number;
   /**
+   * The receiver-lease holder of this process (serve's receivers): Wechaty rows are claimed only
+   * for the channels whose lease it holds, so one WeChat login sends and receives. A standalone
+   * worker has none and leaves Wechaty rows to the servers.
+   */
+  sessionHolder?: string;
+  /**
    * pg-boss: durable wake-ups at due instants and retry times, from any process, and the sweep on
    * one worker at a time. Without it the worker polls and sweeps on its own timer.
    */
@@ -58,7 +64,7 @@ interface AccountQueue {
 export class Worker {
   readonly id: string;
   private readonly db: Db;
-  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue'>> & Pick<WorkerOptions, 'sweep' | 'log' | 'queue'>;
+  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue' | 'sessionHolder'>> & Pick<WorkerOptions, 'sweep' | 'log' | 'queue' | 'sessionHolder'>;
   private readonly queues = new Map<string, AccountQueue>();
   private readonly chats = new Map<string, string>();
   private stopped = true;
@@ -87,6 +93,7 @@ export class Worker {
       sweep: opts.sweep,
       log: opts.log,
       queue: opts.queue,
+      sessionHolder: opts.sessionHolder,
     };
   }
 
@@ -202,7 +209,7 @@ export class Worker {
         if (this.claimLost) await this.adoptLostClaims();
         const room = this.opts.batch - this.held();
         if (room > 0) {
-          const rows = await claimDue(this.db, this.id, room);
+          const rows = await claimDue(this.db, this.id, room, { sessionHolder: this.opts.sessionHolder });
           claimed = rows.length;
           for (const row of rows) this.enqueue(row);
         }
@@ -214,7 +221,7 @@ export class Worker {
       if (claimed > 0 && this.held() < this.opts.batch) continue;
       let wait = this.opts.pollMs;
       try {
-        const next = await nextDueAt(this.db);
+        const next = await nextDueAt(this.db, { sessionHolder: this.opts.sessionHolder });
         if (next) wait = Math.min(wait, Math.max(0, next.getTime() - Date.now()));
       } catch (e) {
         this.log(`looking for due rows failed: ${(e as Error).message}`);

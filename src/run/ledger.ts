@@ -128,16 +128,33 @@ export async function moveRow(db: Db, id: number, move: Move): Promise<boolean> 
   return (await moveRows(db, [id], move)).length === 1;
 }
 
+export interface ClaimScope {
+  /**
+   * The receiver-lease holder of the worker's process (receivers.ts). A channel whose sends need
+   * the login its receiver holds (Wechaty: one session per WeChat account) is sent only by the
+   * worker in the process holding its lease; a worker without one never claims those rows.
+   */
+  sessionHolder?: string;
+}
+
+/** Rows of session channels (Wechaty) whose lease `holder` does not hold are left to the holder. */
+function sessionRule(scope: ClaimScope) {
+  return sql`NOT EXISTS (
+    SELECT 1 FROM channels c WHERE c.id = l.sender_account AND c.kind = 'wechaty'
+      AND NOT EXISTS (SELECT 1 FROM receiver_leases rl WHERE rl.channel_id = c.id AND rl.holder = ${scope.sessionHolder ?? ''} AND rl.expires_at > now()))`;
+}
+
 /**
  * Claims bot rows whose time has come (planned and due, or waiting for a retry) in running runs,
  * earliest first, skipping rows another worker holds.
  */
-export async function claimDue(db: Db, workerId: string, limit: number): Promise<LedgerRow[]> {
+export async function claimDue(db: Db, workerId: string, limit: number, scope: ClaimScope = {}): Promise<LedgerRow[]> {
   const r = await sql<RawLedger>`
     WITH picked AS (
       SELECT l.id, l.state FROM ledger l JOIN runs r ON r.id = l.run_id
       WHERE r.state = 'running' AND l.mode = 'bot'
         AND ((l.state = 'planned' AND l.due_at <= now()) OR (l.state = 'retry_wait' AND l.next_attempt_at <= now()))
+        AND ${sessionRule(scope)}
       ORDER BY l.due_at, l.id
       LIMIT ${limit}
       FOR UPDATE OF l SKIP LOCKED),
@@ -157,13 +174,14 @@ export async function claimDue(db: Db, workerId: string, limit: number): Promise
  * ledger_due / ledger_retry and stops at the first row of a running run (min() with the join made
  * PostgreSQL scan every planned row: 35 ms at 100,000 rows, against 1.5 ms).
  */
-export async function nextDueAt(db: Db): Promise<Date | undefined> {
+export async function nextDueAt(db: Db, scope: ClaimScope = {}): Promise<Date | undefined> {
+  // The same session rule as claimDue: a row this worker may not claim must not wake it.
   const r = await sql<{ at: Date | null }>`
     SELECT least(
       (SELECT l.due_at FROM ledger l JOIN runs r ON r.id = l.run_id
-       WHERE l.state = 'planned' AND l.mode = 'bot' AND r.state = 'running' ORDER BY l.due_at LIMIT 1),
+       WHERE l.state = 'planned' AND l.mode = 'bot' AND r.state = 'running' AND ${sessionRule(scope)} ORDER BY l.due_at LIMIT 1),
       (SELECT l.next_attempt_at FROM ledger l JOIN runs r ON r.id = l.run_id
-       WHERE l.state = 'retry_wait' AND r.state = 'running' ORDER BY l.next_attempt_at LIMIT 1)
+       WHERE l.state = 'retry_wait' AND r.state = 'running' AND ${sessionRule(scope)} ORDER BY l.next_attempt_at LIMIT 1)
     ) AS at`.execute(db);
   const at = r.rows[0]?.at;
   return at ? new Date(at) : undefined;

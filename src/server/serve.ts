@@ -14,6 +14,7 @@ import { loadSecretKey, secretBox } from '../store/secrets.ts';
 import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import { createLogger, lineLog, type LogLevel } from './logger.ts';
+import { leaseHolderId } from './leases.ts';
 import { Receivers } from './receivers.ts';
 import { ADMIN_TOKEN_FILE, ensureAdminToken } from './tokens.ts';
 
@@ -61,10 +62,12 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const connectors = new ConnectorCache(db, box);
   // pg-boss carries the durable wake-ups and the sweep; an API-only server still schedules them.
   const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store), log });
+  // The receivers' lease name, shared with the worker: Wechaty rows are sent by the lease holder.
+  const holder = opts.holder ?? leaseHolderId();
   const worker =
     opts.worker === false
       ? undefined
-      : new Worker({ db, connectors, log, queue, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), sweep: async () => void (await sweep({ db, connectors, log })) });
+      : new Worker({ db, connectors, log, queue, sessionHolder: holder, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), sweep: async () => void (await sweep({ db, connectors, log })) });
   const wake = worker ? () => worker.wake() : undefined;
   const ingest = createIngest({ db, wake, log });
   const receivers = new Receivers({
@@ -74,7 +77,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
     ingest,
     log,
     ...(opts.receiverLeaseMs ? { leaseMs: opts.receiverLeaseMs } : {}),
-    ...(opts.holder ? { holder: opts.holder } : {}),
+    holder,
   });
   const app = await buildApp(
     { store, dataDir: opts.dataDir, box, connectors, wake, queue, ingest, onChannelAdded: (c) => void receivers.start(c) },
