@@ -13,6 +13,9 @@ import type { Db } from '../store/db.ts';
 import type { SecretBox } from '../store/secrets.ts';
 import { DEFAULT_LEASE_MS, leaseHolderId, releaseLeases, takeLease } from './leases.ts';
 
+/** How long a stop waits for one receiver (a server's stop must end within 10 s). */
+const STOP_WAIT_MS = 4_000;
+
 interface Running {
   connector: Connector;
   /** Local time until which the lease is surely ours (renewals that fail do not extend it). */
@@ -29,6 +32,8 @@ export class Receivers {
   private stopped = false;
   /** The last complaint per channel, so a channel that cannot start is reported once, not every look. */
   private readonly complained = new Map<string, string>();
+  /** Receivers being started: a slow start (a puppet connecting) must not hold up the renewals. */
+  private readonly starting = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: {
@@ -63,6 +68,7 @@ export class Receivers {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.ticking;
+    await Promise.allSettled([...this.starting.values()]);
     const ids = [...this.started.keys()];
     await Promise.allSettled(ids.map((id) => this.stopOne(id)));
     // Released at once, so another server takes over without waiting for the lease to expire.
@@ -101,9 +107,13 @@ export class Receivers {
       }
       const running = this.started.get(channel.id);
       if (running) running.heldUntil = askedAt + this.leaseMs;
-      await this.run(channel, askedAt + this.leaseMs);
+      if (!this.starting.has(channel.id)) {
+        const p = this.run(channel, askedAt + this.leaseMs).finally(() => this.starting.delete(channel.id));
+        this.starting.set(channel.id, p);
+      }
     }
     const ids = new Set(wanted.map((c) => c.id));
+    await Promise.allSettled([...this.starting.values()].map((p) => Promise.race([p, new Promise((r) => setTimeout(r, 1_000))])));
     const gone = [...this.started.keys()].filter((id) => !ids.has(id));
     for (const id of gone) await this.stopOne(id);
     await releaseLeases(this.deps.db, this.holder, gone);
@@ -140,10 +150,21 @@ export class Receivers {
     }
   }
 
+  /** Stops one receiver; one that does not stop within STOP_WAIT_MS (a puppet service gone quiet) is left behind. */
   private async stopOne(id: string): Promise<void> {
     const r = this.started.get(id);
     this.started.delete(id);
-    await r?.connector.stop?.().catch((e: unknown) => this.deps.log(`stopping the receiver of channel ${id} failed: ${(e as Error).message}`));
+    if (!r?.connector.stop) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), STOP_WAIT_MS);
+    });
+    const stopped = r.connector.stop().then(
+      () => 'stopped' as const,
+      (e: unknown) => void this.deps.log(`stopping the receiver of channel ${id} failed: ${(e as Error).message}`),
+    );
+    if ((await Promise.race([stopped, late])) === 'late') this.deps.log(`the receiver of channel ${id} did not stop within ${STOP_WAIT_MS / 1000} s; going on without it`);
+    clearTimeout(timer);
   }
 
   /** Active channels that fetch their own events: Telegram without a webhook secret, Wechaty. */
