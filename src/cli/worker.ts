@@ -46,8 +46,8 @@ export async function workerCommand(io: Io, o: WorkerCliOptions): Promise<number
     onConnectionError: (err) => logger.warn({ err }, 'the database dropped a connection; the next query opens a new one'),
   });
   const connectors = new ConnectorCache(store.db, secretBox(loadSecretKey(dir)));
-  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store), log });
-  const worker = new Worker({ db: store.db, connectors, log, queue, ...(o.pollMs ? { pollMs: o.pollMs } : {}), sweep: async () => void (await sweep({ db: store.db, connectors, log })) });
+  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store), log: lineLog(logger, 'queue') });
+  const worker = new Worker({ db: store.db, connectors, log, queue, ...(o.pollMs ? { pollMs: o.pollMs } : {}), sweep: async () => void (await sweep({ db: store.db, connectors, log: lineLog(logger, 'sweep') })) });
   await worker.start();
   io.out(`Worker ${worker.id} is sending for the Chorus database on ${redactUrl(url)}; stop with Ctrl+C.`);
   await onStopSignal(

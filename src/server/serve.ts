@@ -52,7 +52,9 @@ export interface Server {
 
 export async function serve(opts: ServeOptions): Promise<Server> {
   const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info' });
-  const log = opts.log ?? lineLog(logger, 'server');
+  // One component name per part, so a line says who wrote it.
+  const logFor = (component: string) => opts.log ?? lineLog(logger, component);
+  const log = logFor('server');
   const url = databaseUrl();
   const onConnectionError = (err: Error) => logger.warn({ err }, 'the database dropped a connection; the next query opens a new one');
   const store = opts.store ?? (await openStore(url ? { databaseUrl: url, onConnectionError } : { dataDir: join(opts.dataDir, 'db') }));
@@ -61,21 +63,29 @@ export async function serve(opts: ServeOptions): Promise<Server> {
   const box = secretBox(loadSecretKey(opts.dataDir));
   const connectors = new ConnectorCache(db, box);
   // pg-boss carries the durable wake-ups and the sweep; an API-only server still schedules them.
-  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store), log });
+  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store), log: logFor('queue') });
   // The receivers' lease name, shared with the worker: Wechaty rows are sent by the lease holder.
   const holder = opts.holder ?? leaseHolderId();
   const worker =
     opts.worker === false
       ? undefined
-      : new Worker({ db, connectors, log, queue, sessionHolder: holder, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), sweep: async () => void (await sweep({ db, connectors, log })) });
+      : new Worker({
+          db,
+          connectors,
+          log: logFor('worker'),
+          queue,
+          sessionHolder: holder,
+          ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+          sweep: async () => void (await sweep({ db, connectors, log: logFor('sweep') })),
+        });
   const wake = worker ? () => worker.wake() : undefined;
-  const ingest = createIngest({ db, wake, log });
+  const ingest = createIngest({ db, wake, log: logFor('ingest') });
   const receivers = new Receivers({
     db,
     box,
     connectors,
     ingest,
-    log,
+    log: logFor('receivers'),
     ...(opts.receiverLeaseMs ? { leaseMs: opts.receiverLeaseMs } : {}),
     holder,
   });
