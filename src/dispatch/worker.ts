@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import { ChannelError, type Connector, type PerformResult } from '../channels/port.ts';
 import { ChannelUnusable, type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
-import { claimDue, getLedgerRows, type LedgerRow, moveRows, nextDueAt, type RawLedger, toLedgerRow } from '../run/ledger.ts';
+import { claimDue, getLedgerRows, type LedgerRow, moveRows, nextDueAt, type RawLedger, sessionChannelsElsewhere, toLedgerRow } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
 import { NotSendable, toOutbound } from './outbound.ts';
 import { type PacingPolicy, type PacingState, pickNext, recordRetryAfter, recordSend } from './pacing.ts';
@@ -52,6 +52,8 @@ export interface WorkerOptions {
 const DEFAULT_RETRY = { maxAttempts: 5, baseMs: 2_000, maxMs: 5 * 60_000 };
 /** How long a stop waits for sends the platform has not answered yet (a stop must end within 10 s). */
 const STOP_WAIT_MS = 6_000;
+/** How often the worker looks up which Wechaty logins other processes hold (a lease lasts 30 s). */
+const SESSIONS_EVERY_MS = 5_000;
 /** Platform calls one account may have waiting for an answer at once. */
 const MAX_IN_FLIGHT = 8;
 
@@ -76,6 +78,8 @@ export class Worker {
   private claimLost = false;
   /** While stopping: when to give up recording an outcome and leave the row to recovery. */
   private stopDeadline = Number.POSITIVE_INFINITY;
+  /** Wechaty channels whose login another process holds: their rows are left to it (see sessionHolder). */
+  private elsewhere: string[] = [];
 
   constructor(opts: WorkerOptions) {
     this.id = opts.id ?? `w_${hostname()}_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -100,7 +104,9 @@ export class Worker {
   async start(): Promise<void> {
     this.stopped = false;
     await this.beat();
+    await this.refreshSessions();
     await this.recover();
+    this.timers.push(setInterval(() => void this.refreshSessions().catch((e) => this.log(`looking up session channels failed: ${(e as Error).message}`)), SESSIONS_EVERY_MS));
     this.timers.push(setInterval(() => void this.beat().catch((e) => this.log(`heartbeat failed: ${(e as Error).message}`)), this.opts.heartbeatMs));
     this.timers.push(setInterval(() => void this.recover().catch((e) => this.log(`recovery failed: ${(e as Error).message}`)), this.opts.heartbeatMs * 2));
     if (this.opts.queue) {
@@ -157,6 +163,11 @@ export class Worker {
               ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()`.execute(this.db);
   }
 
+  /** Which Wechaty channels to leave alone; looked up every few seconds, off the claiming path. */
+  private async refreshSessions(): Promise<void> {
+    this.elsewhere = await sessionChannelsElsewhere(this.db, this.opts.sessionHolder);
+  }
+
   /** Rows held by workers that stopped beating: claimed → planned, sending → unconfirmed. */
   async recover(): Promise<{ requeued: number; unconfirmed: number }> {
     const cutoff = new Date(Date.now() - this.opts.staleAfterMs);
@@ -209,7 +220,7 @@ export class Worker {
         if (this.claimLost) await this.adoptLostClaims();
         const room = this.opts.batch - this.held();
         if (room > 0) {
-          const rows = await claimDue(this.db, this.id, room, { sessionHolder: this.opts.sessionHolder });
+          const rows = await claimDue(this.db, this.id, room, { exclude: this.elsewhere });
           claimed = rows.length;
           for (const row of rows) this.enqueue(row);
         }
@@ -221,7 +232,7 @@ export class Worker {
       if (claimed > 0 && this.held() < this.opts.batch) continue;
       let wait = this.opts.pollMs;
       try {
-        const next = await nextDueAt(this.db, { sessionHolder: this.opts.sessionHolder });
+        const next = await nextDueAt(this.db, { exclude: this.elsewhere });
         if (next) wait = Math.min(wait, Math.max(0, next.getTime() - Date.now()));
       } catch (e) {
         this.log(`looking for due rows failed: ${(e as Error).message}`);
@@ -422,6 +433,13 @@ export class Worker {
       // The channel could not be read (the database is away): nothing was sent, try again soon.
       const next = new Date(Date.now() + this.opts.retry.baseMs);
       await finish({ from: ['sending'], to: 'retry_wait', note: (e as Error).message, set: { next_attempt_at: next, last_error: `the channel could not be loaded: ${(e as Error).message}`, claimed_by: null } });
+      await this.wakeAt(next);
+      return;
+    }
+    if (connector.kind === 'wechaty' && (await sessionChannelsElsewhere(this.db, this.opts.sessionHolder).catch(() => [account])).includes(account)) {
+      // The login moved to another process since the last look: nothing was sent, the holder's worker sends it.
+      const next = new Date(Date.now() + SESSIONS_EVERY_MS);
+      await finish({ from: ['sending'], to: 'retry_wait', note: 'the WeChat login is held by another server', set: { next_attempt_at: next, claimed_by: null } });
       await this.wakeAt(next);
       return;
     }

@@ -129,19 +129,25 @@ export async function moveRow(db: Db, id: number, move: Move): Promise<boolean> 
 }
 
 export interface ClaimScope {
-  /**
-   * The receiver-lease holder of the worker's process (receivers.ts). A channel whose sends need
-   * the login its receiver holds (Wechaty: one session per WeChat account) is sent only by the
-   * worker in the process holding its lease; a worker without one never claims those rows.
-   */
-  sessionHolder?: string;
+  /** Sender accounts this worker must leave alone (sessionChannelsElsewhere); none by default. */
+  exclude?: readonly string[];
 }
 
-/** Rows of session channels (Wechaty) whose lease `holder` does not hold are left to the holder. */
-function sessionRule(scope: ClaimScope) {
-  return sql`NOT EXISTS (
-    SELECT 1 FROM channels c WHERE c.id = l.sender_account AND c.kind = 'wechaty'
-      AND NOT EXISTS (SELECT 1 FROM receiver_leases rl WHERE rl.channel_id = c.id AND rl.holder = ${scope.sessionHolder ?? ''} AND rl.expires_at > now()))`;
+/** Nothing when no account is excluded, so the common case keeps its plan (the partial indexes). */
+function scopeRule(scope: ClaimScope) {
+  return scope.exclude?.length ? sql`AND (l.sender_account IS NULL OR l.sender_account <> ALL(${[...scope.exclude]}::text[]))` : sql``;
+}
+
+/**
+ * The channels whose sends need the login their receiver holds (Wechaty: one session per WeChat
+ * account) and whose receiver lease `holder` does not hold: a worker leaves their rows to the
+ * worker in the process holding the lease. Without a holder (a standalone worker), all of them.
+ */
+export async function sessionChannelsElsewhere(db: Db, holder?: string): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    SELECT c.id FROM channels c WHERE c.kind = 'wechaty'
+      AND NOT EXISTS (SELECT 1 FROM receiver_leases rl WHERE rl.channel_id = c.id AND rl.holder = ${holder ?? ''} AND rl.expires_at > now())`.execute(db);
+  return r.rows.map((x) => x.id);
 }
 
 /**
@@ -154,7 +160,7 @@ export async function claimDue(db: Db, workerId: string, limit: number, scope: C
       SELECT l.id, l.state FROM ledger l JOIN runs r ON r.id = l.run_id
       WHERE r.state = 'running' AND l.mode = 'bot'
         AND ((l.state = 'planned' AND l.due_at <= now()) OR (l.state = 'retry_wait' AND l.next_attempt_at <= now()))
-        AND ${sessionRule(scope)}
+        ${scopeRule(scope)}
       ORDER BY l.due_at, l.id
       LIMIT ${limit}
       FOR UPDATE OF l SKIP LOCKED),
@@ -175,13 +181,13 @@ export async function claimDue(db: Db, workerId: string, limit: number, scope: C
  * PostgreSQL scan every planned row: 35 ms at 100,000 rows, against 1.5 ms).
  */
 export async function nextDueAt(db: Db, scope: ClaimScope = {}): Promise<Date | undefined> {
-  // The same session rule as claimDue: a row this worker may not claim must not wake it.
+  // The same scope as claimDue: a row this worker may not claim must not wake it.
   const r = await sql<{ at: Date | null }>`
     SELECT least(
       (SELECT l.due_at FROM ledger l JOIN runs r ON r.id = l.run_id
-       WHERE l.state = 'planned' AND l.mode = 'bot' AND r.state = 'running' AND ${sessionRule(scope)} ORDER BY l.due_at LIMIT 1),
+       WHERE l.state = 'planned' AND l.mode = 'bot' AND r.state = 'running' ${scopeRule(scope)} ORDER BY l.due_at LIMIT 1),
       (SELECT l.next_attempt_at FROM ledger l JOIN runs r ON r.id = l.run_id
-       WHERE l.state = 'retry_wait' AND r.state = 'running' AND ${sessionRule(scope)} ORDER BY l.next_attempt_at LIMIT 1)
+       WHERE l.state = 'retry_wait' AND r.state = 'running' ${scopeRule(scope)} ORDER BY l.next_attempt_at LIMIT 1)
     ) AS at`.execute(db);
   const at = r.rows[0]?.at;
   return at ? new Date(at) : undefined;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChannel, ConnectorCache } from '../../src/channels/registry.ts';
 import { ensureGroup } from '../../src/community/groups.ts';
 import { createBroadcast } from '../../src/run/broadcasts.ts';
-import { claimDue, nextDueAt } from '../../src/run/ledger.ts';
+import { claimDue, nextDueAt, sessionChannelsElsewhere } from '../../src/run/ledger.ts';
 import { releaseLeases, takeLease } from '../../src/server/leases.ts';
 import { secretBox } from '../../src/store/secrets.ts';
 import { engine, type TestStore, testStore } from '../support/db.ts';
@@ -29,18 +29,19 @@ describe(`Wechaty rows go to the worker of the lease holder (${engine})`, () => 
     await ensureGroup(db, wechat.id, 'room-1@chatroom', 'Room 1');
     const wb = await createBroadcast(ctx, { text: 'Hello room', groups: `channel:${wechat.id}` });
 
-    expect(await claimDue(db, 'standalone-worker', 10)).toEqual([]);
-    expect(await nextDueAt(db)).toBeUndefined();
+    const scope = async (holder?: string) => ({ exclude: await sessionChannelsElsewhere(db, holder) });
+    expect(await claimDue(db, 'standalone-worker', 10, await scope())).toEqual([]);
+    expect(await nextDueAt(db, await scope())).toBeUndefined();
     await takeLease(db, wechat.id, 'server-1', 60_000);
-    expect(await claimDue(db, 'worker-of-server-2', 10, { sessionHolder: 'server-2' })).toEqual([]);
-    expect(await nextDueAt(db, { sessionHolder: 'server-1' })).toBeInstanceOf(Date);
-    const mine = await claimDue(db, 'worker-of-server-1', 10, { sessionHolder: 'server-1' });
+    expect(await claimDue(db, 'worker-of-server-2', 10, await scope('server-2'))).toEqual([]);
+    expect(await nextDueAt(db, await scope('server-1'))).toBeInstanceOf(Date);
+    const mine = await claimDue(db, 'worker-of-server-1', 10, await scope('server-1'));
     expect(mine.map((r) => r.runId)).toEqual([wb.id]);
     await releaseLeases(db, 'server-1');
 
     const sandbox = await addChannel(db, box, { kind: 'sandbox', name: 'Sandbox', config: {} });
     await ensureGroup(db, sandbox.id, 'g1', 'Group 1');
     const sb = await createBroadcast(ctx, { text: 'Hello group', groups: `channel:${sandbox.id}` });
-    expect((await claimDue(db, 'standalone-worker', 10)).map((r) => r.runId)).toEqual([sb.id]);
+    expect((await claimDue(db, 'standalone-worker', 10, await scope())).map((r) => r.runId)).toEqual([sb.id]);
   });
 });
