@@ -69,6 +69,14 @@ export class ChannelConfigError extends Error {
   }
 }
 
+/** The channel itself cannot be used (deleted, unknown kind, credentials that do not open). */
+export class ChannelUnusable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChannelUnusable';
+  }
+}
+
 export function isChannelKind(k: string): k is ChannelKind {
   return k in CHANNEL_CONFIG;
 }
@@ -83,7 +91,8 @@ export async function connectorFor(db: Db, id: string, kind: ChannelKind, config
     case 'wecom': {
       const { createWecomConnector } = await import('./wecom/index.ts');
       const { dbMediaCache } = await import('./wecom/media.ts');
-      return createWecomConnector({ ...CHANNEL_CONFIG.wecom.parse(config), mediaCache: dbMediaCache(db, id) });
+      const { databaseNonces } = await import('./wecom/nonces.ts');
+      return createWecomConnector({ ...CHANNEL_CONFIG.wecom.parse(config), mediaCache: dbMediaCache(db, id), nonces: databaseNonces(db, id) });
     }
     case 'wechaty': {
       const { createWechatyConnector } = await import('./wechaty/index.ts');
@@ -186,34 +195,79 @@ export async function findChannel(db: Db, ref: string): Promise<ChannelRow | und
   return (await listChannels(db)).find((c) => c.id === ref || c.name === ref);
 }
 
-/** Connectors built once per process and channel. */
+interface Entry {
+  connector: Promise<Connector>;
+  /** The sealed settings it was built from; unknown for connectors registered with set(). */
+  sealed?: string;
+  checkedAt: number;
+  checking: boolean;
+}
+
+/**
+ * Connectors built once per process and channel. Several servers and workers share one database,
+ * so a channel changed on one of them (new settings, a webhook secret) must reach the others: an
+ * entry older than `refreshMs` is checked against the channel's sealed settings on its next use
+ * and rebuilt when they changed (receivers.ts restarts a receiver whose connector was rebuilt).
+ */
 export class ConnectorCache {
-  private readonly built = new Map<string, Promise<Connector>>();
+  private readonly built = new Map<string, Entry>();
   constructor(
     private readonly db: Db,
     private readonly box: SecretBox,
+    private readonly refreshMs = 5_000,
   ) {}
 
+  /**
+   * The channel's connector. A stale entry is answered as it is while its check runs in the
+   * background (sends never wait for it); the use after a change gets the rebuilt connector.
+   */
   get(channelId: string): Promise<Connector> {
-    let c = this.built.get(channelId);
-    if (!c) {
-      c = this.load(channelId);
-      this.built.set(channelId, c);
-      c.catch(() => this.built.delete(channelId));
+    const entry = this.built.get(channelId);
+    if (entry) {
+      if (entry.sealed !== undefined && !entry.checking && Date.now() - entry.checkedAt >= this.refreshMs) void this.check(channelId, entry);
+      return entry.connector;
     }
-    return c;
+    const next: Entry = { connector: Promise.resolve(undefined as never), checkedAt: Date.now(), checking: false };
+    next.connector = this.load(channelId, (sealed) => {
+      next.sealed = sealed;
+    });
+    this.built.set(channelId, next);
+    next.connector.catch(() => {
+      if (this.built.get(channelId) === next) this.built.delete(channelId);
+    });
+    return next.connector;
   }
 
-  /** Registers a connector built elsewhere (tests, a connector with live state). */
+  private async check(channelId: string, entry: Entry): Promise<void> {
+    entry.checking = true;
+    try {
+      const row = await this.db.selectFrom('channels').select('config_sealed').where('id', '=', channelId).executeTakeFirst();
+      if (this.built.get(channelId) !== entry) return;
+      if (row?.config_sealed === entry.sealed) entry.checkedAt = Date.now();
+      else this.built.delete(channelId);
+    } catch {
+      // The database is away: the connector stays, and is checked again on a later use.
+    } finally {
+      entry.checking = false;
+    }
+  }
+
+  /** Registers a connector built elsewhere (tests, a connector with live state); kept until set again. */
   set(channelId: string, connector: Connector): void {
-    this.built.set(channelId, Promise.resolve(connector));
+    this.built.set(channelId, { connector: Promise.resolve(connector), checkedAt: Date.now(), checking: false });
   }
 
-  private async load(channelId: string): Promise<Connector> {
+  private async load(channelId: string, seen: (sealed: string) => void): Promise<Connector> {
+    // A failure of this query (the database is away) is not the channel's fault: it stays as it is.
     const row = await this.db.selectFrom('channels').select(['kind', 'config_sealed']).where('id', '=', channelId).executeTakeFirst();
-    if (!row) throw new Error(`channel ${channelId} does not exist`);
-    if (!isChannelKind(row.kind)) throw new Error(`channel ${channelId} has an unknown kind ${row.kind}`);
-    return connectorFor(this.db, channelId, row.kind, JSON.parse(this.box.open(row.config_sealed)));
+    if (!row) throw new ChannelUnusable(`channel ${channelId} does not exist`);
+    seen(row.config_sealed);
+    if (!isChannelKind(row.kind)) throw new ChannelUnusable(`channel ${channelId} has an unknown kind ${row.kind}`);
+    try {
+      return await connectorFor(this.db, channelId, row.kind, JSON.parse(this.box.open(row.config_sealed)));
+    } catch (e) {
+      throw new ChannelUnusable((e as Error).message);
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import { type GroupSetOptions, groupAdd, groupList, groupSet } from './group.ts'
 import type { Io } from './io.ts';
 import { type RunCliOptions, runChange, runPreview, runReplan, runStart, runStatusCommand } from './run.ts';
 import { taskDone, taskList } from './tasks.ts';
+import { LOG_LEVEL_OPTION } from '../server/logger.ts';
 import { workerCommand } from './worker.ts';
 
 export interface OpsDeps {
@@ -236,7 +237,8 @@ export function registerOpsCommands(program: Command, io: Io, deps: OpsDeps): vo
     .command('worker')
     .description('run a standalone sending worker against PostgreSQL (DATABASE_URL); any number, on any machine')
     .option('--data <dir>', "folder holding the server's secret.key (default CHORUS_DATA or ./.chorus)")
-    .action(async (opts: { data?: string }) => {
+    .option(...LOG_LEVEL_OPTION)
+    .action(async (opts: { data?: string; logLevel?: string }) => {
       deps.done(await workerCommand(io, opts));
     });
 }

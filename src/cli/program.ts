@@ -5,7 +5,9 @@ import { DEFAULT_PORT, dataDir } from '../config.ts';
 import { listTemplates, TEMPLATE_LANGUAGES, type TemplateLanguage, templateLanguageOf } from '../sop/templates.ts';
 import { COMMUNITIES } from '../sop/types.ts';
 import { ApiCallError, apiClient, NoServerError } from './api-client.ts';
+import { createLogger, exitSoon, LOG_LEVEL_OPTION, onStopSignal } from '../server/logger.ts';
 import { type Io, processIo, UsageError } from './io.ts';
+import { cliLogLevel } from './log-level.ts';
 import { registerOpsCommands } from './ops.ts';
 import { sopImport, sopLint, sopPlan } from './sop.ts';
 
@@ -86,7 +88,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     .option('--no-worker', 'do not send from this process (run `chorus worker` against PostgreSQL instead)')
     .option('--trust-proxy <proxies>', 'behind a reverse proxy: true, a hop count, or its addresses/CIDRs (default CHORUS_TRUST_PROXY; none)')
     .option('--public-url <url>', 'the address people open, e.g. https://chorus.example.com (default CHORUS_PUBLIC_URL); https makes cookies Secure')
-    .action(async (opts: { port: string; host: string; data?: string; worker: boolean; trustProxy?: string; publicUrl?: string }) => {
+    .option(...LOG_LEVEL_OPTION)
+    .action(async (opts: { port: string; host: string; data?: string; worker: boolean; trustProxy?: string; publicUrl?: string; logLevel?: string }) => {
       const { serve, describeStart } = await import('../server/serve.ts');
       const { AddressSettingError, parsePublicUrl, parseTrustProxy } = await import('../server/public-address.ts');
       const dir = dataDir(opts.data);
@@ -102,18 +105,14 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
         code = 2;
         return;
       }
-      const server = await serve({ port: Number(opts.port), host: opts.host, dataDir: dir, worker: opts.worker, ...address });
+      const logger = createLogger({ level: cliLogLevel(opts.logLevel) });
+      const server = await serve({ port: Number(opts.port), host: opts.host, dataDir: dir, worker: opts.worker, logger, ...address });
       io.out(describeStart(server.url, dir, process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dir}/db`, opts.worker));
       if (address.publicUrl) io.out(`  public address: ${address.publicUrl.origin}${address.publicUrl.protocol === 'https:' ? ' (session cookies are Secure)' : ''}`);
       if (address.trustProxy !== undefined) io.out(`  trusted proxies: ${Array.isArray(address.trustProxy) ? address.trustProxy.join(', ') : String(address.trustProxy)}`);
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          io.out('stopping…');
-          server.close().then(resolve, resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await onStopSignal(logger, () => server.close());
+      io.out('stopped');
+      exitSoon();
     });
 
   registerOpsCommands(program, io, {

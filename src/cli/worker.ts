@@ -12,13 +12,16 @@ import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
 import { openStore } from '../store/db.ts';
 import { loadSecretKey, SECRET_KEY_FILE, secretBox } from '../store/secrets.ts';
+import { createLogger, exitSoon, lineLog, onStopSignal } from '../server/logger.ts';
 import type { Io } from './io.ts';
+import { cliLogLevel } from './log-level.ts';
 
 export interface WorkerCliOptions {
   data?: string;
   /** Stops the worker when aborted (tests); otherwise SIGTERM / SIGINT. */
   signal?: AbortSignal;
   pollMs?: number;
+  logLevel?: string;
 }
 
 export async function workerCommand(io: Io, o: WorkerCliOptions): Promise<number> {
@@ -36,26 +39,28 @@ export async function workerCommand(io: Io, o: WorkerCliOptions): Promise<number
     );
     return 2;
   }
-  const store = await openStore({ databaseUrl: url });
-  const log = (line: string) => io.err(line);
+  const logger = createLogger({ level: cliLogLevel(o.logLevel), name: 'chorus-worker' });
+  const log = lineLog(logger, 'worker');
+  const store = await openStore({
+    databaseUrl: url,
+    onConnectionError: (err) => logger.warn({ err }, 'the database dropped a connection; the next query opens a new one'),
+  });
   const connectors = new ConnectorCache(store.db, secretBox(loadSecretKey(dir)));
-  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store) });
-  const worker = new Worker({ db: store.db, connectors, log, queue, ...(o.pollMs ? { pollMs: o.pollMs } : {}), sweep: async () => void (await sweep({ db: store.db, connectors, log })) });
+  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store), log: lineLog(logger, 'queue') });
+  const worker = new Worker({ db: store.db, connectors, log, queue, ...(o.pollMs ? { pollMs: o.pollMs } : {}), sweep: async () => void (await sweep({ db: store.db, connectors, log: lineLog(logger, 'sweep') })) });
   await worker.start();
   io.out(`Worker ${worker.id} is sending for the Chorus database on ${redactUrl(url)}; stop with Ctrl+C.`);
-  await new Promise<void>((resolve) => {
-    if (o.signal) {
-      if (o.signal.aborted) resolve();
-      o.signal.addEventListener('abort', () => resolve(), { once: true });
-      return;
-    }
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
-  io.out('stopping: rows this worker claimed but did not start go back to the others…');
-  await worker.stop();
-  await queue.stop();
-  await store.close();
+  await onStopSignal(
+    logger,
+    async () => {
+      io.out('stopping: sends in progress are recorded, rows this worker claimed but did not start go back to the others…');
+      await worker.stop();
+      await queue.stop({ timeoutMs: 2_000 }).catch((e) => log(`stopping the queue failed: ${(e as Error).message}`));
+      await store.close();
+    },
+    o.signal,
+  );
+  if (!o.signal) exitSoon();
   return 0;
 }
 

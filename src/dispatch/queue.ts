@@ -30,6 +30,8 @@ export interface QueueOptions {
   maintenanceIntervalSeconds?: number;
   /** Wake workers at each job's due time (default true). Off: plain pg-boss polling. */
   wakeUp?: boolean;
+  /** Told about pg-boss's background failures (a poll while the database restarts). */
+  log?: (line: string) => void;
 }
 
 export interface SendOptions {
@@ -148,7 +150,9 @@ export async function startQueue(store: Store, opts: QueueOptions = {}): Promise
   const pollingIntervalSeconds = opts.pollingIntervalSeconds ?? 2;
   const ownPool = store.engine === 'postgres' && opts.databaseUrl;
   const boss = new PgBoss({
-    ...(ownPool ? { connectionString: opts.databaseUrl, max: 4 } : { db: storeDb(store) as PgBoss.Db }),
+    ...(ownPool
+      ? { connectionString: opts.databaseUrl, max: 4, application_name: `${store.applicationName ?? 'chorus'} queue`.slice(0, 63) }
+      : { db: storeDb(store) as PgBoss.Db }),
     schema,
     // Cron schedules and the clock-skew monitor they need are not used: timers are jobs with
     // `startAfter`, compared with the database's own clock.
@@ -160,9 +164,19 @@ export async function startQueue(store: Store, opts: QueueOptions = {}): Promise
   const errors: Error[] = [];
   // pg-boss reports background failures (a poll during a restart of the server) as events; an
   // unhandled 'error' event would crash the process. Workers keep polling and recover by themselves.
+  // The same failure repeats every poll while the database is away: one line per distinct message
+  // and minute is enough to see it in the log.
+  const told = new Map<string, number>();
   boss.on('error', (err) => {
     errors.push(err);
     if (errors.length > 20) errors.shift();
+    const message = err instanceof Error ? err.message : String(err);
+    const last = told.get(message) ?? 0;
+    if (opts.log && Date.now() - last > 60_000) {
+      told.set(message, Date.now());
+      if (told.size > 50) told.delete(told.keys().next().value as string);
+      opts.log(`the queue (pg-boss) reported: ${message}; it keeps polling and recovers when the database is back`);
+    }
   });
   await boss.start();
 

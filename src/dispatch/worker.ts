@@ -6,16 +6,16 @@
 // the row becomes `unconfirmed` and is never sent again automatically. Rows that were only claimed
 // (`due`) go back to `planned`: they were never sent. Nothing planned is lost.
 
-import { msg } from '../i18n/index.ts';
-import { noticeColumns } from '../run/notices.ts';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import { ChannelError, type Connector, type OutboundAction, type PerformResult } from '../channels/port.ts';
 import { applyGroupEffect, groupEffectOf } from '../community/group-effects.ts';
-import { type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
+import { ChannelUnusable, type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
+import { msg } from '../i18n/index.ts';
 import { assigneeFor, isMessage } from '../run/assign.ts';
-import { claimDue, type LedgerRow, moveRows, nextDueAt } from '../run/ledger.ts';
+import { noticeColumns } from '../run/notices.ts';
+import { claimDue, getLedgerRows, type LedgerRow, moveRows, nextDueAt, type RawLedger, sessionChannelsElsewhere, toLedgerRow } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
 import { NotSendable, toOutbound } from './outbound.ts';
 import { type PacingPolicy, type PacingState, pickNext, recordRetryAfter, recordSend } from './pacing.ts';
@@ -41,6 +41,12 @@ export interface WorkerOptions {
   sweep?: () => Promise<void>;
   sweepMs?: number;
   /**
+   * The receiver-lease holder of this process (serve's receivers): Wechaty rows are claimed only
+   * for the channels whose lease it holds, so one WeChat login sends and receives. A standalone
+   * worker has none and leaves Wechaty rows to the servers.
+   */
+  sessionHolder?: string;
+  /**
    * pg-boss: durable wake-ups at due instants and retry times, from any process, and the sweep on
    * one worker at a time. Without it the worker polls and sweeps on its own timer.
    */
@@ -48,6 +54,10 @@ export interface WorkerOptions {
 }
 
 const DEFAULT_RETRY = { maxAttempts: 5, baseMs: 2_000, maxMs: 5 * 60_000 };
+/** How long a stop waits for sends the platform has not answered yet (a stop must end within 10 s). */
+const STOP_WAIT_MS = 6_000;
+/** How often the worker looks up which Wechaty logins other processes hold (a lease lasts 30 s). */
+const SESSIONS_EVERY_MS = 5_000;
 /** Platform calls one account may have waiting for an answer at once. */
 const MAX_IN_FLIGHT = 8;
 
@@ -60,7 +70,7 @@ interface AccountQueue {
 export class Worker {
   readonly id: string;
   private readonly db: Db;
-  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue'>> & Pick<WorkerOptions, 'sweep' | 'log' | 'queue'>;
+  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue' | 'sessionHolder'>> & Pick<WorkerOptions, 'sweep' | 'log' | 'queue' | 'sessionHolder'>;
   private readonly queues = new Map<string, AccountQueue>();
   private readonly chats = new Map<string, string>();
   private stopped = true;
@@ -68,6 +78,12 @@ export class Worker {
   private loopDone?: Promise<void>;
   private timers: NodeJS.Timeout[] = [];
   private inFlight = new Set<Promise<void>>();
+  /** Set when a claim failed: the database may have claimed rows whose answer was lost. */
+  private claimLost = false;
+  /** While stopping: when to give up recording an outcome and leave the row to recovery. */
+  private stopDeadline = Number.POSITIVE_INFINITY;
+  /** Wechaty channels whose login another process holds: their rows are left to it (see sessionHolder). */
+  private elsewhere: string[] = [];
 
   constructor(opts: WorkerOptions) {
     this.id = opts.id ?? `w_${hostname()}_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -85,13 +101,16 @@ export class Worker {
       sweep: opts.sweep,
       log: opts.log,
       queue: opts.queue,
+      sessionHolder: opts.sessionHolder,
     };
   }
 
   async start(): Promise<void> {
     this.stopped = false;
     await this.beat();
+    await this.refreshSessions();
     await this.recover();
+    this.timers.push(setInterval(() => void this.refreshSessions().catch((e) => this.log(`looking up session channels failed: ${(e as Error).message}`)), SESSIONS_EVERY_MS));
     this.timers.push(setInterval(() => void this.beat().catch((e) => this.log(`heartbeat failed: ${(e as Error).message}`)), this.opts.heartbeatMs));
     this.timers.push(setInterval(() => void this.recover().catch((e) => this.log(`recovery failed: ${(e as Error).message}`)), this.opts.heartbeatMs * 2));
     if (this.opts.queue) {
@@ -108,18 +127,35 @@ export class Worker {
     this.wakeUp?.();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming, lets the sends already handed to a platform finish and be recorded (for at
+   * most `waitMs`), and gives back the rows it claimed but did not start. A send still unanswered
+   * after that stays `sending` and becomes `unconfirmed` on the next recovery: never resent.
+   */
+  async stop(opts: { waitMs?: number } = {}): Promise<void> {
     this.stopped = true;
+    const waitMs = opts.waitMs ?? STOP_WAIT_MS;
+    this.stopDeadline = Date.now() + waitMs;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.wake();
-    await this.loopDone;
-    await Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), waitMs + 500);
+    });
+    const done = Promise.allSettled([this.loopDone, ...this.inFlight]).then(() => 'done' as const);
+    if ((await Promise.race([done, deadline])) === 'late') this.log(`stopping without waiting longer for ${this.inFlight.size} account(s) still sending; their rows are recovered as unconfirmed`);
+    clearTimeout(timer);
     // Rows claimed but not started go back for another worker; nothing was sent for them.
     const held = [...this.queues.values()].flatMap((q) => q.rows.map((r) => r.id));
     this.queues.clear();
-    await moveRows(this.db, held, { from: ['due'], to: 'planned', actor: this.id, note: 'worker stopped', set: { claimed_by: null } });
-    await this.db.deleteFrom('workers').where('id', '=', this.id).execute();
+    try {
+      await moveRows(this.db, held, { from: ['due'], to: 'planned', actor: this.id, note: 'worker stopped', set: { claimed_by: null } });
+      await this.db.deleteFrom('workers').where('id', '=', this.id).execute();
+    } catch (e) {
+      // The next worker's recovery puts them back (this worker no longer beats).
+      this.log(`could not give back ${held.length} claimed rows on stop (${(e as Error).message}); another worker's recovery will`);
+    }
   }
 
   private log(line: string): void {
@@ -129,6 +165,11 @@ export class Worker {
   private async beat(): Promise<void> {
     await sql`INSERT INTO workers (id, host, pid) VALUES (${this.id}, ${hostname()}, ${process.pid})
               ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()`.execute(this.db);
+  }
+
+  /** Which Wechaty channels to leave alone; looked up every few seconds, off the claiming path. */
+  private async refreshSessions(): Promise<void> {
+    this.elsewhere = await sessionChannelsElsewhere(this.db, this.opts.sessionHolder);
   }
 
   /** Rows held by workers that stopped beating: claimed → planned, sending → unconfirmed. */
@@ -180,20 +221,22 @@ export class Worker {
     while (!this.stopped) {
       let claimed = 0;
       try {
+        if (this.claimLost) await this.adoptLostClaims();
         const room = this.opts.batch - this.held();
         if (room > 0) {
-          const rows = await claimDue(this.db, this.id, room);
+          const rows = await claimDue(this.db, this.id, room, { exclude: this.elsewhere });
           claimed = rows.length;
           for (const row of rows) this.enqueue(row);
         }
       } catch (e) {
+        this.claimLost = true;
         this.log(`claiming failed: ${(e as Error).message}`);
       }
       if (this.stopped) break;
       if (claimed > 0 && this.held() < this.opts.batch) continue;
       let wait = this.opts.pollMs;
       try {
-        const next = await nextDueAt(this.db);
+        const next = await nextDueAt(this.db, { exclude: this.elsewhere });
         if (next) wait = Math.min(wait, Math.max(0, next.getTime() - Date.now()));
       } catch (e) {
         this.log(`looking for due rows failed: ${(e as Error).message}`);
@@ -207,6 +250,20 @@ export class Worker {
       });
       this.wakeUp = undefined;
     }
+  }
+
+  /**
+   * After a failed claim the database may have committed it anyway (the connection dropped before
+   * the answer came back): rows `due` under this worker's name that it does not hold are taken up.
+   * Only called from the loop, so no other claim of this worker runs at the same time.
+   */
+  private async adoptLostClaims(): Promise<void> {
+    const held = new Set([...this.queues.values()].flatMap((q) => q.rows.map((r) => r.id)));
+    const r = await sql<RawLedger>`SELECT * FROM ledger WHERE state = 'due' AND claimed_by = ${this.id} ORDER BY due_at, id`.execute(this.db);
+    this.claimLost = false;
+    const lost = r.rows.map(toLedgerRow).filter((row) => !held.has(row.id));
+    if (lost.length) this.log(`took up ${lost.length} rows claimed while the database connection was lost`);
+    for (const row of lost) this.enqueue(row);
   }
 
   private enqueue(row: LedgerRow): void {
@@ -253,8 +310,20 @@ export class Worker {
    */
   private async pump(account: string, q: AccountQueue): Promise<void> {
     const sending = new Set<Promise<void>>();
+    const start = (row: LedgerRow, chatId: string) => {
+      const p: Promise<void> = this.send(row, chatId, account)
+        .catch((e) => this.log(`recording a send failed: ${(e as Error).message}`))
+        .finally(() => sending.delete(p));
+      sending.add(p);
+    };
+    let unsure = false;
     while (q.rows.length && !this.stopped) {
       try {
+        if (unsure) {
+          for (const t of await this.settleUnsure(q)) start(t.row, await this.chatOf(t.row.groupId));
+          unsure = false;
+          if (!q.rows.length) break;
+        }
         const policy = await this.policy(account, q);
         const pending = await Promise.all(q.rows.map(async (r) => ({ row: r, chatId: await this.chatOf(r.groupId), message: isMessage(r.action) })));
         const taken = await this.db.transaction().execute((trx) =>
@@ -264,21 +333,36 @@ export class Worker {
           await this.sleep(Math.min(Math.max(taken.waitMs, 1), this.opts.pollMs));
           continue;
         }
-        const ids = new Set(taken.rows.map((r) => r.row.id));
-        q.rows = q.rows.filter((r) => !ids.has(r.id));
-        for (const t of taken.rows) {
-          const p: Promise<void> = this.send(t.row, t.chatId, account)
-            .catch((e) => this.log(`recording a send failed: ${(e as Error).message}`))
-            .finally(() => sending.delete(p));
-          sending.add(p);
-        }
+        // Picked but not moved means paused or cancelled meanwhile: no longer this worker's.
+        const picked = new Set(taken.picked);
+        q.rows = q.rows.filter((r) => !picked.has(r.id));
+        for (const t of taken.rows) start(t.row, t.chatId);
         while (sending.size >= MAX_IN_FLIGHT) await Promise.race(sending);
       } catch (e) {
+        // The pacing transaction may have committed before its answer was lost.
+        unsure = true;
         this.log(`dispatch for ${account} failed: ${(e as Error).message}`);
         await this.sleep(this.opts.pollMs);
       }
     }
     await Promise.all(sending);
+  }
+
+  /**
+   * After a failed pacing transaction, what the database says about the rows still queued: `due`
+   * under this worker stays queued (it rolled back); `sending` under this worker committed — its
+   * slot is taken and nothing was sent yet, so it is sent now; anything else is dropped.
+   */
+  private async settleUnsure(q: AccountQueue): Promise<{ row: LedgerRow }[]> {
+    const now = new Map((await getLedgerRows(this.db, q.rows.map((r) => r.id))).map((r) => [r.id, r]));
+    const resume: { row: LedgerRow }[] = [];
+    q.rows = q.rows.filter((r) => {
+      const current = now.get(r.id);
+      if (current?.claimedBy !== this.id) return false;
+      if (current.state === 'sending') resume.push({ row: current });
+      return current.state === 'due';
+    });
+    return resume;
   }
 
   /** Inside the pacing lock: the rows that may go now, moved to `sending` with their slots taken. */
@@ -287,7 +371,7 @@ export class Worker {
     policy: PacingPolicy,
     state: PacingState,
     pending: { row: LedgerRow; chatId: string; message: boolean }[],
-  ): Promise<{ state: PacingState; result: { rows: { row: LedgerRow; chatId: string }[]; waitMs: number } }> {
+  ): Promise<{ state: PacingState; result: { rows: { row: LedgerRow; chatId: string }[]; picked: number[]; waitMs: number } }> {
     const now = Date.now();
     const left = [...pending];
     const rows: { row: LedgerRow; chatId: string; message: boolean }[] = [];
@@ -308,23 +392,59 @@ export class Worker {
       await moveRows(trx, rows.map((r) => r.row.id), { from: ['due'], to: 'sending', actor: this.id, attempt: true }),
     );
     // A row that is no longer `due` (paused or cancelled meanwhile) is dropped, not sent.
-    return { state: s, result: { rows: rows.filter((r) => moved.has(r.row.id)), waitMs } };
+    return { state: s, result: { rows: rows.filter((r) => moved.has(r.row.id)), picked: rows.map((r) => r.row.id), waitMs } };
   }
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => setTimeout(resolve, ms));
   }
 
+  /**
+   * Records what became of a send. The platform has answered, so the answer must reach the ledger:
+   * a lost connection (a database restart, a failover) is retried until the database is back —
+   * while stopping, until the stop's deadline, after which the row stays `sending` and the next
+   * recovery makes it `unconfirmed`. Every recording is safe to repeat (moves name their states).
+   */
+  private async persist(row: LedgerRow, fn: () => Promise<void>): Promise<void> {
+    let delay = 200;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await fn();
+        return;
+      } catch (e) {
+        if (this.stopped && Date.now() + delay > this.stopDeadline) throw e;
+        if (attempt === 1 || attempt % 20 === 0) this.log(`recording ledger row ${row.id} failed (${(e as Error).message}); retrying until the database answers`);
+        await this.sleep(delay);
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+
   private async send(row: LedgerRow, chatId: string, account: string): Promise<void> {
-    const finish = async (move: Parameters<typeof moveRows>[2]) => {
-      await moveRows(this.db, [row.id], { actor: this.id, ...move });
-    };
+    const finish = (move: Parameters<typeof moveRows>[2]) =>
+      this.persist(row, async () => {
+        await moveRows(this.db, [row.id], { actor: this.id, ...move });
+      });
     let connector: Connector;
     try {
       connector = await this.opts.connectors.get(account);
     } catch (e) {
-      // Nothing reached the platform: the channel itself cannot be used (deleted, undecryptable).
-      await finish({ from: ['sending'], to: 'failed', set: { last_error: `the channel cannot be used: ${(e as Error).message}`, claimed_by: null } });
+      if (e instanceof ChannelUnusable) {
+        // Nothing reached the platform: the channel itself cannot be used (deleted, undecryptable).
+        await finish({ from: ['sending'], to: 'failed', set: { last_error: `the channel cannot be used: ${e.message}`, claimed_by: null } });
+        return;
+      }
+      // The channel could not be read (the database is away): nothing was sent, try again soon.
+      const next = new Date(Date.now() + this.opts.retry.baseMs);
+      await finish({ from: ['sending'], to: 'retry_wait', note: (e as Error).message, set: { next_attempt_at: next, last_error: `the channel could not be loaded: ${(e as Error).message}`, claimed_by: null } });
+      await this.wakeAt(next);
+      return;
+    }
+    if (connector.kind === 'wechaty' && (await sessionChannelsElsewhere(this.db, this.opts.sessionHolder).catch(() => [account])).includes(account)) {
+      // The login moved to another process since the last look: nothing was sent, the holder's worker sends it.
+      const next = new Date(Date.now() + SESSIONS_EVERY_MS);
+      await finish({ from: ['sending'], to: 'retry_wait', note: 'the WeChat login is held by another server', set: { next_attempt_at: next, claimed_by: null } });
+      await this.wakeAt(next);
       return;
     }
     let result: PerformResult;
@@ -333,7 +453,7 @@ export class Worker {
       action = toOutbound(row, chatId);
       result = await connector.perform(action);
     } catch (e) {
-      await this.failed(row, account, e);
+      await this.persist(row, () => this.failed(row, account, e));
       return;
     }
     const at = result.at;
@@ -341,10 +461,12 @@ export class Worker {
       await finish({ from: ['sending'], to: 'awaiting_confirmation', set: { external_task_id: result.externalId, claimed_by: null } });
       return;
     }
+    // It went out. If another worker meanwhile took this one for dead (its heartbeats failed while
+    // the database was away) and flagged the row `unconfirmed`, the answer settles it.
     const done = result;
     const sent: Parameters<typeof moveRows>[2] = {
       actor: this.id,
-      from: ['sending'],
+      from: ['sending', 'unconfirmed'],
       to: 'sent',
       set: {
         platform_message_id: done.messageId ?? null,
@@ -358,14 +480,16 @@ export class Worker {
     };
     const effect = groupEffectOf(action, done);
     if (!effect) {
-      await moveRows(this.db, [row.id], sent);
+      await finish(sent);
       return;
     }
     // The row and what the action did to the group commit together: a renamed group is never
     // "sent" with its old name, and an invite link is never lost.
-    await this.db.transaction().execute(async (trx) => {
-      if ((await moveRows(trx, [row.id], sent)).length) await applyGroupEffect(trx, row.groupId, effect, this.id);
-    });
+    await this.persist(row, () =>
+      this.db.transaction().execute(async (trx) => {
+        if ((await moveRows(trx, [row.id], sent)).length) await applyGroupEffect(trx, row.groupId, effect, this.id);
+      }),
+    );
   }
 
   /** The platform may or may not have taken it: flagged for an operator, never resent by itself. */

@@ -136,16 +136,39 @@ export async function moveRow(db: Db, id: number, move: Move): Promise<boolean> 
   return (await moveRows(db, [id], move)).length === 1;
 }
 
+export interface ClaimScope {
+  /** Sender accounts this worker must leave alone (sessionChannelsElsewhere); none by default. */
+  exclude?: readonly string[];
+}
+
+/** Nothing when no account is excluded, so the common case keeps its plan (the partial indexes). */
+function scopeRule(scope: ClaimScope) {
+  return scope.exclude?.length ? sql`AND (l.sender_account IS NULL OR l.sender_account <> ALL(${[...scope.exclude]}::text[]))` : sql``;
+}
+
+/**
+ * The channels whose sends need the login their receiver holds (Wechaty: one session per WeChat
+ * account) and whose receiver lease `holder` does not hold: a worker leaves their rows to the
+ * worker in the process holding the lease. Without a holder (a standalone worker), all of them.
+ */
+export async function sessionChannelsElsewhere(db: Db, holder?: string): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    SELECT c.id FROM channels c WHERE c.kind = 'wechaty'
+      AND NOT EXISTS (SELECT 1 FROM receiver_leases rl WHERE rl.channel_id = c.id AND rl.holder = ${holder ?? ''} AND rl.expires_at > now())`.execute(db);
+  return r.rows.map((x) => x.id);
+}
+
 /**
  * Claims bot rows whose time has come (planned and due, or waiting for a retry) in running runs,
  * earliest first, skipping rows another worker holds.
  */
-export async function claimDue(db: Db, workerId: string, limit: number): Promise<LedgerRow[]> {
+export async function claimDue(db: Db, workerId: string, limit: number, scope: ClaimScope = {}): Promise<LedgerRow[]> {
   const r = await sql<RawLedger>`
     WITH picked AS (
       SELECT l.id, l.state FROM ledger l JOIN runs r ON r.id = l.run_id
       WHERE r.state = 'running' AND l.mode = 'bot'
         AND ((l.state = 'planned' AND l.due_at <= now()) OR (l.state = 'retry_wait' AND l.next_attempt_at <= now()))
+        ${scopeRule(scope)}
       ORDER BY l.due_at, l.id
       LIMIT ${limit}
       FOR UPDATE OF l SKIP LOCKED),
@@ -165,13 +188,14 @@ export async function claimDue(db: Db, workerId: string, limit: number): Promise
  * ledger_due / ledger_retry and stops at the first row of a running run (min() with the join made
  * PostgreSQL scan every planned row: 35 ms at 100,000 rows, against 1.5 ms).
  */
-export async function nextDueAt(db: Db): Promise<Date | undefined> {
+export async function nextDueAt(db: Db, scope: ClaimScope = {}): Promise<Date | undefined> {
+  // The same scope as claimDue: a row this worker may not claim must not wake it.
   const r = await sql<{ at: Date | null }>`
     SELECT least(
       (SELECT l.due_at FROM ledger l JOIN runs r ON r.id = l.run_id
-       WHERE l.state = 'planned' AND l.mode = 'bot' AND r.state = 'running' ORDER BY l.due_at LIMIT 1),
+       WHERE l.state = 'planned' AND l.mode = 'bot' AND r.state = 'running' ${scopeRule(scope)} ORDER BY l.due_at LIMIT 1),
       (SELECT l.next_attempt_at FROM ledger l JOIN runs r ON r.id = l.run_id
-       WHERE l.state = 'retry_wait' AND r.state = 'running' ORDER BY l.next_attempt_at LIMIT 1)
+       WHERE l.state = 'retry_wait' AND r.state = 'running' ${scopeRule(scope)} ORDER BY l.next_attempt_at LIMIT 1)
     ) AS at`.execute(db);
   const at = r.rows[0]?.at;
   return at ? new Date(at) : undefined;

@@ -15,6 +15,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { ChannelError, type Connector } from '../channels/port.ts';
 import type { ConnectorCache } from '../channels/registry.ts';
 import { reconcileChannel } from '../community/reconcile.ts';
+import { purgeExpiredNonces } from '../channels/wecom/nonces.ts';
 import type { WecomConnector } from '../channels/wecom/index.ts';
 import { parseSheet } from '../sop/parse.ts';
 import type { Db } from '../store/db.ts';
@@ -417,6 +418,9 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   });
   await part('reconciling groups', async () => {
     result.reconciled = await reconcileDue(deps, now, deps.reconcileEveryMs ?? 30 * MINUTE, log);
+  });
+  await part('expired WeCom nonces', async () => {
+    await purgeExpiredNonces(deps.db, now);
   });
   if (failures.length) throw failures[0];
   return result;

@@ -6,7 +6,8 @@
 
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
 import type { Ingest } from '../channels/port.ts';
 import { ChannelConfigError, type ChannelRow, ConnectorCache } from '../channels/registry.ts';
 import { createIngest } from '../community/ingest.ts';
@@ -24,6 +25,7 @@ import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './accounts/throttle.ts';
 import { UserError } from './accounts/users.ts';
 import type { Actor } from './auth.ts';
 import { DEFAULT_CONSOLE_DIR, registerConsole } from './console.ts';
+import { logRequests, logUrl } from './logger.ts';
 import { ApiError, invalidSheet } from './errors.ts';
 import { msg } from '../i18n/index.ts';
 import { requestLocale } from '../i18n/locale.ts';
@@ -156,14 +158,14 @@ export function apiRoutes(s: Services): Route[] {
   return routes;
 }
 
-export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(ctx: AppContext, opts: { logger?: Logger } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger
-      ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-telegram-bot-api-secret-token"]'] }
-      : false,
+    // One line per request at debug (logRequests) instead of Fastify's two at info.
+    ...(opts.logger ? { loggerInstance: opts.logger, logController: new LogController({ disableRequestLogging: true }) } : { logger: false }),
     bodyLimit: DEFAULT_BODY_LIMIT,
     ...(ctx.trustProxy !== undefined ? { trustProxy: fastifyTrustProxy(ctx.trustProxy) } : {}),
-  });
+  }) as unknown as FastifyInstance;
+  logRequests(app);
 
   watchApiRoutes(app);
   await registerSecurityHeaders(app, { https: ctx.publicUrl?.protocol === 'https:' });
@@ -187,7 +189,7 @@ export async function buildApp(ctx: AppContext, opts: { logger?: boolean } = {})
       // Fastify's own client errors: unparseable JSON, wrong content type, body too large.
       return reply.status(status).send(new ApiError(status, 'bad_request', fastifyClientError(err as Error & { code?: string })).toJSON(locale));
     }
-    app.log.error(err);
+    req.log.error({ err, method: req.method, url: logUrl(req.url) }, 'request failed with 500');
     return reply.status(500).send(new ApiError(500, 'internal', msg('error.internal')).toJSON(locale));
   });
 

@@ -12,8 +12,11 @@ import { sweep } from '../run/sweep.ts';
 import { makeDataFolderPrivate } from '../store/data-folder.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { loadSecretKey, secretBox } from '../store/secrets.ts';
+import type { Logger } from 'pino';
 import { buildApp } from './app.ts';
 import type { TrustProxy } from './public-address.ts';
+import { createLogger, lineLog, type LogLevel } from './logger.ts';
+import { leaseHolderId } from './leases.ts';
 import { Receivers } from './receivers.ts';
 import { sheetPool } from './sheet-work/pool.ts';
 import { ADMIN_TOKEN_FILE, ensureAdminToken } from './tokens.ts';
@@ -22,45 +25,78 @@ export interface ServeOptions {
   port: number;
   host: string;
   dataDir: string;
-  logger?: boolean;
+  /** The process log; by default a pino logger on stderr at `logLevel`. */
+  logger?: Logger;
+  logLevel?: LogLevel;
   /** Run a dispatch worker in this process (default true). */
   worker?: boolean;
   /** An open store to use instead of opening one (tests); it is left open on close. */
   store?: Store;
   /** Worker options for tests: how often it looks at the ledger. */
   pollMs?: number;
+  /** Where the worker, receivers and sweep report; by default the logger. */
   log?: (line: string) => void;
   /** Which reverse proxies to believe (--trust-proxy). */
   trustProxy?: TrustProxy;
   /** The address people open (--public-url). */
   publicUrl?: URL;
+  /** How long a receiver lease lasts without renewal (default 30 s): how soon another server takes over. */
+  receiverLeaseMs?: number;
+  /** This process's name in the receiver leases (tests); by default host, pid and a random part. */
+  holder?: string;
 }
+
+/** How long a stop lets requests in progress finish before their connections are cut. */
+const REQUESTS_GRACE_MS = 3_000;
 
 export interface Server {
   url: string;
   store: Store;
   worker?: Worker;
+  receivers: Receivers;
   close(): Promise<void>;
 }
 
 export async function serve(opts: ServeOptions): Promise<Server> {
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const logger = opts.logger ?? createLogger({ level: opts.logLevel ?? 'info' });
+  // One component name per part, so a line says who wrote it.
+  const logFor = (component: string) => opts.log ?? lineLog(logger, component);
+  const log = logFor('server');
   const url = databaseUrl();
   makeDataFolderPrivate(opts.dataDir);
-  const store = opts.store ?? (await openStore(url ? { databaseUrl: url } : { dataDir: join(opts.dataDir, 'db') }));
+  const onConnectionError = (err: Error) => logger.warn({ err }, 'the database dropped a connection; the next query opens a new one');
+  const store = opts.store ?? (await openStore(url ? { databaseUrl: url, onConnectionError } : { dataDir: join(opts.dataDir, 'db') }));
   const db = store.db;
   await ensureAdminToken(db, opts.dataDir);
   const box = secretBox(loadSecretKey(opts.dataDir));
   const connectors = new ConnectorCache(db, box);
   // pg-boss carries the durable wake-ups and the sweep; an API-only server still schedules them.
-  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store) });
+  const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store), log: logFor('queue') });
+  // The receivers' lease name, shared with the worker: Wechaty rows are sent by the lease holder.
+  const holder = opts.holder ?? leaseHolderId();
   const worker =
     opts.worker === false
       ? undefined
-      : new Worker({ db, connectors, log, queue, ...(opts.pollMs ? { pollMs: opts.pollMs } : {}), sweep: async () => void (await sweep({ db, connectors, log })) });
+      : new Worker({
+          db,
+          connectors,
+          log: logFor('worker'),
+          queue,
+          sessionHolder: holder,
+          ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+          sweep: async () => void (await sweep({ db, connectors, log: logFor('sweep') })),
+        });
   const wake = worker ? () => worker.wake() : undefined;
-  const ingest = createIngest({ db, wake, log });
-  const receivers = new Receivers({ db, box, connectors, ingest, log });
+  const ingest = createIngest({ db, wake, log: logFor('ingest') });
+  const receivers = new Receivers({
+    db,
+    box,
+    connectors,
+    ingest,
+    log: logFor('receivers'),
+    ...(opts.receiverLeaseMs ? { leaseMs: opts.receiverLeaseMs } : {}),
+    holder,
+  });
   const app = await buildApp(
     {
       store,
@@ -74,7 +110,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
       ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}),
     },
-    { logger: opts.logger },
+    { logger },
   );
   await worker?.start();
   await receivers.startAll();
@@ -85,12 +121,19 @@ export async function serve(opts: ServeOptions): Promise<Server> {
     url: address,
     store,
     worker,
+    receivers,
     async close() {
-      // The worker first: rows it claimed but did not start go back for the next start.
-      await worker?.stop();
-      await receivers.stopAll();
-      await app.close();
-      await queue.stop();
+      // No new requests and no new events; the worker finishes the sends it handed to a platform
+      // and records them, and gives back the rows it claimed but did not start. Connections that
+      // hold no request (keep-alive, a browser's preconnect) would keep the HTTP server open until
+      // the client leaves — minutes: they are closed at once, and any request still running after
+      // the grace period is cut.
+      const http = app.close();
+      app.server.closeIdleConnections();
+      const cut = setTimeout(() => app.server.closeAllConnections(), REQUESTS_GRACE_MS);
+      await Promise.allSettled([worker?.stop(), receivers.stopAll(), http]);
+      clearTimeout(cut);
+      await queue.stop({ timeoutMs: 2_000 }).catch((e) => log(`stopping the queue failed: ${(e as Error).message}`));
       if (!opts.store) await store.close();
     },
   };

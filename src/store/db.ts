@@ -16,6 +16,8 @@ export interface Store {
   engine: 'pglite' | 'postgres';
   /** The PostgreSQL schema the store lives in, when it is not the default (tests). */
   schema?: string;
+  /** PostgreSQL: the application_name of this store's connections (pg-boss derives its own). */
+  applicationName?: string;
   /** Runs parameterless SQL or one parameterised statement; pg-boss and raw tools use it. */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   close(): Promise<void>;
@@ -30,6 +32,13 @@ export interface OpenOptions {
   schema?: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /**
+   * How the connections show in pg_stat_activity (default `chorus`, or `chorus <schema>`); an
+   * `application_name` in DATABASE_URL wins.
+   */
+  applicationName?: string;
+  /** Told when the database drops a connection (restart, failover, idle timeout, a terminate). */
+  onConnectionError?: (err: Error) => void;
 }
 
 export async function openStore(opts: OpenOptions = {}): Promise<Store> {
@@ -73,16 +82,20 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Store> {
       await admin.end();
     }
   }
+  const applicationName = opts.applicationName ?? (schema ? `chorus ${schema}` : 'chorus');
   const pool = new pg.Pool({
     connectionString: url,
     types: { getTypeParser: typeParser },
     max: opts.poolSize ?? 10,
+    application_name: applicationName,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
+  watchConnections(pool, opts.onConnectionError ?? defaultConnectionError);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
     engine: 'postgres',
+    applicationName,
     ...(schema ? { schema } : {}),
     async executeSql(text, values) {
       const r = await pool.query(text, values);
@@ -93,6 +106,24 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Store> {
       await db.destroy();
     },
   };
+}
+
+/**
+ * A connection the server drops (a restart, a failover, an idle timeout, pg_terminate_backend)
+ * makes its client emit 'error': an idle one through the pool, one checked out by Kysely (between
+ * two statements of a transaction) on the client itself. Unheard, either event ends the process.
+ * Heard, the query in flight fails (its caller retries or records the failure), pg-pool throws the
+ * broken client away and the next query opens a fresh connection.
+ */
+export function watchConnections(pool: pg.Pool, onError: (err: Error) => void): void {
+  pool.on('error', (err) => onError(err));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => onError(err));
+  });
+}
+
+function defaultConnectionError(err: Error): void {
+  process.stderr.write(`the database dropped a connection (${err.message}); the next query opens a new one\n`);
 }
 
 // bigint (int8) comes back as a number, as PGlite returns it: our identity columns and counts

@@ -184,7 +184,9 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'launch-groups-selector').fill('community:local');
       await expect.poll(() => tid(w.page, 'launch-groups-match').textContent()).toMatch(/[1-9]/);
       for (const input of await w.page.locator('[data-testid^="launch-var-"]').all()) {
-        if (!(await input.inputValue())) await input.fill('2030-06-01');
+        // A variable used as a link must be an http(s) address (item 10); the others take any text.
+        const name = (await input.getAttribute('data-testid')) ?? '';
+        if (!(await input.inputValue())) await input.fill(/link|url/.test(name) ? 'https://example.com/signup' : '2030-06-01');
       }
       await tid(w.page, 'launch-preview').click();
       await tid(w.page, 'launch-preview-result').or(tid(w.page, 'error')).first().waitFor();

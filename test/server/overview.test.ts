@@ -70,6 +70,8 @@ describe(`the overview on ${engine}`, () => {
     admin = withToken(app, await ensureAdminToken(store.db, dataDir));
     await makeUser(store.db, 'ann', 'leader');
     await makeUser(store.db, 'vera', 'viewer');
+    // Groups' leaders must be people in the team (item 17).
+    await makeUser(store.db, 'bob', 'leader');
     ann = await signIn(app, 'ann');
     viewer = await signIn(app, 'vera');
     await admin.call('POST', '/api/channels', { kind: 'sandbox', name: 'Main' });

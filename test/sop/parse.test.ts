@@ -6,7 +6,8 @@ import { SheetError } from '../../src/sop/errors.ts';
 import { parseSheet } from '../../src/sop/parse.ts';
 
 const files = [
-  ...readdirSync('templates').map((f) => `templates/${f}`),
+  ...readdirSync('templates').filter((f) => f.endsWith('.yaml')).map((f) => `templates/${f}`),
+  ...readdirSync('templates/zh').filter((f) => f.endsWith('.yaml')).map((f) => `templates/zh/${f}`),
   ...readdirSync('test/fixtures/lint').filter((f) => f.endsWith('.yaml')).map((f) => `test/fixtures/lint/${f}`),
   'test/fixtures/design-example.yaml',
 ];

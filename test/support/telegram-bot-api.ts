@@ -76,6 +76,8 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
   const s = new BotApiState(opts);
   if (opts.allowedUpdates) s.allowedUpdates = opts.allowedUpdates;
   let waiter: Waiter | undefined;
+  /** How many getUpdates were ended by a second concurrent one (two pollers on one bot). */
+  let conflicts = 0;
   let groupIds = 1_000_000_001;
   let userIds = 100_001;
 
@@ -241,6 +243,10 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
     pendingUpdates() {
       return s.updates.length;
     },
+    /** getUpdates calls answered 409 because another getUpdates came in while they waited, as Telegram does. */
+    conflicts() {
+      return conflicts;
+    },
   };
 
   async function callMethod(req: IncomingMessage, res: ServerResponse, url: URL, token: string, name: string): Promise<void> {
@@ -281,6 +287,7 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
       const old = waiter;
       waiter = undefined;
       clearTimeout(old.timer);
+      conflicts++;
       failure(old.res, { error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' });
     }
     const allowed = p.json<string[]>('allowed_updates');

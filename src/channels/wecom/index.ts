@@ -19,7 +19,7 @@ import {
   type WebhookResponse,
 } from '../port.ts';
 import { WecomApi } from './api.ts';
-import { CallbackGate, isValidAesKey } from './callback.ts';
+import { CallbackGate, isValidAesKey, type NonceStore } from './callback.ts';
 import { type Confirmation, confirmationState, type GroupMsgSendResult, type GroupMsgTask } from './confirmation.ts';
 import { type GroupChatDetail, toGroupInfo } from './groupchat.ts';
 import { type MediaCache, type MediaType, mediaIdFor, memoryMediaCache } from './media.ts';
@@ -60,6 +60,8 @@ export interface WecomConfig {
   now?: () => number;
   /** Where uploaded media ids are kept (the database for a channel; memory by default). */
   mediaCache?: MediaCache;
+  /** Where callback nonces are kept (the database in Chorus); in memory when absent. */
+  nonces?: NonceStore;
 }
 
 export type WecomConnector = Connector & {
@@ -100,7 +102,7 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
   checkConfig(config);
   const now = config.now ?? Date.now;
   const api = new WecomApi({ corpId: config.corpId, secret: config.secret, apiRoot: config.apiRoot, timeoutMs: config.timeoutMs, now });
-  const gate = new CallbackGate({ corpId: config.corpId, token: config.token, aesKey: config.aesKey, now });
+  const gate = new CallbackGate({ corpId: config.corpId, token: config.token, aesKey: config.aesKey, now, nonces: config.nonces });
   const mediaCache = config.mediaCache ?? memoryMediaCache();
 
   const detail = async (chatId: string): Promise<GroupChatDetail> => {
@@ -232,12 +234,12 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
     const plain = (status: number, body: string): WebhookResponse => ({ status, body, contentType: 'text/plain; charset=utf-8' });
     const method = req.method.toUpperCase();
     if (method === 'GET') {
-      const v = gate.verifyUrl(req.query);
+      const v = await gate.verifyUrl(req.query);
       // WeCom wants the bare echostr back: no quotes, no newline.
       return v.ok ? plain(200, v.plaintext) : plain(v.status, v.reason);
     }
     if (method !== 'POST') return plain(405, 'This address only accepts WeCom callbacks (GET to verify, POST for events).');
-    const opened = gate.openEvent(req.query, req.body);
+    const opened = await gate.openEvent(req.query, req.body);
     if (!opened.ok) return plain(opened.status, opened.reason);
     let events: InboundEvent[];
     try {
@@ -255,7 +257,7 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
       for (const ev of events) await ingest(channelId, ev);
     } catch {
       // Not stored: let WeCom's retry (it retries unanswered callbacks) get through the nonce check.
-      opened.release();
+      await opened.release();
       return plain(500, 'The event could not be stored right now; WeCom will send it again.');
     }
     return plain(200, 'success');
