@@ -7,7 +7,7 @@ import { checkPassword, hashPassword, PASSWORD_MAX, PASSWORD_MIN } from '../acco
 import { createSession, deleteSession, SESSION_COOKIE } from '../accounts/sessions.ts';
 import { clearFailures, loginVerdict, recordFailure } from '../accounts/throttle.ts';
 import { anyUser, createOwner, type EndedAccess, LOCALES, passwordHashOf, sessionUser, type User, UserError, updateUser, userForLogin } from '../accounts/users.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
 import { sessionCookieOptions } from '../auth.ts';
 import { msg } from '../../i18n/index.ts';

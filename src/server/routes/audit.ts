@@ -1,7 +1,7 @@
 // The audit log over HTTP, for owners and admins: newest first, paged by id.
 
 import { z } from 'zod';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { listAudit } from '../audit.ts';
 import { defineRoute, type Route } from '../registry.ts';
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { createBroadcast, previewBroadcast } from '../../run/broadcasts.ts';
 import { runStatus } from '../../run/runs.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
 import { msg } from '../../i18n/index.ts';
 import { notFound } from '../errors.ts';

@@ -7,7 +7,7 @@ import { ChannelError } from '../../channels/port.ts';
 import { addChannel, CHANNEL_CONFIG, type ChannelRow, findChannel, listChannels } from '../../channels/registry.ts';
 import { qrImage } from '../../channels/sign-in.ts';
 import type { TelegramConnector } from '../../channels/telegram/index.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
 import { msg } from '../../i18n/index.ts';
 import { ApiError, notFound } from '../errors.ts';

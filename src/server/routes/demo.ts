@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { render, textOf } from '../../i18n/index.ts';
 import { requestLocale } from '../../i18n/locale.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { createUser, UserError } from '../accounts/users.ts';
 import { audit } from '../audit.ts';

@@ -2,7 +2,7 @@
 // /api/docs, both made from the route registry. The page is plain HTML with no outside assets,
 // so it works on a server without internet access.
 
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { openApiDocument } from '../openapi.ts';
 import { defineRoute, type Route } from '../registry.ts';
 

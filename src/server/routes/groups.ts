@@ -14,7 +14,7 @@ import { ensureGroup, type GroupRow, listGroups, toGroup, updateGroup } from '..
 import { type Person, teamPeople, unknownPersonText } from '../../community/people.ts';
 import { COMMUNITIES } from '../../sop/types.ts';
 import type { Db } from '../../store/db.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
 import { msg } from '../../i18n/index.ts';
 import { ApiError, notFound } from '../errors.ts';

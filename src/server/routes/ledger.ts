@@ -9,7 +9,7 @@ import { actOnRow, RowActionRefused, type RowActionInput } from '../../run/act-o
 import { availableActions, leaderMay, type RowAction } from '../../run/row-actions.ts';
 import { wakeFor } from '../../run/runs.ts';
 import type { LedgerState } from '../../run/states.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
 import type { Actor } from '../auth.ts';
 import { msg } from '../../i18n/index.ts';

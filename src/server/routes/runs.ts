@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { cancelRun, pauseRun, previewRun, type RunContext, replanRun, resumeRun, runStatus, startRun } from '../../run/runs.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
 import { msg } from '../../i18n/index.ts';
 import { notFound } from '../errors.ts';

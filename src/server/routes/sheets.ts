@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { requestLocale } from '../../i18n/locale.ts';
 import { getSheetVersion, listSheets, listVersions, saveSheet } from '../../store/sheets.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
 import { msg } from '../../i18n/index.ts';
 import { notFound } from '../errors.ts';

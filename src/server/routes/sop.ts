@@ -6,7 +6,7 @@ import { PlanError } from '../../sop/plan.ts';
 import { findTemplate, listTemplates, readTemplate, TEMPLATE_LANGUAGES, type TemplateLanguage, templateLanguageOf } from '../../sop/templates.ts';
 import { COMMUNITIES } from '../../sop/types.ts';
 import { getSheetVersion } from '../../store/sheets.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { msg } from '../../i18n/index.ts';
 import { requestLocale } from '../../i18n/locale.ts';
 import { ApiError, notFound } from '../errors.ts';

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { LEDGER_STATES } from '../../run/states.ts';
 import { completeTask, listTasks, resolveUnconfirmed } from '../../run/tasks.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
 import { msg } from '../../i18n/index.ts';
 import { forbidden, notFound } from '../errors.ts';

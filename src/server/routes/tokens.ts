@@ -2,7 +2,7 @@
 // it is made; only its SHA-256 is kept. It acts with its owner's current role and groups.
 
 import { z } from 'zod';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
 import { msg } from '../../i18n/index.ts';
 import { ApiError, notFound } from '../errors.ts';

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { canGrant, canManage, ROLES, type Role } from '../../access/roles.ts';
 import { hashPassword } from '../accounts/passwords.ts';
 import { createUser, LOCALES, listUsers, UserError, updateUser, userById } from '../accounts/users.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
 import { msg } from '../../i18n/index.ts';
 import { ApiError, forbidden, notFound } from '../errors.ts';

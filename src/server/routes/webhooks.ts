@@ -9,7 +9,7 @@ import type { TelegramConnector } from '../../channels/telegram/index.ts';
 import type { WecomConnector } from '../../channels/wecom/index.ts';
 import { type Msg, msg, render } from '../../i18n/index.ts';
 import { requestLocale } from '../../i18n/locale.ts';
-import type { Services } from '../app.ts';
+import type { Services } from '../services.ts';
 import { findUnstorableText, isStorableText } from '../text-check.ts';
 
 type Kind = 'telegram' | 'wecom';
