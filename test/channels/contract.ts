@@ -15,6 +15,7 @@ import { ConnectorCache } from '../../src/channels/registry.ts';
 import { ensureGroup } from '../../src/community/groups.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
 import { insertLedger } from '../../src/run/ledger.ts';
+import { takeLease } from '../../src/server/leases.ts';
 import { secretBox } from '../../src/store/secrets.ts';
 import { testStore } from '../support/db.ts';
 import { eventually, TEST_KEY } from '../support/world.ts';
@@ -224,7 +225,9 @@ async function throughDispatcher(h: ContractHarness, types: readonly OutboundTyp
   await db.insertInto('runs').values({ id: 'run_contract', kind: 'broadcast', selector: 'all', state: 'running' }).execute();
   const connectors = new ConnectorCache(db, secretBox(TEST_KEY));
   connectors.set(channelId, h.connector);
-  const worker = new Worker({ db, connectors, pollMs: 50, heartbeatMs: 200 });
+  // A WeChat login sends from the process that holds its receiver lease (docs/deploy.md): this one.
+  await takeLease(db, channelId, 'contract', 10 * 60_000);
+  const worker = new Worker({ db, connectors, pollMs: 50, heartbeatMs: 200, sessionHolder: 'contract' });
   await worker.start();
   let step = 0;
   const ledger = () => db.selectFrom('ledger').selectAll().orderBy('id').execute();
