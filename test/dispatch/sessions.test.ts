@@ -26,6 +26,8 @@ describe(`Wechaty rows go to the worker of the lease holder (${engine})`, () => 
     const box = secretBox(TEST_KEY);
     const ctx = { db, connectors: new ConnectorCache(db, box), actor: 'test' };
     const wechat = await addChannel(db, box, { kind: 'wechaty', name: 'WeChat', config: { puppet: 'wechaty-puppet-mock' }, verify: false });
+    // Added waiting for its QR sign-in; signed in now (sign-in.ts would set it).
+    await db.updateTable('channels').set({ status: 'active' }).where('id', '=', wechat.id).execute();
     await ensureGroup(db, wechat.id, 'room-1@chatroom', 'Room 1');
     const wb = await createBroadcast(ctx, { text: 'Hello room', groups: `channel:${wechat.id}` });
 
