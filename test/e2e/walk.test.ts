@@ -327,6 +327,8 @@ describe(`every page and dialog without a page error (${engine})`, () => {
     expect(script).toBeDefined();
     const r = await owner.page.request.get(`${running.url}${script}`, { headers: { 'accept-encoding': 'br, gzip' } });
     expect(r.headers()['content-encoding']).toBe('br');
+    // React's production build: its development build (a warning only it carries) is twice the size.
+    expect(await r.text()).not.toContain('In HTML, %s cannot be a child');
     expect(r.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(res?.headers()['cache-control']).toBe('no-cache');
   });
