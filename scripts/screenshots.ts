@@ -76,7 +76,13 @@ async function main(): Promise<void> {
     await tid('demo-done').waitFor();
     // Demo leader passwords are random per workspace: read the one the answer names.
     const leaderPassword = new RegExp(`${DEMO_LEADERS[0].name} / ([a-z0-9-]+)`).exec((await tid('demo-done').textContent()) ?? '')?.[1] ?? '';
-    await tid('stat-groups').waitFor();
+    // The operator's day, in Chinese as most operators read it.
+    await page.goto(running.url);
+    await tid('lang-zh').click();
+    await tid('overview-runs').waitFor();
+    await save(page, 'overview-zh');
+    await tid('lang-en').click();
+    await page.locator('[data-testid="lang-en"][aria-pressed="true"]').waitFor();
 
     await page.goto(`${running.url}/sheets/new`);
     const editor = page.locator('[data-testid="sheet-editor"] .cm-content');

@@ -18,6 +18,7 @@ export default {
   dueNone: 'Nothing is due in the next {hours} hours.',
   byBot: 'the bot',
   byNobody: 'nobody yet',
+  lateJustNow: 'late just now',
   lateBy: '{n} min late',
   lateByHours: '{n} h late',
   more: 'and {count} more — open the runs to see all',

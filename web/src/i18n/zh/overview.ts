@@ -18,6 +18,7 @@ export default {
   dueNone: '接下来 {hours} 小时没有要做的事。',
   byBot: '机器人',
   byNobody: '尚未指派',
+  lateJustNow: '刚刚逾期',
   lateBy: '逾期 {n} 分钟',
   lateByHours: '逾期 {n} 小时',
   more: '还有 {count} 条，打开运行列表查看全部',

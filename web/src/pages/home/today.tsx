@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { useLocale, useT } from '../../i18n/index.ts';
+import { PersonName } from '../../people.tsx';
 import { formatClock, formatDate, formatDateTime } from '../../time.ts';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { usePolling } from '../runs/polling.ts';
@@ -198,7 +199,8 @@ export function Today() {
 function Items({ section, clock = false }: { section: Section; clock?: boolean }) {
   const t = useT();
   const locale = useLocale();
-  const lateWords = (minutes: number) => (minutes >= 120 ? t('overview.lateByHours', { n: Math.floor(minutes / 60) }) : t('overview.lateBy', { n: minutes }));
+  const lateWords = (minutes: number) =>
+    minutes >= 120 ? t('overview.lateByHours', { n: Math.floor(minutes / 60) }) : minutes < 1 ? t('overview.lateJustNow') : t('overview.lateBy', { n: minutes });
   return (
     <ul className="today-list">
       {section.items.map((i) => (
@@ -206,7 +208,7 @@ function Items({ section, clock = false }: { section: Section; clock?: boolean }
           <Link to={cellLink(i)} className="today-item">
             <span className="today-when">{clock ? formatClock(i.due, locale) : i.lateMinutes !== undefined ? lateWords(i.lateMinutes) : formatDateTime(i.due, locale)}</span>
             <span className="today-what">
-              <b>{i.groupName}</b> · {t(`runs.action_${i.action}`)} · {i.mode === 'bot' ? t('overview.byBot') : (i.assignee ?? t('overview.byNobody'))}
+              <b>{i.groupName}</b> · {t(`runs.action_${i.action}`)} · {i.mode === 'bot' ? t('overview.byBot') : i.assignee ? <PersonName name={i.assignee} /> : t('overview.byNobody')}
               <span className="muted small today-text">
                 {i.runTitle} — {i.error ?? i.text}
               </span>
