@@ -9,79 +9,22 @@ import { useLocale, useT } from '../../i18n/index.ts';
 import { PersonName } from '../../people.tsx';
 import { formatClock, formatDate, formatDateTime } from '../../time.ts';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
+import type { Overview, OverviewItem, OverviewRun, OverviewSection } from '../../../../src/run/overview.ts';
 import { usePolling } from '../runs/polling.ts';
 import './today.css';
 
-interface Item {
-  id: number;
-  runId: string;
-  runTitle: string;
-  groupId: string;
-  groupName: string;
-  step: string;
-  action: string;
-  mode: string;
-  assignee: string | null;
-  due: string;
-  state: string;
-  text: string;
-  error?: string;
-  lateMinutes?: number;
-}
-
-interface Section {
-  total: number;
-  items: Item[];
-}
-
-interface RunLine {
-  id: string;
-  kind: string;
-  title: string;
-  state: string;
-  anchor?: string;
-  createdAt: string;
-  groups: number;
-  total: number;
-  done: number;
-  late: number;
-  missed: number;
-  pending: number;
-  percent: number;
-  attention: number;
-}
-
-interface ChannelLine {
-  id: string;
-  name: string;
-  kind: string;
-  status: string;
-  reason: string | null;
-  groupsLost: number;
-}
-
-export interface OverviewAnswer {
-  now: string;
-  hours: number;
-  capped: boolean;
-  due: Section;
-  late: Section;
-  missed: Section;
-  failed: Section;
-  unconfirmed: Section;
-  channels: ChannelLine[];
-  runs: RunLine[];
-}
+/** The answer of `GET /api/overview`: the pure decision's shape (src/run/overview.ts), and whether a list was cut short. */
+export type OverviewAnswer = Overview & { capped: boolean };
 
 const HOURS = [2, 6, 12, 24] as const;
 const REFRESH_MS = 30_000;
 
 /** Where a ledger row is acted on: its cell on the run board, with the details open. */
-export function cellLink(item: Pick<Item, 'runId' | 'id'>): string {
+export function cellLink(item: Pick<OverviewItem, 'runId' | 'id'>): string {
   return `/runs/${encodeURIComponent(item.runId)}?cell=${item.id}`;
 }
 
-export function runLink(run: Pick<RunLine, 'id' | 'kind'>): string {
+export function runLink(run: Pick<OverviewRun, 'id' | 'kind'>): string {
   return run.kind === 'broadcast' ? `/command/${encodeURIComponent(run.id)}` : `/runs/${encodeURIComponent(run.id)}`;
 }
 
@@ -196,7 +139,7 @@ export function Today() {
   );
 }
 
-function Items({ section, clock = false }: { section: Section; clock?: boolean }) {
+function Items({ section, clock = false }: { section: OverviewSection; clock?: boolean }) {
   const t = useT();
   const locale = useLocale();
   const lateWords = (minutes: number) =>
