@@ -26,8 +26,11 @@
 // - A leave ends what was still pending for that member in that group (planned → skipped,
 //   assigned → cancelled) before `on: member_leave` steps are planned; a member who comes back
 //   starts no sequence again (see triggers.ts).
-// - `join_request` (admission is a later issue) is recorded only; `announcement_changed` with its
-//   text sets the group's announcement.
+// - Every join, leave, message and join request of a person (not a bot) is also a member event
+//   (events.ts): the timeline, the counters and the stage and level rules read them. A join with
+//   an inviter is an `invite` event of the inviter; a message answering another member's is also
+//   a `reply`.
+// - `announcement_changed` with its text sets the group's announcement.
 // - An event whose platform time is missing (WeCom sends CreateTime 0 in some payloads) counts as
 //   happening when it was received.
 
@@ -39,6 +42,7 @@ import { OPEN_STATES } from '../run/states.ts';
 import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/triggers.ts';
 import { type Db, sql } from '../store/db.ts';
 import { dismissGroup } from './group-effects.ts';
+import { recordMemberEvent } from './events.ts';
 import { ensureGroup } from './groups.ts';
 import { closeMembership, ensureMember, openMembership } from './members.ts';
 
@@ -168,6 +172,11 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
         .where('id', '=', groupId)
         .where('member_count', 'is not', null)
         .execute();
+      if (!event.member.isBot) {
+        const via = { ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter ? { inviter: inviter.id } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}) };
+        await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'join', at, detail: via });
+        if (inviter && inviter.id !== member.id) await recordMemberEvent(db, { memberId: inviter.id, groupId, kind: 'invite', at, detail: { invitee: member.id } });
+      }
       const planned = event.member.isBot
         ? 0
         : await onMemberEvent(deps, { groupId, member: { id: member.id, externalId: event.member.externalId, name: member.name }, event: 'member_join', at });
@@ -187,6 +196,9 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
           .where('id', '=', groupId)
           .where('member_count', 'is not', null)
           .execute();
+      }
+      if (outcome === 'closed' && !event.member.isBot) {
+        await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'leave', at, detail: { reason: event.reason, ...(by ? { by: by.id } : {}) } });
       }
       const closed = await endPendingFor(db, groupId, member.id, event.reason);
       const planned = event.member.isBot
@@ -215,6 +227,7 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       const result = { ...base, groupId, memberId: member.id };
       if (!inserted) return { ...result, change: 'duplicate' };
       await db.updateTable('groups').set({ last_activity_at: latest(at) }).where('id', '=', groupId).execute();
+      if (!event.from.isBot) await recordMessage(db, groupId, member.id, event.replyTo, Number(inserted.id), at);
       if (event.from.isBot || event.text.trim() === '' || (await isOwnScript(db, groupId, event.text))) return { ...result, change: 'message' };
       const planned = await onMemberEvent(deps, {
         groupId,
@@ -231,9 +244,27 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
     }
     case 'join_request': {
       const group = await findGroup(db, channelId, event.chatId);
-      return { ...base, ...(group ? { groupId: group.id } : {}), change: 'stored' };
+      if (!group || event.member.isBot) return { ...base, ...(group ? { groupId: group.id } : {}), change: 'stored' };
+      const member = await ensureMember(db, channelId, event.member);
+      await recordMemberEvent(db, { memberId: member.id, groupId: group.id, kind: 'join_request', at, detail: event.inviteLink ? { link: event.inviteLink } : {} });
+      return { ...base, groupId: group.id, memberId: member.id, change: 'stored' };
     }
   }
+}
+
+/**
+ * A message is a `reply` when it answers another member's message in the group (the replied-to
+ * message is stored and is someone else's), else a plain `message`.
+ */
+async function recordMessage(db: Db, groupId: string, memberId: string, replyTo: string | undefined, messageId: number, at: Date): Promise<void> {
+  let repliedTo: string | null | undefined;
+  if (replyTo) {
+    const original = await db.selectFrom('messages').select('member_id').where('group_id', '=', groupId).where('external_id', '=', replyTo).executeTakeFirst();
+    repliedTo = original?.member_id;
+  }
+  const reply = !!repliedTo && repliedTo !== memberId;
+  await recordMemberEvent(db, { memberId, groupId, kind: 'message', at, detail: { message: messageId } });
+  if (reply) await recordMemberEvent(db, { memberId, groupId, kind: 'reply', at, detail: { message: messageId, to: repliedTo } });
 }
 
 function eventTime(at: Date, receivedAt: Date): Date {

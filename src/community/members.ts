@@ -13,7 +13,7 @@
 
 import { randomBytes } from 'node:crypto';
 import type { MemberRef } from '../channels/port.ts';
-import type { Db } from '../store/db.ts';
+import { type Db, sql } from '../store/db.ts';
 
 export interface MemberRow {
   id: string;
@@ -234,6 +234,40 @@ export async function linkMembers(db: Db, keepId: string, mergeId: string): Prom
     await trx.updateTable('memberships').set({ inviter_member_id: keepId }).where('inviter_member_id', '=', mergeId).execute();
     await trx.updateTable('memberships').set({ removed_by: keepId }).where('removed_by', '=', mergeId).execute();
     await trx.updateTable('messages').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    await trx.updateTable('member_events').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    await trx.updateTable('member_roles').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    await trx.updateTable('points_ledger').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    await mergeProfiles(trx, keepId, mergeId);
     await trx.deleteFrom('members').where('id', '=', mergeId).execute();
   });
+}
+
+/**
+ * The kept member's profile after a merge: counters and points add up, tags and attributes are
+ * united (the kept member's value wins a clash), contact details filled in where missing, the
+ * later activity kept, a blacklisting kept. Stage and level are recomputed by the rules from the
+ * united events.
+ */
+async function mergeProfiles(db: Db, keepId: string, mergeId: string): Promise<void> {
+  await sql`
+    UPDATE members k SET
+      messages = k.messages + m.messages,
+      replies = k.replies + m.replies,
+      checkins = k.checkins + m.checkins,
+      invites = k.invites + m.invites,
+      clicks = k.clicks + m.clicks,
+      orders = k.orders + m.orders,
+      active_weeks = greatest(k.active_weeks, m.active_weeks),
+      points = k.points + m.points,
+      score = k.score + m.score,
+      tags = ARRAY(SELECT DISTINCT t FROM unnest(k.tags || m.tags) AS t ORDER BY t),
+      attrs = m.attrs || k.attrs,
+      phone = coalesce(k.phone, m.phone),
+      email = coalesce(k.email, m.email),
+      last_active_at = greatest(k.last_active_at, m.last_active_at),
+      blacklisted_at = coalesce(k.blacklisted_at, m.blacklisted_at),
+      blacklist_reason = coalesce(k.blacklist_reason, m.blacklist_reason),
+      blacklisted_by = coalesce(k.blacklisted_by, m.blacklisted_by)
+    FROM members m
+    WHERE k.id = ${keepId} AND m.id = ${mergeId}`.execute(db);
 }

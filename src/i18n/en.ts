@@ -130,6 +130,17 @@ const en: Record<string, string> = {
   'person.or': '{a} or {b}',
 
   // --- group selectors (src/community/groups.ts) ---
+  'audience.empty': 'the member selector is empty; use all, members, enrolled, tag:<t>, stage:<s>, level:<l>, role:<r>, group:<group>, joined<7d, active<7d, inactive>14d, points>=N or checkins>=N',
+  'audience.tooMany': 'a member selector holds at most {max} terms',
+  'audience.bareNot': '"{term}": put the term to negate right after the "!", as in !stage:customer',
+  'audience.durationSign': '"{term}" is written {form}',
+  'audience.badNumber': '"{term}" needs a number greater than 0',
+  'audience.badComparison': '"{term}" is not a comparison I can read; write joined<7d, active<7d, inactive>14d, points>=10 or checkins>=3 (units m, h, d, w)',
+  'audience.unknown': '"{term}" is not a member selector term; use all, members, enrolled, tag:<t>, stage:<s>, level:<l>, role:<r>, group:<group>, joined<7d, active<7d, inactive>14d, points>=N or checkins>=N',
+  'audience.needsValue': '"{term}" needs a value after the colon',
+  'audience.badStage': '"{value}" is not a stage; the stages are {list}',
+  'audience.badLevel': '"{value}" is not a level; the levels are {list}',
+  'audience.badRole': '"{value}" is not a role in a group; the roles are {list}',
   'selector.empty': 'the group selector is empty; use all, channel:<name>, tag:<t>, community:<type>, leader:<name> or id:<g1>,<g2>',
   'selector.needsValue': '"{term}" needs a value after the colon',
   'selector.unknownKey': '"{key}:" is not a selector; use all, channel:<name>, tag:<t>, community:<type>, leader:<name> or id:<g1>,<g2>',

@@ -128,6 +128,17 @@ const zh: Record<string, string> = {
   'person.or': '{a} 或 {b}',
 
   // --- 群筛选 ---
+  'audience.empty': '成员筛选条件是空的；可以用 all（全部）、members（在群成员）、enrolled（已报名）、tag:<标签>、stage:<阶段>、level:<等级>、role:<角色>、group:<群>、joined<7d、active<7d、inactive>14d、points>=N 或 checkins>=N',
+  'audience.tooMany': '一个成员筛选条件最多 {max} 项',
+  'audience.bareNot': '“{term}”：要排除的条件请紧跟在“!”后面，例如 !stage:customer',
+  'audience.durationSign': '“{term}”应写成 {form}',
+  'audience.badNumber': '“{term}”需要一个大于 0 的数字',
+  'audience.badComparison': '看不懂“{term}”这个比较；请写成 joined<7d、active<7d、inactive>14d、points>=10 或 checkins>=3（单位 m 分钟、h 小时、d 天、w 周）',
+  'audience.unknown': '“{term}”不是成员筛选条件；可以用 all、members、enrolled、tag:<标签>、stage:<阶段>、level:<等级>、role:<角色>、group:<群>、joined<7d、active<7d、inactive>14d、points>=N 或 checkins>=N',
+  'audience.needsValue': '“{term}”的冒号后面需要填写内容',
+  'audience.badStage': '“{value}”不是关系阶段；阶段有：{list}',
+  'audience.badLevel': '“{value}”不是成员等级；等级有：{list}',
+  'audience.badRole': '“{value}”不是群内角色；角色有：{list}',
   'selector.empty': '群筛选条件为空；可以用 all（全部）、channel:<渠道名>、tag:<标签>、community:<类型>、leader:<群主> 或 id:<群1>,<群2>',
   'selector.needsValue': '“{term}” 的冒号后面需要填写值',
   'selector.unknownKey': '“{key}:” 不是有效的筛选条件；可以用 all（全部）、channel:<渠道名>、tag:<标签>、community:<类型>、leader:<群主> 或 id:<群1>,<群2>',

@@ -77,10 +77,37 @@ export interface GroupsTable {
   invite_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/** A column the database fills in on insert (a default), writable later. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+type MaybeDate = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type MaybeText = ColumnType<string | null, string | null | undefined, string | null>;
+
 export interface MembersTable {
   id: string;
   name: string;
   created_at: Timestamp;
+  phone: MaybeText;
+  email: MaybeText;
+  attrs: ColumnType<Record<string, string>, Record<string, string> | string | undefined, Record<string, string> | string>;
+  tags: Defaulted<string[]>;
+  stage: Defaulted<string>;
+  level: Defaulted<string>;
+  score: Defaulted<number>;
+  score_at: MaybeDate;
+  level_at: MaybeDate;
+  points: Defaulted<number>;
+  messages: Defaulted<number>;
+  replies: Defaulted<number>;
+  checkins: Defaulted<number>;
+  invites: Defaulted<number>;
+  clicks: Defaulted<number>;
+  orders: Defaulted<number>;
+  active_weeks: Defaulted<number>;
+  last_active_at: MaybeDate;
+  blacklisted_at: MaybeDate;
+  blacklist_reason: MaybeText;
+  blacklisted_by: MaybeText;
+  forgotten_at: MaybeDate;
 }
 
 export interface MemberIdentitiesTable {
@@ -89,6 +116,45 @@ export interface MemberIdentitiesTable {
   external_id: string;
   name: string | null;
   is_bot: ColumnType<boolean, boolean | undefined, boolean>;
+  username: MaybeText;
+  dm_chat_id: MaybeText;
+  dm_ready_at: MaybeDate;
+}
+
+export interface MemberEventsTable {
+  id: Id;
+  member_id: string;
+  group_id: string | null;
+  kind: string;
+  at: ColumnType<Date, Date | string, Date | string>;
+  detail: Json<Record<string, unknown>>;
+}
+
+export interface MemberRolesTable {
+  group_id: string;
+  member_id: string;
+  role: string;
+  set_by: string | null;
+  set_at: Timestamp;
+}
+
+export interface SegmentsTable {
+  name: string;
+  selector: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PointsLedgerTable {
+  id: Id;
+  member_id: string;
+  delta: number;
+  balance: number;
+  reason: string;
+  rule: string | null;
+  actor: string | null;
+  at: Timestamp;
 }
 
 export interface MembershipsTable {
@@ -307,6 +373,10 @@ export interface Database {
   demo_sign_ins: DemoSignInsTable;
   audit_log: AuditLogTable;
   wecom_media: WecomMediaTable;
+  member_events: MemberEventsTable;
+  member_roles: MemberRolesTable;
+  segments: SegmentsTable;
+  points_ledger: PointsLedgerTable;
 }
 
 export interface WecomMediaTable {

@@ -158,20 +158,23 @@ describe(`ingest (${engine})`, () => {
     expect((await group(telegram, '-100')).last_activity_at).toEqual(T('2026-12-05T09:00:00Z'));
   });
 
-  it('join requests are recorded only, an announcement change sets the group notice; every delivery is in inbound_events', async () => {
+  it('a join request makes the requester a member with a join_request event, an announcement change sets the group notice; every delivery is in inbound_events', async () => {
     const before = await db().selectFrom('inbound_events').select('id').execute();
     const req = await ingest({ type: 'join_request', chatId: '-100', member: { externalId: '555', name: 'Eve' }, bio: 'hi', at: T('2026-12-05T10:00:00Z') });
     expect(req).toMatchObject({ change: 'stored', planned: 0 });
-    expect(await identity(telegram, '555')).toBeUndefined();
+    const eve = await identity(telegram, '555');
+    expect(eve?.member_id).toBe(req.memberId);
+    const events = await db().selectFrom('member_events').select(['kind', 'group_id']).where('member_id', '=', req.memberId!).execute();
+    expect(events).toEqual([{ kind: 'join_request', group_id: req.groupId }]);
     const ann = await ingest({ type: 'announcement_changed', chatId: '-100', text: 'Rules v2', at: T('2026-12-05T10:01:00Z') });
     expect(ann.change).toBe('group_updated');
     expect((await group(telegram, '-100')).announcement).toBe('Rules v2');
-    const events = await db().selectFrom('inbound_events').selectAll().where('channel_id', '=', telegram).orderBy('id').execute();
-    expect(events.length).toBe(before.length + 2);
-    expect(events.at(-1)).toMatchObject({ type: 'announcement_changed', chat_id: '-100', payload: { type: 'announcement_changed', text: 'Rules v2', at: '2026-12-05T10:01:00.000Z' } });
+    const inbound = await db().selectFrom('inbound_events').selectAll().where('channel_id', '=', telegram).orderBy('id').execute();
+    expect(inbound.length).toBe(before.length + 2);
+    expect(inbound.at(-1)).toMatchObject({ type: 'announcement_changed', chat_id: '-100', payload: { type: 'announcement_changed', text: 'Rules v2', at: '2026-12-05T10:01:00.000Z' } });
     // Alice's join and its three redeliveries, Cy's join twice, Alice's old join arriving late and
     // her two rejoins: every delivery is kept, redeliveries included.
-    expect(events.filter((e) => e.type === 'member_joined')).toHaveLength(9);
+    expect(inbound.filter((e) => e.type === 'member_joined')).toHaveLength(9);
   });
 
   it('an event without a platform time counts from when it was received', async () => {

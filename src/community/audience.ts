@@ -1,0 +1,114 @@
+// A member selector (src/sop/audience.ts) as a query over members: the ids of the members it
+// picks. Lists, segments, bulk changes and the per-member expansion of sheet steps all go through
+// `audienceQuery`, so "who is tag:vip+active<7d" has one answer everywhere.
+//
+// Scope: with `groupId` (a step in one group) presence, roles and `joined` are about that group;
+// without it, about any group. `visibleGroups` (a leader) keeps only members who are or were in
+// one of those groups. Forgotten members are never picked; `sending` also leaves out blacklisted
+// members and bots, who are never written to.
+
+import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import { type AudienceClause, type AudienceTerm, parseAudience } from '../sop/audience.ts';
+import type { Db } from '../store/db.ts';
+import type { Database } from '../store/schema.ts';
+import { selectGroups } from './groups.ts';
+
+export interface AudienceScope {
+  /** The group a step runs in: presence, roles and joins refer to it. */
+  groupId?: string;
+  /** Only members who are or were in one of these groups (a leader's view). */
+  visibleGroups?: readonly string[];
+  /** Leave out blacklisted members and bots (the audience of a send). */
+  sending?: boolean;
+  now: Date;
+}
+
+type Eb = ExpressionBuilder<Database, 'members'>;
+export type MemberIdQuery = SelectQueryBuilder<Database, 'members', { id: string }>;
+
+/** The query for the ids of the members a selector picks (text or already-read clauses). */
+export async function audienceQuery(db: Db, selector: string | readonly AudienceClause[], scope: AudienceScope): Promise<MemberIdQuery> {
+  const clauses = typeof selector === 'string' ? parseAudience(selector) : selector;
+  // Group selector terms are resolved to ids first (they may name channels by name).
+  const groupTerms = new Map<string, string[]>();
+  for (const c of clauses) {
+    if (c.term.kind === 'group' && !groupTerms.has(c.term.value)) {
+      groupTerms.set(c.term.value, (await selectGroups(db, c.term.value)).map((g) => g.id));
+    }
+  }
+  let q = db.selectFrom('members').select('members.id').where('members.forgotten_at', 'is', null);
+  if (scope.visibleGroups) {
+    const visible = [...scope.visibleGroups];
+    q = q.where((eb) =>
+      visible.length
+        ? eb.exists(eb.selectFrom('memberships').select('memberships.id').whereRef('memberships.member_id', '=', 'members.id').where('memberships.group_id', 'in', visible))
+        : eb.val(false),
+    );
+  }
+  if (scope.sending) {
+    q = q
+      .where('members.blacklisted_at', 'is', null)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('member_identities').select('member_identities.member_id').whereRef('member_identities.member_id', '=', 'members.id').where('member_identities.is_bot', '=', true))));
+  }
+  if (scope.groupId) q = q.where((eb) => present(eb, [scope.groupId as string]));
+  for (const c of clauses) {
+    q = q.where((eb) => {
+      const e = termExpression(eb, c.term, scope, groupTerms);
+      return c.negated ? eb.not(e) : e;
+    });
+  }
+  return q;
+}
+
+function termExpression(eb: Eb, t: AudienceTerm, scope: AudienceScope, groupTerms: Map<string, string[]>) {
+  const since = (minutes: number) => new Date(scope.now.getTime() - minutes * 60_000);
+  const inScope = scope.groupId ? [scope.groupId] : undefined;
+  switch (t.kind) {
+    case 'all':
+      return eb.val(true);
+    case 'members':
+      return present(eb, inScope);
+    case 'enrolled':
+      return eb.and([
+        present(eb, inScope),
+        eb.not(eb.exists(eb.selectFrom('member_identities').select('member_identities.member_id').whereRef('member_identities.member_id', '=', 'members.id').where('member_identities.is_bot', '=', true))),
+        eb.not(roleIn(eb, ['leader', 'assistant'], inScope)),
+      ]);
+    case 'tag':
+      return eb(eb.val(t.value), '=', eb.fn.any('members.tags'));
+    case 'stage':
+      return eb('members.stage', '=', t.value);
+    case 'level':
+      return eb('members.level', '=', t.value);
+    case 'role':
+      return roleIn(eb, [t.value], inScope);
+    case 'group':
+      return present(eb, groupTerms.get(t.value) ?? []);
+    case 'joined': {
+      let sub = eb.selectFrom('memberships').select('memberships.id').whereRef('memberships.member_id', '=', 'members.id').where('memberships.joined_at', '>', since(t.minutes));
+      if (inScope) sub = sub.where('memberships.group_id', 'in', inScope);
+      return eb.exists(sub);
+    }
+    case 'active':
+      return eb('members.last_active_at', '>', since(t.minutes));
+    case 'inactive':
+      return eb.or([eb('members.last_active_at', 'is', null), eb('members.last_active_at', '<=', since(t.minutes))]);
+    case 'points':
+    case 'checkins':
+      return eb(t.kind === 'points' ? 'members.points' : 'members.checkins', t.op, t.value);
+  }
+}
+
+/** Present now (an open stay) in one of `groups`, or in any group when `groups` is undefined. */
+function present(eb: Eb, groups: readonly string[] | undefined) {
+  if (groups && !groups.length) return eb.val(false);
+  let sub = eb.selectFrom('memberships').select('memberships.id').whereRef('memberships.member_id', '=', 'members.id').where('memberships.left_at', 'is', null);
+  if (groups) sub = sub.where('memberships.group_id', 'in', [...groups]);
+  return eb.exists(sub);
+}
+
+function roleIn(eb: Eb, roles: string[], groups: readonly string[] | undefined) {
+  let sub = eb.selectFrom('member_roles').select('member_roles.member_id').whereRef('member_roles.member_id', '=', 'members.id').where('member_roles.role', 'in', roles);
+  if (groups) sub = sub.where('member_roles.group_id', 'in', [...groups]);
+  return eb.exists(sub);
+}

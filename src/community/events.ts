@@ -1,0 +1,104 @@
+// The member timeline: everything that happened to or by a member, one row per event in
+// `member_events`, and the counters on `members` that lists and selectors read (messages,
+// check-ins, invites, clicks, orders, distinct active weeks, last active). Ingest, check-ins,
+// orders, points, tags and roles record here; the stage and level rules read the same events.
+//
+// Counters move with the event in the same transaction as whatever recorded it. `active_weeks`
+// counts a new week when an activity falls in a later calendar week (Monday first) than the last
+// one — an old event delivered late neither counts twice nor moves `last_active_at` back.
+
+import { type Db, sql } from '../store/db.ts';
+
+export const MEMBER_EVENT_KINDS = [
+  'join_request',
+  'join',
+  'leave',
+  'message',
+  'reply',
+  'checkin',
+  'invite',
+  'click',
+  'order',
+  'answer',
+  'points',
+  'tag',
+  'role',
+  'stage',
+  'level',
+  'admission',
+  'blacklist',
+  'merge',
+  'dm_linked',
+  'import',
+] as const;
+export type MemberEventKind = (typeof MEMBER_EVENT_KINDS)[number];
+
+/** Kinds that show the member is active (they move `last_active_at` and `active_weeks`). */
+export const ACTIVITY_KINDS: ReadonlySet<MemberEventKind> = new Set(['message', 'reply', 'checkin', 'click', 'answer', 'invite']);
+
+export interface MemberEventInput {
+  memberId: string;
+  groupId?: string | null;
+  kind: MemberEventKind;
+  at: Date;
+  detail?: Record<string, unknown>;
+}
+
+const COUNTER: Partial<Record<MemberEventKind, 'messages' | 'replies' | 'checkins' | 'invites' | 'clicks' | 'orders'>> = {
+  message: 'messages',
+  reply: 'replies',
+  checkin: 'checkins',
+  invite: 'invites',
+  click: 'clicks',
+  order: 'orders',
+};
+
+/** Records one event and moves the member's counters. */
+export async function recordMemberEvent(db: Db, e: MemberEventInput): Promise<void> {
+  await db
+    .insertInto('member_events')
+    .values({ member_id: e.memberId, group_id: e.groupId ?? null, kind: e.kind, at: e.at, detail: JSON.stringify(e.detail ?? {}) })
+    .execute();
+  const counter = COUNTER[e.kind];
+  const active = ACTIVITY_KINDS.has(e.kind);
+  if (!counter && !active) return;
+  const at = e.at.toISOString();
+  await db
+    .updateTable('members')
+    .set((eb) => ({
+      ...(counter ? { [counter]: sql<number>`${sql.ref(counter)} + 1` } : {}),
+      ...(active
+        ? {
+            active_weeks: sql<number>`active_weeks + CASE WHEN last_active_at IS NULL OR date_trunc('week', last_active_at) < date_trunc('week', ${at}::timestamptz) THEN 1 ELSE 0 END`,
+            last_active_at: sql<Date>`greatest(coalesce(${eb.ref('last_active_at')}, ${at}::timestamptz), ${at}::timestamptz)`,
+          }
+        : {}),
+    }))
+    .where('id', '=', e.memberId)
+    .execute();
+}
+
+export interface TimelineEntry {
+  at: Date;
+  kind: string;
+  group: string | null;
+  detail: Record<string, unknown>;
+}
+
+/** A member's events, newest first. */
+export async function memberTimeline(db: Db, memberId: string, limit = 200): Promise<TimelineEntry[]> {
+  const rows = await db
+    .selectFrom('member_events')
+    .select(['at', 'kind', 'group_id', 'detail'])
+    .where('member_id', '=', memberId)
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    at: new Date(r.at),
+    kind: r.kind,
+    group: r.group_id,
+    detail: typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail,
+  }));
+}
