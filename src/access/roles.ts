@@ -30,6 +30,16 @@ export const PERMISSIONS = [
   'users.manage',
   'audit.read',
   'demo.create',
+  /** Members, their profiles and timelines, segments, check-ins, survey answers, candidates. */
+  'members.read',
+  /** Tags, points and roles of members (a leader: in their own groups). */
+  'members.write',
+  /** Importing members and orders, merging, the blacklist, saved segments, the people rules. */
+  'members.manage',
+  /** Erasing a member's personal data. */
+  'members.forget',
+  /** Approving or rejecting applications to join (a leader or reviewer: for their own groups). */
+  'admission.review',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -60,6 +70,11 @@ const TABLE: Record<Permission, Row> = {
   'users.manage': ADMINISTER,
   'audit.read': ADMINISTER,
   'demo.create': ADMINISTER,
+  'members.read': READ_SCOPED,
+  'members.write': { ...OPERATE, leader: 'scoped' },
+  'members.manage': OPERATE,
+  'members.forget': ADMINISTER,
+  'admission.review': { ...OPERATE, leader: 'scoped' },
 };
 
 export function isRole(value: string): value is Role {

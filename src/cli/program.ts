@@ -9,6 +9,15 @@ import { createLogger, exitSoon, LOG_LEVEL_OPTION, onStopSignal } from '../serve
 import { type Io, processIo, UsageError } from './io.ts';
 import { cliLogLevel } from './log-level.ts';
 import { registerOpsCommands } from './ops.ts';
+// people/members imports ↓
+// people/standing imports ↓
+// people/audiences imports ↓
+// people/checkins imports ↓
+// people/admission imports ↓
+// people/orders imports ↓
+// people/console imports ↓
+// people/bench imports ↓
+
 import { sopImport, sopLint, sopPlan } from './sop.ts';
 
 export async function runCli(argv: string[], io: Io = processIo): Promise<number> {
@@ -115,12 +124,21 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
       exitSoon();
     });
 
-  registerOpsCommands(program, io, {
-    client: (data) => apiClient({ data }),
-    done: (c) => {
+  const opsDeps = {
+    client: (data?: string) => apiClient({ data }),
+    done: (c: number) => {
       code = c;
     },
-  });
+  };
+  registerOpsCommands(program, io, opsDeps);
+  // people/members ↓
+  // people/standing ↓
+  // people/audiences ↓
+  // people/checkins ↓
+  // people/admission ↓
+  // people/orders ↓
+  // people/console ↓
+  // people/bench ↓
 
   try {
     await program.parseAsync(argv, { from: 'user' });

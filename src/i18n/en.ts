@@ -84,6 +84,11 @@ const en: Record<string, string> = {
   'access.can.users.manage': 'manage user accounts',
   'access.can.audit.read': 'read the audit log',
   'access.can.demo.create': 'create the demo workspace',
+  'access.can.members.read': 'see members',
+  'access.can.members.write': 'tag members or change their points and roles',
+  'access.can.members.manage': 'import, merge or blacklist members, or change the people rules',
+  'access.can.members.forget': "erase a member's personal data",
+  'access.can.admission.review': 'review applications to join',
   'access.onlyOwnerCreates.admin': 'Only an owner can create an admin.',
   'access.onlyOwnerCreates.owner': 'Only an owner can create an owner.',
   'access.onlyOwnerChanges.admin': 'Only an owner can change an admin.',
@@ -480,6 +485,31 @@ const en: Record<string, string> = {
   'lint.conversion-without-warmup.daysHint': 'Add a post with `kind: warmup` {days}: a topic discussion about the problem the offer solves, so the link lands in a warm group.',
   'lint.conversion-without-warmup.member': '{step} sells (`kind: conversion`) to each member, but the sheet has no warm-up step (`kind: warmup`) at all',
   'lint.conversion-without-warmup.memberHint': 'Add a warm-up (`kind: warmup`) 1–2 days before the offer reaches people, for example on the same trigger with an earlier `after:`.',
+
+  // ── people/members: keys of this area go below this line ──
+  // (end of people/members)
+
+  // ── people/standing: keys of this area go below this line ──
+  // (end of people/standing)
+
+  // ── people/audiences: keys of this area go below this line ──
+  // (end of people/audiences)
+
+  // ── people/checkins: keys of this area go below this line ──
+  // (end of people/checkins)
+
+  // ── people/admission: keys of this area go below this line ──
+  // (end of people/admission)
+
+  // ── people/orders: keys of this area go below this line ──
+  // (end of people/orders)
+
+  // ── people/console: keys of this area go below this line ──
+  // (end of people/console)
+
+  // ── people/bench: keys of this area go below this line ──
+  // (end of people/bench)
+
 };
 
 export default en;

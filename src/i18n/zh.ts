@@ -82,6 +82,11 @@ const zh: Record<string, string> = {
   'access.can.users.manage': '管理用户账号',
   'access.can.audit.read': '查看操作记录',
   'access.can.demo.create': '创建演示工作区',
+  'access.can.members.read': '查看成员',
+  'access.can.members.write': '给成员打标签、调整积分或群内角色',
+  'access.can.members.manage': '导入、合并或拉黑成员，或修改成员规则',
+  'access.can.members.forget': '清除成员的个人信息',
+  'access.can.admission.review': '审核入群申请',
   'access.onlyOwnerCreates.admin': '只有所有者才能创建管理员。',
   'access.onlyOwnerCreates.owner': '只有所有者才能创建所有者。',
   'access.onlyOwnerChanges.admin': '只有所有者才能修改管理员。',
@@ -477,6 +482,31 @@ const zh: Record<string, string> = {
   'lint.conversion-without-warmup.daysHint': '{days}加一条 `kind: warmup` 的消息：围绕这次转化要解决的问题开个话题讨论，让链接落在一个已经热起来的群里。',
   'lint.conversion-without-warmup.member': '{step} 向每位成员做转化（`kind: conversion`），但这份表里完全没有预热步骤（`kind: warmup`）',
   'lint.conversion-without-warmup.memberHint': '在转化触达成员前 1–2 天加一个预热（`kind: warmup`），例如用同一个触发条件、更早的 `after:`。',
+
+  // ── people/members: keys of this area go below this line ──
+  // (end of people/members)
+
+  // ── people/standing: keys of this area go below this line ──
+  // (end of people/standing)
+
+  // ── people/audiences: keys of this area go below this line ──
+  // (end of people/audiences)
+
+  // ── people/checkins: keys of this area go below this line ──
+  // (end of people/checkins)
+
+  // ── people/admission: keys of this area go below this line ──
+  // (end of people/admission)
+
+  // ── people/orders: keys of this area go below this line ──
+  // (end of people/orders)
+
+  // ── people/console: keys of this area go below this line ──
+  // (end of people/console)
+
+  // ── people/bench: keys of this area go below this line ──
+  // (end of people/bench)
+
 };
 
 export default zh;

@@ -41,6 +41,15 @@ import { taskRoutes } from './routes/tasks.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
+// people/members imports ↓
+// people/standing imports ↓
+// people/audiences imports ↓
+// people/checkins imports ↓
+// people/admission imports ↓
+// people/orders imports ↓
+// people/console imports ↓
+// people/bench imports ↓
+
 import { type AppContext, type Services, services } from './services.ts';
 
 export type { AppContext, Services } from './services.ts';
@@ -74,6 +83,14 @@ export function apiRoutes(s: Services): Route[] {
     ...ledgerRoutes(s),
     ...overviewRoutes(s),
     ...demoRoutes(s),
+    // people/members ↓
+    // people/standing ↓
+    // people/audiences ↓
+    // people/checkins ↓
+    // people/admission ↓
+    // people/orders ↓
+    // people/console ↓
+    // people/bench ↓
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;

@@ -146,6 +146,13 @@ export interface SegmentsTable {
   updated_at: Timestamp;
 }
 
+export interface WorkspaceKeysTable {
+  name: string;
+  /** 32 random bytes, base64. */
+  key: string;
+  created_at: Timestamp;
+}
+
 export interface PointsLedgerTable {
   id: Id;
   member_id: string;
@@ -377,6 +384,7 @@ export interface Database {
   member_roles: MemberRolesTable;
   segments: SegmentsTable;
   points_ledger: PointsLedgerTable;
+  workspace_keys: WorkspaceKeysTable;
 }
 
 export interface WecomMediaTable {

@@ -35,6 +35,15 @@ const BoardPage = page(() => import('./pages/runs/board-page.tsx'), 'BoardPage')
 const CommandPage = page(() => import('./pages/command/command-page.tsx'), 'CommandPage');
 const BroadcastPage = page(() => import('./pages/command/broadcast-page.tsx'), 'BroadcastPage');
 const TeamPage = page(() => import('./pages/team/team-page.tsx'), 'TeamPage');
+// people/members pages ↓
+// people/standing pages ↓
+// people/audiences pages ↓
+// people/checkins pages ↓
+// people/admission pages ↓
+// people/orders pages ↓
+// people/console pages ↓
+// people/bench pages ↓
+
 
 interface NavItem {
   to: string;
@@ -57,6 +66,15 @@ const NAV: NavItem[] = [
   { to: '/channels', label: 'common.navChannels', testid: 'nav-channels', roles: STAFF },
   { to: '/leader', label: 'common.navLeader', testid: 'nav-leader' },
   { to: '/team', label: 'team.nav', testid: 'nav-team', roles: ['owner', 'admin'] },
+  // people/members ↓
+  // people/standing ↓
+  // people/audiences ↓
+  // people/checkins ↓
+  // people/admission ↓
+  // people/orders ↓
+  // people/console ↓
+  // people/bench ↓
+
 ];
 
 /**
@@ -78,6 +96,15 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/command/:id', element: <BroadcastPage /> },
   { path: '/leader', element: <LeaderPage /> },
   { path: '/team', element: <TeamPage /> },
+  // people/members ↓
+  // people/standing ↓
+  // people/audiences ↓
+  // people/checkins ↓
+  // people/admission ↓
+  // people/orders ↓
+  // people/console ↓
+  // people/bench ↓
+
 ];
 
 export function App() {

@@ -88,3 +88,11 @@ CREATE TABLE points_ledger (
   at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX points_ledger_member ON points_ledger (member_id, id);
+
+-- Keys the workspace signs its public links with (personal survey links, Telegram start links,
+-- application forms): created on first use, shared by every process through the database.
+CREATE TABLE workspace_keys (
+  name text PRIMARY KEY,
+  key text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
