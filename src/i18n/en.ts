@@ -135,6 +135,10 @@ const en: Record<string, string> = {
   'person.or': '{a} or {b}',
 
   // --- group selectors (src/community/groups.ts) ---
+  'points.badAmount': 'the number of points must be a whole number other than 0',
+  'points.needsReason': 'say why the points change (a reason)',
+  'points.noMember': 'there is no member "{member}"',
+  'points.notEnough': 'the member has {balance} points, fewer than the {amount} to spend; a balance never goes below 0',
   'audience.empty': 'the member selector is empty; use all, members, enrolled, tag:<t>, stage:<s>, level:<l>, role:<r>, group:<group>, joined<7d, active<7d, inactive>14d, points>=N or checkins>=N',
   'audience.tooMany': 'a member selector holds at most {max} terms',
   'audience.bareNot': '"{term}": put the term to negate right after the "!", as in !stage:customer',

@@ -133,6 +133,10 @@ const zh: Record<string, string> = {
   'person.or': '{a} 或 {b}',
 
   // --- 群筛选 ---
+  'points.badAmount': '积分数必须是不为 0 的整数',
+  'points.needsReason': '请填写积分变动的原因',
+  'points.noMember': '没有成员“{member}”',
+  'points.notEnough': '该成员只有 {balance} 积分，不够扣除 {amount} 分；积分余额不能小于 0',
   'audience.empty': '成员筛选条件是空的；可以用 all（全部）、members（在群成员）、enrolled（已报名）、tag:<标签>、stage:<阶段>、level:<等级>、role:<角色>、group:<群>、joined<7d、active<7d、inactive>14d、points>=N 或 checkins>=N',
   'audience.tooMany': '一个成员筛选条件最多 {max} 项',
   'audience.bareNot': '“{term}”：要排除的条件请紧跟在“!”后面，例如 !stage:customer',

@@ -146,6 +146,27 @@ export interface SegmentsTable {
   updated_at: Timestamp;
 }
 
+export interface CheckinsTable {
+  id: Id;
+  run_id: string;
+  group_id: string;
+  step_id: string;
+  occurrence: number;
+  ledger_id: number | null;
+  keyword: string;
+  post_message_id: string | null;
+  opens_at: ColumnType<Date, Date | string, Date | string>;
+  closes_at: MaybeDate;
+  closed: Defaulted<boolean>;
+}
+
+export interface CheckinMarksTable {
+  checkin_id: number;
+  member_id: string;
+  at: ColumnType<Date, Date | string, Date | string>;
+  message_id: string | null;
+}
+
 export interface WorkspaceKeysTable {
   name: string;
   /** 32 random bytes, base64. */
@@ -385,6 +406,8 @@ export interface Database {
   segments: SegmentsTable;
   points_ledger: PointsLedgerTable;
   workspace_keys: WorkspaceKeysTable;
+  checkins: CheckinsTable;
+  checkin_marks: CheckinMarksTable;
 }
 
 export interface WecomMediaTable {

@@ -96,3 +96,30 @@ CREATE TABLE workspace_keys (
   key text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Check-ins: a `checkin` step, once posted in a group, opens a window; a member's message in the
+-- group within it that carries the keyword (or replies to the check-in post) counts once.
+CREATE TABLE checkins (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  run_id text NOT NULL REFERENCES runs (id),
+  group_id text NOT NULL REFERENCES groups (id),
+  step_id text NOT NULL,
+  occurrence int NOT NULL,
+  ledger_id bigint,
+  keyword text NOT NULL,
+  post_message_id text,
+  opens_at timestamptz NOT NULL,
+  closes_at timestamptz,
+  closed boolean NOT NULL DEFAULT false,
+  UNIQUE (run_id, group_id, step_id, occurrence)
+);
+CREATE INDEX checkins_open ON checkins (group_id, opens_at) WHERE NOT closed;
+
+CREATE TABLE checkin_marks (
+  checkin_id bigint NOT NULL REFERENCES checkins (id),
+  member_id text NOT NULL REFERENCES members (id),
+  at timestamptz NOT NULL,
+  message_id text,
+  PRIMARY KEY (checkin_id, member_id)
+);
+CREATE INDEX checkin_marks_member ON checkin_marks (member_id, at);
