@@ -11,6 +11,7 @@ import { cliLogLevel } from './log-level.ts';
 import { registerOpsCommands } from './ops.ts';
 // people/members imports ↓
 // people/standing imports ↓
+import { registerSettingsCommands } from './settings.ts';
 // people/audiences imports ↓
 // people/checkins imports ↓
 // people/admission imports ↓
@@ -133,6 +134,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerOpsCommands(program, io, opsDeps);
   // people/members ↓
   // people/standing ↓
+  registerSettingsCommands(program, io, opsDeps);
   // people/audiences ↓
   // people/checkins ↓
   // people/admission ↓

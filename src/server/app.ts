@@ -43,6 +43,7 @@ import { userRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 // people/members imports ↓
 // people/standing imports ↓
+import { peopleSettingsRoutes } from './routes/people-settings.ts';
 // people/audiences imports ↓
 // people/checkins imports ↓
 // people/admission imports ↓
@@ -85,6 +86,7 @@ export function apiRoutes(s: Services): Route[] {
     ...demoRoutes(s),
     // people/members ↓
     // people/standing ↓
+    ...peopleSettingsRoutes(s),
     // people/audiences ↓
     // people/checkins ↓
     // people/admission ↓
