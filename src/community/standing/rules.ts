@@ -38,7 +38,7 @@ const TagRule = z
   .strictObject({
     tag: z.string().trim().min(1).max(64),
     /** A member selector (`inactive>14d`, `stage:customer+points>=10`) or counts (`{orders: '>=2'}`). */
-    when: z.union([z.string().min(1).max(500), z.record(z.enum(FACTS), z.string().max(20))]),
+    when: z.union([z.string().min(1).max(500), z.record(z.string(), z.string().max(20))]),
   })
   .superRefine((r, ctx) => {
     try {
