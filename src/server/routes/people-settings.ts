@@ -2,6 +2,7 @@
 // schema, change them (checked field by field; every member is then recomputed in the
 // background), and follow that recompute.
 
+import { z } from 'zod';
 import { msg } from '../../i18n/index.ts';
 import { loadRules, recomputeStatus, saveRules, startRecompute } from '../../community/standing/apply.ts';
 import { DEFAULT_RULES, readRules, RulesError, rulesJsonSchema } from '../../community/standing/rules.ts';
@@ -42,6 +43,8 @@ export function peopleSettingsRoutes(s: Pick<Services, 'db'> & { log?: (line: st
       summary: 'Replace the people rules (a partial document is laid over the defaults); every member is recomputed in the background',
       returns: '{rules, defaults, recompute: {state, done, total}}; 400 rules_invalid with field and problems: [{field, message}]',
       permission: 'members.manage',
+      // Checked by readRules, which names every wrong field (the registry's check would stop at the first).
+      body: z.unknown(),
       async handler({ body, actor }) {
         let rules: ReturnType<typeof readRules>;
         try {
