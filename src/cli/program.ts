@@ -12,6 +12,7 @@ import { registerOpsCommands } from './ops.ts';
 // people/members imports ↓
 import { registerMemberCommands } from './members.ts';
 // people/standing imports ↓
+import { registerSettingsCommands } from './settings.ts';
 // people/audiences imports ↓
 // people/checkins imports ↓
 // people/admission imports ↓
@@ -135,6 +136,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   // people/members ↓
   registerMemberCommands(program, io, opsDeps);
   // people/standing ↓
+  registerSettingsCommands(program, io, opsDeps);
   // people/audiences ↓
   // people/checkins ↓
   // people/admission ↓

@@ -8,6 +8,8 @@
 // one — an old event delivered late neither counts twice nor moves `last_active_at` back.
 
 import { type Db, sql } from '../store/db.ts';
+import { movePoints } from './points-ledger.ts';
+import { refreshStanding, STANDING_KINDS } from './standing/apply.ts';
 
 export const MEMBER_EVENT_KINDS = [
   'join_request',
@@ -44,7 +46,10 @@ export interface MemberEventInput {
   detail?: Record<string, unknown>;
 }
 
-const COUNTER: Partial<Record<MemberEventKind, 'messages' | 'replies' | 'checkins' | 'invites' | 'clicks' | 'orders'>> = {
+type Counter = 'messages' | 'replies' | 'checkins' | 'invites' | 'clicks' | 'orders' | 'join_requests' | 'joins' | 'answers';
+const COUNTER: Partial<Record<MemberEventKind, Counter>> = {
+  join_request: 'join_requests',
+  join: 'joins',
   message: 'messages',
   reply: 'replies',
   checkin: 'checkins',
@@ -53,13 +58,34 @@ const COUNTER: Partial<Record<MemberEventKind, 'messages' | 'replies' | 'checkin
   order: 'orders',
 };
 
-/** Records one event and moves the member's counters. */
+/**
+ * Records one event, moves the member's counters and then their standing (the people rules,
+ * src/community/standing/): the stage or level it moves is recorded as a `stage` / `level` event,
+ * the points its rules give go to the ledger — all in the caller's transaction.
+ */
 export async function recordMemberEvent(db: Db, e: MemberEventInput): Promise<void> {
   await db
     .insertInto('member_events')
     .values({ member_id: e.memberId, group_id: e.groupId ?? null, kind: e.kind, at: e.at, detail: JSON.stringify(e.detail ?? {}) })
     .execute();
+  await moveCounters(db, e);
+  if (STANDING_KINDS.has(e.kind)) await moveStanding(db, e);
+}
+
+async function moveStanding(db: Db, e: MemberEventInput): Promise<void> {
+  const { moves, rewards } = await refreshStanding(db, e.memberId, e.at, { kind: e.kind, ...(e.detail ? { detail: e.detail } : {}) });
+  for (const m of moves) await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: m.kind, at: e.at, detail: { from: m.from, to: m.to } });
+  for (const r of rewards) {
+    const reason = `people rules: ${r.rule.slice("standing.".length)}`;
+    const balance = await movePoints(db, e.memberId, { delta: r.points, reason, rule: r.rule, at: e.at, groupId: e.groupId ?? null });
+    await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: 'points', at: e.at, detail: { delta: r.points, balance, reason, rule: r.rule } });
+  }
+}
+
+async function moveCounters(db: Db, e: MemberEventInput): Promise<void> {
   const counter = COUNTER[e.kind];
+  // A reply to another member's question (ingest sets detail.question) is also an answer.
+  const answer = e.kind === 'reply' && e.detail?.question === true;
   const active = ACTIVITY_KINDS.has(e.kind);
   if (!counter && !active) return;
   const at = e.at.toISOString();
@@ -67,6 +93,7 @@ export async function recordMemberEvent(db: Db, e: MemberEventInput): Promise<vo
     .updateTable('members')
     .set((eb) => ({
       ...(counter ? { [counter]: sql<number>`${sql.ref(counter)} + 1` } : {}),
+      ...(answer ? { answers: sql<number>`answers + 1` } : {}),
       ...(active
         ? {
             active_weeks: sql<number>`active_weeks + CASE WHEN last_active_at IS NULL OR date_trunc('week', last_active_at) < date_trunc('week', ${at}::timestamptz) THEN 1 ELSE 0 END`,

@@ -43,6 +43,7 @@ import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/tr
 import { type Db, sql } from '../store/db.ts';
 import { dismissGroup } from './group-effects.ts';
 import { recordMemberEvent } from './events.ts';
+import { isQuestion } from './standing/question.ts';
 import { ensureGroup } from './groups.ts';
 import { closeMembership, ensureMember, openMembership } from './members.ts';
 
@@ -253,18 +254,22 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
 }
 
 /**
- * A message is a `reply` when it answers another member's message in the group (the replied-to
- * message is stored and is someone else's), else a plain `message`.
+ * A message is a `message`, and also a `reply` when it answers another member's message in the
+ * group (the replied-to message is stored and is someone else's), with `question: true` when that
+ * message asked something (src/community/standing/question.ts).
  */
 async function recordMessage(db: Db, groupId: string, memberId: string, replyTo: string | undefined, messageId: number, at: Date): Promise<void> {
   let repliedTo: string | null | undefined;
+  let question = false;
   if (replyTo) {
-    const original = await db.selectFrom('messages').select('member_id').where('group_id', '=', groupId).where('external_id', '=', replyTo).executeTakeFirst();
+    const original = await db.selectFrom('messages').select(['member_id', 'text']).where('group_id', '=', groupId).where('external_id', '=', replyTo).executeTakeFirst();
     repliedTo = original?.member_id;
+    question = isQuestion(original?.text);
   }
   const reply = !!repliedTo && repliedTo !== memberId;
   await recordMemberEvent(db, { memberId, groupId, kind: 'message', at, detail: { message: messageId } });
-  if (reply) await recordMemberEvent(db, { memberId, groupId, kind: 'reply', at, detail: { message: messageId, to: repliedTo } });
+  // A reply to another member's question is an answered question (the people rules weigh it more).
+  if (reply) await recordMemberEvent(db, { memberId, groupId, kind: 'reply', at, detail: { message: messageId, to: repliedTo, ...(question ? { question: true } : {}) } });
 }
 
 function eventTime(at: Date, receivedAt: Date): Date {

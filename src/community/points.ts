@@ -2,58 +2,22 @@
 // member's balance moves with it in one statement that refuses to go below zero. A manual add or
 // spend (the CLI, the console) and a rule (check-in +N, src/community/standing/) both come here.
 
-import { msg, type Msg } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 import { recordMemberEvent } from './events.ts';
+import { movePoints, type PointsChange } from './points-ledger.ts';
 
-export class PointsError extends Error {
-  readonly text: Msg;
-  constructor(text: Msg) {
-    super(text.key);
-    this.name = 'PointsError';
-    this.text = text;
-  }
-}
-
-export interface PointsChange {
-  /** Positive to add, negative to spend. */
-  delta: number;
-  reason: string;
-  /** The rule that gave them (a check-in rule), when not a person. */
-  rule?: string;
-  /** Who did it (an operator's name), when a person. */
-  actor?: string;
-  at?: Date;
-  groupId?: string | null;
-}
+export { PointsError, type PointsChange } from './points-ledger.ts';
 
 /** Adds or spends points; returns the new balance. Spending more than the balance is refused. */
 export async function changePoints(db: Db, memberId: string, change: PointsChange): Promise<number> {
-  if (!Number.isSafeInteger(change.delta) || change.delta === 0) throw new PointsError(msg('points.badAmount'));
-  if (!change.reason.trim()) throw new PointsError(msg('points.needsReason'));
   const at = change.at ?? new Date();
-  const updated = await db
-    .updateTable('members')
-    .set((eb) => ({ points: eb('points', '+', change.delta) }))
-    .where('id', '=', memberId)
-    .where((eb) => eb(eb('points', '+', change.delta), '>=', 0))
-    .returning('points')
-    .executeTakeFirst();
-  if (!updated) {
-    const member = await db.selectFrom('members').select('points').where('id', '=', memberId).executeTakeFirst();
-    if (!member) throw new PointsError(msg('points.noMember', { member: memberId }));
-    throw new PointsError(msg('points.notEnough', { balance: member.points, amount: -change.delta }));
-  }
-  await db
-    .insertInto('points_ledger')
-    .values({ member_id: memberId, delta: change.delta, balance: updated.points, reason: change.reason.trim(), rule: change.rule ?? null, actor: change.actor ?? null, at })
-    .execute();
+  const balance = await movePoints(db, memberId, { ...change, at });
   await recordMemberEvent(db, {
     memberId,
     groupId: change.groupId ?? null,
     kind: 'points',
     at,
-    detail: { delta: change.delta, balance: updated.points, reason: change.reason.trim(), ...(change.rule ? { rule: change.rule } : {}) },
+    detail: { delta: change.delta, balance, reason: change.reason.trim(), ...(change.rule ? { rule: change.rule } : {}) },
   });
-  return updated.points;
+  return balance;
 }

@@ -509,6 +509,19 @@ const en: Record<string, string> = {
   // (end of people/members)
 
   // ── people/standing: keys of this area go below this line ──
+  'standing.rules.tooSmall': 'must be at least {min}',
+  'standing.rules.tooBig': 'must be at most {max}',
+  'standing.rules.badType': 'must be a {expected}',
+  'standing.rules.unknownKeys': 'is not a setting: {keys}',
+  'standing.rules.badValue': 'must be one of {values}',
+  'standing.rules.invalid': 'is not a value this setting takes',
+  'standing.rules.notObject': 'the people rules are a document of settings (a YAML or JSON object)',
+  'standing.rules.ascending': 'the {higher} threshold must be higher than the {lower} threshold',
+  'standing.rules.rejected': 'the people rules were not saved ({count} problem(s)); first: {field} {problem}',
+  'standing.tags.unsupported': 'a tag rule cannot use "{term}" (it needs the groups or join times); use tag:, stage:, level:, points, checkins, active< or inactive>',
+  'standing.tags.empty': 'a tag rule needs at least one count, as in {orders: ">=2"}',
+  'standing.tags.badFact': '"{fact}" is not something Chorus counts; use {list}',
+  'standing.tags.badCount': '{fact}: "{text}" is not a comparison; write >=2, <=5, >0, <3 or =1',
   // (end of people/standing)
 
   // ── people/audiences: keys of this area go below this line ──

@@ -506,6 +506,19 @@ const zh: Record<string, string> = {
   // (end of people/members)
 
   // ── people/standing: keys of this area go below this line ──
+  'standing.rules.tooSmall': '不能小于 {min}',
+  'standing.rules.tooBig': '不能大于 {max}',
+  'standing.rules.badType': '应当是 {expected}',
+  'standing.rules.unknownKeys': '没有这项设置：{keys}',
+  'standing.rules.badValue': '只能是 {values} 之一',
+  'standing.rules.invalid': '这项设置不接受这个值',
+  'standing.rules.notObject': '会员规则应当是一份设置文档（YAML 或 JSON 对象）',
+  'standing.rules.ascending': '「{higher}」的门槛必须高于「{lower}」的门槛',
+  'standing.rules.rejected': '会员规则没有保存（共 {count} 处问题），第一处：{field} {problem}',
+  'standing.tags.unsupported': '标签规则不能用「{term}」（它要看群或入群时间）；可以用 tag:、stage:、level:、points、checkins、active< 或 inactive>',
+  'standing.tags.empty': '标签规则至少要有一个计数条件，例如 {orders: ">=2"}',
+  'standing.tags.badFact': '「{fact}」不是 Chorus 统计的数；可用：{list}',
+  'standing.tags.badCount': '{fact}：「{text}」不是比较式；请写成 >=2、<=5、>0、<3 或 =1',
   // (end of people/standing)
 
   // ── people/audiences: keys of this area go below this line ──

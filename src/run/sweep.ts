@@ -6,7 +6,9 @@
 //      window has passed, `missed` and withdrawn; the staff member is reminded once before that;
 //   4. runs and broadcasts with nothing left to happen become `completed`;
 //   5. WeCom groups reconciled (src/community/reconcile.ts): each channel once per interval,
-//      claimed with a conditional UPDATE of channels.reconciled_at, so one process does it.
+//      claimed with a conditional UPDATE of channels.reconciled_at, so one process does it;
+//   6. the people rules' daily recompute and weekly demotion (src/community/standing/apply.ts
+//      standingSweep), claimed the same way in workspace_settings.
 // Idempotent and safe from two workers at once: every change names the state it leaves (moveRows)
 // or is guarded in SQL (reminded_at IS NULL), and WeCom checks are claimed with SKIP LOCKED.
 
@@ -15,6 +17,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { ChannelError, type Connector } from '../channels/port.ts';
 import type { ConnectorCache } from '../channels/registry.ts';
 import { reconcileChannel } from '../community/reconcile.ts';
+import { standingSweep } from '../community/standing/apply.ts';
 import { purgeExpiredNonces } from '../channels/wecom/nonces.ts';
 import type { WecomConnector } from '../channels/wecom/index.ts';
 import { parseSheet } from '../sop/parse.ts';
@@ -421,6 +424,11 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   });
   await part('expired WeCom nonces', async () => {
     await purgeExpiredNonces(deps.db, now);
+  });
+  // The people rules' daily recompute (invites that stayed, time-based tags) and weekly demotion.
+  await part('people standing', async () => {
+    const ran = await standingSweep(deps.db, now);
+    if (ran) log(`sweep: people standing, ${ran} run done`);
   });
   if (failures.length) throw failures[0];
   return result;

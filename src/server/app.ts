@@ -45,6 +45,7 @@ import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { memberRoutes } from './routes/members.ts';
 import { segmentRoutes } from './routes/segments.ts';
 // people/standing imports ↓
+import { peopleSettingsRoutes } from './routes/people-settings.ts';
 // people/audiences imports ↓
 // people/checkins imports ↓
 // people/admission imports ↓
@@ -89,6 +90,7 @@ export function apiRoutes(s: Services): Route[] {
     ...memberRoutes(s),
     ...segmentRoutes(s),
     // people/standing ↓
+    ...peopleSettingsRoutes(s),
     // people/audiences ↓
     // people/checkins ↓
     // people/admission ↓

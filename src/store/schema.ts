@@ -108,6 +108,10 @@ export interface MembersTable {
   blacklist_reason: MaybeText;
   blacklisted_by: MaybeText;
   forgotten_at: MaybeDate;
+  /** 013: counters the stage rules read (join requests, joins, answered questions). */
+  join_requests: Defaulted<number>;
+  joins: Defaulted<number>;
+  answers: Defaulted<number>;
 }
 
 export interface MemberIdentitiesTable {
@@ -408,6 +412,7 @@ export interface Database {
   workspace_keys: WorkspaceKeysTable;
   checkins: CheckinsTable;
   checkin_marks: CheckinMarksTable;
+  workspace_settings: WorkspaceSettingsTable;
 }
 
 export interface WecomMediaTable {
@@ -416,4 +421,12 @@ export interface WecomMediaTable {
   media_type: string;
   media_id: string;
   expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** 013: workspace settings, one JSON value per key (`people`: the people rules). */
+export interface WorkspaceSettingsTable {
+  key: string;
+  value: ColumnType<unknown, string, string>;
+  updated_by: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -26,6 +26,7 @@ export default {
   action_user_role: "changed a person's role",
   action_user_password: 'changed their password',
   action_token_create: 'created an API token',
+  action_settings_people: 'changed the people rules',
   action_token_revoke: 'revoked an API token',
   action_demo_create: 'created the demo workspace',
   // people/members

@@ -23,6 +23,7 @@ export default {
   action_user_role: '修改了成员角色',
   action_user_password: '修改了自己的密码',
   action_token_create: '创建了 API 令牌',
+  action_settings_people: '修改了会员规则',
   action_token_revoke: '撤销了 API 令牌',
   action_demo_create: '创建了演示工作区',
   // people/members

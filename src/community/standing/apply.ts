@@ -1,0 +1,458 @@
+// The people rules against the database (the decisions are pure: decide.ts, stage.ts, level.ts,
+// tags.ts; the rules: rules.ts).
+//
+//   refreshStanding — after an event (src/community/events.ts calls it, inside the transaction
+//     that recorded the event): one SELECT of the member row (with the rules, unless this process
+//     already has them) and one UPDATE when something moved. The stage/level changes and the
+//     points rules' rewards are returned for events.ts to record.
+//   recomputeAll — every member from the whole history, in batches keyed by id: per batch one
+//     aggregation of member_events (counts per kind, distinct weeks, the decayed score, invites
+//     that stayed) in SQL, the same pure decisions in memory, one bulk UPDATE and one INSERT of the
+//     stage/level events. After a rules change (in the background, tracked), daily and weekly.
+//   standingSweep — from the sweep: a daily recompute (invites that stayed, time-based tags) and
+//     the weekly one that may demote (demoteWeekly).
+
+import { sql } from 'kysely';
+import type { Level, Stage } from '../../sop/audience.ts';
+import type { Db } from '../../store/db.ts';
+import { afterEvent, atRun, rewardsOf, weightOf } from './decide.ts';
+import type { MemberFacts } from './facts.ts';
+import { addToScore, decay } from './level.ts';
+import { DEFAULT_RULES, type Rewarded, type Rules, storedRules } from './rules.ts';
+import { sameTags } from './tags.ts';
+
+export const SETTINGS_KEY = 'people';
+const DAY = 86_400_000;
+
+/** The event kinds after which a member's standing is looked at again. */
+export const STANDING_KINDS: ReadonlySet<string> = new Set(['join_request', 'join', 'leave', 'message', 'reply', 'checkin', 'invite', 'click', 'order', 'answer', 'points', 'tag']);
+
+export interface StoredRules {
+  rules: Rules;
+  /** Absent while the workspace uses the defaults. */
+  updatedAt?: Date;
+  updatedBy?: string | null;
+}
+
+export async function loadRules(db: Db): Promise<StoredRules> {
+  const row = await db.selectFrom('workspace_settings').select(['value', 'updated_at', 'updated_by']).where('key', '=', SETTINGS_KEY).executeTakeFirst();
+  if (!row) return { rules: DEFAULT_RULES };
+  return { rules: storedRules(row.value), updatedAt: new Date(row.updated_at), updatedBy: row.updated_by };
+}
+
+/** Saves rules already read by readRules. */
+export async function saveRules(db: Db, rules: Rules, by: string | null, now = new Date()): Promise<void> {
+  const value = JSON.stringify(rules);
+  await db
+    .insertInto('workspace_settings')
+    .values({ key: SETTINGS_KEY, value, updated_by: by, updated_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_by: by, updated_at: now }))
+    .execute();
+}
+
+// Rules read by refreshStanding, by the stored version's stamp: the member's SELECT brings the
+// stored document only when this process has not seen that version yet.
+const cache = new Map<string, Rules>();
+const NO_STAMP = '-';
+
+export interface StandingMove {
+  kind: 'stage' | 'level';
+  from: string;
+  to: string;
+}
+
+export interface Reward {
+  rule: `standing.${Rewarded}`;
+  points: number;
+}
+
+export interface Refreshed {
+  moves: StandingMove[];
+  rewards: Reward[];
+}
+
+interface MemberRow {
+  stage: string;
+  level: string;
+  score: number | string;
+  score_at: Date | string | null;
+  tags: string[];
+  points: number;
+  join_requests: number;
+  joins: number;
+  clicks: number;
+  messages: number;
+  replies: number;
+  answers: number;
+  checkins: number;
+  invites: number;
+  orders: number;
+  active_weeks: number;
+  last_active_at: Date | string | null;
+  forgotten_at: Date | string | null;
+  stamp: string | null;
+  rules: unknown;
+}
+
+const asDate = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
+
+function factsOf(r: Omit<MemberRow, 'stamp' | 'rules' | 'score' | 'score_at' | 'forgotten_at'>, score: number): MemberFacts {
+  return {
+    joinRequests: Number(r.join_requests),
+    joins: Number(r.joins),
+    clicks: Number(r.clicks),
+    messages: Number(r.messages),
+    replies: Number(r.replies),
+    answers: Number(r.answers),
+    checkins: Number(r.checkins),
+    invites: Number(r.invites),
+    orders: Number(r.orders),
+    activeWeeks: Number(r.active_weeks),
+    points: Number(r.points),
+    stage: r.stage as Stage,
+    level: r.level as Level,
+    score,
+    lastActiveAt: asDate(r.last_active_at),
+    tags: r.tags ?? [],
+  };
+}
+
+export interface EventSeen {
+  kind: string;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Looks at a member's standing after an event at `at` (counters already moved): adds the event's
+ * weight to the decayed score, moves the stage forward, promotes, re-evaluates the rule tags.
+ */
+export async function refreshStanding(db: Db, memberId: string, at: Date, event?: EventSeen): Promise<Refreshed> {
+  const known = [...cache.keys()];
+  const r = await sql<MemberRow>`
+    SELECT m.stage, m.level, m.score, m.score_at, m.tags, m.points, m.join_requests, m.joins, m.clicks, m.messages, m.replies,
+           m.answers, m.checkins, m.invites, m.orders, m.active_weeks, m.last_active_at, m.forgotten_at,
+           coalesce(s.updated_at::text, ${NO_STAMP}) AS stamp,
+           CASE WHEN s.updated_at IS NULL OR s.updated_at::text = ANY(${known}::text[]) THEN NULL ELSE s.value END AS rules
+    FROM members m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY}
+    WHERE m.id = ${memberId}`.execute(db);
+  const row = r.rows[0];
+  const none: Refreshed = { moves: [], rewards: [] };
+  if (!row || row.forgotten_at) return none;
+  const stamp = row.stamp ?? NO_STAMP;
+  let rules = stamp === NO_STAMP ? DEFAULT_RULES : cache.get(stamp);
+  if (!rules) {
+    rules = storedRules(row.rules);
+    if (cache.size > 20) cache.clear();
+    cache.set(stamp, rules);
+  }
+  const weight = event ? weightOf(event.kind, event.detail, rules) : 0;
+  const scoreAt = asDate(row.score_at);
+  const hl = rules.levels.halfLifeDays;
+  const stored = weight > 0 ? addToScore(Number(row.score), scoreAt, weight, at, hl) : undefined;
+  const scoreNow = stored ? decay(stored.score, stored.at, at, hl) : decay(Number(row.score), scoreAt, at, hl);
+  const facts = factsOf(row, scoreNow);
+  const next = afterEvent(facts, rules, at);
+  const moves: StandingMove[] = [];
+  if (next.stage !== facts.stage) moves.push({ kind: 'stage', from: facts.stage, to: next.stage });
+  if (next.level !== facts.level) moves.push({ kind: 'level', from: facts.level, to: next.level });
+  const tagsMoved = !sameTags(next.tags, facts.tags);
+  if (stored || moves.length || tagsMoved) {
+    await db
+      .updateTable('members')
+      .set({
+        ...(stored ? { score: stored.score, score_at: stored.at } : {}),
+        ...(next.stage !== facts.stage ? { stage: next.stage } : {}),
+        ...(next.level !== facts.level ? { level: next.level, level_at: at } : {}),
+        ...(tagsMoved ? { tags: next.tags } : {}),
+      })
+      .where('id', '=', memberId)
+      .execute();
+  }
+  const rewards = event ? await dueRewards(db, memberId, at, rewardsOf(event.kind, event.detail, rules)) : [];
+  return { moves, rewards };
+}
+
+/** The rewards still under their daily cap (UTC day) for this member. */
+async function dueRewards(db: Db, memberId: string, at: Date, wanted: { rule: Rewarded; points: number; dailyCap: number }[]): Promise<Reward[]> {
+  const out: Reward[] = [];
+  for (const w of wanted) {
+    const rule = `standing.${w.rule}` as const;
+    if (w.dailyCap > 0) {
+      const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+      const given = await db
+        .selectFrom('points_ledger')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('member_id', '=', memberId)
+        .where('rule', '=', rule)
+        .where('at', '>=', day)
+        .where('at', '<', new Date(day.getTime() + DAY))
+        .executeTakeFirstOrThrow();
+      if (Number(given.n) >= w.dailyCap) continue;
+    }
+    out.push({ rule, points: w.points });
+  }
+  return out;
+}
+
+export interface RecomputeOptions {
+  /** Members per batch (default 5,000). */
+  batch?: number;
+  now?: Date;
+  /** The weekly run: levels may drop (with the margin and the grace days). */
+  demote?: boolean;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RecomputeResult {
+  members: number;
+  stageMoves: number;
+  levelMoves: number;
+  tagChanges: number;
+  ms: number;
+}
+
+interface AggRow {
+  id: string;
+  stage: string;
+  level: string;
+  level_at: Date | string | null;
+  tags: string[];
+  points: number;
+  join_requests: number | null;
+  joins: number | null;
+  clicks: number | null;
+  messages: number | null;
+  replies: number | null;
+  answers: number | null;
+  checkins: number | null;
+  invites: number | null;
+  orders: number | null;
+  active_weeks: number | null;
+  last_active_at: Date | string | null;
+  score: number | string | null;
+}
+
+const ACTIVE = sql`('message', 'reply', 'checkin', 'click', 'answer', 'invite')`;
+
+/** Every member's stage, level, score and rule tags from their whole history. */
+export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions = {}): Promise<RecomputeResult> {
+  const started = Date.now();
+  const now = opts.now ?? new Date();
+  const batch = opts.batch ?? 5000;
+  const nowSql = sql`${now.toISOString()}::timestamptz`;
+  const w = rules.levels.weights;
+  const hlSeconds = rules.levels.halfLifeDays * 86_400;
+  const stay = rules.levels.inviteStayDays;
+  const stayCut = sql`${new Date(now.getTime() - stay * DAY).toISOString()}::timestamptz`;
+  const total = Number((await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('forgotten_at', 'is', null).executeTakeFirstOrThrow()).n);
+  const result: RecomputeResult = { members: 0, stageMoves: 0, levelMoves: 0, tagChanges: 0, ms: 0 };
+  let after = '';
+  opts.onProgress?.(0, total);
+  for (;;) {
+    const rows = await db.transaction().execute(async (trx) => {
+      const r = await sql<AggRow>`
+        WITH b AS (
+          SELECT id, stage, level, level_at, tags, points FROM members
+          WHERE id > ${after} AND forgotten_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE
+        ), a AS (
+          SELECT e.member_id,
+            count(*) FILTER (WHERE e.kind = 'join_request')::int AS join_requests,
+            count(*) FILTER (WHERE e.kind = 'join')::int AS joins,
+            count(*) FILTER (WHERE e.kind = 'click')::int AS clicks,
+            count(*) FILTER (WHERE e.kind = 'message')::int AS messages,
+            count(*) FILTER (WHERE e.kind = 'reply')::int AS replies,
+            count(*) FILTER (WHERE e.kind = 'reply' AND e.detail->>'question' = 'true')::int AS answers,
+            count(*) FILTER (WHERE e.kind = 'checkin')::int AS checkins,
+            count(*) FILTER (WHERE e.kind = 'invite')::int AS invites,
+            count(*) FILTER (WHERE e.kind = 'order')::int AS orders,
+            count(DISTINCT date_trunc('week', e.at)) FILTER (WHERE e.kind IN ${ACTIVE})::int AS active_weeks,
+            max(e.at) FILTER (WHERE e.kind IN ${ACTIVE}) AS last_active_at,
+            sum(
+              (CASE e.kind
+                 WHEN 'message' THEN ${w.message}::float8
+                 WHEN 'checkin' THEN ${w.checkin}::float8
+                 WHEN 'reply' THEN ${w.reply}::float8 + CASE WHEN e.detail->>'question' = 'true' THEN ${w.answer}::float8 ELSE 0 END
+                 WHEN 'invite' THEN CASE WHEN e.at <= ${stayCut} AND NOT EXISTS (
+                     SELECT 1 FROM memberships ms
+                     WHERE ms.group_id = e.group_id AND ms.member_id = e.detail->>'invitee'
+                       AND ms.left_at >= e.at AND ms.left_at < e.at + ${stay} * interval '1 day')
+                   THEN ${w.invite}::float8 ELSE 0 END
+                 ELSE 0 END)
+              * power(0.5, greatest(0, extract(epoch FROM (${nowSql} - e.at)))::float8 / ${hlSeconds}::float8)
+            ) FILTER (WHERE e.kind IN ('message', 'reply', 'checkin', 'invite')) AS score
+          FROM member_events e JOIN b ON b.id = e.member_id
+          GROUP BY e.member_id
+        )
+        SELECT b.id, b.stage, b.level, b.level_at, b.tags, b.points, a.join_requests, a.joins, a.clicks, a.messages, a.replies,
+               a.answers, a.checkins, a.invites, a.orders, a.active_weeks, a.last_active_at, a.score
+        FROM b LEFT JOIN a ON a.member_id = b.id ORDER BY b.id`.execute(trx);
+      if (!r.rows.length) return r.rows;
+      const ids: string[] = [];
+      const stages: string[] = [];
+      const levels: string[] = [];
+      const scores: number[] = [];
+      const tags: string[] = [];
+      const evMember: string[] = [];
+      const evKind: string[] = [];
+      const evDetail: string[] = [];
+      for (const row of r.rows) {
+        const score = Number(row.score ?? 0);
+        const facts = factsOf({ ...row, join_requests: row.join_requests ?? 0, joins: row.joins ?? 0, clicks: row.clicks ?? 0, messages: row.messages ?? 0, replies: row.replies ?? 0, answers: row.answers ?? 0, checkins: row.checkins ?? 0, invites: row.invites ?? 0, orders: row.orders ?? 0, active_weeks: row.active_weeks ?? 0 }, score);
+        const next = atRun(facts, asDate(row.level_at), rules, now, !!opts.demote);
+        ids.push(row.id);
+        stages.push(next.stage);
+        levels.push(next.level);
+        scores.push(score);
+        const tagsMoved = !sameTags(next.tags, facts.tags);
+        tags.push(tagsMoved ? JSON.stringify(next.tags) : '');
+        if (tagsMoved) result.tagChanges++;
+        if (next.stage !== facts.stage) {
+          result.stageMoves++;
+          evMember.push(row.id);
+          evKind.push('stage');
+          evDetail.push(JSON.stringify({ from: facts.stage, to: next.stage, by: 'recompute' }));
+        }
+        if (next.level !== facts.level) {
+          result.levelMoves++;
+          evMember.push(row.id);
+          evKind.push('level');
+          evDetail.push(JSON.stringify({ from: facts.level, to: next.level, by: 'recompute' }));
+        }
+      }
+      await sql`
+        UPDATE members m SET score = v.score, score_at = ${nowSql}, stage = v.stage, level = v.level,
+          level_at = CASE WHEN m.level <> v.level THEN ${nowSql} ELSE m.level_at END,
+          tags = CASE WHEN v.tags = '' THEN m.tags ELSE ARRAY(SELECT jsonb_array_elements_text(v.tags::jsonb)) END
+        FROM unnest(${ids}::text[], ${stages}::text[], ${levels}::text[], ${scores}::float8[], ${tags}::text[]) AS v(id, stage, level, score, tags)
+        WHERE m.id = v.id`.execute(trx);
+      if (evMember.length) {
+        await sql`
+          INSERT INTO member_events (member_id, kind, at, detail)
+          SELECT v.member_id, v.kind, ${nowSql}, v.detail::jsonb
+          FROM unnest(${evMember}::text[], ${evKind}::text[], ${evDetail}::text[]) AS v(member_id, kind, detail)`.execute(trx);
+      }
+      return r.rows;
+    });
+    if (!rows.length) break;
+    result.members += rows.length;
+    after = rows[rows.length - 1]!.id;
+    opts.onProgress?.(result.members, Math.max(total, result.members));
+    if (rows.length < batch) break;
+  }
+  result.ms = Date.now() - started;
+  return result;
+}
+
+/** The weekly run: every member recomputed, and levels may drop. */
+export async function demoteWeekly(db: Db, now = new Date(), opts: Omit<RecomputeOptions, 'now' | 'demote'> = {}): Promise<RecomputeResult> {
+  return recomputeAll(db, (await loadRules(db)).rules, { ...opts, now, demote: true });
+}
+
+/**
+ * Claims a periodic run: true when `every` has passed since the last one (one process wins).
+ * The first call only starts the clock, so a new workspace's first run comes a period later.
+ */
+async function claim(db: Db, key: string, now: Date, everyMs: number): Promise<boolean> {
+  const inserted = await db
+    .insertInto('workspace_settings')
+    .values({ key, value: JSON.stringify({ at: now.toISOString() }), updated_by: 'sweep', updated_at: now })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('key')
+    .executeTakeFirst();
+  if (inserted) return false;
+  const claimed = await db
+    .updateTable('workspace_settings')
+    .set({ value: JSON.stringify({ at: now.toISOString() }), updated_at: now })
+    .where('key', '=', key)
+    .where('updated_at', '<=', new Date(now.getTime() - everyMs))
+    .returning('key')
+    .executeTakeFirst();
+  return !!claimed;
+}
+
+/** From the sweep: the weekly run (may demote) when a week has passed, else the daily one when a day has. */
+export async function standingSweep(db: Db, now = new Date()): Promise<'weekly' | 'daily' | undefined> {
+  if (await claim(db, 'people.standing.weekly', now, 7 * DAY)) {
+    await demoteWeekly(db, now);
+    await claim(db, 'people.standing.daily', now, 0);
+    return 'weekly';
+  }
+  if (await claim(db, 'people.standing.daily', now, DAY)) {
+    await recomputeAll(db, (await loadRules(db)).rules, { now });
+    return 'daily';
+  }
+  return undefined;
+}
+
+// --- the recompute after a rules change: in the background, one at a time per database ---
+
+export interface RecomputeStatus {
+  state: 'idle' | 'running' | 'done' | 'failed';
+  done: number;
+  total: number;
+  startedAt?: string;
+  finishedAt?: string;
+  error?: string;
+  result?: RecomputeResult;
+}
+
+interface Tracker {
+  status: RecomputeStatus;
+  again: boolean;
+  running?: Promise<void>;
+}
+
+const trackers = new WeakMap<object, Tracker>();
+
+function trackerOf(db: Db): Tracker {
+  let t = trackers.get(db);
+  if (!t) {
+    t = { status: { state: 'idle', done: 0, total: 0 }, again: false };
+    trackers.set(db, t);
+  }
+  return t;
+}
+
+export function recomputeStatus(db: Db): RecomputeStatus {
+  return { ...trackerOf(db).status };
+}
+
+/** Starts a recompute with the stored rules (or, when one is running, another right after it). */
+export function startRecompute(db: Db, opts: { batch?: number; log?: (line: string) => void } = {}): RecomputeStatus {
+  const t = trackerOf(db);
+  if (t.running) {
+    t.again = true;
+    return { ...t.status };
+  }
+  const run = async () => {
+    do {
+      t.again = false;
+      t.status = { state: 'running', done: 0, total: 0, startedAt: new Date().toISOString() };
+      try {
+        const { rules } = await loadRules(db);
+        const result = await recomputeAll(db, rules, {
+          ...(opts.batch ? { batch: opts.batch } : {}),
+          onProgress: (done, total) => {
+            t.status = { ...t.status, done, total };
+          },
+        });
+        t.status = { ...t.status, state: 'done', done: result.members, total: result.members, finishedAt: new Date().toISOString(), result };
+      } catch (e) {
+        opts.log?.(`people rules: the recompute failed: ${(e as Error).message}`);
+        t.status = { ...t.status, state: 'failed', error: (e as Error).message, finishedAt: new Date().toISOString() };
+      }
+    } while (t.again);
+  };
+  t.running = run().finally(() => {
+    t.running = undefined;
+  });
+  t.status = { state: 'running', done: 0, total: 0, startedAt: new Date().toISOString() };
+  return { ...t.status };
+}
+
+/** Resolves when the background recompute (if any) has finished (tests, shutdown). */
+export async function recomputeSettled(db: Db): Promise<RecomputeStatus> {
+  const t = trackerOf(db);
+  while (t.running) await t.running;
+  return { ...t.status };
+}
