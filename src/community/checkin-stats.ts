@@ -30,9 +30,13 @@ export const rounded = (x: number) => Math.round(x * 1000) / 1000;
 export function windowRate(w: Pick<WindowFacts, 'present' | 'marked'>): WindowRate {
   let late = 0;
   for (const m of w.marked) if (!w.present.has(m)) late++;
-  const members = w.present.size + late;
-  const checkedIn = w.marked.size;
-  return { members, checkedIn, rate: members ? rounded(checkedIn / members) : 0 };
+  return rateOf({ present: w.present.size, marked: w.marked.size, markedLate: late });
+}
+
+/** The same from counts: present at the opening, marks, and marks of members who joined later. */
+export function rateOf(c: { present: number; marked: number; markedLate: number }): WindowRate {
+  const members = c.present + c.markedLate;
+  return { members, checkedIn: c.marked, rate: members ? rounded(c.marked / members) : 0 };
 }
 
 export interface MemberStreak {

@@ -45,6 +45,8 @@ import { registerWebhookRoutes } from './routes/webhooks.ts';
 // people/standing imports ↓
 // people/audiences imports ↓
 // people/checkins imports ↓
+import { checkinRoutes } from './routes/checkins.ts';
+import { registerSurveyForm } from './survey-form.ts';
 // people/admission imports ↓
 // people/orders imports ↓
 // people/console imports ↓
@@ -87,6 +89,7 @@ export function apiRoutes(s: Services): Route[] {
     // people/standing ↓
     // people/audiences ↓
     // people/checkins ↓
+    ...checkinRoutes(s),
     // people/admission ↓
     // people/orders ↓
     // people/console ↓
@@ -141,6 +144,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: Logger } = {}):
   const s = services(ctx);
   registerRoutes(app, s, apiRoutes(s));
   await registerWebhookRoutes(app, s);
+  // people/checkins: the public survey form (/s/<token>), HTML, outside the API.
+  await registerSurveyForm(app, s);
   return app;
 }
 

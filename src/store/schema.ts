@@ -408,6 +408,7 @@ export interface Database {
   workspace_keys: WorkspaceKeysTable;
   checkins: CheckinsTable;
   checkin_marks: CheckinMarksTable;
+  survey_answers: SurveyAnswersTable;
 }
 
 export interface WecomMediaTable {
@@ -416,4 +417,15 @@ export interface WecomMediaTable {
   media_type: string;
   media_id: string;
   expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface SurveyAnswersTable {
+  id: Id;
+  run_id: string;
+  group_id: string;
+  step_id: string;
+  occurrence: number;
+  member_id: string;
+  answers: Json<string[]>;
+  at: ColumnType<Date, Date | string, Date | string>;
 }
