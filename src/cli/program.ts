@@ -13,6 +13,7 @@ import { registerOpsCommands } from './ops.ts';
 // people/standing imports ↓
 // people/audiences imports ↓
 // people/checkins imports ↓
+import { registerCheckinCommands } from './checkins.ts';
 // people/admission imports ↓
 // people/orders imports ↓
 // people/console imports ↓
@@ -135,6 +136,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   // people/standing ↓
   // people/audiences ↓
   // people/checkins ↓
+  registerCheckinCommands(program, io, opsDeps);
   // people/admission ↓
   // people/orders ↓
   // people/console ↓

@@ -105,7 +105,7 @@ export async function openCheckin(db: Db, ledgerId: number, now = new Date()): P
 export async function openPendingCheckins(db: Db, now = new Date(), limit = 500): Promise<number> {
   // Only recent posts: a window that would have closed more than a week ago is history, not a check-in to open.
   const since = new Date(now.getTime() - 7 * 86_400_000).toISOString();
-  const rows = await postedRows(db, sql`l.updated_at > ${since}::timestamptz`, limit);
+  const rows = await postedRows(db, sql`l.executed_at > ${since}::timestamptz`, limit);
   let n = 0;
   for (const row of rows) if ((await db.transaction().execute((trx) => openFor(trx, row, now))) !== undefined) n++;
   return n;

@@ -14,3 +14,6 @@ CREATE TABLE survey_answers (
   UNIQUE (run_id, group_id, step_id, occurrence, member_id)
 );
 CREATE INDEX survey_answers_group ON survey_answers (group_id, run_id, step_id, occurrence);
+
+-- The sweep looks for check-in posts that are out but have no window yet (src/community/checkins.ts).
+CREATE INDEX ledger_checkin_posted ON ledger (executed_at) WHERE action = 'checkin' AND state IN ('sent', 'done', 'done_late');
