@@ -139,8 +139,9 @@ export async function registerSurveyForm(app: FastifyInstance, s: Services): Pro
       }
       minute.add(req.ip, now);
       key ??= await workspaceKey(s.db);
-      const token = (req.params as { token?: string }).token ?? '';
-      const ref = token.length <= 2048 ? readSurveyToken(key, token) : undefined;
+      // A wildcard, not `:token`: Fastify caps a named parameter at 100 characters, and tokens are longer.
+      const token = (req.params as { '*'?: string })['*'] ?? '';
+      const ref = token.length <= 2048 && !token.includes('/') ? readSurveyToken(key, token) : undefined;
       const form = ref ? await surveyForm(s.db, ref) : undefined;
       if (!ref || !form) {
         bad.add(req.ip, now);
@@ -151,13 +152,13 @@ export async function registerSurveyForm(app: FastifyInstance, s: Services): Pro
       return { form, ref, locale: formLocale(words, req.headers, langOf(req)) };
     };
 
-    scope.get('/s/:token', async (req, reply) => {
+    scope.get('/s/*', async (req, reply) => {
       const got = await open(req, reply);
       if (!got) return reply;
       return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(formHtml(got.locale, got.form, req.url.split('?')[0]));
     });
 
-    scope.post('/s/:token', { bodyLimit: FORM_BODY_LIMIT }, async (req, reply) => {
+    scope.post('/s/*', { bodyLimit: FORM_BODY_LIMIT }, async (req, reply) => {
       const got = await open(req, reply);
       if (!got) return reply;
       const { form, locale, ref } = got;
