@@ -34,20 +34,21 @@ const inGroupAt = (at: ReturnType<typeof sql>) => sql`ms.joined_at <= ${at} AND 
   AND NOT EXISTS (SELECT 1 FROM member_identities b WHERE b.member_id = ms.member_id AND b.is_bot)
   AND NOT EXISTS (SELECT 1 FROM members f WHERE f.id = ms.member_id AND f.forgotten_at IS NOT NULL)`;
 
-/** The group's check-in windows, oldest first, with their rates; `overall` over all of them. */
-export async function groupCheckins(db: Db, groupId: string, opts: { run?: string } = {}): Promise<{ checkins: CheckinSummary[]; overall: WindowRate }> {
-  const r = await sql<SummaryRaw>`
-    SELECT c.id, c.run_id, c.step_id, c.occurrence, c.opens_at, c.closes_at, c.closed,
+/** Windows with their figures, oldest first, chosen by `where` (SQL over `c`, the checkins). */
+async function windowsWhere(db: Db, where: ReturnType<typeof sql>): Promise<(CheckinSummary & { group: string })[]> {
+  const r = await sql<SummaryRaw & { group_id: string }>`
+    SELECT c.id, c.run_id, c.group_id, c.step_id, c.occurrence, c.opens_at, c.closes_at, c.closed,
       (SELECT count(DISTINCT ms.member_id) FROM memberships ms WHERE ms.group_id = c.group_id AND ${inGroupAt(sql`c.opens_at`)}) AS present,
       (SELECT count(*) FROM checkin_marks k WHERE k.checkin_id = c.id) AS marked,
       (SELECT count(*) FROM checkin_marks k WHERE k.checkin_id = c.id
          AND NOT EXISTS (SELECT 1 FROM memberships ms WHERE ms.group_id = c.group_id AND ms.member_id = k.member_id AND ${inGroupAt(sql`c.opens_at`)})) AS marked_late
     FROM checkins c
-    WHERE c.group_id = ${groupId} ${opts.run ? sql`AND c.run_id = ${opts.run}` : sql``}
+    WHERE ${where}
     ORDER BY c.opens_at, c.id`.execute(db);
-  const checkins = r.rows.map((x) => ({
+  return r.rows.map((x) => ({
     id: Number(x.id),
     run: x.run_id,
+    group: x.group_id,
     step: x.step_id,
     occurrence: x.occurrence,
     at: new Date(x.opens_at).toISOString(),
@@ -55,7 +56,32 @@ export async function groupCheckins(db: Db, groupId: string, opts: { run?: strin
     closed: x.closed,
     ...rateOf({ present: Number(x.present), marked: Number(x.marked), markedLate: Number(x.marked_late) }),
   }));
+}
+
+/** The group's check-in windows, oldest first, with their rates; `overall` over all of them. */
+export async function groupCheckins(db: Db, groupId: string, opts: { run?: string } = {}): Promise<{ checkins: CheckinSummary[]; overall: WindowRate }> {
+  const rows = await windowsWhere(db, sql`c.group_id = ${groupId} ${opts.run ? sql`AND c.run_id = ${opts.run}` : sql``}`);
+  const checkins = rows.map(({ group: _g, ...c }) => c);
   return { checkins, overall: overallRate(checkins) };
+}
+
+export interface RunGroupCheckins extends WindowRate {
+  group: string;
+  windows: number;
+}
+
+/** A run's check-ins (the run board): each window with its group, and each group's overall rate. */
+export async function runCheckins(
+  db: Db,
+  runId: string,
+  groupIds?: readonly string[],
+): Promise<{ checkins: (CheckinSummary & { group: string })[]; groups: RunGroupCheckins[]; overall: WindowRate }> {
+  if (groupIds && !groupIds.length) return { checkins: [], groups: [], overall: overallRate([]) };
+  const checkins = await windowsWhere(db, sql`c.run_id = ${runId} ${groupIds ? sql`AND c.group_id = ANY(${[...groupIds]}::text[])` : sql``}`);
+  const per = new Map<string, WindowRate[]>();
+  for (const c of checkins) per.set(c.group, [...(per.get(c.group) ?? []), c]);
+  const groups = [...per].map(([group, list]) => ({ group, windows: list.length, ...overallRate(list) }));
+  return { checkins, groups, overall: overallRate(checkins) };
 }
 
 export interface CheckinPerson extends MemberStreak {

@@ -56,7 +56,8 @@ describe(`check-ins and surveys through the server (${engine})`, () => {
   let zhRunId: string;
   let cookieOf: (name: string) => Promise<string>;
   const ingest = (e: Parameters<typeof ingestEvent>[2]) => ingestEvent({ db: store.db }, channelId, e);
-  const api = async (path: string, cookie?: string) => {
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read the JSON answers loosely
+  const api = async (path: string, cookie?: string): Promise<{ status: number; body: any; headers: Headers }> => {
     const r = await fetch(`${server.url}${path}`, { headers: cookie ? { cookie } : {} });
     return { status: r.status, body: r.headers.get('content-type')?.includes('json') ? await r.json() : await r.text(), headers: r.headers };
   };

@@ -3,18 +3,19 @@
 // Chorus id or `<channel id>:<platform chat id>`. A leader sees only the groups they lead.
 
 import { z } from 'zod';
-import { checkinDetail, groupCheckins } from '../../community/checkin-report.ts';
+import { checkinDetail, groupCheckins, runCheckins } from '../../community/checkin-report.ts';
 import { surveyCsv, surveyResults } from '../../community/surveys.ts';
 import { msg } from '../../i18n/index.ts';
 import type { Db } from '../../store/db.ts';
 import { forbidden, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import type { Services } from '../services.ts';
-import { leaderGroupIds } from '../views/scope.ts';
+import { leaderGroupIds, runScope } from '../views/scope.ts';
 
 const tag = 'check-ins and surveys';
 const GroupParams = z.object({ id: z.string().min(1).max(300) });
 const CheckinParams = z.object({ id: z.string().min(1).max(300), checkin: z.coerce.number().int().positive() });
+const RunParams = z.object({ id: z.string().min(1).max(200) });
 const ExportQuery = z.object({ group: z.string().min(1).max(300).optional() });
 
 /** The group a reference names: its id, else `<channel id>:<platform chat id>`. */
@@ -73,16 +74,30 @@ export function checkinRoutes(s: Services): Route[] {
     }),
     defineRoute({
       method: 'GET',
+      path: '/api/runs/:id/checkins',
+      tag,
+      summary: "A run's check-ins for its board: each window with its group and rate, and each group's overall rate",
+      returns: '{checkins: [{id, group, step, occurrence, at, closesAt, closed, members, checkedIn, rate}], groups: [{group, windows, members, checkedIn, rate}], overall: {members, checkedIn, rate}}',
+      permission: 'runs.read',
+      scoped: true,
+      params: RunParams,
+      async handler({ params, leader }) {
+        const scope = await runScope(s.db, params.id, leader);
+        return runCheckins(s.db, params.id, scope);
+      },
+    }),
+    defineRoute({
+      method: 'GET',
       path: '/api/groups/:id/surveys',
       tag,
       summary: "A group's survey results per step occurrence: the questions, how many answered, the answers per question (choice counts, or the answers)",
-      returns: '{group, surveys: [{run, step, occurrence, answered, lastAt, questions: [{text, choices?, answered, counts?, answers?}]}]}',
+      returns: '{group, name, surveys: [{run, step, occurrence, answered, lastAt, questions: [{text, choices?, answered, counts?, answers?}]}]}',
       permission: 'members.read',
       scoped: true,
       params: GroupParams,
       async handler({ params, leader }) {
         const g = await visibleGroup(s.db, params.id, leader);
-        return { group: g.id, surveys: await surveyResults(s.db, g.id) };
+        return { group: g.id, name: g.name, surveys: await surveyResults(s.db, g.id) };
       },
     }),
     defineRoute({
