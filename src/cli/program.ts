@@ -15,6 +15,7 @@ import { registerMemberCommands } from './members.ts';
 import { registerSettingsCommands } from './settings.ts';
 // people/audiences imports ↓
 // people/checkins imports ↓
+import { registerCheckinCommands } from './checkins.ts';
 // people/admission imports ↓
 // people/orders imports ↓
 // people/console imports ↓
@@ -139,6 +140,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerSettingsCommands(program, io, opsDeps);
   // people/audiences ↓
   // people/checkins ↓
+  registerCheckinCommands(program, io, opsDeps);
   // people/admission ↓
   // people/orders ↓
   // people/console ↓

@@ -13,7 +13,8 @@
 // - Listeners never trigger themselves: messages from a bot account (the connector's own account,
 //   or any other bot) are stored but fire no keyword steps, and neither does a message whose text
 //   is exactly the script of one of Chorus's own actions in that group (a leader pasting the text
-//   of their task). A bot joining or leaving fires no member steps either.
+//   of their task). A bot joining or leaving fires no member steps either. The same messages
+//   never count as a check-in (checkins.ts); any other message in an open check-in window may.
 // - `group_dismissed`: the group becomes `dismissed` and its open rows (any run or broadcast) are
 //   cancelled — nothing can happen in a group that no longer exists. Operators get a
 //   notification when rows were cancelled.
@@ -41,6 +42,7 @@ import { moveRows } from '../run/ledger.ts';
 import { OPEN_STATES } from '../run/states.ts';
 import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/triggers.ts';
 import { type Db, sql } from '../store/db.ts';
+import { checkInFromMessage } from './checkins.ts';
 import { dismissGroup } from './group-effects.ts';
 import { recordMemberEvent } from './events.ts';
 import { isQuestion } from './standing/question.ts';
@@ -229,7 +231,11 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       if (!inserted) return { ...result, change: 'duplicate' };
       await db.updateTable('groups').set({ last_activity_at: latest(at) }).where('id', '=', groupId).execute();
       if (!event.from.isBot) await recordMessage(db, groupId, member.id, event.replyTo, Number(inserted.id), at);
-      if (event.from.isBot || event.text.trim() === '' || (await isOwnScript(db, groupId, event.text))) return { ...result, change: 'message' };
+      if (event.from.isBot) return { ...result, change: 'message' };
+      const own = event.text.trim() !== '' && (await isOwnScript(db, groupId, event.text));
+      // A reply to the check-in post counts even without text (a photo of the homework).
+      if (!own) await checkInFromMessage(db, { groupId, memberId: member.id, text: event.text, replyTo: event.replyTo ?? null, messageId: event.messageId, at });
+      if (own || event.text.trim() === '') return { ...result, change: 'message' };
       const planned = await onMemberEvent(deps, {
         groupId,
         member: { id: member.id, externalId: event.from.externalId, name: member.name },

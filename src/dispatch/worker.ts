@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import { ChannelError, type Connector, type OutboundAction, type PerformResult } from '../channels/port.ts';
+import { openCheckin } from '../community/checkins.ts';
 import { applyGroupEffect, groupEffectOf } from '../community/group-effects.ts';
 import { ChannelUnusable, type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
 import { msg } from '../i18n/index.ts';
@@ -479,15 +480,18 @@ export class Worker {
       },
     };
     const effect = groupEffectOf(action, done);
-    if (!effect) {
+    const checkin = row.action === 'checkin';
+    if (!effect && !checkin) {
       await finish(sent);
       return;
     }
     // The row and what the action did to the group commit together: a renamed group is never
-    // "sent" with its old name, and an invite link is never lost.
+    // "sent" with its old name, an invite link is never lost, a check-in's window opens with its post.
     await this.persist(row, () =>
       this.db.transaction().execute(async (trx) => {
-        if ((await moveRows(trx, [row.id], sent)).length) await applyGroupEffect(trx, row.groupId, effect, this.id);
+        if (!(await moveRows(trx, [row.id], sent)).length) return;
+        if (effect) await applyGroupEffect(trx, row.groupId, effect, this.id);
+        if (checkin) await openCheckin(trx, row.id);
       }),
     );
   }

@@ -528,6 +528,28 @@ const en: Record<string, string> = {
   // (end of people/audiences)
 
   // ── people/checkins: keys of this area go below this line ──
+  'checkins.notYourGroup': 'You do not lead the group "{id}"; as a leader you see the check-ins and surveys of your own groups only.',
+  'checkins.thing': 'Check-in {id} of "{group}"',
+  'survey.form.hello': 'Hi {name}, a few questions from {group}.',
+  'survey.form.send': 'Send',
+  'survey.form.update': 'Send my new answers',
+  'survey.form.answeredBefore': 'You have answered already. Change anything you like and send again.',
+  'survey.thanks.title': 'Thank you!',
+  'survey.thanks.body': 'Your answers were saved.',
+  'survey.thanks.again': 'Your answers were updated.',
+  'survey.thanks.change': 'Change my answers',
+  'survey.notFound.title': 'Page not found',
+  'survey.notFound.body': 'There is nothing at this address.',
+  'survey.tooMany.title': 'Please wait a moment',
+  'survey.tooMany.body': 'Too many requests from your network. Try again in {seconds} seconds.',
+  'survey.tooLarge.title': 'Too long',
+  'survey.tooLarge.body': 'What you sent is too long. Go back, shorten your answers and send again.',
+  'survey.failed.title': 'Something went wrong',
+  'survey.failed.body': 'Your answers could not be saved just now. Please try again in a minute.',
+  'survey.problem.too_long': 'Answer {n} is longer than {max} characters; please shorten it.',
+  'survey.problem.not_a_choice': 'Answer {n} is not one of its choices; pick one of them.',
+  'survey.problem.count': 'The questions have changed since this page was opened; please answer them again.',
+  'survey.problem.empty': 'Please answer at least one question.',
   // (end of people/checkins)
 
   // ── people/admission: keys of this area go below this line ──

@@ -525,6 +525,28 @@ const zh: Record<string, string> = {
   // (end of people/audiences)
 
   // ── people/checkins: keys of this area go below this line ──
+  'checkins.notYourGroup': '你不是群"{id}"的群主；群主只能看自己群的打卡和问卷。',
+  'checkins.thing': '"{group}"的打卡 {id}',
+  'survey.form.hello': '{name}你好，{group}想请你回答几个问题。',
+  'survey.form.send': '提交',
+  'survey.form.update': '提交修改',
+  'survey.form.answeredBefore': '你已经回答过了，可以修改后再次提交。',
+  'survey.thanks.title': '谢谢你！',
+  'survey.thanks.body': '你的回答已保存。',
+  'survey.thanks.again': '你的回答已更新。',
+  'survey.thanks.change': '修改我的回答',
+  'survey.notFound.title': '页面不存在',
+  'survey.notFound.body': '这个地址没有内容。',
+  'survey.tooMany.title': '请稍等',
+  'survey.tooMany.body': '你所在网络的请求太多了，请 {seconds} 秒后再试。',
+  'survey.tooLarge.title': '内容太长',
+  'survey.tooLarge.body': '提交的内容太长了。请返回，精简回答后再提交。',
+  'survey.failed.title': '出了点问题',
+  'survey.failed.body': '暂时没能保存你的回答，请过一分钟再试。',
+  'survey.problem.too_long': '第 {n} 题的回答超过了 {max} 个字，请精简一些。',
+  'survey.problem.not_a_choice': '第 {n} 题的回答不在选项里，请从选项中选一个。',
+  'survey.problem.count': '打开页面后问题有了变化，请重新回答。',
+  'survey.problem.empty': '请至少回答一个问题。',
   // (end of people/checkins)
 
   // ── people/admission: keys of this area go below this line ──

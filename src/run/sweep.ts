@@ -5,9 +5,11 @@
 //      are not guaranteed): `sent` with WeCom's send time, `failed` with its reason, or, once the
 //      window has passed, `missed` and withdrawn; the staff member is reminded once before that;
 //   4. runs and broadcasts with nothing left to happen become `completed`;
-//   5. WeCom groups reconciled (src/community/reconcile.ts): each channel once per interval,
+//   5. check-in windows: opened where a send path missed it, closed when their time is up, with
+//      `checkin_missed` fired once per window (src/run/checkin-close.ts);
+//   6. WeCom groups reconciled (src/community/reconcile.ts): each channel once per interval,
 //      claimed with a conditional UPDATE of channels.reconciled_at, so one process does it;
-//   6. the people rules' daily recompute and weekly demotion (src/community/standing/apply.ts
+//   7. the people rules' daily recompute and weekly demotion (src/community/standing/apply.ts
 //      standingSweep), claimed the same way in workspace_settings.
 // Idempotent and safe from two workers at once: every change names the state it leaves (moveRows)
 // or is guarded in SQL (reminded_at IS NULL), and WeCom checks are claimed with SKIP LOCKED.
@@ -23,6 +25,7 @@ import type { WecomConnector } from '../channels/wecom/index.ts';
 import { parseSheet } from '../sop/parse.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
+import { sweepCheckins } from './checkin-close.ts';
 import { moveRows } from './ledger.ts';
 import { confirmationFailedText, missedConfirmationsText, missedTasksText, type NoticeRow, noticeColumns, reminderText } from './notices.ts';
 import { FINAL_STATES } from './states.ts';
@@ -55,6 +58,8 @@ export interface SweepResult {
   completed: number;
   /** Channels whose groups were reconciled in this sweep. */
   reconciled: number;
+  /** Check-in windows closed in this sweep. */
+  checkinsClosed?: number;
 }
 
 const MINUTE = 60_000;
@@ -418,6 +423,9 @@ export async function sweep(deps: SweepDeps): Promise<SweepResult> {
   });
   await part('completing runs', async () => {
     result.completed = await completeRuns(deps.db, now);
+  });
+  await part('check-ins', async () => {
+    result.checkinsClosed = (await sweepCheckins({ db: deps.db, log }, now)).closed;
   });
   await part('reconciling groups', async () => {
     result.reconciled = await reconcileDue(deps, now, deps.reconcileEveryMs ?? 30 * MINUTE, log);

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { msg, type Text } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
+import { openCheckin } from '../community/checkins.ts';
 import { moveRows } from './ledger.ts';
 import { RunError } from './runs.ts';
 import type { LedgerState } from './states.ts';
@@ -142,7 +143,7 @@ function toTaskView(x: TaskRaw, now: Date): TaskView {
 async function ledgerRow(db: Db, id: number) {
   const row = await db
     .selectFrom('ledger')
-    .select(['id', 'run_id', 'mode', 'state', 'due_at', 'window_minutes', 'executed_by', 'executed_at'])
+    .select(['id', 'run_id', 'mode', 'state', 'due_at', 'window_minutes', 'executed_by', 'executed_at', 'action'])
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) throw new RunError('not_found', msg('task.notFound', { id }));
@@ -183,6 +184,8 @@ export async function completeTask(db: Db, id: number, by: string, opts: { note?
     if (now.state === 'missed') return completeTask(db, id, by, opts);
     throw new RunError('wrong_state', msg('task.cannotComplete', { id, state: stateWords(now.state) }));
   }
+  // A leader posted the check-in: its window opens now (the sweep would, a little later).
+  if (row.action === 'checkin') await openCheckin(db, id);
   await touchRun(db, row.run_id);
   return { state: to };
 }

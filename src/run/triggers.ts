@@ -9,8 +9,10 @@
 // comes back does not get the welcome sequence a second time; what was still pending when they
 // left was skipped then (see ingest) and stays skipped.
 //
-// `checkin_missed` is a valid trigger in the sheet format but no connector produces that event
-// yet (it needs check-ins, a later issue), so nothing here fires it.
+// `checkin_missed` comes from closing a check-in window (src/run/checkin-close.ts): once per
+// window, for each member present who did not check in. Its rows use the window's id as their
+// occurrence, so a member who misses three check-ins gets the step three times — and each window
+// fires it once only.
 
 import type { CapabilityMatrix } from '../channels/port.ts';
 import { MANUAL_CAPABILITIES } from '../channels/manual/index.ts';
@@ -43,7 +45,7 @@ export interface TriggerDeps {
 }
 
 /** A message is `{ keyword: <the message's text> }`: it fires every `on: keyword:<word>` step whose word it contains. */
-export type MemberTrigger = 'member_join' | 'member_leave' | { keyword: string };
+export type MemberTrigger = 'member_join' | 'member_leave' | 'checkin_missed' | { keyword: string };
 
 export interface MemberEvent {
   groupId: string;
@@ -51,6 +53,8 @@ export interface MemberEvent {
   member: { id: string; externalId: string; name: string };
   event: MemberTrigger;
   at: Date;
+  /** The rows' occurrence (default 1: once per member, group and run); `checkin_missed` passes the window's id. */
+  occurrence?: number;
 }
 
 /** Whether a step's `on:` matches an event. Keywords match case-insensitively anywhere in the text. */
@@ -114,7 +118,7 @@ export async function onMemberEvent(deps: TriggerDeps, e: MemberEvent): Promise<
       rows.push({
         groupId: group.id,
         stepId: step.id,
-        occurrence: 1,
+        occurrence: e.occurrence ?? 1,
         memberId: e.member.id,
         action: step.do,
         mode: who.mode,

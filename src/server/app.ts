@@ -48,6 +48,8 @@ import { segmentRoutes } from './routes/segments.ts';
 import { peopleSettingsRoutes } from './routes/people-settings.ts';
 // people/audiences imports ↓
 // people/checkins imports ↓
+import { checkinRoutes } from './routes/checkins.ts';
+import { registerSurveyForm } from './survey-form.ts';
 // people/admission imports ↓
 // people/orders imports ↓
 // people/console imports ↓
@@ -93,6 +95,7 @@ export function apiRoutes(s: Services): Route[] {
     ...peopleSettingsRoutes(s),
     // people/audiences ↓
     // people/checkins ↓
+    ...checkinRoutes(s),
     // people/admission ↓
     // people/orders ↓
     // people/console ↓
@@ -147,6 +150,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: Logger } = {}):
   const s = services(ctx);
   registerRoutes(app, s, apiRoutes(s));
   await registerWebhookRoutes(app, s);
+  // people/checkins: the public survey form (/s/<token>), HTML, outside the API.
+  await registerSurveyForm(app, s);
   return app;
 }
 

@@ -287,8 +287,17 @@ function buildStep(s: RawStep, index: number, path: string, label: string, outer
   const whenText = [s.every ? `every ${s.every}` : '', s.from !== undefined ? `from ${s.from}` : '', s.until !== undefined ? `until ${s.until}` : '', s.on ? `on ${s.on}` : '', s.after !== undefined ? `after ${s.after}` : '', s.at !== undefined ? `at ${s.at}` : '']
     .filter(Boolean)
     .join(' ');
-  const { at: _at, every: _e, from: _f, until: _u, on: _o, after: _a, window: _w, ...content } = s;
-  return { ...content, index, when, whenText, windowMinutes };
+  const { at: _at, every: _e, from: _f, until: _u, on: _o, after: _a, window: _w, keyword: rawKeyword, ...content } = s;
+  const keyword = rawKeyword === undefined ? undefined : [rawKeyword].flat().map((k) => k.trim()).filter(Boolean);
+  return {
+    ...content,
+    ...(keyword?.length ? { keyword } : {}),
+    index,
+    when,
+    whenText,
+    windowMinutes,
+    ...(s.window !== undefined ? { windowWritten: true as const } : {}),
+  };
 }
 
 function readWhen(s: RawStep, path: string, label: string, outer: Report): When | undefined {

@@ -53,6 +53,8 @@ export const StepSchema = z.strictObject({
   where: text.optional(),
   into: text.optional(),
   questions: z.array(text).optional(),
+  // A check-in's word(s) that count a member's message (default 打卡 and #checkin).
+  keyword: z.union([text, z.array(text)]).optional(),
   note: text.optional(),
 });
 

@@ -96,8 +96,15 @@ export interface Step {
   where?: string;
   into?: string;
   questions?: string[];
+  /** For `checkin`: the words that count a member's message (as written; default CHECKIN_KEYWORDS). */
+  keyword?: string[];
+  /** True when the sheet wrote `window:` (a check-in's window is then that long, see docs/checkins-and-surveys.md). */
+  windowWritten?: true;
   note?: string;
 }
+
+/** The words a check-in counts when its step names none. */
+export const CHECKIN_KEYWORDS: readonly string[] = ['打卡', '#checkin'];
 
 export interface Sheet {
   sop: string;

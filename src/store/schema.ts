@@ -413,6 +413,7 @@ export interface Database {
   checkins: CheckinsTable;
   checkin_marks: CheckinMarksTable;
   workspace_settings: WorkspaceSettingsTable;
+  survey_answers: SurveyAnswersTable;
 }
 
 export interface WecomMediaTable {
@@ -429,4 +430,15 @@ export interface WorkspaceSettingsTable {
   value: ColumnType<unknown, string, string>;
   updated_by: string | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SurveyAnswersTable {
+  id: Id;
+  run_id: string;
+  group_id: string;
+  step_id: string;
+  occurrence: number;
+  member_id: string;
+  answers: Json<string[]>;
+  at: ColumnType<Date, Date | string, Date | string>;
 }

@@ -39,6 +39,7 @@ const TeamPage = page(() => import('./pages/team/team-page.tsx'), 'TeamPage');
 // people/standing pages ↓
 // people/audiences pages ↓
 // people/checkins pages ↓
+const SurveysPage = page(() => import('./pages/checkins/surveys-page.tsx'), 'SurveysPage');
 // people/admission pages ↓
 // people/orders pages ↓
 // people/console pages ↓
@@ -100,6 +101,7 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   // people/standing ↓
   // people/audiences ↓
   // people/checkins ↓
+  { path: '/groups/:id/surveys', element: <SurveysPage /> },
   // people/admission ↓
   // people/orders ↓
   // people/console ↓

@@ -9,6 +9,7 @@ import { usePeople } from '../../people.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
 import { type BoardResponse, countStates, filterRows, type ShapedBoard, shapeBoard } from './board-data.ts';
+import { CheckinSummary } from '../checkins/checkin-summary.tsx';
 import { BoardGrid, type CellRef } from './board-grid.tsx';
 import { CellDetails } from './cell-details.tsx';
 import { findCell } from './cell-link.ts';
@@ -166,6 +167,8 @@ export function BoardPage() {
           );
         })}
       </ul>
+
+      {shaped.steps.some((s) => s.action === 'checkin') ? <CheckinSummary runId={run.id} groupName={(g) => data.groups.find((x) => x.id === g)?.name ?? g} /> : null}
 
       <div className={`board-layout${selected ? ' with-panel' : ''}`}>
         {rows.length ? (

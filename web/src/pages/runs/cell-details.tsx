@@ -11,6 +11,7 @@ import { useUser } from '../../session.tsx';
 import { usePeople } from '../../people.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
+import { CheckinCellRate } from '../checkins/checkin-cell.tsx';
 import { ActionResult } from './action-result.tsx';
 import { CellActions, type RowAction } from './cell-actions.tsx';
 import { Confirm } from './confirm.tsx';
@@ -134,6 +135,7 @@ export function CellDetails({
               </div>
             </div>
           ) : null}
+          {d.action === 'checkin' ? <CheckinCellRate run={d.run} group={d.group.id} step={d.step} occurrence={d.occurrence} state={d.state} zone={zone} /> : null}
           <CellActions
             row={d}
             onChanged={() => {
