@@ -46,6 +46,8 @@ import { registerWebhookRoutes } from './routes/webhooks.ts';
 // people/audiences imports ↓
 // people/checkins imports ↓
 // people/admission imports ↓
+import { registerApplyForm } from './apply-form.ts';
+import { admissionRoutes } from './routes/admission.ts';
 // people/orders imports ↓
 // people/console imports ↓
 // people/bench imports ↓
@@ -88,6 +90,7 @@ export function apiRoutes(s: Services): Route[] {
     // people/audiences ↓
     // people/checkins ↓
     // people/admission ↓
+    ...admissionRoutes(s),
     // people/orders ↓
     // people/console ↓
     // people/bench ↓
@@ -141,6 +144,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: Logger } = {}):
   const s = services(ctx);
   registerRoutes(app, s, apiRoutes(s));
   await registerWebhookRoutes(app, s);
+  // people/admission: the public application form (/apply/<code>), outside /api.
+  await registerApplyForm(app, s);
   return app;
 }
 
