@@ -14,6 +14,7 @@ import { registerOpsCommands } from './ops.ts';
 // people/audiences imports ↓
 // people/checkins imports ↓
 // people/admission imports ↓
+import { registerAdmissionCommands } from './admission.ts';
 // people/orders imports ↓
 // people/console imports ↓
 // people/bench imports ↓
@@ -136,6 +137,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   // people/audiences ↓
   // people/checkins ↓
   // people/admission ↓
+  registerAdmissionCommands(program, io, opsDeps);
   // people/orders ↓
   // people/console ↓
   // people/bench ↓

@@ -97,10 +97,13 @@ async function carryOut(db: Db, a: Row, g: GroupAdmission, state: 'approved' | '
   if (a.source === 'join_request' && a.user_id) {
     const action = state === 'approved' ? 'approve_join' : 'decline_join';
     const task = translate(g.language, `admission.task.${action}`, { name: a.applicant_name ?? a.user_id, group: g.groupName });
-    steps.push({ groupId: g.groupId, ...who, action, step: `admission:${action}`, content: { text: task, userId: a.user_id }, task } as const);
-    if (state === 'rejected' && a.user_chat_id && (await canDirectMessage(db, g.channelId))) {
-      steps.push({ groupId: g.groupId, ...who, action: 'direct_message', step: 'admission:declined_dm', content: { text: say(g.language, 'admission.dm.declined', { group: g.groupName }), userId: a.user_chat_id } } as const);
+    // Telegram lets the bot write through user_chat_id only until the request is processed: the
+    // polite message goes first, the decline a moment later.
+    const told = state === 'rejected' && !!a.user_chat_id && (await canDirectMessage(db, g.channelId));
+    if (told) {
+      steps.push({ groupId: g.groupId, ...who, action: 'direct_message', step: 'admission:declined_dm', content: { text: say(g.language, 'admission.dm.declined', { group: g.groupName }), userId: a.user_chat_id as string } } as const);
     }
+    steps.push({ groupId: g.groupId, ...who, action, step: `admission:${action}`, content: { text: task, userId: a.user_id }, task, ...(told ? { afterSeconds: 2 } : {}) } as const);
   }
   if (a.source === 'form' && state === 'approved') {
     const task = translate(g.language, 'admission.task.invite', { name: a.applicant_name ?? a.id, contact: a.applicant_contact ?? '', group: g.groupName });

@@ -40,6 +40,8 @@ export interface PeopleStep {
   content: LedgerContent;
   /** What a person does instead when the platform cannot (a task's words). */
   task?: string;
+  /** Due this many seconds after the others (a private message must go before the request is declined). */
+  afterSeconds?: number;
 }
 
 export interface Operation {
@@ -80,7 +82,7 @@ export async function queuePeopleSteps(db: Db, op: Operation, steps: PeopleStep[
       executor: can ? 'bot' : 'owner',
       assignee: can ? null : assigneeFor('owner', { leader: g.leader, attrs }),
       senderAccount: can ? g.channel_id : null,
-      dueAt: now,
+      dueAt: new Date(now.getTime() + (s.afterSeconds ?? 0) * 1000),
       windowMinutes: 24 * 60,
       content: can ? s.content : { ...s.content, text: s.task ?? s.content.text },
     });
