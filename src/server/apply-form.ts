@@ -47,7 +47,17 @@ export function rateLimiter(limit: number, windowMs: number) {
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 /** Control characters (but newlines and tabs) cannot be stored; they are dropped. */
-const clean = (s: unknown, max: number) => (typeof s === 'string' ? s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim().slice(0, max + 1) : '');
+const clean = (s: unknown, max: number) =>
+  typeof s === 'string'
+    ? [...s]
+        .filter((c) => {
+          const n = c.charCodeAt(0);
+          return n === 9 || n === 10 || n === 13 || (n >= 32 && n !== 127);
+        })
+        .join('')
+        .trim()
+        .slice(0, max + 1)
+    : '';
 
 const STYLE = `body{font:16px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f6f7f9;color:#1d2330}
 main{max-width:34rem;margin:0 auto;padding:1.25rem}h1{font-size:1.35rem;margin:.5rem 0 1rem}

@@ -21,7 +21,6 @@ describe(`blacklist and rejoin on WeChat and WeCom (${engine})`, () => {
   let store: TestStore;
   let wx: MockWeChat;
   let connector: WechatyConnector;
-  let wxGroup: string;
   let wcGroup: string;
 
   beforeAll(async () => {
@@ -34,7 +33,7 @@ describe(`blacklist and rejoin on WeChat and WeCom (${engine})`, () => {
     await connector.start(async () => {});
     wx.login();
     for (let i = 0; i < 100 && !(await connector.verify()).ok; i++) await new Promise((r) => setTimeout(r, 20));
-    wxGroup = await ensureGroup(db, 'ch_wx', wx.room.id, 'Camp 1');
+    await ensureGroup(db, 'ch_wx', wx.room.id, 'Camp 1');
     wcGroup = await ensureGroup(db, 'ch_wc', 'wrOgQhDgAA', 'Camp WeCom');
     await db.updateTable('groups').set({ leader: 'ann' }).where('id', '=', wcGroup).execute();
     const at = new Date(Date.now() - 60_000);

@@ -40,6 +40,8 @@ const TeamPage = page(() => import('./pages/team/team-page.tsx'), 'TeamPage');
 // people/audiences pages ↓
 // people/checkins pages ↓
 // people/admission pages ↓
+const AdmissionPage = page(() => import('./pages/admission/admission-page.tsx'), 'AdmissionPage');
+const BlacklistPage = page(() => import('./pages/admission/blacklist-page.tsx'), 'BlacklistPage');
 // people/orders pages ↓
 // people/console pages ↓
 // people/bench pages ↓
@@ -71,6 +73,8 @@ const NAV: NavItem[] = [
   // people/audiences ↓
   // people/checkins ↓
   // people/admission ↓
+  { to: '/admission', label: 'common.navAdmission', testid: 'nav-admission', roles: ['owner', 'admin', 'operator', 'leader'] },
+  { to: '/blacklist', label: 'common.navBlacklist', testid: 'nav-blacklist', roles: ['owner', 'admin', 'operator'] },
   // people/orders ↓
   // people/console ↓
   // people/bench ↓
@@ -101,6 +105,8 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   // people/audiences ↓
   // people/checkins ↓
   // people/admission ↓
+  { path: '/admission', element: <AdmissionPage /> },
+  { path: '/blacklist', element: <BlacklistPage /> },
   // people/orders ↓
   // people/console ↓
   // people/bench ↓
