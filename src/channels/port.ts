@@ -112,7 +112,10 @@ export type InboundEvent =
       at: Date;
     }
   | { type: 'member_left'; chatId: string; member: MemberRef; reason: 'voluntary' | 'removed'; by?: MemberRef; at: Date }
-  | { type: 'join_request'; chatId: string; member: MemberRef; inviteLink?: string; bio?: string; at: Date }
+  /** `userChatId`: the private chat the bot may write to about the request (Telegram's user_chat_id, for 5 minutes without /start). */
+  | { type: 'join_request'; chatId: string; member: MemberRef; inviteLink?: string; bio?: string; userChatId?: string; at: Date }
+  /** A person wrote to the bot in private (not a group): `chatId` is the private chat. Admission reads it as answers. */
+  | { type: 'private_message'; chatId: string; messageId: string; from: MemberRef; text: string; at: Date }
   | {
       type: 'message';
       chatId: string;

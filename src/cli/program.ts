@@ -17,6 +17,7 @@ import { registerSettingsCommands } from './settings.ts';
 // people/checkins imports ↓
 import { registerCheckinCommands } from './checkins.ts';
 // people/admission imports ↓
+import { registerAdmissionCommands } from './admission.ts';
 // people/orders imports ↓
 // people/console imports ↓
 // people/bench imports ↓
@@ -142,6 +143,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   // people/checkins ↓
   registerCheckinCommands(program, io, opsDeps);
   // people/admission ↓
+  registerAdmissionCommands(program, io, opsDeps);
   // people/orders ↓
   // people/console ↓
   // people/bench ↓

@@ -42,6 +42,8 @@ export function groupEffectOf(action: OutboundAction, result: Done): GroupEffect
     case 'disband':
       return { dismissed: true };
     case 'create_invite_link': {
+      // A personal link (one member) belongs to its applicant, not to the group.
+      if (action.memberLimit !== undefined) return undefined;
       const link = result.data?.inviteLink;
       if (typeof link !== 'string' || !link) return undefined;
       return { invite: { link, expiresAt: expiry(result.data?.expiresAt) } };

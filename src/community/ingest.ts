@@ -38,6 +38,8 @@
 import { type Msg, msg } from '../i18n/index.ts';
 import { noticeColumns } from '../run/notices.ts';
 import type { InboundEvent, Ingest } from '../channels/port.ts';
+import { onJoinRequest, onPrivateMessage } from '../run/admission/admissions.ts';
+import { onMemberJoined, removalReason } from '../run/admission/joins.ts';
 import { moveRows } from '../run/ledger.ts';
 import { OPEN_STATES } from '../run/states.ts';
 import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/triggers.ts';
@@ -179,6 +181,8 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
         const via = { ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter ? { inviter: inviter.id } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}) };
         await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'join', at, detail: via });
         if (inviter && inviter.id !== member.id) await recordMemberEvent(db, { memberId: inviter.id, groupId, kind: 'invite', at, detail: { invitee: member.id } });
+        // Admission: the blacklist and the rejoin policy, a form applicant's personal link.
+        await onMemberJoined(db, { groupId, memberId: member.id, name: member.name, userId: event.member.externalId, ...(event.via?.inviteLink ? { inviteLink: event.via.inviteLink } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), at });
       }
       const planned = event.member.isBot
         ? 0
@@ -201,7 +205,9 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
           .execute();
       }
       if (outcome === 'closed' && !event.member.isBot) {
-        await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'leave', at, detail: { reason: event.reason, ...(by ? { by: by.id } : {}) } });
+        // When Chorus removed them (the blacklist, the rejoin policy), why.
+        const why = event.reason === 'removed' ? await removalReason(db, groupId, member.id) : undefined;
+        await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'leave', at, detail: { reason: event.reason, ...(by ? { by: by.id } : {}), ...(why ? { why } : {}) } });
       }
       const closed = await endPendingFor(db, groupId, member.id, event.reason);
       const planned = event.member.isBot
@@ -254,7 +260,14 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       if (!group || event.member.isBot) return { ...base, ...(group ? { groupId: group.id } : {}), change: 'stored' };
       const member = await ensureMember(db, channelId, event.member);
       await recordMemberEvent(db, { memberId: member.id, groupId: group.id, kind: 'join_request', at, detail: event.inviteLink ? { link: event.inviteLink } : {} });
+      await onJoinRequest(db, { channelId, groupId: group.id, memberId: member.id, name: member.name, userId: event.member.externalId, ...(event.userChatId ? { userChatId: event.userChatId } : {}), at });
       return { ...base, groupId: group.id, memberId: member.id, change: 'stored' };
+    }
+    case 'private_message': {
+      // Not a group: no group, no membership. A pending application may be waiting for this answer.
+      if (event.from.isBot) return { ...base, change: 'stored' };
+      const taken = await onPrivateMessage(db, channelId, event.from.externalId, event.text);
+      return { ...base, change: taken ? 'message' : 'stored' };
     }
   }
 }

@@ -34,6 +34,20 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
     case 'remind':
       if (!c.userId) throw new NotSendable('this private message has no recipient; it needs a person to send it');
       return { type: 'direct_message', userId: c.userId, chatId, text: c.text };
+    // People operations (src/run/admission/platform.ts): the person is `content.userId`.
+    case 'approve_join':
+    case 'decline_join':
+    case 'ban':
+    case 'remove':
+    case 'unban': {
+      if (!c.userId) throw new NotSendable(`this ${row.action} names nobody; it needs a person to do it`);
+      if (row.action === 'approve_join' || row.action === 'decline_join') return { type: row.action, chatId, userId: c.userId };
+      if (row.action === 'unban') return { type: 'unban_member', chatId, userId: c.userId };
+      return { type: 'remove_member', chatId, userId: c.userId, ban: row.action === 'ban' };
+    }
+    case 'personal_invite':
+      // A link for one person: it admits one member and is not the group's shared link.
+      return { type: 'create_invite_link', chatId, memberLimit: 1, ...(c.name ? { name: c.name } : {}) };
     default:
       throw new NotSendable(`a bot cannot do "${row.action}"; it is a task for a person`);
   }

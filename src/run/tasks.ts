@@ -64,6 +64,8 @@ export function runTitleOf(run: { kind: string; sheetTitle: string | null; broad
     const text = (run.broadcastText ?? '').replace(/\s+/g, ' ').trim();
     return text.length > 40 ? `${text.slice(0, 39)}…` : text;
   }
+  // A people operation (admission, blacklist) carries its title in broadcast_text.
+  if (run.kind === 'people') return run.broadcastText ?? run.id;
   return run.sheetTitle ?? run.id;
 }
 

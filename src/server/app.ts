@@ -51,6 +51,8 @@ import { peopleSettingsRoutes } from './routes/people-settings.ts';
 import { checkinRoutes } from './routes/checkins.ts';
 import { registerSurveyForm } from './survey-form.ts';
 // people/admission imports ↓
+import { registerApplyForm } from './apply-form.ts';
+import { admissionRoutes } from './routes/admission.ts';
 // people/orders imports ↓
 // people/console imports ↓
 // people/bench imports ↓
@@ -97,6 +99,7 @@ export function apiRoutes(s: Services): Route[] {
     // people/checkins ↓
     ...checkinRoutes(s),
     // people/admission ↓
+    ...admissionRoutes(s),
     // people/orders ↓
     // people/console ↓
     // people/bench ↓
@@ -152,6 +155,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: Logger } = {}):
   await registerWebhookRoutes(app, s);
   // people/checkins: the public survey form (/s/<token>), HTML, outside the API.
   await registerSurveyForm(app, s);
+  // people/admission: the public application form (/apply/<code>), outside /api.
+  await registerApplyForm(app, s);
   return app;
 }
 

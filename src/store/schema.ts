@@ -258,6 +258,8 @@ export interface LedgerContent {
   userId?: string;
   /** For a person sending a private message to an audience: whom to write to, in the text's language. */
   instruction?: string;
+  /** Why Chorus removes or bans someone (a people operation: the blacklist, the rejoin policy). */
+  reason?: string;
 }
 
 export interface LedgerTable {
@@ -414,6 +416,8 @@ export interface Database {
   checkin_marks: CheckinMarksTable;
   workspace_settings: WorkspaceSettingsTable;
   survey_answers: SurveyAnswersTable;
+  admission_settings: AdmissionSettingsTable;
+  admissions: AdmissionsTable;
 }
 
 export interface WecomMediaTable {
@@ -441,4 +445,41 @@ export interface SurveyAnswersTable {
   member_id: string;
   answers: Json<string[]>;
   at: ColumnType<Date, Date | string, Date | string>;
+}
+
+export interface AdmissionSettingsTable {
+  group_id: string;
+  questions: Json<string[]>;
+  rejoin_policy: Defaulted<string>;
+  auto_approve: Json<unknown[]>;
+  language: Defaulted<string>;
+  form_code: MaybeText;
+  updated_by: MaybeText;
+  updated_at: Timestamp;
+}
+
+export interface AdmissionAnswer {
+  question: string;
+  answer: string;
+}
+
+export interface AdmissionsTable {
+  id: string;
+  group_id: string;
+  member_id: MaybeText;
+  source: string;
+  applicant_name: MaybeText;
+  applicant_contact: MaybeText;
+  answers: Json<AdmissionAnswer[]>;
+  state: Defaulted<string>;
+  reviewer: MaybeText;
+  reason: MaybeText;
+  decided_by: MaybeText;
+  decided_at: MaybeDate;
+  channel_id: MaybeText;
+  user_id: MaybeText;
+  user_chat_id: MaybeText;
+  asked: Defaulted<number>;
+  invite_ledger_id: ColumnType<number | null, number | null | undefined, number | null>;
+  created_at: Timestamp;
 }

@@ -161,7 +161,7 @@ describe('telegram normalizeUpdate', () => {
     expect(
       normalizeUpdate(u({ chat_join_request: { chat: GROUP, from: ALICE, user_chat_id: 111, date: DATE, bio: 'learning Go', invite_link: { ...LINK, creates_join_request: true } } })),
     ).toEqual([
-      { type: 'join_request', chatId: '-1001234567890', member: { externalId: '111', name: 'Alice Ng' }, inviteLink: 'https://t.me/+AbCdEfGhIjKl', bio: 'learning Go', at: new Date(DATE * 1000) },
+      { type: 'join_request', chatId: '-1001234567890', member: { externalId: '111', name: 'Alice Ng' }, inviteLink: 'https://t.me/+AbCdEfGhIjKl', bio: 'learning Go', userChatId: '111', at: new Date(DATE * 1000) },
     ]);
   });
 

@@ -179,11 +179,18 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
       const message = { message_id: chat ? chat.nextMessageId++ : 1, from: s.user(userId), chat: chat ? s.chatObject(chat) : { id: chatId, type: 'supergroup', title: '' }, date: now(), text };
       return deliver(s.queue({ message }));
     },
+    /** A person writes to the bot in its private chat. */
+    sayPrivately(userId: number, text: string) {
+      const u = s.user(userId);
+      const message = { message_id: Date.now() % 1_000_000_000, from: u, chat: { id: userId, type: 'private', first_name: u.first_name }, date: now(), text };
+      return deliver(s.queue({ message }));
+    },
     /** A person asks to join through a link that requires approval. */
     requestJoin(chatId: number, user: Partial<TgUser> & { id: number }, inviteLink?: string) {
       const chat = s.chats.get(chatId);
       s.users.set(user.id, { ...s.user(user.id), ...user });
       chat?.joinRequests.add(user.id);
+      s.requestedAt.set(user.id, Date.now());
       const link = inviteLink ? chat?.inviteLinks.find((l) => l.invite_link === inviteLink) : undefined;
       return deliver(s.queue({
         chat_join_request: { chat: chat ? s.chatObject(chat) : { id: chatId }, from: s.user(user.id), user_chat_id: user.id, date: now(), ...(link ? { invite_link: link } : {}) },
@@ -273,6 +280,7 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
         return;
       }
       reply(res, { ok: true, result });
+      for (const u of s.outbox.splice(0)) void deliver(u);
     } catch (e) {
       if (e instanceof ApiFailure) return failure(res, e);
       throw e;

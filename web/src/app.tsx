@@ -41,6 +41,8 @@ const TeamPage = page(() => import('./pages/team/team-page.tsx'), 'TeamPage');
 // people/checkins pages ↓
 const SurveysPage = page(() => import('./pages/checkins/surveys-page.tsx'), 'SurveysPage');
 // people/admission pages ↓
+const AdmissionPage = page(() => import('./pages/admission/admission-page.tsx'), 'AdmissionPage');
+const BlacklistPage = page(() => import('./pages/admission/blacklist-page.tsx'), 'BlacklistPage');
 // people/orders pages ↓
 // people/console pages ↓
 // people/bench pages ↓
@@ -72,6 +74,8 @@ const NAV: NavItem[] = [
   // people/audiences ↓
   // people/checkins ↓
   // people/admission ↓
+  { to: '/admission', label: 'common.navAdmission', testid: 'nav-admission', roles: ['owner', 'admin', 'operator', 'leader'] },
+  { to: '/blacklist', label: 'common.navBlacklist', testid: 'nav-blacklist', roles: ['owner', 'admin', 'operator'] },
   // people/orders ↓
   // people/console ↓
   // people/bench ↓
@@ -103,6 +107,8 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   // people/checkins ↓
   { path: '/groups/:id/surveys', element: <SurveysPage /> },
   // people/admission ↓
+  { path: '/admission', element: <AdmissionPage /> },
+  { path: '/blacklist', element: <BlacklistPage /> },
   // people/orders ↓
   // people/console ↓
   // people/bench ↓

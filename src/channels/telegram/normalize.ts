@@ -129,6 +129,12 @@ function fromMessage(m: Message, opts: NormalizeOptions): InboundEvent[] {
   }
   const text = m.text ?? m.caption;
   if (text === undefined || !m.from) return events; // stickers, service messages: nothing to read
+  if (m.chat.type === 'private') {
+    // A person writing to the bot: never a group. Admission reads it as answers to its questions.
+    events.push({ type: 'private_message', chatId, messageId: String(m.message_id), from: memberRef(m.from), text, at: when });
+    return events;
+  }
+  if (!isGroup(m.chat)) return events; // channels: not groups Chorus works in
   const entities = m.entities ?? m.caption_entities ?? [];
   events.push({
     type: 'message',
@@ -157,6 +163,9 @@ export function normalizeUpdate(update: Update, opts: NormalizeOptions = {}): In
         member: memberRef(r.from),
         ...(r.invite_link ? { inviteLink: r.invite_link.invite_link } : {}),
         ...(r.bio ? { bio: r.bio } : {}),
+        // "Identifier of a private chat with the user who sent the join request … The bot can use
+        // this identifier for 5 minutes to send messages until the join request is processed."
+        ...(r.user_chat_id !== undefined ? { userChatId: String(r.user_chat_id) } : {}),
         at: at(r.date),
       },
     ];

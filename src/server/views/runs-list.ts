@@ -40,7 +40,8 @@ export async function listRuns(
 ): Promise<RunListItem[]> {
   const only = opts.groupIds;
   const where = [sql`true`];
-  if (opts.kind) where.push(sql`r.kind = ${opts.kind}`);
+  // People operations (admission, blacklist) are one-off rows, listed where they belong.
+  where.push(opts.kind ? sql`r.kind = ${opts.kind}` : sql`r.kind IN ('run', 'broadcast')`);
   if (opts.state) where.push(sql`r.state = ${opts.state}`);
   if (only) where.push(sql`EXISTS (SELECT 1 FROM run_groups x WHERE x.run_id = r.id AND x.group_id = ANY(${only}::text[]))`);
   const groupFilter = only ? sql`AND rg.group_id = ANY(${only}::text[])` : sql``;

@@ -58,7 +58,11 @@ function target(s: BotApiState, chatId: unknown): TgChat {
   const id = Number(chatId);
   if (id > 0) {
     // A bot cannot write first: only people who pressed Start in its private chat can be messaged.
-    if (!s.startedBot.has(id)) {
+    // user_chat_id: "The bot can use this identifier for 5 minutes to send messages until the join
+    // request is processed" (ChatJoinRequest, Bot API docs).
+    const asked = s.requestedAt.get(id);
+    const requesting = asked !== undefined && Date.now() - asked <= 5 * 60_000 && [...s.chats.values()].some((c) => c.joinRequests.has(id));
+    if (!s.startedBot.has(id) && !requesting) {
       if (s.users.has(id)) throw new ApiFailure(403, "Forbidden: bot can't initiate conversation with a user");
       throw new ApiFailure(400, 'Bad Request: chat not found');
     }
@@ -173,7 +177,17 @@ export const METHODS: Record<string, Method> = {
     const user = userId(p);
     if (PRESENT.has(s.status(chat, user))) throw new ApiFailure(400, 'Bad Request: USER_ALREADY_PARTICIPANT');
     if (!chat.joinRequests.delete(user)) throw new ApiFailure(400, 'Bad Request: HIDE_REQUESTER_MISSING');
+    const old = s.status(chat, user) ?? 'left';
     chat.members.set(user, 'member');
+    // The person is in: admin bots get the chat_member update, marked as joined through a request.
+    s.emit({
+      chat_member: {
+        chat: s.chatObject(chat), from: s.bot, date: Math.floor(Date.now() / 1000),
+        old_chat_member: { user: s.user(user), status: old === 'kicked' ? 'kicked' : 'left', ...(old === 'kicked' ? { until_date: 0 } : {}) },
+        new_chat_member: { user: s.user(user), status: 'member' },
+        via_join_request: true,
+      },
+    });
     return true;
   },
   declineChatJoinRequest: (s, p) => {
@@ -187,7 +201,17 @@ export const METHODS: Record<string, Method> = {
     const user = userId(p);
     if (user === s.bot.id) throw new ApiFailure(400, "Bad Request: can't remove chat owner");
     if (s.status(chat, user) === 'creator') throw new ApiFailure(400, "Bad Request: can't remove chat owner");
+    const was = s.status(chat, user);
     chat.members.set(user, 'kicked');
+    if (was !== undefined && PRESENT.has(was)) {
+      s.emit({
+        chat_member: {
+          chat: s.chatObject(chat), from: s.bot, date: Math.floor(Date.now() / 1000),
+          old_chat_member: { user: s.user(user), status: was },
+          new_chat_member: { user: s.user(user), status: 'kicked', until_date: 0 },
+        },
+      });
+    }
     return true;
   },
   unbanChatMember: (s, p) => {

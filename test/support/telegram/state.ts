@@ -111,6 +111,10 @@ export class BotApiState {
   perChatPerMinute: number;
   perBotPerSecond: number;
   latencyMs: number;
+  /** When each person last asked to join (chat_join_request): the bot may write to them for 5 minutes. */
+  readonly requestedAt = new Map<number, number>();
+  /** Updates a method caused (an approved join request, a ban), delivered after its answer. */
+  readonly outbox: Record<string, unknown>[] = [];
   /** Calls received, by method, for tests that check what was (not) called. */
   readonly calls: { method: string; at: number }[] = [];
 
@@ -217,6 +221,12 @@ export class BotApiState {
     const full = { ...update, update_id: this.nextUpdateId++ };
     this.updates.push(full);
     return full;
+  }
+
+  /** Queues an update a method caused, for delivery once the method has answered. */
+  emit(update: Record<string, unknown>): void {
+    const full = this.queue(update);
+    if (full) this.outbox.push(full);
   }
 
   /** getUpdates' `offset`: every update with a smaller id is confirmed and forgotten. */

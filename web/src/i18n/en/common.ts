@@ -18,6 +18,9 @@ export default {
   navGroups: 'Groups',
   navChannels: 'Channels',
   navLeader: 'My tasks',
+  // people/admission (the navigation is drawn before the other areas' words load)
+  navAdmission: 'Admission',
+  navBlacklist: 'Blacklist',
   role_owner: 'Owner',
   role_admin: 'Admin',
   role_operator: 'Operator',

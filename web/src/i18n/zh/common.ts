@@ -19,6 +19,9 @@ export default {
   navGroups: '社群',
   navChannels: '渠道',
   navLeader: '我的待办',
+  // people/admission (the navigation is drawn before the other areas' words load)
+  navAdmission: '入群审核',
+  navBlacklist: '黑名单',
   role_owner: '所有者',
   role_admin: '管理员',
   role_operator: '运营',

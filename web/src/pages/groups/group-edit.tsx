@@ -7,6 +7,7 @@ import { useT } from '../../i18n/index.ts';
 import { usePeople } from '../../people.tsx';
 import { COMMUNITIES, type Group } from '../../types.ts';
 import { ErrorNote, Progress } from '../../ui/feedback.tsx';
+import { GroupAdmissionSettings } from '../admission/group-settings.tsx';
 import { readTags } from './group-filter.ts';
 
 /**
@@ -106,6 +107,8 @@ export function GroupEditPanel({ group, onDone }: { group: Group; onDone: (chang
           <span className="hint">{t('groups.tagsHint')}</span>
         </label>
       </div>
+      {/* people/admission: the group's application settings, saved on their own button. */}
+      <GroupAdmissionSettings groupId={group.id} />
       {error ? <ErrorNote error={error} /> : null}
       <div className="actions" style={{ marginTop: 12 }}>
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="group-edit-save">

@@ -3,10 +3,11 @@
 // platform has one, and "mark done" (confirmed, because it cannot be undone). Done tasks fold away
 // below. Nothing else.
 
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { asFailure, post } from '../../api.ts';
-import { useT } from '../../i18n/index.ts';
+import { asFailure, post, useGet } from '../../api.ts';
+import { loadCatalogs, useT } from '../../i18n/index.ts';
+import type { Admission } from '../admission/queue.tsx';
 import { PersonName } from '../../people.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { usePolling } from '../runs/polling.ts';
@@ -14,6 +15,23 @@ import { copyText } from './clipboard.ts';
 import { isOverdue, openGroupLink, planDay, type Relative, relativeTo, scriptOf, type Task } from './tasks.ts';
 import { OPEN_TASKS_URL } from './urls.ts';
 import './leader.css';
+
+// people/admission: a reviewer's pending applications. The section's code and words load only
+// when there are some, so the page stays as light as before for everyone else.
+const ReviewerSection = lazy(async () => {
+  const [m] = await Promise.all([import('../admission/reviewer-section.tsx'), loadCatalogs().catch(() => undefined)]);
+  return { default: m.ReviewerSection };
+});
+
+function Reviews() {
+  const pending = useGet<{ admissions: Admission[] }>('/api/admissions?state=pending');
+  if (!pending.data?.admissions.length) return null;
+  return (
+    <Suspense fallback={null}>
+      <ReviewerSection admissions={pending.data.admissions} onChange={() => void pending.reload()} />
+    </Suspense>
+  );
+}
 
 interface Notification {
   id: number | string;
@@ -126,6 +144,8 @@ export function LeaderPage() {
           <p className="empty-body">{t('leader.emptyBody')}</p>
         </div>
       )}
+
+      {assignee ? null : <Reviews />}
 
       {day.later.length ? (
         <details className="fold" data-testid="tasks-later">
