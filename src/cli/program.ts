@@ -15,6 +15,7 @@ import { registerOpsCommands } from './ops.ts';
 // people/checkins imports ↓
 // people/admission imports ↓
 // people/orders imports ↓
+import { registerPeopleImportCommands } from './people-import.ts';
 // people/console imports ↓
 // people/bench imports ↓
 
@@ -137,6 +138,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   // people/checkins ↓
   // people/admission ↓
   // people/orders ↓
+  registerPeopleImportCommands(program, io, opsDeps);
   // people/console ↓
   // people/bench ↓
 

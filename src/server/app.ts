@@ -47,6 +47,9 @@ import { registerWebhookRoutes } from './routes/webhooks.ts';
 // people/checkins imports ↓
 // people/admission imports ↓
 // people/orders imports ↓
+import { candidateRoutes } from './routes/candidates.ts';
+import { ordersWebhookRoutes, registerOrdersWebhook } from './routes/orders-webhook.ts';
+import { peopleImportRoutes } from './routes/people-import.ts';
 // people/console imports ↓
 // people/bench imports ↓
 
@@ -89,6 +92,9 @@ export function apiRoutes(s: Services): Route[] {
     // people/checkins ↓
     // people/admission ↓
     // people/orders ↓
+    ...peopleImportRoutes(s),
+    ...ordersWebhookRoutes(s),
+    ...candidateRoutes(s),
     // people/console ↓
     // people/bench ↓
   ];
@@ -141,6 +147,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: Logger } = {}):
   const s = services(ctx);
   registerRoutes(app, s, apiRoutes(s));
   await registerWebhookRoutes(app, s);
+  // people/orders: the orders webhook, signed by the shop (routes/orders-webhook.ts)
+  await registerOrdersWebhook(app, s);
   return app;
 }
 

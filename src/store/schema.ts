@@ -408,6 +408,7 @@ export interface Database {
   workspace_keys: WorkspaceKeysTable;
   checkins: CheckinsTable;
   checkin_marks: CheckinMarksTable;
+  orders: OrdersTable;
 }
 
 export interface WecomMediaTable {
@@ -416,4 +417,18 @@ export interface WecomMediaTable {
   media_type: string;
   media_id: string;
   expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** Orders (017): the shop's order id is the key; `amount` is numeric(14,2), read as a string. */
+export interface OrdersTable {
+  id: string;
+  member_id: string;
+  amount: ColumnType<string, string | number, string | number>;
+  currency: string | null;
+  product: string | null;
+  at: ColumnType<Date, Date | string, Date | string>;
+  source: 'csv' | 'webhook';
+  imported_at: Timestamp;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  raw: ColumnType<unknown, string | null | undefined, string | null>;
 }
