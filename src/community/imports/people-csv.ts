@@ -122,7 +122,10 @@ function readSheet(data: Uint8Array, allowed: readonly Column[]): { sheet?: Shee
   header.forEach((label, index) => {
     if (!label) return;
     const key = recognize(label, allowed);
-    if (!key) return others.push({ index, label });
+    if (!key) {
+      others.push({ index, label });
+      return;
+    }
     const before = columns[key];
     if (before !== undefined) problems.push({ row: headerRow, field: key, message: msg('peopleImport.sameColumn', { column: PEOPLE_COLUMNS[key][0], a: header[before], b: label }) });
     else columns[key] = index;
@@ -222,7 +225,7 @@ export function readOrderCsv(data: Uint8Array, zone: string): ReadResult<OrderIm
     return { rows: [], problems };
   }
   const labels = new Map<number, string>();
-  sheet.others.forEach((o) => labels.set(o.index, o.label));
+  for (const o of sheet.others) labels.set(o.index, o.label);
   for (const [c, i] of Object.entries(sheet.columns) as [Column, number][]) labels.set(i, c);
   const header = (i: number) => labels.get(i) ?? `column ${i + 1}`;
   const rows: OrderImportRow[] = [];
