@@ -41,6 +41,7 @@ const TeamPage = page(() => import('./pages/team/team-page.tsx'), 'TeamPage');
 // people/checkins pages ↓
 // people/admission pages ↓
 // people/orders pages ↓
+const PeopleImportPage = page(() => import('./pages/orders/import-page.tsx'), 'PeopleImportPage');
 // people/console pages ↓
 // people/bench pages ↓
 
@@ -72,6 +73,7 @@ const NAV: NavItem[] = [
   // people/checkins ↓
   // people/admission ↓
   // people/orders ↓
+  { to: '/members/import', label: 'orders.nav', testid: 'nav-people-import', roles: ['owner', 'admin', 'operator'] },
   // people/console ↓
   // people/bench ↓
 
@@ -102,6 +104,7 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   // people/checkins ↓
   // people/admission ↓
   // people/orders ↓
+  { path: '/members/import', element: <PeopleImportPage /> },
   // people/console ↓
   // people/bench ↓
 
