@@ -103,7 +103,7 @@ describe(`importing people and orders, leader candidates, in a browser (${engine
     await expect.poll(() => tid(`candidate-${helper}`).textContent()).toContain('answered 5 questions from others');
     await tid(`candidate-role-${helper}`).selectOption('committee');
     await tid(`candidate-nominate-${helper}`).click();
-    await expect.poll(() => tid('candidates-panel').textContent()).toContain('Helen is now committee member of the group.');
+    await expect.poll(() => tid('candidates-panel').textContent()).toContain('Nominated Helen: committee member.');
     await shot('en-candidates-nominated');
     const role = await running.store.db.selectFrom('member_roles').select(['role', 'set_by']).where('member_id', '=', helper).executeTakeFirst();
     expect(role).toEqual({ role: 'committee', set_by: OWNER.name });

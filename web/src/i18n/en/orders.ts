@@ -29,7 +29,7 @@ export default {
   roleFor: 'Role for {name}',
   nominate: 'Nominate',
   nominating: 'Nominating…',
-  nominated: '{name} is now {role} of the group.',
+  nominated: 'Nominated {name}: {role}.',
   role_committee: 'committee member',
   role_leader: 'leader',
   role_assistant: 'assistant',

@@ -29,7 +29,7 @@ export default {
   roleFor: '{name} 的角色',
   nominate: '提名',
   nominating: '正在提名…',
-  nominated: '{name} 现在是本群的{role}。',
+  nominated: '已提名 {name} 为{role}。',
   role_committee: '班委',
   role_leader: '负责人',
   role_assistant: '助教',

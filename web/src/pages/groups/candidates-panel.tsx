@@ -93,6 +93,7 @@ export function CandidatesPanel({ group, onClose }: { group: { id: string; name:
                       value={roles[c.member] ?? 'committee'}
                       onChange={(e) => setRoles((r) => ({ ...r, [c.member]: e.target.value }))}
                       aria-label={t('orders.roleFor', { name: c.name })}
+                      style={{ width: 'auto', minWidth: 0 }}
                       data-testid={`candidate-role-${c.member}`}
                     >
                       {ROLES.map((r) => (
