@@ -33,5 +33,5 @@ export default {
   role_committee: '班委',
   role_leader: '负责人',
   role_assistant: '助教',
-  role_kol: 'KOL',
+  role_kol: 'KOL（意见领袖）',
 };
