@@ -15,3 +15,13 @@ export function databaseUrl(): string | undefined {
   const url = process.env.DATABASE_URL?.trim();
   return url ? url : undefined;
 }
+
+/**
+ * The workspace's time zone, for local date-times without an offset in imported files (an order
+ * at `2026-12-01 20:00`): `CHORUS_TIMEZONE`, else Asia/Shanghai (Chorus's operators are mostly in
+ * China; a sheet and a group carry their own zone for planning).
+ */
+export const DEFAULT_WORKSPACE_TIMEZONE = 'Asia/Shanghai';
+export function workspaceTimezone(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CHORUS_TIMEZONE?.trim() || DEFAULT_WORKSPACE_TIMEZONE;
+}

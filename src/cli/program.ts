@@ -19,6 +19,7 @@ import { registerCheckinCommands } from './checkins.ts';
 // people/admission imports ↓
 import { registerAdmissionCommands } from './admission.ts';
 // people/orders imports ↓
+import { registerPeopleImportCommands } from './people-import.ts';
 // people/console imports ↓
 // people/bench imports ↓
 
@@ -145,6 +146,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   // people/admission ↓
   registerAdmissionCommands(program, io, opsDeps);
   // people/orders ↓
+  registerPeopleImportCommands(program, io, opsDeps);
   // people/console ↓
   // people/bench ↓
 

@@ -237,6 +237,7 @@ export async function linkMembers(db: Db, keepId: string, mergeId: string): Prom
     await trx.updateTable('member_events').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
     await trx.updateTable('member_roles').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
     await trx.updateTable('points_ledger').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
+    await trx.updateTable('orders').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
     await mergeProfiles(trx, keepId, mergeId);
     await trx.deleteFrom('members').where('id', '=', mergeId).execute();
   });

@@ -54,6 +54,9 @@ import { registerSurveyForm } from './survey-form.ts';
 import { registerApplyForm } from './apply-form.ts';
 import { admissionRoutes } from './routes/admission.ts';
 // people/orders imports ↓
+import { candidateRoutes } from './routes/candidates.ts';
+import { ordersWebhookRoutes, registerOrdersWebhook } from './routes/orders-webhook.ts';
+import { peopleImportRoutes } from './routes/people-import.ts';
 // people/console imports ↓
 // people/bench imports ↓
 
@@ -101,6 +104,9 @@ export function apiRoutes(s: Services): Route[] {
     // people/admission ↓
     ...admissionRoutes(s),
     // people/orders ↓
+    ...peopleImportRoutes(s),
+    ...ordersWebhookRoutes(s),
+    ...candidateRoutes(s),
     // people/console ↓
     // people/bench ↓
   ];
@@ -157,6 +163,8 @@ export async function buildApp(ctx: AppContext, opts: { logger?: Logger } = {}):
   await registerSurveyForm(app, s);
   // people/admission: the public application form (/apply/<code>), outside /api.
   await registerApplyForm(app, s);
+  // people/orders: the orders webhook, signed by the shop (routes/orders-webhook.ts)
+  await registerOrdersWebhook(app, s);
   return app;
 }
 

@@ -418,6 +418,7 @@ export interface Database {
   survey_answers: SurveyAnswersTable;
   admission_settings: AdmissionSettingsTable;
   admissions: AdmissionsTable;
+  orders: OrdersTable;
 }
 
 export interface WecomMediaTable {
@@ -482,4 +483,18 @@ export interface AdmissionsTable {
   asked: Defaulted<number>;
   invite_ledger_id: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Timestamp;
+}
+
+/** Orders (017): the shop's order id is the key; `amount` is numeric(14,2), read as a string. */
+export interface OrdersTable {
+  id: string;
+  member_id: string;
+  amount: ColumnType<string, string | number, string | number>;
+  currency: string | null;
+  product: string | null;
+  at: ColumnType<Date, Date | string, Date | string>;
+  source: 'csv' | 'webhook';
+  imported_at: Timestamp;
+  updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  raw: ColumnType<unknown, string | null | undefined, string | null>;
 }

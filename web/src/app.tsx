@@ -44,6 +44,7 @@ const SurveysPage = page(() => import('./pages/checkins/surveys-page.tsx'), 'Sur
 const AdmissionPage = page(() => import('./pages/admission/admission-page.tsx'), 'AdmissionPage');
 const BlacklistPage = page(() => import('./pages/admission/blacklist-page.tsx'), 'BlacklistPage');
 // people/orders pages ↓
+const PeopleImportPage = page(() => import('./pages/orders/import-page.tsx'), 'PeopleImportPage');
 // people/console pages ↓
 // people/bench pages ↓
 
@@ -77,6 +78,7 @@ const NAV: NavItem[] = [
   { to: '/admission', label: 'common.navAdmission', testid: 'nav-admission', roles: ['owner', 'admin', 'operator', 'leader'] },
   { to: '/blacklist', label: 'common.navBlacklist', testid: 'nav-blacklist', roles: ['owner', 'admin', 'operator'] },
   // people/orders ↓
+  { to: '/members/import', label: 'orders.nav', testid: 'nav-people-import', roles: ['owner', 'admin', 'operator'] },
   // people/console ↓
   // people/bench ↓
 
@@ -110,6 +112,7 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/admission', element: <AdmissionPage /> },
   { path: '/blacklist', element: <BlacklistPage /> },
   // people/orders ↓
+  { path: '/members/import', element: <PeopleImportPage /> },
   // people/console ↓
   // people/bench ↓
 

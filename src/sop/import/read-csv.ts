@@ -5,15 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { checkTableSize, type Table, type TableRow } from './table.ts';
 
 export function readCsv(data: Uint8Array): Table {
-  const text = decode(data);
-  const delimiter = guessDelimiter(text);
-  // Empty lines are kept (not skipped) so that record N is row N, as Excel numbers it.
-  const records: string[][] = parse(text, {
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: false,
-  });
+  const records = readCsvRecords(data);
   const rows: TableRow[] = records.map((fields, i) => ({
     row: i + 1,
     cells: fields.map((f) => {
@@ -23,6 +15,21 @@ export function readCsv(data: Uint8Array): Table {
   }));
   checkTableSize(rows, 'the file');
   return { rows };
+}
+
+/**
+ * The records of a CSV file, whatever its encoding and separator; record N is row N as Excel
+ * numbers it (empty lines are kept). The people imports (src/community/imports/) read with it too.
+ */
+export function readCsvRecords(data: Uint8Array): string[][] {
+  const text = decode(data);
+  // Empty lines are kept (not skipped) so that record N is row N, as Excel numbers it.
+  return parse(text, {
+    delimiter: guessDelimiter(text),
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+  });
 }
 
 function decode(data: Uint8Array): string {

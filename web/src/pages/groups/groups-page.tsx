@@ -11,6 +11,7 @@ import { type Channel, COMMUNITIES, type Group } from '../../types.ts';
 import { Empty, ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
 import { GroupAddForm } from './group-add.tsx';
+import { CandidatesPanel } from './candidates-panel.tsx';
 import { BulkBar, GroupEditPanel } from './group-edit.tsx';
 import { facets, filterGroups, type GroupFilter, NO_FILTER, STRANGER, UNSET } from './group-filter.ts';
 
@@ -24,6 +25,7 @@ export function GroupsPage() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState<string | undefined>();
   const [adding, setAdding] = useState(false);
+  const [candidatesOf, setCandidatesOf] = useState<string | undefined>();
   const editable = can.edit(user.role);
 
   const all = groups.data?.groups ?? [];
@@ -158,6 +160,8 @@ export function GroupsPage() {
             />
           ) : null}
 
+          {candidatesOf && all.find((g) => g.id === candidatesOf) ? <CandidatesPanel group={all.find((g) => g.id === candidatesOf)!} onClose={() => setCandidatesOf(undefined)} /> : null}
+
           {strangers.length ? (
             <div className="note note-warning" data-testid="groups-strangers">
               {t('people.strangersBanner', { count: strangers.length })}{' '}
@@ -254,6 +258,9 @@ export function GroupsPage() {
                           <td>
                             <button type="button" className="btn btn-small" onClick={() => setEditing(g.id)} data-testid={`group-edit-${g.id}`}>
                               {t('common.edit')}
+                            </button>{' '}
+                            <button type="button" className="btn btn-small" onClick={() => setCandidatesOf(g.id)} data-testid={`group-candidates-${g.id}`}>
+                              {t('orders.candidatesButton')}
                             </button>
                           </td>
                         ) : null}

@@ -1,0 +1,90 @@
+// Orders, from a CSV file (`chorus orders import`) or the signed webhook, stored by the shop's
+// order id. Idempotent: a re-import or a redelivery updates the row (amount, product, time,
+// currency) and counts as `updated`; only an order new to Chorus records the `order` member event
+// (recordMemberEvent: it moves members.orders, and the standing rules read it — one order makes a
+// customer, two a repeat customer). Two deliveries racing for the same new order: the insert's
+// ON CONFLICT lets exactly one of them record the event.
+//
+// Like the member import, all or nothing: any problem in any row (or an unknown member) and
+// nothing is written. An identity by phone or e-mail that no member holds creates the member.
+
+import { type Db, sql } from '../store/db.ts';
+import { recordMemberEvent } from './events.ts';
+import type { OrderImportRow, RowProblem } from './imports/people-csv.ts';
+import { resolvePeople } from './imports/resolve.ts';
+import { byRow, inBatches, newMemberId } from './member-import.ts';
+
+export interface OrdersOutcome {
+  imported: number;
+  updated: number;
+  errors: RowProblem[];
+  /** The new orders' ids (the webhook answers with whether its order was new). */
+  newOrders: string[];
+}
+
+export async function importOrders(
+  db: Db,
+  read: { rows: OrderImportRow[]; problems: RowProblem[] },
+  source: 'csv' | 'webhook',
+  /** Runs in the import's transaction once everything is written (the audit entry). */
+  inTransaction?: (trx: Db, outcome: OrdersOutcome) => Promise<void>,
+): Promise<OrdersOutcome> {
+  const resolution = await resolvePeople(db, read.rows, newMemberId);
+  const errors = [...read.problems, ...resolution.problems].sort(byRow);
+  if (errors.length) return { imported: 0, updated: 0, errors, newOrders: [] };
+  const orders = read.rows.map((r) => ({
+    id: r.order,
+    member_id: resolution.targets.get(r.row)?.memberId ?? '',
+    amount: r.amount,
+    currency: r.currency ?? null,
+    product: r.product ?? null,
+    at: r.at.toISOString(),
+    raw: r.raw,
+  }));
+  return db.transaction().execute(async (trx) => {
+    await inBatches(resolution.created, (json) =>
+      sql`INSERT INTO members (id, name, phone, email)
+          SELECT v.id, v.name, v.phone, v.email FROM jsonb_to_recordset(${json}::jsonb) AS v(id text, name text, phone text, email text)`.execute(trx),
+    );
+    const fresh = new Set<string>();
+    await inBatches(orders, async (json) => {
+      const r = await sql<{ id: string }>`
+        INSERT INTO orders (id, member_id, amount, currency, product, at, source, raw)
+        SELECT v.id, v.member_id, v.amount, v.currency, v.product, v.at, ${source}, v.raw
+        FROM jsonb_to_recordset(${json}::jsonb) AS v(id text, member_id text, amount numeric, currency text, product text, at timestamptz, raw jsonb)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id`.execute(trx);
+      for (const row of r.rows) fresh.add(row.id);
+    });
+    const again = orders.filter((o) => !fresh.has(o.id));
+    await inBatches(again, (json) =>
+      sql`UPDATE orders o SET amount = v.amount, currency = coalesce(v.currency, o.currency), product = coalesce(v.product, o.product),
+            at = v.at, raw = v.raw, updated_at = now()
+          FROM jsonb_to_recordset(${json}::jsonb) AS v(id text, amount numeric, currency text, product text, at timestamptz, raw jsonb)
+          WHERE o.id = v.id`.execute(trx),
+    );
+    for (const o of orders) {
+      if (!fresh.has(o.id)) continue;
+      await recordMemberEvent(trx, { memberId: o.member_id, kind: 'order', at: new Date(o.at), detail: { order: o.id, amount: o.amount, ...(o.product ? { product: o.product } : {}) } });
+    }
+    const outcome = { imported: fresh.size, updated: again.length, errors: [], newOrders: [...fresh] };
+    await inTransaction?.(trx, outcome);
+    return outcome;
+  });
+}
+
+export interface OrderView {
+  order: string;
+  member: string;
+  amount: string;
+  currency: string | null;
+  product: string | null;
+  at: string;
+  source: string;
+}
+
+/** A member's orders, newest first (the profile and the export read them). */
+export async function ordersOf(db: Db, memberId: string): Promise<OrderView[]> {
+  const rows = await db.selectFrom('orders').selectAll().where('member_id', '=', memberId).orderBy('at', 'desc').execute();
+  return rows.map((r) => ({ order: r.id, member: r.member_id, amount: String(r.amount), currency: r.currency, product: r.product, at: new Date(r.at).toISOString(), source: r.source }));
+}
