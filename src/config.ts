@@ -15,3 +15,12 @@ export function databaseUrl(): string | undefined {
   const url = process.env.DATABASE_URL?.trim();
   return url ? url : undefined;
 }
+
+/**
+ * The address people open (CHORUS_PUBLIC_URL, set by `chorus serve --public-url` too), without a
+ * trailing slash: personal survey links start with it. Workers read the same variable.
+ */
+export function publicBase(): string {
+  const url = process.env.CHORUS_PUBLIC_URL?.trim();
+  return (url || DEFAULT_URL).replace(/\/+$/, '');
+}

@@ -271,6 +271,7 @@ const en: Record<string, string> = {
   'ledger.state.failed': 'failed',
   'ledger.state.skipped': 'skipped',
   'ledger.state.cancelled': 'cancelled',
+  'ledger.state.expanded': 'expanded',
 
   // --- notifications (src/run/notices.ts, the sweep, the worker, ingest) ---
   'notice.broadcastTitle': 'Broadcast: {text}',

@@ -268,6 +268,7 @@ const zh: Record<string, string> = {
   'ledger.state.failed': '发送失败',
   'ledger.state.skipped': '已跳过',
   'ledger.state.cancelled': '已取消',
+  'ledger.state.expanded': '已展开',
 
   // --- 通知 ---
   'notice.broadcastTitle': '群发：{text}',

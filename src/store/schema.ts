@@ -254,6 +254,24 @@ export interface LedgerContent {
   userId?: string;
   /** For a person sending a private message to an audience: whom to write to, in the text's language. */
   instruction?: string;
+  // Audiences (src/run/expand.ts). A group's row of a step sent to members carries `audience` (the
+  // member selector) and `template` (the text with `{{ member.* }}` kept) until it is expanded.
+  audience?: string;
+  template?: string;
+  /** `unless:` of the step: members for whom it holds when the step falls due are left out. */
+  unless?: string;
+  /** `tag` steps: the tag to add. */
+  tag?: string;
+  /** `move` steps: the target group as written (rendered), and once expanded its id and chat. */
+  into?: string;
+  intoGroupId?: string;
+  intoChatId?: string;
+  /** Who does a member's row when not the bot (the step's `by:`). */
+  by?: string;
+  /** A member's row: whom it is for, as a person recognises them. */
+  member?: { name: string; handle?: string };
+  /** Telegram: the start link for a person the bot cannot write to yet. */
+  startLink?: string;
 }
 
 export interface LedgerTable {
@@ -408,6 +426,7 @@ export interface Database {
   workspace_keys: WorkspaceKeysTable;
   checkins: CheckinsTable;
   checkin_marks: CheckinMarksTable;
+  dm_start_tokens: DmStartTokensTable;
 }
 
 export interface WecomMediaTable {
@@ -416,4 +435,13 @@ export interface WecomMediaTable {
   media_type: string;
   media_id: string;
   expires_at: ColumnType<Date, Date | string, Date | string>;
+}
+
+/** Audiences (migration 014): a Telegram start link's token and the member it was made for. */
+export interface DmStartTokensTable {
+  token: string;
+  channel_id: string;
+  member_id: string;
+  created_at: Timestamp;
+  used_at: Date | null;
 }
