@@ -113,6 +113,11 @@ export type InboundEvent =
     }
   | { type: 'member_left'; chatId: string; member: MemberRef; reason: 'voluntary' | 'removed'; by?: MemberRef; at: Date }
   | { type: 'join_request'; chatId: string; member: MemberRef; inviteLink?: string; bio?: string; at: Date }
+  /**
+   * A person started the bot in a private chat (Telegram `/start`, with the start link's token
+   * when they came through one): from now on the bot may write to them. `chatId` is the private chat.
+   */
+  | { type: 'private_started'; chatId: string; member: MemberRef; username?: string; token?: string; at: Date }
   | {
       type: 'message';
       chatId: string;

@@ -42,6 +42,7 @@ import { OPEN_STATES } from '../run/states.ts';
 import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/triggers.ts';
 import { type Db, sql } from '../store/db.ts';
 import { dismissGroup } from './group-effects.ts';
+import { linkPrivateStart } from './start-links.ts';
 import { recordMemberEvent } from './events.ts';
 import { ensureGroup } from './groups.ts';
 import { closeMembership, ensureMember, openMembership } from './members.ts';
@@ -248,6 +249,19 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       const member = await ensureMember(db, channelId, event.member);
       await recordMemberEvent(db, { memberId: member.id, groupId: group.id, kind: 'join_request', at, detail: event.inviteLink ? { link: event.inviteLink } : {} });
       return { ...base, groupId: group.id, memberId: member.id, change: 'stored' };
+    }
+    case 'private_started': {
+      // people/audiences: the bot may now write to this person (src/community/start-links.ts).
+      if (event.member.isBot) return { ...base, change: 'stored' };
+      const memberId = await linkPrivateStart(db, channelId, {
+        userId: event.member.externalId,
+        chatId: event.chatId,
+        at,
+        ...(event.token ? { token: event.token } : {}),
+        ...(event.member.name ? { name: event.member.name } : {}),
+        ...(event.username ? { username: event.username } : {}),
+      });
+      return { ...base, ...(memberId ? { memberId } : {}), change: 'stored' };
     }
   }
 }

@@ -129,6 +129,15 @@ function fromMessage(m: Message, opts: NormalizeOptions): InboundEvent[] {
   }
   const text = m.text ?? m.caption;
   if (text === undefined || !m.from) return events; // stickers, service messages: nothing to read
+  if (m.chat.type === 'private') {
+    // Only `/start` (with a start link's token, t.me/<bot>?start=<token>) is read in private:
+    // it means the bot may write to this person from now on.
+    const start = /^\/start(?:@\w+)?(?:\s+([A-Za-z0-9_-]{1,64}))?\s*$/.exec(text);
+    if (!start || m.from.is_bot) return events;
+    const username = m.from.username;
+    events.push({ type: 'private_started', chatId, member: memberRef(m.from), ...(username ? { username } : {}), ...(start[1] ? { token: start[1] } : {}), at: when });
+    return events;
+  }
   const entities = m.entities ?? m.caption_entities ?? [];
   events.push({
     type: 'message',
