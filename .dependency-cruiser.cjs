@@ -55,10 +55,11 @@ module.exports = {
     },
     {
       name: 'dispatch-records-in-the-ledger',
-      comment: 'The dispatcher uses the ledger, its states, who executes what (assign.ts) and the notice texts, not runs or broadcasts.',
+      comment:
+        'The dispatcher uses the ledger, its states, who executes what (assign.ts), the notice texts and the audience expansion (expand.ts: a claimed audience row becomes one row per member before anything is sent), not runs or broadcasts.',
       severity: 'error',
       from: { path: '^src/dispatch/' },
-      to: { path: '^src/(run/(?!ledger\\.ts$|states\\.ts$|assign\\.ts$|notices\\.ts$)|community/ingest\\.ts$|server/|cli/|demo/)' },
+      to: { path: '^src/(run/(?!ledger\\.ts$|states\\.ts$|assign\\.ts$|notices\\.ts$|expand\\.ts$)|community/ingest\\.ts$|server/|cli/|demo/)' },
     },
     {
       name: 'demo-below-server',

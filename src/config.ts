@@ -25,3 +25,12 @@ export const DEFAULT_WORKSPACE_TIMEZONE = 'Asia/Shanghai';
 export function workspaceTimezone(env: NodeJS.ProcessEnv = process.env): string {
   return env.CHORUS_TIMEZONE?.trim() || DEFAULT_WORKSPACE_TIMEZONE;
 }
+
+/**
+ * The address people open (CHORUS_PUBLIC_URL, set by `chorus serve --public-url` too), without a
+ * trailing slash: personal survey links start with it. Workers read the same variable.
+ */
+export function publicBase(): string {
+  const url = process.env.CHORUS_PUBLIC_URL?.trim();
+  return (url || DEFAULT_URL).replace(/\/+$/, '');
+}

@@ -116,6 +116,11 @@ export type InboundEvent =
   | { type: 'join_request'; chatId: string; member: MemberRef; inviteLink?: string; bio?: string; userChatId?: string; at: Date }
   /** A person wrote to the bot in private (not a group): `chatId` is the private chat. Admission reads it as answers. */
   | { type: 'private_message'; chatId: string; messageId: string; from: MemberRef; text: string; at: Date }
+  /**
+   * A person started the bot in a private chat (Telegram `/start`, with the start link's token
+   * when they came through one): from now on the bot may write to them. `chatId` is the private chat.
+   */
+  | { type: 'private_started'; chatId: string; member: MemberRef; username?: string; token?: string; at: Date }
   | {
       type: 'message';
       chatId: string;

@@ -46,6 +46,7 @@ import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/tr
 import { type Db, sql } from '../store/db.ts';
 import { checkInFromMessage } from './checkins.ts';
 import { dismissGroup } from './group-effects.ts';
+import { linkPrivateStart } from './start-links.ts';
 import { recordMemberEvent } from './events.ts';
 import { isQuestion } from './standing/question.ts';
 import { ensureGroup } from './groups.ts';
@@ -268,6 +269,19 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       if (event.from.isBot) return { ...base, change: 'stored' };
       const taken = await onPrivateMessage(db, channelId, event.from.externalId, event.text);
       return { ...base, change: taken ? 'message' : 'stored' };
+    }
+    case 'private_started': {
+      // people/audiences: the bot may now write to this person (src/community/start-links.ts).
+      if (event.member.isBot) return { ...base, change: 'stored' };
+      const memberId = await linkPrivateStart(db, channelId, {
+        userId: event.member.externalId,
+        chatId: event.chatId,
+        at,
+        ...(event.token ? { token: event.token } : {}),
+        ...(event.member.name ? { name: event.member.name } : {}),
+        ...(event.username ? { username: event.username } : {}),
+      });
+      return { ...base, ...(memberId ? { memberId } : {}), change: 'stored' };
     }
   }
 }

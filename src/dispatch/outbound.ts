@@ -1,6 +1,6 @@
 // A ledger row → the connector action that executes it. Pure.
 
-import type { OutboundAction } from '../channels/port.ts';
+import type { Connector, OutboundAction, PerformResult } from '../channels/port.ts';
 import type { LedgerRow } from '../run/ledger.ts';
 
 export class NotSendable extends Error {
@@ -48,7 +48,28 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
     case 'personal_invite':
       // A link for one person: it admits one member and is not the group's shared link.
       return { type: 'create_invite_link', chatId, memberLimit: 1, ...(c.name ? { name: c.name } : {}) };
+    case 'move':
+      // A member's invitation into another group (src/run/expand.ts): see performMove.
+      if (!c.userId || !c.intoChatId) throw new NotSendable('this invitation has no person or no group to invite into; it needs a person to do it');
+      return { type: 'direct_message', userId: c.userId, text: c.text };
     default:
       throw new NotSendable(`a bot cannot do "${row.action}"; it is a task for a person`);
   }
+}
+
+/**
+ * A member's `move`: on a platform that can add a person to a group (Wechaty `room.add`), that;
+ * otherwise a one-use invite link into the target group (Telegram `createChatInviteLink` with
+ * `member_limit: 1`) sent to the person privately with the row's text. The link, if made, is kept
+ * in the result even when the private message then fails.
+ */
+export async function performMove(connector: Connector, row: Pick<LedgerRow, 'content'>): Promise<PerformResult> {
+  const c = row.content;
+  if (!c.userId || !c.intoChatId) throw new NotSendable('this invitation has no person or no group to invite into; it needs a person to do it');
+  if (connector.capabilities.add_member === 'auto') return connector.perform({ type: 'add_member', chatId: c.intoChatId, userId: c.userId });
+  const made = await connector.perform({ type: 'create_invite_link', chatId: c.intoChatId, memberLimit: 1, name: (c.member?.name ?? 'Chorus').slice(0, 32) });
+  const link = made.status === 'done' ? made.data?.inviteLink : undefined;
+  if (typeof link !== 'string' || !link) throw new NotSendable('the platform made no invite link for this group; it needs a person to invite them');
+  const sent = await connector.perform({ type: 'direct_message', userId: c.userId, text: `${c.text.trimEnd()}\n${link}` });
+  return sent.status === 'done' ? { ...sent, data: { ...(sent.data ?? {}), inviteLink: link } } : sent;
 }

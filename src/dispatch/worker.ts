@@ -14,11 +14,13 @@ import { openCheckin } from '../community/checkins.ts';
 import { applyGroupEffect, groupEffectOf } from '../community/group-effects.ts';
 import { ChannelUnusable, type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
 import { msg } from '../i18n/index.ts';
+import { publicBase } from '../config.ts';
 import { assigneeFor, isMessage } from '../run/assign.ts';
+import { settleClaimed } from '../run/expand.ts';
 import { noticeColumns } from '../run/notices.ts';
 import { claimDue, getLedgerRows, type LedgerRow, moveRows, nextDueAt, type RawLedger, sessionChannelsElsewhere, toLedgerRow } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
-import { NotSendable, toOutbound } from './outbound.ts';
+import { NotSendable, performMove, toOutbound } from './outbound.ts';
 import { type PacingPolicy, type PacingState, pickNext, recordRetryAfter, recordSend } from './pacing.ts';
 import { policyFor, withPacingLock } from './policies.ts';
 import type { Queue } from './queue.ts';
@@ -52,6 +54,8 @@ export interface WorkerOptions {
    * one worker at a time. Without it the worker polls and sweeps on its own timer.
    */
   queue?: Queue;
+  /** Where personal survey links point (default CHORUS_PUBLIC_URL, src/config.ts). */
+  publicBase?: string;
 }
 
 const DEFAULT_RETRY = { maxAttempts: 5, baseMs: 2_000, maxMs: 5 * 60_000 };
@@ -71,7 +75,8 @@ interface AccountQueue {
 export class Worker {
   readonly id: string;
   private readonly db: Db;
-  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue' | 'sessionHolder'>> & Pick<WorkerOptions, 'sweep' | 'log' | 'queue' | 'sessionHolder'>;
+  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue' | 'sessionHolder' | 'publicBase'>> &
+    Pick<WorkerOptions, 'sweep' | 'log' | 'queue' | 'sessionHolder'> & { publicBase: string };
   private readonly queues = new Map<string, AccountQueue>();
   private readonly chats = new Map<string, string>();
   private stopped = true;
@@ -103,6 +108,7 @@ export class Worker {
       log: opts.log,
       queue: opts.queue,
       sessionHolder: opts.sessionHolder,
+      publicBase: opts.publicBase ?? publicBase(),
     };
   }
 
@@ -227,7 +233,10 @@ export class Worker {
         if (room > 0) {
           const rows = await claimDue(this.db, this.id, room, { exclude: this.elsewhere });
           claimed = rows.length;
-          for (const row of rows) this.enqueue(row);
+          // Audience rows become one row per member (claimed on the next look); a member's row
+          // whose `unless:` holds is skipped; a member's tag is applied. The rest is sent.
+          const { send } = await settleClaimed(this.db, rows, { actor: this.id, publicBase: this.opts.publicBase, log: (l) => this.log(l) });
+          for (const row of send) this.enqueue(row);
         }
       } catch (e) {
         this.claimLost = true;
@@ -452,7 +461,7 @@ export class Worker {
     let action: OutboundAction;
     try {
       action = toOutbound(row, chatId);
-      result = await connector.perform(action);
+      result = row.action === 'move' ? await performMove(connector, row) : await connector.perform(action);
     } catch (e) {
       await this.persist(row, () => this.failed(row, account, e));
       return;

@@ -52,12 +52,15 @@ export interface Assignment {
 }
 
 /**
- * `memberId` is set for member-triggered rows (one member, known platform id). Group-level
- * private messages to an audience (`notify … to: enrolled`) go to a person for now: Chorus does
- * not yet expand audiences into members automatically.
+ * `memberId` is set for member-triggered rows (one member, known platform id). Group-level steps
+ * sent to an audience (`notify … to: enrolled`) never come here: they are expanded into members
+ * when due (src/run/expand.ts), and each member's row is decided by src/run/member-delivery.ts.
+ * A private message without a member (a broadcast) goes to a person.
  */
 export function assign(action: Action, executor: string, caps: CapabilityMatrix, memberId?: string): Assignment {
   if (executor !== 'bot') return { mode: 'human', executor };
+  // Tagging one member (a `tag` step with `on:`) is Chorus's own work, on every channel.
+  if (action === 'tag' && memberId) return { mode: 'bot', executor: 'bot' };
   const type = outboundTypeFor(action);
   const needsAudience = type === 'direct_message' && !memberId;
   if (!type || needsAudience || caps[type] === 'none') return { mode: 'human', executor: 'owner' };

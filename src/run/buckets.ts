@@ -9,6 +9,8 @@ export function bucketOf(row: { state: string; onTime: boolean | null }): Bucket
     case 'sent':
       return row.onTime === false ? 'late' : 'done';
     case 'done':
+    // An audience row that became one row per member: the step itself was carried out.
+    case 'expanded':
       return 'done';
     case 'done_late':
       return 'late';

@@ -4,7 +4,7 @@
 // planner has already refused any text that used a missing value.
 
 import { stepTemplates } from '../sop/plan-rules.ts';
-import { type BindScope, bindTemplate, type GroupValues, MissingGroupValue, renderForGroup } from '../sop/render.ts';
+import { type BindScope, bindTemplate, compileTemplate, type GroupValues, MissingGroupValue, renderForGroup } from '../sop/render.ts';
 import type { Step } from '../sop/types.ts';
 import type { LedgerContent } from '../store/schema.ts';
 import { blankMemberValues, privateMessageInstruction } from './member-blank.ts';
@@ -33,7 +33,29 @@ export function stepContent(step: Step, text: string, scope: BindScope, group: G
   if (name) content.name = name;
   if (step.file) content.file = step.file;
   if (step.to) content.to = step.to;
+  if (step.unless) content.unless = step.unless;
+  if (step.tag) content.tag = step.tag;
+  if (step.into) {
+    // `into: "{{ camp_group }}"`: the target group may come from a variable or the group.
+    const problems: string[] = [];
+    const bound = bindTemplate(compileTemplate(step.into), step, scope, problems);
+    try {
+      content.into = problems.length ? step.into : renderForGroup(bound, group, index);
+    } catch (e) {
+      if (!(e instanceof MissingGroupValue)) throw e;
+      content.into = step.into;
+    }
+  }
   return content;
+}
+
+/**
+ * The group's row of an audience step (src/run/expand.ts): what the board shows until it is
+ * expanded — blanks for member values and whom it is for, never `{{ member.name }}` — and, kept
+ * apart, the template each member's text is filled from.
+ */
+export function audienceContent(content: LedgerContent, step: Pick<Step, 'do' | 'to' | 'unless'>, groupName: string, audience: string, executor: string): LedgerContent {
+  return { ...contentForPerson(content, step, groupName), template: content.text, audience, ...(executor !== 'bot' ? { by: executor } : {}) };
 }
 
 /**

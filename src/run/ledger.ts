@@ -20,6 +20,13 @@ export interface NewLedgerRow {
   dueAt: Date;
   windowMinutes: number;
   content: LedgerContent;
+  /**
+   * Where the row starts when not the default (planned for bot rows, assigned for people): an
+   * audience expansion creates rows already `sent` (a tag Chorus applied itself) or `failed` (a
+   * member without the attribute the text needs), with `lastError` saying why.
+   */
+  state?: 'planned' | 'assigned' | 'sent' | 'failed' | 'skipped';
+  lastError?: string;
 }
 
 export interface LedgerRow {
@@ -64,13 +71,14 @@ export async function insertLedger(db: Db, runId: string, rows: NewLedgerRow[]):
     const r = await sql<{ n: number }>`
       WITH ins AS (
         INSERT INTO ledger (run_id, group_id, step_id, occurrence, member_id, action, mode, executor, assignee,
-                            sender_account, due_at, window_minutes, content, state)
+                            sender_account, due_at, window_minutes, content, state, last_error)
         SELECT ${runId}, * FROM unnest(
           ${part.map((r) => r.groupId)}::text[], ${part.map((r) => r.stepId)}::text[], ${part.map((r) => r.occurrence)}::int[],
           ${part.map((r) => r.memberId ?? '')}::text[], ${part.map((r) => r.action)}::text[], ${part.map((r) => r.mode)}::text[],
           ${part.map((r) => r.executor)}::text[], ${part.map((r) => r.assignee)}::text[], ${part.map((r) => r.senderAccount)}::text[],
           ${part.map((r) => r.dueAt.toISOString())}::timestamptz[], ${part.map((r) => r.windowMinutes)}::int[],
-          ${part.map((r) => JSON.stringify(r.content))}::jsonb[], ${part.map((r) => (r.mode === 'bot' ? 'planned' : 'assigned'))}::text[])
+          ${part.map((r) => JSON.stringify(r.content))}::jsonb[], ${part.map((r) => r.state ?? (r.mode === 'bot' ? 'planned' : 'assigned'))}::text[],
+          ${part.map((r) => r.lastError ?? null)}::text[])
         ON CONFLICT (run_id, group_id, step_id, occurrence, member_id) DO NOTHING
         RETURNING 1)
       SELECT count(*)::int AS n FROM ins`.execute(db);

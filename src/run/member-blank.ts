@@ -1,6 +1,7 @@
-// What a person sees when they must send a member-addressed step by hand (a `notify`,
-// `direct_message` or `remind` to an audience, which Chorus cannot yet expand into members, or a
-// welcome a leader sets up): never template syntax. `{{ member.name }}` becomes a blank the leader
+// What a person sees for a member-addressed step that is not yet one member's (the group's row of
+// an audience step before it is expanded into members, a broadcast's private message, a welcome a
+// leader sets up): never template syntax. Once expanded, each member's row has its text filled in
+// for that member (src/run/expand.ts, src/run/member-task.ts) and needs no blanks. `{{ member.name }}` becomes a blank the leader
 // fills in — "____" in English, 【成员昵称】 in Chinese, the way Chinese SOP scripts mark the
 // nickname to replace — and the task says plainly whom to write to. Pure.
 //
@@ -76,10 +77,14 @@ function audience(to: string | undefined, language: TextLanguage): string {
   }
 }
 
+// The words of src/sop/unless.ts.
 const UNLESS: Record<string, Record<TextLanguage, string>> = {
   checked_in_today: { en: 'who has not checked in today', zh: '今天还没打卡' },
-  task_done: { en: 'who has not finished the task', zh: '还没完成任务' },
-  signed_up: { en: 'who has not signed up', zh: '还没报名' },
+  checked_in: { en: 'who has not checked in this time', zh: '这次还没打卡' },
+  answered_survey: { en: 'who has not answered the survey', zh: '还没填问卷' },
+  spoke_today: { en: 'who has not spoken today', zh: '今天还没发言' },
+  invited: { en: 'who has not invited anyone yet', zh: '还没邀请过人' },
+  customer: { en: 'who has not bought yet', zh: '还没购买' },
 };
 
 function unlessWords(unless: string | undefined, language: TextLanguage): string | undefined {

@@ -19,7 +19,8 @@ import type { Sheet } from '../sop/types.ts';
 import type { Db } from '../store/db.ts';
 import { getSheetVersion, saveSheet } from '../store/sheets.ts';
 import { assign, assigneeFor, isMessage, outboundTypeFor } from './assign.ts';
-import { contentForPerson, stepContent } from './content.ts';
+import { audienceContent, contentForPerson, stepContent } from './content.ts';
+import { audienceOf, isAudienceStep } from './expand.ts';
 import { countsByState, insertLedger, moveRows, type NewLedgerRow } from './ledger.ts';
 import { type PreviewWarnings, previewWarnings } from './preview-warnings.ts';
 import { OPEN_STATES } from './states.ts';
@@ -134,8 +135,26 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
     const planned = planGroup(compiled, planGroupOf(group), i + 1);
     for (const a of planned) {
       const step = steps.get(a.step)!;
-      const who = assign(a.action, a.executor, caps.get(group.channelId)!);
       const content = stepContent(step, a.text, { vars: compiled.vars, anchorText, day: days.get(`${a.step}#${a.occurrence}`) ?? 0 }, planGroupOf(group), i + 1);
+      if (isAudienceStep(step)) {
+        // Expanded into the members of its audience when due (src/run/expand.ts); each member's
+        // row then goes to the bot or to a person.
+        rows.push({
+          groupId: group.id,
+          stepId: a.step,
+          occurrence: a.occurrence,
+          action: a.action,
+          mode: 'bot',
+          executor: 'bot',
+          assignee: null,
+          senderAccount: group.channelId,
+          dueAt: new Date(a.due),
+          windowMinutes: step.windowMinutes,
+          content: audienceContent(content, step, group.name, audienceOf(step), a.executor),
+        });
+        continue;
+      }
+      const who = assign(a.action, a.executor, caps.get(group.channelId)!);
       rows.push({
         groupId: group.id,
         stepId: a.step,

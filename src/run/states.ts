@@ -3,6 +3,9 @@
 // missed; transient trouble → retry_wait → due; permanent trouble → failed; a crash or an
 // ambiguous platform answer while sending → unconfirmed (never resent automatically).
 // Human rows: assigned → done | done_late | missed.
+// Audience rows (a `notify`, `direct_message`, `remind`, `survey`, `tag` or `move` to `to:`): the
+// group's row is claimed when due and becomes `expanded` — one new row per member of the audience
+// at that moment does the work (src/run/expand.ts); the group's row itself sends nothing.
 
 export const LEDGER_STATES = [
   'planned',
@@ -19,6 +22,7 @@ export const LEDGER_STATES = [
   'failed',
   'skipped',
   'cancelled',
+  'expanded',
 ] as const;
 export type LedgerState = (typeof LEDGER_STATES)[number];
 
@@ -26,7 +30,8 @@ const NEXT: Record<LedgerState, readonly LedgerState[]> = {
   // failed: it can never be attempted (the group was lost before it was due).
   planned: ['due', 'assigned', 'cancelled', 'skipped', 'failed'],
   // A claimed row goes back to planned when its worker stops before sending it.
-  due: ['sending', 'planned', 'cancelled', 'skipped', 'failed'],
+  // expanded: an audience row turned into one row per member (src/run/expand.ts).
+  due: ['sending', 'planned', 'cancelled', 'skipped', 'failed', 'expanded'],
   // assigned: the platform refused this content but a person can post it (ChannelError.forPerson).
   sending: ['sent', 'awaiting_confirmation', 'retry_wait', 'failed', 'unconfirmed', 'assigned'],
   retry_wait: ['due', 'cancelled', 'failed', 'skipped'],
@@ -44,6 +49,7 @@ const NEXT: Record<LedgerState, readonly LedgerState[]> = {
   done_late: [],
   skipped: [],
   cancelled: [],
+  expanded: [],
 };
 
 /**
@@ -62,4 +68,4 @@ export const OPEN_STATES: readonly LedgerState[] = ['planned', 'due', 'retry_wai
 /** States that need a person to look (the "what needs me" filter). */
 export const ATTENTION_STATES: readonly LedgerState[] = ['failed', 'missed', 'unconfirmed'];
 
-export const FINAL_STATES: readonly LedgerState[] = ['sent', 'done', 'done_late', 'skipped', 'cancelled'];
+export const FINAL_STATES: readonly LedgerState[] = ['sent', 'done', 'done_late', 'skipped', 'cancelled', 'expanded'];

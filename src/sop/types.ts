@@ -32,8 +32,11 @@ export type QuietPolicy = (typeof QUIET_POLICIES)[number];
 export const EVENTS = ['member_join', 'member_leave', 'checkin_missed'] as const;
 export type EventName = (typeof EVENTS)[number];
 
-/** Actions whose text is addressed to one member at a time (so `{{ member.* }}` is available). */
-export const MEMBER_ACTIONS: ReadonlySet<Action> = new Set(['notify', 'direct_message', 'remind', 'welcome']);
+/**
+ * Actions whose text is addressed to one member at a time (so `{{ member.* }}` is available): the
+ * private messages, welcomes, and surveys and moves (sent to each member of their audience).
+ */
+export const MEMBER_ACTIONS: ReadonlySet<Action> = new Set(['notify', 'direct_message', 'remind', 'welcome', 'survey', 'move']);
 
 /** Actions that put a message in front of the whole group (they count for `daily-density`). */
 export const GROUP_MESSAGE_ACTIONS: ReadonlySet<Action> = new Set(['post', 'announce', 'checkin', 'survey']);

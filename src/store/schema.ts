@@ -260,6 +260,24 @@ export interface LedgerContent {
   instruction?: string;
   /** Why Chorus removes or bans someone (a people operation: the blacklist, the rejoin policy). */
   reason?: string;
+  // Audiences (src/run/expand.ts). A group's row of a step sent to members carries `audience` (the
+  // member selector) and `template` (the text with `{{ member.* }}` kept) until it is expanded.
+  audience?: string;
+  template?: string;
+  /** `unless:` of the step: members for whom it holds when the step falls due are left out. */
+  unless?: string;
+  /** `tag` steps: the tag to add. */
+  tag?: string;
+  /** `move` steps: the target group as written (rendered), and once expanded its id and chat. */
+  into?: string;
+  intoGroupId?: string;
+  intoChatId?: string;
+  /** Who does a member's row when not the bot (the step's `by:`). */
+  by?: string;
+  /** A member's row: whom it is for, as a person recognises them. */
+  member?: { name: string; handle?: string };
+  /** Telegram: the start link for a person the bot cannot write to yet. */
+  startLink?: string;
 }
 
 export interface LedgerTable {
@@ -419,6 +437,7 @@ export interface Database {
   admission_settings: AdmissionSettingsTable;
   admissions: AdmissionsTable;
   orders: OrdersTable;
+  dm_start_tokens: DmStartTokensTable;
 }
 
 export interface WecomMediaTable {
@@ -497,4 +516,13 @@ export interface OrdersTable {
   imported_at: Timestamp;
   updated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   raw: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
+/** Audiences (migration 014): a Telegram start link's token and the member it was made for. */
+export interface DmStartTokensTable {
+  token: string;
+  channel_id: string;
+  member_id: string;
+  created_at: Timestamp;
+  used_at: Date | null;
 }

@@ -38,8 +38,8 @@ describe('blanks and instructions (pure)', () => {
     expect(privateMessageInstruction({ do: 'notify', to: 'tag:approved' }, '杭州 1 群', '{{ member.name }}你好')).toBe(
       '请逐一私聊「杭州 1 群」里的每位带「approved」标签的成员，一人发一条，把【成员昵称】换成对方的昵称。',
     );
-    expect(privateMessageInstruction({ do: 'remind', to: 'enrolled', unless: 'signed_up' }, '杭州 1 群', '还有名额')).toBe(
-      '请逐一私聊「杭州 1 群」里还没报名的每位已报名的成员，一人发一条。',
+    expect(privateMessageInstruction({ do: 'remind', to: 'enrolled', unless: 'customer' }, '杭州 1 群', '还有名额')).toBe(
+      '请逐一私聊「杭州 1 群」里还没购买的每位已报名的成员，一人发一条。',
     );
     expect(privateMessageInstruction({ do: 'post' }, 'Camp 3', 'Hi')).toBeUndefined();
   });
@@ -54,15 +54,29 @@ describe(`a run's private-message tasks show no template syntax (${engine})`, ()
     await w.close();
   });
 
-  it.each(['en', 'zh'] as const)('camp-7d (%s): the notice and the nudges are tasks with blanks and whom to write to', async (language) => {
+  // The notice and the nudges go to an audience: until they fall due, their group rows are what the
+  // board shows — blanks and whom they are for, never `{{ member.name }}` — and each member's row,
+  // made when they fall due, has the text filled in (test/run/audiences.test.ts,
+  // test/run/templates-with-members.test.ts). What is a person's task from the start shows no
+  // template syntax either.
+  it.each(['en', 'zh'] as const)('camp-7d (%s): the audience rows show blanks and whom they are for; tasks show no template syntax', async (language) => {
     const anchor = new Date(Date.now() + 4 * 86_400_000);
     const run = await startRun(w.ctx, { sheet: readTemplate('camp-7d', language), groups: `id:${w.groups[0]}`, anchor: anchor.toISOString(), vars: CAMP_VARS });
     const tasks = (await listTasks(w.store.db, { states: ['assigned'] })).filter((t) => t.runId === run.id);
     expect(tasks.length).toBeGreaterThan(0);
     for (const t of tasks) expect(`${t.text} ${t.instruction ?? ''}`, t.step).not.toMatch(/\{\{|\}\}/);
+    expect(tasks.find((t) => t.step === 'notice')).toBeUndefined();
 
-    const notice = tasks.find((t) => t.step === 'notice')!;
-    const nudge = tasks.find((t) => t.step === 'nudge')!;
+    const rows = await w.store.db.selectFrom('ledger').select(['step_id', 'mode', 'content']).where('run_id', '=', run.id).where('step_id', 'in', ['notice', 'nudge']).execute();
+    const content = (step: string) => {
+      const c = rows.find((r) => r.step_id === step)!.content;
+      return (typeof c === 'string' ? JSON.parse(c) : c) as { text: string; instruction: string; audience: string; template: string; unless?: string };
+    };
+    const notice = content('notice');
+    const nudge = content('nudge');
+    expect(notice).toMatchObject({ audience: 'enrolled' });
+    expect(nudge).toMatchObject({ audience: 'members', unless: 'checked_in_today' });
+    expect(notice.template).toMatch(/\{\{ member\.name \}\}/);
     if (language === 'en') {
       expect(notice.text).toMatch(/^Hi ____, your 7-day Public speaking camp/);
       expect(notice.instruction).toBe('Write privately to each enrolled member of “Group 1”, one message each, with the person\'s name where the blank (____) is.');

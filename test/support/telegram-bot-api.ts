@@ -132,6 +132,18 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
       s.user(userId);
       s.startedBot.add(userId);
     },
+    /**
+     * The person opens `t.me/<bot>?start=<payload>` and taps Start: Telegram opens the private
+     * chat and the bot receives the message "/start <payload>" from them (Bot API, "Deep linking").
+     */
+    pressStart(user: Partial<TgUser> & { id: number }, payload?: string) {
+      s.users.set(user.id, { ...s.user(user.id), ...user });
+      s.startedBot.add(user.id);
+      const u = s.user(user.id);
+      const chat = { id: user.id, type: 'private', first_name: u.first_name, ...(u.username ? { username: u.username } : {}) };
+      const text = payload ? `/start ${payload}` : '/start';
+      return deliver(s.queue({ message: { message_id: 1, from: u, chat, date: now(), text, entities: [{ type: 'bot_command', offset: 0, length: 6 }] } }));
+    },
     /** Injects a raw update (shape as in the Bot API docs; update_id is assigned here). */
     inject(update: Record<string, unknown>) {
       return deliver(s.queue(update));

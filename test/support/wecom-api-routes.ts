@@ -106,7 +106,13 @@ export const ROUTES: Record<string, Route> = {
       }
       if (t.results.length > 0) t.tasks.set(sender, { status: 0 });
     } else {
-      for (const ext of (b.external_userid as string[] | undefined) ?? []) {
+      // "external_userid: 客户的外部联系人id列表，仅在chat_type为single时有效，最多可一次指定1万个客户";
+      // "当只提供sender参数时，相当于选取了这个成员所有的客户".
+      const given = b.external_userid as string[] | undefined;
+      if (given !== undefined && (!Array.isArray(given) || given.length > 10_000)) return reply(40058, 'external_userid: at most 10000');
+      if (!given?.length && !sender) return reply(40058, 'external_userid or sender required');
+      const targets = given?.length ? given : [...(s.contacts.get(sender as string) ?? [])];
+      for (const ext of targets) {
         const who = sender ? (s.contacts.get(sender)?.has(ext) ? sender : undefined) : [...s.contacts].find(([, set]) => set.has(ext))?.[0];
         if (!who) {
           fail_list.push(ext);

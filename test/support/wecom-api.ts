@@ -89,6 +89,11 @@ export class WecomApiServer {
   readonly contacts = new Map<string, Set<string>>();
   /** Texts delivered into each chat (after the staff member confirmed). */
   readonly delivered = new Map<string, string[]>();
+  /**
+   * Mass messages each customer received, by month (`<external_userid> <yyyy-mm>`): "同一个企业每个
+   * 自然月内仅可针对一个客户/客户群发送4条消息，超过接收上限的客户将无法再收到群发消息" (创建企业群发).
+   */
+  readonly receivedThisMonth = new Map<string, number>();
   /** Temporary materials (media/upload): media_id → what was uploaded. */
   readonly media = new Map<string, Media>();
   /** Files this server also serves at /_files/<name> (the images and files a sheet links to). */
@@ -192,9 +197,14 @@ export class WecomApiServer {
       task.send_time = sendTime;
       for (const r of t.results.filter((x) => x.userid === userid && x.status === 0)) {
         r.status = opts.statuses?.[r.chat_id ?? r.external_userid ?? ''] ?? 1;
+        // A customer over the month's allowance does not receive it: status 3, "因客户已经收到其他群发消息导致发送失败".
+        const month = r.external_userid ? `${r.external_userid} ${new Date(sendTime * 1000).toISOString().slice(0, 7)}` : undefined;
+        if (r.status === 1 && month && (this.receivedThisMonth.get(month) ?? 0) >= 4) r.status = 3;
         if (r.status === 1) {
           r.send_time = sendTime;
-          if (r.chat_id) this.delivered.set(r.chat_id, [...(this.delivered.get(r.chat_id) ?? []), t.text?.content ?? '']);
+          const to = r.chat_id ?? r.external_userid;
+          if (to) this.delivered.set(to, [...(this.delivered.get(to) ?? []), t.text?.content ?? '']);
+          if (month) this.receivedThisMonth.set(month, (this.receivedThisMonth.get(month) ?? 0) + 1);
         }
       }
     }

@@ -130,7 +130,16 @@ function fromMessage(m: Message, opts: NormalizeOptions): InboundEvent[] {
   const text = m.text ?? m.caption;
   if (text === undefined || !m.from) return events; // stickers, service messages: nothing to read
   if (m.chat.type === 'private') {
-    // A person writing to the bot: never a group. Admission reads it as answers to its questions.
+    // `/start` (with a start link's token, t.me/<bot>?start=<token>) means the bot may write to
+    // this person from now on; anything else a person writes to the bot is a private message,
+    // which admission reads as answers to its questions.
+    if (m.from.is_bot) return events;
+    const start = /^\/start(?:@\w+)?(?:\s+([A-Za-z0-9_-]{1,64}))?\s*$/.exec(text);
+    if (start) {
+      const username = m.from.username;
+      events.push({ type: 'private_started', chatId, member: memberRef(m.from), ...(username ? { username } : {}), ...(start[1] ? { token: start[1] } : {}), at: when });
+      return events;
+    }
     events.push({ type: 'private_message', chatId, messageId: String(m.message_id), from: memberRef(m.from), text, at: when });
     return events;
   }

@@ -8,6 +8,7 @@ import type { ParsedSheet } from '../types.ts';
 import { LINT_CONFIG_RULE, readLintConfig } from './config.ts';
 import { lintContext } from './context.ts';
 import type { Finding, Report, Rule, RuleInfo, Severity } from './finding.ts';
+import { audience } from './rules/audience.ts';
 import { campFeedback } from './rules/camp-feedback.ts';
 import { conversionWithoutWarmup } from './rules/conversion-without-warmup.ts';
 import { dailyDensity } from './rules/daily-density.ts';
@@ -42,9 +43,10 @@ const ALL: Rule[] = [
   unknownVariable,
   longParagraph,
   oneLink,
+  audience,
 ];
 
-/** The thirteen rules, for docs, `--json` and the console. */
+/** The fourteen rules, for docs, `--json` and the console. */
 export const RULES: RuleInfo[] = ALL.map((r) => r.info);
 
 const byPosition = (a: Finding, b: Finding): number =>

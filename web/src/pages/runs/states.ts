@@ -17,6 +17,7 @@ export const BOARD_STATES = [
   'unconfirmed',
   'skipped',
   'cancelled',
+  'expanded',
 ] as const;
 
 export type BoardState = (typeof BOARD_STATES)[number];

@@ -1,0 +1,347 @@
+// Audiences: a group's row of a step sent to members (`notify`, `direct_message`, `remind`,
+// `survey`, `tag`, `move`) is expanded when it falls due into one ledger row per member of its
+// audience *at that moment* — the same run, group, step and occurrence, `member_id` the member —
+// each with its own text (`{{ member.name }}`, `{{ member.<attribute> }}` filled in) and its own
+// executor: the bot where it can write to the person, else the group's leader, told whom to write
+// to (src/run/member-delivery.ts). The group's row becomes `expanded`. The ledger's unique key
+// makes a second expansion of the same row create nothing.
+//
+// The worker calls `settleClaimed` with the rows it claimed: audience rows are expanded (the new
+// rows are due at once and claimed on the worker's next look, paced like any send); a member's
+// own row whose `unless:` holds now is skipped; a member's `tag` row is applied. Everything else
+// goes on to the connectors.
+//
+// Speed: the audience is read in pages of 5,000 (keyset on the member id), each page filled in and
+// written with one multi-row INSERT (insertLedger), all in one transaction: a crash leaves the
+// group's row claimed and nothing half-written.
+
+import { sql } from 'kysely';
+import type { CapabilityMatrix } from '../channels/port.ts';
+import { audienceQuery } from '../community/audience.ts';
+import { selectGroups, toGroup, type GroupRow } from '../community/groups.ts';
+import { botUsername, startLink, startTokens } from '../community/start-links.ts';
+import { surveyPath } from '../community/survey-link.ts';
+import { tagMembers } from '../community/tag-members.ts';
+import { unlessCondition, whoUnless } from '../community/unless.ts';
+import { english } from '../i18n/index.ts';
+import { AudienceError } from '../sop/audience.ts';
+import { PlanError } from '../sop/plan-error.ts';
+import { fillMember } from '../sop/render.ts';
+import type { Step } from '../sop/types.ts';
+import type { Db } from '../store/db.ts';
+import { workspaceKey } from '../store/link-keys.ts';
+import type { LedgerContent } from '../store/schema.ts';
+import { assigneeFor } from './assign.ts';
+import { insertLedger, type LedgerRow, moveRows, type NewLedgerRow } from './ledger.ts';
+import { blankMemberValues } from './member-blank.ts';
+import { type Delivery, type MemberIdentity, memberLabel, messageDelivery, moveDelivery } from './member-delivery.ts';
+import { memberTaskInstruction, moveInvitationText } from './member-task.ts';
+import { declaredCapabilities } from './triggers.ts';
+
+/** Steps whose group row is expanded into the members of an audience when due. */
+export const AUDIENCE_ACTIONS: ReadonlySet<string> = new Set(['notify', 'direct_message', 'remind', 'survey', 'tag', 'move']);
+
+/** Whether a planned (not member-triggered) step is expanded into members when it falls due. */
+export function isAudienceStep(step: Pick<Step, 'do' | 'when'>): boolean {
+  return AUDIENCE_ACTIONS.has(step.do) && step.when.kind !== 'event';
+}
+
+/** The member selector a step is sent to: `to:` (default `members`); a `move` adds its `where:`. */
+export function audienceOf(step: Pick<Step, 'do' | 'to' | 'where'>): string {
+  const to = step.to?.trim() || 'members';
+  return step.do === 'move' && step.where?.trim() ? `${to}+${step.where.trim()}` : to;
+}
+
+export interface SettleOptions {
+  actor: string;
+  /** The public address survey links start with (CHORUS_PUBLIC_URL). */
+  publicBase?: string;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+const PAGE = 5000;
+
+/**
+ * Handles the claimed rows that are not sends: expands audience rows, skips member rows whose
+ * `unless:` holds, applies member `tag` rows. Returns the rows still to send, and how many rows
+ * the expansions created (the worker looks again at once when it is more than 0).
+ */
+export async function settleClaimed(db: Db, rows: readonly LedgerRow[], opts: SettleOptions): Promise<{ send: LedgerRow[]; created: number }> {
+  const send: LedgerRow[] = [];
+  let created = 0;
+  for (const row of rows) {
+    try {
+      if (isAudienceRow(row)) {
+        created += await expandRow(db, row, opts);
+        continue;
+      }
+      if (row.memberId && row.content.unless && (await unlessHoldsFor(db, row, opts))) continue;
+      if (row.memberId && row.action === 'tag') {
+        await tagOne(db, row, opts);
+        continue;
+      }
+      send.push(row);
+    } catch (e) {
+      opts.log?.(`ledger row ${row.id} could not be prepared: ${(e as Error).message}`);
+      await moveRows(db, [row.id], { from: ['due'], to: 'failed', actor: opts.actor, set: { last_error: `it could not be prepared: ${(e as Error).message}`, claimed_by: null } });
+    }
+  }
+  return { send, created };
+}
+
+/** A group's row of an audience step, still to be expanded. */
+export function isAudienceRow(row: Pick<LedgerRow, 'memberId' | 'content'>): boolean {
+  return row.memberId === '' && row.content.audience !== undefined;
+}
+
+interface Context {
+  group: GroupRow;
+  inviteLink: string | null;
+  kind: string;
+  identity: string | null;
+  caps: CapabilityMatrix;
+  zone: string;
+  since: Date;
+}
+
+async function contextOf(db: Db, row: LedgerRow): Promise<Context> {
+  const raw = await db.selectFrom('groups').selectAll().where('id', '=', row.groupId).executeTakeFirstOrThrow();
+  const group = toGroup(raw);
+  const channel = await db.selectFrom('channels').select(['kind', 'identity']).where('id', '=', group.channelId).executeTakeFirst();
+  const run = await db.selectFrom('runs').select(['timezone', 'created_at']).where('id', '=', row.runId).executeTakeFirst();
+  return {
+    group,
+    inviteLink: raw.invite_link ?? null,
+    kind: channel?.kind ?? 'manual',
+    identity: channel?.identity ?? null,
+    caps: await declaredCapabilities(db, group.channelId),
+    zone: run?.timezone ?? group.timezone ?? 'UTC',
+    since: run ? new Date(run.created_at) : new Date(0),
+  };
+}
+
+async function unlessHoldsFor(db: Db, row: LedgerRow, opts: SettleOptions): Promise<boolean> {
+  const ctx = await contextOf(db, row);
+  const unless = row.content.unless as string;
+  const holds = (await whoUnless(db, unless, [row.memberId], { groupId: row.groupId, zone: ctx.zone, now: opts.now?.() ?? new Date(), since: ctx.since })).has(row.memberId);
+  if (holds) await moveRows(db, [row.id], { from: ['due'], to: 'skipped', actor: opts.actor, note: `unless: ${unless} holds for this member`, set: { claimed_by: null } });
+  return holds;
+}
+
+async function tagOne(db: Db, row: LedgerRow, opts: SettleOptions): Promise<void> {
+  const tag = row.content.tag;
+  const at = opts.now?.() ?? new Date();
+  await db.transaction().execute(async (trx) => {
+    if (tag) await tagMembers(trx, [row.memberId], { add: [tag], groupId: row.groupId, by: `run:${row.runId}`, at });
+    await moveRows(trx, [row.id], {
+      from: ['due'],
+      to: 'sent',
+      actor: opts.actor,
+      note: tag ? `tagged ${tag}` : 'no tag given',
+      set: { executed_by: 'bot', executed_at: at, on_time: true, claimed_by: null },
+    });
+  });
+}
+
+/** Where a `move` invites people: a group id, a group selector term, or a group's exact name. */
+async function targetOf(db: Db, into: string | undefined): Promise<GroupRow | undefined> {
+  const ref = into?.trim();
+  if (!ref) return undefined;
+  const byId = await db.selectFrom('groups').selectAll().where('id', '=', ref).executeTakeFirst();
+  if (byId) return toGroup(byId);
+  const byName = await db.selectFrom('groups').selectAll().where('name', '=', ref).where('status', '=', 'active').orderBy('created_at').executeTakeFirst();
+  if (byName) return toGroup(byName);
+  try {
+    return (await selectGroups(db, ref))[0];
+  } catch {
+    return undefined;
+  }
+}
+
+interface Member {
+  id: string;
+  name: string;
+  attrs: Record<string, string>;
+  identity?: MemberIdentity;
+}
+
+/** Expands one audience row; returns how many member rows it created. */
+export async function expandRow(db: Db, row: LedgerRow, opts: SettleOptions): Promise<number> {
+  const now = opts.now?.() ?? new Date();
+  const c = row.content;
+  const fail = async (reason: string) => {
+    await moveRows(db, [row.id], { from: ['due'], to: 'failed', actor: opts.actor, set: { last_error: reason, claimed_by: null } });
+    return 0;
+  };
+  return db.transaction().execute(async (trx) => {
+    const ctx = await contextOf(trx, row);
+    let target: { group: GroupRow; kind: string; caps: CapabilityMatrix; inviteLink: string | null } | undefined;
+    if (row.action === 'move') {
+      const g = await targetOf(trx, c.into);
+      if (!g) return fail(`there is no group "${c.into ?? ''}" to invite the members into (into:)`);
+      const channel = await trx.selectFrom('channels').select('kind').where('id', '=', g.channelId).executeTakeFirst();
+      const link = await trx.selectFrom('groups').select('invite_link').where('id', '=', g.id).executeTakeFirst();
+      target = { group: g, kind: channel?.kind ?? 'manual', caps: await declaredCapabilities(trx, g.channelId), inviteLink: link?.invite_link ?? null };
+    }
+    let audience: Awaited<ReturnType<typeof audienceQuery>>;
+    try {
+      audience = await audienceQuery(trx, c.audience as string, { groupId: row.groupId, sending: true, now });
+    } catch (e) {
+      if (e instanceof AudienceError) return fail(`to: ${c.audience}: ${english(e.text)}`);
+      throw e;
+    }
+    if (c.unless) {
+      const cond = await unlessCondition(trx, c.unless, { groupId: row.groupId, zone: ctx.zone, now, since: ctx.since });
+      audience = audience.where((eb) => eb.not(cond(eb)));
+    }
+    // Identities on the channel that does the work: the group's, or the target group's for a move.
+    const channelId = target?.group.channelId ?? ctx.group.channelId;
+    const key = row.action === 'survey' && !c.link ? await workspaceKey(trx) : undefined;
+    const bot = botUsername(ctx.identity);
+    let last = '';
+    let total = 0;
+    const counts = { bot: 0, people: 0, failed: 0 };
+    for (;;) {
+      const page = await audience
+        .select(['members.name', 'members.attrs'])
+        .leftJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('member_identities')
+              .select(['member_identities.external_id', 'member_identities.username', 'member_identities.dm_chat_id'])
+              .whereRef('member_identities.member_id', '=', 'members.id')
+              .where('member_identities.channel_id', '=', channelId)
+              .where('member_identities.is_bot', '=', false)
+              .orderBy(sql`member_identities.dm_chat_id IS NULL`)
+              .orderBy('member_identities.external_id')
+              .limit(1)
+              .as('i'),
+          (join) => join.onTrue(),
+        )
+        .select(['i.external_id', 'i.username', 'i.dm_chat_id'])
+        .where('members.id', '>', last)
+        .orderBy('members.id')
+        .limit(PAGE)
+        .execute();
+      if (!page.length) break;
+      last = page[page.length - 1].id;
+      const members: Member[] = page.map((m) => ({
+        id: m.id,
+        name: m.name,
+        attrs: (typeof m.attrs === 'string' ? JSON.parse(m.attrs) : (m.attrs ?? {})) as Record<string, string>,
+        ...(m.external_id ? { identity: { externalId: m.external_id, username: m.username, dmChatId: m.dm_chat_id } } : {}),
+      }));
+      const rows = await memberRows(trx, row, ctx, target, members, { key, bot, now, publicBase: opts.publicBase ?? '' });
+      for (const r of rows) {
+        if (r.state === 'failed') counts.failed++;
+        else if (r.mode === 'bot') counts.bot++;
+        else counts.people++;
+      }
+      total += await insertLedger(trx, row.runId, rows);
+      if (page.length < PAGE) break;
+    }
+    if (row.action === 'tag') {
+      await sql`UPDATE ledger SET executed_by = 'bot', executed_at = ${now.toISOString()}::timestamptz, on_time = true
+                WHERE run_id = ${row.runId} AND group_id = ${row.groupId} AND step_id = ${row.stepId} AND occurrence = ${row.occurrence}
+                  AND member_id <> '' AND state = 'sent' AND executed_at IS NULL`.execute(trx);
+    }
+    await moveRows(trx, [row.id], {
+      from: ['due'],
+      to: 'expanded',
+      actor: opts.actor,
+      note: `expanded into ${total} member row(s) (audience ${c.audience}${c.unless ? `, unless ${c.unless}` : ''})`,
+      set: {
+        executed_by: 'bot',
+        executed_at: now,
+        on_time: now.getTime() <= row.dueAt.getTime() + row.windowMinutes * 60_000,
+        claimed_by: null,
+        result: JSON.stringify({ members: total, ...counts }),
+      },
+    });
+    opts.log?.(`run ${row.runId}: step ${row.stepId} in "${ctx.group.name}" expanded into ${total} member row(s)`);
+    return total;
+  });
+}
+
+async function memberRows(
+  db: Db,
+  row: LedgerRow,
+  ctx: Context,
+  target: { group: GroupRow; kind: string; caps: CapabilityMatrix; inviteLink: string | null } | undefined,
+  members: Member[],
+  o: { key?: Buffer; bot?: string; now: Date; publicBase: string },
+): Promise<NewLedgerRow[]> {
+  const c = row.content;
+  const template = c.template ?? c.text;
+  const executor = c.by ?? 'bot';
+  const base = { groupId: row.groupId, stepId: row.stepId, occurrence: row.occurrence, action: row.action, dueAt: row.dueAt, windowMinutes: row.windowMinutes };
+  const personFor = (by: string) => (by === 'bot' ? 'owner' : by);
+  if (row.action === 'tag') {
+    const tag = c.tag;
+    if (tag) await tagMembers(db, members.map((m) => m.id), { add: [tag], groupId: row.groupId, by: `run:${row.runId}`, at: o.now });
+    return members.map((m) => ({
+      ...base,
+      memberId: m.id,
+      mode: 'bot' as const,
+      executor: 'bot',
+      assignee: null,
+      senderAccount: ctx.group.channelId,
+      content: { text: tag ? `#${tag}` : '', member: { name: m.name }, ...(tag ? { tag } : {}) },
+      state: 'sent' as const,
+    }));
+  }
+  const kind = target?.kind ?? ctx.kind;
+  const caps = target?.caps ?? ctx.caps;
+  const decide = (m: Member): Delivery =>
+    row.action === 'move' ? moveDelivery({ kind, caps, executor, identity: m.identity }) : messageDelivery({ kind, caps, executor, identity: m.identity });
+  const decisions = members.map(decide);
+  // Telegram people the bot cannot write to yet get a start link in their leader's task.
+  const needLink = kind === 'telegram' && o.bot ? members.filter((_, i) => decisions[i].mode === 'human' && (decisions[i] as { why: string }).why === 'not_started') : [];
+  const tokens = needLink.length ? await startTokens(db, target?.group.channelId ?? ctx.group.channelId, needLink.map((m) => m.id)) : new Map<string, string>();
+  return members.map((m, i) => {
+    const d = decisions[i];
+    let text: string;
+    let lastError: string | undefined;
+    try {
+      text = template ? fillMember(template, { id: m.id, name: m.name, attrs: m.attrs }) : '';
+    } catch (e) {
+      if (!(e instanceof PlanError)) throw e;
+      text = blankMemberValues(template);
+      lastError = e.problems.map((p) => p.message).join('; ');
+    }
+    if (row.action === 'move' && target && !text.trim()) text = moveInvitationText(m.name, target.group.name, template || ctx.group.name);
+    if (o.key) text = `${text.trimEnd()}\n\n${o.publicBase}${surveyPath(o.key, { runId: row.runId, groupId: row.groupId, stepId: row.stepId, occurrence: row.occurrence, memberId: m.id })}`;
+    const content: LedgerContent = {
+      text,
+      ...(c.link ? { link: c.link } : {}),
+      ...(c.image ? { image: c.image } : {}),
+      ...(c.file ? { file: c.file } : {}),
+      member: { name: m.name, ...(m.identity?.username ? { handle: m.identity.username } : {}) },
+    };
+    if (target) {
+      content.into = target.group.name;
+      content.intoGroupId = target.group.id;
+      content.intoChatId = target.group.externalId;
+    }
+    if (lastError) {
+      return { ...base, memberId: m.id, mode: 'human' as const, executor: personFor(executor), assignee: assigneeFor(personFor(executor), ctx.group), senderAccount: null, content, state: 'failed' as const, lastError };
+    }
+    if (d.mode === 'bot') {
+      return { ...base, memberId: m.id, mode: 'bot' as const, executor: 'bot', assignee: null, senderAccount: target?.group.channelId ?? ctx.group.channelId, content: { ...content, userId: d.userId } };
+    }
+    const token = tokens.get(m.id);
+    const link = token && o.bot ? startLink(o.bot, token) : undefined;
+    content.instruction = memberTaskInstruction({
+      action: row.action,
+      who: memberLabel(m.name, m.identity, kind),
+      groupName: ctx.group.name,
+      text: template,
+      ...(link ? { startLink: link } : {}),
+      ...(target ? { into: { name: target.group.name, link: target.inviteLink } } : {}),
+    });
+    if (link) content.startLink = link;
+    const who = personFor(executor);
+    return { ...base, memberId: m.id, mode: 'human' as const, executor: who, assignee: assigneeFor(who, ctx.group), senderAccount: null, content };
+  });
+}
