@@ -42,6 +42,9 @@ const TeamPage = page(() => import('./pages/team/team-page.tsx'), 'TeamPage');
 // people/admission pages ↓
 // people/orders pages ↓
 // people/console pages ↓
+const MembersPage = page(() => import('./pages/members/members-page.tsx'), 'MembersPage');
+const MemberProfilePage = page(() => import('./pages/members/profile-page.tsx'), 'MemberProfilePage');
+const SegmentsPage = page(() => import('./pages/members/segments-page.tsx'), 'SegmentsPage');
 // people/bench pages ↓
 
 
@@ -73,6 +76,7 @@ const NAV: NavItem[] = [
   // people/admission ↓
   // people/orders ↓
   // people/console ↓
+  { to: '/members', label: 'common.navMembers', testid: 'nav-members', roles: [...STAFF, 'leader'] },
   // people/bench ↓
 
 ];
@@ -103,6 +107,9 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   // people/admission ↓
   // people/orders ↓
   // people/console ↓
+  { path: '/members', element: <MembersPage /> },
+  { path: '/members/segments', element: <SegmentsPage /> },
+  { path: '/members/:id', element: <MemberProfilePage /> },
   // people/bench ↓
 
 ];

@@ -12,6 +12,7 @@ import { Empty, ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
 import { GroupAddForm } from './group-add.tsx';
 import { BulkBar, GroupEditPanel } from './group-edit.tsx';
+import { GroupPeoplePanel } from './group-people.tsx';
 import { facets, filterGroups, type GroupFilter, NO_FILTER, STRANGER, UNSET } from './group-filter.ts';
 
 export function GroupsPage() {
@@ -23,6 +24,7 @@ export function GroupsPage() {
   const [filter, setFilter] = useState<GroupFilter>(NO_FILTER);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState<string | undefined>();
+  const [peopleOf, setPeopleOf] = useState<string | undefined>();
   const [adding, setAdding] = useState(false);
   const editable = can.edit(user.role);
 
@@ -158,6 +160,8 @@ export function GroupsPage() {
             />
           ) : null}
 
+          {peopleOf && all.find((g) => g.id === peopleOf) ? <GroupPeoplePanel group={all.find((g) => g.id === peopleOf)!} onClose={() => setPeopleOf(undefined)} /> : null}
+
           {strangers.length ? (
             <div className="note note-warning" data-testid="groups-strangers">
               {t('people.strangersBanner', { count: strangers.length })}{' '}
@@ -201,7 +205,7 @@ export function GroupsPage() {
                     <th className="num">{t('groups.colMembers')}</th>
                     <th>{t('groups.colTags')}</th>
                     <th>{t('groups.colActivity')}</th>
-                    {editable ? <th /> : null}
+                    <th />
                   </tr>
                 </thead>
                 <tbody>
@@ -250,13 +254,18 @@ export function GroupsPage() {
                         <td className="nowrap small" data-label={t('groups.colActivity')}>
                           <When iso={g.lastActivityAt} zone={g.timezone} />
                         </td>
-                        {editable ? (
-                          <td>
-                            <button type="button" className="btn btn-small" onClick={() => setEditing(g.id)} data-testid={`group-edit-${g.id}`}>
-                              {t('common.edit')}
+                        <td>
+                          <div className="actions">
+                            {editable ? (
+                              <button type="button" className="btn btn-small" onClick={() => setEditing(g.id)} data-testid={`group-edit-${g.id}`}>
+                                {t('common.edit')}
+                              </button>
+                            ) : null}
+                            <button type="button" className="btn btn-small" onClick={() => setPeopleOf(g.id)} data-testid={`group-people-${g.id}`}>
+                              {t('members.groupPeople')}
                             </button>
-                          </td>
-                        ) : null}
+                          </div>
+                        </td>
                       </tr>
                     );
                   })}
