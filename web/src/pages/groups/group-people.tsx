@@ -37,7 +37,8 @@ export function GroupPeoplePanel({ group, onClose }: { group: Group; onClose: ()
   const roleIn = (m: MemberList['members'][number]) => m.groups.find((g) => g.group === group.id)?.role ?? null;
   // Those with a role first, then the most talkative.
   const members = [...(list.data?.members ?? [])].sort((a, b) => Number(Boolean(roleIn(b) && roleIn(b) !== 'none')) - Number(Boolean(roleIn(a) && roleIn(a) !== 'none')));
-  const allLink = `/members?${new URLSearchParams({ where: `group:id:${group.id}` })}`;
+  // The group menu of the Members page, so the filter shows the group by its name (not `group:id:…`).
+  const allLink = `/members?${new URLSearchParams({ group: group.id })}`;
 
   return (
     <section className="card group-people" ref={panel} data-testid="group-people">
@@ -63,7 +64,7 @@ export function GroupPeoplePanel({ group, onClose }: { group: Group; onClose: ()
       ) : (
         <ul className="plain-list group-people-list" data-testid="group-people-list">
           {members.map((m) => {
-            const name = displayName(m, t('members.noName'));
+            const name = displayName(m, t);
             const handle = handleOf(m);
             const role = roleIn(m);
             return (

@@ -2,7 +2,7 @@
 // small print (a reason, a balance, the tags). Kinds: src/community/events.ts MEMBER_EVENT_KINDS.
 // Details are read defensively: an unknown or missing field leaves the plain sentence.
 
-import type { MemberEvent } from './member-data.ts';
+import { type MemberEvent, viaParts } from './member-data.ts';
 
 type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
@@ -59,9 +59,7 @@ export function eventWords(e: MemberEvent, t: Translate): EventWords {
       return { title: t(removed ? 'members.event.leaveRemoved' : 'members.event.leave'), note: '', tone: removed ? 'bad' : 'warn' };
     }
     case 'join': {
-      if (str(d.link)) push(t('members.viaLink'));
-      if (str(d.inviterName)) push(t('members.viaInviter', { name: str(d.inviterName) ?? '' }));
-      if (str(d.scene)) push(t('members.viaScene', { scene: str(d.scene) ?? '' }));
+      for (const w of viaParts({ link: str(d.link), inviter: str(d.inviter), inviterName: str(d.inviterName), scene: str(d.scene) }, t)) push(w);
       return { title: t('members.event.join'), note: notes.join(' · '), tone: 'ok' };
     }
     case 'points': {

@@ -16,6 +16,9 @@ export interface Identity {
 /** How a member came into a group: a label, or the pieces the server keeps. */
 export type Via = string | { link?: string | null; inviter?: string | null; inviterName?: string | null; scene?: string | null } | null;
 
+/** What the server stores as a forgotten member's name (src/community/member-summary.ts ERASED_NAME). */
+export const ERASED_NAME = '(erased)';
+
 export interface MemberGroup {
   group: string;
   groupName?: string | null;
@@ -68,6 +71,8 @@ export interface MemberDetail extends Omit<MemberSummary, 'points'> {
   points: number | PointsLine[];
   balance?: number;
   pointsHistory?: PointsLine[];
+  /** The points ledger, newest first (the server's name for the history). */
+  pointsLedger?: PointsLine[];
   phone: string | null;
   email: string | null;
   attrs: Record<string, unknown> | null;
@@ -83,7 +88,7 @@ export interface MemberDetail extends Omit<MemberSummary, 'points'> {
 
 /** The balance and the history of a profile, whichever way the server spelled them. */
 export function pointsOf(d: MemberDetail): { balance: number; history: PointsLine[] } {
-  const history = Array.isArray(d.points) ? d.points : (d.pointsHistory ?? []);
+  const history = Array.isArray(d.points) ? d.points : (d.pointsLedger ?? d.pointsHistory ?? []);
   const balance = typeof d.points === 'number' ? d.points : (d.balance ?? history[0]?.balance ?? 0);
   return { balance, history };
 }
@@ -165,10 +170,27 @@ export function exportPath(where: string): string {
 export const memberPath = (id: string) => `/members/${encodeURIComponent(id)}`;
 
 /** The name to show: the member's, else a platform handle, else a placeholder (never the internal id). */
-export function displayName(m: Pick<MemberSummary, 'name' | 'identities'>, noName: string): string {
+export function displayName(m: Pick<MemberSummary, 'name' | 'identities'>, t: Translate): string {
+  if (m.name === ERASED_NAME) return t('members.erased');
   if (m.name?.trim()) return m.name.trim();
   const handle = m.identities.find((i) => i.username)?.username;
-  return handle ? `@${handle}` : noName;
+  return handle ? `@${handle}` : t('members.noName');
+}
+
+/** Words for how someone came into a group (a scene the connectors record, a link, an inviter); unknown scenes say nothing. */
+export function viaParts(via: Via | undefined, t: Translate): string[] {
+  if (!via) return [];
+  if (typeof via === 'string') return known(t, `members.scene_${via}`);
+  const parts = via.scene ? known(t, `members.scene_${via.scene}`) : [];
+  if (via.link && !parts.length) parts.push(t('members.viaLink'));
+  if (via.inviterName) parts.push(t('members.viaInviter', { name: via.inviterName }));
+  else if (via.inviter && !parts.length) parts.push(t('members.via_invite'));
+  return parts;
+}
+
+function known(t: Translate, key: string): string[] {
+  const w = t(key);
+  return w === key ? [] : [w];
 }
 
 /** The first platform handle, as `@name`. */

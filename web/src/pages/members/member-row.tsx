@@ -31,7 +31,7 @@ export function LastActive({ iso }: { iso: string | null }) {
 
 export function MemberRow({ member: m, selectable, selected, onToggle }: { member: MemberSummary; selectable: boolean; selected: boolean; onToggle: () => void }) {
   const t = useT();
-  const name = displayName(m, t('members.noName'));
+  const name = displayName(m, t);
   const handle = handleOf(m);
   const present = m.groups.filter((g) => !g.leftAt);
   const groups = present.length ? present : m.groups;

@@ -3,13 +3,13 @@
 // or points at once; the filter can be saved as a segment or exported.
 
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import { decide } from '../../../../src/access/roles.ts';
 import { useGet } from '../../api.ts';
 import { useLocale, useT } from '../../i18n/index.ts';
 import { useUser } from '../../session.tsx';
 import type { Group } from '../../types.ts';
-import { Empty, ErrorNote, Loading } from '../../ui/feedback.tsx';
+import { Empty, ErrorNote, Loading, Note } from '../../ui/feedback.tsx';
 import { BulkBar, SaveSegment } from './member-bulk.tsx';
 import {
   DEFAULT_QUERY,
@@ -32,6 +32,8 @@ export function MembersPage() {
   const locale = useLocale();
   const user = useUser();
   const [params, setParams] = useSearchParams();
+  // Back from a profile whose personal data was just erased.
+  const forgotten = (useLocation().state as { forgotten?: string } | null)?.forgotten;
   const query = useMemo(() => readQuery(params), [params]);
   // What is typed; the address (and the list) follow once it reads and the typing pauses.
   const [draft, setDraft] = useState(query.where);
@@ -119,6 +121,12 @@ export function MembersPage() {
           </a>
         </div>
       </div>
+
+      {forgotten ? (
+        <Note kind="success">
+          <span data-testid="members-forgotten">{t('members.forgottenNamed', { name: forgotten })}</span>
+        </Note>
+      ) : null}
 
       <FilterBar
         draft={draft}

@@ -3,7 +3,7 @@
 // (counters, stage, level, score), points, tags, the timeline; merging a duplicate and forgetting
 // the person for those allowed.
 
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { decide } from '../../../../src/access/roles.ts';
 import { useGet } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
@@ -11,7 +11,7 @@ import { useUser } from '../../session.tsx';
 import type { Channel } from '../../types.ts';
 import { ErrorNote, Loading, Note } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
-import { displayName, handleOf, type MemberDetail, type MemberGroup, pointsOf } from './member-data.ts';
+import { displayName, handleOf, type MemberDetail, type MemberGroup, pointsOf, viaParts } from './member-data.ts';
 import { LastActive, LevelBadge, StageBadge } from './member-row.tsx';
 import { MemberTimeline } from './member-timeline.tsx';
 import { ForgetButton, MergeCard, PointsCard, RoleSelect, TagsCard } from './profile-parts.tsx';
@@ -23,6 +23,7 @@ export function MemberProfilePage() {
   const t = useT();
   const user = useUser();
   const { id = '' } = useParams();
+  const navigate = useNavigate();
   const member = useGet<MemberDetail>(`/api/members/${encodeURIComponent(id)}`);
   // Channel names for the accounts (a leader may not list channels: the account shows without it).
   const channels = useGet<{ channels: Channel[] }>(user.role === 'leader' ? null : '/api/channels');
@@ -43,7 +44,7 @@ export function MemberProfilePage() {
   const m = member.data;
   if (!m) return <Loading />;
   const reload = () => void member.reload();
-  const name = displayName(m, t('members.noName'));
+  const name = displayName(m, t);
   const handle = handleOf(m);
   const { balance, history } = pointsOf(m);
   const channelName = (cid: string) => {
@@ -81,7 +82,7 @@ export function MemberProfilePage() {
         </div>
         {canForget && !forgotten ? (
           <div className="actions">
-            <ForgetButton member={m} onForgotten={reload} />
+            <ForgetButton member={m} onForgotten={() => navigate('/members', { state: { forgotten: name } })} />
           </div>
         ) : null}
       </div>
@@ -178,7 +179,7 @@ export function MemberProfilePage() {
 
 function GroupLine({ memberId, g, canWrite, onChanged }: { memberId: string; g: MemberGroup; canWrite: boolean; onChanged: () => void }) {
   const t = useT();
-  const via = viaWords(g, t);
+  const via = viaParts(g.via, t).join(' · ');
   return (
     <li className="group-line" data-testid={`member-group-${g.group}`}>
       <div className="group-line-main">
@@ -220,19 +221,4 @@ function JoinLeave({ iso, kind }: { iso: string; kind: 'joinedAt' | 'leftAt' }) 
       {after}
     </>
   );
-}
-
-function viaWords(g: MemberGroup, t: (k: string, v?: Record<string, string | number>) => string): string | undefined {
-  const via = g.via;
-  if (!via) return undefined;
-  if (typeof via === 'string') {
-    const key = `members.via_${via}`;
-    const w = t(key);
-    return w === key ? undefined : w;
-  }
-  const parts: string[] = [];
-  if (via.link) parts.push(t('members.viaLink'));
-  if (via.inviterName) parts.push(t('members.viaInviter', { name: via.inviterName }));
-  if (via.scene) parts.push(t('members.viaScene', { scene: via.scene }));
-  return parts.join(' · ') || undefined;
 }

@@ -244,8 +244,8 @@ function MergeRow({ member, other, reason, onMerged }: { member: MemberDetail; o
   const t = useT();
   // The suggestion names the other member by id; their name comes with their profile.
   const profile = useGet<MemberDetail>(other.name ? null : `/api/members/${ref(other.id)}`);
-  const otherName = other.name?.trim() || (profile.data ? displayName(profile.data, t('members.noName')) : t('members.noName'));
-  const name = displayName(member, t('members.noName'));
+  const otherName = other.name?.trim() || (profile.data ? displayName(profile.data, t) : t('members.noName'));
+  const name = displayName(member, t);
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | undefined>();
@@ -293,7 +293,7 @@ export function ForgetButton({ member, onForgotten }: { member: MemberDetail; on
   const [sure, setSure] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | undefined>();
-  const name = displayName(member, t('members.noName'));
+  const name = displayName(member, t);
   return (
     <>
       <button
