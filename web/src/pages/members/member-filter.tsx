@@ -32,8 +32,9 @@ const SORT_LABEL: Record<Sort, string> = {
 export function FilterBar(p: FilterProps) {
   const t = useT();
   const [tag, setTag] = useState('');
-  const stage = termValue(p.draft, 'stage:');
-  const level = termValue(p.draft, 'level:');
+  // Only a term that reads lights its menu (`stage:vip` is the box's problem, not a choice).
+  const stage = (STAGES as readonly string[]).includes(termValue(p.draft, 'stage:')) ? termValue(p.draft, 'stage:') : '';
+  const level = (LEVELS as readonly string[]).includes(termValue(p.draft, 'level:')) ? termValue(p.draft, 'level:') : '';
   const chip = (term: string, label: string, testid: string) => {
     const on = hasTerm(p.draft, term);
     return (
@@ -98,7 +99,7 @@ export function FilterBar(p: FilterProps) {
       <div className="chips" data-testid="member-chips">
         <select
           className={`chip-select${stage ? ' on' : ''}`}
-          value={(STAGES as readonly string[]).includes(stage) ? stage : ''}
+          value={stage}
           onChange={(e) => p.onDraft(e.target.value ? toggleTerm(p.draft, `stage:${e.target.value}`, 'stage:') : toggleTerm(p.draft, `stage:${stage}`))}
           aria-label={t('members.colStage')}
           data-testid="chip-stage"
@@ -112,7 +113,7 @@ export function FilterBar(p: FilterProps) {
         </select>
         <select
           className={`chip-select${level ? ' on' : ''}`}
-          value={(LEVELS as readonly string[]).includes(level) ? level : ''}
+          value={level}
           onChange={(e) => p.onDraft(e.target.value ? toggleTerm(p.draft, `level:${e.target.value}`, 'level:') : toggleTerm(p.draft, `level:${level}`))}
           aria-label={t('members.colLevel')}
           data-testid="chip-level"

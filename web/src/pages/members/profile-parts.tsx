@@ -6,6 +6,7 @@ import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import { type ApiFailure, api, asFailure, post, useGet } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
+import { usePeople } from '../../people.tsx';
 import { ErrorNote, Note } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
 import { Confirm } from '../runs/confirm.tsx';
@@ -15,6 +16,7 @@ const ref = (id: string) => encodeURIComponent(id);
 
 export function PointsCard({ member, balance, history, canWrite, onChanged }: { member: MemberDetail; balance: number; history: PointsLine[]; canWrite: boolean; onChanged: () => void }) {
   const t = useT();
+  const { nameOf } = usePeople();
   const [mode, setMode] = useState<'add' | 'spend'>('add');
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
@@ -105,7 +107,7 @@ export function PointsCard({ member, balance, history, canWrite, onChanged }: { 
                   </td>
                   <td data-label={t('members.colReason')}>
                     {p.reason}
-                    <div className="muted small">{p.actor ? t('members.pointsBy', { actor: p.actor }) : p.rule ? t('members.pointsRule', { rule: p.rule }) : t('members.pointsAutomatic')}</div>
+                    <div className="muted small">{p.actor ? t('members.pointsBy', { actor: nameOf(p.actor) }) : p.rule ? t('members.pointsRule', { rule: p.rule }) : t('members.pointsAutomatic')}</div>
                   </td>
                 </tr>
               ))}
