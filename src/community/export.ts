@@ -1,11 +1,12 @@
-// Members as CSV for a spreadsheet: the list's fields, one row per member. UTF-8 with a byte-order
+// Members as CSV for a spreadsheet: the list's fields, one row per member (the groups they are in
+// now, and those they left, in two columns). UTF-8 with a byte-order
 // mark, since Excel reads a CSV without one in the machine's legacy code page (Chinese names
 // garbled); fields quoted where needed (RFC 4180), and a leading = + - @ defused so a name cannot
 // run as a formula.
 
 import type { MemberSummary } from './member-summary.ts';
 
-export const CSV_HEADER = ['id', 'name', 'identities', 'groups', 'stage', 'level', 'points', 'tags', 'messages', 'checkins', 'lastActiveAt', 'blacklisted'];
+export const CSV_HEADER = ['id', 'name', 'identities', 'groups', 'leftGroups', 'stage', 'level', 'points', 'tags', 'messages', 'checkins', 'lastActiveAt', 'blacklisted'];
 
 function cell(v: string | number | boolean | null): string {
   let s = v === null ? '' : String(v);
@@ -18,7 +19,8 @@ export function memberCsvRow(m: MemberSummary): string {
     m.id,
     m.name,
     m.identities.map((i) => `${i.channel}:${i.externalId}`).join(' '),
-    m.groups.map((g) => `${g.groupName}${g.leftAt ? ' (left)' : ''}`).join('; '),
+    m.groups.filter((g) => !g.leftAt).map((g) => g.groupName).join('; '),
+    m.groups.filter((g) => g.leftAt).map((g) => g.groupName).join('; '),
     m.stage,
     m.level,
     m.points,

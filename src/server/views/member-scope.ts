@@ -2,6 +2,7 @@
 // one of their groups — anyone else is "not found", never "forbidden", so a leader cannot learn
 // who is in someone else's group), and the people errors as API errors.
 
+import { SelectorError } from '../../community/groups.ts';
 import { MemberRefError, resolveMember } from '../../community/member-ref.ts';
 import { MemberLinkError } from '../../community/members.ts';
 import { PointsError } from '../../community/points.ts';
@@ -30,10 +31,12 @@ export async function visibleMember(db: Db, ref: string, visibleGroups: readonly
   return id;
 }
 
-/** A people error as the API answers it; undefined for anything else. */
+/** A people error as the API answers it (`field`: the one an unknown member was named in); undefined for anything else. */
 export function peopleApiError(e: unknown, field?: string): ApiError | undefined {
   if (e instanceof MemberRefError) return new ApiError(404, 'not_found', e.text, { field: field ?? e.what });
-  if (e instanceof AudienceError) return new ApiError(400, 'invalid_selector', msg('members.invalidSelector', { reason: e.text }), { field: field ?? 'where', reason: e.text });
+  if (e instanceof AudienceError) return new ApiError(400, 'invalid_selector', msg('members.invalidSelector', { reason: e.text }), { field: 'where', reason: e.text });
+  // A group:<term> that is not a group selector.
+  if (e instanceof SelectorError) return new ApiError(400, 'invalid_selector', msg('members.invalidSelector', { reason: e.text }), { field: 'where', reason: e.text });
   if (e instanceof PointsError) {
     return e.text.key === 'points.notEnough' ? new ApiError(409, 'not_enough_points', e.text) : new ApiError(400, 'invalid_points', e.text);
   }
