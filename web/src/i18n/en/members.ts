@@ -10,6 +10,7 @@ export default {
   filterLabel: 'Filter',
   filterPlaceholder: 'e.g. stage:engaged+active<7d',
   filterHelp: 'Terms joined with + must all hold; ! in front excludes. tag:<tag>, stage:<stage>, level:<level>, role:<role>, group:id:<group>, joined<7d, active<7d, inactive>14d, points>=10, checkins>=3.',
+  filterHelpTitle: 'How to write a filter',
   filterOk: 'Reads fine',
   searchLabel: 'Name or id',
   searchPlaceholder: 'Name, handle or platform id',

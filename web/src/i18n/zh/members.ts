@@ -8,6 +8,7 @@ export default {
   filterLabel: '筛选条件',
   filterPlaceholder: '例如 stage:engaged+active<7d',
   filterHelp: '用 + 连接的条件要同时满足，前面加 ! 表示排除。tag:<标签>、stage:<阶段>、level:<等级>、role:<角色>、group:id:<群>、joined<7d（7 天内入群）、active<7d（7 天内活跃）、inactive>14d（超过 14 天没动静）、points>=10、checkins>=3。',
+  filterHelpTitle: '筛选条件怎么写',
   filterOk: '条件没问题',
   searchLabel: '姓名或编号',
   searchPlaceholder: '姓名、用户名或平台编号',

@@ -63,12 +63,18 @@ export function FilterBar(p: FilterProps) {
             autoCapitalize="off"
             autoCorrect="off"
             aria-invalid={Boolean(p.problem)}
-            aria-describedby="member-filter-hint"
+            aria-describedby={p.problem || p.draft.trim() ? 'member-filter-hint' : undefined}
             data-testid="members-where"
           />
-          <span className="hint" id="member-filter-hint" role={p.problem ? 'alert' : undefined} data-testid={p.problem ? 'members-where-error' : 'members-where-hint'}>
-            {p.problem ?? t('members.filterHelp')}
-          </span>
+          {p.problem ? (
+            <span className="hint" id="member-filter-hint" role="alert" data-testid="members-where-error">
+              {p.problem}
+            </span>
+          ) : p.draft.trim() ? (
+            <span className="hint" id="member-filter-hint" data-testid="members-where-hint">
+              {t('members.filterOk')}
+            </span>
+          ) : null}
         </label>
         <label className="field">
           {t('members.searchLabel')}
@@ -139,6 +145,10 @@ export function FilterBar(p: FilterProps) {
         </form>
         {chip('active<7d', t('members.chipActive'), 'chip-active')}
         {chip('inactive>14d', t('members.chipInactive'), 'chip-inactive')}
+        <details className="filter-help" data-testid="members-where-help">
+          <summary>{t('members.filterHelpTitle')}</summary>
+          <p>{t('members.filterHelp')}</p>
+        </details>
         {p.draft || p.search || p.group ? (
           <button type="button" className="btn btn-quiet btn-small" onClick={p.onClear} data-testid="members-clear">
             {t('members.clearFilter')}

@@ -121,8 +121,8 @@ export function MemberProfilePage() {
               {m.identities.map((i) => (
                 <li key={`${i.channel}:${i.externalId}`}>
                   <div>
-                    <strong>{channelName(i.channel) ?? (i.username ? `@${i.username}` : t('members.identities'))}</strong>
-                    {i.username && channelName(i.channel) ? <span> @{i.username}</span> : null}
+                    {channelName(i.channel) ? <strong>{channelName(i.channel)} </strong> : null}
+                    {i.username ? <span>@{i.username}</span> : null}
                   </div>
                   <div className="muted small">
                     {t('members.platformId')} <span className="mono">{i.externalId}</span>
