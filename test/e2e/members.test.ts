@@ -154,6 +154,10 @@ describe(`the people pages in a browser (${engine})`, () => {
     await expect.poll(() => tid(page, 'member-bulk-done').innerText()).toContain('2 位');
     await typeFilter('tag:优秀学员+tag:walk');
     await expect.poll(() => count(page)).toContain('共 2 位');
+    // The export link downloads what the list shows.
+    const href = (await tid(page, 'members-export').getAttribute('href')) ?? '';
+    const csv = await (await page.request.get(`${running.url}${href}`)).text();
+    expect(csv.trim().split(/\r?\n/)).toHaveLength(3);
     const tagged = await apiGet<ListAnswer>(page, `/api/members?where=${encodeURIComponent('tag:walk')}`);
     expect(tagged.members.map((m) => m.tags.sort())).toEqual([
       ['walk', '优秀学员'],

@@ -163,8 +163,14 @@ export function listPath(q: ListQuery, whereOk: boolean): string {
   return `/api/members?${p}`;
 }
 
-export function exportPath(where: string): string {
-  return where.trim() ? `/api/members/export?${new URLSearchParams({ where: where.trim() })}` : '/api/members/export';
+/** The CSV of what the list shows (every page of it): the same filter, search and group. */
+export function exportPath(q: Pick<ListQuery, 'where' | 'q' | 'group'>, whereOk: boolean): string {
+  const p = new URLSearchParams();
+  if (q.where.trim() && whereOk) p.set('where', q.where.trim());
+  if (q.q.trim()) p.set('q', q.q.trim());
+  if (q.group) p.set('group', q.group);
+  const s = p.toString();
+  return s ? `/api/members/export?${s}` : '/api/members/export';
 }
 
 export const memberPath = (id: string) => `/members/${encodeURIComponent(id)}`;

@@ -29,12 +29,19 @@ export function LastActive({ iso }: { iso: string | null }) {
   );
 }
 
-export function MemberRow({ member: m, selectable, selected, onToggle }: { member: MemberSummary; selectable: boolean; selected: boolean; onToggle: () => void }) {
+/** `focusGroup`: the group the list is filtered by, shown first (with the member's role there). */
+export function MemberRow({
+  member: m,
+  selectable,
+  selected,
+  onToggle,
+  focusGroup,
+}: { member: MemberSummary; selectable: boolean; selected: boolean; onToggle: () => void; focusGroup?: string }) {
   const t = useT();
   const name = displayName(m, t);
   const handle = handleOf(m);
   const present = m.groups.filter((g) => !g.leftAt);
-  const groups = present.length ? present : m.groups;
+  const groups = [...(present.length ? present : m.groups)].sort((a, b) => Number(b.group === focusGroup) - Number(a.group === focusGroup));
   return (
     <tr className={selected ? 'selected' : ''} data-testid={`member-row-${m.id}`}>
       {selectable ? (

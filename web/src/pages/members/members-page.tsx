@@ -116,7 +116,7 @@ export function MembersPage() {
               {t('members.saveSegment')}
             </button>
           ) : null}
-          <a className="btn" href={exportPath(query.where)} download data-testid="members-export">
+          <a className="btn" href={exportPath(query, !selectorProblem(query.where, t, locale))} download data-testid="members-export">
             {t('members.exportCsv')}
           </a>
         </div>
@@ -153,7 +153,8 @@ export function MembersPage() {
           ids={[...selected]}
           where={allMatching ? query.where : undefined}
           total={total}
-          allMatchingOffer={allOnPage && total > members.length && Boolean(query.where) && !problem}
+          // The tags route picks by the selector alone: with a search or a group chosen, only ticked rows.
+          allMatchingOffer={allOnPage && total > members.length && Boolean(query.where) && !problem && !query.q && !query.group}
           allMatching={allMatching}
           onAllMatching={setAllMatching}
           onDone={() => void list.reload()}
@@ -216,7 +217,7 @@ export function MembersPage() {
               </thead>
               <tbody>
                 {members.map((m) => (
-                  <MemberRow key={m.id} member={m} selectable={canWrite} selected={selected.has(m.id)} onToggle={() => toggle(m.id)} />
+                  <MemberRow key={m.id} member={m} selectable={canWrite} selected={selected.has(m.id)} onToggle={() => toggle(m.id)} focusGroup={query.group || undefined} />
                 ))}
               </tbody>
             </table>
