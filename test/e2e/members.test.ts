@@ -241,6 +241,10 @@ describe(`the people pages in a browser (${engine})`, () => {
     await expect.poll(() => tid(page, 'members-where-error').innerText()).toContain('“vip” is not a stage');
     await typeFilter('');
     await expect.poll(() => count(page)).toMatch(/of \d+/);
+    await tid(page, 'members-sort-points').click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('points');
+    // The most points first: the member given 20 and spent 5.
+    await expect.poll(() => page.locator('[data-testid^="member-row-"] td.num').first().innerText()).toBe('15');
     await shoot(page, 'members-en');
     await page.locator('[data-testid^="member-open-"]').first().click();
     await tid(page, 'member-timeline').waitFor();

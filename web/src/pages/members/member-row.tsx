@@ -76,7 +76,7 @@ export function MemberRow({
       <td className="num" data-label={t('members.colPoints')}>
         {m.points}
       </td>
-      <td data-label={t('members.colTags')}>
+      <td data-label={t('members.colTags')} className={m.tags.length ? undefined : 'cell-empty'}>
         {m.tags.map((tag) => (
           <span className="tag" key={tag}>
             {tag}

@@ -80,13 +80,19 @@ export function MembersPage() {
   const allOnPage = members.length > 0 && members.every((m) => selected.has(m.id));
   const filtered = Boolean(query.where || query.q || query.group);
 
-  const sortBy = (sort: Sort) => update({ sort, order: query.sort === sort && query.order === 'desc' ? 'asc' : 'desc' });
+  // A header sorts by a link to the same page in that order (a link is inline text: the header keeps one line box).
   const sortHeader = (sort: Sort, label: string, className?: string) => (
     <th className={className} aria-sort={query.sort === sort ? (query.order === 'asc' ? 'ascending' : 'descending') : undefined}>
-      <button type="button" className="sort-button" onClick={() => sortBy(sort)} title={t('members.sortBy', { column: label })} data-testid={`members-sort-${sort}`}>
+      <Link
+        className="sort-link"
+        to={`?${writeQuery({ ...query, offset: 0, sort, order: query.sort === sort && query.order === 'desc' ? 'asc' : sort === 'name' && query.sort !== sort ? 'asc' : 'desc' })}`}
+        replace
+        title={t('members.sortBy', { column: label })}
+        data-testid={`members-sort-${sort}`}
+      >
         {label}
-        <span aria-hidden="true">{query.sort === sort ? (query.order === 'asc' ? ' ↑' : ' ↓') : ''}</span>
-      </button>
+        {query.sort === sort ? <span aria-hidden="true">{query.order === 'asc' ? ' ↑' : ' ↓'}</span> : null}
+      </Link>
     </th>
   );
   const toggle = (id: string) =>

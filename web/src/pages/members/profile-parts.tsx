@@ -53,6 +53,7 @@ export function PointsCard({ member, balance, history, canWrite, onChanged }: { 
       </p>
       {canWrite ? (
         <form className="points-form" onSubmit={submit} data-testid="member-points-form">
+          <div className="points-mode">
           <fieldset className="segmented">
             <legend className="sr-only">{t('members.points')}</legend>
             {(['add', 'spend'] as const).map((m) => (
@@ -61,6 +62,7 @@ export function PointsCard({ member, balance, history, canWrite, onChanged }: { 
               </button>
             ))}
           </fieldset>
+          </div>
           <label className="field field-narrow">
             {t('members.pointsAmount')}
             <input type="text" inputMode="numeric" value={amount} onChange={(e) => setAmount(e.target.value.replace(/[^\d]/g, ''))} data-testid="member-points-amount" />
