@@ -177,7 +177,7 @@ describe(`the people pages in a browser (${engine})`, () => {
     await shoot(page, 'segments-zh');
     await tid(page, 'segment-open-top-students').click();
     await tid(page, 'member-list').waitFor();
-    await expect.poll(() => tid(page, 'members-where').inputValue()).toBe('tag:优秀学员+tag:walk');
+    await expect.poll(() => tid(page, 'members-where').inputValue()).toBe('segment:top-students');
     await expect.poll(() => count(page)).toContain('共 2 位');
   });
 

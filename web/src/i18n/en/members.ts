@@ -9,7 +9,7 @@ export default {
   // the filter
   filterLabel: 'Filter',
   filterPlaceholder: 'e.g. stage:engaged+active<7d',
-  filterHelp: 'Terms joined with + must all hold; ! in front excludes. tag:<tag>, stage:<stage>, level:<level>, role:<role>, group:id:<group>, joined<7d, active<7d, inactive>14d, points>=10, checkins>=3.',
+  filterHelp: 'Terms joined with + must all hold; ! in front excludes. tag:<tag>, stage:<stage>, level:<level>, role:<role>, group:id:<group>, segment:<name>, joined<7d, active<7d, inactive>14d, points>=10, checkins>=3.',
   filterHelpTitle: 'How to write a filter',
   filterOk: 'Reads fine',
   searchLabel: 'Name or id',
@@ -75,7 +75,7 @@ export default {
   saveSegment: 'Save as segment',
   saveSegmentTitle: 'Save this filter as a segment',
   segmentName: 'Segment name',
-  segmentNameHint: 'Letters, digits and dashes, e.g. active-buyers. Sheets use it in to:.',
+  segmentNameHint: 'No spaces and none of + , : !, e.g. top-students. Sheets and filters use it as segment:<name>.',
   segmentSave: 'Save the segment',
   segmentSaved: 'Segment “{name}” saved.',
   segmentNeedsFilter: 'Type a filter first: a segment is a saved filter.',
@@ -255,5 +255,7 @@ export default {
   'audience.badStage': '“{value}” is not a stage; the stages are {list}.',
   'audience.badLevel': '“{value}” is not a level; the levels are {list}.',
   'audience.badRole': '“{value}” is not a role; the roles are {list}.',
+  'audience.noSegment': 'There is no segment “{name}”.',
+  'audience.segmentLoop': 'The segment “{name}” uses itself or nests too deep ({path}).',
   'audience.other': 'This filter cannot be read.',
 };

@@ -14,7 +14,8 @@ import { Confirm } from '../runs/confirm.tsx';
 import type { Segment } from './member-data.ts';
 import './members.css';
 
-const membersOf = (s: Segment) => `/members?${new URLSearchParams({ where: s.selector })}`;
+// By name, so the filter box says which segment it is (and follows a later change of it).
+const membersOf = (s: Segment) => `/members?${new URLSearchParams({ where: `segment:${s.name}` })}`;
 
 export function SegmentsPage() {
   const t = useT();
