@@ -236,6 +236,62 @@ const OWNER_STOPS: Stop[] = [
     },
   },
   {
+    name: 'members: the list, a filter, a wrong filter, the bulk bar, the segment dialog (cancel)',
+    async visit(w) {
+      await open(w, '/members', 'member-list');
+      await inLanguage(w, 'member-list');
+      await noInternalIds(w, 'member-list');
+      await tid(w.page, 'members-where').fill('stage:nobody');
+      await tid(w.page, 'members-where-error').waitFor();
+      await tid(w.page, 'members-where').fill('!stage:customer');
+      await tid(w.page, 'members-where-hint').waitFor();
+      await tid(w.page, 'chip-active').click();
+      await tid(w.page, 'chip-active').click();
+      await tid(w.page, 'member-list').or(tid(w.page, 'empty')).first().waitFor();
+      await w.page.locator('[data-testid^="member-select-"]').first().check();
+      await tid(w.page, 'member-bulk').waitFor();
+      await tid(w.page, 'members-save-segment').click();
+      await tid(w.page, 'segment-save').waitFor();
+      await tid(w.page, 'segment-save-cancel').click();
+      await tid(w.page, 'segment-save').waitFor({ state: 'detached' });
+    },
+  },
+  {
+    name: 'member profile: groups, points, tags, timeline; the forget dialog (cancel)',
+    async visit(w) {
+      await open(w, '/members', 'member-list');
+      await w.page.locator('[data-testid^="member-open-"]').first().click();
+      await tid(w.page, 'member-timeline').waitFor();
+      await tid(w.page, 'member-merge').waitFor();
+      await inLanguage(w, 'member-profile');
+      await noInternalIds(w, 'member-profile');
+      await tid(w.page, 'member-forget').click();
+      await tid(w.page, 'confirm').waitFor();
+      await tid(w.page, 'confirm-no').click();
+      await tid(w.page, 'confirm').waitFor({ state: 'detached' });
+    },
+  },
+  {
+    name: 'segments: the list (empty or not)',
+    async visit(w) {
+      // The walk saves none: its empty state says where segments come from.
+      await w.page.goto(`${w.url}/members/segments`);
+      await tid(w.page, 'segment-list').or(tid(w.page, 'empty')).first().waitFor();
+      await inLanguage(w, 'empty');
+    },
+  },
+  {
+    name: 'groups: people in a group',
+    async visit(w) {
+      await open(w, '/groups', 'group-list');
+      await w.page.locator('[data-testid="group-list"] [data-testid^="group-people-"]').first().click();
+      await tid(w.page, 'group-people-list').waitFor();
+      await inLanguage(w, 'group-people');
+      await tid(w.page, 'group-people-close').click();
+      await tid(w.page, 'group-people').waitFor({ state: 'detached' });
+    },
+  },
+  {
     name: 'a page that does not exist',
     async visit(w) {
       await w.page.goto(`${w.url}/no-such-page`);
@@ -265,6 +321,17 @@ const LEADER_STOPS: Stop[] = [
       expect(await tid(w.page, 'team-people').count()).toBe(0);
       await tid(w.page, 'menu-toggle').tap();
       await tid(w.page, 'nav-leader').waitFor();
+    },
+  },
+  {
+    name: 'leader: members of my groups on a phone, a profile',
+    async visit(w) {
+      await open(w, '/members', 'member-list');
+      await inLanguage(w, 'member-list');
+      await w.page.locator('[data-testid^="member-open-"]').first().tap();
+      await tid(w.page, 'member-timeline').waitFor();
+      expect(await tid(w.page, 'member-forget').count()).toBe(0);
+      expect(await w.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     },
   },
 ];

@@ -48,7 +48,7 @@ describe(`Chinese tables in a browser (${engine})`, () => {
     await tid('demo-done').waitFor();
     const runs = await page.evaluate(async () => (await (await fetch('/api/runs')).json()) as { runs: { id: string; kind: string }[] });
     const broadcast = runs.runs.find((r) => r.kind === 'broadcast')?.id;
-    pages = ['/sheets', '/sheets/camp-7d/history', '/groups', '/channels', '/runs', '/command', `/command/${broadcast}`, '/team'];
+    pages = ['/sheets', '/sheets/camp-7d/history', '/groups', '/channels', '/runs', '/command', `/command/${broadcast}`, '/team', '/members'];
   }, 180_000);
 
   afterAll(async () => {

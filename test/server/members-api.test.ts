@@ -320,6 +320,12 @@ describe(`members API (${engine})`, () => {
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error).toMatchObject({ field: 'where', message: expect.stringContaining('"frob"') });
       expect((await otto.call('PUT', '/api/segments/a%20b', { where: 'all' })).json().error.field).toBe('name');
+      // A segment is a term of other selectors; one that names a missing segment is not saved.
+      expect((await list(otto, '?where=segment:vips&sort=name')).members.map((m) => m.name)).toEqual(['Alice Wang', 'Erin']);
+      const missing = await otto.call('PUT', '/api/segments/quiet', { where: 'segment:nope+inactive>7d' });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json().error.message).toContain('there is no segment "nope"');
+      expect(await store.db.selectFrom('segments').select('name').execute()).toEqual([{ name: 'vips' }]);
       expect((await otto.call('DELETE', '/api/segments/vips')).json()).toEqual({ deleted: true });
       expect((await otto.call('DELETE', '/api/segments/vips')).statusCode).toBe(404);
       expect(await store.db.selectFrom('audit_log').select('action').where('action', 'like', 'segment.%').orderBy('id').execute()).toEqual(

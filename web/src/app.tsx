@@ -46,6 +46,9 @@ const BlacklistPage = page(() => import('./pages/admission/blacklist-page.tsx'),
 // people/orders pages ↓
 const PeopleImportPage = page(() => import('./pages/orders/import-page.tsx'), 'PeopleImportPage');
 // people/console pages ↓
+const MembersPage = page(() => import('./pages/members/members-page.tsx'), 'MembersPage');
+const MemberProfilePage = page(() => import('./pages/members/profile-page.tsx'), 'MemberProfilePage');
+const SegmentsPage = page(() => import('./pages/members/segments-page.tsx'), 'SegmentsPage');
 // people/bench pages ↓
 
 
@@ -80,6 +83,7 @@ const NAV: NavItem[] = [
   // people/orders ↓
   { to: '/members/import', label: 'orders.nav', testid: 'nav-people-import', roles: ['owner', 'admin', 'operator'] },
   // people/console ↓
+  { to: '/members', label: 'common.navMembers', testid: 'nav-members', roles: [...STAFF, 'leader'] },
   // people/bench ↓
 
 ];
@@ -114,6 +118,9 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   // people/orders ↓
   { path: '/members/import', element: <PeopleImportPage /> },
   // people/console ↓
+  { path: '/members', element: <MembersPage /> },
+  { path: '/members/segments', element: <SegmentsPage /> },
+  { path: '/members/:id', element: <MemberProfilePage /> },
   // people/bench ↓
 
 ];

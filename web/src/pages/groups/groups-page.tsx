@@ -13,6 +13,7 @@ import { When } from '../../ui/when.tsx';
 import { GroupAddForm } from './group-add.tsx';
 import { CandidatesPanel } from './candidates-panel.tsx';
 import { BulkBar, GroupEditPanel } from './group-edit.tsx';
+import { GroupPeoplePanel } from './group-people.tsx';
 import { facets, filterGroups, type GroupFilter, NO_FILTER, STRANGER, UNSET } from './group-filter.ts';
 
 export function GroupsPage() {
@@ -24,6 +25,7 @@ export function GroupsPage() {
   const [filter, setFilter] = useState<GroupFilter>(NO_FILTER);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [editing, setEditing] = useState<string | undefined>();
+  const [peopleOf, setPeopleOf] = useState<string | undefined>();
   const [adding, setAdding] = useState(false);
   const [candidatesOf, setCandidatesOf] = useState<string | undefined>();
   const editable = can.edit(user.role);
@@ -161,6 +163,7 @@ export function GroupsPage() {
           ) : null}
 
           {candidatesOf && all.find((g) => g.id === candidatesOf) ? <CandidatesPanel group={all.find((g) => g.id === candidatesOf)!} onClose={() => setCandidatesOf(undefined)} /> : null}
+          {peopleOf && all.find((g) => g.id === peopleOf) ? <GroupPeoplePanel group={all.find((g) => g.id === peopleOf)!} onClose={() => setPeopleOf(undefined)} /> : null}
 
           {strangers.length ? (
             <div className="note note-warning" data-testid="groups-strangers">
@@ -205,7 +208,7 @@ export function GroupsPage() {
                     <th className="num">{t('groups.colMembers')}</th>
                     <th>{t('groups.colTags')}</th>
                     <th>{t('groups.colActivity')}</th>
-                    {editable ? <th /> : null}
+                    <th />
                   </tr>
                 </thead>
                 <tbody>
@@ -254,16 +257,21 @@ export function GroupsPage() {
                         <td className="nowrap small" data-label={t('groups.colActivity')}>
                           <When iso={g.lastActivityAt} zone={g.timezone} />
                         </td>
-                        {editable ? (
-                          <td>
-                            <button type="button" className="btn btn-small" onClick={() => setEditing(g.id)} data-testid={`group-edit-${g.id}`}>
-                              {t('common.edit')}
-                            </button>{' '}
+                        <td>
+                          <div className="actions">
+                            {editable ? (
+                              <button type="button" className="btn btn-small" onClick={() => setEditing(g.id)} data-testid={`group-edit-${g.id}`}>
+                                {t('common.edit')}
+                              </button>
+                            ) : null}
+                            <button type="button" className="btn btn-small" onClick={() => setPeopleOf(g.id)} data-testid={`group-people-${g.id}`}>
+                              {t('members.groupPeople')}
+                            </button>
                             <button type="button" className="btn btn-small" onClick={() => setCandidatesOf(g.id)} data-testid={`group-candidates-${g.id}`}>
                               {t('orders.candidatesButton')}
                             </button>
-                          </td>
-                        ) : null}
+                          </div>
+                        </td>
                       </tr>
                     );
                   })}

@@ -10,6 +10,7 @@ export function Confirm({
   confirmLabel,
   danger,
   busy,
+  confirmDisabled,
   onConfirm,
   onCancel,
 }: {
@@ -18,6 +19,8 @@ export function Confirm({
   confirmLabel: string;
   danger?: boolean;
   busy?: boolean;
+  /** The confirm button waits for something (a tick that says "I understand"); cancel stays free. */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -40,7 +43,7 @@ export function Confirm({
           <button type="button" className="btn" ref={cancel} onClick={onCancel} disabled={busy} data-testid="confirm-no">
             {t('common.cancel')}
           </button>
-          <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} onClick={onConfirm} disabled={busy} data-testid="confirm-yes">
+          <button type="button" className={`btn ${danger ? 'btn-danger' : 'btn-primary'}`} onClick={onConfirm} disabled={busy || confirmDisabled} data-testid="confirm-yes">
             {confirmLabel}
           </button>
         </div>
