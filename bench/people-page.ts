@@ -1,6 +1,6 @@
 // The bench's own members page (until the members list of src/community lands, and to compare
 // with it): what `GET /api/members?limit=50&sort=lastActive` needs — one page of members by last
-// active (newest first, never active last, then id), picked by a selector within a scope. Ids
+// active (newest first, never active last, then id, descending), picked by a selector within a scope. Ids
 // and the member columns first (one query over members), then the details of those 50 only:
 // identities, and groups with names and roles (two queries keyed by the 50 ids).
 
@@ -34,7 +34,7 @@ export async function membersPage(db: Db, opts: PageOptions): Promise<PageMember
   const picked = (await audienceQuery(db, opts.where, opts.scope))
     .select(['members.name', 'members.stage', 'members.level', 'members.points', 'members.tags', 'members.messages', 'members.checkins', 'members.last_active_at'])
     .orderBy(sql`members.last_active_at DESC NULLS LAST`)
-    .orderBy('members.id')
+    .orderBy('members.id', 'desc')
     .limit(opts.limit);
   await opts.explain?.('ids', picked);
   const rows = await picked.execute();
