@@ -32,6 +32,8 @@ export interface ApiClient {
   get<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
   patch<T>(path: string, body: unknown): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
+  del<T>(path: string): Promise<T>;
 }
 
 export function apiClient(opts: { data?: string; env?: NodeJS.ProcessEnv } = {}): ApiClient {
@@ -78,5 +80,7 @@ export function apiClient(opts: { data?: string; env?: NodeJS.ProcessEnv } = {})
     },
     post: (path, body) => call('POST', path, body ?? {}),
     patch: (path, body) => call('PATCH', path, body),
+    put: (path, body) => call('PUT', path, body),
+    del: (path) => call('DELETE', path),
   };
 }

@@ -10,6 +10,7 @@ import { type Io, processIo, UsageError } from './io.ts';
 import { cliLogLevel } from './log-level.ts';
 import { registerOpsCommands } from './ops.ts';
 // people/members imports ↓
+import { registerMemberCommands } from './members.ts';
 // people/standing imports ↓
 // people/audiences imports ↓
 // people/checkins imports ↓
@@ -132,6 +133,7 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   };
   registerOpsCommands(program, io, opsDeps);
   // people/members ↓
+  registerMemberCommands(program, io, opsDeps);
   // people/standing ↓
   // people/audiences ↓
   // people/checkins ↓

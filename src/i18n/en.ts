@@ -491,6 +491,21 @@ const en: Record<string, string> = {
   'lint.conversion-without-warmup.memberHint': 'Add a warm-up (`kind: warmup`) 1–2 days before the offer reaches people, for example on the same trigger with an earlier `after:`.',
 
   // ── people/members: keys of this area go below this line ──
+  'members.notFound': 'There is no member "{ref}": give a member id (mem_…) or <channel>:<platform user id>; see chorus member list',
+  'members.groupNotFound': 'There is no group "{ref}": give a group id or <channel>:<platform chat id>; see chorus group list',
+  'members.notInGroup': 'The member {member} is not and never was in the group {group}, so they can have no role there',
+  'members.invalidSelector': 'The member selector is not valid: {reason}',
+  'members.mergeSame': 'These are already the same member.',
+  'members.mergeSameChannel': 'Both members have an account on the same channel, so they are two accounts; a person is linked across different channels only.',
+  'members.tagsWhom': 'name the members (members) or pick them with a selector (where), one of the two',
+  'members.tagsWhat': 'say which tags to add or remove',
+  'members.pointsOneOf': 'give either add or spend, a whole number greater than 0',
+  'tags.empty': 'a tag cannot be empty',
+  'tags.tooLong': 'the tag "{tag}" is longer than {max} characters',
+  'tags.badChar': 'the tag "{tag}" holds a comma or a +; tags are separated by commas and joined by + in selectors',
+  'tags.tooMany': 'at most {max} tags at a time',
+  'segments.badName': 'the segment name "{name}" is not usable: 1 to 64 characters, no spaces, and none of + , : !',
+  'segments.notFound': 'There is no segment "{name}"; see chorus segment list',
   // (end of people/members)
 
   // ── people/standing: keys of this area go below this line ──

@@ -488,6 +488,21 @@ const zh: Record<string, string> = {
   'lint.conversion-without-warmup.memberHint': '在转化触达成员前 1–2 天加一个预热（`kind: warmup`），例如用同一个触发条件、更早的 `after:`。',
 
   // ── people/members: keys of this area go below this line ──
+  'members.notFound': '找不到成员“{ref}”：请写成员 ID（mem_…）或“渠道:平台用户 ID”；可用 chorus member list 查看',
+  'members.groupNotFound': '找不到群“{ref}”：请写群 ID 或“渠道:平台群 ID”；可用 chorus group list 查看',
+  'members.notInGroup': '成员 {member} 现在不在、也从未在群 {group} 里，不能在那里担任角色',
+  'members.invalidSelector': '成员筛选条件写得不对：{reason}',
+  'members.mergeSame': '这两个本来就是同一个成员。',
+  'members.mergeSameChannel': '这两个成员在同一个渠道上各有账号，说明是两个账号；只有不同渠道的账号才能合并成一个人。',
+  'members.tagsWhom': '请指定成员（members）或用筛选条件（where）选出成员，二选一',
+  'members.tagsWhat': '请写明要加上或去掉的标签',
+  'members.pointsOneOf': '请填写 add（增加）或 spend（扣减）其中一项，须为大于 0 的整数',
+  'tags.empty': '标签不能为空',
+  'tags.tooLong': '标签“{tag}”超过了 {max} 个字',
+  'tags.badChar': '标签“{tag}”里有逗号或加号；多个标签用逗号分隔，筛选条件里用加号连接',
+  'tags.tooMany': '一次最多 {max} 个标签',
+  'segments.badName': '分群名称“{name}”不可用：1 到 64 个字，不能有空格，也不能有 + , : !',
+  'segments.notFound': '没有名为“{name}”的分群；可用 chorus segment list 查看',
   // (end of people/members)
 
   // ── people/standing: keys of this area go below this line ──

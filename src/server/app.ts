@@ -42,6 +42,8 @@ import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
 // people/members imports ↓
+import { memberRoutes } from './routes/members.ts';
+import { segmentRoutes } from './routes/segments.ts';
 // people/standing imports ↓
 // people/audiences imports ↓
 // people/checkins imports ↓
@@ -84,6 +86,8 @@ export function apiRoutes(s: Services): Route[] {
     ...overviewRoutes(s),
     ...demoRoutes(s),
     // people/members ↓
+    ...memberRoutes(s),
+    ...segmentRoutes(s),
     // people/standing ↓
     // people/audiences ↓
     // people/checkins ↓

@@ -12,7 +12,7 @@ import { type Actor, type AuthDeps, authenticate } from './auth.ts';
 import { ApiError, validate } from './errors.ts';
 import { refuseUnstorableText } from './text-check.ts';
 
-export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Call<P, Q, B> {
   req: FastifyRequest;

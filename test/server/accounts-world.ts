@@ -17,7 +17,7 @@ export async function makeUser(db: Db, name: string, role: Role): Promise<User> 
   return createUser(db, { name, role, passwordHash: await hash });
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Caller {
   name: string;
