@@ -3,10 +3,13 @@
 // repeated CHORUS_BENCH_PEOPLE_REPS times (default 60) for its p50, p95 and max in ms:
 //  - segment: `tag:t01+active<7d+!stage:customer` through audienceQuery — its count, and its first
 //    page of 50 ids (`t01` is the most common tag, on about a quarter of the members);
-//  - the members page: what `GET /api/members?limit=50&sort=lastActive` runs — 50 members by last
-//    active (newest first, never-active last), with their identities, groups (names, roles) and
-//    tags; also filtered by the segment's selector, and as a leader with 20 groups sees it;
-//  - total: the count under a filter (the segment's, and the leader's).
+//  - the members page: what `GET /api/members?limit=50&sort=lastActive` runs — listMembers
+//    (src/community/members-list.ts): 50 members by last active (newest first, never-active last)
+//    with their identities, groups (names, roles) and tags, and the total capped at COUNT_CAP;
+//    also filtered by the segment's selector, and as a leader with 20 groups sees it. The bench's
+//    own page (bench/people-page.ts, one join for groups and roles) is measured beside it;
+//  - total: the exact count under a filter (everyone, the segment's, the leader's).
+// The machine's load average is in the JSON: on a shared machine the figures move with it.
 // Targets: segment p95 ≤ 200 ms, members page p95 ≤ 150 ms, on both engines.
 //
 // The database is PGlite in a temporary folder (5 million events outgrow an in-memory one), or,
@@ -16,12 +19,13 @@
 // EXPLAIN ANALYZE to stderr. Run alone with `node --import tsx bench/people.ts`.
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Compilable } from 'kysely';
 import { type AudienceScope, audienceQuery } from '../src/community/audience.ts';
+import { COUNT_CAP, listMembers, memberFilterQuery } from '../src/community/members-list.ts';
 import { membersPage } from './people-page.ts';
-import { openStore, type Store } from '../src/store/db.ts';
+import { openStore, type Store, sql } from '../src/store/db.ts';
 import { testStore } from '../test/support/db.ts';
 import { percentile } from './load.ts';
 import { generatePeople, groupId, type PeopleScale } from './people-data.ts';
@@ -120,23 +124,49 @@ export async function benchPeople(): Promise<Record<string, unknown>> {
       await explain(store, 'segment page', seg.orderBy('members.id').limit(50));
       const lead = await audienceQuery(store.db, 'all', leader);
       await explain(store, 'leader count', store.db.selectFrom(lead.as('a')).select((eb) => eb.fn.countAll().as('n')));
-      await membersPage(store.db, { where: 'all', scope: all, limit: 50, explain: (name, q) => explain(store, `page ${name}`, q) });
-      await membersPage(store.db, { where: SEGMENT, scope: all, limit: 50, explain: (name, q) => explain(store, `page+segment ${name}`, q) });
-      await membersPage(store.db, { where: 'all', scope: leader, limit: 50, explain: (name, q) => explain(store, `page+leader ${name}`, q) });
+      for (const [name, where, scope] of [
+        ['page', 'all', all],
+        ['page+segment', SEGMENT, all],
+        ['page+leader', 'all', leader],
+      ] as const) {
+        // The two queries listMembers runs before the details (members-list.ts).
+        const base = await memberFilterQuery(store.db, { where, visibleGroups: scope.visibleGroups, now });
+        await explain(store, `${name} ids`, base.orderBy(sql`members.last_active_at DESC NULLS LAST`).orderBy('members.id', 'desc').limit(50));
+        await explain(store, `${name} total`, store.db.selectFrom(base.limit(COUNT_CAP + 1).as('picked')).select((eb) => eb.fn.countAll().as('n')));
+        await membersPage(store.db, { where, scope, limit: 50, explain: (part, q) => (part === 'ids' ? Promise.resolve() : explain(store, `${name} ${part}`, q)) });
+      }
     }
 
     const figures: Record<string, number> = {};
-    Object.assign(figures, await measure('people_segment_count', reps, () => segmentCount(store, SEGMENT, all)));
-    Object.assign(figures, await measure('people_segment_page', reps, () => segmentPage(store, SEGMENT, all)));
-    Object.assign(figures, await measure('people_page', reps, () => membersPage(store.db, { where: 'all', scope: all, limit: 50 })));
-    Object.assign(figures, await measure('people_page_segment', reps, () => membersPage(store.db, { where: SEGMENT, scope: all, limit: 50 })));
-    Object.assign(figures, await measure('people_page_leader', reps, () => membersPage(store.db, { where: 'all', scope: leader, limit: 50 })));
-    Object.assign(figures, await measure('people_page_leader_segment', reps, () => membersPage(store.db, { where: SEGMENT, scope: leader, limit: 50 })));
-    Object.assign(figures, await measure('people_total', reps, () => segmentCount(store, 'all', all)));
-    Object.assign(figures, await measure('people_total_segment', reps, () => segmentCount(store, SEGMENT, all)));
-    Object.assign(figures, await measure('people_total_leader', reps, () => segmentCount(store, 'all', leader)));
+    const run = (name: string, fn: () => Promise<unknown>) => measure(name, reps, fn).then((f) => Object.assign(figures, f));
+    // The members list as the API runs it (src/community/members-list.ts): page and capped total.
+    const list = (where: string, scope: AudienceScope) => listMembers(store.db, { where, visibleGroups: scope.visibleGroups, now: scope.now, sort: 'lastActive', limit: 50 });
+    // The bench's own page (bench/people-page.ts) with the same capped total, for comparison.
+    const own = async (where: string, scope: AudienceScope) => {
+      const base = await audienceQuery(store.db, where, scope);
+      const [page] = await Promise.all([
+        membersPage(store.db, { where, scope, limit: 50 }),
+        store.db
+          .selectFrom(base.limit(COUNT_CAP + 1).as('picked'))
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow(),
+      ]);
+      return page;
+    };
+    await run('people_segment_count', () => segmentCount(store, SEGMENT, all));
+    await run('people_segment_page', () => segmentPage(store, SEGMENT, all));
+    await run('people_page', () => list('all', all));
+    await run('people_page_segment', () => list(SEGMENT, all));
+    await run('people_page_leader', () => list('all', leader));
+    await run('people_page_leader_segment', () => list(SEGMENT, leader));
+    await run('people_bench_page', () => own('all', all));
+    await run('people_bench_page_leader', () => own('all', leader));
+    await run('people_total', () => segmentCount(store, 'all', all));
+    await run('people_total_segment', () => segmentCount(store, SEGMENT, all));
+    await run('people_total_leader', () => segmentCount(store, 'all', leader));
 
     return {
+      people_loadavg: loadavg().map((l) => Math.round(l * 10) / 10),
       people_members: scale.members,
       people_groups: scale.groups,
       people_events: scale.events,
