@@ -6,6 +6,7 @@ import { benchLateness } from './lateness.ts';
 import { benchLedger } from './ledger.ts';
 import { benchLint } from './lint.ts';
 import { benchPacing } from './pacing.ts';
+import { benchPeople } from './people.ts';
 import { benchPhone } from './phone.ts';
 import { benchPlan } from './plan.ts';
 
@@ -23,6 +24,9 @@ const BENCHES: Record<string, Bench> = {
   api: benchApi,
   // Chromium on a throttled "slow 4G": a leader's first task on a cold phone (skipped without Chromium).
   phone: benchPhone,
+  // 200,000 members, 2,000 groups, 5 million events generated in the database, then the segment
+  // query and the members page (issue 8). Minutes on PGlite; CHORUS_BENCH_MEMBERS etc. scale it.
+  people: benchPeople,
 };
 
 const wanted = process.argv.slice(2);

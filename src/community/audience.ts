@@ -7,7 +7,7 @@
 // one of those groups. Forgotten members are never picked; `sending` also leaves out blacklisted
 // members and bots, who are never written to.
 
-import type { Expression, ExpressionBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { msg } from '../i18n/index.ts';
 import { type AudienceClause, AudienceError, type AudienceTerm, parseAudience } from '../sop/audience.ts';
 import type { Db } from '../store/db.ts';
@@ -37,11 +37,12 @@ export async function audienceQuery(db: Db, selector: string | readonly Audience
   let q = db.selectFrom('members').select('members.id').where('members.forgotten_at', 'is', null);
   if (scope.visibleGroups) {
     const visible = [...scope.visibleGroups];
-    q = q.where((eb) =>
-      visible.length
-        ? eb.exists(eb.selectFrom('memberships').select('memberships.id').whereRef('memberships.member_id', '=', 'members.id').where('memberships.group_id', 'in', visible))
-        : eb.val(false),
-    );
+    // The ids of the members of a leader's groups first (memberships_group), then those members by
+    // primary key. As EXISTS (a semi-join) the planner scans all members instead: a leader's page
+    // total at 200,000 members took 2–3 times as long that way (bench/people.ts,
+    // docs/benchmarks-people.md). A leader's groups are few, so the list of ids stays short.
+    const ids = db.selectFrom('memberships').select('memberships.member_id').where('memberships.group_id', 'in', visible);
+    q = q.where((eb) => (visible.length ? sql<boolean>`members.id = ANY(ARRAY(${ids}))` : eb.val(false)));
   }
   if (scope.sending) {
     q = q
