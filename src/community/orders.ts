@@ -63,6 +63,18 @@ export async function importOrders(
           FROM jsonb_to_recordset(${json}::jsonb) AS v(id text, amount numeric, currency text, product text, at timestamptz, raw jsonb)
           WHERE o.id = v.id`.execute(trx),
     );
+    // A member planned for an order Chorus already had (its phone is new, but the order keeps the
+    // member it was first recorded for; or a concurrent delivery stored the order first) is not
+    // kept: nobody would point at it.
+    const planned = resolution.created.map((m) => m.id);
+    for (let i = 0; i < planned.length; i += 1000) {
+      const part = planned.slice(i, i + 1000);
+      await trx
+        .deleteFrom('members')
+        .where('id', 'in', part)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('orders').select('orders.id').whereRef('orders.member_id', '=', 'members.id'))))
+        .execute();
+    }
     for (const o of orders) {
       if (!fresh.has(o.id)) continue;
       await recordMemberEvent(trx, { memberId: o.member_id, kind: 'order', at: new Date(o.at), detail: { order: o.id, amount: o.amount, ...(o.product ? { product: o.product } : {}) } });

@@ -164,3 +164,18 @@ describe('orders files', () => {
     expect(readOrderJson({ order: 'W1', amount: 'x', at: 'x' }, zone).problems.map((p) => p.field)).toEqual([undefined, 'amount', 'at']);
   });
 });
+
+describe('the webhook rate window', () => {
+  it('lets `limit` requests a minute through per address, then says how long to wait', async () => {
+    const { rateWindow } = await import('../../src/server/routes/orders-webhook.ts');
+    let now = 1_000_000;
+    const limited = rateWindow(3, 60_000, () => now);
+    expect([limited('a'), limited('a'), limited('a')]).toEqual([undefined, undefined, undefined]);
+    expect(limited('a')).toBe(60);
+    expect(limited('b')).toBeUndefined();
+    now += 30_000;
+    expect(limited('a')).toBe(30);
+    now += 30_000;
+    expect(limited('a')).toBeUndefined();
+  });
+});

@@ -154,6 +154,13 @@ describe(`order import (${engine})`, () => {
     expect(eve).toEqual([{ id: expect.stringMatching(/^mem_/), name: 'Eve', orders: 2 }]);
   });
 
+  it('keeps no member made for an order it already had', async () => {
+    const r = await orders('order,phone,amount,at\nA-3,13300133000,10,2026-12-03 09:00\n', db);
+    expect(r).toMatchObject({ imported: 0, updated: 1 });
+    expect(await db.selectFrom('members').select('id').where('phone', '=', '+8613300133000').execute()).toEqual([]);
+    expect((await db.selectFrom('orders').select('member_id').where('id', '=', 'A-3').executeTakeFirstOrThrow()).member_id).toBe(alice);
+  });
+
   it('a merge carries the orders to the kept member', async () => {
     const other = await db.selectFrom('members').select('id').where('phone', '=', '+8613500135000').executeTakeFirstOrThrow();
     await linkMembers(db, alice, other.id);
