@@ -137,8 +137,8 @@ describe('orders files', () => {
     const zh = readOrderCsv(bytes('\uFEFF订单号,手机号,金额,商品,下单时间\nA-1,13800138000,¥199.00,Camp,2026-12-01 20:00\n'), zone);
     expect(en.problems).toEqual([]);
     const expected = { row: 2, order: 'A-1', phone: '+8613800138000', amount: '199.00', product: 'Camp', at: new Date('2026-12-01T12:00:00Z') };
-    expect(en.rows).toEqual([{ ...expected, raw: { order: 'A-1', phone: '13800138000', amount: '199', product: 'Camp', at: '2026-12-01 20:00' } }]);
-    expect(zh.rows).toEqual([{ ...expected, raw: { order: 'A-1', phone: '13800138000', amount: '¥199.00', product: 'Camp', at: '2026-12-01 20:00' } }]);
+    expect(en.rows).toEqual([{ ...expected, raw: { order: 'A-1', amount: '199', product: 'Camp', at: '2026-12-01 20:00' } }]);
+    expect(zh.rows).toEqual([{ ...expected, raw: { order: 'A-1', amount: '¥199.00', product: 'Camp', at: '2026-12-01 20:00' } }]);
   });
 
   it('names missing columns, bad amounts and times, and an order on two rows', () => {
@@ -157,10 +157,25 @@ describe('orders files', () => {
 
   it('reads the webhook body with the same checks', () => {
     expect(readOrderJson({ order: 'W1', email: 'A@x.com', amount: 19.9, product: 'Book', at: '2026-12-01T00:00:00Z' }, zone)).toEqual({
-      rows: [{ row: 1, order: 'W1', email: 'a@x.com', amount: '19.90', product: 'Book', at: new Date('2026-12-01T00:00:00Z'), raw: { order: 'W1', email: 'A@x.com', amount: '19.9', product: 'Book', at: '2026-12-01T00:00:00Z' } }],
+      rows: [{ row: 1, order: 'W1', email: 'a@x.com', amount: '19.90', product: 'Book', at: new Date('2026-12-01T00:00:00Z'), raw: { order: 'W1', amount: '19.9', product: 'Book', at: '2026-12-01T00:00:00Z' } }],
       problems: [],
     });
     expect(readOrderJson([], zone).problems).toHaveLength(1);
     expect(readOrderJson({ order: 'W1', amount: 'x', at: 'x' }, zone).problems.map((p) => p.field)).toEqual([undefined, 'amount', 'at']);
+  });
+});
+
+describe('the webhook rate window', () => {
+  it('lets `limit` requests a minute through per address, then says how long to wait', async () => {
+    const { rateWindow } = await import('../../src/server/routes/orders-webhook.ts');
+    let now = 1_000_000;
+    const limited = rateWindow(3, 60_000, () => now);
+    expect([limited('a'), limited('a'), limited('a')]).toEqual([undefined, undefined, undefined]);
+    expect(limited('a')).toBe(60);
+    expect(limited('b')).toBeUndefined();
+    now += 30_000;
+    expect(limited('a')).toBe(30);
+    now += 30_000;
+    expect(limited('a')).toBeUndefined();
   });
 });

@@ -154,6 +154,25 @@ describe(`order import (${engine})`, () => {
     expect(eve).toEqual([{ id: expect.stringMatching(/^mem_/), name: 'Eve', orders: 2 }]);
   });
 
+  it('keeps no member made for an order it already had', async () => {
+    const r = await orders('order,phone,amount,at\nA-3,13300133000,10,2026-12-03 09:00\n', db);
+    expect(r).toMatchObject({ imported: 0, updated: 1 });
+    expect(await db.selectFrom('members').select('id').where('phone', '=', '+8613300133000').execute()).toEqual([]);
+    expect((await db.selectFrom('orders').select('member_id').where('id', '=', 'A-3').executeTakeFirstOrThrow()).member_id).toBe(alice);
+  });
+
+  it('records a large file’s order events in batches, with the same rows and counters', async () => {
+    const lines = ['order,phone,amount,at'];
+    for (let i = 0; i < 600; i++) lines.push(`L-${i},+1555000${String(i % 3).padStart(4, '0')},${i},2026-12-04 10:00`);
+    expect(await orders(lines.join('\n'), db)).toMatchObject({ imported: 600, updated: 0 });
+    const buyers = await db.selectFrom('members').select(['id', 'orders']).where('phone', 'like', '+15550000%').orderBy('phone').execute();
+    expect(buyers.map((b) => b.orders)).toEqual([200, 200, 200]);
+    expect((await orderEvents(buyers[1].id)).length).toBe(200);
+    expect((await orderEvents(buyers[1].id))[0].detail).toEqual({ order: 'L-1', amount: '1.00' });
+    expect((await orders(lines.join('\n'), db)).updated).toBe(600);
+    expect((await db.selectFrom('members').select('orders').where('id', '=', buyers[0].id).executeTakeFirstOrThrow()).orders).toBe(200);
+  });
+
   it('a merge carries the orders to the kept member', async () => {
     const other = await db.selectFrom('members').select('id').where('phone', '=', '+8613500135000').executeTakeFirstOrThrow();
     await linkMembers(db, alice, other.id);

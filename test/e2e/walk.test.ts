@@ -151,6 +151,22 @@ const OWNER_STOPS: Stop[] = [
     },
   },
   {
+    name: 'import: a members file; a group’s leader candidates',
+    async visit(w) {
+      await open(w, '/members/import', 'people-import-form');
+      await inLanguage(w, 'people-import-columns');
+      await tid(w.page, 'people-import-file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from('phone,name\n13800138000,Walker\n') });
+      await tid(w.page, 'people-import-submit').click();
+      await tid(w.page, 'people-import-done').waitFor();
+      await tid(w.page, 'people-import-orders').check();
+      await open(w, '/groups', 'group-list');
+      await w.page.locator('[data-testid^="group-candidates-"]').first().click();
+      await tid(w.page, 'candidates-panel').waitFor();
+      await tid(w.page, 'candidates-close').click();
+      await tid(w.page, 'candidates-panel').waitFor({ state: 'detached' });
+    },
+  },
+  {
     name: 'channels: the list and the connect form for every kind',
     async visit(w) {
       await open(w, '/channels', 'channel-list');

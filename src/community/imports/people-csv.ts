@@ -50,7 +50,7 @@ export interface OrderImportRow extends PersonKey {
   currency?: string;
   product?: string;
   at: Date;
-  /** The row as written, header → cell, kept with the order. */
+  /** The row as written, header → cell, kept with the order — but not who it is about (member, phone, email, name). */
   raw: Record<string, string>;
 }
 
@@ -228,11 +228,13 @@ export function readOrderCsv(data: Uint8Array, zone: string): ReadResult<OrderIm
   for (const o of sheet.others) labels.set(o.index, o.label);
   for (const [c, i] of Object.entries(sheet.columns) as [Column, number][]) labels.set(i, c);
   const header = (i: number) => labels.get(i) ?? `column ${i + 1}`;
+  // Who the order is about lives on the member (and is erased when they are forgotten), not in raw.
+  const personal = new Set((['member', 'phone', 'email', 'name'] as const).flatMap((c) => (sheet.columns[c] === undefined ? [] : [sheet.columns[c]])));
   const rows: OrderImportRow[] = [];
   const firstRow = new Map<string, number>();
   for (const { row, cells } of sheet.records) {
     if (tooLong(row, cells, header, problems)) continue;
-    const raw: Record<string, string> = Object.fromEntries(cells.flatMap((c, i) => (c.trim() && labels.has(i) ? [[labels.get(i) ?? '', c.trim()]] : [])));
+    const raw: Record<string, string> = Object.fromEntries(cells.flatMap((c, i) => (c.trim() && labels.has(i) && !personal.has(i) ? [[labels.get(i) ?? '', c.trim()]] : [])));
     const o = orderOf(row, (c) => cellOf(cells, sheet.columns[c]), zone, problems, raw);
     if (!o) continue;
     const dup = firstRow.get(o.order);
@@ -276,7 +278,7 @@ export function readOrderJson(body: unknown, zone: string): ReadResult<OrderImpo
     return typeof v === 'string' ? v.trim() : typeof v === 'number' && Number.isFinite(v) ? String(v) : '';
   };
   const problems: RowProblem[] = [];
-  const raw: Record<string, string> = Object.fromEntries(ORDER_COLUMNS.flatMap((c) => (get(c) ? [[c, get(c)]] : [])));
+  const raw: Record<string, string> = Object.fromEntries(ORDER_COLUMNS.flatMap((c) => (get(c) && !['member', 'phone', 'email', 'name'].includes(c) ? [[c, get(c)]] : [])));
   const o = orderOf(1, get, zone, problems, raw);
   return { rows: o ? [o] : [], problems };
 }
