@@ -69,6 +69,7 @@ describe('check-in rules (pure)', () => {
     expect(sheet.steps[1].keyword).toEqual(['done', '完成']);
     const one = parseSheet(SHEET.replace('keyword: [done, 完成]', 'keyword: " Done "'), 'one.yaml').sheet;
     expect(one.steps[1].keyword).toEqual(['Done']);
+    expect(() => parseSheet(SHEET.replace('do: direct_message', 'do: direct_message\n    keyword: hi'), 'bad.yaml')).toThrow(/`keyword:` is for check-in steps \(`do: checkin`\), not for `direct_message`/);
     expect(sheet.steps[0].windowWritten).toBeUndefined();
     expect(sheet.steps[1].windowWritten).toBe(true);
   });
