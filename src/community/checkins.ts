@@ -16,11 +16,10 @@
 //   nothing; the marks' key (checkin, member) makes any second message of the member count nothing.
 // - Closing (and `checkin_missed`) happens in src/run/checkin-close.ts, run by the sweep.
 
-import { parseSheet } from '../sop/parse.ts';
-import { CHECKIN_KEYWORDS, type Sheet, type Step } from '../sop/types.ts';
+import { CHECKIN_KEYWORDS, type Step } from '../sop/types.ts';
 import { instantOf, isZone, localOf } from '../sop/zone.ts';
 import { type Db, sql } from '../store/db.ts';
-import { getSheetVersion } from '../store/sheets.ts';
+import { pinnedSheet } from '../store/pinned-sheets.ts';
 import { recordMemberEvent } from './events.ts';
 
 /** Ledger states in which a check-in's post is out. */
@@ -45,21 +44,6 @@ export function closingOf(opts: { opensAt: Date; step: Pick<Step, 'windowWritten
   if (opts.nextDue && opts.nextDue > opts.opensAt) return opts.nextDue;
   const zone = isZone(opts.zone) ? opts.zone : 'UTC';
   return new Date(instantOf(localOf(opts.opensAt.getTime(), zone).day + 1, 0, zone));
-}
-
-const SHEET_CACHE_SIZE = 32;
-const sheets = new Map<string, Sheet>();
-
-async function pinnedSheet(db: Db, id: string, version: number): Promise<Sheet | undefined> {
-  const key = `${id}@${version}`;
-  const cached = sheets.get(key);
-  if (cached) return cached;
-  const v = await getSheetVersion(db, id, version);
-  if (!v) return undefined;
-  const { sheet } = parseSheet(v.yaml, key);
-  if (sheets.size >= SHEET_CACHE_SIZE) sheets.delete(sheets.keys().next().value as string);
-  sheets.set(key, sheet);
-  return sheet;
 }
 
 interface PostedRow {

@@ -6,11 +6,10 @@
 // Limits (the form is public): at most MAX_ANSWER_CHARS per answer; a choice question takes one
 // of its choices or nothing; the number of answers must match the questions.
 
-import { parseSheet } from '../sop/parse.ts';
 import { readQuestions, type SurveyQuestion } from '../sop/questions.ts';
 import type { Sheet } from '../sop/types.ts';
 import { type Db, sql } from '../store/db.ts';
-import { getSheetVersion } from '../store/sheets.ts';
+import { pinnedSheet } from '../store/pinned-sheets.ts';
 import { recordMemberEvent } from './events.ts';
 import type { SurveyRef } from './survey-link.ts';
 
@@ -28,25 +27,11 @@ export interface SurveyForm {
   answers?: string[];
 }
 
-const sheets = new Map<string, Sheet>();
-async function sheetOf(db: Db, id: string, version: number): Promise<Sheet | undefined> {
-  const key = `${id}@${version}`;
-  let sheet = sheets.get(key);
-  if (!sheet) {
-    const v = await getSheetVersion(db, id, version);
-    if (!v) return undefined;
-    sheet = parseSheet(v.yaml, key).sheet;
-    if (sheets.size >= 32) sheets.delete(sheets.keys().next().value as string);
-    sheets.set(key, sheet);
-  }
-  return sheet;
-}
-
 /** The questions of a run's survey step; undefined when the step is not a survey with questions. */
 export async function surveyQuestions(db: Db, runId: string, stepId: string): Promise<{ sheet: Sheet; intro: string; questions: SurveyQuestion[] } | undefined> {
   const run = await db.selectFrom('runs').select(['sheet_id', 'sheet_version']).where('id', '=', runId).executeTakeFirst();
   if (!run?.sheet_id || run.sheet_version === null) return undefined;
-  const sheet = await sheetOf(db, run.sheet_id, run.sheet_version);
+  const sheet = await pinnedSheet(db, run.sheet_id, run.sheet_version);
   const step = sheet?.steps.find((s) => s.id === stepId);
   if (!sheet || step?.do !== 'survey') return undefined;
   const questions = readQuestions(step.questions);

@@ -535,6 +535,7 @@ const en: Record<string, string> = {
   // (end of people/audiences)
 
   // ── people/checkins: keys of this area go below this line ──
+  'parse.keywordOnlyCheckin': '`keyword:` is for check-in steps (`do: checkin`), not for `{action}`',
   'checkins.notYourGroup': 'You do not lead the group "{id}"; as a leader you see the check-ins and surveys of your own groups only.',
   'checkins.thing': 'Check-in {id} of "{group}"',
   'survey.form.hello': 'Hi {name}, a few questions from {group}.',

@@ -532,6 +532,7 @@ const zh: Record<string, string> = {
   // (end of people/audiences)
 
   // ── people/checkins: keys of this area go below this line ──
+  'parse.keywordOnlyCheckin': '`keyword:` 只用于打卡步骤（`do: checkin`），不能用于 `{action}`',
   'checkins.notYourGroup': '你不是群"{id}"的群主；群主只能看自己群的打卡和问卷。',
   'checkins.thing': '"{group}"的打卡 {id}',
   'survey.form.hello': '{name}你好，{group}想请你回答几个问题。',

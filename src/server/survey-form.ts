@@ -67,7 +67,7 @@ textarea{width:100%;min-height:5.5rem;font:inherit;padding:.6rem;border:1px soli
 .note{font-size:.9rem;color:#86909c}.error{background:#ffece8;color:#cb2634;padding:.75rem 1rem;border-radius:.5rem}.ok{background:#e8ffea;padding:1rem;border-radius:.75rem}a{color:#165dff}`;
 
 function page(locale: Locale, title: string, body: string): string {
-  return `<!doctype html><html lang="${locale === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${esc(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="${locale === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${esc(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
 }
 
 function formHtml(locale: Locale, f: SurveyForm, action: string, opts: { values?: string[]; error?: string } = {}): string {
@@ -155,7 +155,7 @@ export async function registerSurveyForm(app: FastifyInstance, s: Services): Pro
     scope.get('/s/*', async (req, reply) => {
       const got = await open(req, reply);
       if (!got) return reply;
-      return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(formHtml(got.locale, got.form, req.url.split('?')[0]));
+      return reply.header('cache-control', 'no-store').type('text/html; charset=utf-8').send(formHtml(got.locale, got.form, req.url));
     });
 
     scope.post('/s/*', { bodyLimit: FORM_BODY_LIMIT }, async (req, reply) => {
@@ -164,7 +164,8 @@ export async function registerSurveyForm(app: FastifyInstance, s: Services): Pro
       const { form, locale, ref } = got;
       const body = (req.body ?? {}) as Record<string, string>;
       const raw = form.questions.map((_q, i) => body[`q${i}`] ?? '');
-      const action = req.url.split('?')[0];
+      // The page's own address, `?lang=` kept: the answer is worded like the form.
+      const action = req.url;
       // A form sent for a different number of questions (an old page) is shown again, not stored.
       const checked = body.n !== undefined && Number(body.n) !== form.questions.length ? ({ index: -1, problem: 'count' } as const) : checkAnswers(form.questions, raw);
       if (!('answers' in checked)) {

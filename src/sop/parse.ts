@@ -281,6 +281,9 @@ function buildStep(s: RawStep, index: number, path: string, label: string, outer
     if (w.ok) windowMinutes = w.value;
     else report(`${path}.window`, `${label}: \`window: ${s.window}\` — ${w.reason}`);
   }
+  if (s.keyword !== undefined && s.do !== 'checkin') {
+    report(`${path}.keyword`, msg('lint.stepSays', { step: msg('lint.step', { id: s.id }), what: msg('parse.keywordOnlyCheckin', { action: s.do }) }));
+  }
   const need = CONTENT_NEEDED[s.do];
   if (need && !need.fields.some((f) => s[f] !== undefined && s[f] !== '')) report(path, msg('lint.stepSays', { step: msg('lint.step', { id: s.id }), what: msg(`parse.needs.${s.do}`) }));
   if (bad || !when) return undefined;

@@ -8,6 +8,7 @@ import { memberStreak, overallRate, rateOf, type WindowFacts, windowRate } from 
 import { checkinDetail, groupCheckins } from '../../src/community/checkin-report.ts';
 import { closingOf, countsFor, keywordsOf, openCheckin } from '../../src/community/checkins.ts';
 import { ingestEvent } from '../../src/community/ingest.ts';
+import { checkAnswers, csvCell, MAX_ANSWER_CHARS } from '../../src/community/surveys.ts';
 import { sweepCheckins } from '../../src/run/checkin-close.ts';
 import { startRun } from '../../src/run/runs.ts';
 import { completeTask } from '../../src/run/tasks.ts';
@@ -68,6 +69,7 @@ describe('check-in rules (pure)', () => {
     expect(sheet.steps[1].keyword).toEqual(['done', '完成']);
     const one = parseSheet(SHEET.replace('keyword: [done, 完成]', 'keyword: " Done "'), 'one.yaml').sheet;
     expect(one.steps[1].keyword).toEqual(['Done']);
+    expect(() => parseSheet(SHEET.replace('do: direct_message', 'do: direct_message\n    keyword: hi'), 'bad.yaml')).toThrow(/`keyword:` is for check-in steps \(`do: checkin`\), not for `direct_message`/);
     expect(sheet.steps[0].windowWritten).toBeUndefined();
     expect(sheet.steps[1].windowWritten).toBe(true);
   });
@@ -91,6 +93,27 @@ describe('check-in rules (pure)', () => {
     expect(triggerMatches('checkin_missed', 'checkin_missed')).toBe(true);
     expect(triggerMatches('checkin_missed', 'member_join')).toBe(false);
     expect(triggerMatches('checkin_missed', { keyword: 'checkin_missed' })).toBe(false);
+  });
+});
+
+describe('survey answers (pure)', () => {
+  const qs = readQuestions(['How was it? [good|ok|bad]', 'Why?']);
+  it('cleans answers and refuses a wrong count, a non-choice, an overlong or an empty form', () => {
+    expect(checkAnswers(qs, ['good', '  because\r\nit was  '])).toEqual({ answers: ['good', 'because\nit was'] });
+    expect(checkAnswers(qs, ['', 'x'])).toEqual({ answers: ['', 'x'] });
+    expect(checkAnswers(qs, ['good'])).toEqual({ index: -1, problem: 'count' });
+    expect(checkAnswers(qs, ['great', ''])).toEqual({ index: 0, problem: 'not_a_choice' });
+    expect(checkAnswers(qs, ['ok', 'x'.repeat(MAX_ANSWER_CHARS + 1)])).toEqual({ index: 1, problem: 'too_long' });
+    expect(checkAnswers(qs, [' ', ''])).toEqual({ index: -1, problem: 'empty' });
+    expect(checkAnswers(qs, ['ok', 'a\u0000b\ud800'])).toEqual({ answers: ['ok', 'ab\ufffd'] });
+  });
+  it('writes CSV cells that a spreadsheet will not run as formulas', () => {
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCell('+1')).toBe("'+1");
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
+    expect(csvCell(3)).toBe('3');
+    expect(csvCell(null)).toBe('');
   });
 });
 

@@ -153,6 +153,12 @@ describe(`check-ins and surveys through the server (${engine})`, () => {
     expect((await api(`/api/groups/${groups[0]}/checkins/${id}`, await cookieOf('bob'))).status).toBe(403);
     expect((await api(`/api/groups/${groups[0]}/checkins/999999`, ann)).status).toBe(404);
     expect((await api(`/api/groups/${groups[0]}/checkins`)).status).toBe(401);
+    // The run's board summary: a leader gets their own groups of the run only.
+    const run = await api(`/api/runs/${runId}/checkins`, ann);
+    expect(run.body.groups.map((g: { group: string }) => g.group)).toEqual([groups[0]]);
+    expect(run.body.groups[0]).toMatchObject({ windows: 1, members: 3, checkedIn: 2, rate: 0.667 });
+    const all = await api(`/api/runs/${runId}/checkins`, await cookieOf('bob'));
+    expect(all.body.groups.map((g: { group: string }) => g.group)).toEqual([groups[1]]);
   });
 
   it('the survey form: shown in the survey’s language with no script, answered, answered again, results and CSV', async () => {

@@ -28,10 +28,9 @@ export function CheckinCellRate({ run, group, step, occurrence, state, zone }: {
         <>
           {t('checkins.cellRateValue', { checkedIn: found.checkedIn, members: found.members, rate: percent(found.rate) })}
           {!found.closed && found.closesAt ? (
-            <span className="muted small">
-              {' · '}
+            <div className="muted small">
               {t('checkins.cellOpenUntil')} <When iso={found.closesAt} zone={zone} />
-            </span>
+            </div>
           ) : null}
         </>
       ) : (

@@ -20,7 +20,7 @@ import { actionLabel } from './run-preview.tsx';
 
 export interface LedgerDetail {
   id: number;
-  run: string;
+  run: { id: string; kind: string; title: string; state: string };
   group: { id: string; name: string; channelKind: string };
   step: string;
   occurrence: number;
@@ -135,7 +135,7 @@ export function CellDetails({
               </div>
             </div>
           ) : null}
-          {d.action === 'checkin' ? <CheckinCellRate run={d.run} group={d.group.id} step={d.step} occurrence={d.occurrence} state={d.state} zone={zone} /> : null}
+          {d.action === 'checkin' ? <CheckinCellRate run={d.run.id} group={d.group.id} step={d.step} occurrence={d.occurrence} state={d.state} zone={zone} /> : null}
           <CellActions
             row={d}
             onChanged={() => {
