@@ -253,6 +253,23 @@ describe(`the people pages in a browser (${engine})`, () => {
     await language(page, 'zh');
   });
 
+  it('forgets a member only after the “I understand” tick, and says so on the list', async () => {
+    await page.goto(`${running.url}/members?sort=name&order=asc`);
+    const open = page.locator('[data-testid^="member-open-"]').last();
+    const id = ((await open.getAttribute('data-testid')) ?? '').replace('member-open-', '');
+    await open.click();
+    await tid(page, 'member-forget').click();
+    await tid(page, 'confirm').waitFor();
+    expect(await tid(page, 'confirm').innerText()).toContain('无法撤销');
+    expect(await tid(page, 'confirm-yes').isDisabled()).toBe(true);
+    await shoot(page, 'member-forget-zh');
+    await tid(page, 'member-forget-sure').check();
+    await tid(page, 'confirm-yes').click();
+    await tid(page, 'members-forgotten').waitFor();
+    await tid(page, 'member-list').waitFor();
+    expect(await tid(page, `member-row-${id}`).count()).toBe(0);
+  });
+
   it('a group leader on a phone sees only the members of their own groups', async () => {
     await signIn(mobile, LEADER);
     await tid(mobile, 'menu-toggle').tap();
