@@ -284,6 +284,9 @@ describe(`members API (${engine})`, () => {
       expect((await otto.call('GET', `/api/members/${w.m.frank}`)).statusCode).toBe(404);
       expect((await otto.call('GET', '/api/members/merge-suggestions')).json()).toEqual([]);
       expect(await store.db.selectFrom('audit_log').select('target').where('action', '=', 'member.merge').execute()).toEqual([{ target: `member:${w.m.erin}` }]);
+      // The activity log names the member.
+      const log = (await admin.call('GET', '/api/audit?action=member.merge')).json();
+      expect(log.entries[0].targetName).toEqual({ kind: 'member', name: 'Erin' });
     });
 
     it('refuses two accounts on one channel, and names an unknown member', async () => {
