@@ -168,6 +168,7 @@ export default {
   mergeReason_phone: 'same phone number',
   mergeReason_email: 'same e-mail address',
   mergeReason_name: 'same name',
+  nameOn: '{name} ({where})',
   mergeOpen: 'Open',
   mergeAction: 'Merge into this member',
   mergeConfirmTitle: 'Merge {other} into {name}?',

@@ -158,6 +158,7 @@ export default {
   mergeReason_phone: '手机号相同',
   mergeReason_email: '邮箱相同',
   mergeReason_name: '姓名相同',
+  nameOn: '{name}（{where}）',
   mergeOpen: '查看',
   mergeAction: '合并到这位成员',
   mergeConfirmTitle: '把 {other} 合并到 {name}？',
