@@ -311,13 +311,13 @@ describe(`the people pages in a browser (${engine})`, () => {
     for (const m of seen.members) expect(m.groups.every((g) => mine.has(g.group))).toBe(true);
     await expect.poll(() => count(mobile)).toContain(`共 ${seen.total} 位`);
     // Nothing overflows the phone's width.
-    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await mobile.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await shoot(mobile, 'members-phone-zh');
     await mobile.locator('[data-testid^="member-open-"]').first().tap();
     await tid(mobile, 'member-profile').waitFor();
-    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await mobile.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await shoot(mobile, 'member-profile-phone-zh');
-    await mobile.evaluate(() => window.scrollTo(0, 900));
+    await mobile.evaluate('window.scrollTo(0, 900)');
     await shoot(mobile, 'member-profile-phone-zh-2');
   });
 
