@@ -126,7 +126,12 @@ describe(`members API (${engine})`, () => {
       const theirs = await list(bob, '?sort=name');
       expect(names(theirs.members)).toEqual(['Bob Li', 'Frank']);
       expect(theirs.members[0].groups.map((g) => g.group)).toEqual([w.g2]);
-      expect(names((await list(ann, `?group=${w.g2}`)).members)).toEqual(['Bob Li']);
+      // Someone else's group is not a filter they can use: it would tell who was there.
+      const other = await ann.call('GET', `/api/members?group=${w.g2}`);
+      expect(other.statusCode).toBe(404);
+      expect(other.json().error.field).toBe('group');
+      expect((await ann.call('GET', `/api/members/export?group=${w.g2}`)).statusCode).toBe(404);
+      expect(names((await list(ann, `?group=${w.g3}`)).members)).toEqual(['Erin']);
       expect(names((await list(ann, '?q=frank')).members)).toEqual([]);
     });
 
