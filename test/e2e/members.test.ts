@@ -34,6 +34,8 @@ describe(`the people pages in a browser (${engine})`, () => {
   let page: Page;
   let mobile: Page;
   const errors: string[] = [];
+  /** The demo member who has a twin on a second channel. */
+  let twinOf = '';
 
   const tid = (p: Page, id: string): Locator => p.getByTestId(id);
   const shoot = (p: Page, name: string, fullPage = false) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
@@ -81,6 +83,15 @@ describe(`the people pages in a browser (${engine})`, () => {
     await signIn(page, OWNER);
     await tid(page, 'demo-create').click({ timeout: 60_000 });
     await tid(page, 'overview').waitFor({ timeout: 90_000 });
+    // The same person on a second channel, with the same phone as a demo member: a merge suggestion.
+    const db = running.store.db;
+    const twin = await db.selectFrom('members').select(['id', 'name']).where('name', '=', '林俊杰').executeTakeFirstOrThrow();
+    twinOf = twin.id;
+    await db.updateTable('members').set({ phone: '13900001111' }).where('id', '=', twin.id).execute();
+    await db.insertInto('channels').values({ id: 'ch_wechat', kind: 'sandbox', name: '微信', config_sealed: 'x', pacing: JSON.stringify({}) }).execute();
+    await db.insertInto('members').values({ id: 'mem_twin', name: '林俊杰', created_at: new Date() }).execute();
+    await db.updateTable('members').set({ phone: '13900001111', attrs: JSON.stringify({ city: '上海' }) }).where('id', '=', 'mem_twin').execute();
+    await db.insertInto('member_identities').values({ member_id: 'mem_twin', channel_id: 'ch_wechat', external_id: 'wxid_lin', name: '林俊杰', is_bot: false, username: 'linjj' }).execute();
   }, 180_000);
 
   afterAll(async () => {
@@ -253,6 +264,39 @@ describe(`the people pages in a browser (${engine})`, () => {
     await language(page, 'zh');
   });
 
+  it('merges the same person from another channel after a confirmation', async () => {
+    await page.goto(`${running.url}/members/${twinOf}`);
+    await tid(page, 'member-merge-mem_twin').waitFor();
+    expect(await tid(page, 'member-merge-mem_twin').innerText()).toContain('手机号相同');
+    // Two people of one name are told apart by where their accounts are.
+    expect(await tid(page, 'member-merge-mem_twin').innerText()).toContain('林俊杰（微信 @linjj）');
+    await tid(page, 'member-merge-do-mem_twin').click();
+    await tid(page, 'confirm').waitFor();
+    expect(await tid(page, 'confirm').innerText()).toContain('合并后无法再拆开');
+    await shoot(page, 'member-merge-zh');
+    await tid(page, 'confirm-yes').click();
+    await tid(page, 'member-merge-mem_twin').waitFor({ state: 'detached' });
+    await expect.poll(() => tid(page, 'member-identities').innerText()).toContain('@linjj');
+    expect(await tid(page, 'member-identities').innerText()).toContain('微信');
+  });
+
+  it('forgets a member only after the “I understand” tick, and says so on the list', async () => {
+    await page.goto(`${running.url}/members?sort=name&order=asc`);
+    const open = page.locator('[data-testid^="member-open-"]').last();
+    const id = ((await open.getAttribute('data-testid')) ?? '').replace('member-open-', '');
+    await open.click();
+    await tid(page, 'member-forget').click();
+    await tid(page, 'confirm').waitFor();
+    expect(await tid(page, 'confirm').innerText()).toContain('无法撤销');
+    expect(await tid(page, 'confirm-yes').isDisabled()).toBe(true);
+    await shoot(page, 'member-forget-zh');
+    await tid(page, 'member-forget-sure').check();
+    await tid(page, 'confirm-yes').click();
+    await tid(page, 'members-forgotten').waitFor();
+    await tid(page, 'member-list').waitFor();
+    expect(await tid(page, `member-row-${id}`).count()).toBe(0);
+  });
+
   it('a group leader on a phone sees only the members of their own groups', async () => {
     await signIn(mobile, LEADER);
     await tid(mobile, 'menu-toggle').tap();
@@ -267,13 +311,13 @@ describe(`the people pages in a browser (${engine})`, () => {
     for (const m of seen.members) expect(m.groups.every((g) => mine.has(g.group))).toBe(true);
     await expect.poll(() => count(mobile)).toContain(`共 ${seen.total} 位`);
     // Nothing overflows the phone's width.
-    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await mobile.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await shoot(mobile, 'members-phone-zh');
     await mobile.locator('[data-testid^="member-open-"]').first().tap();
     await tid(mobile, 'member-profile').waitFor();
-    expect(await mobile.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await mobile.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await shoot(mobile, 'member-profile-phone-zh');
-    await mobile.evaluate(() => window.scrollTo(0, 900));
+    await mobile.evaluate('window.scrollTo(0, 900)');
     await shoot(mobile, 'member-profile-phone-zh-2');
   });
 

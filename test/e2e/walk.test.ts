@@ -347,7 +347,7 @@ const LEADER_STOPS: Stop[] = [
       await w.page.locator('[data-testid^="member-open-"]').first().tap();
       await tid(w.page, 'member-timeline').waitFor();
       expect(await tid(w.page, 'member-forget').count()).toBe(0);
-      expect(await w.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+      expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     },
   },
 ];

@@ -126,7 +126,12 @@ describe(`members API (${engine})`, () => {
       const theirs = await list(bob, '?sort=name');
       expect(names(theirs.members)).toEqual(['Bob Li', 'Frank']);
       expect(theirs.members[0].groups.map((g) => g.group)).toEqual([w.g2]);
-      expect(names((await list(ann, `?group=${w.g2}`)).members)).toEqual(['Bob Li']);
+      // Someone else's group is not a filter they can use: it would tell who was there.
+      const other = await ann.call('GET', `/api/members?group=${w.g2}`);
+      expect(other.statusCode).toBe(404);
+      expect(other.json().error.field).toBe('group');
+      expect((await ann.call('GET', `/api/members/export?group=${w.g2}`)).statusCode).toBe(404);
+      expect(names((await list(ann, `?group=${w.g3}`)).members)).toEqual(['Erin']);
       expect(names((await list(ann, '?q=frank')).members)).toEqual([]);
     });
 
@@ -284,6 +289,9 @@ describe(`members API (${engine})`, () => {
       expect((await otto.call('GET', `/api/members/${w.m.frank}`)).statusCode).toBe(404);
       expect((await otto.call('GET', '/api/members/merge-suggestions')).json()).toEqual([]);
       expect(await store.db.selectFrom('audit_log').select('target').where('action', '=', 'member.merge').execute()).toEqual([{ target: `member:${w.m.erin}` }]);
+      // The activity log names the member.
+      const log = (await admin.call('GET', '/api/audit?action=member.merge')).json();
+      expect(log.entries[0].targetName).toEqual({ kind: 'member', name: 'Erin' });
     });
 
     it('refuses two accounts on one channel, and names an unknown member', async () => {
@@ -337,8 +345,29 @@ describe(`members API (${engine})`, () => {
   describe('forgetting', () => {
     it("erases a member's personal data, keeps the counts, and drops them from lists", async () => {
       await store.db.updateTable('members').set({ attrs: JSON.stringify({ city: 'Wuhan' }), email: 'a@x.cn' }).where('id', '=', w.m.alice).execute();
+      // A welcome still planned for her, and one already sent.
+      await store.db.insertInto('runs').values({ id: 'run_f', kind: 'run', selector: 'all', state: 'running', vars: JSON.stringify({}) }).execute();
+      const row = (state: string, step: string) => ({
+        run_id: 'run_f',
+        group_id: w.g1,
+        step_id: step,
+        occurrence: 1,
+        member_id: w.m.alice,
+        action: 'direct_message',
+        mode: 'bot',
+        executor: 'bot',
+        due_at: new Date(Date.now() + 60_000),
+        window_minutes: 60,
+        content: JSON.stringify({ text: 'Hi Alice' }),
+        state,
+      });
+      await store.db.insertInto('ledger').values([row('planned', 'greet'), row('sent', 'hello')]).execute();
       const r = await admin.call('POST', `/api/members/${encodeURIComponent(`${w.tg}:111`)}/forget`);
-      expect(r.json()).toEqual({ forgotten: true, id: w.m.alice });
+      expect(r.json()).toEqual({ forgotten: true, id: w.m.alice, cancelled: 1 });
+      expect((await store.db.selectFrom('ledger').select(['step_id', 'state']).where('run_id', '=', 'run_f').orderBy('step_id').execute())).toEqual([
+        { step_id: 'greet', state: 'cancelled' },
+        { step_id: 'hello', state: 'sent' },
+      ]);
       const m = await store.db.selectFrom('members').selectAll().where('id', '=', w.m.alice).executeTakeFirstOrThrow();
       expect(m).toMatchObject({ name: '(erased)', phone: null, email: null, tags: [], messages: 10, checkins: 3 });
       expect(m.attrs).toEqual({});

@@ -101,9 +101,12 @@ export interface Segment {
   createdAt: string;
 }
 
+/** One side of a merge suggestion: an id, or the member with their accounts. */
+export type MergeSide = { id: string; name?: string | null; identities?: Identity[] };
+
 export interface MergeSuggestion {
-  a: string | { id: string; name?: string | null };
-  b: string | { id: string; name?: string | null };
+  a: string | MergeSide;
+  b: string | MergeSide;
   reason: string;
 }
 
@@ -199,6 +202,12 @@ function known(t: Translate, key: string): string[] {
   return w === key ? [] : [w];
 }
 
+/** A member named with where their accounts are: `林俊杰（微信 @linjj）`, so two people of one name stay apart. */
+export function nameWithAccounts(name: string, identities: Identity[] | undefined, channelName: (id: string) => string | undefined, t: Translate): string {
+  const where = [...new Set((identities ?? []).map((i) => [channelName(i.channel), i.username ? `@${i.username}` : undefined].filter(Boolean).join(' ')).filter(Boolean))];
+  return where.length ? t('members.nameOn', { name, where: where.join(', ') }) : name;
+}
+
 /** The first platform handle, as `@name`. */
 export function handleOf(m: Pick<MemberSummary, 'identities'>): string | undefined {
   const u = m.identities.find((i) => i.username)?.username;
@@ -272,7 +281,7 @@ export function readTags(text: string): string[] {
 }
 
 /** The other member of a suggestion that names this one, or undefined when it does not. */
-export function otherOf(s: MergeSuggestion, id: string): { id: string; name?: string | null } | undefined {
+export function otherOf(s: MergeSuggestion, id: string): MergeSide | undefined {
   const a = typeof s.a === 'string' ? { id: s.a } : s.a;
   const b = typeof s.b === 'string' ? { id: s.b } : s.b;
   if (a.id === id) return b;

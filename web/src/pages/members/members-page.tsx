@@ -51,11 +51,9 @@ export function MembersPage() {
   };
 
   // Another link (a segment, a group) changes the address: the boxes follow.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the address changes
   useEffect(() => {
     setDraft(query.where);
   }, [query.where]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the address changes
   useEffect(() => {
     setSearch(query.q);
   }, [query.q]);

@@ -165,7 +165,7 @@ export function MemberProfilePage() {
         <div className="stack">
           <PointsCard member={m} balance={balance} history={history} canWrite={canWrite && !forgotten} onChanged={reload} />
           <TagsCard member={m} canWrite={canWrite && !forgotten} onChanged={reload} />
-          {canManage && !forgotten ? <MergeCard member={m} onMerged={reload} /> : null}
+          {canManage && !forgotten ? <MergeCard member={m} channelName={channelName} onMerged={reload} /> : null}
         </div>
       </div>
 

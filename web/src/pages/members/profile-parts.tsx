@@ -10,7 +10,7 @@ import { usePeople } from '../../people.tsx';
 import { ErrorNote, Note } from '../../ui/feedback.tsx';
 import { When } from '../../ui/when.tsx';
 import { Confirm } from '../runs/confirm.tsx';
-import { displayName, MEMBER_ROLES, type MemberDetail, type MergeSuggestion, memberPath, otherOf, type PointsLine, readTags } from './member-data.ts';
+import { displayName, MEMBER_ROLES, type MemberDetail, type MergeSide, type MergeSuggestion, memberPath, nameWithAccounts, otherOf, type PointsLine, readTags } from './member-data.ts';
 
 const ref = (id: string) => encodeURIComponent(id);
 
@@ -219,7 +219,7 @@ export function RoleSelect({ memberId, group, role, label, onChanged, testid }: 
   );
 }
 
-export function MergeCard({ member, onMerged }: { member: MemberDetail; onMerged: () => void }) {
+export function MergeCard({ member, channelName, onMerged }: { member: MemberDetail; channelName: (id: string) => string | undefined; onMerged: () => void }) {
   const t = useT();
   const suggestions = useGet<MergeSuggestion[] | { suggestions: MergeSuggestion[] }>('/api/members/merge-suggestions');
   const list = Array.isArray(suggestions.data) ? suggestions.data : (suggestions.data?.suggestions ?? []);
@@ -234,7 +234,17 @@ export function MergeCard({ member, onMerged }: { member: MemberDetail; onMerged
       {mine.length ? (
         <ul className="plain-list">
           {mine.map((s) => (
-            <MergeRow key={s.other.id} member={member} other={s.other} reason={s.reason} onMerged={onMerged} />
+            <MergeRow
+              key={s.other.id}
+              member={member}
+              other={s.other}
+              reason={s.reason}
+              channelName={channelName}
+              onMerged={() => {
+                void suggestions.reload();
+                onMerged();
+              }}
+            />
           ))}
         </ul>
       ) : (
@@ -244,12 +254,23 @@ export function MergeCard({ member, onMerged }: { member: MemberDetail; onMerged
   );
 }
 
-function MergeRow({ member, other, reason, onMerged }: { member: MemberDetail; other: { id: string; name?: string | null }; reason: string; onMerged: () => void }) {
+function MergeRow({
+  member,
+  other,
+  reason,
+  channelName,
+  onMerged,
+}: { member: MemberDetail; other: MergeSide; reason: string; channelName: (id: string) => string | undefined; onMerged: () => void }) {
   const t = useT();
   // The suggestion names the other member by id; their name comes with their profile.
   const profile = useGet<MemberDetail>(other.name ? null : `/api/members/${ref(other.id)}`);
-  const otherName = other.name?.trim() || (profile.data ? displayName(profile.data, t) : t('members.noName'));
-  const name = displayName(member, t);
+  const otherName = nameWithAccounts(
+    other.name?.trim() || (profile.data ? displayName(profile.data, t) : t('members.noName')),
+    other.identities ?? profile.data?.identities,
+    channelName,
+    t,
+  );
+  const name = nameWithAccounts(displayName(member, t), member.identities, channelName, t);
   const [asking, setAsking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiFailure | undefined>();

@@ -3,6 +3,7 @@
 
 import { type ReactNode, useEffect, useRef } from 'react';
 import { useT } from '../../i18n/index.ts';
+import './confirm.css';
 
 export function Confirm({
   title,
