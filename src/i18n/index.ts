@@ -6,29 +6,16 @@
 
 import en from './en.ts';
 import zh from './zh.ts';
+import type { Msg, Text, Vars } from './msg.ts';
+
+export { isMsg, type Msg, msg, type Text, type Value, type Vars } from './msg.ts';
 
 export type Locale = 'en' | 'zh';
 export const LOCALES: readonly Locale[] = ['en', 'zh'];
 
-/** A value for a placeholder: plain, or itself a text to render in the same language. */
-export type Value = string | number | Msg;
-export type Vars = Readonly<Record<string, Value>>;
-
-/** A text not yet rendered: a catalogue key and its values. */
-export interface Msg {
-  readonly key: string;
-  readonly vars?: Vars;
-}
-
-/** Something to show a person: already words (kept as is), or a catalogue text. */
-export type Text = string | Msg;
-
 export type Catalogue = Readonly<Record<string, string>>;
 export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, zh };
 
-export function msg(key: string, vars?: Vars): Msg {
-  return vars ? { key, vars } : { key };
-}
 
 /**
  * A text that had to be given as a string (a zod schema's `message`): a catalogue key becomes that
@@ -38,9 +25,6 @@ export function fromKey(words: string): Text {
   return Object.hasOwn(en, words) ? { key: words } : words;
 }
 
-export function isMsg(v: unknown): v is Msg {
-  return typeof v === 'object' && v !== null && typeof (v as Msg).key === 'string';
-}
 
 export function isLocale(v: unknown): v is Locale {
   return v === 'en' || v === 'zh';

@@ -8,7 +8,7 @@
 //   points>=N | checkins>=N                       (>=, <=, >, <, =)
 // Terms joined with `+` must all hold; a term starting with `!` is negated.
 
-import { type Msg, msg } from '../i18n/index.ts';
+import { type Msg, msg } from '../i18n/msg.ts';
 
 /** The seven relationship stages, in order (不认识你 → 复购你). */
 export const STAGES = ['stranger', 'curious', 'acquainted', 'engaged', 'familiar', 'customer', 'repeat'] as const;

@@ -10,7 +10,7 @@
 //   customer          at the stage customer or repeat (bought at least once)
 //   <member selector> any selector (tag:signed_up, stage:customer, points>=10 …): the member matches it
 
-import { type Msg, msg } from '../i18n/index.ts';
+import { type Msg, msg } from '../i18n/msg.ts';
 import { audienceProblem } from './audience.ts';
 
 export const UNLESS_WORDS = ['checked_in_today', 'checked_in', 'answered_survey', 'spoke_today', 'invited', 'customer'] as const;
