@@ -64,7 +64,8 @@ export async function memberFilterQuery(db: Db, f: MemberFilter): Promise<Member
   let q = await audienceQuery(db, f.where ?? 'all', { visibleGroups: visibleByIds ? undefined : f.visibleGroups, now: f.now });
   if (narrowed) {
     const ids = narrowed;
-    q = q.where(sql<boolean>`members.id = ANY(${sql.val(ids)}::text[])`);
+    // A set to join (looked up by primary key), not a filter tested on every member.
+    q = q.where('members.id', 'in', sql<string>`(SELECT unnest(${sql.val(ids)}::text[]))`);
   }
   if (search) q = searchFilter(q, search);
   if (f.groupId) {
