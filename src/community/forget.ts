@@ -1,6 +1,6 @@
 // Forgetting a member (a person's request to be erased): their personal data goes — names (the
 // member's and every identity's), username, contacts, attributes, tags, the texts and links of
-// their messages, personal words in their timeline — and what the community counts stays: the
+// their messages, their survey answers, personal words in their timeline — and what the community counts stays: the
 // counters, points, memberships, events (their kinds and times), roles and the ledger. The member
 // is marked forgotten: lists, audiences and references no longer find them.
 //
@@ -24,6 +24,8 @@ export async function forgetMember(db: Db, id: string, at: Date): Promise<boolea
   if (!Number(r.numUpdatedRows)) return false;
   await db.updateTable('member_identities').set({ name: null, username: null, dm_chat_id: null, dm_ready_at: null }).where('member_id', '=', id).execute();
   await db.updateTable('messages').set({ text: '', links: [] }).where('member_id', '=', id).execute();
+  // Their survey answers are their own words: the answer stays counted (who answered), the words go.
+  await db.updateTable('survey_answers').set({ answers: JSON.stringify([]) }).where('member_id', '=', id).execute();
   await sql`UPDATE member_events SET detail = detail - ${sql.val(PERSONAL_DETAIL)}::text[] WHERE member_id = ${id}`.execute(db);
   return true;
 }

@@ -362,6 +362,10 @@ describe(`members API (${engine})`, () => {
         state,
       });
       await store.db.insertInto('ledger').values([row('planned', 'greet'), row('sent', 'hello')]).execute();
+      await store.db
+        .insertInto('survey_answers')
+        .values({ run_id: 'run_f', group_id: w.g1, step_id: 'feedback', occurrence: 1, member_id: w.m.alice, answers: JSON.stringify(['I live at 5 Main St']), at: new Date() })
+        .execute();
       const r = await admin.call('POST', `/api/members/${encodeURIComponent(`${w.tg}:111`)}/forget`);
       expect(r.json()).toEqual({ forgotten: true, id: w.m.alice, cancelled: 1 });
       expect((await store.db.selectFrom('ledger').select(['step_id', 'state']).where('run_id', '=', 'run_f').orderBy('step_id').execute())).toEqual([
@@ -374,6 +378,8 @@ describe(`members API (${engine})`, () => {
       expect(m.forgotten_at).not.toBeNull();
       expect(await store.db.selectFrom('member_identities').select(['name', 'username', 'external_id']).where('member_id', '=', w.m.alice).execute()).toEqual([{ name: null, username: null, external_id: '111' }]);
       expect(await store.db.selectFrom('messages').select(['text', 'links']).where('member_id', '=', w.m.alice).execute()).toEqual([{ text: '', links: [] }]);
+      // She answered (the count stays); her words are gone.
+      expect(await store.db.selectFrom('survey_answers').select('answers').where('member_id', '=', w.m.alice).execute()).toEqual([{ answers: [] }]);
       const tagEvents = await store.db.selectFrom('member_events').select('detail').where('member_id', '=', w.m.alice).where('kind', '=', 'tag').execute();
       for (const e of tagEvents) expect(Object.keys(typeof e.detail === 'string' ? JSON.parse(e.detail) : e.detail)).toEqual(['by']);
       expect(await store.db.selectFrom('memberships').select('group_id').where('member_id', '=', w.m.alice).execute()).toHaveLength(1);
