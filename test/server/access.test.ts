@@ -97,7 +97,8 @@ describe(`access control on ${engine}`, () => {
     }
     expect(failures).toEqual([]);
     expect(walked).toBe(routeTable(app).length * 5);
-  });
+    // Seven callers × every route (about 150) in turn: on a loaded 2-core machine, a minute or more.
+  }, 180_000);
 
   describe('leaders see and act on their own groups only', () => {
     let runId: string;
