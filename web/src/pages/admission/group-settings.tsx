@@ -57,7 +57,7 @@ export function GroupAdmissionSettings({ groupId }: { groupId: string }) {
   if (!loaded.data) return loaded.error ? <ErrorNote error={loaded.error} /> : null;
   const address = form ? `${location.origin}${form}` : null;
   return (
-    <fieldset className="admission-settings" data-testid="group-admission">
+    <fieldset className="admission-settings" style={{ border: "1px solid #dfe3e8", borderRadius: 8, padding: 12, margin: "12px 0" }} data-testid="group-admission">
       <legend>{t('admission.settingsTitle')}</legend>
       <div className="form-row">
         <label className="field">
