@@ -235,6 +235,17 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'audit-list').waitFor();
     },
   },
+  // people/admission ↓
+  {
+    name: 'admission: the queue and its filters; the blacklist',
+    async visit(w) {
+      await open(w, '/admission', 'admission-page');
+      await inLanguage(w, 'admission-filter-pending');
+      await tid(w.page, 'admission-filter-all').click();
+      await open(w, '/blacklist', 'blacklist-form');
+      await inLanguage(w, 'blacklist-add');
+    },
+  },
   {
     name: 'a page that does not exist',
     async visit(w) {
@@ -265,6 +276,14 @@ const LEADER_STOPS: Stop[] = [
       expect(await tid(w.page, 'team-people').count()).toBe(0);
       await tid(w.page, 'menu-toggle').tap();
       await tid(w.page, 'nav-leader').waitFor();
+    },
+  },
+  // people/admission ↓
+  {
+    name: 'leader: the applications to their groups',
+    async visit(w) {
+      await open(w, '/admission', 'admission-page');
+      await inLanguage(w, 'admission-filter-pending');
     },
   },
 ];
