@@ -67,7 +67,8 @@ export async function onMemberJoined(db: Db, j: JoinSeen): Promise<'undone' | 'r
   const d = screenJoin({ blacklisted: !!m?.blacklisted_at, leftVoluntarily: left, rejoinPolicy: g.rejoinPolicy });
   if (d.undo) {
     const why = d.why === 'blacklisted' ? translate('en', 'admission.why.blacklistedJoin', { reason: m?.blacklist_reason ?? '' }) : translate('en', 'admission.why.noRejoin');
-    const task = translate(g.language, d.ban ? 'admission.task.ban' : 'admission.task.remove', { name: j.name, group: g.groupName, reason: why });
+    const whyThere = d.why === 'blacklisted' ? translate(g.language, 'admission.why.blacklistedJoin', { reason: m?.blacklist_reason ?? '' }) : translate(g.language, 'admission.why.noRejoin');
+    const task = translate(g.language, d.ban ? 'admission.task.ban' : 'admission.task.remove', { name: j.name, group: g.groupName, reason: whyThere });
     await queuePeopleSteps(db, { title: translate('en', d.ban ? 'admission.op.banJoin' : 'admission.op.removeRejoin', { name: j.name, group: g.groupName }) }, [
       { groupId: j.groupId, memberId: j.memberId, action: d.ban ? 'ban' : 'remove', step: d.ban ? 'blacklist:ban' : 'rejoin:remove', content: { text: why, reason: why, userId: j.userId }, task },
     ]);
