@@ -60,6 +60,18 @@ export async function onMemberJoined(db: Db, j: JoinSeen): Promise<'undone' | 'r
       }
     }
   }
+  if (!decided) {
+    // An application approved for this stay (a request that came through an approval link, say).
+    const approved = await db
+      .selectFrom('admissions')
+      .select('id')
+      .where('group_id', '=', j.groupId)
+      .where('member_id', '=', j.memberId)
+      .where('state', '=', 'approved')
+      .where('decided_at', '>=', new Date(j.at.getTime() - 7 * 24 * 3_600_000))
+      .executeTakeFirst();
+    decided = !!approved;
+  }
   const g = await groupAdmission(db, j.groupId);
   if (!g) return 'nothing';
   const m = await db.selectFrom('members').select(['blacklisted_at', 'blacklist_reason']).where('id', '=', j.memberId).executeTakeFirst();
