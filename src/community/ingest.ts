@@ -30,6 +30,10 @@
 //   (events.ts): the timeline, the counters and the stage and level rules read them. A join with
 //   an inviter is an `invite` event of the inviter; a message answering another member's is also
 //   a `reply`.
+// - Admission (src/run/admission/): a join request becomes an application (screened, asked the
+//   group's questions in private); a private message may answer them; a join is checked against
+//   the blacklist and the rejoin policy (and undone, starting no member steps); a removal Chorus
+//   asked for carries its reason into the leave event.
 // - `announcement_changed` with its text sets the group's announcement.
 // - An event whose platform time is missing (WeCom sends CreateTime 0 in some payloads) counts as
 //   happening when it was received.
