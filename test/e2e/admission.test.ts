@@ -103,8 +103,12 @@ describe(`admission in a browser (${engine})`, () => {
     await tid('group-admission').waitFor();
     await tid('group-admission-questions').fill('Which city are you in?\nWhat do you study?');
     await tid('group-admission-rejoin').selectOption('review');
+    await tid('group-admission-reviewer').selectOption('lisa');
     await tid('group-admission-save').click();
     await page.getByText('Saved.').waitFor();
+    await page.getByText('Now reviewing: lisa.').waitFor();
+    const attrs = (await running.store.db.selectFrom('groups').select('attrs').where('id', '=', groupId).executeTakeFirstOrThrow()).attrs;
+    expect(attrs).toMatchObject({ reviewer: 'lisa' });
     await tid('group-admission-form-open').click();
     await tid('group-admission-form').waitFor();
     const address = (await tid('group-admission-form').textContent()) ?? '';
