@@ -31,6 +31,10 @@
 //   (events.ts): the timeline, the counters and the stage and level rules read them. A join with
 //   an inviter is an `invite` event of the inviter; a message answering another member's is also
 //   a `reply`.
+// - Admission (src/run/admission/): a join request becomes an application (screened, asked the
+//   group's questions in private); a private message may answer them; a join is checked against
+//   the blacklist and the rejoin policy (and undone, starting no member steps); a removal Chorus
+//   asked for carries its reason into the leave event.
 // - `announcement_changed` with its text sets the group's announcement.
 // - An event whose platform time is missing (WeCom sends CreateTime 0 in some payloads) counts as
 //   happening when it was received.
@@ -178,16 +182,19 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
         .where('id', '=', groupId)
         .where('member_count', 'is not', null)
         .execute();
+      let admission: Awaited<ReturnType<typeof onMemberJoined>> | undefined;
       if (!event.member.isBot) {
         const via = { ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter ? { inviter: inviter.id } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}) };
         await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'join', at, detail: via });
         if (inviter && inviter.id !== member.id) await recordMemberEvent(db, { memberId: inviter.id, groupId, kind: 'invite', at, detail: { invitee: member.id } });
         // Admission: the blacklist and the rejoin policy, a form applicant's personal link.
-        await onMemberJoined(db, { groupId, memberId: member.id, name: member.name, userId: event.member.externalId, ...(event.via?.inviteLink ? { inviteLink: event.via.inviteLink } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), at });
+        admission = await onMemberJoined(db, { groupId, memberId: member.id, name: member.name, userId: event.member.externalId, ...(event.via?.inviteLink ? { inviteLink: event.via.inviteLink } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), at });
       }
-      const planned = event.member.isBot
-        ? 0
-        : await onMemberEvent(deps, { groupId, member: { id: member.id, externalId: event.member.externalId, name: member.name }, event: 'member_join', at });
+      // A join admission undoes (the blacklist, the rejoin policy) starts no member steps.
+      const planned =
+        event.member.isBot || admission === 'undone'
+          ? 0
+          : await onMemberEvent(deps, { groupId, member: { id: member.id, externalId: event.member.externalId, name: member.name }, event: 'member_join', at });
       return { ...result, change: 'joined', planned };
     }
     case 'member_left': {

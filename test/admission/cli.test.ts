@@ -35,7 +35,7 @@ describe(`chorus admission and blacklist (${engine})`, () => {
     for (const [id, name] of [['u1', 'Lin'], ['u2', 'Mei']]) {
       await ingestEvent({ db: store.db }, 'ch_sb', { type: 'join_request', chatId: 'g1', member: { externalId: id, name }, at: new Date() });
     }
-  });
+  }, 120_000);
   afterAll(async () => {
     await server?.close();
     await store?.drop();

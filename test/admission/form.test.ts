@@ -46,7 +46,7 @@ describe(`the public application form (${engine})`, () => {
     expect(opened.formPath).toBe(`/apply/${code}`);
     worker = new Worker({ db: store.db, connectors, pollMs: 50, heartbeatMs: 200 });
     await worker.start();
-  });
+  }, 120_000);
   afterAll(async () => {
     await worker?.stop();
     await app?.close();

@@ -39,7 +39,7 @@ describe(`blacklist and rejoin on WeChat and WeCom (${engine})`, () => {
     const at = new Date(Date.now() - 60_000);
     await ingestEvent({ db }, 'ch_wx', { type: 'member_joined', chatId: wx.room.id, member: { externalId: wx.alice.id, name: 'Alice' }, at });
     await ingestEvent({ db }, 'ch_wc', { type: 'member_joined', chatId: 'wrOgQhDgAA', member: { externalId: 'wmEXT1', name: 'Ext' }, at });
-  });
+  }, 120_000);
   afterAll(async () => {
     await connector?.stop();
     await store?.drop();

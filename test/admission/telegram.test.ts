@@ -53,7 +53,7 @@ describe(`admission on Telegram (${engine})`, () => {
     await connector.start!(createIngest({ db: store.db }));
     // chat_member updates exist only once the poller asked for them (allowed_updates).
     await eventually(async () => api.calls('getUpdates').length > 0, 10_000, 'the first poll');
-  });
+  }, 120_000);
   afterAll(async () => {
     await connector?.stop?.();
     await worker?.stop();

@@ -251,6 +251,17 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'audit-list').waitFor();
     },
   },
+  // people/admission ↓
+  {
+    name: 'admission: the queue and its filters; the blacklist',
+    async visit(w) {
+      await open(w, '/admission', 'admission-page');
+      await inLanguage(w, 'admission-filter-pending');
+      await tid(w.page, 'admission-filter-all').click();
+      await open(w, '/blacklist', 'blacklist-form');
+      await inLanguage(w, 'blacklist-add');
+    },
+  },
   {
     name: 'members: the list, a filter, a wrong filter, the bulk bar, the segment dialog (cancel)',
     async visit(w) {
@@ -348,6 +359,14 @@ const LEADER_STOPS: Stop[] = [
       await tid(w.page, 'member-timeline').waitFor();
       expect(await tid(w.page, 'member-forget').count()).toBe(0);
       expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    },
+  },
+  // people/admission ↓
+  {
+    name: 'leader: the applications to their groups',
+    async visit(w) {
+      await open(w, '/admission', 'admission-page');
+      await inLanguage(w, 'admission-filter-pending');
     },
   },
 ];

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { recordMemberEvent } from '../../community/events.ts';
 import { type ScreenDecision, screen } from '../../community/admission/screen.ts';
 import { type Locale, type Msg, msg, translate } from '../../i18n/index.ts';
-import type { Db } from '../../store/db.ts';
+import { type Db, sql } from '../../store/db.ts';
 import type { AdmissionAnswer } from '../../store/schema.ts';
 import { noticeColumns } from '../notices.ts';
 import { declaredCapabilities } from '../triggers.ts';
@@ -323,17 +323,17 @@ export async function listAdmissions(db: Db, opts: { state?: AdmissionState; rev
     .innerJoin('groups as g', 'g.id', 'a.group_id')
     .select([
       'a.id', 'a.member_id', 'a.applicant_name', 'a.applicant_contact', 'a.group_id', 'g.name as group_name', 'a.source', 'a.answers', 'a.state', 'a.reviewer',
-      'a.reason', 'a.decided_by', 'a.decided_at', 'a.created_at', 'g.leader', 'g.attrs',
+      'a.reason', 'a.decided_by', 'a.decided_at', 'a.created_at',
     ]);
   if (opts.state) q = q.where('a.state', '=', opts.state);
+  const reviewer = opts.reviewer;
+  if (reviewer !== undefined) q = q.where((eb) => eb.or([eb('g.leader', '=', reviewer), eb(sql<string>`g.attrs->>'reviewer'`, '=', reviewer)]));
   const rows = await q
     .orderBy((eb) => eb.case().when('a.state', '=', 'pending').then(0).else(1).end())
     .orderBy('a.created_at', 'desc')
     .limit(opts.limit ?? 500)
     .execute();
-  return rows
-    .filter((r) => opts.reviewer === undefined || r.leader === opts.reviewer || json<Record<string, string>>(r.attrs ?? {}).reviewer === opts.reviewer)
-    .map((r) => ({
+  return rows.map((r) => ({
       id: r.id,
       member: r.member_id,
       name: r.applicant_name,

@@ -6,7 +6,7 @@
 // the blacklist lifts the bans Chorus placed, where the platform keeps a ban list.
 
 import { recordMemberEvent } from '../../community/events.ts';
-import { msg, translate } from '../../i18n/index.ts';
+import { type Locale, msg, translate } from '../../i18n/index.ts';
 import type { Db } from '../../store/db.ts';
 import { AdmissionError, notifyPeople } from './admissions.ts';
 import { PEOPLE_RUN_KIND, type PeopleStep, queuePeopleSteps } from './platform.ts';
@@ -46,20 +46,34 @@ export async function addToBlacklist(db: Db, memberId: string, reason: string, a
     .where('g.status', '=', 'active')
     .execute();
   const why = translate('en', 'admission.why.blacklistedJoin', { reason: text });
-  const steps: PeopleStep[] = present.map((p) => ({
-    groupId: p.id,
-    memberId,
-    action: 'ban',
-    step: 'blacklist:ban',
-    content: { text: why, reason: why, userId: p.external_id },
-    task: translate('en', 'admission.task.ban', { name: m.name, group: p.name, reason: why }),
-  }));
+  // A task is worded in the group's language (its application settings).
+  const languageOf = async (groupId: string): Promise<Locale> =>
+    ((await db.selectFrom('admission_settings').select('language').where('group_id', '=', groupId).executeTakeFirst())?.language as Locale | undefined) ?? 'en';
+  const steps: PeopleStep[] = [];
+  for (const p of present) {
+    const lang = await languageOf(p.id);
+    steps.push({
+      groupId: p.id,
+      memberId,
+      action: 'ban',
+      step: 'blacklist:ban',
+      content: { text: why, reason: why, userId: p.external_id },
+      task: translate(lang, 'admission.task.ban', { name: m.name, group: p.name, reason: translate(lang, 'admission.why.blacklistedJoin', { reason: text }) }),
+    });
+  }
   // Their open applications are declined.
-  const pending = await db.selectFrom('admissions').select(['id', 'group_id', 'source', 'user_id']).where('member_id', '=', memberId).where('state', '=', 'pending').execute();
+  const pending = await db
+    .selectFrom('admissions as a')
+    .innerJoin('groups as g', 'g.id', 'a.group_id')
+    .select(['a.id', 'a.group_id', 'a.source', 'a.user_id', 'g.name'])
+    .where('a.member_id', '=', memberId)
+    .where('a.state', '=', 'pending')
+    .execute();
   await db.updateTable('admissions').set({ state: 'rejected', reason: why, decided_by: actor, decided_at: now }).where('member_id', '=', memberId).where('state', '=', 'pending').execute();
   for (const a of pending) {
     if (a.source === 'join_request' && a.user_id) {
-      steps.push({ groupId: a.group_id, memberId, action: 'decline_join', step: `blacklist:decline:${a.id}`, content: { text: why, userId: a.user_id }, task: translate('en', 'admission.task.decline_join', { name: m.name, group: a.group_id }) });
+      const task = translate(await languageOf(a.group_id), 'admission.task.decline_join', { name: m.name, group: a.name });
+      steps.push({ groupId: a.group_id, memberId, action: 'decline_join', step: `blacklist:decline:${a.id}`, content: { text: why, userId: a.user_id }, task });
     }
   }
   await queuePeopleSteps(db, { title: translate('en', 'admission.op.blacklist', { name: m.name }), actor }, steps, now);

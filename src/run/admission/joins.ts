@@ -60,6 +60,18 @@ export async function onMemberJoined(db: Db, j: JoinSeen): Promise<'undone' | 'r
       }
     }
   }
+  if (!decided) {
+    // An application approved for this stay (a request that came through an approval link, say).
+    const approved = await db
+      .selectFrom('admissions')
+      .select('id')
+      .where('group_id', '=', j.groupId)
+      .where('member_id', '=', j.memberId)
+      .where('state', '=', 'approved')
+      .where('decided_at', '>=', new Date(j.at.getTime() - 7 * 24 * 3_600_000))
+      .executeTakeFirst();
+    decided = !!approved;
+  }
   const g = await groupAdmission(db, j.groupId);
   if (!g) return 'nothing';
   const m = await db.selectFrom('members').select(['blacklisted_at', 'blacklist_reason']).where('id', '=', j.memberId).executeTakeFirst();
@@ -67,7 +79,8 @@ export async function onMemberJoined(db: Db, j: JoinSeen): Promise<'undone' | 'r
   const d = screenJoin({ blacklisted: !!m?.blacklisted_at, leftVoluntarily: left, rejoinPolicy: g.rejoinPolicy });
   if (d.undo) {
     const why = d.why === 'blacklisted' ? translate('en', 'admission.why.blacklistedJoin', { reason: m?.blacklist_reason ?? '' }) : translate('en', 'admission.why.noRejoin');
-    const task = translate(g.language, d.ban ? 'admission.task.ban' : 'admission.task.remove', { name: j.name, group: g.groupName, reason: why });
+    const whyThere = d.why === 'blacklisted' ? translate(g.language, 'admission.why.blacklistedJoin', { reason: m?.blacklist_reason ?? '' }) : translate(g.language, 'admission.why.noRejoin');
+    const task = translate(g.language, d.ban ? 'admission.task.ban' : 'admission.task.remove', { name: j.name, group: g.groupName, reason: whyThere });
     await queuePeopleSteps(db, { title: translate('en', d.ban ? 'admission.op.banJoin' : 'admission.op.removeRejoin', { name: j.name, group: g.groupName }) }, [
       { groupId: j.groupId, memberId: j.memberId, action: d.ban ? 'ban' : 'remove', step: d.ban ? 'blacklist:ban' : 'rejoin:remove', content: { text: why, reason: why, userId: j.userId }, task },
     ]);

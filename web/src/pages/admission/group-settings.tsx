@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import { type ApiFailure, asFailure, patch, post, useGet } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
+import { usePeople } from '../../people.tsx';
 import { ErrorNote, Note } from '../../ui/feedback.tsx';
 
 interface Settings {
@@ -16,8 +17,10 @@ interface Settings {
 
 const POLICIES = ['allowed', 'review', 'never'] as const;
 
-export function GroupAdmissionSettings({ groupId }: { groupId: string }) {
+export function GroupAdmissionSettings({ groupId, attrs }: { groupId: string; attrs: Record<string, string> }) {
   const t = useT();
+  const { people } = usePeople();
+  const [reviewer, setReviewer] = useState(attrs.reviewer ?? '');
   const path = `/api/groups/${encodeURIComponent(groupId)}/admission`;
   const loaded = useGet<Settings>(path);
   const [questions, setQuestions] = useState('');
@@ -39,7 +42,13 @@ export function GroupAdmissionSettings({ groupId }: { groupId: string }) {
     try {
       const lines = questions.split('\n').map((q) => q.trim()).filter(Boolean);
       await patch(path, { questions: lines, rejoinPolicy: policy });
+      // The reviewer is the group attribute `reviewer` (empty: the leader reviews).
+      if (reviewer !== (attrs.reviewer ?? '')) {
+        const { reviewer: _old, ...rest } = attrs;
+        await patch(`/api/groups/${encodeURIComponent(groupId)}`, { attrs: reviewer ? { ...rest, reviewer } : rest });
+      }
       setSaved(true);
+      await loaded.reload();
     } catch (e) {
       setError(asFailure(e));
     }
@@ -57,7 +66,7 @@ export function GroupAdmissionSettings({ groupId }: { groupId: string }) {
   if (!loaded.data) return loaded.error ? <ErrorNote error={loaded.error} /> : null;
   const address = form ? `${location.origin}${form}` : null;
   return (
-    <fieldset className="admission-settings" data-testid="group-admission">
+    <fieldset className="admission-settings" style={{ border: "1px solid #dfe3e8", borderRadius: 8, padding: 12, margin: "12px 0" }} data-testid="group-admission">
       <legend>{t('admission.settingsTitle')}</legend>
       <div className="form-row">
         <label className="field">
@@ -71,6 +80,18 @@ export function GroupAdmissionSettings({ groupId }: { groupId: string }) {
             {POLICIES.map((p) => (
               <option key={p} value={p}>
                 {t(`admission.rejoin_${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          {t('admission.reviewerLabel')}
+          <select value={reviewer} onChange={(e) => setReviewer(e.target.value)} data-testid="group-admission-reviewer">
+            <option value="">{t('admission.reviewerLeader')}</option>
+            {reviewer && !people.some((p) => p.name === reviewer) ? <option value={reviewer}>{reviewer}</option> : null}
+            {people.map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.displayName && p.displayName !== p.name ? `${p.displayName} (${p.name})` : p.name}
               </option>
             ))}
           </select>

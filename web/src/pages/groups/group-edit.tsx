@@ -108,7 +108,7 @@ export function GroupEditPanel({ group, onDone }: { group: Group; onDone: (chang
         </label>
       </div>
       {/* people/admission: the group's application settings, saved on their own button. */}
-      <GroupAdmissionSettings groupId={group.id} />
+      <GroupAdmissionSettings groupId={group.id} attrs={group.attrs} />
       {error ? <ErrorNote error={error} /> : null}
       <div className="actions" style={{ marginTop: 12 }}>
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="group-edit-save">
