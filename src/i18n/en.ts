@@ -561,7 +561,6 @@ const en: Record<string, string> = {
   // (end of people/checkins)
 
   // ── people/admission: keys of this area go below this line ──
-  'admission.noMember': 'There is no member "{ref}": give a member id (mem_…) or <channel id>:<platform user id>.',
   'admission.notFound': 'Application "{id}" does not exist, or is not for one of your groups.',
   'admission.alreadyDecided': 'Application "{id}" is already {state}.',
   'admission.reasonRequired': 'Give a reason (field reason).',

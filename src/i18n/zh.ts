@@ -558,7 +558,6 @@ const zh: Record<string, string> = {
   // (end of people/checkins)
 
   // ── people/admission: keys of this area go below this line ──
-  'admission.noMember': '没有成员“{ref}”：请填写成员编号（mem_…）或“渠道编号:平台用户编号”。',
   'admission.notFound': '申请“{id}”不存在，或不属于你负责的群。',
   'admission.alreadyDecided': '申请“{id}”已处理（{state}）。',
   'admission.reasonRequired': '请填写理由（reason）。',

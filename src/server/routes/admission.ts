@@ -5,7 +5,7 @@
 // group's readers may.
 
 import { z } from 'zod';
-import { MemberRefError, resolveMemberRef } from '../../community/admission/member-ref.ts';
+import { MemberRefError, resolveMember } from '../../community/member-ref.ts';
 import { readSettings, SettingsError } from '../../community/admission/settings.ts';
 import { msg } from '../../i18n/index.ts';
 import { AdmissionError, decideAdmission, listAdmissions } from '../../run/admission/admissions.ts';
@@ -197,7 +197,7 @@ export function admissionRoutes(s: Services): Route[] {
         const result = await s.db
           .transaction()
           .execute(async (trx) => {
-            const member = await resolveMemberRef(trx, body.member);
+            const member = await resolveMember(trx, body.member);
             const r = await addToBlacklist(trx, member, body.reason, actor!.name);
             await audit(trx, { actor: actor!.name, action: 'blacklist.add', target: `member:${member}`, detail: { reason: body.reason } });
             return { member, ...r };
@@ -219,7 +219,7 @@ export function admissionRoutes(s: Services): Route[] {
         const result = await s.db
           .transaction()
           .execute(async (trx) => {
-            const member = await resolveMemberRef(trx, params.member);
+            const member = await resolveMember(trx, params.member);
             const r = await removeFromBlacklist(trx, member, actor!.name);
             await audit(trx, { actor: actor!.name, action: 'blacklist.remove', target: `member:${member}`, detail: {} });
             return { member, ...r };
