@@ -7,8 +7,9 @@
 // one of those groups. Forgotten members are never picked; `sending` also leaves out blacklisted
 // members and bots, who are never written to.
 
-import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import { type AudienceClause, type AudienceTerm, parseAudience } from '../sop/audience.ts';
+import { type Expression, type ExpressionBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { msg } from '../i18n/index.ts';
+import { type AudienceClause, AudienceError, type AudienceTerm, parseAudience } from '../sop/audience.ts';
 import type { Db } from '../store/db.ts';
 import type { Database } from '../store/schema.ts';
 import { selectGroups } from './groups.ts';
@@ -29,13 +30,10 @@ export type MemberIdQuery = SelectQueryBuilder<Database, 'members', { id: string
 /** The query for the ids of the members a selector picks (text or already-read clauses). */
 export async function audienceQuery(db: Db, selector: string | readonly AudienceClause[], scope: AudienceScope): Promise<MemberIdQuery> {
   const clauses = typeof selector === 'string' ? parseAudience(selector) : selector;
-  // Group selector terms are resolved to ids first (they may name channels by name).
-  const groupTerms = new Map<string, string[]>();
-  for (const c of clauses) {
-    if (c.term.kind === 'group' && !groupTerms.has(c.term.value)) {
-      groupTerms.set(c.term.value, (await selectGroups(db, c.term.value)).map((g) => g.id));
-    }
-  }
+  // Saved segments are read, and group selector terms resolved to ids, first (they may name
+  // channels by name).
+  const refs: Refs = { groups: new Map(), segments: new Map() };
+  await resolveTerms(db, clauses, refs, []);
   let q = db.selectFrom('members').select('members.id').where('members.forgotten_at', 'is', null);
   if (scope.visibleGroups) {
     const visible = [...scope.visibleGroups];
@@ -54,14 +52,39 @@ export async function audienceQuery(db: Db, selector: string | readonly Audience
   if (scope.groupId) q = q.where((eb) => present(eb, [scope.groupId as string]));
   for (const c of clauses) {
     q = q.where((eb) => {
-      const e = termExpression(eb, c.term, scope, groupTerms);
+      const e = termExpression(eb, c.term, scope, refs);
       return c.negated ? eb.not(e) : e;
     });
   }
   return q;
 }
 
-function termExpression(eb: Eb, t: AudienceTerm, scope: AudienceScope, groupTerms: Map<string, string[]>) {
+interface Refs {
+  groups: Map<string, string[]>;
+  segments: Map<string, readonly AudienceClause[]>;
+}
+
+/** A segment may use other segments, up to this depth; a segment that uses itself is an error. */
+const MAX_SEGMENT_DEPTH = 5;
+
+async function resolveTerms(db: Db, clauses: readonly AudienceClause[], refs: Refs, path: readonly string[]): Promise<void> {
+  for (const c of clauses) {
+    if (c.term.kind === 'group' && !refs.groups.has(c.term.value)) {
+      refs.groups.set(c.term.value, (await selectGroups(db, c.term.value)).map((g) => g.id));
+    }
+    if (c.term.kind === 'segment' && !refs.segments.has(c.term.value)) {
+      const name = c.term.value;
+      if (path.includes(name) || path.length >= MAX_SEGMENT_DEPTH) throw new AudienceError(msg('audience.segmentLoop', { name, path: [...path, name].join(' → ') }));
+      const row = await db.selectFrom('segments').select('selector').where('name', '=', name).executeTakeFirst();
+      if (!row) throw new AudienceError(msg('audience.noSegment', { name }));
+      const inner = parseAudience(row.selector);
+      await resolveTerms(db, inner, refs, [...path, name]);
+      refs.segments.set(name, inner);
+    }
+  }
+}
+
+function termExpression(eb: Eb, t: AudienceTerm, scope: AudienceScope, refs: Refs): Expression<SqlBool> {
   const since = (minutes: number) => new Date(scope.now.getTime() - minutes * 60_000);
   const inScope = scope.groupId ? [scope.groupId] : undefined;
   switch (t.kind) {
@@ -86,7 +109,14 @@ function termExpression(eb: Eb, t: AudienceTerm, scope: AudienceScope, groupTerm
     case 'role':
       return roleIn(eb, [t.value], inScope);
     case 'group':
-      return present(eb, groupTerms.get(t.value) ?? []);
+      return present(eb, refs.groups.get(t.value) ?? []);
+    case 'segment':
+      return eb.and(
+        (refs.segments.get(t.value) ?? []).map((c) => {
+          const e = termExpression(eb, c.term, scope, refs);
+          return c.negated ? eb.not(e) : e;
+        }),
+      );
     case 'joined': {
       let sub = eb.selectFrom('memberships').select('memberships.id').whereRef('memberships.member_id', '=', 'members.id').where('memberships.joined_at', '>', since(t.minutes));
       if (inScope) sub = sub.where('memberships.group_id', 'in', inScope);

@@ -31,7 +31,7 @@ export function segmentNameProblem(name: string): Msg | undefined {
   return NAME.test(name) ? undefined : msg('segments.badName', { name });
 }
 
-/** Saves (or replaces) a segment; the selector is stored in its canonical form. AudienceError on a bad one. */
+/** Saves (or replaces) a segment; the selector is stored in its canonical form. AudienceError on a bad one. Call inside a transaction. */
 export async function saveSegment(db: Db, name: string, selector: string, actor: string | undefined): Promise<string> {
   const problem = segmentNameProblem(name);
   if (problem) throw new SegmentError('bad_name', problem);
@@ -41,6 +41,8 @@ export async function saveSegment(db: Db, name: string, selector: string, actor:
     .values({ name, selector: canonical, created_by: actor ?? null })
     .onConflict((oc) => oc.column('name').doUpdateSet({ selector: canonical, updated_at: new Date() }))
     .execute();
+  // The segments it uses must exist and not lead back to it (the caller's transaction undoes the save).
+  await audienceQuery(db, canonical, { now: new Date() });
   return canonical;
 }
 

@@ -25,7 +25,7 @@ export function readTags(list: readonly string[]): { tags: string[] } | { proble
 export function applyTags(current: readonly string[], add: readonly string[], remove: readonly string[]) {
   const removing = new Set(remove);
   const kept = current.filter((t) => !removing.has(t));
-  const added = add.filter((t) => !current.includes(t) && !removing.has(t));
+  const added = add.filter((t, i) => !current.includes(t) && !removing.has(t) && add.indexOf(t) === i);
   const removed = current.filter((t) => removing.has(t));
-  return { tags: [...kept, ...added.filter((t, i) => added.indexOf(t) === i)], added, removed };
+  return { tags: [...kept, ...added], added, removed };
 }

@@ -491,6 +491,8 @@ const en: Record<string, string> = {
   'lint.conversion-without-warmup.memberHint': 'Add a warm-up (`kind: warmup`) 1–2 days before the offer reaches people, for example on the same trigger with an earlier `after:`.',
 
   // ── people/members: keys of this area go below this line ──
+  'audience.noSegment': 'there is no segment "{name}"; see chorus segment list',
+  'audience.segmentLoop': 'the segment "{name}" uses itself or nests too deep ({path})',
   'members.notFound': 'There is no member "{ref}": give a member id (mem_…) or <channel>:<platform user id>; see chorus member list',
   'members.groupNotFound': 'There is no group "{ref}": give a group id or <channel>:<platform chat id>; see chorus group list',
   'members.notInGroup': 'The member {member} is not and never was in the group {group}, so they can have no role there',

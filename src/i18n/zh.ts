@@ -488,6 +488,8 @@ const zh: Record<string, string> = {
   'lint.conversion-without-warmup.memberHint': '在转化触达成员前 1–2 天加一个预热（`kind: warmup`），例如用同一个触发条件、更早的 `after:`。',
 
   // ── people/members: keys of this area go below this line ──
+  'audience.noSegment': '没有名为“{name}”的分群；可用 chorus segment list 查看',
+  'audience.segmentLoop': '分群“{name}”引用了自己，或嵌套太深（{path}）',
   'members.notFound': '找不到成员“{ref}”：请写成员 ID（mem_…）或“渠道:平台用户 ID”；可用 chorus member list 查看',
   'members.groupNotFound': '找不到群“{ref}”：请写群 ID 或“渠道:平台群 ID”；可用 chorus group list 查看',
   'members.notInGroup': '成员 {member} 现在不在、也从未在群 {group} 里，不能在那里担任角色',

@@ -6,7 +6,7 @@
 import type { Db } from '../store/db.ts';
 import { runTitleOf } from '../run/tasks.ts';
 
-export type TargetKind = 'run' | 'broadcast' | 'task' | 'user' | 'group' | 'channel' | 'sheet' | 'token';
+export type TargetKind = 'run' | 'broadcast' | 'task' | 'user' | 'group' | 'channel' | 'sheet' | 'token' | 'member' | 'segment';
 
 export interface TargetName {
   kind: TargetKind;
@@ -35,7 +35,7 @@ export async function auditNames(
   db: Db,
   entries: readonly { actor: string; target: string | null }[],
 ): Promise<{ people: Map<string, string>; targets: Map<string, TargetName> }> {
-  const want = { run: new Set<string>(), ledger: new Set<string>(), user: new Set<string>(), group: new Set<string>(), channel: new Set<string>(), sheet: new Set<string>(), token: new Set<string>() };
+  const want = { run: new Set<string>(), ledger: new Set<string>(), user: new Set<string>(), group: new Set<string>(), channel: new Set<string>(), sheet: new Set<string>(), token: new Set<string>(), member: new Set<string>(), segment: new Set<string>() };
   for (const e of entries) {
     want.user.add(e.actor);
     const t = splitTarget(e.target);
@@ -63,6 +63,11 @@ export async function auditNames(
     want.token.size ? db.selectFrom('api_tokens').select(['id', 'name']).where('id', 'in', ids(want.token)).execute() : [],
   ]);
 
+  // people/members: a member by name (a forgotten one by the erased marker), a segment by its own.
+  const [members, segments] = await Promise.all([
+    want.member.size ? db.selectFrom('members').select(['id', 'name']).where('id', 'in', ids(want.member)).execute() : [],
+    want.segment.size ? db.selectFrom('segments').select('name').where('name', 'in', ids(want.segment)).execute() : [],
+  ]);
   const people = new Map(users.map((u) => [u.name, u.display_name || u.name]));
   const targets = new Map<string, TargetName>();
   const runTitle = new Map<string, { kind: 'run' | 'broadcast'; title: string }>();
@@ -80,6 +85,8 @@ export async function auditNames(
   for (const g of groups) targets.set(`group:${g.id}`, { kind: 'group', name: g.name });
   for (const c of channels) targets.set(`channel:${c.id}`, { kind: 'channel', name: c.name });
   for (const t of tokens) targets.set(`token:${t.id}`, { kind: 'token', name: t.name });
+  for (const m of members) targets.set(`member:${m.id}`, { kind: 'member', name: m.name });
+  for (const g of segments) targets.set(`segment:${g.name}`, { kind: 'segment', name: g.name });
   const sheetTitle = new Map(sheets.map((s) => [s.id, s.title]));
   for (const e of entries) {
     const t = splitTarget(e.target);

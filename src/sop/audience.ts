@@ -3,7 +3,7 @@
 // clauses out; src/community/audience.ts turns clauses into a query.
 //
 //   all | members | enrolled
-//   tag:<t> | stage:<s> | level:<l> | role:<r> | group:<a group selector term>
+//   tag:<t> | stage:<s> | level:<l> | role:<r> | group:<a group selector term> | segment:<name>
 //   joined<7d | active<7d | inactive>14d          (units m, h, d, w)
 //   points>=N | checkins>=N                       (>=, <=, >, <, =)
 // Terms joined with `+` must all hold; a term starting with `!` is negated.
@@ -37,6 +37,8 @@ export type AudienceTerm =
   | { kind: 'role'; value: MemberRole }
   /** Present in a group the group selector term picks (`group:tag:camp`, `group:id:g1`). */
   | { kind: 'group'; value: string }
+  /** The members a saved segment picks (its selector, read when the query is built). */
+  | { kind: 'segment'; value: string }
   /** Joined a group (the step's group, or any) less than `minutes` ago. */
   | { kind: 'joined'; minutes: number }
   /** Last active less than `minutes` ago. */
@@ -104,6 +106,8 @@ function readTerm(body: string, raw: string): AudienceTerm {
       return { kind: 'tag', value };
     case 'group':
       return { kind: 'group', value };
+    case 'segment':
+      return { kind: 'segment', value };
     case 'stage':
       if (!(STAGES as readonly string[]).includes(value)) throw new AudienceError(msg('audience.badStage', { value, list: STAGES.join(', ') }));
       return { kind: 'stage', value: value as Stage };
@@ -134,6 +138,7 @@ function formatTerm(t: AudienceTerm): string {
     case 'level':
     case 'role':
     case 'group':
+    case 'segment':
       return `${t.kind}:${t.value}`;
     case 'joined':
     case 'active':

@@ -17,7 +17,7 @@ const problem = (text: string) => {
 describe('the member selector grammar', () => {
   it('reads every term', () => {
     const terms = parseAudience(
-      'all+members+enrolled+tag:vip+stage:customer+level:active+role:kol+group:tag:camp+joined<7d+active<12h+inactive>2w+points>=10+checkins<3+points=0+checkins>1+points<=5',
+      'all+members+enrolled+tag:vip+stage:customer+level:active+role:kol+group:tag:camp+segment:vips+joined<7d+active<12h+inactive>2w+points>=10+checkins<3+points=0+checkins>1+points<=5',
     ).map((c) => c.term);
     expect(terms).toEqual([
       { kind: 'all' },
@@ -28,6 +28,7 @@ describe('the member selector grammar', () => {
       { kind: 'level', value: 'active' },
       { kind: 'role', value: 'kol' },
       { kind: 'group', value: 'tag:camp' },
+      { kind: 'segment', value: 'vips' },
       { kind: 'joined', minutes: 7 * 1440 },
       { kind: 'active', minutes: 720 },
       { kind: 'inactive', minutes: 2 * 10080 },
@@ -160,6 +161,22 @@ describe(`the member selector's query (${engine})`, () => {
     expect(await pick('role:kol', { visibleGroups: ann })).toEqual([]);
     expect(await pick('all', { visibleGroups: [w.g2] })).toEqual(['bob', 'frank']);
     expect(await pick('all', { visibleGroups: [] })).toEqual([]);
+  });
+
+  it('segment:<name>: what a saved segment picks, negatable, nested; unknown or looping is an error', async () => {
+    await store.db.insertInto('segments').values([
+      { name: 'vips', selector: 'tag:vip' },
+      { name: 'quiet-vips', selector: 'segment:vips+inactive>14d' },
+      { name: 'loop-a', selector: 'segment:loop-b' },
+      { name: 'loop-b', selector: 'tag:x+segment:loop-a' },
+    ]).execute();
+    expect(await pick('segment:vips')).toEqual(['alice', 'erin']);
+    expect(await pick('segment:quiet-vips')).toEqual(['erin']);
+    expect(await pick('members+!segment:vips')).toEqual(['bob', 'botty', 'dave', 'frank']);
+    expect(await pick('segment:vips', { visibleGroups: [w.g1] })).toEqual(['alice']);
+    await expect(pick('segment:nope')).rejects.toThrow(AudienceError);
+    await expect(pick('segment:nope')).rejects.toMatchObject({ text: { key: 'audience.noSegment' } });
+    await expect(pick('segment:loop-a')).rejects.toMatchObject({ text: { key: 'audience.segmentLoop', vars: { name: 'loop-a', path: 'loop-a → loop-b → loop-a' } } });
   });
 
   it('a send leaves out bots and the blacklisted', async () => {

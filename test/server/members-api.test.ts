@@ -126,7 +126,12 @@ describe(`members API (${engine})`, () => {
       const theirs = await list(bob, '?sort=name');
       expect(names(theirs.members)).toEqual(['Bob Li', 'Frank']);
       expect(theirs.members[0].groups.map((g) => g.group)).toEqual([w.g2]);
-      expect(names((await list(ann, `?group=${w.g2}`)).members)).toEqual(['Bob Li']);
+      // Someone else's group is not a filter they can use: it would tell who was there.
+      const other = await ann.call('GET', `/api/members?group=${w.g2}`);
+      expect(other.statusCode).toBe(404);
+      expect(other.json().error.field).toBe('group');
+      expect((await ann.call('GET', `/api/members/export?group=${w.g2}`)).statusCode).toBe(404);
+      expect(names((await list(ann, `?group=${w.g3}`)).members)).toEqual(['Erin']);
       expect(names((await list(ann, '?q=frank')).members)).toEqual([]);
     });
 
@@ -284,6 +289,9 @@ describe(`members API (${engine})`, () => {
       expect((await otto.call('GET', `/api/members/${w.m.frank}`)).statusCode).toBe(404);
       expect((await otto.call('GET', '/api/members/merge-suggestions')).json()).toEqual([]);
       expect(await store.db.selectFrom('audit_log').select('target').where('action', '=', 'member.merge').execute()).toEqual([{ target: `member:${w.m.erin}` }]);
+      // The activity log names the member.
+      const log = (await admin.call('GET', '/api/audit?action=member.merge')).json();
+      expect(log.entries[0].targetName).toEqual({ kind: 'member', name: 'Erin' });
     });
 
     it('refuses two accounts on one channel, and names an unknown member', async () => {
@@ -320,6 +328,12 @@ describe(`members API (${engine})`, () => {
       expect(bad.statusCode).toBe(400);
       expect(bad.json().error).toMatchObject({ field: 'where', message: expect.stringContaining('"frob"') });
       expect((await otto.call('PUT', '/api/segments/a%20b', { where: 'all' })).json().error.field).toBe('name');
+      // A segment is a term of other selectors; one that names a missing segment is not saved.
+      expect((await list(otto, '?where=segment:vips&sort=name')).members.map((m) => m.name)).toEqual(['Alice Wang', 'Erin']);
+      const missing = await otto.call('PUT', '/api/segments/quiet', { where: 'segment:nope+inactive>7d' });
+      expect(missing.statusCode).toBe(400);
+      expect(missing.json().error.message).toContain('there is no segment "nope"');
+      expect(await store.db.selectFrom('segments').select('name').execute()).toEqual([{ name: 'vips' }]);
       expect((await otto.call('DELETE', '/api/segments/vips')).json()).toEqual({ deleted: true });
       expect((await otto.call('DELETE', '/api/segments/vips')).statusCode).toBe(404);
       expect(await store.db.selectFrom('audit_log').select('action').where('action', 'like', 'segment.%').orderBy('id').execute()).toEqual(

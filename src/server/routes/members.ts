@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { MEMBER_ROLES, parseAudience } from '../../sop/audience.ts';
 import { csvHead, memberCsvRow } from '../../community/export.ts';
 import { forgetMember } from '../../community/forget.ts';
-import { resolveGroup, resolveMember } from '../../community/member-ref.ts';
+import { resolveMember } from '../../community/member-ref.ts';
 import { memberSummaries } from '../../community/member-summary.ts';
 import { linkMembers } from '../../community/members.ts';
 import { allMemberIds, listMembers, MAX_PAGE, MEMBER_SORTS } from '../../community/members-list.ts';
@@ -17,12 +17,11 @@ import { memberProfile } from '../../community/profile.ts';
 import { setMemberRole } from '../../community/roles.ts';
 import { readTags } from '../../community/tag-rules.ts';
 import { changeTags } from '../../community/tags.ts';
-import { msg } from '../../i18n/index.ts';
 import { audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import type { Services } from '../services.ts';
-import { answering, memberScope, visibleMember } from '../views/member-scope.ts';
+import { answering, memberScope, visibleGroup, visibleMember } from '../views/member-scope.ts';
 
 const tag = 'members';
 const SUMMARY =
@@ -79,7 +78,7 @@ export function memberRoutes(s: Services): Route[] {
         return answering(async () => {
           checkWhere(query.where);
           const visibleGroups = await memberScope(s.db, leader);
-          const groupId = query.group ? await resolveGroup(s.db, query.group) : undefined;
+          const groupId = query.group ? await visibleGroup(s.db, query.group, visibleGroups) : undefined;
           return listMembers(s.db, { ...query, groupId, visibleGroups, now: s.now() });
         });
       },
@@ -97,7 +96,7 @@ export function memberRoutes(s: Services): Route[] {
         const body = await answering(async () => {
           checkWhere(query.where);
           const visibleGroups = await memberScope(s.db, leader);
-          const groupId = query.group ? await resolveGroup(s.db, query.group) : undefined;
+          const groupId = query.group ? await visibleGroup(s.db, query.group, visibleGroups) : undefined;
           const ids = await allMemberIds(s.db, { ...query, groupId, visibleGroups, now: s.now() });
           const parts = [csvHead()];
           for (let i = 0; i < ids.length; i += 1000) {
@@ -231,8 +230,7 @@ export function memberRoutes(s: Services): Route[] {
         return answering(async () => {
           const visibleGroups = await memberScope(s.db, leader);
           const id = await visibleMember(s.db, params.ref, visibleGroups);
-          const groupId = await resolveGroup(s.db, body.group);
-          if (visibleGroups && !visibleGroups.includes(groupId)) throw new ApiError(404, 'not_found', msg('members.groupNotFound', { ref: body.group }), { field: 'group' });
+          const groupId = await visibleGroup(s.db, body.group, visibleGroups);
           const role = await s.db.transaction().execute(async (trx) => {
             const r = await setMemberRole(trx, id, groupId, body.role, { actor: actor!.name, at: s.now() });
             await audit(trx, { actor: actor!.name, action: 'member.role', target: `member:${id}`, detail: { group: groupId, role: r } });

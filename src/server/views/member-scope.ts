@@ -3,7 +3,7 @@
 // who is in someone else's group), and the people errors as API errors.
 
 import { SelectorError } from '../../community/groups.ts';
-import { MemberRefError, resolveMember } from '../../community/member-ref.ts';
+import { MemberRefError, resolveGroup, resolveMember } from '../../community/member-ref.ts';
 import { MemberLinkError } from '../../community/members.ts';
 import { PointsError } from '../../community/points.ts';
 import { RoleError } from '../../community/roles.ts';
@@ -28,6 +28,13 @@ export async function visibleMember(db: Db, ref: string, visibleGroups: readonly
       : undefined;
     if (!seen) throw new MemberRefError('member', msg('members.notFound', { ref }));
   }
+  return id;
+}
+
+/** The group a reference names, when the caller may see it (a leader: one of theirs); 404 otherwise. */
+export async function visibleGroup(db: Db, ref: string, visibleGroups: readonly string[] | undefined): Promise<string> {
+  const id = await resolveGroup(db, ref);
+  if (visibleGroups && !visibleGroups.includes(id)) throw new MemberRefError('group', msg('members.groupNotFound', { ref }));
   return id;
 }
 

@@ -44,6 +44,8 @@ export default {
   kind_channel: 'Channel',
   kind_sheet: 'Sheet',
   kind_token: 'API token',
+  kind_member: 'Member',
+  kind_segment: 'Segment',
   taskOf: '{group} · {run}',
   gone: 'no longer exists',
 };

@@ -41,6 +41,8 @@ export default {
   kind_channel: '渠道',
   kind_sheet: 'SOP 表',
   kind_token: 'API 令牌',
+  kind_member: '成员',
+  kind_segment: '分群',
   taskOf: '{group} · {run}',
   gone: '已不存在',
 };

@@ -26,7 +26,7 @@ export function canChange(actor: Role, target: string): boolean {
 }
 
 export interface TargetName {
-  kind: 'run' | 'broadcast' | 'task' | 'user' | 'group' | 'channel' | 'sheet' | 'token';
+  kind: 'run' | 'broadcast' | 'task' | 'user' | 'group' | 'channel' | 'sheet' | 'token' | 'member' | 'segment';
   name: string;
   context?: string;
   runKind?: 'run' | 'broadcast';
