@@ -54,16 +54,20 @@ export async function memberSummaries(db: Db, ids: readonly string[], visibleGro
       .execute(),
     db.selectFrom('member_identities').select(['member_id', 'channel_id', 'external_id', 'username']).where('member_id', 'in', list).orderBy('channel_id').execute(),
     (() => {
+      // Group names come after, by id: a join here hashes every group of the workspace.
       let q = db
         .selectFrom('memberships')
-        .innerJoin('groups', 'groups.id', 'memberships.group_id')
-        .select(['memberships.member_id', 'memberships.group_id', 'groups.name', 'memberships.joined_at', 'memberships.left_at', 'memberships.via_link', 'memberships.inviter_member_id', 'memberships.scene'])
-        .where('memberships.member_id', 'in', list);
-      if (visibleGroups) q = visibleGroups.length ? q.where('memberships.group_id', 'in', [...visibleGroups]) : q.where((eb) => eb.val(false));
-      return q.orderBy('memberships.joined_at').orderBy('memberships.id').execute();
+        .select(['member_id', 'group_id', 'joined_at', 'left_at', 'via_link', 'inviter_member_id', 'scene'])
+        .where('member_id', 'in', list);
+      if (visibleGroups) q = visibleGroups.length ? q.where('group_id', 'in', [...visibleGroups]) : q.where((eb) => eb.val(false));
+      return q.orderBy('joined_at').orderBy('id').execute();
     })(),
     db.selectFrom('member_roles').select(['member_id', 'group_id', 'role']).where('member_id', 'in', list).execute(),
   ]);
+  const groupIds = [...new Set(stays.map((st) => st.group_id))];
+  const groupNames = new Map(
+    (groupIds.length ? await db.selectFrom('groups').select(['id', 'name']).where('id', 'in', groupIds).execute() : []).map((g) => [g.id, g.name]),
+  );
   const byId = new Map(members.map((m) => [m.id, m]));
   const roleOf = new Map(roles.map((r) => [`${r.member_id} ${r.group_id}`, r.role]));
   const groupsOf = new Map<string, Map<string, MemberGroup>>();
@@ -74,7 +78,7 @@ export async function memberSummaries(db: Db, ids: readonly string[], visibleGro
     const via = s.via_link || s.inviter_member_id || s.scene ? { link: s.via_link, inviter: s.inviter_member_id, scene: s.scene } : null;
     per.set(s.group_id, {
       group: s.group_id,
-      groupName: s.name,
+      groupName: groupNames.get(s.group_id) ?? s.group_id,
       role: roleOf.get(`${s.member_id} ${s.group_id}`) ?? null,
       joinedAt: iso(s.joined_at) as string,
       leftAt: iso(s.left_at),

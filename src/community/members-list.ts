@@ -35,6 +35,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Up to this many ids, a leader's members or a search's matches are found first (see below). */
 const NARROW = 50_000;
+const NARROW_SEARCH = 10_000;
 
 /**
  * The ids the filter picks (unsorted). A leader's members (found through their groups' stays) and
@@ -57,13 +58,14 @@ export async function memberFilterQuery(db: Db, f: MemberFilter): Promise<Member
     }
   }
   if (search && !narrowed) {
-    const ids = (await searchFilter(db.selectFrom('members').select('members.id').where('members.forgotten_at', 'is', null), search).limit(NARROW + 1).execute()).map((r) => r.id);
-    if (ids.length <= NARROW) narrowed = ids;
+    const ids = (await searchFilter(db.selectFrom('members').select('members.id').where('members.forgotten_at', 'is', null), search).limit(NARROW_SEARCH + 1).execute()).map((r) => r.id);
+    if (ids.length <= NARROW_SEARCH) narrowed = ids;
   }
   let q = await audienceQuery(db, f.where ?? 'all', { visibleGroups: visibleByIds ? undefined : f.visibleGroups, now: f.now });
   if (narrowed) {
     const ids = narrowed;
-    q = q.where(sql<boolean>`members.id = ANY(${sql.val(ids)}::text[])`);
+    // A set to join (looked up by primary key), not a filter tested on every member.
+    q = q.where('members.id', 'in', sql<string>`(SELECT unnest(${sql.val(ids)}::text[]))`);
   }
   if (search) q = searchFilter(q, search);
   if (f.groupId) {

@@ -345,8 +345,29 @@ describe(`members API (${engine})`, () => {
   describe('forgetting', () => {
     it("erases a member's personal data, keeps the counts, and drops them from lists", async () => {
       await store.db.updateTable('members').set({ attrs: JSON.stringify({ city: 'Wuhan' }), email: 'a@x.cn' }).where('id', '=', w.m.alice).execute();
+      // A welcome still planned for her, and one already sent.
+      await store.db.insertInto('runs').values({ id: 'run_f', kind: 'run', selector: 'all', state: 'running', vars: JSON.stringify({}) }).execute();
+      const row = (state: string, step: string) => ({
+        run_id: 'run_f',
+        group_id: w.g1,
+        step_id: step,
+        occurrence: 1,
+        member_id: w.m.alice,
+        action: 'direct_message',
+        mode: 'bot',
+        executor: 'bot',
+        due_at: new Date(Date.now() + 60_000),
+        window_minutes: 60,
+        content: JSON.stringify({ text: 'Hi Alice' }),
+        state,
+      });
+      await store.db.insertInto('ledger').values([row('planned', 'greet'), row('sent', 'hello')]).execute();
       const r = await admin.call('POST', `/api/members/${encodeURIComponent(`${w.tg}:111`)}/forget`);
-      expect(r.json()).toEqual({ forgotten: true, id: w.m.alice });
+      expect(r.json()).toEqual({ forgotten: true, id: w.m.alice, cancelled: 1 });
+      expect((await store.db.selectFrom('ledger').select(['step_id', 'state']).where('run_id', '=', 'run_f').orderBy('step_id').execute())).toEqual([
+        { step_id: 'greet', state: 'cancelled' },
+        { step_id: 'hello', state: 'sent' },
+      ]);
       const m = await store.db.selectFrom('members').selectAll().where('id', '=', w.m.alice).executeTakeFirstOrThrow();
       expect(m).toMatchObject({ name: '(erased)', phone: null, email: null, tags: [], messages: 10, checkins: 3 });
       expect(m.attrs).toEqual({});

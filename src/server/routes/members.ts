@@ -17,6 +17,8 @@ import { memberProfile } from '../../community/profile.ts';
 import { setMemberRole } from '../../community/roles.ts';
 import { readTags } from '../../community/tag-rules.ts';
 import { changeTags } from '../../community/tags.ts';
+import { moveRows } from '../../run/ledger.ts';
+import { OPEN_STATES } from '../../run/states.ts';
 import { audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
@@ -244,18 +246,26 @@ export function memberRoutes(s: Services): Route[] {
       method: 'POST',
       path: '/api/members/:ref/forget',
       tag,
-      summary: "Erase a member's personal data (names, username, contacts, attributes, tags, message texts); counters, memberships and events stay; the member leaves every list and audience",
-      returns: '{forgotten: true, id}',
+      summary: "Erase a member's personal data (names, username, contacts, attributes, tags, message texts); counters, memberships and events stay; the member leaves every list and audience, and actions still planned for them are cancelled",
+      returns: '{forgotten: true, id, cancelled}: cancelled = actions still planned for the member, now cancelled',
       permission: 'members.forget',
       params: RefParams,
       async handler({ params, actor }) {
         return answering(async () => {
           const id = await resolveMember(s.db, params.ref);
-          await s.db.transaction().execute(async (trx) => {
+          const cancelled = await s.db.transaction().execute(async (trx) => {
             await forgetMember(trx, id, s.now());
-            await audit(trx, { actor: actor!.name, action: 'member.forget', target: `member:${id}` });
+            // What was still to be sent to them (a welcome, a reminder) is not sent any more.
+            const open = await trx.selectFrom('ledger').select('id').where('member_id', '=', id).where('state', 'in', [...OPEN_STATES]).execute();
+            const closed = await moveRows(
+              trx,
+              open.map((r) => Number(r.id)),
+              { from: OPEN_STATES, to: 'cancelled', actor: actor!.name, note: 'the member was forgotten' },
+            );
+            await audit(trx, { actor: actor!.name, action: 'member.forget', target: `member:${id}`, detail: { cancelled: closed.length } });
+            return closed.length;
           });
-          return { forgotten: true, id };
+          return { forgotten: true, id, cancelled };
         });
       },
     }),
