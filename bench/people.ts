@@ -31,6 +31,7 @@ import { percentile } from './load.ts';
 import { generatePeople, groupId, type PeopleScale } from './people-data.ts';
 
 export const SEGMENT = 'tag:t01+active<7d+!stage:customer';
+const RARE_TAG = 'tag:t50';
 const LEADER_GROUPS = 20;
 
 function envNumber(name: string, fallback: number): number {
@@ -116,12 +117,15 @@ export async function benchPeople(): Promise<Record<string, unknown>> {
       people_segment_members: await segmentCount(store, SEGMENT, all),
       people_leader_members: await segmentCount(store, 'all', leader),
       people_leader_segment_members: await segmentCount(store, SEGMENT, leader),
+      people_rare_tag_members: await segmentCount(store, RARE_TAG, all),
     };
     process.stderr.write(`people: ${JSON.stringify(sizes)}\n`);
     if (process.env.CHORUS_BENCH_EXPLAIN) {
       const seg = await audienceQuery(store.db, SEGMENT, all);
       await explain(store, 'segment count', store.db.selectFrom(seg.as('a')).select((eb) => eb.fn.countAll().as('n')));
       await explain(store, 'segment page', seg.orderBy('members.id').limit(50));
+      const rare = await audienceQuery(store.db, RARE_TAG, all);
+      await explain(store, 'rare tag count', store.db.selectFrom(rare.as('a')).select((eb) => eb.fn.countAll().as('n')));
       const lead = await audienceQuery(store.db, 'all', leader);
       await explain(store, 'leader count', store.db.selectFrom(lead.as('a')).select((eb) => eb.fn.countAll().as('n')));
       for (const [name, where, scope] of [
@@ -155,6 +159,8 @@ export async function benchPeople(): Promise<Record<string, unknown>> {
     };
     await run('people_segment_count', () => segmentCount(store, SEGMENT, all));
     await run('people_segment_page', () => segmentPage(store, SEGMENT, all));
+    // A rare tag (t50, under 1 % of the members): the GIN index on tags.
+    await run('people_rare_tag_count', () => segmentCount(store, RARE_TAG, all));
     await run('people_page', () => list('all', all));
     await run('people_page_segment', () => list(SEGMENT, all));
     await run('people_page_leader', () => list('all', leader));

@@ -35,15 +35,7 @@ export async function audienceQuery(db: Db, selector: string | readonly Audience
   const refs: Refs = { groups: new Map(), segments: new Map() };
   await resolveTerms(db, clauses, refs, []);
   let q = db.selectFrom('members').select('members.id').where('members.forgotten_at', 'is', null);
-  if (scope.visibleGroups) {
-    const visible = [...scope.visibleGroups];
-    // The ids of the members of a leader's groups first (memberships_group), then those members by
-    // primary key. As EXISTS (a semi-join) the planner scans all members instead: a leader's page
-    // total at 200,000 members took 2–3 times as long that way (bench/people.ts,
-    // docs/benchmarks-people.md). A leader's groups are few, so the list of ids stays short.
-    const ids = db.selectFrom('memberships').select('memberships.member_id').where('memberships.group_id', 'in', visible);
-    q = q.where((eb) => (visible.length ? sql<boolean>`members.id = ANY(ARRAY(${ids}))` : eb.val(false)));
-  }
+  if (scope.visibleGroups) q = await withinGroups(db, q, [...scope.visibleGroups]);
   if (scope.sending) {
     q = q
       .where('members.blacklisted_at', 'is', null)
@@ -57,6 +49,30 @@ export async function audienceQuery(db: Db, selector: string | readonly Audience
     });
   }
   return q;
+}
+
+/** Up to this many stays in a leader's groups, their members are looked up by id (see below). */
+const FEW_STAYS = 10_000;
+
+/**
+ * Members who are or were in one of `groups` (a leader's view). When the groups hold few stays
+ * (a leader's usually do), the members' ids are read from memberships_group and the members
+ * looked up by primary key: as EXISTS (a semi-join) the planner hashes the stays and scans every
+ * member instead — a leader of 20 groups (2,580 members of 200,000) counted 3–4 times slower that
+ * way (bench/people.ts, docs/benchmarks-people.md). With many stays the scan wins (1,000 groups,
+ * 115,000 members: 3.5 times faster than the lookups), so EXISTS stays for those.
+ */
+async function withinGroups(db: Db, q: MemberIdQuery, groups: string[]): Promise<MemberIdQuery> {
+  if (!groups.length) return q.where((eb) => eb.val(false));
+  const stays = db.selectFrom('memberships').select('memberships.member_id').where('memberships.group_id', 'in', groups);
+  const counted = await db
+    .selectFrom(stays.limit(FEW_STAYS + 1).as('s'))
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
+  if (Number(counted.n) <= FEW_STAYS) return q.where(sql<boolean>`members.id = ANY(ARRAY(${stays}))`);
+  return q.where((eb) =>
+    eb.exists(eb.selectFrom('memberships').select('memberships.id').whereRef('memberships.member_id', '=', 'members.id').where('memberships.group_id', 'in', groups)),
+  );
 }
 
 interface Refs {
@@ -99,7 +115,9 @@ function termExpression(eb: Eb, t: AudienceTerm, scope: AudienceScope, refs: Ref
         eb.not(roleIn(eb, ['leader', 'assistant'], inScope)),
       ]);
     case 'tag':
-      return eb(eb.val(t.value), '=', eb.fn.any('members.tags'));
+      // Containment, not `= ANY(tags)`: only this form can use the GIN index on tags (a rare tag's
+      // count at 200,000 members: a scan of every member before, the index after).
+      return eb('members.tags', '@>', sql<string[]>`ARRAY[${t.value}]::text[]`);
     case 'stage':
       return eb('members.stage', '=', t.value);
     case 'level':
