@@ -112,10 +112,27 @@ describe(`the demo workspace (${engine})`, () => {
       expect(g.member_count).toBe(open);
       expect(g.last_activity_at).not.toBeNull();
     }
-    expect(demo.members).toBe(Number((await store.db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
+    // Everyone who joined a group; the one who only asked to join is not counted.
+    const inGroups = await store.db.selectFrom('memberships').select('member_id').distinct().execute();
+    expect(demo.members).toBe(inGroups.length);
     const messages = await store.db.selectFrom('messages').select('text').execute();
     expect(messages).toHaveLength(demo.messages);
     expect(messages.length).toBeGreaterThanOrEqual(24);
+  });
+
+  it('knows its people: tags, a committee member per camp, points, orders, and a join request waiting', async () => {
+    const tagged = await store.db.selectFrom('members').select('tags').execute();
+    expect(tagged.some((m) => m.tags.includes('early-bird'))).toBe(true);
+    expect(tagged.some((m) => m.tags.includes('vip'))).toBe(true);
+    const roles = await store.db.selectFrom('member_roles').select('role').execute();
+    expect(roles.map((r) => r.role)).toEqual(['committee', 'committee', 'committee']);
+    const orders = await store.db.selectFrom('orders').select('member_id').execute();
+    expect(orders).toHaveLength(10);
+    const buyers = await store.db.selectFrom('members').select(['stage', 'orders']).where('orders', '>', 0).execute();
+    expect(buyers.filter((b) => b.orders === 2)).toHaveLength(2);
+    const pending = await store.db.selectFrom('admissions').select(['state', 'source']).execute();
+    expect(pending).toEqual([{ state: 'pending', source: 'join_request' }]);
+    expect((await store.db.selectFrom('points_ledger').select('id').execute()).length).toBe(12);
   });
 
   it('saves three templates as sheets', async () => {

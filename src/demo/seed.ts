@@ -1,5 +1,6 @@
 // The demo workspace: a sandbox channel named "Demo" with a dozen groups of every community type,
-// members who joined over the past days and some of their messages, three template sheets, a
+// members who joined over the past days and some of their messages (with tags, roles, points, a
+// few orders and a join request waiting: people.ts), three template sheets, a
 // training-camp run in progress (opened two days ago: the past is sent, done, late or missed, the
 // future planned, a few tasks open for the leaders) and a broadcast to the camp leaders. Built
 // with the same functions the platform uses (ingestEvent, saveSheet, startRun, createBroadcast,
@@ -22,6 +23,7 @@ import type { Db } from '../store/db.ts';
 import type { SecretBox } from '../store/secrets.ts';
 import { saveSheet } from '../store/sheets.ts';
 import { type PastResult, playPast } from './history.ts';
+import { seedDemoPeople } from './people.ts';
 import {
   DEMO_BROADCAST,
   DEMO_CAMP_VARS,
@@ -131,6 +133,8 @@ export async function seedDemo(deps: DemoDeps): Promise<DemoSummary> {
     if (r.memberId) people.add(r.memberId);
     if (r.change === 'message') messages++;
   }
+
+  await seedDemoPeople(db, channel.id, groupIds, now, rand);
 
   const sheets: string[] = [];
   for (const id of DEMO_TEMPLATES) {
