@@ -257,11 +257,18 @@ export async function expandRow(db: Db, row: LedgerRow, opts: SettleOptions): Pr
         on_time: now.getTime() <= row.dueAt.getTime() + row.windowMinutes * 60_000,
         claimed_by: null,
         result: JSON.stringify({ members: total, ...counts }),
+        // The template did its work; the row keeps what the board shows (blanks, whom it was for).
+        content: withoutTemplate(c),
       },
     });
     opts.log?.(`run ${row.runId}: step ${row.stepId} in "${ctx.group.name}" expanded into ${total} member row(s)`);
     return total;
   });
+}
+
+function withoutTemplate(c: LedgerContent): LedgerContent {
+  const { template: _template, ...rest } = c;
+  return rest;
 }
 
 async function memberRows(
