@@ -26,7 +26,7 @@ import { unlessCondition, whoUnless } from '../community/unless.ts';
 import { english } from '../i18n/index.ts';
 import { AudienceError } from '../sop/audience.ts';
 import { PlanError } from '../sop/plan-error.ts';
-import { fillMember } from '../sop/render.ts';
+import { memberFiller } from '../sop/render.ts';
 import type { Step } from '../sop/types.ts';
 import type { Db } from '../store/db.ts';
 import { workspaceKey } from '../store/link-keys.ts';
@@ -281,6 +281,7 @@ async function memberRows(
 ): Promise<NewLedgerRow[]> {
   const c = row.content;
   const template = c.template ?? c.text;
+  const fill = memberFiller(template);
   const executor = c.by ?? 'bot';
   const base = { groupId: row.groupId, stepId: row.stepId, occurrence: row.occurrence, action: row.action, dueAt: row.dueAt, windowMinutes: row.windowMinutes };
   const personFor = (by: string) => (by === 'bot' ? 'owner' : by);
@@ -311,7 +312,7 @@ async function memberRows(
     let text: string;
     let lastError: string | undefined;
     try {
-      text = template ? fillMember(template, { id: m.id, name: m.name, attrs: m.attrs }) : '';
+      text = template ? fill({ id: m.id, name: m.name, attrs: m.attrs }) : '';
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
       text = blankMemberValues(template);
