@@ -81,6 +81,7 @@ export async function settleClaimed(db: Db, rows: readonly LedgerRow[], opts: Se
         await tagOne(db, row, opts);
         continue;
       }
+      if (row.memberId && PRIVATE.has(row.action) && (await toPersonInstead(db, row, opts))) continue;
       send.push(row);
     } catch (e) {
       opts.log?.(`ledger row ${row.id} could not be prepared: ${(e as Error).message}`);
@@ -88,6 +89,51 @@ export async function settleClaimed(db: Db, rows: readonly LedgerRow[], opts: Se
     }
   }
   return { send, created };
+}
+
+const PRIVATE = new Set(['notify', 'direct_message', 'remind']);
+
+/**
+ * A member-triggered private message on Telegram to a person who never pressed Start: the bot may
+ * not write to them, so it becomes a task for the group's leader naming them, with their start
+ * link — before anything is sent. Returns whether it did.
+ */
+async function toPersonInstead(db: Db, row: LedgerRow, opts: SettleOptions): Promise<boolean> {
+  const channel = await db.selectFrom('channels').select(['kind', 'identity']).where('id', '=', row.senderAccount ?? '').executeTakeFirst();
+  if (channel?.kind !== 'telegram') return false;
+  const identity = await db
+    .selectFrom('member_identities')
+    .select(['external_id', 'username', 'dm_chat_id'])
+    .where('member_id', '=', row.memberId)
+    .where('channel_id', '=', row.senderAccount ?? '')
+    .orderBy(sql`dm_chat_id IS NULL`)
+    .executeTakeFirst();
+  if (identity?.dm_chat_id) {
+    if (identity.dm_chat_id !== row.content.userId) await db.updateTable('ledger').set({ content: JSON.stringify({ ...row.content, userId: identity.dm_chat_id }) }).where('id', '=', row.id).execute();
+    row.content = { ...row.content, userId: identity.dm_chat_id };
+    return false;
+  }
+  const ctx = await contextOf(db, row);
+  const member = await db.selectFrom('members').select('name').where('id', '=', row.memberId).executeTakeFirst();
+  const bot = botUsername(channel.identity);
+  const token = bot ? (await startTokens(db, ctx.group.channelId, [row.memberId])).get(row.memberId) : undefined;
+  const link = bot && token ? startLink(bot, token) : undefined;
+  const mi = identity ? { externalId: identity.external_id, username: identity.username } : undefined;
+  const instruction = memberTaskInstruction({ action: row.action, who: memberLabel(member?.name ?? row.memberId, mi, 'telegram'), groupName: ctx.group.name, text: row.content.text, ...(link ? { startLink: link } : {}) });
+  await moveRows(db, [row.id], {
+    from: ['due'],
+    to: 'assigned',
+    actor: opts.actor,
+    note: 'the bot may not write to this person until they press Start; a task for a person',
+    set: {
+      mode: 'human',
+      executor: 'owner',
+      assignee: assigneeFor('owner', ctx.group),
+      claimed_by: null,
+      content: { ...row.content, instruction, member: { name: member?.name ?? row.memberId, ...(identity?.username ? { handle: identity.username } : {}) }, ...(link ? { startLink: link } : {}) },
+    },
+  });
+  return true;
 }
 
 /** A group's row of an audience step, still to be expanded. */
