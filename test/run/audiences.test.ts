@@ -163,6 +163,44 @@ describe(`audiences on the sandbox (${engine})`, () => {
     expect(added).toEqual([{ chat_id: 'chat-2', text: 'u2' }]);
   });
 
+  it('a move into a group that does not exist fails the group row with the reason; an expansion cut short resumes without doubles', async () => {
+    const run = await startRun(w.ctx, {
+      sheet: sheet(`  - id: regroup
+    at: T0
+    do: move
+    into: "No such group"
+`),
+      groups: `id:${w.groups[0]}`,
+      anchor: new Date(Date.now() - 1000).toISOString(),
+    });
+    await settled(run.id, 1);
+    const [row] = await rows(run.id);
+    expect(row).toMatchObject({ state: 'failed', last_error: 'there is no group "No such group" to invite the members into (into:)' });
+
+    // A worker stopped half-way through an expansion: one member's row exists, the group row is claimed again.
+    const again = await startRun(w.ctx, {
+      sheet: sheet(`  - id: hello
+    at: T+1h
+    do: notify
+    text: "Hi {{ member.name }}"
+`),
+      groups: `id:${w.groups[0]}`,
+      anchor: new Date().toISOString(),
+    });
+    const [parent] = await rows(again.id);
+    await w.store.db
+      .insertInto('ledger')
+      .values({ run_id: again.id, group_id: w.groups[0], step_id: 'hello', occurrence: 1, member_id: ids[0], action: 'notify', mode: 'bot', executor: 'bot', sender_account: w.channelId, due_at: new Date(Date.now() + 3_600_000), window_minutes: 30, content: JSON.stringify({ text: 'Hi Ann', userId: 'u1' }), state: 'planned' })
+      .execute();
+    await w.store.db.updateTable('ledger').set({ state: 'due' }).where('id', '=', parent.id).execute();
+    const [claimed] = await getLedgerRows(w.store.db, [parent.id]);
+    expect(await expandRow(w.store.db, claimed, { actor: 'test' })).toBe(2);
+    const after = await rows(again.id);
+    expect(after.filter((r) => r.member_id === ids[0])).toHaveLength(1);
+    expect(after.find((r) => r.member_id === '')!.state).toBe('expanded');
+    expect(after.filter((r) => r.member_id)).toHaveLength(3);
+  });
+
   it("survey steps end each member's text with that member's personal link", async () => {
     const run = await startRun(w.ctx, {
       sheet: sheet(`  - id: feedback
