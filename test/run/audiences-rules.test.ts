@@ -62,7 +62,7 @@ describe('who sends one member’s row', () => {
 
 describe('unless: words and the audience lint rule', () => {
   it('knows its words and any member selector', () => {
-    for (const w of ['checked_in_today', 'checked_in', 'answered_survey', 'spoke_today', 'invited', 'customer', 'tag:signed_up', '!stage:stranger+points>=3']) expect(unlessProblem(w), w).toBeUndefined();
+    for (const w of ['checked_in_today', 'checked_in', 'answered_survey', 'spoke_today', 'invited', 'clicked', 'customer', 'tag:signed_up', '!stage:stranger+points>=3']) expect(unlessProblem(w), w).toBeUndefined();
     expect(unlessProblem('task_done')?.key).toBe('audiences.unlessUnknown');
     expect(unlessProblem('stage:buyer')?.key).toBe('audience.badStage');
   });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChannel } from '../../src/channels/registry.ts';
 import { ensureGroup, updateGroup } from '../../src/community/groups.ts';
 import { readSurveyToken } from '../../src/community/survey-link.ts';
+import { whoUnless } from '../../src/community/unless.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
 import { expandRow } from '../../src/run/expand.ts';
 import { getLedgerRows } from '../../src/run/ledger.ts';
@@ -123,6 +124,28 @@ describe(`audiences on the sandbox (${engine})`, () => {
     expect(members.sort()).toEqual([ids[0], ids[2], dee].sort());
     expect(all.find((r) => r.member_id === dee)!.content.text).toBe('Dee, check in today!');
     await w.store.db.updateTable('memberships').set({ left_at: new Date() }).where('member_id', '=', dee).execute();
+  });
+
+  it('each unless: word is a question about the member, asked at due time', async () => {
+    const db = w.store.db;
+    const g = w.groups[0];
+    const now = new Date();
+    await db.insertInto('member_events').values({ member_id: ids[0], group_id: g, kind: 'message', at: now, detail: '{}' }).execute();
+    await db.insertInto('member_events').values({ member_id: ids[2], group_id: g, kind: 'click', at: now, detail: '{}' }).execute();
+    await db.insertInto('member_events').values({ member_id: ids[2], group_id: g, kind: 'invite', at: now, detail: '{}' }).execute();
+    await db.insertInto('member_events').values({ member_id: ids[1], group_id: g, kind: 'answer', at: now, detail: '{}' }).execute();
+    await db.updateTable('members').set({ stage: 'repeat' }).where('id', '=', ids[1]).execute();
+    const scope = { groupId: g, zone: 'Asia/Shanghai', now: new Date(now.getTime() + 1000), since: new Date(now.getTime() - 60_000) };
+    const who = async (word: string) => [...(await whoUnless(db, word, ids, scope))].sort();
+    expect(await who('spoke_today')).toEqual([ids[0]]);
+    expect(await who('clicked')).toEqual([ids[2]]);
+    expect(await who('invited')).toEqual([ids[2]]);
+    expect(await who('answered_survey')).toEqual([ids[1]]);
+    expect(await who('customer')).toEqual([ids[1]]);
+    expect(await who('tag:vip')).toEqual([ids[1]]);
+    expect(await who('checked_in_today')).toEqual([ids[1]]);
+    expect(await who('checked_in')).toEqual([ids[1]]);
+    await db.updateTable('members').set({ stage: 'stranger' }).where('id', '=', ids[1]).execute();
   });
 
   it('tag steps tag the audience and record it on each timeline', async () => {
