@@ -2,6 +2,7 @@
 // Select some with `npm run bench -- plan lint`.
 
 import { benchApi } from './api.ts';
+import { benchAudience } from './audience.ts';
 import { benchLateness } from './lateness.ts';
 import { benchLedger } from './ledger.ts';
 import { benchLint } from './lint.ts';
@@ -22,6 +23,8 @@ const BENCHES: Record<string, Bench> = {
   lateness: benchLateness,
   // A real server on loopback: the run board of 500 groups × 40 steps under concurrent requests.
   api: benchApi,
+  // people/audiences: a notify to 100,000 members expanded into ledger rows.
+  audience: benchAudience,
   // Chromium on a throttled "slow 4G": a leader's first task on a cold phone (skipped without Chromium).
   phone: benchPhone,
   // 200,000 members, 2,000 groups, 5 million events generated in the database, then the segment

@@ -69,6 +69,8 @@ function wordExpression(eb: Eb, word: UnlessWord, s: UnlessScope): Expression<Sq
       return event(['message', 'reply'], today);
     case 'invited':
       return event(['invite']);
+    case 'clicked':
+      return event(['click'], s.since);
     case 'customer':
       return eb('members.stage', 'in', ['customer', 'repeat']);
   }

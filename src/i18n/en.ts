@@ -531,7 +531,7 @@ const en: Record<string, string> = {
   'audiences.unlessUnknown': '"{word}" is not an `unless:` word Chorus knows; use one of {words}, or a member selector such as tag:signed_up',
   'lint.audience.selector': '`{field}:` cannot be read: {problem}',
   'lint.audience.selectorHint': 'Write a member selector: members, enrolled, tag:<t>, stage:<s>, level:<l>, role:<r>, joined<7d, active<7d, inactive>14d, points>=N, checkins>=N; join terms with + and negate one with ! (see docs/audiences.md).',
-  'lint.audience.unlessHint': 'Use checked_in_today, checked_in, answered_survey, spoke_today, invited or customer, or a member selector such as tag:signed_up (see docs/audiences.md).',
+  'lint.audience.unlessHint': 'Use checked_in_today, checked_in, answered_survey, spoke_today, invited, clicked or customer, or a member selector such as tag:signed_up (see docs/audiences.md).',
   // (end of people/audiences)
 
   // ── people/checkins: keys of this area go below this line ──

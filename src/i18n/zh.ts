@@ -528,7 +528,7 @@ const zh: Record<string, string> = {
   'audiences.unlessUnknown': '“{word}”不是 Chorus 认识的 `unless:` 条件；请用 {words} 之一，或者写一个成员筛选条件，比如 tag:signed_up',
   'lint.audience.selector': '`{field}:` 读不懂：{problem}',
   'lint.audience.selectorHint': '请写成员筛选条件：members、enrolled、tag:<标签>、stage:<阶段>、level:<等级>、role:<角色>、joined<7d、active<7d、inactive>14d、points>=N、checkins>=N；多个条件用 + 连接，前面加 ! 表示排除（见 docs/audiences.md）。',
-  'lint.audience.unlessHint': '可以用 checked_in_today、checked_in、answered_survey、spoke_today、invited、customer，或者一个成员筛选条件，比如 tag:signed_up（见 docs/audiences.md）。',
+  'lint.audience.unlessHint': '可以用 checked_in_today、checked_in、answered_survey、spoke_today、invited、clicked、customer，或者一个成员筛选条件，比如 tag:signed_up（见 docs/audiences.md）。',
   // (end of people/audiences)
 
   // ── people/checkins: keys of this area go below this line ──

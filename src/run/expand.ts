@@ -12,8 +12,9 @@
 // goes on to the connectors.
 //
 // Speed: the audience is read in pages of 5,000 (keyset on the member id), each page filled in and
-// written with one multi-row INSERT (insertLedger), all in one transaction: a crash leaves the
-// group's row claimed and nothing half-written.
+// written with one multi-row INSERT (insertLedger) in its own transaction; a crash half-way leaves
+// the group's row claimed, recovery plans it again, and the next expansion adds only the members
+// still missing (the unique key).
 
 import { sql } from 'kysely';
 import type { CapabilityMatrix } from '../channels/port.ts';
@@ -26,7 +27,7 @@ import { unlessCondition, whoUnless } from '../community/unless.ts';
 import { english } from '../i18n/index.ts';
 import { AudienceError } from '../sop/audience.ts';
 import { PlanError } from '../sop/plan-error.ts';
-import { fillMember } from '../sop/render.ts';
+import { memberFiller } from '../sop/render.ts';
 import type { Step } from '../sop/types.ts';
 import type { Db } from '../store/db.ts';
 import { workspaceKey } from '../store/link-keys.ts';
@@ -81,6 +82,7 @@ export async function settleClaimed(db: Db, rows: readonly LedgerRow[], opts: Se
         await tagOne(db, row, opts);
         continue;
       }
+      if (row.memberId && PRIVATE.has(row.action) && (await toPersonInstead(db, row, opts))) continue;
       send.push(row);
     } catch (e) {
       opts.log?.(`ledger row ${row.id} could not be prepared: ${(e as Error).message}`);
@@ -88,6 +90,51 @@ export async function settleClaimed(db: Db, rows: readonly LedgerRow[], opts: Se
     }
   }
   return { send, created };
+}
+
+const PRIVATE = new Set(['notify', 'direct_message', 'remind']);
+
+/**
+ * A member-triggered private message on Telegram to a person who never pressed Start: the bot may
+ * not write to them, so it becomes a task for the group's leader naming them, with their start
+ * link — before anything is sent. Returns whether it did.
+ */
+async function toPersonInstead(db: Db, row: LedgerRow, opts: SettleOptions): Promise<boolean> {
+  const channel = await db.selectFrom('channels').select(['kind', 'identity']).where('id', '=', row.senderAccount ?? '').executeTakeFirst();
+  if (channel?.kind !== 'telegram') return false;
+  const identity = await db
+    .selectFrom('member_identities')
+    .select(['external_id', 'username', 'dm_chat_id'])
+    .where('member_id', '=', row.memberId)
+    .where('channel_id', '=', row.senderAccount ?? '')
+    .orderBy(sql`dm_chat_id IS NULL`)
+    .executeTakeFirst();
+  if (identity?.dm_chat_id) {
+    if (identity.dm_chat_id !== row.content.userId) await db.updateTable('ledger').set({ content: JSON.stringify({ ...row.content, userId: identity.dm_chat_id }) }).where('id', '=', row.id).execute();
+    row.content = { ...row.content, userId: identity.dm_chat_id };
+    return false;
+  }
+  const ctx = await contextOf(db, row);
+  const member = await db.selectFrom('members').select('name').where('id', '=', row.memberId).executeTakeFirst();
+  const bot = botUsername(channel.identity);
+  const token = bot ? (await startTokens(db, ctx.group.channelId, [row.memberId])).get(row.memberId) : undefined;
+  const link = bot && token ? startLink(bot, token) : undefined;
+  const mi = identity ? { externalId: identity.external_id, username: identity.username } : undefined;
+  const instruction = memberTaskInstruction({ action: row.action, who: memberLabel(member?.name ?? row.memberId, mi, 'telegram'), groupName: ctx.group.name, text: row.content.text, ...(link ? { startLink: link } : {}) });
+  await moveRows(db, [row.id], {
+    from: ['due'],
+    to: 'assigned',
+    actor: opts.actor,
+    note: 'the bot may not write to this person until they press Start; a task for a person',
+    set: {
+      mode: 'human',
+      executor: 'owner',
+      assignee: assigneeFor('owner', ctx.group),
+      claimed_by: null,
+      content: { ...row.content, instruction, member: { name: member?.name ?? row.memberId, ...(identity?.username ? { handle: identity.username } : {}) }, ...(link ? { startLink: link } : {}) },
+    },
+  });
+  return true;
 }
 
 /** A group's row of an audience step, still to be expanded. */
@@ -166,7 +213,13 @@ interface Member {
   identity?: MemberIdentity;
 }
 
-/** Expands one audience row; returns how many member rows it created. */
+/**
+ * Expands one audience row; returns how many member rows it created. Each page of members is
+ * written in its own transaction, so a big audience never holds the database (PGlite has one
+ * connection) for long; the group's row turns `expanded` after the last page. If the process
+ * stops half-way, the row is claimed again later and the expansion resumes: the unique key keeps
+ * the rows already written, and the rest are added.
+ */
 export async function expandRow(db: Db, row: LedgerRow, opts: SettleOptions): Promise<number> {
   const now = opts.now?.() ?? new Date();
   const c = row.content;
@@ -174,94 +227,109 @@ export async function expandRow(db: Db, row: LedgerRow, opts: SettleOptions): Pr
     await moveRows(db, [row.id], { from: ['due'], to: 'failed', actor: opts.actor, set: { last_error: reason, claimed_by: null } });
     return 0;
   };
-  return db.transaction().execute(async (trx) => {
-    const ctx = await contextOf(trx, row);
-    let target: { group: GroupRow; kind: string; caps: CapabilityMatrix; inviteLink: string | null } | undefined;
-    if (row.action === 'move') {
-      const g = await targetOf(trx, c.into);
-      if (!g) return fail(`there is no group "${c.into ?? ''}" to invite the members into (into:)`);
-      const channel = await trx.selectFrom('channels').select('kind').where('id', '=', g.channelId).executeTakeFirst();
-      const link = await trx.selectFrom('groups').select('invite_link').where('id', '=', g.id).executeTakeFirst();
-      target = { group: g, kind: channel?.kind ?? 'manual', caps: await declaredCapabilities(trx, g.channelId), inviteLink: link?.invite_link ?? null };
-    }
-    let audience: Awaited<ReturnType<typeof audienceQuery>>;
-    try {
-      audience = await audienceQuery(trx, c.audience as string, { groupId: row.groupId, sending: true, now });
-    } catch (e) {
-      if (e instanceof AudienceError) return fail(`to: ${c.audience}: ${english(e.text)}`);
-      throw e;
-    }
-    if (c.unless) {
-      const cond = await unlessCondition(trx, c.unless, { groupId: row.groupId, zone: ctx.zone, now, since: ctx.since });
-      audience = audience.where((eb) => eb.not(cond(eb)));
-    }
-    // Identities on the channel that does the work: the group's, or the target group's for a move.
-    const channelId = target?.group.channelId ?? ctx.group.channelId;
-    const key = row.action === 'survey' && !c.link ? await workspaceKey(trx) : undefined;
-    const bot = botUsername(ctx.identity);
-    let last = '';
-    let total = 0;
-    const counts = { bot: 0, people: 0, failed: 0 };
-    for (;;) {
-      const page = await audience
-        .select(['members.name', 'members.attrs'])
-        .leftJoinLateral(
-          (eb) =>
-            eb
-              .selectFrom('member_identities')
-              .select(['member_identities.external_id', 'member_identities.username', 'member_identities.dm_chat_id'])
-              .whereRef('member_identities.member_id', '=', 'members.id')
-              .where('member_identities.channel_id', '=', channelId)
-              .where('member_identities.is_bot', '=', false)
-              .orderBy(sql`member_identities.dm_chat_id IS NULL`)
-              .orderBy('member_identities.external_id')
-              .limit(1)
-              .as('i'),
-          (join) => join.onTrue(),
-        )
-        .select(['i.external_id', 'i.username', 'i.dm_chat_id'])
-        .where('members.id', '>', last)
-        .orderBy('members.id')
-        .limit(PAGE)
-        .execute();
-      if (!page.length) break;
-      last = page[page.length - 1].id;
-      const members: Member[] = page.map((m) => ({
-        id: m.id,
-        name: m.name,
-        attrs: (typeof m.attrs === 'string' ? JSON.parse(m.attrs) : (m.attrs ?? {})) as Record<string, string>,
-        ...(m.external_id ? { identity: { externalId: m.external_id, username: m.username, dmChatId: m.dm_chat_id } } : {}),
-      }));
-      const rows = await memberRows(trx, row, ctx, target, members, { key, bot, now, publicBase: opts.publicBase ?? '' });
-      for (const r of rows) {
-        if (r.state === 'failed') counts.failed++;
-        else if (r.mode === 'bot') counts.bot++;
-        else counts.people++;
-      }
-      total += await insertLedger(trx, row.runId, rows);
-      if (page.length < PAGE) break;
-    }
+  const ctx = await contextOf(db, row);
+  let target: { group: GroupRow; kind: string; caps: CapabilityMatrix; inviteLink: string | null } | undefined;
+  if (row.action === 'move') {
+    const g = await targetOf(db, c.into);
+    if (!g) return fail(`there is no group "${c.into ?? ''}" to invite the members into (into:)`);
+    const channel = await db.selectFrom('channels').select('kind').where('id', '=', g.channelId).executeTakeFirst();
+    const link = await db.selectFrom('groups').select('invite_link').where('id', '=', g.id).executeTakeFirst();
+    target = { group: g, kind: channel?.kind ?? 'manual', caps: await declaredCapabilities(db, g.channelId), inviteLink: link?.invite_link ?? null };
+  }
+  let audience: Awaited<ReturnType<typeof audienceQuery>>;
+  try {
+    audience = await audienceQuery(db, c.audience as string, { groupId: row.groupId, sending: true, now });
+  } catch (e) {
+    if (e instanceof AudienceError) return fail(`to: ${c.audience}: ${english(e.text)}`);
+    throw e;
+  }
+  if (c.unless) {
+    const cond = await unlessCondition(db, c.unless, { groupId: row.groupId, zone: ctx.zone, now, since: ctx.since });
+    audience = audience.where((eb) => eb.not(cond(eb)));
+  }
+  // Identities on the channel that does the work: the group's, or the target group's for a move.
+  const channelId = target?.group.channelId ?? ctx.group.channelId;
+  const key = row.action === 'survey' && !c.link ? await workspaceKey(db) : undefined;
+  const bot = botUsername(ctx.identity);
+  let last = '';
+  let created = 0;
+  for (;;) {
+    const page = await audience
+      .select(['members.name', 'members.attrs'])
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('member_identities')
+            .select(['member_identities.external_id', 'member_identities.username', 'member_identities.dm_chat_id'])
+            .whereRef('member_identities.member_id', '=', 'members.id')
+            .where('member_identities.channel_id', '=', channelId)
+            .where('member_identities.is_bot', '=', false)
+            .orderBy(sql`member_identities.dm_chat_id IS NULL`)
+            .orderBy('member_identities.external_id')
+            .limit(1)
+            .as('i'),
+        (join) => join.onTrue(),
+      )
+      .select(['i.external_id', 'i.username', 'i.dm_chat_id'])
+      .where('members.id', '>', last)
+      .orderBy('members.id')
+      .limit(PAGE)
+      .execute();
+    if (!page.length) break;
+    last = page[page.length - 1].id;
+    const members: Member[] = page.map((m) => ({
+      id: m.id,
+      name: m.name,
+      attrs: (typeof m.attrs === 'string' ? JSON.parse(m.attrs) : (m.attrs ?? {})) as Record<string, string>,
+      ...(m.external_id ? { identity: { externalId: m.external_id, username: m.username, dmChatId: m.dm_chat_id } } : {}),
+    }));
+    const n = await db.transaction().execute(async (trx) => {
+      // Still ours: a run cancelled or paused meanwhile (its row no longer `due`) stops the expansion.
+      const mine = await trx.selectFrom('ledger').select('id').where('id', '=', row.id).where('state', '=', 'due').forUpdate().executeTakeFirst();
+      if (!mine) return -1;
+      return insertLedger(trx, row.runId, await memberRows(trx, row, ctx, target, members, { key, bot, now, publicBase: opts.publicBase ?? '' }));
+    });
+    if (n < 0) return created;
+    created += n;
+    if (page.length < PAGE) break;
+  }
+  const total = await db.transaction().execute(async (trx) => {
+    const same = sql`run_id = ${row.runId} AND group_id = ${row.groupId} AND step_id = ${row.stepId} AND occurrence = ${row.occurrence} AND member_id <> ''`;
     if (row.action === 'tag') {
       await sql`UPDATE ledger SET executed_by = 'bot', executed_at = ${now.toISOString()}::timestamptz, on_time = true
-                WHERE run_id = ${row.runId} AND group_id = ${row.groupId} AND step_id = ${row.stepId} AND occurrence = ${row.occurrence}
-                  AND member_id <> '' AND state = 'sent' AND executed_at IS NULL`.execute(trx);
+                WHERE ${same} AND state = 'sent' AND executed_at IS NULL`.execute(trx);
     }
+    const r = await sql<{ bot: number; people: number; failed: number }>`
+      SELECT count(*) FILTER (WHERE state <> 'failed' AND mode = 'bot')::int AS bot,
+             count(*) FILTER (WHERE state <> 'failed' AND mode = 'human')::int AS people,
+             count(*) FILTER (WHERE state = 'failed')::int AS failed
+        FROM ledger WHERE ${same}`.execute(trx);
+    const counts = { bot: Number(r.rows[0]?.bot ?? 0), people: Number(r.rows[0]?.people ?? 0), failed: Number(r.rows[0]?.failed ?? 0) };
+    const members = counts.bot + counts.people + counts.failed;
     await moveRows(trx, [row.id], {
       from: ['due'],
       to: 'expanded',
       actor: opts.actor,
-      note: `expanded into ${total} member row(s) (audience ${c.audience}${c.unless ? `, unless ${c.unless}` : ''})`,
+      note: `expanded into ${members} member row(s) (audience ${c.audience}${c.unless ? `, unless ${c.unless}` : ''})`,
       set: {
         executed_by: 'bot',
         executed_at: now,
         on_time: now.getTime() <= row.dueAt.getTime() + row.windowMinutes * 60_000,
         claimed_by: null,
-        result: JSON.stringify({ members: total, ...counts }),
+        result: JSON.stringify({ members, ...counts }),
+        // The template did its work; the row keeps what the board shows (blanks, whom it was for).
+        content: withoutTemplate(c),
       },
     });
-    opts.log?.(`run ${row.runId}: step ${row.stepId} in "${ctx.group.name}" expanded into ${total} member row(s)`);
-    return total;
+    return members;
   });
+  opts.log?.(`run ${row.runId}: step ${row.stepId} in "${ctx.group.name}" expanded into ${total} member row(s)`);
+  return created;
+}
+
+function withoutTemplate(c: LedgerContent): LedgerContent {
+  const { template: _template, ...rest } = c;
+  return rest;
 }
 
 async function memberRows(
@@ -274,6 +342,7 @@ async function memberRows(
 ): Promise<NewLedgerRow[]> {
   const c = row.content;
   const template = c.template ?? c.text;
+  const fill = memberFiller(template);
   const executor = c.by ?? 'bot';
   const base = { groupId: row.groupId, stepId: row.stepId, occurrence: row.occurrence, action: row.action, dueAt: row.dueAt, windowMinutes: row.windowMinutes };
   const personFor = (by: string) => (by === 'bot' ? 'owner' : by);
@@ -304,7 +373,7 @@ async function memberRows(
     let text: string;
     let lastError: string | undefined;
     try {
-      text = template ? fillMember(template, { id: m.id, name: m.name, attrs: m.attrs }) : '';
+      text = template ? fill({ id: m.id, name: m.name, attrs: m.attrs }) : '';
     } catch (e) {
       if (!(e instanceof PlanError)) throw e;
       text = blankMemberValues(template);

@@ -84,6 +84,7 @@ const UNLESS: Record<string, Record<TextLanguage, string>> = {
   answered_survey: { en: 'who has not answered the survey', zh: '还没填问卷' },
   spoke_today: { en: 'who has not spoken today', zh: '今天还没发言' },
   invited: { en: 'who has not invited anyone yet', zh: '还没邀请过人' },
+  clicked: { en: 'who has not opened the link', zh: '还没点开链接' },
   customer: { en: 'who has not bought yet', zh: '还没购买' },
 };
 

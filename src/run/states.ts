@@ -31,7 +31,9 @@ const NEXT: Record<LedgerState, readonly LedgerState[]> = {
   planned: ['due', 'assigned', 'cancelled', 'skipped', 'failed'],
   // A claimed row goes back to planned when its worker stops before sending it.
   // expanded: an audience row turned into one row per member (src/run/expand.ts).
-  due: ['sending', 'planned', 'cancelled', 'skipped', 'failed', 'expanded'],
+  // assigned: a member's private message the bot may not send (Telegram: the person never
+  // pressed Start) becomes a person's task before anything is sent.
+  due: ['sending', 'planned', 'cancelled', 'skipped', 'failed', 'expanded', 'assigned'],
   // assigned: the platform refused this content but a person can post it (ChannelError.forPerson).
   sending: ['sent', 'awaiting_confirmation', 'retry_wait', 'failed', 'unconfirmed', 'assigned'],
   retry_wait: ['due', 'cancelled', 'failed', 'skipped'],

@@ -84,6 +84,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
           queue,
           sessionHolder: holder,
           ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
+          // people/audiences: personal survey links start with the address people open.
+          ...(opts.publicUrl ? { publicBase: opts.publicUrl.href.replace(/\/+$/, '') } : {}),
           sweep: async () => void (await sweep({ db, connectors, log: logFor('sweep') })),
         });
   const wake = worker ? () => worker.wake() : undefined;

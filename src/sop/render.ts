@@ -229,19 +229,30 @@ export function missingGroupMessage(raw: string, groups: GroupValues[]): string 
  * member. Throws a PlanError when the member lacks one.
  */
 export function fillMember(text: string, member: MemberValues): string {
-  if (!text.includes('{{')) return text;
-  let out = '';
-  for (const seg of compileTemplate(text).segments) {
-    if (typeof seg === 'string') out += seg;
-    else if (seg.ref.kind === 'member') {
-      const v = memberValue(member, seg.ref.key);
-      if (v === undefined) {
-        throw new PlanError([{ message: `\`${seg.raw}\` has no value for member ${member.name} (${member.id})` }]);
-      }
-      out += v;
-    } else out += seg.raw;
-  }
-  return out;
+  return memberFiller(text)(member);
+}
+
+/**
+ * `fillMember` for one text and many members: the text is read once (an audience of 100,000
+ * members is filled in with plain concatenations).
+ */
+export function memberFiller(text: string): (member: MemberValues) => string {
+  if (!text.includes('{{')) return () => text;
+  const segments = compileTemplate(text).segments;
+  return (member) => {
+    let out = '';
+    for (const seg of segments) {
+      if (typeof seg === 'string') out += seg;
+      else if (seg.ref.kind === 'member') {
+        const v = memberValue(member, seg.ref.key);
+        if (v === undefined) {
+          throw new PlanError([{ message: `\`${seg.raw}\` has no value for member ${member.name} (${member.id})` }]);
+        }
+        out += v;
+      } else out += seg.raw;
+    }
+    return out;
+  };
 }
 
 /** The names a text uses, for checks that run before any group is known. */

@@ -7,13 +7,14 @@
 //   answered_survey   answered a survey in this group since the run started
 //   spoke_today       wrote in this group today (the run's zone)
 //   invited           brought someone into this group (an invite Chorus saw)
+//   clicked           opened a tracked link of this group since the run started
 //   customer          at the stage customer or repeat (bought at least once)
 //   <member selector> any selector (tag:signed_up, stage:customer, points>=10 …): the member matches it
 
 import { type Msg, msg } from '../i18n/msg.ts';
 import { audienceProblem } from './audience.ts';
 
-export const UNLESS_WORDS = ['checked_in_today', 'checked_in', 'answered_survey', 'spoke_today', 'invited', 'customer'] as const;
+export const UNLESS_WORDS = ['checked_in_today', 'checked_in', 'answered_survey', 'spoke_today', 'invited', 'clicked', 'customer'] as const;
 export type UnlessWord = (typeof UNLESS_WORDS)[number];
 
 export function isUnlessWord(text: string): text is UnlessWord {

@@ -128,4 +128,28 @@ describe(`audiences on Telegram (local Bot API server, ${engine})`, () => {
     const dm = api.sentTexts(501).at(-1)!;
     expect(dm).toMatch(/^Hi Ann, you are invited to join “Camp 2”\. This link is for you only:\nhttps:\/\/t\.me\/\+/);
   });
+
+  it("a member's own private message (on: member_join) to someone who never pressed Start is the leader's task, with the start link", async () => {
+    const run = await startRun(t.ctx, {
+      sheet: sheet(`  - id: hi
+    on: member_join
+    after: 10m
+    do: direct_message
+    text: "Welcome, {{ member.name }}!"
+`),
+      groups: `id:${t.groups[0]}`,
+      anchor: new Date(Date.now() - 1000).toISOString(),
+    });
+    await api.join(t.chats[0], { id: 504, first_name: 'Dee', username: 'dee_tg' });
+    await eventually(async () => !!(await store.db.selectFrom('ledger').select('id').where('run_id', '=', run.id).executeTakeFirst()), 10_000, 'the join planned');
+    await store.db.updateTable('ledger').set({ due_at: new Date(Date.now() - 1000) }).where('run_id', '=', run.id).execute();
+    worker.wake();
+    await eventually(async () => (await store.db.selectFrom('ledger').select('state').where('run_id', '=', run.id).executeTakeFirst())?.state === 'assigned', 10_000, 'the task');
+    const row = await store.db.selectFrom('ledger').selectAll().where('run_id', '=', run.id).executeTakeFirstOrThrow();
+    const c = (typeof row.content === 'string' ? JSON.parse(row.content) : row.content) as Record<string, string>;
+    expect(row).toMatchObject({ mode: 'human', assignee: 'lin' });
+    expect(c.text).toBe('Welcome, Dee!');
+    expect(c.instruction).toMatch(/^Write privately to Dee \(504\) of “Camp 1”.*https:\/\/t\.me\/chorus_test_bot\?start=/);
+    expect(api.sentTexts(504)).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChannel } from '../../src/channels/registry.ts';
 import { ensureGroup, updateGroup } from '../../src/community/groups.ts';
 import { readSurveyToken } from '../../src/community/survey-link.ts';
+import { whoUnless } from '../../src/community/unless.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
 import { expandRow } from '../../src/run/expand.ts';
 import { getLedgerRows } from '../../src/run/ledger.ts';
@@ -125,6 +126,28 @@ describe(`audiences on the sandbox (${engine})`, () => {
     await w.store.db.updateTable('memberships').set({ left_at: new Date() }).where('member_id', '=', dee).execute();
   });
 
+  it('each unless: word is a question about the member, asked at due time', async () => {
+    const db = w.store.db;
+    const g = w.groups[0];
+    const now = new Date();
+    await db.insertInto('member_events').values({ member_id: ids[0], group_id: g, kind: 'message', at: now, detail: '{}' }).execute();
+    await db.insertInto('member_events').values({ member_id: ids[2], group_id: g, kind: 'click', at: now, detail: '{}' }).execute();
+    await db.insertInto('member_events').values({ member_id: ids[2], group_id: g, kind: 'invite', at: now, detail: '{}' }).execute();
+    await db.insertInto('member_events').values({ member_id: ids[1], group_id: g, kind: 'answer', at: now, detail: '{}' }).execute();
+    await db.updateTable('members').set({ stage: 'repeat' }).where('id', '=', ids[1]).execute();
+    const scope = { groupId: g, zone: 'Asia/Shanghai', now: new Date(now.getTime() + 1000), since: new Date(now.getTime() - 60_000) };
+    const who = async (word: string) => [...(await whoUnless(db, word, ids, scope))].sort();
+    expect(await who('spoke_today')).toEqual([ids[0]]);
+    expect(await who('clicked')).toEqual([ids[2]]);
+    expect(await who('invited')).toEqual([ids[2]]);
+    expect(await who('answered_survey')).toEqual([ids[1]]);
+    expect(await who('customer')).toEqual([ids[1]]);
+    expect(await who('tag:vip')).toEqual([ids[1]]);
+    expect(await who('checked_in_today')).toEqual([ids[1]]);
+    expect(await who('checked_in')).toEqual([ids[1]]);
+    await db.updateTable('members').set({ stage: 'stranger' }).where('id', '=', ids[1]).execute();
+  });
+
   it('tag steps tag the audience and record it on each timeline', async () => {
     const run = await startRun(w.ctx, {
       sheet: sheet(`  - id: mark
@@ -161,6 +184,44 @@ describe(`audiences on the sandbox (${engine})`, () => {
     expect(bo.state).toBe('sent');
     const added = await w.store.db.selectFrom('sandbox_messages').select(['chat_id', 'text']).where('kind', '=', 'add_member').execute();
     expect(added).toEqual([{ chat_id: 'chat-2', text: 'u2' }]);
+  });
+
+  it('a move into a group that does not exist fails the group row with the reason; an expansion cut short resumes without doubles', async () => {
+    const run = await startRun(w.ctx, {
+      sheet: sheet(`  - id: regroup
+    at: T0
+    do: move
+    into: "No such group"
+`),
+      groups: `id:${w.groups[0]}`,
+      anchor: new Date(Date.now() - 1000).toISOString(),
+    });
+    await settled(run.id, 1);
+    const [row] = await rows(run.id);
+    expect(row).toMatchObject({ state: 'failed', last_error: 'there is no group "No such group" to invite the members into (into:)' });
+
+    // A worker stopped half-way through an expansion: one member's row exists, the group row is claimed again.
+    const again = await startRun(w.ctx, {
+      sheet: sheet(`  - id: hello
+    at: T+1h
+    do: notify
+    text: "Hi {{ member.name }}"
+`),
+      groups: `id:${w.groups[0]}`,
+      anchor: new Date().toISOString(),
+    });
+    const [parent] = await rows(again.id);
+    await w.store.db
+      .insertInto('ledger')
+      .values({ run_id: again.id, group_id: w.groups[0], step_id: 'hello', occurrence: 1, member_id: ids[0], action: 'notify', mode: 'bot', executor: 'bot', sender_account: w.channelId, due_at: new Date(Date.now() + 3_600_000), window_minutes: 30, content: JSON.stringify({ text: 'Hi Ann', userId: 'u1' }), state: 'planned' })
+      .execute();
+    await w.store.db.updateTable('ledger').set({ state: 'due' }).where('id', '=', parent.id).execute();
+    const [claimed] = await getLedgerRows(w.store.db, [parent.id]);
+    expect(await expandRow(w.store.db, claimed, { actor: 'test' })).toBe(2);
+    const after = await rows(again.id);
+    expect(after.filter((r) => r.member_id === ids[0])).toHaveLength(1);
+    expect(after.find((r) => r.member_id === '')!.state).toBe('expanded');
+    expect(after.filter((r) => r.member_id)).toHaveLength(3);
   });
 
   it("survey steps end each member's text with that member's personal link", async () => {
