@@ -8,6 +8,7 @@ import { benchLint } from './lint.ts';
 import { benchPacing } from './pacing.ts';
 import { benchPhone } from './phone.ts';
 import { benchPlan } from './plan.ts';
+import { benchStanding } from './standing.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -23,6 +24,8 @@ const BENCHES: Record<string, Bench> = {
   api: benchApi,
   // Chromium on a throttled "slow 4G": a leader's first task on a cold phone (skipped without Chromium).
   phone: benchPhone,
+  // The people rules: 1,000 incremental events and a full recompute of CHORUS_BENCH_MEMBERS (200,000) members.
+  standing: benchStanding,
 };
 
 const wanted = process.argv.slice(2);

@@ -232,6 +232,21 @@ interface AggRow {
   score: number | string | null;
 }
 
+const EMPTY_AGG = {
+  join_requests: 0,
+  joins: 0,
+  clicks: 0,
+  messages: 0,
+  replies: 0,
+  answers: 0,
+  checkins: 0,
+  invites: 0,
+  orders: 0,
+  active_weeks: 0,
+  last_active_at: null,
+  score: 0,
+};
+
 const ACTIVE = sql`('message', 'reply', 'checkin', 'click', 'answer', 'invite')`;
 
 /** Every member's stage, level, score and rule tags from their whole history. */
@@ -250,22 +265,33 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
   opts.onProgress?.(0, total);
   for (;;) {
     const rows = await db.transaction().execute(async (trx) => {
-      const r = await sql<AggRow>`
-        WITH b AS (
-          SELECT id, stage, level, level_at, tags, points FROM members
-          WHERE id > ${after} AND forgotten_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE
-        ), a AS (
-          SELECT e.member_id,
-            count(*) FILTER (WHERE e.kind = 'join_request')::int AS join_requests,
-            count(*) FILTER (WHERE e.kind = 'join')::int AS joins,
-            count(*) FILTER (WHERE e.kind = 'click')::int AS clicks,
-            count(*) FILTER (WHERE e.kind = 'message')::int AS messages,
-            count(*) FILTER (WHERE e.kind = 'reply')::int AS replies,
-            count(*) FILTER (WHERE e.kind = 'reply' AND e.detail->>'question' = 'true')::int AS answers,
-            count(*) FILTER (WHERE e.kind = 'checkin')::int AS checkins,
-            count(*) FILTER (WHERE e.kind = 'invite')::int AS invites,
-            count(*) FILTER (WHERE e.kind = 'order')::int AS orders,
-            count(DISTINCT date_trunc('week', e.at)) FILTER (WHERE e.kind IN ${ACTIVE})::int AS active_weeks,
+      // The batch's members (locked: an event arriving meanwhile waits, then applies on top), then
+      // their events by a range of the (member_id, at) index.
+      await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+      const members = await sql<Pick<AggRow, 'id' | 'stage' | 'level' | 'level_at' | 'tags' | 'points'>>`
+        SELECT id, stage, level, level_at, tags, points FROM members
+        WHERE id > ${after} AND forgotten_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE`.execute(trx);
+      if (!members.rows.length) return [];
+      const last = members.rows[members.rows.length - 1]!.id;
+      // By member and week first (a hash aggregate: no sort for the distinct weeks), then by member.
+      const agg = await sql<Omit<AggRow, 'stage' | 'level' | 'level_at' | 'tags' | 'points'>>`
+        SELECT id, sum(join_requests)::int AS join_requests, sum(joins)::int AS joins, sum(clicks)::int AS clicks,
+               sum(messages)::int AS messages, sum(replies)::int AS replies, sum(answers)::int AS answers,
+               sum(checkins)::int AS checkins, sum(invites)::int AS invites, sum(orders)::int AS orders,
+               count(*) FILTER (WHERE active > 0)::int AS active_weeks, max(last_active_at) AS last_active_at,
+               coalesce(sum(score), 0) AS score
+        FROM (
+          SELECT e.member_id AS id, date_trunc('week', e.at) AS week,
+            count(*) FILTER (WHERE e.kind = 'join_request') AS join_requests,
+            count(*) FILTER (WHERE e.kind = 'join') AS joins,
+            count(*) FILTER (WHERE e.kind = 'click') AS clicks,
+            count(*) FILTER (WHERE e.kind = 'message') AS messages,
+            count(*) FILTER (WHERE e.kind = 'reply') AS replies,
+            count(*) FILTER (WHERE e.kind = 'reply' AND e.detail->>'question' = 'true') AS answers,
+            count(*) FILTER (WHERE e.kind = 'checkin') AS checkins,
+            count(*) FILTER (WHERE e.kind = 'invite') AS invites,
+            count(*) FILTER (WHERE e.kind = 'order') AS orders,
+            count(*) FILTER (WHERE e.kind IN ${ACTIVE}) AS active,
             max(e.at) FILTER (WHERE e.kind IN ${ACTIVE}) AS last_active_at,
             sum(
               (CASE e.kind
@@ -280,12 +306,13 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
                  ELSE 0 END)
               * power(0.5, greatest(0, extract(epoch FROM (${nowSql} - e.at)))::float8 / ${hlSeconds}::float8)
             ) FILTER (WHERE e.kind IN ('message', 'reply', 'checkin', 'invite')) AS score
-          FROM member_events e JOIN b ON b.id = e.member_id
-          GROUP BY e.member_id
-        )
-        SELECT b.id, b.stage, b.level, b.level_at, b.tags, b.points, a.join_requests, a.joins, a.clicks, a.messages, a.replies,
-               a.answers, a.checkins, a.invites, a.orders, a.active_weeks, a.last_active_at, a.score
-        FROM b LEFT JOIN a ON a.member_id = b.id ORDER BY b.id`.execute(trx);
+          FROM member_events e
+          WHERE e.member_id > ${after} AND e.member_id <= ${last}
+          GROUP BY 1, 2
+        ) w
+        GROUP BY id`.execute(trx);
+      const byId = new Map(agg.rows.map((a) => [a.id, a]));
+      const r = { rows: members.rows.map((m): AggRow => ({ ...EMPTY_AGG, ...byId.get(m.id), ...m })) };
       if (!r.rows.length) return r.rows;
       const ids: string[] = [];
       const stages: string[] = [];

@@ -51,7 +51,7 @@ describe(`people standing (${engine})`, () => {
     expect(await member(ann)).toMatchObject({ level: 'active' });
     expect(await events(ann, ['level'])).toEqual([{ kind: 'level', detail: { from: 'ordinary', to: 'active' } }]);
     // Leaving keeps the stage.
-    await ingest({ type: 'member_left', chatId: 'chat-1', member: { externalId: 'u1', name: 'Ann' }, at: T('2026-11-03T10:00:00Z') });
+    await ingest({ type: 'member_left', chatId: 'chat-1', member: { externalId: 'u1', name: 'Ann' }, reason: 'voluntary', at: T('2026-11-03T10:00:00Z') });
     expect((await member(ann)).stage).toBe('engaged');
   });
 
