@@ -6,7 +6,7 @@
 
 import { z } from 'zod';
 import { type Msg, msg } from '../../i18n/index.ts';
-import { LEVELS, STAGES } from '../../sop/audience.ts';
+import type { LEVELS, STAGES } from '../../sop/audience.ts';
 import { FACTS, type Fact } from './facts.ts';
 import { compileTagRule, TagRuleError } from './tags.ts';
 
