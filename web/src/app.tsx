@@ -70,7 +70,6 @@ const NAV: NavItem[] = [
   // people/members ↓
   // people/standing ↓
   { to: '/members/rules', label: 'standing.nav', testid: 'nav-people-rules', roles: STAFF },
-  { to: '/members/rules', label: 'standing.nav', testid: 'nav-people-rules', roles: STAFF },
   // people/audiences ↓
   // people/checkins ↓
   // people/admission ↓
