@@ -91,8 +91,10 @@ export async function benchStanding(): Promise<Record<string, unknown>> {
         await recordMemberEvent(trx, { memberId, kind, at: new Date(), ...(kind === 'reply' ? { detail: { question: true } } : {}) });
       });
       times.push(performance.now() - start);
-      const after = await db.selectFrom('members').select(['score_at']).where('id', '=', memberId).executeTakeFirstOrThrow();
-      if (after.score_at && Date.now() - new Date(after.score_at).getTime() < 60_000) moved++;
+      // A weighted event (message, reply, check-in) moves the score and its moment; an order the stage.
+      const after = await db.selectFrom('members').select(['score_at', 'stage']).where('id', '=', memberId).executeTakeFirstOrThrow();
+      const scored = !!after.score_at && Date.now() - new Date(after.score_at).getTime() < 60_000;
+      if (kind === 'click' || (kind === 'order' ? after.stage === 'customer' || after.stage === 'repeat' : scored)) moved++;
     }
     times.sort((a, b) => a - b);
     return {
@@ -108,7 +110,7 @@ export async function benchStanding(): Promise<Record<string, unknown>> {
       standing_event_ms_p50: round(pct(times, 50)),
       standing_event_ms_p95: round(pct(times, 95)),
       standing_event_ms_max: round(times.at(-1) ?? 0),
-      standing_events_scored_in_transaction: moved,
+      standing_events_applied_in_transaction: moved,
     };
   } finally {
     await done();
