@@ -68,20 +68,27 @@ export async function benchStanding(): Promise<Record<string, unknown>> {
     await sql`ANALYZE member_events`.execute(db);
     const events = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM member_events`.execute(db)).rows[0]?.n ?? 0);
     const seedMs = performance.now() - t0;
+    const load = (await import('node:os')).loadavg()[0];
     process.stderr.write(`  seeded ${n} members, ${events} events in ${Math.round(seedMs)} ms\n`);
 
+    // CPU time of this process during the recompute: on PGlite (in-process) that is the database's
+    // work too — what the recompute would take on an idle core; on PostgreSQL only Node's side.
+    const cpu0 = process.cpuUsage();
     const r = await recomputeAll(db, DEFAULT_RULES, {
       onProgress: (d, t) => {
         if (d % 50_000 === 0 && d) process.stderr.write(`  recompute ${d}/${t}\n`);
       },
     });
-    process.stderr.write(`  recompute: ${r.ms} ms\n`);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
+    process.stderr.write(`  recompute: ${r.ms} ms (${cpuMs} ms CPU in this process)\n`);
     const byStage = (await sql<{ stage: string; n: string }>`SELECT stage, count(*) AS n FROM members GROUP BY stage ORDER BY stage`.execute(db)).rows;
     const byLevel = (await sql<{ level: string; n: string }>`SELECT level, count(*) AS n FROM members GROUP BY level ORDER BY level`.execute(db)).rows;
 
     // (a) incremental, on the populated world: one event a transaction, as ingest records them.
     const kinds = ['message', 'reply', 'checkin', 'order', 'click'] as const;
     const times: number[] = [];
+    const cpuEvents0 = process.cpuUsage();
     let moved = 0;
     for (let i = 0; i < 1000; i++) {
       const memberId = `b${String(((i * 7907) % n) + 1).padStart(7, '0')}`;
@@ -97,11 +104,14 @@ export async function benchStanding(): Promise<Record<string, unknown>> {
       if (kind === 'click' || (kind === 'order' ? after.stage === 'customer' || after.stage === 'repeat' : scored)) moved++;
     }
     times.sort((a, b) => a - b);
+    const cpuEvents = process.cpuUsage(cpuEvents0);
     return {
       standing_members: n,
+      standing_load_average_at_start: round(load ?? 0),
       standing_events: events,
       standing_seed_ms: Math.round(seedMs),
       standing_recompute_ms: r.ms,
+      standing_recompute_process_cpu_ms: cpuMs,
       standing_recompute_members_per_s: Math.round(n / (r.ms / 1000)),
       standing_recompute_stage_moves: r.stageMoves,
       standing_recompute_level_moves: r.levelMoves,
@@ -109,6 +119,7 @@ export async function benchStanding(): Promise<Record<string, unknown>> {
       standing_levels: Object.fromEntries(byLevel.map((s) => [s.level, Number(s.n)])),
       standing_event_ms_p50: round(pct(times, 50)),
       standing_event_ms_p95: round(pct(times, 95)),
+      standing_event_process_cpu_ms_mean: round((cpuEvents.user + cpuEvents.system) / 1000 / 1000),
       standing_event_ms_max: round(times.at(-1) ?? 0),
       standing_events_applied_in_transaction: moved,
     };
