@@ -264,12 +264,12 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
   let after = '';
   opts.onProgress?.(0, total);
   for (;;) {
-    const rows = await db.transaction().execute(async (trx) => {
+    const rows = await db.transaction().execute(async (trx): Promise<{ id: string }[]> => {
       // The batch's members (locked: an event arriving meanwhile waits, then applies on top), then
       // their events by a range of the (member_id, at) index.
       await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
-      const members = await sql<Pick<AggRow, 'id' | 'stage' | 'level' | 'level_at' | 'tags' | 'points'>>`
-        SELECT id, stage, level, level_at, tags, points FROM members
+      const members = await sql<Pick<AggRow, 'id' | 'stage' | 'level' | 'level_at' | 'tags' | 'points'> & { stored: number | string; stored_at: Date | string | null }>`
+        SELECT id, stage, level, level_at, tags, points, score AS stored, score_at AS stored_at FROM members
         WHERE id > ${after} AND forgotten_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE`.execute(trx);
       if (!members.rows.length) return [];
       const last = members.rows[members.rows.length - 1]!.id;
@@ -312,7 +312,7 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
         ) w
         GROUP BY id`.execute(trx);
       const byId = new Map(agg.rows.map((a) => [a.id, a]));
-      const r = { rows: members.rows.map((m): AggRow => ({ ...EMPTY_AGG, ...byId.get(m.id), ...m })) };
+      const r = { rows: members.rows.map((m) => ({ ...EMPTY_AGG, ...byId.get(m.id), ...m })) };
       if (!r.rows.length) return r.rows;
       const ids: string[] = [];
       const stages: string[] = [];
@@ -326,11 +326,15 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
         const score = Number(row.score ?? 0);
         const facts = factsOf({ ...row, join_requests: row.join_requests ?? 0, joins: row.joins ?? 0, clicks: row.clicks ?? 0, messages: row.messages ?? 0, replies: row.replies ?? 0, answers: row.answers ?? 0, checkins: row.checkins ?? 0, invites: row.invites ?? 0, orders: row.orders ?? 0, active_weeks: row.active_weeks ?? 0 }, score);
         const next = atRun(facts, asDate(row.level_at), rules, now, !!opts.demote);
+        const tagsMoved = !sameTags(next.tags, facts.tags);
+        // Unchanged (the stored score, decayed to now, is the recomputed one): the row stays as it is.
+        const storedNow = decay(Number(row.stored), asDate(row.stored_at), now, rules.levels.halfLifeDays);
+        const sameScore = Math.abs(storedNow - score) <= 1e-9 * Math.max(1, score);
+        if (sameScore && !tagsMoved && next.stage === facts.stage && next.level === facts.level) continue;
         ids.push(row.id);
         stages.push(next.stage);
         levels.push(next.level);
         scores.push(score);
-        const tagsMoved = !sameTags(next.tags, facts.tags);
         tags.push(tagsMoved ? JSON.stringify(next.tags) : '');
         if (tagsMoved) result.tagChanges++;
         if (next.stage !== facts.stage) {
@@ -346,7 +350,8 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
           evDetail.push(JSON.stringify({ from: facts.level, to: next.level, by: 'recompute' }));
         }
       }
-      await sql`
+      if (ids.length)
+        await sql`
         UPDATE members m SET score = v.score, score_at = ${nowSql}, stage = v.stage, level = v.level,
           level_at = CASE WHEN m.level <> v.level THEN ${nowSql} ELSE m.level_at END,
           tags = CASE WHEN v.tags = '' THEN m.tags ELSE ARRAY(SELECT jsonb_array_elements_text(v.tags::jsonb)) END

@@ -107,14 +107,12 @@ describe(`people standing (${engine})`, () => {
     const seeded = await db().selectFrom('members').select(['id', 'stage', 'level', 'score', 'score_at', 'tags']).where('id', 'like', 'seed_%').orderBy('id').execute();
     const r = await recomputeAll(db(), DEFAULT_RULES, { now, batch: 7 });
     expect(r.members).toBeGreaterThanOrEqual(24);
-    const after = await db().selectFrom('members').select(['id', 'stage', 'level', 'score', 'tags']).where('id', 'like', 'seed_%').orderBy('id').execute();
+    const after = await db().selectFrom('members').select(['id', 'stage', 'level', 'score', 'score_at', 'tags']).where('id', 'like', 'seed_%').orderBy('id').execute();
     expect(after.map((m) => [m.id, m.stage, m.level])).toEqual(seeded.map((m) => [m.id, m.stage, m.level]));
-    for (const [i, m] of after.entries()) {
-      const s = seeded[i]!;
-      const expected = decay(Number(s.score), s.score_at ? new Date(s.score_at) : null, now, 30);
-      expect(Number(m.score), m.id).toBeCloseTo(expected, 6);
-    }
+    const atNow = (m: { score: number; score_at: Date | null }) => decay(Number(m.score), m.score_at ? new Date(m.score_at) : null, now, 30);
+    for (const [i, m] of after.entries()) expect(atNow(m), m.id).toBeCloseTo(atNow(seeded[i]!), 6);
     expect(r.stageMoves).toBe(0);
+    expect(r.levelMoves).toBe(0);
   });
 
   it('demotes at the weekly run only, and counts invites whose invitee stayed', async () => {
