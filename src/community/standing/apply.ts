@@ -201,6 +201,8 @@ export interface RecomputeOptions {
   /** The weekly run: levels may drop (with the margin and the grace days). */
   demote?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Only this member (after a merge: the kept member from the united events). */
+  memberId?: string;
 }
 
 export interface RecomputeResult {
@@ -259,18 +261,20 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
   const hlSeconds = rules.levels.halfLifeDays * 86_400;
   const stay = rules.levels.inviteStayDays;
   const stayCut = sql`${new Date(now.getTime() - stay * DAY).toISOString()}::timestamptz`;
-  const total = Number((await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('forgotten_at', 'is', null).executeTakeFirstOrThrow()).n);
+  const total = opts.memberId !== undefined ? 1 : Number((await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('forgotten_at', 'is', null).executeTakeFirstOrThrow()).n);
   const result: RecomputeResult = { members: 0, stageMoves: 0, levelMoves: 0, tagChanges: 0, ms: 0 };
   let after = '';
   opts.onProgress?.(0, total);
   for (;;) {
-    const rows = await db.transaction().execute(async (trx): Promise<{ id: string }[]> => {
+    // Each batch in a transaction of its own, or in the caller's (a merge recomputes its member inside it).
+    const inTransaction = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? work(db) : db.transaction().execute(work));
+    const rows = await inTransaction(async (trx): Promise<{ id: string }[]> => {
       // The batch's members (locked: an event arriving meanwhile waits, then applies on top), then
       // their events by a range of the (member_id, at) index.
       await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
       const members = await sql<Pick<AggRow, 'id' | 'stage' | 'level' | 'level_at' | 'tags' | 'points'> & { stored: number | string; stored_at: Date | string | null }>`
         SELECT id, stage, level, level_at, tags, points, score AS stored, score_at AS stored_at FROM members
-        WHERE id > ${after} AND forgotten_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE`.execute(trx);
+        WHERE ${opts.memberId === undefined ? sql`id > ${after}` : sql`id = ${opts.memberId}`} AND forgotten_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE`.execute(trx);
       if (!members.rows.length) return [];
       const last = members.rows[members.rows.length - 1]!.id;
       // By member and week first (a hash aggregate: no sort for the distinct weeks), then by member.
@@ -307,7 +311,7 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
               * power(0.5, greatest(0, extract(epoch FROM (${nowSql} - e.at)))::float8 / ${hlSeconds}::float8)
             ) FILTER (WHERE e.kind IN ('message', 'reply', 'checkin', 'invite')) AS score
           FROM member_events e
-          WHERE e.member_id > ${after} AND e.member_id <= ${last}
+          WHERE ${opts.memberId === undefined ? sql`e.member_id > ${after} AND e.member_id <= ${last}` : sql`e.member_id = ${opts.memberId}`}
           GROUP BY 1, 2
         ) w
         GROUP BY id`.execute(trx);
@@ -369,10 +373,15 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
     result.members += rows.length;
     after = rows[rows.length - 1]!.id;
     opts.onProgress?.(result.members, Math.max(total, result.members));
-    if (rows.length < batch) break;
+    if (rows.length < batch || opts.memberId !== undefined) break;
   }
   result.ms = Date.now() - started;
   return result;
+}
+
+/** One member from their whole history (promotion only), e.g. the kept member after a merge. */
+export async function recomputeMember(db: Db, memberId: string, now = new Date()): Promise<RecomputeResult> {
+  return recomputeAll(db, (await loadRules(db)).rules, { now, memberId });
 }
 
 /** The weekly run: every member recomputed, and levels may drop. */

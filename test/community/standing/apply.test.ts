@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestEvent } from '../../../src/community/ingest.ts';
 import { recordMemberEvent } from '../../../src/community/events.ts';
+import { linkMembers } from '../../../src/community/members.ts';
 import { decay } from '../../../src/community/standing/level.ts';
 import { demoteWeekly, loadRules, recomputeAll, saveRules, standingSweep } from '../../../src/community/standing/apply.ts';
 import { DEFAULT_RULES, readRules } from '../../../src/community/standing/rules.ts';
@@ -136,6 +137,17 @@ describe(`people standing (${engine})`, () => {
     expect(Number((await member(cy)).score)).toBe(0);
     await recomputeAll(db(), rules, { now: T('2026-11-09T10:00:00Z') });
     expect(Number((await member(cy)).score)).toBeCloseTo(8 * 0.5 ** (8 / 30), 6);
+  });
+
+  it('a merge recomputes the kept member from the united events', async () => {
+    await db().insertInto('members').values([{ id: 'm_keep', name: 'Keep' }, { id: 'm_gone', name: 'Gone' }]).execute();
+    await recordMemberEvent(db(), { memberId: 'm_keep', kind: 'order', at: T('2026-11-12T10:00:00Z') });
+    await recordMemberEvent(db(), { memberId: 'm_gone', kind: 'order', at: T('2026-11-13T10:00:00Z') });
+    await recordMemberEvent(db(), { memberId: 'm_gone', kind: 'checkin', at: T('2026-11-13T11:00:00Z') });
+    await linkMembers(db(), 'm_keep', 'm_gone');
+    const m = await member('m_keep');
+    expect(m).toMatchObject({ stage: 'repeat', orders: 2, checkins: 1 });
+    expect(m.score_at).not.toBeNull();
   });
 
   it('the sweep starts the clock, then runs daily and weekly', async () => {
