@@ -207,6 +207,8 @@ export interface RecomputeOptions {
 
 export interface RecomputeResult {
   members: number;
+  /** Rows written (the others had not moved). */
+  updated: number;
   stageMoves: number;
   levelMoves: number;
   tagChanges: number;
@@ -262,7 +264,7 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
   const stay = rules.levels.inviteStayDays;
   const stayCut = sql`${new Date(now.getTime() - stay * DAY).toISOString()}::timestamptz`;
   const total = opts.memberId !== undefined ? 1 : Number((await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('forgotten_at', 'is', null).executeTakeFirstOrThrow()).n);
-  const result: RecomputeResult = { members: 0, stageMoves: 0, levelMoves: 0, tagChanges: 0, ms: 0 };
+  const result: RecomputeResult = { members: 0, updated: 0, stageMoves: 0, levelMoves: 0, tagChanges: 0, ms: 0 };
   let after = '';
   opts.onProgress?.(0, total);
   for (;;) {
@@ -354,6 +356,7 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
           evDetail.push(JSON.stringify({ from: facts.level, to: next.level, by: 'recompute' }));
         }
       }
+      result.updated += ids.length;
       if (ids.length)
         await sql`
         UPDATE members m SET score = v.score, score_at = ${nowSql}, stage = v.stage, level = v.level,

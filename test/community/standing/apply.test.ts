@@ -114,6 +114,9 @@ describe(`people standing (${engine})`, () => {
     for (const [i, m] of after.entries()) expect(atNow(m), m.id).toBeCloseTo(atNow(seeded[i]!), 6);
     expect(r.stageMoves).toBe(0);
     expect(r.levelMoves).toBe(0);
+    // Nothing moved since: the next run writes no row.
+    const again = await recomputeAll(db(), DEFAULT_RULES, { now: new Date(now.getTime() + 3_600_000) });
+    expect(again.updated).toBe(0);
   }, 60_000);
 
   it('demotes at the weekly run only, and counts invites whose invitee stayed', async () => {
