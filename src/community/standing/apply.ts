@@ -304,19 +304,28 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
                  WHEN 'message' THEN ${w.message}::float8
                  WHEN 'checkin' THEN ${w.checkin}::float8
                  WHEN 'reply' THEN ${w.reply}::float8 + CASE WHEN e.detail->>'question' = 'true' THEN ${w.answer}::float8 ELSE 0 END
-                 WHEN 'invite' THEN CASE WHEN e.at <= ${stayCut} AND NOT EXISTS (
-                     SELECT 1 FROM memberships ms
-                     WHERE ms.group_id = e.group_id AND ms.member_id = e.detail->>'invitee'
-                       AND ms.left_at >= e.at AND ms.left_at < e.at + ${stay} * interval '1 day')
-                   THEN ${w.invite}::float8 ELSE 0 END
                  ELSE 0 END)
               * power(0.5, greatest(0, extract(epoch FROM (${nowSql} - e.at)))::float8 / ${hlSeconds}::float8)
-            ) FILTER (WHERE e.kind IN ('message', 'reply', 'checkin', 'invite')) AS score
+            ) FILTER (WHERE e.kind IN ('message', 'reply', 'checkin')) AS score
           FROM member_events e
           WHERE ${opts.memberId === undefined ? sql`e.member_id > ${after} AND e.member_id <= ${last}` : sql`e.member_id = ${opts.memberId}`}
           GROUP BY 1, 2
         ) w
         GROUP BY id`.execute(trx);
+      // Invites that stayed: few rows, their own query (the invitee's stay is looked up per invite).
+      const invites = await sql<{ id: string; score: number | string }>`
+        SELECT e.member_id AS id,
+          sum(${w.invite}::float8 * power(0.5, greatest(0, extract(epoch FROM (${nowSql} - e.at)))::float8 / ${hlSeconds}::float8)) AS score
+        FROM member_events e
+        WHERE ${opts.memberId === undefined ? sql`e.member_id > ${after} AND e.member_id <= ${last}` : sql`e.member_id = ${opts.memberId}`}
+          AND e.kind = 'invite' AND e.at <= ${stayCut}
+          AND NOT EXISTS (
+            SELECT 1 FROM memberships ms
+            WHERE ms.group_id = e.group_id AND ms.member_id = e.detail->>'invitee'
+              AND ms.left_at >= e.at AND ms.left_at < e.at + ${stay} * interval '1 day')
+        GROUP BY e.member_id`.execute(trx);
+      const inviteScore = new Map(invites.rows.map((i) => [i.id, Number(i.score)]));
+      for (const a of agg.rows) a.score = Number(a.score ?? 0) + (inviteScore.get(a.id) ?? 0);
       const byId = new Map(agg.rows.map((a) => [a.id, a]));
       const r = { rows: members.rows.map((m) => ({ ...EMPTY_AGG, ...byId.get(m.id), ...m })) };
       if (!r.rows.length) return r.rows;
