@@ -10,6 +10,7 @@ import { benchPacing } from './pacing.ts';
 import { benchPeople } from './people.ts';
 import { benchPhone } from './phone.ts';
 import { benchPlan } from './plan.ts';
+import { benchStanding } from './standing.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -30,6 +31,8 @@ const BENCHES: Record<string, Bench> = {
   // 200,000 members, 2,000 groups, 5 million events generated in the database, then the segment
   // query and the members page (issue 8). Minutes on PGlite; CHORUS_BENCH_MEMBERS etc. scale it.
   people: benchPeople,
+  // The people rules: 1,000 incremental events and a full recompute of CHORUS_BENCH_MEMBERS (200,000) members.
+  standing: benchStanding,
 };
 
 const wanted = process.argv.slice(2);

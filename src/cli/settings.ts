@@ -4,7 +4,7 @@
 // member in the background (`GET /api/settings/people/recompute` follows it).
 
 import { readFileSync } from 'node:fs';
-import { type Command } from 'commander';
+import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { english } from '../i18n/index.ts';
 import { readRules, RulesError, type Rules } from '../community/standing/rules.ts';

@@ -14,6 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import type { MemberRef } from '../channels/port.ts';
 import { type Db, sql } from '../store/db.ts';
+import { recomputeMember } from './standing/apply.ts';
 
 export interface MemberRow {
   id: string;
@@ -240,6 +241,8 @@ export async function linkMembers(db: Db, keepId: string, mergeId: string): Prom
     await trx.updateTable('orders').set({ member_id: keepId }).where('member_id', '=', mergeId).execute();
     await mergeProfiles(trx, keepId, mergeId);
     await trx.deleteFrom('members').where('id', '=', mergeId).execute();
+    // Stage, level, score and rule tags from the united events (src/community/standing/).
+    await recomputeMember(trx, keepId);
   });
 }
 
@@ -258,6 +261,9 @@ async function mergeProfiles(db: Db, keepId: string, mergeId: string): Promise<v
       invites = k.invites + m.invites,
       clicks = k.clicks + m.clicks,
       orders = k.orders + m.orders,
+      join_requests = k.join_requests + m.join_requests,
+      joins = k.joins + m.joins,
+      answers = k.answers + m.answers,
       active_weeks = greatest(k.active_weeks, m.active_weeks),
       points = k.points + m.points,
       score = k.score + m.score,

@@ -165,7 +165,11 @@ describe(`ingest (${engine})`, () => {
     const eve = await identity(telegram, '555');
     expect(eve?.member_id).toBe(req.memberId);
     const events = await db().selectFrom('member_events').select(['kind', 'group_id']).where('member_id', '=', req.memberId!).execute();
-    expect(events).toEqual([{ kind: 'join_request', group_id: req.groupId }]);
+    // The people rules make the requester `curious` (src/community/standing/).
+    expect(events).toEqual([
+      { kind: 'join_request', group_id: req.groupId },
+      { kind: 'stage', group_id: req.groupId },
+    ]);
     const ann = await ingest({ type: 'announcement_changed', chatId: '-100', text: 'Rules v2', at: T('2026-12-05T10:01:00Z') });
     expect(ann.change).toBe('group_updated');
     expect((await group(telegram, '-100')).announcement).toBe('Rules v2');

@@ -37,6 +37,7 @@ const BroadcastPage = page(() => import('./pages/command/broadcast-page.tsx'), '
 const TeamPage = page(() => import('./pages/team/team-page.tsx'), 'TeamPage');
 // people/members pages ↓
 // people/standing pages ↓
+const PeopleRulesPage = page(() => import('./pages/members/rules-page.tsx'), 'PeopleRulesPage');
 // people/audiences pages ↓
 // people/checkins pages ↓
 const SurveysPage = page(() => import('./pages/checkins/surveys-page.tsx'), 'SurveysPage');
@@ -75,6 +76,7 @@ const NAV: NavItem[] = [
   { to: '/team', label: 'team.nav', testid: 'nav-team', roles: ['owner', 'admin'] },
   // people/members ↓
   // people/standing ↓
+  { to: '/members/rules', label: 'standing.nav', testid: 'nav-people-rules', roles: STAFF },
   // people/audiences ↓
   // people/checkins ↓
   // people/admission ↓
@@ -109,6 +111,7 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/team', element: <TeamPage /> },
   // people/members ↓
   // people/standing ↓
+  { path: '/members/rules', element: <PeopleRulesPage /> },
   // people/audiences ↓
   // people/checkins ↓
   { path: '/groups/:id/surveys', element: <SurveysPage /> },

@@ -201,10 +201,14 @@ export interface RecomputeOptions {
   /** The weekly run: levels may drop (with the margin and the grace days). */
   demote?: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** Only this member (after a merge: the kept member from the united events). */
+  memberId?: string;
 }
 
 export interface RecomputeResult {
   members: number;
+  /** Rows written (the others had not moved). */
+  updated: number;
   stageMoves: number;
   levelMoves: number;
   tagChanges: number;
@@ -232,6 +236,21 @@ interface AggRow {
   score: number | string | null;
 }
 
+const EMPTY_AGG = {
+  join_requests: 0,
+  joins: 0,
+  clicks: 0,
+  messages: 0,
+  replies: 0,
+  answers: 0,
+  checkins: 0,
+  invites: 0,
+  orders: 0,
+  active_weeks: 0,
+  last_active_at: null,
+  score: 0,
+};
+
 const ACTIVE = sql`('message', 'reply', 'checkin', 'click', 'answer', 'invite')`;
 
 /** Every member's stage, level, score and rule tags from their whole history. */
@@ -244,48 +263,71 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
   const hlSeconds = rules.levels.halfLifeDays * 86_400;
   const stay = rules.levels.inviteStayDays;
   const stayCut = sql`${new Date(now.getTime() - stay * DAY).toISOString()}::timestamptz`;
-  const total = Number((await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('forgotten_at', 'is', null).executeTakeFirstOrThrow()).n);
-  const result: RecomputeResult = { members: 0, stageMoves: 0, levelMoves: 0, tagChanges: 0, ms: 0 };
+  const total = opts.memberId !== undefined ? 1 : Number((await db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).where('forgotten_at', 'is', null).executeTakeFirstOrThrow()).n);
+  const result: RecomputeResult = { members: 0, updated: 0, stageMoves: 0, levelMoves: 0, tagChanges: 0, ms: 0 };
   let after = '';
   opts.onProgress?.(0, total);
   for (;;) {
-    const rows = await db.transaction().execute(async (trx) => {
-      const r = await sql<AggRow>`
-        WITH b AS (
-          SELECT id, stage, level, level_at, tags, points FROM members
-          WHERE id > ${after} AND forgotten_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE
-        ), a AS (
-          SELECT e.member_id,
-            count(*) FILTER (WHERE e.kind = 'join_request')::int AS join_requests,
-            count(*) FILTER (WHERE e.kind = 'join')::int AS joins,
-            count(*) FILTER (WHERE e.kind = 'click')::int AS clicks,
-            count(*) FILTER (WHERE e.kind = 'message')::int AS messages,
-            count(*) FILTER (WHERE e.kind = 'reply')::int AS replies,
-            count(*) FILTER (WHERE e.kind = 'reply' AND e.detail->>'question' = 'true')::int AS answers,
-            count(*) FILTER (WHERE e.kind = 'checkin')::int AS checkins,
-            count(*) FILTER (WHERE e.kind = 'invite')::int AS invites,
-            count(*) FILTER (WHERE e.kind = 'order')::int AS orders,
-            count(DISTINCT date_trunc('week', e.at)) FILTER (WHERE e.kind IN ${ACTIVE})::int AS active_weeks,
+    // Each batch in a transaction of its own, or in the caller's (a merge recomputes its member inside it).
+    const inTransaction = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? work(db) : db.transaction().execute(work));
+    const rows = await inTransaction(async (trx): Promise<{ id: string }[]> => {
+      // The batch's members (locked: an event arriving meanwhile waits, then applies on top), then
+      // their events by a range of the (member_id, at) index.
+      await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+      const members = await sql<Pick<AggRow, 'id' | 'stage' | 'level' | 'level_at' | 'tags' | 'points'> & { stored: number | string; stored_at: Date | string | null }>`
+        SELECT id, stage, level, level_at, tags, points, score AS stored, score_at AS stored_at FROM members
+        WHERE ${opts.memberId === undefined ? sql`id > ${after}` : sql`id = ${opts.memberId}`} AND forgotten_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE`.execute(trx);
+      if (!members.rows.length) return [];
+      const last = members.rows[members.rows.length - 1]!.id;
+      // By member and week first (a hash aggregate: no sort for the distinct weeks), then by member.
+      const agg = await sql<Omit<AggRow, 'stage' | 'level' | 'level_at' | 'tags' | 'points'>>`
+        SELECT id, sum(join_requests)::int AS join_requests, sum(joins)::int AS joins, sum(clicks)::int AS clicks,
+               sum(messages)::int AS messages, sum(replies)::int AS replies, sum(answers)::int AS answers,
+               sum(checkins)::int AS checkins, sum(invites)::int AS invites, sum(orders)::int AS orders,
+               count(*) FILTER (WHERE active > 0)::int AS active_weeks, max(last_active_at) AS last_active_at,
+               coalesce(sum(score), 0) AS score
+        FROM (
+          SELECT e.member_id AS id, date_trunc('week', e.at) AS week,
+            count(*) FILTER (WHERE e.kind = 'join_request') AS join_requests,
+            count(*) FILTER (WHERE e.kind = 'join') AS joins,
+            count(*) FILTER (WHERE e.kind = 'click') AS clicks,
+            count(*) FILTER (WHERE e.kind = 'message') AS messages,
+            count(*) FILTER (WHERE e.kind = 'reply') AS replies,
+            count(*) FILTER (WHERE e.kind = 'reply' AND e.detail->>'question' = 'true') AS answers,
+            count(*) FILTER (WHERE e.kind = 'checkin') AS checkins,
+            count(*) FILTER (WHERE e.kind = 'invite') AS invites,
+            count(*) FILTER (WHERE e.kind = 'order') AS orders,
+            count(*) FILTER (WHERE e.kind IN ${ACTIVE}) AS active,
             max(e.at) FILTER (WHERE e.kind IN ${ACTIVE}) AS last_active_at,
             sum(
               (CASE e.kind
                  WHEN 'message' THEN ${w.message}::float8
                  WHEN 'checkin' THEN ${w.checkin}::float8
                  WHEN 'reply' THEN ${w.reply}::float8 + CASE WHEN e.detail->>'question' = 'true' THEN ${w.answer}::float8 ELSE 0 END
-                 WHEN 'invite' THEN CASE WHEN e.at <= ${stayCut} AND NOT EXISTS (
-                     SELECT 1 FROM memberships ms
-                     WHERE ms.group_id = e.group_id AND ms.member_id = e.detail->>'invitee'
-                       AND ms.left_at >= e.at AND ms.left_at < e.at + ${stay} * interval '1 day')
-                   THEN ${w.invite}::float8 ELSE 0 END
                  ELSE 0 END)
               * power(0.5, greatest(0, extract(epoch FROM (${nowSql} - e.at)))::float8 / ${hlSeconds}::float8)
-            ) FILTER (WHERE e.kind IN ('message', 'reply', 'checkin', 'invite')) AS score
-          FROM member_events e JOIN b ON b.id = e.member_id
-          GROUP BY e.member_id
-        )
-        SELECT b.id, b.stage, b.level, b.level_at, b.tags, b.points, a.join_requests, a.joins, a.clicks, a.messages, a.replies,
-               a.answers, a.checkins, a.invites, a.orders, a.active_weeks, a.last_active_at, a.score
-        FROM b LEFT JOIN a ON a.member_id = b.id ORDER BY b.id`.execute(trx);
+            ) FILTER (WHERE e.kind IN ('message', 'reply', 'checkin')) AS score
+          FROM member_events e
+          WHERE ${opts.memberId === undefined ? sql`e.member_id > ${after} AND e.member_id <= ${last}` : sql`e.member_id = ${opts.memberId}`}
+          GROUP BY 1, 2
+        ) w
+        GROUP BY id`.execute(trx);
+      // Invites that stayed: few rows, their own query (the invitee's stay is looked up per invite).
+      const invites = await sql<{ id: string; score: number | string }>`
+        SELECT e.member_id AS id,
+          sum(${w.invite}::float8 * power(0.5, greatest(0, extract(epoch FROM (${nowSql} - e.at)))::float8 / ${hlSeconds}::float8)) AS score
+        FROM member_events e
+        WHERE ${opts.memberId === undefined ? sql`e.member_id > ${after} AND e.member_id <= ${last}` : sql`e.member_id = ${opts.memberId}`}
+          AND e.kind = 'invite' AND e.at <= ${stayCut}
+          AND NOT EXISTS (
+            SELECT 1 FROM memberships ms
+            WHERE ms.group_id = e.group_id AND ms.member_id = e.detail->>'invitee'
+              AND ms.left_at >= e.at AND ms.left_at < e.at + ${stay} * interval '1 day')
+        GROUP BY e.member_id`.execute(trx);
+      const inviteScore = new Map(invites.rows.map((i) => [i.id, Number(i.score)]));
+      for (const a of agg.rows) a.score = Number(a.score ?? 0) + (inviteScore.get(a.id) ?? 0);
+      const byId = new Map(agg.rows.map((a) => [a.id, a]));
+      const r = { rows: members.rows.map((m) => ({ ...EMPTY_AGG, ...byId.get(m.id), ...m })) };
       if (!r.rows.length) return r.rows;
       const ids: string[] = [];
       const stages: string[] = [];
@@ -299,11 +341,15 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
         const score = Number(row.score ?? 0);
         const facts = factsOf({ ...row, join_requests: row.join_requests ?? 0, joins: row.joins ?? 0, clicks: row.clicks ?? 0, messages: row.messages ?? 0, replies: row.replies ?? 0, answers: row.answers ?? 0, checkins: row.checkins ?? 0, invites: row.invites ?? 0, orders: row.orders ?? 0, active_weeks: row.active_weeks ?? 0 }, score);
         const next = atRun(facts, asDate(row.level_at), rules, now, !!opts.demote);
+        const tagsMoved = !sameTags(next.tags, facts.tags);
+        // Unchanged (the stored score, decayed to now, is the recomputed one): the row stays as it is.
+        const storedNow = decay(Number(row.stored), asDate(row.stored_at), now, rules.levels.halfLifeDays);
+        const sameScore = Math.abs(storedNow - score) <= 1e-9 * Math.max(1, score);
+        if (sameScore && !tagsMoved && next.stage === facts.stage && next.level === facts.level) continue;
         ids.push(row.id);
         stages.push(next.stage);
         levels.push(next.level);
         scores.push(score);
-        const tagsMoved = !sameTags(next.tags, facts.tags);
         tags.push(tagsMoved ? JSON.stringify(next.tags) : '');
         if (tagsMoved) result.tagChanges++;
         if (next.stage !== facts.stage) {
@@ -319,7 +365,9 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
           evDetail.push(JSON.stringify({ from: facts.level, to: next.level, by: 'recompute' }));
         }
       }
-      await sql`
+      result.updated += ids.length;
+      if (ids.length)
+        await sql`
         UPDATE members m SET score = v.score, score_at = ${nowSql}, stage = v.stage, level = v.level,
           level_at = CASE WHEN m.level <> v.level THEN ${nowSql} ELSE m.level_at END,
           tags = CASE WHEN v.tags = '' THEN m.tags ELSE ARRAY(SELECT jsonb_array_elements_text(v.tags::jsonb)) END
@@ -337,10 +385,15 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
     result.members += rows.length;
     after = rows[rows.length - 1]!.id;
     opts.onProgress?.(result.members, Math.max(total, result.members));
-    if (rows.length < batch) break;
+    if (rows.length < batch || opts.memberId !== undefined) break;
   }
   result.ms = Date.now() - started;
   return result;
+}
+
+/** One member from their whole history (promotion only), e.g. the kept member after a merge. */
+export async function recomputeMember(db: Db, memberId: string, now = new Date()): Promise<RecomputeResult> {
+  return recomputeAll(db, (await loadRules(db)).rules, { now, memberId });
 }
 
 /** The weekly run: every member recomputed, and levels may drop. */

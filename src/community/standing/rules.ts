@@ -6,7 +6,7 @@
 
 import { z } from 'zod';
 import { type Msg, msg } from '../../i18n/index.ts';
-import { LEVELS, STAGES } from '../../sop/audience.ts';
+import type { LEVELS, STAGES } from '../../sop/audience.ts';
 import { FACTS, type Fact } from './facts.ts';
 import { compileTagRule, TagRuleError } from './tags.ts';
 
@@ -74,8 +74,8 @@ export const RulesSchema = z.strictObject({
     })
     .superRefine((l, ctx) => {
       const t = l.thresholds;
-      if (!(t.active < t.contributing)) ctx.addIssue({ code: 'custom', path: ['thresholds', 'contributing'], message: 'standing.rules.ascending', params: { text: msg('standing.rules.ascending', { lower: 'active', higher: 'contributing' }) } });
-      if (!(t.contributing < t.professional)) ctx.addIssue({ code: 'custom', path: ['thresholds', 'professional'], message: 'standing.rules.ascending', params: { text: msg('standing.rules.ascending', { lower: 'contributing', higher: 'professional' }) } });
+      if (!(t.active < t.contributing)) ctx.addIssue({ code: 'custom', path: ['thresholds', 'contributing'], message: 'standing.rules.ascending', params: { text: msg('standing.rules.ascending', { lower: msg('standing.levelName.active'), higher: msg('standing.levelName.contributing') }) } });
+      if (!(t.contributing < t.professional)) ctx.addIssue({ code: 'custom', path: ['thresholds', 'professional'], message: 'standing.rules.ascending', params: { text: msg('standing.rules.ascending', { lower: msg('standing.levelName.contributing'), higher: msg('standing.levelName.professional') }) } });
     }),
   tags: z.array(TagRule).max(50),
   points: z.strictObject(Object.fromEntries(REWARDED.map((k) => [k, PointsRule.optional()])) as Record<Rewarded, z.ZodOptional<typeof PointsRule>>),

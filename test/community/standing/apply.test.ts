@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestEvent } from '../../../src/community/ingest.ts';
 import { recordMemberEvent } from '../../../src/community/events.ts';
+import { linkMembers } from '../../../src/community/members.ts';
 import { decay } from '../../../src/community/standing/level.ts';
 import { demoteWeekly, loadRules, recomputeAll, saveRules, standingSweep } from '../../../src/community/standing/apply.ts';
 import { DEFAULT_RULES, readRules } from '../../../src/community/standing/rules.ts';
@@ -51,7 +52,7 @@ describe(`people standing (${engine})`, () => {
     expect(await member(ann)).toMatchObject({ level: 'active' });
     expect(await events(ann, ['level'])).toEqual([{ kind: 'level', detail: { from: 'ordinary', to: 'active' } }]);
     // Leaving keeps the stage.
-    await ingest({ type: 'member_left', chatId: 'chat-1', member: { externalId: 'u1', name: 'Ann' }, at: T('2026-11-03T10:00:00Z') });
+    await ingest({ type: 'member_left', chatId: 'chat-1', member: { externalId: 'u1', name: 'Ann' }, reason: 'voluntary', at: T('2026-11-03T10:00:00Z') });
     expect((await member(ann)).stage).toBe('engaged');
   });
 
@@ -96,7 +97,7 @@ describe(`people standing (${engine})`, () => {
     for (let i = 0; i < 24; i++) {
       const id = `seed_${String(i).padStart(2, '0')}`;
       await db().insertInto('members').values({ id, name: `Seed ${i}` }).execute();
-      for (let k = 0; k < (i % 9) * 3; k++) {
+      for (let k = 0; k < (i % 9) * 2; k++) {
         const kind = kinds[(i + k) % kinds.length]!;
         if (kind === 'order' && k > 6) continue;
         const at = new Date(base + (i * 13 + k * 29) * 3_600_000);
@@ -107,15 +108,16 @@ describe(`people standing (${engine})`, () => {
     const seeded = await db().selectFrom('members').select(['id', 'stage', 'level', 'score', 'score_at', 'tags']).where('id', 'like', 'seed_%').orderBy('id').execute();
     const r = await recomputeAll(db(), DEFAULT_RULES, { now, batch: 7 });
     expect(r.members).toBeGreaterThanOrEqual(24);
-    const after = await db().selectFrom('members').select(['id', 'stage', 'level', 'score', 'tags']).where('id', 'like', 'seed_%').orderBy('id').execute();
+    const after = await db().selectFrom('members').select(['id', 'stage', 'level', 'score', 'score_at', 'tags']).where('id', 'like', 'seed_%').orderBy('id').execute();
     expect(after.map((m) => [m.id, m.stage, m.level])).toEqual(seeded.map((m) => [m.id, m.stage, m.level]));
-    for (const [i, m] of after.entries()) {
-      const s = seeded[i]!;
-      const expected = decay(Number(s.score), s.score_at ? new Date(s.score_at) : null, now, 30);
-      expect(Number(m.score), m.id).toBeCloseTo(expected, 6);
-    }
+    const atNow = (m: { score: number; score_at: Date | null }) => decay(Number(m.score), m.score_at ? new Date(m.score_at) : null, now, 30);
+    for (const [i, m] of after.entries()) expect(atNow(m), m.id).toBeCloseTo(atNow(seeded[i]!), 6);
     expect(r.stageMoves).toBe(0);
-  });
+    expect(r.levelMoves).toBe(0);
+    // Nothing moved since: the next run writes no row.
+    const again = await recomputeAll(db(), DEFAULT_RULES, { now: new Date(now.getTime() + 3_600_000) });
+    expect(again.updated).toBe(0);
+  }, 60_000);
 
   it('demotes at the weekly run only, and counts invites whose invitee stayed', async () => {
     const rules = (await loadRules(db())).rules;
@@ -138,6 +140,17 @@ describe(`people standing (${engine})`, () => {
     expect(Number((await member(cy)).score)).toBe(0);
     await recomputeAll(db(), rules, { now: T('2026-11-09T10:00:00Z') });
     expect(Number((await member(cy)).score)).toBeCloseTo(8 * 0.5 ** (8 / 30), 6);
+  });
+
+  it('a merge recomputes the kept member from the united events', async () => {
+    await db().insertInto('members').values([{ id: 'm_keep', name: 'Keep' }, { id: 'm_gone', name: 'Gone' }]).execute();
+    await recordMemberEvent(db(), { memberId: 'm_keep', kind: 'order', at: T('2026-11-12T10:00:00Z') });
+    await recordMemberEvent(db(), { memberId: 'm_gone', kind: 'order', at: T('2026-11-13T10:00:00Z') });
+    await recordMemberEvent(db(), { memberId: 'm_gone', kind: 'checkin', at: T('2026-11-13T11:00:00Z') });
+    await linkMembers(db(), 'm_keep', 'm_gone');
+    const m = await member('m_keep');
+    expect(m).toMatchObject({ stage: 'repeat', orders: 2, checkins: 1 });
+    expect(m.score_at).not.toBeNull();
   });
 
   it('the sweep starts the clock, then runs daily and weekly', async () => {
