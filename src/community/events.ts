@@ -72,7 +72,8 @@ export async function recordMemberEvent(db: Db, e: MemberEventInput): Promise<vo
   if (STANDING_KINDS.has(e.kind)) await moveStanding(db, e);
 }
 
-async function moveStanding(db: Db, e: MemberEventInput): Promise<void> {
+/** The standing part of recordMemberEvent, for a caller that wrote the event and counters itself (a batch). */
+export async function moveStanding(db: Db, e: MemberEventInput): Promise<void> {
   const { moves, rewards } = await refreshStanding(db, e.memberId, e.at, { kind: e.kind, ...(e.detail ? { detail: e.detail } : {}) });
   for (const m of moves) await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: m.kind, at: e.at, detail: { from: m.from, to: m.to } });
   for (const r of rewards) {

@@ -9,7 +9,7 @@
 // nothing is written. An identity by phone or e-mail that no member holds creates the member.
 
 import { type Db, sql } from '../store/db.ts';
-import { recordMemberEvent } from './events.ts';
+import { moveStanding, recordMemberEvent } from './events.ts';
 import type { OrderImportRow, RowProblem } from './imports/people-csv.ts';
 import { resolvePeople } from './imports/resolve.ts';
 import { byRow, inBatches, newMemberId } from './member-import.ts';
@@ -97,7 +97,8 @@ export const ONE_BY_ONE = 200;
 /**
  * recordMemberEvent for many `order` events at once: the same rows in member_events and the same
  * counter moved (members.orders; an order is not an activity, so last_active_at and active_weeks
- * stay). Keep the two in step: a rule recordMemberEvent learns for orders belongs here too.
+ * stay), then each buyer's standing once. Keep the two in step: a rule recordMemberEvent learns
+ * for orders belongs here too.
  */
 async function recordOrderEvents(db: Db, events: { member_id: string; at: string; detail: Record<string, unknown> }[]): Promise<void> {
   await inBatches(events, (json) =>
@@ -110,6 +111,10 @@ async function recordOrderEvents(db: Db, events: { member_id: string; at: string
     [...perMember].map(([id, n]) => ({ id, n })),
     (json) => sql`UPDATE members m SET orders = m.orders + v.n FROM jsonb_to_recordset(${json}::jsonb) AS v(id text, n int) WHERE m.id = v.id`.execute(db),
   );
+  // Then each buyer's stage, once, as of their latest order in the file (one order → customer, two → repeat).
+  const latest = new Map<string, (typeof events)[number]>();
+  for (const e of events) if (!latest.has(e.member_id) || (latest.get(e.member_id) as (typeof events)[number]).at < e.at) latest.set(e.member_id, e);
+  for (const e of latest.values()) await moveStanding(db, { memberId: e.member_id, kind: 'order', at: new Date(e.at), detail: e.detail });
 }
 
 export interface OrderView {

@@ -167,6 +167,8 @@ describe(`order import (${engine})`, () => {
     expect(await orders(lines.join('\n'), db)).toMatchObject({ imported: 600, updated: 0 });
     const buyers = await db.selectFrom('members').select(['id', 'orders']).where('phone', 'like', '+15550000%').orderBy('phone').execute();
     expect(buyers.map((b) => b.orders)).toEqual([200, 200, 200]);
+    // Their stage moved as it would one order at a time: two orders or more make a repeat customer.
+    expect((await db.selectFrom('members').select('stage').where('phone', 'like', '+15550000%').execute()).map((b) => b.stage)).toEqual(['repeat', 'repeat', 'repeat']);
     expect((await orderEvents(buyers[1].id)).length).toBe(200);
     expect((await orderEvents(buyers[1].id))[0].detail).toEqual({ order: 'L-1', amount: '1.00' });
     expect((await orders(lines.join('\n'), db)).updated).toBe(600);
