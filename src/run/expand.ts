@@ -97,11 +97,16 @@ const PRIVATE = new Set(['notify', 'direct_message', 'remind']);
 /**
  * A member-triggered private message on Telegram to a person who never pressed Start: the bot may
  * not write to them, so it becomes a task for the group's leader naming them, with their start
- * link — before anything is sent. Returns whether it did.
+ * link — before anything is sent. Returns whether it did. Not for admission's messages to an
+ * applicant (a `people` operation), which go through the chat the join request opened.
  */
 async function toPersonInstead(db: Db, row: LedgerRow, opts: SettleOptions): Promise<boolean> {
   const channel = await db.selectFrom('channels').select(['kind', 'identity']).where('id', '=', row.senderAccount ?? '').executeTakeFirst();
   if (channel?.kind !== 'telegram') return false;
+  // Admission writes to an applicant through the private chat Telegram opens with a join request
+  // (user_chat_id, for 5 minutes without Start): that one the bot may use.
+  const run = await db.selectFrom('runs').select('kind').where('id', '=', row.runId).executeTakeFirst();
+  if (run?.kind === 'people') return false;
   const identity = await db
     .selectFrom('member_identities')
     .select(['external_id', 'username', 'dm_chat_id'])
