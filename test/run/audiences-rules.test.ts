@@ -103,12 +103,14 @@ describe('Telegram /start', () => {
   const u = (message: Record<string, unknown>) => ({ update_id: 1, message }) as unknown as Update;
   const from = { id: 502, is_bot: false, first_name: 'Bo', username: 'bo_tg' };
   const chat = { id: 502, type: 'private', first_name: 'Bo' };
-  it('/start <token> in private becomes private_started with the token; other private messages nothing', () => {
+  it('/start <token> in private becomes private_started with the token; another command nothing, other words a private message', () => {
     expect(normalizeUpdate(u({ message_id: 1, from, chat, date: 1_700_000_000, text: '/start AbC_123' }))).toEqual([
       { type: 'private_started', chatId: '502', member: { externalId: '502', name: 'Bo' }, username: 'bo_tg', token: 'AbC_123', at: new Date(1_700_000_000_000) },
     ]);
     expect(normalizeUpdate(u({ message_id: 2, from, chat, date: 1_700_000_000, text: '/start' }))[0]).toMatchObject({ type: 'private_started', chatId: '502' });
-    expect(normalizeUpdate(u({ message_id: 3, from, chat, date: 1_700_000_000, text: 'hello bot' }))).toEqual([]);
+    expect(normalizeUpdate(u({ message_id: 3, from, chat, date: 1_700_000_000, text: 'hello bot' }))).toEqual([
+      { type: 'private_message', chatId: '502', messageId: '3', from: { externalId: '502', name: 'Bo' }, text: 'hello bot', at: new Date(1_700_000_000_000) },
+    ]);
     expect(normalizeUpdate(u({ message_id: 4, from, chat, date: 1_700_000_000, text: '/start bad token!' }))).toEqual([]);
   });
 });

@@ -26,10 +26,10 @@ describe('decide(role, permission)', () => {
     }
   });
 
-  it('gives leaders their own groups, tasks and runs only, and nothing else of the workspace', () => {
+  it("gives leaders their own groups, tasks, runs, their groups' members and applications only, and nothing else of the workspace", () => {
     const scoped = PERMISSIONS.filter((p) => decide('leader', p) === 'scoped');
-    expect(scoped.sort()).toEqual(['groups.read', 'runs.read', 'tasks.complete', 'tasks.read']);
-    for (const p of ['sheets.read', 'sheets.write', 'channels.read', 'groups.write', 'runs.write', 'tasks.resolve', 'users.manage', 'audit.read'] as const) {
+    expect(scoped.sort()).toEqual(['admission.review', 'groups.read', 'members.read', 'members.write', 'runs.read', 'tasks.complete', 'tasks.read']);
+    for (const p of ['sheets.read', 'sheets.write', 'channels.read', 'groups.write', 'runs.write', 'tasks.resolve', 'users.manage', 'audit.read', 'members.manage', 'members.forget'] as const) {
       expect(decide('leader', p)).toBe('deny');
     }
     expect(decide('leader', 'account')).toBe('allow');

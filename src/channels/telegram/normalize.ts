@@ -140,6 +140,8 @@ function fromMessage(m: Message, opts: NormalizeOptions): InboundEvent[] {
       events.push({ type: 'private_started', chatId, member: memberRef(m.from), ...(username ? { username } : {}), ...(start[1] ? { token: start[1] } : {}), at: when });
       return events;
     }
+    // Other commands are not answers to anything.
+    if (text.trimStart().startsWith('/')) return events;
     events.push({ type: 'private_message', chatId, messageId: String(m.message_id), from: memberRef(m.from), text, at: when });
     return events;
   }

@@ -22,7 +22,7 @@ export interface BlacklistEntry {
 
 async function memberName(db: Db, id: string): Promise<{ name: string; blacklisted: boolean }> {
   const m = await db.selectFrom('members').select(['name', 'blacklisted_at']).where('id', '=', id).executeTakeFirst();
-  if (!m) throw new AdmissionError(404, 'not_found', msg('admission.noMember', { ref: id }));
+  if (!m) throw new AdmissionError(404, 'not_found', msg('members.notFound', { ref: id }));
   return { name: m.name, blacklisted: !!m.blacklisted_at };
 }
 
