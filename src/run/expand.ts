@@ -22,6 +22,7 @@ import { audienceQuery } from '../community/audience.ts';
 import { selectGroups, toGroup, type GroupRow } from '../community/groups.ts';
 import { botUsername, startLink, startTokens } from '../community/start-links.ts';
 import { surveyPath } from '../community/survey-link.ts';
+import { surveyQuestions } from '../community/surveys.ts';
 import { tagMembers } from '../community/tag-members.ts';
 import { unlessCondition, whoUnless } from '../community/unless.ts';
 import { english } from '../i18n/index.ts';
@@ -254,7 +255,9 @@ export async function expandRow(db: Db, row: LedgerRow, opts: SettleOptions): Pr
   }
   // Identities on the channel that does the work: the group's, or the target group's for a move.
   const channelId = target?.group.channelId ?? ctx.group.channelId;
-  const key = row.action === 'survey' && !c.link ? await workspaceKey(db) : undefined;
+  // A survey with questions gets each member's personal form; one with a `link:` of its own, or
+  // with no questions (the text is the survey: answers come as replies), gets no form link.
+  const key = row.action === 'survey' && !c.link && (await surveyQuestions(db, row.runId, row.stepId)) ? await workspaceKey(db) : undefined;
   const bot = botUsername(ctx.identity);
   let last = '';
   let created = 0;

@@ -232,12 +232,20 @@ describe(`audiences on the sandbox (${engine})`, () => {
     kind: feedback
     questions: [How was it?]
     text: "{{ member.name }}, 1 minute please:"
+  - id: poll
+    at: T0
+    do: survey
+    kind: feedback
+    text: "{{ member.name }}, reply 1, 2 or 3"
 `),
       groups: `id:${w.groups[0]}`,
       anchor: new Date(Date.now() - 1000).toISOString(),
     });
-    await settled(run.id, 4);
-    const ann = (await rows(run.id)).find((r) => r.member_id === ids[0])!;
+    await settled(run.id, 8);
+    // Without questions there is no form: the text is the survey, and no link leads nowhere.
+    const poll = (await rows(run.id)).find((r) => r.member_id === ids[0] && r.step_id === 'poll')!;
+    expect(poll.content.text).toBe('Ann, reply 1, 2 or 3');
+    const ann = (await rows(run.id)).find((r) => r.member_id === ids[0] && r.step_id === 'feedback')!;
     expect(ann.state).toBe('sent');
     const m = /^Ann, 1 minute please:\n\nhttps:\/\/chorus\.example\/s\/(\S+)$/.exec(ann.content.text);
     expect(m).toBeTruthy();
