@@ -9,19 +9,11 @@ import { createLogger, exitSoon, LOG_LEVEL_OPTION, onStopSignal } from '../serve
 import { type Io, processIo, UsageError } from './io.ts';
 import { cliLogLevel } from './log-level.ts';
 import { registerOpsCommands } from './ops.ts';
-// people/members imports ↓
 import { registerMemberCommands } from './members.ts';
-// people/standing imports ↓
 import { registerSettingsCommands } from './settings.ts';
-// people/audiences imports ↓
-// people/checkins imports ↓
 import { registerCheckinCommands } from './checkins.ts';
-// people/admission imports ↓
 import { registerAdmissionCommands } from './admission.ts';
-// people/orders imports ↓
 import { registerPeopleImportCommands } from './people-import.ts';
-// people/console imports ↓
-// people/bench imports ↓
 
 import { sopImport, sopLint, sopPlan } from './sop.ts';
 
@@ -136,19 +128,11 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
     },
   };
   registerOpsCommands(program, io, opsDeps);
-  // people/members ↓
   registerMemberCommands(program, io, opsDeps);
-  // people/standing ↓
   registerSettingsCommands(program, io, opsDeps);
-  // people/audiences ↓
-  // people/checkins ↓
   registerCheckinCommands(program, io, opsDeps);
-  // people/admission ↓
   registerAdmissionCommands(program, io, opsDeps);
-  // people/orders ↓
   registerPeopleImportCommands(program, io, opsDeps);
-  // people/console ↓
-  // people/bench ↓
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -491,7 +491,7 @@ const en: Record<string, string> = {
   'lint.conversion-without-warmup.member': '{step} sells (`kind: conversion`) to each member, but the sheet has no warm-up step (`kind: warmup`) at all',
   'lint.conversion-without-warmup.memberHint': 'Add a warm-up (`kind: warmup`) 1–2 days before the offer reaches people, for example on the same trigger with an earlier `after:`.',
 
-  // ── people/members: keys of this area go below this line ──
+  // People: members
   'audience.noSegment': 'there is no segment "{name}"; see chorus segment list',
   'audience.segmentLoop': 'the segment "{name}" uses itself or nests too deep ({path})',
   'members.notFound': 'There is no member "{ref}": give a member id (mem_…) or <channel>:<platform user id>; see chorus member list',
@@ -509,9 +509,8 @@ const en: Record<string, string> = {
   'tags.tooMany': 'at most {max} tags at a time',
   'segments.badName': 'the segment name "{name}" is not usable: 1 to 64 characters, no spaces, and none of + , : !',
   'segments.notFound': 'There is no segment "{name}"; see chorus segment list',
-  // (end of people/members)
 
-  // ── people/standing: keys of this area go below this line ──
+  // People: stages and levels (the people rules)
   'standing.rules.tooSmall': 'must be at least {min}',
   'standing.rules.tooBig': 'must be at most {max}',
   'standing.rules.badType': 'must be a {expected}',
@@ -528,16 +527,14 @@ const en: Record<string, string> = {
   'standing.tags.empty': 'a tag rule needs at least one count, as in {orders: ">=2"}',
   'standing.tags.badFact': '"{fact}" is not something Chorus counts; use {list}',
   'standing.tags.badCount': '{fact}: "{text}" is not a comparison; write >=2, <=5, >0, <3 or =1',
-  // (end of people/standing)
 
-  // ── people/audiences: keys of this area go below this line ──
+  // People: audiences
   'audiences.unlessUnknown': '"{word}" is not an `unless:` word Chorus knows; use one of {words}, or a member selector such as tag:signed_up',
   'lint.audience.selector': '`{field}:` cannot be read: {problem}',
   'lint.audience.selectorHint': 'Write a member selector: members, enrolled, tag:<t>, stage:<s>, level:<l>, role:<r>, joined<7d, active<7d, inactive>14d, points>=N, checkins>=N; join terms with + and negate one with ! (see docs/audiences.md).',
   'lint.audience.unlessHint': 'Use checked_in_today, checked_in, answered_survey, spoke_today, invited, clicked or customer, or a member selector such as tag:signed_up (see docs/audiences.md).',
-  // (end of people/audiences)
 
-  // ── people/checkins: keys of this area go below this line ──
+  // People: check-ins and surveys
   'parse.keywordOnlyCheckin': '`keyword:` is for check-in steps (`do: checkin`), not for `{action}`',
   'checkins.notYourGroup': 'You do not lead the group "{id}"; as a leader you see the check-ins and surveys of your own groups only.',
   'checkins.thing': 'Check-in {id} of "{group}"',
@@ -561,9 +558,8 @@ const en: Record<string, string> = {
   'survey.problem.not_a_choice': 'Answer {n} is not one of its choices; pick one of them.',
   'survey.problem.count': 'The questions have changed since this page was opened; please answer them again.',
   'survey.problem.empty': 'Please answer at least one question.',
-  // (end of people/checkins)
 
-  // ── people/admission: keys of this area go below this line ──
+  // People: admission and the blacklist
   'admission.notFound': 'Application "{id}" does not exist, or is not for one of your groups.',
   'admission.alreadyDecided': 'Application "{id}" is already {state}.',
   'admission.reasonRequired': 'Give a reason (field reason).',
@@ -634,9 +630,8 @@ const en: Record<string, string> = {
   'admission.form.approvedSoon': 'Your application to {group} was approved. Your personal invite link is being made; reload this page in a minute.',
   'admission.form.personal': 'The link is for you only and works once.',
   'admission.form.rejected': 'Thank you for your interest in {group}. We are sorry that we cannot accept your application this time.',
-  // (end of people/admission)
 
-  // ── people/orders: keys of this area go below this line ──
+  // People: imports, orders and candidates
   'validate.csvName': 'should end in .csv',
   'peopleImport.tooBig': 'the file is larger than {max}; split it into smaller files',
   'peopleImport.unreadable': 'the CSV cannot be read: {reason}',
@@ -685,13 +680,6 @@ const en: Record<string, string> = {
   'candidates.reason.invites.one': 'invited 1 person who joined',
   'candidates.reason.points': 'has {count} points',
   'candidates.reason.points.one': 'has 1 point',
-  // (end of people/orders)
-
-  // ── people/console: keys of this area go below this line ──
-  // (end of people/console)
-
-  // ── people/bench: keys of this area go below this line ──
-  // (end of people/bench)
 
 };
 

@@ -488,7 +488,7 @@ const zh: Record<string, string> = {
   'lint.conversion-without-warmup.member': '{step} 向每位成员做转化（`kind: conversion`），但这份表里完全没有预热步骤（`kind: warmup`）',
   'lint.conversion-without-warmup.memberHint': '在转化触达成员前 1–2 天加一个预热（`kind: warmup`），例如用同一个触发条件、更早的 `after:`。',
 
-  // ── people/members: keys of this area go below this line ──
+  // People: members
   'audience.noSegment': '没有名为“{name}”的分群；可用 chorus segment list 查看',
   'audience.segmentLoop': '分群“{name}”引用了自己，或嵌套太深（{path}）',
   'members.notFound': '找不到成员“{ref}”：请写成员 ID（mem_…）或“渠道:平台用户 ID”；可用 chorus member list 查看',
@@ -506,9 +506,8 @@ const zh: Record<string, string> = {
   'tags.tooMany': '一次最多 {max} 个标签',
   'segments.badName': '分群名称“{name}”不可用：1 到 64 个字，不能有空格，也不能有 + , : !',
   'segments.notFound': '没有名为“{name}”的分群；可用 chorus segment list 查看',
-  // (end of people/members)
 
-  // ── people/standing: keys of this area go below this line ──
+  // People: stages and levels (the people rules)
   'standing.rules.tooSmall': '不能小于 {min}',
   'standing.rules.tooBig': '不能大于 {max}',
   'standing.rules.badType': '应当是 {expected}',
@@ -525,16 +524,14 @@ const zh: Record<string, string> = {
   'standing.tags.empty': '标签规则至少要有一个计数条件，例如 {orders: ">=2"}',
   'standing.tags.badFact': '「{fact}」不是 Chorus 统计的数；可用：{list}',
   'standing.tags.badCount': '{fact}：「{text}」不是比较式；请写成 >=2、<=5、>0、<3 或 =1',
-  // (end of people/standing)
 
-  // ── people/audiences: keys of this area go below this line ──
+  // People: audiences
   'audiences.unlessUnknown': '“{word}”不是 Chorus 认识的 `unless:` 条件；请用 {words} 之一，或者写一个成员筛选条件，比如 tag:signed_up',
   'lint.audience.selector': '`{field}:` 读不懂：{problem}',
   'lint.audience.selectorHint': '请写成员筛选条件：members、enrolled、tag:<标签>、stage:<阶段>、level:<等级>、role:<角色>、joined<7d、active<7d、inactive>14d、points>=N、checkins>=N；多个条件用 + 连接，前面加 ! 表示排除（见 docs/audiences.md）。',
   'lint.audience.unlessHint': '可以用 checked_in_today、checked_in、answered_survey、spoke_today、invited、clicked、customer，或者一个成员筛选条件，比如 tag:signed_up（见 docs/audiences.md）。',
-  // (end of people/audiences)
 
-  // ── people/checkins: keys of this area go below this line ──
+  // People: check-ins and surveys
   'parse.keywordOnlyCheckin': '`keyword:` 只用于打卡步骤（`do: checkin`），不能用于 `{action}`',
   'checkins.notYourGroup': '你不是群"{id}"的群主；群主只能看自己群的打卡和问卷。',
   'checkins.thing': '"{group}"的打卡 {id}',
@@ -558,9 +555,8 @@ const zh: Record<string, string> = {
   'survey.problem.not_a_choice': '第 {n} 题的回答不在选项里，请从选项中选一个。',
   'survey.problem.count': '打开页面后问题有了变化，请重新回答。',
   'survey.problem.empty': '请至少回答一个问题。',
-  // (end of people/checkins)
 
-  // ── people/admission: keys of this area go below this line ──
+  // People: admission and the blacklist
   'admission.notFound': '申请“{id}”不存在，或不属于你负责的群。',
   'admission.alreadyDecided': '申请“{id}”已处理（{state}）。',
   'admission.reasonRequired': '请填写理由（reason）。',
@@ -631,9 +627,8 @@ const zh: Record<string, string> = {
   'admission.form.approvedSoon': '你加入{group}的申请已通过，专属邀请链接正在生成，请一分钟后刷新本页。',
   'admission.form.personal': '此链接仅供你本人使用，只能用一次。',
   'admission.form.rejected': '感谢你对{group}的关注。很抱歉，这次未能通过你的申请。',
-  // (end of people/admission)
 
-  // ── people/orders: keys of this area go below this line ──
+  // People: imports, orders and candidates
   'validate.csvName': '文件名应以 .csv 结尾',
   'peopleImport.tooBig': '文件超过 {max}，请拆成几个小文件',
   'peopleImport.unreadable': '无法读取这个 CSV：{reason}',
@@ -682,13 +677,6 @@ const zh: Record<string, string> = {
   'candidates.reason.invites.one': '邀请了 1 位新成员入群',
   'candidates.reason.points': '有 {count} 积分',
   'candidates.reason.points.one': '有 1 积分',
-  // (end of people/orders)
-
-  // ── people/console: keys of this area go below this line ──
-  // (end of people/console)
-
-  // ── people/bench: keys of this area go below this line ──
-  // (end of people/bench)
 
 };
 

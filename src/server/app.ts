@@ -41,24 +41,16 @@ import { taskRoutes } from './routes/tasks.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 import { userRoutes } from './routes/users.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
-// people/members imports ↓
 import { memberRoutes } from './routes/members.ts';
 import { segmentRoutes } from './routes/segments.ts';
-// people/standing imports ↓
 import { peopleSettingsRoutes } from './routes/people-settings.ts';
-// people/audiences imports ↓
-// people/checkins imports ↓
 import { checkinRoutes } from './routes/checkins.ts';
 import { registerSurveyForm } from './survey-form.ts';
-// people/admission imports ↓
 import { registerApplyForm } from './apply-form.ts';
 import { admissionRoutes } from './routes/admission.ts';
-// people/orders imports ↓
 import { candidateRoutes } from './routes/candidates.ts';
 import { ordersWebhookRoutes, registerOrdersWebhook } from './routes/orders-webhook.ts';
 import { peopleImportRoutes } from './routes/people-import.ts';
-// people/console imports ↓
-// people/bench imports ↓
 
 import { type AppContext, type Services, services } from './services.ts';
 
@@ -93,22 +85,14 @@ export function apiRoutes(s: Services): Route[] {
     ...ledgerRoutes(s),
     ...overviewRoutes(s),
     ...demoRoutes(s),
-    // people/members ↓
     ...memberRoutes(s),
     ...segmentRoutes(s),
-    // people/standing ↓
     ...peopleSettingsRoutes(s),
-    // people/audiences ↓
-    // people/checkins ↓
     ...checkinRoutes(s),
-    // people/admission ↓
     ...admissionRoutes(s),
-    // people/orders ↓
     ...peopleImportRoutes(s),
     ...ordersWebhookRoutes(s),
     ...candidateRoutes(s),
-    // people/console ↓
-    // people/bench ↓
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;
@@ -159,11 +143,11 @@ export async function buildApp(ctx: AppContext, opts: { logger?: Logger } = {}):
   const s = services(ctx);
   registerRoutes(app, s, apiRoutes(s));
   await registerWebhookRoutes(app, s);
-  // people/checkins: the public survey form (/s/<token>), HTML, outside the API.
+  // The public survey form (/s/<token>), HTML, outside the API.
   await registerSurveyForm(app, s);
-  // people/admission: the public application form (/apply/<code>), outside /api.
+  // The public application form (/apply/<code>), outside /api.
   await registerApplyForm(app, s);
-  // people/orders: the orders webhook, signed by the shop (routes/orders-webhook.ts)
+  // The orders webhook, signed by the shop (routes/orders-webhook.ts).
   await registerOrdersWebhook(app, s);
   return app;
 }

@@ -28,6 +28,7 @@ ${steps}`;
 interface Row {
   id: number;
   member_id: string;
+  step_id: string;
   state: string;
   mode: string;
   assignee: string | null;

@@ -35,22 +35,14 @@ const BoardPage = page(() => import('./pages/runs/board-page.tsx'), 'BoardPage')
 const CommandPage = page(() => import('./pages/command/command-page.tsx'), 'CommandPage');
 const BroadcastPage = page(() => import('./pages/command/broadcast-page.tsx'), 'BroadcastPage');
 const TeamPage = page(() => import('./pages/team/team-page.tsx'), 'TeamPage');
-// people/members pages ↓
-// people/standing pages ↓
 const PeopleRulesPage = page(() => import('./pages/members/rules-page.tsx'), 'PeopleRulesPage');
-// people/audiences pages ↓
-// people/checkins pages ↓
 const SurveysPage = page(() => import('./pages/checkins/surveys-page.tsx'), 'SurveysPage');
-// people/admission pages ↓
 const AdmissionPage = page(() => import('./pages/admission/admission-page.tsx'), 'AdmissionPage');
 const BlacklistPage = page(() => import('./pages/admission/blacklist-page.tsx'), 'BlacklistPage');
-// people/orders pages ↓
 const PeopleImportPage = page(() => import('./pages/orders/import-page.tsx'), 'PeopleImportPage');
-// people/console pages ↓
 const MembersPage = page(() => import('./pages/members/members-page.tsx'), 'MembersPage');
 const MemberProfilePage = page(() => import('./pages/members/profile-page.tsx'), 'MemberProfilePage');
 const SegmentsPage = page(() => import('./pages/members/segments-page.tsx'), 'SegmentsPage');
-// people/bench pages ↓
 
 
 interface NavItem {
@@ -71,23 +63,14 @@ const NAV: NavItem[] = [
   { to: '/command', label: 'common.navCommand', testid: 'nav-command', roles: STAFF },
   { to: '/sheets', label: 'common.navSheets', testid: 'nav-sheets', roles: STAFF },
   { to: '/groups', label: 'common.navGroups', testid: 'nav-groups', roles: STAFF },
+  { to: '/members', label: 'common.navMembers', testid: 'nav-members', roles: [...STAFF, 'leader'] },
+  { to: '/admission', label: 'common.navAdmission', testid: 'nav-admission', roles: ['owner', 'admin', 'operator', 'leader'] },
+  { to: '/blacklist', label: 'common.navBlacklist', testid: 'nav-blacklist', roles: ['owner', 'admin', 'operator'] },
+  { to: '/members/rules', label: 'common.navPeopleRules', testid: 'nav-people-rules', roles: STAFF },
+  { to: '/members/import', label: 'common.navImport', testid: 'nav-people-import', roles: ['owner', 'admin', 'operator'] },
   { to: '/channels', label: 'common.navChannels', testid: 'nav-channels', roles: STAFF },
   { to: '/leader', label: 'common.navLeader', testid: 'nav-leader' },
   { to: '/team', label: 'team.nav', testid: 'nav-team', roles: ['owner', 'admin'] },
-  // people/members ↓
-  // people/standing ↓
-  { to: '/members/rules', label: 'standing.nav', testid: 'nav-people-rules', roles: STAFF },
-  // people/audiences ↓
-  // people/checkins ↓
-  // people/admission ↓
-  { to: '/admission', label: 'common.navAdmission', testid: 'nav-admission', roles: ['owner', 'admin', 'operator', 'leader'] },
-  { to: '/blacklist', label: 'common.navBlacklist', testid: 'nav-blacklist', roles: ['owner', 'admin', 'operator'] },
-  // people/orders ↓
-  { to: '/members/import', label: 'orders.nav', testid: 'nav-people-import', roles: ['owner', 'admin', 'operator'] },
-  // people/console ↓
-  { to: '/members', label: 'common.navMembers', testid: 'nav-members', roles: [...STAFF, 'leader'] },
-  // people/bench ↓
-
 ];
 
 /**
@@ -109,22 +92,14 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/command/:id', element: <BroadcastPage /> },
   { path: '/leader', element: <LeaderPage /> },
   { path: '/team', element: <TeamPage /> },
-  // people/members ↓
-  // people/standing ↓
   { path: '/members/rules', element: <PeopleRulesPage /> },
-  // people/audiences ↓
-  // people/checkins ↓
   { path: '/groups/:id/surveys', element: <SurveysPage /> },
-  // people/admission ↓
   { path: '/admission', element: <AdmissionPage /> },
   { path: '/blacklist', element: <BlacklistPage /> },
-  // people/orders ↓
   { path: '/members/import', element: <PeopleImportPage /> },
-  // people/console ↓
   { path: '/members', element: <MembersPage /> },
   { path: '/members/segments', element: <SegmentsPage /> },
   { path: '/members/:id', element: <MemberProfilePage /> },
-  // people/bench ↓
 
 ];
 

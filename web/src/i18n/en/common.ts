@@ -55,6 +55,8 @@ export default {
   notFoundTitle: 'This page does not exist',
   notFoundBody: 'The address may be mistyped, or the page has moved. Use the menu to find your way.',
   backHome: 'Back to the overview',
-  // people/console: the Members item (the nav is in the main script; the page's words are in members.ts)
+  // The people pages' menu items (the menu is in the main script; each page's words load with it)
+  navPeopleRules: 'People rules',
+  navImport: 'Import people',
   navMembers: 'Members',
 };

@@ -1,6 +1,5 @@
 // Importing members and orders from CSV, and the group page's leader candidates.
 export default {
-  nav: 'Import',
   importTitle: 'Import members and orders',
   importIntro: 'Upload a CSV file from Excel, WPS or your shop. Every row is checked first: if any row has a problem, nothing is imported and each problem is listed by row, so you fix the file once.',
   importWhat: 'What the file holds',

@@ -12,7 +12,6 @@ export default {
   'level.active': 'Active',
   'level.contributing': 'Contributing',
   'level.professional': 'Professional',
-  nav: 'People rules',
   title: 'People rules',
   intro:
     'How Chorus sorts members into relationship stages and the activity pyramid, from what they do in your groups. A change applies to everyone: Chorus recomputes every member in the background.',

@@ -56,6 +56,8 @@ export default {
   notFoundTitle: '页面不存在',
   notFoundBody: '地址可能输错了，或者页面已经移走。请从菜单进入。',
   backHome: '回到总览',
-  // people/console: the Members item (the nav is in the main script; the page's words are in members.ts)
+  // The people pages' menu items (the menu is in the main script; each page's words load with it)
+  navPeopleRules: '分层规则',
+  navImport: '导入',
   navMembers: '成员',
 } satisfies Record<keyof typeof en, string>;

@@ -1,6 +1,5 @@
 // 从 CSV 导入成员和订单；群页面上的领袖候选人。
 export default {
-  nav: '导入',
   importTitle: '导入成员和订单',
   importIntro: '上传从 Excel、WPS 或店铺后台导出的 CSV 文件。系统会先检查每一行：只要有一行有问题，就什么都不导入，并按行列出所有问题，改好后再导一次即可。',
   importWhat: '文件内容',

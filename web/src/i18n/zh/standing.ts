@@ -12,7 +12,6 @@ export default {
   'level.active': '活跃',
   'level.contributing': '贡献',
   'level.professional': '专业',
-  nav: '分层规则',
   title: '会员分层规则',
   intro: 'Chorus 根据成员在群里的行为，自动划分关系阶段和活跃金字塔。规则一改，全部成员都会在后台重新计算。',
   stagesTitle: '关系阶段',
