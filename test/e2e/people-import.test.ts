@@ -92,6 +92,18 @@ describe(`importing people and orders, leader candidates, in a browser (${engine
     await expect.poll(() => tid('people-import-done').textContent()).toContain('导入 0 个订单，更新 1 个。');
   });
 
+  it('shows the owner the orders webhook and makes a new secret on request (Chinese)', async () => {
+    await tid('orders-webhook').waitFor();
+    expect(await tid('orders-webhook').textContent()).toContain('商城订单自动同步');
+    expect(await tid('orders-webhook-url').textContent()).toMatch(/\/webhooks\/orders$/);
+    const before = await tid('orders-webhook-secret').textContent();
+    page.once('dialog', (d) => void d.accept());
+    await tid('orders-webhook-rotate').click();
+    await tid('orders-webhook-rotated').waitFor();
+    expect(await tid('orders-webhook-secret').textContent()).not.toBe(before);
+    await shot('zh-orders-webhook');
+  });
+
   it('shows the leader candidates with their reasons and nominates one (both languages)', async () => {
     await page.goto(`${running.url}/groups`);
     await tid('group-candidates-g1').click();

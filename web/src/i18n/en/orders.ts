@@ -33,4 +33,12 @@ export default {
   role_leader: 'leader',
   role_assistant: 'assistant',
   role_kol: 'KOL',
+  webhookTitle: "Orders from your shop",
+  webhookIntro: "Your shop can send each new order here as it happens, instead of a file: it posts the order as JSON to this address, signed with the secret below.",
+  webhookUrl: "Address",
+  webhookSecret: "Secret",
+  webhookSigning: "The shop signs the exact body with HMAC-SHA256 and this secret and sends it as the X-Chorus-Signature header (sha256=…). An order sent twice is counted once.",
+  webhookRotate: "Make a new secret",
+  webhookRotateConfirm: "Make a new secret? The shop must use the new one from now on; orders signed with the old one are refused.",
+  webhookRotated: "New secret made. Give it to the shop now.",
 };

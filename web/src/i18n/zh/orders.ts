@@ -33,4 +33,12 @@ export default {
   role_leader: '负责人',
   role_assistant: '助教',
   role_kol: 'KOL（意见领袖）',
+  webhookTitle: "商城订单自动同步",
+  webhookIntro: "商城可以在每笔订单产生时直接推送到这里，不用再导入文件：把订单以 JSON 发到下面的地址，并用下面的密钥签名。",
+  webhookUrl: "推送地址",
+  webhookSecret: "密钥",
+  webhookSigning: "商城用这个密钥对请求正文做 HMAC-SHA256 签名，放在 X-Chorus-Signature 请求头里（sha256=…）。同一笔订单推送两次只算一次。",
+  webhookRotate: "更换密钥",
+  webhookRotateConfirm: "确定更换密钥吗？之后商城必须使用新密钥，用旧密钥签名的订单会被拒收。",
+  webhookRotated: "新密钥已生成，请马上交给商城。",
 };

@@ -5,7 +5,9 @@
 import { type FormEvent, useState } from 'react';
 import { type ApiFailure, asFailure, post } from '../../api.ts';
 import { useT } from '../../i18n/index.ts';
+import { useUser } from '../../session.tsx';
 import { ErrorNote, Note, Progress } from '../../ui/feedback.tsx';
+import { OrdersWebhook } from './orders-webhook.tsx';
 
 type Kind = 'members' | 'orders';
 
@@ -26,6 +28,7 @@ async function toBase64(file: File): Promise<string> {
 
 export function PeopleImportPage() {
   const t = useT();
+  const user = useUser();
   const [kind, setKind] = useState<Kind>('members');
   const [file, setFile] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
@@ -121,6 +124,7 @@ export function PeopleImportPage() {
           </div>
         </div>
       ) : null}
+      {user.role === 'owner' || user.role === 'admin' ? <OrdersWebhook /> : null}
     </div>
   );
 }
