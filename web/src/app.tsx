@@ -73,6 +73,12 @@ const NAV: NavItem[] = [
   { to: '/team', label: 'team.nav', testid: 'nav-team', roles: ['owner', 'admin'] },
 ];
 
+/** The item to light for a page: the one with the longest address the page is under (People rules, not Members, on /members/rules). */
+function litItem(items: readonly NavItem[], path: string): string | undefined {
+  const under = items.filter((n) => (n.to === '/' ? path === '/' : path === n.to || path.startsWith(`${n.to}/`)));
+  return under.sort((a, b) => b.to.length - a.to.length)[0]?.to;
+}
+
 /**
  * The pages behind the sign-in gate. Other areas append their routes at the end of this list.
  */
@@ -175,7 +181,7 @@ function Layout() {
       </header>
       <nav id="main-nav" className={`sidenav${menuOpen ? ' open' : ''}`} aria-label={t('common.menu')}>
         {items.map((n) => (
-          <NavLink key={n.to} to={n.to} end={n.to === '/'} className="nav-item" data-testid={n.testid}>
+          <NavLink key={n.to} to={n.to} end={n.to === '/'} className={() => `nav-item${litItem(items, location.pathname) === n.to ? ' active' : ''}`} data-testid={n.testid}>
             {t(n.label)}
           </NavLink>
         ))}
