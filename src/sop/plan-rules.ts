@@ -81,6 +81,12 @@ export function applyQuiet(ms: number, sheet: Sheet, zone: string): number | und
   if (sheet.quietPolicy === 'error') return 'quiet';
   // A window that wraps midnight (22:00-08:00) ends on the next day when entered in the evening.
   const endDay = quiet.start > quiet.end && local.minute >= quiet.start ? local.day + 1 : local.day;
+  // The end of the window may not exist that day (02:00 on a spring-forward night becomes 03:00);
+  // when that lands inside the window again (a window of all but a minute), the next day's end.
+  for (let day = endDay; day < endDay + 3; day++) {
+    const at = instantOf(day, quiet.end, zone);
+    if (!inQuietHours(localOf(at, zone).minute, quiet)) return at;
+  }
   return instantOf(endDay, quiet.end, zone);
 }
 
