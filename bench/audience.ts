@@ -5,34 +5,15 @@
 // bot sends to everyone. CHORUS_BENCH_AUDIENCE_MEMBERS (default 100000) makes a quick run possible.
 // Run alone with `node --import tsx bench/audience.ts`; `npm run bench -- audience`.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { addChannel, ConnectorCache } from '../src/channels/registry.ts';
 import { ensureGroup } from '../src/community/groups.ts';
 import { settleClaimed } from '../src/run/expand.ts';
 import { claimDue } from '../src/run/ledger.ts';
 import { startRun } from '../src/run/runs.ts';
-import { openStore, type Store } from '../src/store/db.ts';
 import { secretBox } from '../src/store/secrets.ts';
-import { testStore } from '../test/support/db.ts';
+import { openBenchStore } from './store.ts';
 
-async function openBenchStore(): Promise<{ store: Store; done: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const store = await testStore();
-    return { store, done: () => store.drop() };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-audience-'));
-  const store = await openStore({ dataDir: dir });
-  return {
-    store,
-    done: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 const SHEET = `sop: bench-audience
 title: Audience bench
@@ -49,7 +30,7 @@ steps:
 
 export async function benchAudience(): Promise<Record<string, unknown>> {
   const n = Number(process.env.CHORUS_BENCH_AUDIENCE_MEMBERS ?? 100_000);
-  const { store, done } = await openBenchStore();
+  const { store, done } = await openBenchStore('audience');
   try {
     const db = store.db;
     const box = secretBox(Buffer.alloc(32, 9));

@@ -12,16 +12,13 @@
 // temporary folder here (two million rows and their indexes outgrow an in-memory database).
 // Run alone with `node --import tsx bench/ledger.ts`.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { addChannel, ConnectorCache } from '../src/channels/registry.ts';
 import { insertLedger, type NewLedgerRow, type RawLedger, toLedgerRow } from '../src/run/ledger.ts';
 import { startRun } from '../src/run/runs.ts';
-import { openStore, type Store } from '../src/store/db.ts';
+import type { Store } from '../src/store/db.ts';
 import { secretBox } from '../src/store/secrets.ts';
-import { testStore } from '../test/support/db.ts';
+import { openBenchStore } from './store.ts';
 import { benchGroups, benchSheetYaml } from './plan.ts';
 
 /**
@@ -32,21 +29,6 @@ import { benchGroups, benchSheetYaml } from './plan.ts';
 const RAW_CHUNK = 2_000;
 const COLUMNS = ['run_id', 'group_id', 'step_id', 'occurrence', 'member_id', 'action', 'mode', 'executor', 'assignee', 'sender_account', 'due_at', 'window_minutes', 'content', 'state'];
 
-async function openBenchStore(): Promise<{ store: Store; done: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const store = await testStore();
-    return { store, done: () => store.drop() };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-ledger-'));
-  const store = await openStore({ dataDir: dir });
-  return {
-    store,
-    done: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** The rows of a run, read back in pages, as `insertLedger` takes them. */
 async function readRows(store: Store, runId: string): Promise<NewLedgerRow[]> {
@@ -99,7 +81,7 @@ async function emptyLedger(store: Store): Promise<void> {
 
 export async function benchLedger(): Promise<Record<string, number>> {
   const groupCount = Number(process.env.CHORUS_BENCH_LEDGER_GROUPS ?? 10_000);
-  const { store, done } = await openBenchStore();
+  const { store, done } = await openBenchStore('ledger');
   const db = store.db;
   try {
     const box = secretBox(Buffer.alloc(32, 5));

@@ -18,15 +18,13 @@
 // (5000000); the scale used is in the JSON. CHORUS_BENCH_EXPLAIN=1 prints each query's
 // EXPLAIN ANALYZE to stderr. Run alone with `node --import tsx bench/people.ts`.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import type { Compilable } from 'kysely';
 import { type AudienceScope, audienceQuery } from '../src/community/audience.ts';
 import { COUNT_CAP, listMembers, memberFilterQuery } from '../src/community/members-list.ts';
 import { membersPage } from './people-page.ts';
-import { openStore, type Store, sql } from '../src/store/db.ts';
-import { testStore } from '../test/support/db.ts';
+import { type Store, sql } from '../src/store/db.ts';
+import { openBenchStore } from './store.ts';
 import { percentile } from './load.ts';
 import { generatePeople, groupId, type PeopleScale } from './people-data.ts';
 
@@ -50,21 +48,6 @@ export function peopleScale(): PeopleScale {
   };
 }
 
-async function openBenchStore(): Promise<{ store: Store; done: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const store = await testStore();
-    return { store, done: () => store.drop() };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-people-'));
-  const store = await openStore({ dataDir: dir });
-  return {
-    store,
-    done: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 const ms = (n: number) => Math.round(n * 10) / 10;
 
@@ -106,7 +89,7 @@ async function segmentPage(store: Store, selector: string, scope: AudienceScope)
 export async function benchPeople(): Promise<Record<string, unknown>> {
   const scale = peopleScale();
   const reps = envNumber('CHORUS_BENCH_PEOPLE_REPS', 60);
-  const { store, done } = await openBenchStore();
+  const { store, done } = await openBenchStore('people');
   try {
     const gen = await generatePeople(store, scale);
     const now = new Date();

@@ -9,31 +9,12 @@
 // PGlite keeps its data in a temporary folder (five million events outgrow memory). Run alone with
 // `node --import tsx bench/standing.ts`, or `npm run bench -- standing`.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { recordMemberEvent } from '../src/community/events.ts';
 import { recomputeAll } from '../src/community/standing/apply.ts';
 import { DEFAULT_RULES } from '../src/community/standing/rules.ts';
-import { openStore, type Store } from '../src/store/db.ts';
-import { testStore } from '../test/support/db.ts';
+import { openBenchStore } from './store.ts';
 
-async function openBenchStore(): Promise<{ store: Store; done: () => Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const store = await testStore();
-    return { store, done: () => store.drop() };
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-standing-'));
-  const store = await openStore({ dataDir: dir });
-  return {
-    store,
-    done: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -41,7 +22,7 @@ const round = (n: number) => Math.round(n * 100) / 100;
 export async function benchStanding(): Promise<Record<string, unknown>> {
   const n = Number(process.env.CHORUS_BENCH_MEMBERS ?? 200_000);
   const perMember = 25;
-  const { store, done } = await openBenchStore();
+  const { store, done } = await openBenchStore('standing');
   try {
     const db = store.db;
     const t0 = performance.now();
