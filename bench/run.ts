@@ -24,7 +24,7 @@ const BENCHES: Record<string, Bench> = {
   lateness: benchLateness,
   // A real server on loopback: the run board of 500 groups × 40 steps under concurrent requests.
   api: benchApi,
-  // people/audiences: a notify to 100,000 members expanded into ledger rows.
+  // A notify to 100,000 members expanded into ledger rows (issue 8).
   audience: benchAudience,
   // Chromium on a throttled "slow 4G": a leader's first task on a cold phone (skipped without Chromium).
   phone: benchPhone,
