@@ -7,33 +7,13 @@
 // counts a new week when an activity falls in a later calendar week (Monday first) than the last
 // one — an old event delivered late neither counts twice nor moves `last_active_at` back.
 
+import type { MemberEventKind } from '../sop/audience.ts';
 import { type Db, sql } from '../store/db.ts';
 import { movePoints } from './points-ledger.ts';
 import { refreshStanding, STANDING_KINDS } from './standing/apply.ts';
 
-export const MEMBER_EVENT_KINDS = [
-  'join_request',
-  'join',
-  'leave',
-  'message',
-  'reply',
-  'checkin',
-  'invite',
-  'click',
-  'order',
-  'answer',
-  'points',
-  'tag',
-  'role',
-  'stage',
-  'level',
-  'admission',
-  'blacklist',
-  'merge',
-  'dm_linked',
-  'import',
-] as const;
-export type MemberEventKind = (typeof MEMBER_EVENT_KINDS)[number];
+
+export { MEMBER_EVENT_KINDS, type MemberEventKind } from '../sop/audience.ts';
 
 /** Kinds that show the member is active (they move `last_active_at` and `active_weeks`). */
 export const ACTIVITY_KINDS: ReadonlySet<MemberEventKind> = new Set(['message', 'reply', 'checkin', 'click', 'answer', 'invite']);

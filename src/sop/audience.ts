@@ -22,6 +22,31 @@ export type Level = (typeof LEVELS)[number];
 export const MEMBER_ROLES = ['leader', 'assistant', 'committee', 'kol'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
+/** What can happen to or by a member: the kinds of their timeline (src/community/events.ts records them). */
+export const MEMBER_EVENT_KINDS = [
+  'join_request',
+  'join',
+  'leave',
+  'message',
+  'reply',
+  'checkin',
+  'invite',
+  'click',
+  'order',
+  'answer',
+  'points',
+  'tag',
+  'role',
+  'stage',
+  'level',
+  'admission',
+  'blacklist',
+  'merge',
+  'dm_linked',
+  'import',
+] as const;
+export type MemberEventKind = (typeof MEMBER_EVENT_KINDS)[number];
+
 export type Comparison = '>=' | '<=' | '>' | '<' | '=';
 
 export type AudienceTerm =

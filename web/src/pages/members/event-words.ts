@@ -1,33 +1,13 @@
 // A timeline event in plain words: what happened (its kind, with what the detail says) and the
-// small print (a reason, a balance, the tags). Kinds: src/community/events.ts MEMBER_EVENT_KINDS.
+// small print (a reason, a balance, the tags). Kinds: MEMBER_EVENT_KINDS (src/sop/audience.ts).
 // Details are read defensively: an unknown or missing field leaves the plain sentence.
 
+import { MEMBER_EVENT_KINDS } from '../../../../src/sop/audience.ts';
 import { type MemberEvent, viaParts } from './member-data.ts';
 
 type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
-const KNOWN = new Set([
-  'join_request',
-  'join',
-  'leave',
-  'message',
-  'reply',
-  'checkin',
-  'invite',
-  'click',
-  'order',
-  'answer',
-  'points',
-  'tag',
-  'role',
-  'stage',
-  'level',
-  'admission',
-  'blacklist',
-  'merge',
-  'dm_linked',
-  'import',
-]);
+const KNOWN: ReadonlySet<string> = new Set(MEMBER_EVENT_KINDS);
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : typeof v === 'number' ? String(v) : undefined);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
