@@ -106,11 +106,13 @@ function termExpression(eb: Eb, t: AudienceTerm, scope: AudienceScope, refs: Ref
   switch (t.kind) {
     case 'all':
       return eb.val(true);
+    // With a group in scope, presence in it is already required (audienceQuery): said again, it
+    // would only make the database check every member twice.
     case 'members':
-      return present(eb, inScope);
+      return scope.groupId ? eb.val(true) : present(eb, inScope);
     case 'enrolled':
       return eb.and([
-        present(eb, inScope),
+        scope.groupId ? eb.val(true) : present(eb, inScope),
         eb.not(eb.exists(eb.selectFrom('member_identities').select('member_identities.member_id').whereRef('member_identities.member_id', '=', 'members.id').where('member_identities.is_bot', '=', true))),
         eb.not(roleIn(eb, ['leader', 'assistant'], inScope)),
       ]);

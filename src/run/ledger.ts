@@ -58,28 +58,63 @@ export interface LedgerRow {
 
 const CHUNK = 5000;
 
+/** The columns a new row fills, with their SQL types and how each is read from a row. */
+const COLUMNS: readonly [name: string, type: string, value: (r: NewLedgerRow) => string | number | null][] = [
+  ['group_id', 'text', (r) => r.groupId],
+  ['step_id', 'text', (r) => r.stepId],
+  ['occurrence', 'int', (r) => r.occurrence],
+  ['member_id', 'text', (r) => r.memberId ?? ''],
+  ['action', 'text', (r) => r.action],
+  ['mode', 'text', (r) => r.mode],
+  ['executor', 'text', (r) => r.executor],
+  ['assignee', 'text', (r) => r.assignee],
+  ['sender_account', 'text', (r) => r.senderAccount],
+  ['due_at', 'timestamptz', (r) => r.dueAt.getTime()],
+  ['window_minutes', 'int', (r) => r.windowMinutes],
+  ['state', 'text', (r) => r.state ?? (r.mode === 'bot' ? 'planned' : 'assigned')],
+  ['last_error', 'text', (r) => r.lastError ?? null],
+];
+
 /**
- * Creates ledger rows in chunks of multi-row INSERT … SELECT FROM unnest(…), the fastest portable
- * bulk path on both engines. Rows start `planned` (bot) or `assigned` (human); creation itself is
- * not a history entry — the history starts with the first transition. Existing rows (same run,
- * group, step, occurrence, member) are left alone, so re-running creation is harmless.
+ * Creates ledger rows in chunks of one multi-row INSERT … SELECT each, the fastest portable bulk
+ * path on both engines. Rows start `planned` (bot) or `assigned` (human); creation itself is not a
+ * history entry — the history starts with the first transition. Existing rows (same run, group,
+ * step, occurrence, member) are left alone, so re-running creation is harmless.
+ *
+ * How the values travel matters on PGlite, where a parameter is text the engine parses: a column
+ * with one value in the whole chunk (the group, step and due time of an expansion) is sent once;
+ * the others as arrays (unnest); the contents as one text of JSON lines (JSON never holds a raw
+ * line break), which parses about five times faster than a jsonb[] whose every quote is escaped.
+ *
+ * `fresh`: the caller has made sure none of the rows exists (and holds the lock that keeps it so):
+ * a plain INSERT, without the conflict check's speculative insertion — on PGlite it costs about
+ * a third less per row. A row that does exist then fails the whole statement.
  */
-export async function insertLedger(db: Db, runId: string, rows: NewLedgerRow[]): Promise<number> {
+export async function insertLedger(db: Db, runId: string, rows: NewLedgerRow[], opts: { fresh?: boolean } = {}): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
+    const values = [];
+    const arrays = [];
+    for (const [name, type, value] of COLUMNS) {
+      const first = value(part[0]);
+      const same = part.every((r) => value(r) === first);
+      // Times are compared as numbers and sent as ISO text.
+      const text = type === 'timestamptz' ? (v: string | number | null) => new Date(v as number).toISOString() : (v: string | number | null) => v;
+      if (same) values.push(sql`${text(first)}::${sql.raw(type)}`);
+      else {
+        arrays.push({ name, array: sql`${part.map((r) => text(value(r)))}::${sql.raw(type)}[]` });
+        values.push(sql.ref(`u.${name}`));
+      }
+    }
+    const contents = part.map((r) => JSON.stringify(r.content)).join('\n');
     const r = await sql<{ n: number }>`
       WITH ins AS (
-        INSERT INTO ledger (run_id, group_id, step_id, occurrence, member_id, action, mode, executor, assignee,
-                            sender_account, due_at, window_minutes, content, state, last_error)
-        SELECT ${runId}, * FROM unnest(
-          ${part.map((r) => r.groupId)}::text[], ${part.map((r) => r.stepId)}::text[], ${part.map((r) => r.occurrence)}::int[],
-          ${part.map((r) => r.memberId ?? '')}::text[], ${part.map((r) => r.action)}::text[], ${part.map((r) => r.mode)}::text[],
-          ${part.map((r) => r.executor)}::text[], ${part.map((r) => r.assignee)}::text[], ${part.map((r) => r.senderAccount)}::text[],
-          ${part.map((r) => r.dueAt.toISOString())}::timestamptz[], ${part.map((r) => r.windowMinutes)}::int[],
-          ${part.map((r) => JSON.stringify(r.content))}::jsonb[], ${part.map((r) => r.state ?? (r.mode === 'bot' ? 'planned' : 'assigned'))}::text[],
-          ${part.map((r) => r.lastError ?? null)}::text[])
-        ON CONFLICT (run_id, group_id, step_id, occurrence, member_id) DO NOTHING
+        INSERT INTO ledger (run_id, ${sql.join(COLUMNS.map(([name]) => sql.ref(name)))}, content)
+        SELECT ${runId}, ${sql.join(values)}, u.content::jsonb
+          FROM unnest(${sql.join([...arrays.map((a) => a.array), sql`string_to_array(${contents}::text, E'\n')`])})
+            AS u(${sql.join([...arrays.map((a) => sql.ref(a.name)), sql.ref('content')])})
+        ${opts.fresh ? sql`` : sql`ON CONFLICT (run_id, group_id, step_id, occurrence, member_id) DO NOTHING`}
         RETURNING 1)
       SELECT count(*)::int AS n FROM ins`.execute(db);
     inserted += r.rows[0]?.n ?? 0;

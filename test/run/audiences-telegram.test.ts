@@ -152,4 +152,26 @@ describe(`audiences on Telegram (local Bot API server, ${engine})`, () => {
     expect(c.instruction).toMatch(/^Write privately to Dee \(504\) of “Camp 1”.*https:\/\/t\.me\/chorus_test_bot\?start=/);
     expect(api.sentTexts(504)).toEqual([]);
   });
+
+  it('a member with two Telegram accounts gets one message, on the account that started the bot', async () => {
+    // Eve used 601 first, then started the bot from 602; an operator merged the two.
+    const [eve] = await addMembers(store.db, t.channelId, t.groups[1], [{ externalId: '601', name: 'Eve' }]);
+    await store.db.insertInto('member_identities').values({ member_id: eve, channel_id: t.channelId, external_id: '602', name: 'Eve', dm_chat_id: '602', dm_ready_at: new Date() }).execute();
+    api.startPrivateChat(602);
+    const run = await startRun(t.ctx, {
+      sheet: sheet(`  - id: hello
+    at: T0
+    do: notify
+    to: members
+    text: "Hi {{ member.name }}, see you tonight."
+`),
+      groups: `id:${t.groups[1]}`,
+      anchor: new Date(Date.now() - 1000).toISOString(),
+    });
+    await eventually(async () => (await content(run.id, eve))?.state === 'sent', 10_000, 'the DM to Eve');
+    const mine = await store.db.selectFrom('ledger').select('member_id').where('run_id', '=', run.id).where('member_id', '=', eve).execute();
+    expect(mine).toHaveLength(1);
+    expect(api.sentTexts(602)).toEqual(['Hi Eve, see you tonight.']);
+    expect(api.sentTexts(601)).toEqual([]);
+  });
 });
