@@ -3,6 +3,7 @@
 // an operator) can never both move one row.
 
 import { sql } from 'kysely';
+import { jsonLines } from '../store/bulk.ts';
 import type { Db } from '../store/db.ts';
 import type { LedgerContent } from '../store/schema.ts';
 import { canMove, type LedgerState } from './states.ts';
@@ -107,7 +108,7 @@ export async function insertLedger(db: Db, runId: string, rows: NewLedgerRow[], 
         values.push(sql.ref(`u.${name}`));
       }
     }
-    const contents = part.map((r) => JSON.stringify(r.content)).join('\n');
+    const contents = jsonLines(part.map((r) => r.content));
     const r = await sql<{ n: number }>`
       WITH ins AS (
         INSERT INTO ledger (run_id, ${sql.join(COLUMNS.map(([name]) => sql.ref(name)))}, content)

@@ -14,6 +14,7 @@
 
 import { sql } from 'kysely';
 import type { Level, Stage } from '../../sop/audience.ts';
+import { jsonLines, withoutForeignKeyChecks } from '../../store/bulk.ts';
 import type { Db } from '../../store/db.ts';
 import { afterEvent, atRun, rewardsOf, weightOf } from './decide.ts';
 import type { MemberFacts } from './facts.ts';
@@ -236,21 +237,6 @@ interface AggRow {
   score: number | string | null;
 }
 
-const EMPTY_AGG = {
-  join_requests: 0,
-  joins: 0,
-  clicks: 0,
-  messages: 0,
-  replies: 0,
-  answers: 0,
-  checkins: 0,
-  invites: 0,
-  orders: 0,
-  active_weeks: 0,
-  last_active_at: null,
-  score: 0,
-};
-
 const ACTIVE = sql`('message', 'reply', 'checkin', 'click', 'answer', 'invite')`;
 
 /** Every member's stage, level, score and rule tags from their whole history. */
@@ -272,63 +258,62 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
     const inTransaction = <T>(work: (trx: Db) => Promise<T>): Promise<T> => (db.isTransaction ? work(db) : db.transaction().execute(work));
     const rows = await inTransaction(async (trx): Promise<{ id: string }[]> => {
       // The batch's members (locked: an event arriving meanwhile waits, then applies on top), then
-      // their events by a range of the (member_id, at) index.
+      // their events by a range of the (member_id, at) index. Read in that index's order (a random
+      // page costing little more than the next one, as on any disk that is not spinning), they
+      // arrive grouped by member: no sort, 40 % less time than gathering the pages and sorting.
       await sql`SET LOCAL work_mem = '64MB'`.execute(trx);
+      await sql`SET LOCAL random_page_cost = 1.1`.execute(trx);
       const members = await sql<Pick<AggRow, 'id' | 'stage' | 'level' | 'level_at' | 'tags' | 'points'> & { stored: number | string; stored_at: Date | string | null }>`
         SELECT id, stage, level, level_at, tags, points, score AS stored, score_at AS stored_at FROM members
         WHERE ${opts.memberId === undefined ? sql`id > ${after}` : sql`id = ${opts.memberId}`} AND forgotten_at IS NULL ORDER BY id LIMIT ${batch} FOR UPDATE`.execute(trx);
       if (!members.rows.length) return [];
       const last = members.rows[members.rows.length - 1]!.id;
-      // By member and week first (a hash aggregate: no sort for the distinct weeks), then by member.
+      // One pass by member. The distinct active weeks are counted per member (a small sort each,
+      // the events arriving in member order): half the cost of grouping by member and week first.
+      // Ages in seconds by date_part (float8): extract() computes in numeric, which made the decay
+      // three times dearer than everything else per event. Invites count once the invitee stayed:
+      // the pass keeps the ids of the invites old enough, and only those are looked at again (the
+      // invitee's stay, per invite).
       const agg = await sql<Omit<AggRow, 'stage' | 'level' | 'level_at' | 'tags' | 'points'>>`
-        SELECT id, sum(join_requests)::int AS join_requests, sum(joins)::int AS joins, sum(clicks)::int AS clicks,
-               sum(messages)::int AS messages, sum(replies)::int AS replies, sum(answers)::int AS answers,
-               sum(checkins)::int AS checkins, sum(invites)::int AS invites, sum(orders)::int AS orders,
-               count(*) FILTER (WHERE active > 0)::int AS active_weeks, max(last_active_at) AS last_active_at,
-               coalesce(sum(score), 0) AS score
-        FROM (
-          SELECT e.member_id AS id, date_trunc('week', e.at) AS week,
-            count(*) FILTER (WHERE e.kind = 'join_request') AS join_requests,
-            count(*) FILTER (WHERE e.kind = 'join') AS joins,
-            count(*) FILTER (WHERE e.kind = 'click') AS clicks,
-            count(*) FILTER (WHERE e.kind = 'message') AS messages,
-            count(*) FILTER (WHERE e.kind = 'reply') AS replies,
-            count(*) FILTER (WHERE e.kind = 'reply' AND e.detail->>'question' = 'true') AS answers,
-            count(*) FILTER (WHERE e.kind = 'checkin') AS checkins,
-            count(*) FILTER (WHERE e.kind = 'invite') AS invites,
-            count(*) FILTER (WHERE e.kind = 'order') AS orders,
-            count(*) FILTER (WHERE e.kind IN ${ACTIVE}) AS active,
-            max(e.at) FILTER (WHERE e.kind IN ${ACTIVE}) AS last_active_at,
-            sum(
-              (CASE e.kind
-                 WHEN 'message' THEN ${w.message}::float8
-                 WHEN 'checkin' THEN ${w.checkin}::float8
-                 WHEN 'reply' THEN ${w.reply}::float8 + CASE WHEN e.detail->>'question' = 'true' THEN ${w.answer}::float8 ELSE 0 END
-                 ELSE 0 END)
-              * power(0.5, greatest(0, extract(epoch FROM (${nowSql} - e.at)))::float8 / ${hlSeconds}::float8)
-            ) FILTER (WHERE e.kind IN ('message', 'reply', 'checkin')) AS score
-          FROM member_events e
-          WHERE ${opts.memberId === undefined ? sql`e.member_id > ${after} AND e.member_id <= ${last}` : sql`e.member_id = ${opts.memberId}`}
-          GROUP BY 1, 2
-        ) w
-        GROUP BY id`.execute(trx);
-      // Invites that stayed: few rows, their own query (the invitee's stay is looked up per invite).
-      const invites = await sql<{ id: string; score: number | string }>`
+        WITH agg AS (
         SELECT e.member_id AS id,
-          sum(${w.invite}::float8 * power(0.5, greatest(0, extract(epoch FROM (${nowSql} - e.at)))::float8 / ${hlSeconds}::float8)) AS score
+          count(*) FILTER (WHERE e.kind = 'join_request')::int AS join_requests,
+          count(*) FILTER (WHERE e.kind = 'join')::int AS joins,
+          count(*) FILTER (WHERE e.kind = 'click')::int AS clicks,
+          count(*) FILTER (WHERE e.kind = 'message')::int AS messages,
+          count(*) FILTER (WHERE e.kind = 'reply')::int AS replies,
+          count(*) FILTER (WHERE e.kind = 'reply' AND e.detail->>'question' = 'true')::int AS answers,
+          count(*) FILTER (WHERE e.kind = 'checkin')::int AS checkins,
+          count(*) FILTER (WHERE e.kind = 'invite')::int AS invites,
+          count(*) FILTER (WHERE e.kind = 'order')::int AS orders,
+          count(DISTINCT date_trunc('week', e.at)) FILTER (WHERE e.kind IN ${ACTIVE})::int AS active_weeks,
+          max(e.at) FILTER (WHERE e.kind IN ${ACTIVE}) AS last_active_at,
+          coalesce(sum(
+            (CASE e.kind
+               WHEN 'message' THEN ${w.message}::float8
+               WHEN 'checkin' THEN ${w.checkin}::float8
+               WHEN 'reply' THEN ${w.reply}::float8 + CASE WHEN e.detail->>'question' = 'true' THEN ${w.answer}::float8 ELSE 0 END
+               ELSE 0 END)
+            * power(0.5, greatest(0, date_part('epoch', ${nowSql} - e.at)) / ${hlSeconds}::float8)
+          ) FILTER (WHERE e.kind IN ('message', 'reply', 'checkin')), 0) AS score,
+          array_agg(e.id) FILTER (WHERE e.kind = 'invite' AND e.at <= ${stayCut}) AS invites_due
         FROM member_events e
         WHERE ${opts.memberId === undefined ? sql`e.member_id > ${after} AND e.member_id <= ${last}` : sql`e.member_id = ${opts.memberId}`}
-          AND e.kind = 'invite' AND e.at <= ${stayCut}
-          AND NOT EXISTS (
-            SELECT 1 FROM memberships ms
-            WHERE ms.group_id = e.group_id AND ms.member_id = e.detail->>'invitee'
-              AND ms.left_at >= e.at AND ms.left_at < e.at + ${stay} * interval '1 day')
-        GROUP BY e.member_id`.execute(trx);
-      const inviteScore = new Map(invites.rows.map((i) => [i.id, Number(i.score)]));
-      for (const a of agg.rows) a.score = Number(a.score ?? 0) + (inviteScore.get(a.id) ?? 0);
+        GROUP BY e.member_id),
+        stayed AS (
+          SELECT e.member_id AS id,
+            sum(${w.invite}::float8 * power(0.5, greatest(0, date_part('epoch', ${nowSql} - e.at)) / ${hlSeconds}::float8)) AS score
+          FROM member_events e
+          WHERE e.id IN (SELECT unnest(invites_due) FROM agg)
+            AND NOT EXISTS (
+              SELECT 1 FROM memberships ms
+              WHERE ms.group_id = e.group_id AND ms.member_id = e.detail->>'invitee'
+                AND ms.left_at >= e.at AND ms.left_at < e.at + ${stay} * interval '1 day')
+          GROUP BY e.member_id)
+        SELECT agg.id, agg.join_requests, agg.joins, agg.clicks, agg.messages, agg.replies, agg.answers, agg.checkins,
+               agg.invites, agg.orders, agg.active_weeks, agg.last_active_at, agg.score + coalesce(stayed.score, 0) AS score
+        FROM agg LEFT JOIN stayed ON stayed.id = agg.id`.execute(trx);
       const byId = new Map(agg.rows.map((a) => [a.id, a]));
-      const r = { rows: members.rows.map((m) => ({ ...EMPTY_AGG, ...byId.get(m.id), ...m })) };
-      if (!r.rows.length) return r.rows;
       const ids: string[] = [];
       const stages: string[] = [];
       const levels: string[] = [];
@@ -336,10 +321,29 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
       const tags: string[] = [];
       const evMember: string[] = [];
       const evKind: string[] = [];
-      const evDetail: string[] = [];
-      for (const row of r.rows) {
-        const score = Number(row.score ?? 0);
-        const facts = factsOf({ ...row, join_requests: row.join_requests ?? 0, joins: row.joins ?? 0, clicks: row.clicks ?? 0, messages: row.messages ?? 0, replies: row.replies ?? 0, answers: row.answers ?? 0, checkins: row.checkins ?? 0, invites: row.invites ?? 0, orders: row.orders ?? 0, active_weeks: row.active_weeks ?? 0 }, score);
+      const evDetail: { from: string; to: string; by: 'recompute' }[] = [];
+      for (const row of members.rows) {
+        const a = byId.get(row.id);
+        const score = Number(a?.score ?? 0);
+        // Written out, not spread: spreading rows into new objects was most of this loop's time.
+        const facts: MemberFacts = {
+          joinRequests: Number(a?.join_requests ?? 0),
+          joins: Number(a?.joins ?? 0),
+          clicks: Number(a?.clicks ?? 0),
+          messages: Number(a?.messages ?? 0),
+          replies: Number(a?.replies ?? 0),
+          answers: Number(a?.answers ?? 0),
+          checkins: Number(a?.checkins ?? 0),
+          invites: Number(a?.invites ?? 0),
+          orders: Number(a?.orders ?? 0),
+          activeWeeks: Number(a?.active_weeks ?? 0),
+          points: Number(row.points),
+          stage: row.stage as Stage,
+          level: row.level as Level,
+          score,
+          lastActiveAt: asDate(a?.last_active_at ?? null),
+          tags: row.tags ?? [],
+        };
         const next = atRun(facts, asDate(row.level_at), rules, now, !!opts.demote);
         const tagsMoved = !sameTags(next.tags, facts.tags);
         // Unchanged (the stored score, decayed to now, is the recomputed one): the row stays as it is.
@@ -356,30 +360,32 @@ export async function recomputeAll(db: Db, rules: Rules, opts: RecomputeOptions 
           result.stageMoves++;
           evMember.push(row.id);
           evKind.push('stage');
-          evDetail.push(JSON.stringify({ from: facts.stage, to: next.stage, by: 'recompute' }));
+          evDetail.push({ from: facts.stage, to: next.stage, by: 'recompute' });
         }
         if (next.level !== facts.level) {
           result.levelMoves++;
           evMember.push(row.id);
           evKind.push('level');
-          evDetail.push(JSON.stringify({ from: facts.level, to: next.level, by: 'recompute' }));
+          evDetail.push({ from: facts.level, to: next.level, by: 'recompute' });
         }
       }
       result.updated += ids.length;
+      // The batch's range of ids too: without it the planner hashed every member for each batch.
       if (ids.length)
         await sql`
         UPDATE members m SET score = v.score, score_at = ${nowSql}, stage = v.stage, level = v.level,
           level_at = CASE WHEN m.level <> v.level THEN ${nowSql} ELSE m.level_at END,
           tags = CASE WHEN v.tags = '' THEN m.tags ELSE ARRAY(SELECT jsonb_array_elements_text(v.tags::jsonb)) END
         FROM unnest(${ids}::text[], ${stages}::text[], ${levels}::text[], ${scores}::float8[], ${tags}::text[]) AS v(id, stage, level, score, tags)
-        WHERE m.id = v.id`.execute(trx);
+        WHERE m.id = v.id AND ${opts.memberId === undefined ? sql`m.id > ${after} AND m.id <= ${last}` : sql`m.id = ${opts.memberId}`}`.execute(trx);
       if (evMember.length) {
-        await sql`
+        // The batch's members are locked in this transaction: their events' checks could only pass.
+        await withoutForeignKeyChecks(trx, () => sql`
           INSERT INTO member_events (member_id, kind, at, detail)
           SELECT v.member_id, v.kind, ${nowSql}, v.detail::jsonb
-          FROM unnest(${evMember}::text[], ${evKind}::text[], ${evDetail}::text[]) AS v(member_id, kind, detail)`.execute(trx);
+          FROM unnest(${evMember}::text[], ${evKind}::text[], string_to_array(${jsonLines(evDetail)}::text, E'\n')) AS v(member_id, kind, detail)`.execute(trx));
       }
-      return r.rows;
+      return members.rows;
     });
     if (!rows.length) break;
     result.members += rows.length;

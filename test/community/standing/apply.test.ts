@@ -136,6 +136,9 @@ describe(`people standing (${engine})`, () => {
     const cy = (await db().selectFrom('member_identities').select('member_id').where('external_id', '=', 'cy').executeTakeFirstOrThrow()).member_id;
     expect(Number((await member(cy)).score)).toBe(0);
     expect(di.memberId).toBeTruthy();
+    // Ed, invited by Cy the same hour, left after two days: that invite never counts.
+    await ingest({ type: 'member_joined', chatId: 'chat-2', member: { externalId: 'ed', name: 'Ed' }, via: { inviter: { externalId: 'cy', name: 'Cy' } }, at: T('2026-11-01T10:30:00Z') });
+    await ingest({ type: 'member_left', chatId: 'chat-2', member: { externalId: 'ed', name: 'Ed' }, reason: 'voluntary', at: T('2026-11-03T10:00:00Z') });
     await recomputeAll(db(), rules, { now: T('2026-11-05T10:00:00Z') });
     expect(Number((await member(cy)).score)).toBe(0);
     await recomputeAll(db(), rules, { now: T('2026-11-09T10:00:00Z') });
