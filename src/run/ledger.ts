@@ -108,12 +108,11 @@ export async function insertLedger(db: Db, runId: string, rows: NewLedgerRow[], 
         values.push(sql.ref(`u.${name}`));
       }
     }
-    const contents = jsonLines(part.map((r) => r.content));
     const r = await sql<{ n: number }>`
       WITH ins AS (
         INSERT INTO ledger (run_id, ${sql.join(COLUMNS.map(([name]) => sql.ref(name)))}, content)
         SELECT ${runId}, ${sql.join(values)}, u.content::jsonb
-          FROM unnest(${sql.join([...arrays.map((a) => a.array), sql`string_to_array(${contents}::text, E'\n')`])})
+          FROM unnest(${sql.join([...arrays.map((a) => a.array), jsonLines(part.map((r) => r.content))])})
             AS u(${sql.join([...arrays.map((a) => sql.ref(a.name)), sql.ref('content')])})
         ${opts.fresh ? sql`` : sql`ON CONFLICT (run_id, group_id, step_id, occurrence, member_id) DO NOTHING`}
         RETURNING 1)
