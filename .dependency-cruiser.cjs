@@ -6,7 +6,8 @@
 // community/group-effects.ts cancels a disbanded group's open rows);
 // run/runs.ts schedules through dispatch (forecast, policies, queue, timers) while the dispatcher
 // records into the ledger (run/ledger.ts, run/states.ts, run/assign.ts, run/notices.ts); the demo builds on everything but the
-// HTTP shell. The console (web/src) may share only pure modules of the server.
+// HTTP shell. Growth (src/growth) sits beside run: it records in the ledger, the dispatcher wraps
+// links through growth/wrap.ts, and the server, the CLI and the sweep callers drive it. The console (web/src) may share only pure modules of the server.
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -44,7 +45,7 @@ module.exports = {
       comment: 'Groups and members are state; only the inbound edge (ingest.ts) and what an action did to a group (group-effects.ts: a disbanded group cancels its open rows) reach the ledger.',
       severity: 'error',
       from: { path: '^src/community/', pathNot: '^src/community/(ingest|group-effects)\\.ts$' },
-      to: { path: '^src/(run|dispatch|server|cli|demo)/' },
+      to: { path: '^src/(run|growth|dispatch|server|cli|demo)/' },
     },
     {
       name: 'run-does-not-send',
@@ -60,6 +61,27 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/dispatch/' },
       to: { path: '^src/(run/(?!ledger\\.ts$|states\\.ts$|assign\\.ts$|notices\\.ts$|expand\\.ts$)|community/ingest\\.ts$|server/|cli/|demo/)' },
+    },
+    {
+      name: 'growth-beside-run',
+      comment: 'Growth (links, live codes, campaigns, posters) builds on community and records tasks and one-off rows in the ledger like a run does; it never sends (dispatch), and the server and CLI drive it.',
+      severity: 'error',
+      from: { path: '^src/growth/' },
+      to: { path: '^src/(dispatch|server|cli|demo)/|^src/run/(runs|broadcasts|sweep)\\.ts$' },
+    },
+    {
+      name: 'run-knows-no-growth',
+      comment: 'Runs do not reach growth: the sweep of growth is called beside the run sweep by serve.ts and the worker; the dispatcher wraps links (growth/wrap.ts) at send time; ingest attributes joins.',
+      severity: 'error',
+      from: { path: '^src/(run|channels|store|sop)/' },
+      to: { path: '^src/growth/' },
+    },
+    {
+      name: 'dispatch-wraps-links-only',
+      comment: 'Of growth, the dispatcher uses only the send-time link wrapping.',
+      severity: 'error',
+      from: { path: '^src/dispatch/' },
+      to: { path: '^src/growth/', pathNot: '^src/growth/wrap\\.ts$' },
     },
     {
       name: 'demo-below-server',

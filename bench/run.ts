@@ -5,7 +5,9 @@ import { benchApi } from './api.ts';
 import { benchAudience } from './audience.ts';
 import { benchLateness } from './lateness.ts';
 import { benchLedger } from './ledger.ts';
+import { benchLinks } from './links.ts';
 import { benchLint } from './lint.ts';
+import { benchLivecode } from './livecode.ts';
 import { benchPacing } from './pacing.ts';
 import { benchPeople } from './people.ts';
 import { benchPhone } from './phone.ts';
@@ -33,6 +35,10 @@ const BENCHES: Record<string, Bench> = {
   people: benchPeople,
   // The people rules: 1,000 incremental events and a full recompute of CHORUS_BENCH_MEMBERS (200,000) members.
   standing: benchStanding,
+  // Tracked links: GET /l/<slug> at 1,000 requests/s on loopback, then every click counted (issue 9).
+  links: benchLinks,
+  // GET /j/<code> at 500 requests/s while joins arrive; 1,000 concurrent scans against 5 capped groups.
+  livecode: benchLivecode,
 };
 
 const wanted = process.argv.slice(2);

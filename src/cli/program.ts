@@ -12,7 +12,9 @@ import { registerOpsCommands } from './ops.ts';
 import { registerMemberCommands } from './members.ts';
 import { registerSettingsCommands } from './settings.ts';
 import { registerCheckinCommands } from './checkins.ts';
+import { registerLinkCommands } from './links.ts';
 import { registerAdmissionCommands } from './admission.ts';
+import { registerLivecodeCommands } from './livecode.ts';
 import { registerPeopleImportCommands } from './people-import.ts';
 
 import { sopImport, sopLint, sopPlan } from './sop.ts';
@@ -131,8 +133,10 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerMemberCommands(program, io, opsDeps);
   registerSettingsCommands(program, io, opsDeps);
   registerCheckinCommands(program, io, opsDeps);
+  registerLinkCommands(program, io, opsDeps);
   registerAdmissionCommands(program, io, opsDeps);
   registerPeopleImportCommands(program, io, opsDeps);
+  registerLivecodeCommands(program, io, opsDeps);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -33,7 +33,8 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
     case 'direct_message':
     case 'remind':
       if (!c.userId) throw new NotSendable('this private message has no recipient; it needs a person to send it');
-      return { type: 'direct_message', userId: c.userId, chatId, text: c.text };
+      // A `link:` goes with the private message (in the text: a private message has no link field).
+      return { type: 'direct_message', userId: c.userId, chatId, text: c.link && !c.text.includes(c.link) ? `${c.text.trimEnd()}\n\n${c.link}` : c.text };
     // People operations (src/run/admission/platform.ts): the person is `content.userId`.
     case 'approve_join':
     case 'decline_join':

@@ -20,6 +20,7 @@ import { settleClaimed } from '../run/expand.ts';
 import { noticeColumns } from '../run/notices.ts';
 import { claimDue, getLedgerRows, type LedgerRow, moveRows, nextDueAt, type RawLedger, sessionChannelsElsewhere, toLedgerRow } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
+import { wrapLinks } from '../growth/wrap.ts';
 import { NotSendable, performMove, toOutbound } from './outbound.ts';
 import { type PacingPolicy, type PacingState, pickNext, recordRetryAfter, recordSend } from './pacing.ts';
 import { policyFor, withPacingLock } from './policies.ts';
@@ -78,6 +79,8 @@ export class Worker {
   private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue' | 'sessionHolder' | 'publicBase'>> &
     Pick<WorkerOptions, 'sweep' | 'log' | 'queue' | 'sessionHolder'> & { publicBase: string };
   private readonly queues = new Map<string, AccountQueue>();
+  /** Tracked-link slugs already made, by run, group, step, member and URL. */
+  private readonly trackedSlugs = new Map<string, string>();
   private readonly chats = new Map<string, string>();
   private stopped = true;
   private wakeUp?: () => void;
@@ -460,8 +463,15 @@ export class Worker {
     let result: PerformResult;
     let action: OutboundAction;
     try {
-      action = toOutbound(row, chatId);
-      result = row.action === 'move' ? await performMove(connector, row) : await connector.perform(action);
+      // The row's `link:` goes out as a tracked link (src/growth/wrap.ts); the ledger keeps the sheet's URL.
+      // Tracking never holds a send back: if its slug cannot be made now, the sheet's own URL goes.
+      const content = await wrapLinks(this.db, row, this.opts.publicBase, this.trackedSlugs).catch((e: Error) => {
+        this.log(`ledger row ${row.id}: its link goes out untracked (${e.message})`);
+        return row.content;
+      });
+      const out = { ...row, content };
+      action = toOutbound(out, chatId);
+      result = row.action === 'move' ? await performMove(connector, out) : await connector.perform(action);
     } catch (e) {
       await this.persist(row, () => this.failed(row, account, e));
       return;

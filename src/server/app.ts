@@ -51,6 +51,10 @@ import { admissionRoutes } from './routes/admission.ts';
 import { candidateRoutes } from './routes/candidates.ts';
 import { ordersWebhookRoutes, registerOrdersWebhook } from './routes/orders-webhook.ts';
 import { peopleImportRoutes } from './routes/people-import.ts';
+import { linkRoutes } from './routes/links.ts';
+import { registerLinkRedirect } from './link-redirect.ts';
+import { livecodeRoutes } from './routes/livecodes.ts';
+import { registerLiveCodePage } from './livecode-page.ts';
 
 import { type AppContext, type Services, services } from './services.ts';
 
@@ -93,6 +97,8 @@ export function apiRoutes(s: Services): Route[] {
     ...peopleImportRoutes(s),
     ...ordersWebhookRoutes(s),
     ...candidateRoutes(s),
+    ...linkRoutes(s),
+    ...livecodeRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;
@@ -149,6 +155,10 @@ export async function buildApp(ctx: AppContext, opts: { logger?: Logger } = {}):
   await registerApplyForm(app, s);
   // The orders webhook, signed by the shop (routes/orders-webhook.ts).
   await registerOrdersWebhook(app, s);
+  // Tracked links (/l/<slug>): the public redirect, outside /api.
+  await registerLinkRedirect(app, s);
+  // The public live code (/j/<code>), outside /api.
+  await registerLiveCodePage(app, s);
   return app;
 }
 

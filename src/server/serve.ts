@@ -9,6 +9,7 @@ import { databaseUrl } from '../config.ts';
 import { queueSchema, startQueue } from '../dispatch/queue.ts';
 import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
+import { growthSweep } from '../growth/sweep.ts';
 import { makeDataFolderPrivate } from '../store/data-folder.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { loadSecretKey, secretBox } from '../store/secrets.ts';
@@ -86,7 +87,10 @@ export async function serve(opts: ServeOptions): Promise<Server> {
           ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
           // people/audiences: personal survey links start with the address people open.
           ...(opts.publicUrl ? { publicBase: opts.publicUrl.href.replace(/\/+$/, '') } : {}),
-          sweep: async () => void (await sweep({ db, connectors, log: logFor('sweep') })),
+          sweep: async () => {
+            await sweep({ db, connectors, log: logFor('sweep') });
+            await growthSweep(db);
+          },
         });
   const wake = worker ? () => worker.wake() : undefined;
   const ingest = createIngest({ db, wake, log: logFor('ingest') });

@@ -1,6 +1,6 @@
 // Table types for the typed query layer. Keep in step with src/store/migrations/.
 
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Optional on insert (the database fills it in), a Date when read. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -438,6 +438,12 @@ export interface Database {
   admissions: AdmissionsTable;
   orders: OrdersTable;
   dm_start_tokens: DmStartTokensTable;
+  links: LinksTable;
+  link_slugs: LinkSlugsTable;
+  link_clicks: LinkClicksTable;
+  livecodes: LivecodesTable;
+  livecode_groups: LivecodeGroupsTable;
+  livecode_scans: LivecodeScansTable;
 }
 
 export interface WecomMediaTable {
@@ -525,4 +531,71 @@ export interface DmStartTokensTable {
   member_id: string;
   created_at: Timestamp;
   used_at: Date | null;
+}
+
+/** Tracked links (migration 019, docs/growth.md): a destination, made by hand or by a run's `link:`. */
+export interface LinksTable {
+  id: string;
+  url: string;
+  name: string | null;
+  /** '' for a link made by hand. */
+  run_id: Defaulted<string>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+/** One short slug per place a link is sent to ('' for none). */
+export interface LinkSlugsTable {
+  slug: string;
+  link_id: string;
+  group_id: Defaulted<string>;
+  step_id: Defaulted<string>;
+  member_id: Defaulted<string>;
+  created_at: Timestamp;
+}
+
+/** A click by a person (bots are not recorded). */
+export interface LinkClicksTable {
+  id: Generated<string>;
+  link_id: string;
+  slug: string;
+  group_id: Defaulted<string>;
+  step_id: Defaulted<string>;
+  member_id: Defaulted<string>;
+  at: ColumnType<Date, Date | string, Date | string>;
+}
+
+// Live codes (020_live_codes.sql, src/growth/).
+export interface LivecodesTable {
+  id: string;
+  code: string;
+  name: string;
+  selector: string;
+  auto_create: Defaulted<boolean>;
+  state: Defaulted<string>;
+  full_ledger_id: ColumnType<number | null, number | null | undefined, number | null>;
+  full_at: MaybeDate;
+  created_by: MaybeText;
+  created_at: Timestamp;
+}
+
+export interface LivecodeGroupsTable {
+  id: Id;
+  livecode_id: string;
+  group_id: string;
+  position: number;
+  cap: number | null;
+  seats: number | null;
+  routed: Defaulted<number>;
+  links: Defaulted<string[]>;
+  link_asked_at: MaybeDate;
+  expiry_task_for: MaybeDate;
+  added_at: Timestamp;
+}
+
+export interface LivecodeScansTable {
+  id: Id;
+  livecode_id: string;
+  group_id: string | null;
+  at: Timestamp;
 }

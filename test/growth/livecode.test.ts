@@ -1,0 +1,195 @@
+// Live codes: routing order and takeover when a group fills, concurrent scans never past a cap,
+// a group without a link gets one through the ledger, the WeChat and WeCom QR pages, all full
+// (the alert and the staff task), QR renewal a day before expiry, the API within a leader's
+// scope, the public page's 404 and rate limit.
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectorCache } from '../../src/channels/registry.ts';
+import { Worker } from '../../src/dispatch/worker.ts';
+import { scanLiveCode } from '../../src/growth/livecode-scan.ts';
+import { renewExpiringQrs } from '../../src/growth/livecode-tasks.ts';
+import { createLiveCode } from '../../src/growth/livecodes.ts';
+import { buildApp } from '../../src/server/app.ts';
+import { ensureAdminToken } from '../../src/server/tokens.ts';
+import { secretBox } from '../../src/store/secrets.ts';
+import { type Caller, makeUser, signIn, withToken } from '../server/accounts-world.ts';
+import { engine, type TestStore, testStore } from '../support/db.ts';
+import { eventually, TEST_KEY } from '../support/world.ts';
+
+describe(`live codes (${engine})`, () => {
+  let store: TestStore;
+  let app: FastifyInstance;
+  let worker: Worker;
+  let admin: Caller;
+  let ann: Caller;
+  const codeOf = (url: string) => url.split('/j/')[1];
+
+  async function channel(id: string, kind: string) {
+    await store.db.insertInto('channels').values({ id, kind, name: id, config_sealed: '', status: 'active', status_reason: null, identity: null, pacing: '{}' }).execute();
+  }
+  async function group(id: string, channelId: string, o: { members?: number; link?: string | null; expires?: Date; leader?: string; tag?: string } = {}) {
+    await store.db
+      .insertInto('groups')
+      .values({
+        id,
+        channel_id: channelId,
+        external_id: id,
+        name: `Group ${id}`,
+        tags: o.tag ? [o.tag] : [],
+        attrs: '{}',
+        leader: o.leader ?? null,
+        community: null,
+        timezone: null,
+        member_count: o.members ?? 0,
+        last_activity_at: null,
+        invite_link: o.link === undefined ? `https://t.example/${id}` : o.link,
+        invite_expires_at: o.expires ?? null,
+      })
+      .execute();
+  }
+
+  beforeAll(async () => {
+    process.env.CHORUS_LIVECODE_SCANS_PER_MINUTE = '1000';
+    store = await testStore();
+    const dataDir = mkdtempSync(join(tmpdir(), 'chorus-livecode-'));
+    const box = secretBox(TEST_KEY);
+    const connectors = new ConnectorCache(store.db, box);
+    app = await buildApp({ store, dataDir, consoleDir: false, box, connectors, publicUrl: new URL('https://chorus.example.com') });
+    admin = withToken(app, await ensureAdminToken(store.db, dataDir));
+    await makeUser(store.db, 'ann', 'leader');
+    ann = await signIn(app, 'ann');
+    worker = new Worker({ db: store.db, connectors, pollMs: 50, heartbeatMs: 200 });
+    await worker.start();
+    await channel('ch_tg', 'manual');
+    await channel('ch_wx', 'wechaty');
+    await channel('ch_wc', 'wecom');
+  }, 120_000);
+  afterAll(async () => {
+    delete process.env.CHORUS_LIVECODE_SCANS_PER_MINUTE;
+    await worker?.stop();
+    await app?.close();
+    await store?.drop();
+  });
+
+  it('routes to the first group with room, and the next takes over when it fills; then all full alerts and tasks', async () => {
+    await group('r1', 'ch_tg', { members: 1, tag: 'route', leader: 'ann' });
+    await group('r2', 'ch_tg', { tag: 'route' });
+    const made = await admin.call('POST', '/api/livecodes', { groups: 'tag:route', cap: 3, autoCreate: true, name: 'Spring' });
+    expect(made.statusCode).toBe(201);
+    const { id, url } = made.json();
+    expect(url).toMatch(/^https:\/\/chorus\.example\.com\/j\/[A-Za-z0-9_-]{16}$/);
+    const where: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await app.inject({ method: 'GET', url: `/j/${codeOf(url)}` });
+      expect(r.statusCode).toBe(302);
+      where.push(r.headers.location as string);
+    }
+    // r1 had 1 member: 2 seats; r2 had none: 3.
+    expect(where).toEqual(['https://t.example/r1', 'https://t.example/r1', 'https://t.example/r2', 'https://t.example/r2', 'https://t.example/r2']);
+    const full = await app.inject({ method: 'GET', url: `/j/${codeOf(url)}?lang=zh` });
+    expect(full.statusCode).toBe(200);
+    expect(full.body).toContain('所有群暂时都满了');
+    expect(full.body).not.toContain('Group r');
+    const status = (await admin.call('GET', `/api/livecodes/${id}`)).json();
+    expect(status).toMatchObject({ id, url, current: null, scans: 6, joins: 0 });
+    expect(status.groups.map((g: { group: string; full: boolean; cap: number }) => [g.group, g.full, g.cap])).toEqual([['r1', true, 3], ['r2', true, 3]]);
+    const notes = await store.db.selectFrom('notifications').select('message').execute();
+    expect(notes.filter((n) => n.message.includes('every group is full'))).toHaveLength(1);
+    const task = await store.db.selectFrom('ledger').select(['action', 'mode', 'assignee', 'state']).where('step_id', '=', 'livecode-new-group').execute();
+    expect(task).toEqual([{ action: 'create_group', mode: 'human', assignee: null, state: 'assigned' }]);
+    // A second full scan raises nothing new while the task is open.
+    await app.inject({ method: 'GET', url: `/j/${codeOf(url)}` });
+    expect(await store.db.selectFrom('ledger').select('id').where('step_id', '=', 'livecode-new-group').execute()).toHaveLength(1);
+  });
+
+  it('never routes a group past its cap under many parallel scans', async () => {
+    for (const g of ['p1', 'p2', 'p3']) await group(g, 'ch_tg', { tag: 'par' });
+    const { code } = await createLiveCode(store.db, { selector: 'tag:par', cap: 20 });
+    const results = await Promise.all(Array.from({ length: 80 }, () => scanLiveCode(store.db, code)));
+    const counts: Record<string, number> = {};
+    for (const r of results) {
+      const k = r.kind === 'routed' ? r.groupId : r.kind;
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
+    expect(counts).toEqual({ p1: 20, p2: 20, p3: 20, full: 20 });
+  });
+
+  it('shows WeChat and WeCom groups as a QR page, without script', async () => {
+    await group('wx1', 'ch_wx', { tag: 'qr', link: 'https://weixin.qq.com/g/AbCd', expires: new Date(Date.now() + 5 * 86_400_000) });
+    const { code } = await createLiveCode(store.db, { selector: 'tag:qr' });
+    const r = await app.inject({ method: 'GET', url: `/j/${code}`, headers: { 'accept-language': 'zh-CN' } });
+    expect(r.statusCode).toBe(200);
+    expect(r.body).toContain('加入Group wx1');
+    expect(r.body).toContain('src="data:image/png;base64,');
+    expect(r.body).not.toContain('<script');
+    await group('wc1', 'ch_wc', { tag: 'wecom', link: 'https://wework.qpic.cn/wwpic/qr.png' });
+    const wc = await createLiveCode(store.db, { selector: 'tag:wecom' });
+    const page = await app.inject({ method: 'GET', url: `/j/${wc.code}?lang=en` });
+    expect(page.body).toContain('src="https://wework.qpic.cn/wwpic/qr.png"');
+    expect(page.headers['content-security-policy']).toContain('img-src https:');
+    const caps = await store.db.selectFrom('livecode_groups').select(['group_id', 'cap']).where('group_id', 'in', ['wx1', 'wc1']).orderBy('group_id').execute();
+    expect(caps).toEqual([{ group_id: 'wc1', cap: 500 }, { group_id: 'wx1', cap: 200 }]);
+  });
+
+  it('asks the connector for a link a group lacks; the page says it is being prepared meanwhile', async () => {
+    const sandbox = (await admin.call('POST', '/api/channels', { kind: 'sandbox', name: 'sandbox' })).json().id;
+    const gid = (await admin.call('POST', '/api/groups', { channel: 'sandbox', externalId: 'sb1', name: 'Sandbox One' })).json().id;
+    await store.db.updateTable('groups').set({ tags: ['prep'] }).where('id', '=', gid).execute();
+    expect(sandbox).toBeTruthy();
+    const { code } = await createLiveCode(store.db, { selector: 'tag:prep' });
+    const first = await app.inject({ method: 'GET', url: `/j/${code}?lang=en` });
+    if (first.statusCode === 200) expect(first.body).toContain('being prepared');
+    await eventually(async () => !!(await store.db.selectFrom('groups').select('invite_link').where('id', '=', gid).executeTakeFirst())?.invite_link, 10_000, 'the link');
+    const r = await app.inject({ method: 'GET', url: `/j/${code}` });
+    expect(r.statusCode).toBe(302);
+    expect(r.headers.location).toMatch(/^https:\/\/sandbox\.chorus\.local\/join\//);
+  });
+
+  it('renews an expiring WeChat QR through the bot, and gives a WeCom-less channel a task instead', async () => {
+    const soon = new Date(Date.now() + 3_600_000);
+    await channel('ch_man', 'manual');
+    await group('exp1', 'ch_wx', { tag: 'exp', link: 'wx-qr', expires: soon });
+    await group('exp2', 'ch_man', { tag: 'exp', link: 'https://m.example/x', expires: soon });
+    await createLiveCode(store.db, { selector: 'tag:exp' });
+    const r = await renewExpiringQrs(store.db);
+    expect(r.tasks).toBeGreaterThanOrEqual(1);
+    const rows = await store.db.selectFrom('ledger').select(['group_id', 'action', 'mode']).where('group_id', 'in', ['exp1', 'exp2']).orderBy('group_id').execute();
+    expect(rows).toEqual(expect.arrayContaining([{ group_id: 'exp1', action: 'invite', mode: 'bot' }, { group_id: 'exp2', action: 'task', mode: 'human' }]));
+    // Once per expiry.
+    expect((await renewExpiringQrs(store.db)).tasks).toBe(0);
+  });
+
+  it('lets a leader see only live codes of their groups, and only their groups in them', async () => {
+    const list = (await ann.call('GET', '/api/livecodes')).json().livecodes;
+    expect(list).toHaveLength(1);
+    const st = await ann.call('GET', `/api/livecodes/${list[0].id}`);
+    expect(st.statusCode).toBe(200);
+    expect(st.json().groups.map((g: { group: string }) => g.group)).toEqual(['r1']);
+    const other = (await admin.call('GET', '/api/livecodes')).json().livecodes.find((l: { name: string }) => l.name === 'Group p1');
+    expect((await ann.call('GET', `/api/livecodes/${other.id}`)).statusCode).toBe(403);
+    expect((await ann.call('POST', '/api/livecodes', { groups: 'all' })).statusCode).toBe(403);
+    const png = await admin.call('GET', `/api/livecodes/${other.id}/qr.png`);
+    expect(png.headers['content-type']).toBe('image/png');
+    expect(png.rawPayload.subarray(1, 4).toString()).toBe('PNG');
+    expect((await admin.call('POST', '/api/livecodes', { groups: 'tag:nothing' })).json().error).toMatchObject({ code: 'invalid_livecode', field: 'groups' });
+    expect((await admin.call('GET', '/api/livecodes/lc_nope')).statusCode).toBe(404);
+  });
+
+  it('answers an unknown code with a 404 page in the visitor language, and limits scans per address', async () => {
+    for (const bad of ['nope', 'A'.repeat(16), '%00', 'x'.repeat(90)]) {
+      const r = await app.inject({ method: 'GET', url: `/j/${bad}`, headers: { 'accept-language': 'zh-CN' } });
+      expect(r.statusCode).toBe(404);
+      expect(r.body).toContain('页面不存在');
+    }
+    let limited = 0;
+    for (let i = 0; i < 1010 && !limited; i++) {
+      const r = await app.inject({ method: 'GET', url: '/j/nope', remoteAddress: '10.9.9.9' });
+      if (r.statusCode === 429) limited = i;
+    }
+    expect(limited).toBeGreaterThan(900);
+  });
+});
