@@ -12,7 +12,8 @@ export type OutboundAction =
   | { type: 'announce'; chatId: string; text: string }
   | { type: 'set_description'; chatId: string; text: string }
   | { type: 'welcome'; chatId: string; text: string }
-  | { type: 'create_invite_link'; chatId: string; name?: string; expiresAt?: Date; memberLimit?: number; joinRequest?: boolean }
+  /** `state`: WeCom only — a join way whose `state` comes back with each join through it (at most 30 characters). */
+  | { type: 'create_invite_link'; chatId: string; name?: string; expiresAt?: Date; memberLimit?: number; joinRequest?: boolean; state?: string }
   | { type: 'approve_join'; chatId: string; userId: string }
   | { type: 'decline_join'; chatId: string; userId: string }
   | { type: 'remove_member'; chatId: string; userId: string; ban?: boolean }
@@ -107,8 +108,11 @@ export type InboundEvent =
       type: 'member_joined';
       chatId: string;
       member: MemberRef;
-      /** How they came: the invite link used, who invited them, the platform's join scene. */
-      via?: { inviteLink?: string; inviter?: MemberRef; scene?: string };
+      /**
+       * How they came: the invite link used, who invited them, the platform's join scene, and the
+       * `state` of the WeCom join way or contact way they came through (campaigns attribute by it).
+       */
+      via?: { inviteLink?: string; inviter?: MemberRef; scene?: string; state?: string };
       at: Date;
     }
   | { type: 'member_left'; chatId: string; member: MemberRef; reason: 'voluntary' | 'removed'; by?: MemberRef; at: Date }

@@ -184,7 +184,7 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
         .execute();
       let admission: Awaited<ReturnType<typeof onMemberJoined>> | undefined;
       if (!event.member.isBot) {
-        const via = { ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter ? { inviter: inviter.id } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}) };
+        const via = { ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter ? { inviter: inviter.id } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), ...(event.via?.state ? { state: event.via.state } : {}) };
         await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'join', at, detail: via });
         if (inviter && inviter.id !== member.id) await recordMemberEvent(db, { memberId: inviter.id, groupId, kind: 'invite', at, detail: { invitee: member.id } });
         // Admission: the blacklist and the rejoin policy, a form applicant's personal link.
