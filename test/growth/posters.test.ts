@@ -15,6 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readImageHeader } from '../../src/growth/posters/background.ts';
 import { fontOf } from '../../src/growth/posters/fonts.ts';
 import { MAX_BACKGROUND_BYTES, POSTER_FONT, POSTER_LAYOUTS, PosterError, registerPosterFonts, renderPoster } from '../../src/growth/posters/index.ts';
+import { LAYOUTS } from '../../src/growth/posters/layouts.ts';
+import { planPoster } from '../../src/growth/posters/plan.ts';
+import { qrModules } from '../../src/growth/posters/render.ts';
 import { ELLIPSIS, fitText, wrapLines } from '../../src/growth/posters/text-fit.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { ensureAdminToken } from '../../src/server/tokens.ts';
@@ -114,6 +117,23 @@ describe('posters: fitting text (pure)', () => {
     expect(cut.cut).toBe(true);
     expect(cut.lines).toEqual([`一二三四五${ELLIPSIS}`]);
     expect(measure(cut.lines[0], 10)).toBeLessThanOrEqual(60);
+  });
+});
+
+describe('posters: the plan (pure)', () => {
+  it('keeps a long subtitle above the QR code and cuts a long name with an ellipsis, on every layout', () => {
+    const measure = (s: string, size: number) => [...s].length * size;
+    const long = '长'.repeat(140);
+    for (const layout of Object.values(LAYOUTS)) {
+      const ops = planPoster(layout, { title: long.slice(0, 60), subtitle: long, name: '名'.repeat(60), invite: '邀请你一起加入', caption: '长按识别二维码' }, qrModules('https://x.example/l/1'), { image: false, measure });
+      const texts = ops.flatMap((o) => (o.op === 'text' ? [o] : []));
+      const subtitle = texts.filter((t) => t.color === layout.subtitle.color && t.weight === 400 && t.y < layout.person.y);
+      expect(subtitle.length, layout.id).toBeGreaterThan(0);
+      for (const t of subtitle) expect(t.y + (t.size * layout.subtitle.leading) / 2, layout.id).toBeLessThanOrEqual(layout.textBottom);
+      const name = texts.find((t) => t.weight === 700 && t.y > layout.person.y && t.y < layout.person.y + 60);
+      expect(name?.text.endsWith(ELLIPSIS), layout.id).toBe(true);
+      for (const t of texts) expect(measure(t.text, t.size), `${layout.id}: ${t.text}`).toBeLessThanOrEqual(640);
+    }
   });
 });
 

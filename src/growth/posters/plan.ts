@@ -67,9 +67,14 @@ export function planPoster(layout: LayoutSpec, texts: PosterTexts, modules: Modu
  * `room` pixels of height hold (a long subtitle stops above the QR code).
  */
 function block(b: TextBlock, text: string, top: number, room: number, measure: MeasureFont): { ops: Op[]; bottom: number } {
-  const linesIn = (size: number) => Math.floor(room / (size * b.leading));
-  const maxLines = Number.isFinite(room) ? Math.max(1, Math.min(b.maxLines, linesIn(b.sizes[b.sizes.length - 1]))) : b.maxLines;
-  const fitted = fitText(text, { width: b.width, sizes: b.sizes, maxLines }, (s, size) => measure(s, size, b.weight));
+  // Each size holds its own number of lines in the room; the largest size at which the text fits
+  // wins, else the smallest, cut.
+  const linesAt = (size: number) => (Number.isFinite(room) ? Math.max(1, Math.min(b.maxLines, Math.floor(room / (size * b.leading)))) : b.maxLines);
+  let fitted = fitText(text, { width: b.width, sizes: [b.sizes[0]], maxLines: linesAt(b.sizes[0]) }, (s, size) => measure(s, size, b.weight));
+  for (const size of b.sizes.slice(1)) {
+    if (!fitted.cut) break;
+    fitted = fitText(text, { width: b.width, sizes: [size], maxLines: linesAt(size) }, (s, sz) => measure(s, sz, b.weight));
+  }
   const lineHeight = fitted.size * b.leading;
   const ops: Op[] = fitted.lines.map((line, i) => ({
     op: 'text',
