@@ -2,7 +2,8 @@
 // so one core works at a time (drawing on the main thread, the PNG encoder on one libuv thread) —
 // for every layout, then on a campaign's own photo background (decoded and scaled once, as for a
 // campaign's participants). Figures: posters a second (wall clock), the CPU time of one poster
-// (all threads of the process), and the target of 20 a second on one core.
+// (all threads of the process) and what that makes on one core (`perCpuSecond`: unlike the wall
+// clock, not lowered when other processes share the cores), and the target of 20 a second.
 
 import { createCanvas } from '@napi-rs/canvas';
 import { POSTER_LAYOUTS, renderPoster } from '../src/growth/posters/index.ts';
@@ -63,6 +64,7 @@ async function measure(count: number, layoutOf: (i: number) => string, backgroun
     perSecond: Math.round((count / seconds) * 10) / 10,
     msEach: Math.round((seconds * 1000 * 10) / count) / 10,
     cpuMsEach: Math.round(cpuMs * 10) / 10,
+    perCpuSecond: Math.round((1000 / cpuMs) * 10) / 10,
     kbEach: Math.round(bytes / count / 1024),
   };
 }
@@ -83,11 +85,12 @@ export async function benchPosters(): Promise<Record<string, unknown>> {
       perSecond: mixed.perSecond,
       msEach: mixed.msEach,
       cpuMsEach: mixed.cpuMsEach,
+      perCpuSecond: mixed.perCpuSecond,
       kbEach: mixed.kbEach,
       byLayout,
       withPhoto,
       target: TARGET,
-      ok: mixed.perSecond >= TARGET,
+      ok: mixed.perCpuSecond >= TARGET,
     },
   };
 }
