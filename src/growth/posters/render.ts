@@ -153,10 +153,18 @@ function paintOf(ctx: SKRSContext2D, paint: Paint) {
 // original would be 64 MB, so that is not kept).
 const COVERS_KEPT = 4;
 const covers = new Map<string, Canvas>();
+// A campaign passes the same bytes for each participant: hashing 5 MB each time would cost more
+// than drawing the poster, so the hash is kept per buffer (a caller does not change a background's
+// bytes after handing them over).
+const keys = new WeakMap<Uint8Array, string>();
 
 async function coverImage(bytes: Uint8Array): Promise<Canvas> {
   checkBackground(bytes);
-  const key = createHash('sha256').update(bytes).digest('hex');
+  let key = keys.get(bytes);
+  if (!key) {
+    key = createHash('sha256').update(bytes).digest('hex');
+    keys.set(bytes, key);
+  }
   const kept = covers.get(key);
   if (kept) {
     covers.delete(key);
