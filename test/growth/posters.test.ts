@@ -67,13 +67,14 @@ describe('posters: the drawing', () => {
     }
   });
 
-  it('draws Chinese with the Noto Sans SC the project installs: a different glyph for each character', () => {
-    const [regular, bold] = registerPosterFonts();
+  it('draws Chinese with the Noto Sans SC the project installs (a different glyph for each character), emoji with its Noto Emoji', () => {
+    const [regular, bold, , emojiBold] = registerPosterFonts();
     expect(regular).toMatch(/node_modules\/@expo-google-fonts\/noto-sans-sc\/.*NotoSansSC_400Regular\.ttf$/);
     expect(bold).toMatch(/NotoSansSC_700Bold\.ttf$/);
     expect(GlobalFonts.has(POSTER_FONT)).toBe(true);
     // The same file under a name of the test's own: the poster's glyphs are exactly its glyphs.
     GlobalFonts.registerFromPath(bold, 'Posters Test Reference');
+    GlobalFonts.registerFromPath(emojiBold, 'Posters Test Emoji');
     const glyph = (ch: string, font = fontOf(64, 700)) => {
       const c = createCanvas(80, 80);
       const ctx = c.getContext('2d');
@@ -81,8 +82,7 @@ describe('posters: the drawing', () => {
       ctx.fillRect(0, 0, 80, 80);
       ctx.fillStyle = '#000';
       ctx.font = font;
-      ctx.textBaseline = 'middle';
-      ctx.fillText(ch, 8, 40);
+      ctx.fillText(ch, 8, 62); // on the alphabetic baseline, which both fonts agree on
       const px = ctx.getImageData(0, 0, 80, 80).data;
       return { px: Buffer.from(px.buffer), ink: px.filter((v, i) => i % 4 === 0 && v < 128).length, width: ctx.measureText(ch).width };
     };
@@ -94,6 +94,9 @@ describe('posters: the drawing', () => {
     }
     for (let i = 1; i < chars.length; i++) expect(chars[i].px.equals(chars[0].px)).toBe(false);
     expect(glyph('邀', '700 64px "Posters Test Reference"').px.equals(chars[0].px)).toBe(true);
+    // Emoji (common in nicknames) come from the Noto Emoji the project installs, not a box.
+    expect(emojiBold).toMatch(/node_modules\/@expo-google-fonts\/noto-emoji\/.*NotoEmoji_700Bold\.ttf$/);
+    expect(glyph('🌞').px.equals(glyph('🌞', '700 64px "Posters Test Emoji"').px)).toBe(true);
   });
 });
 
