@@ -145,6 +145,9 @@ describe('posters: backgrounds refused', () => {
     const wide = await createCanvas(4001, 8).encode('png');
     expect(readImageHeader(wide)).toEqual({ type: 'png', width: 4001, height: 8 });
     expect(readImageHeader(await photo(40, 30))).toEqual({ type: 'jpeg', width: 40, height: 30 });
+    // A phone photo: EXIF (APP1) before the frame header.
+    const exif = await sharp({ create: { width: 60, height: 20, channels: 3, background: '#f00' } }).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    expect(readImageHeader(exif)).toEqual({ type: 'jpeg', width: 60, height: 20 });
     const huge = Buffer.alloc(MAX_BACKGROUND_BYTES + 1);
     wide.copy(huge);
     const cases: [Buffer, string, RegExp][] = [
