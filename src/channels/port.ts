@@ -20,7 +20,9 @@ export type OutboundAction =
   | { type: 'unban_member'; chatId: string; userId: string }
   | { type: 'add_member'; chatId: string; userId: string }
   | { type: 'create_group'; name: string; memberIds?: string[] }
-  | { type: 'disband'; chatId: string };
+  | { type: 'disband'; chatId: string }
+  /** Revokes an invite link Chorus created (Telegram `revokeChatInviteLink`): nobody joins through it any more. */
+  | { type: 'revoke_invite_link'; chatId: string; link: string };
 
 export type OutboundType = OutboundAction['type'];
 
@@ -47,6 +49,7 @@ export const NO_CAPABILITIES: CapabilityMatrix = {
   add_member: 'none',
   create_group: 'none',
   disband: 'none',
+  revoke_invite_link: 'none',
 };
 
 export type PerformResult =

@@ -35,6 +35,9 @@
 //   group's questions in private); a private message may answer them; a join is checked against
 //   the blacklist and the rejoin policy (and undone, starting no member steps); a removal Chorus
 //   asked for carries its reason into the leave event.
+// - `group_seen` of a chat Chorus does not know yet, titled like a run's placeholder group still
+//   waiting to be created (a person's `create_group` task): the placeholder becomes that group
+//   and the run's rows for it carry on there (group-effects.ts bindPlaceholder).
 // - `announcement_changed` with its text sets the group's announcement.
 // - An event whose platform time is missing (WeCom sends CreateTime 0 in some payloads) counts as
 //   happening when it was received.
@@ -49,7 +52,7 @@ import { OPEN_STATES } from '../run/states.ts';
 import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/triggers.ts';
 import { type Db, sql } from '../store/db.ts';
 import { checkInFromMessage } from './checkins.ts';
-import { dismissGroup } from './group-effects.ts';
+import { bindPlaceholder, dismissGroup, placeholderNamed } from './group-effects.ts';
 import { linkPrivateStart } from './start-links.ts';
 import { recordMemberEvent } from './events.ts';
 import { isQuestion } from './standing/question.ts';
@@ -74,6 +77,7 @@ export interface IngestResult {
     | 'group_created'
     | 'group_updated'
     | 'group_restored'
+    | 'group_bound'
     | 'dismissed'
     | 'access_lost'
     | 'joined'
@@ -105,8 +109,8 @@ export async function ingestEvent(deps: IngestDeps, channelId: string, event: In
   const result = await deps.db.transaction().execute((trx) =>
     apply({ db: trx, ...(deps.log ? { log: deps.log } : {}), ...(caps ? { capabilities: async () => caps } : {}) }, channelId, event, receivedAt),
   );
-  // After commit, so a worker woken now sees the rows.
-  if (result.planned) deps.wake?.();
+  // After commit, so a worker woken now sees the rows (a bound placeholder's too).
+  if (result.planned || result.change === 'group_bound') deps.wake?.();
   return result;
 }
 
@@ -123,6 +127,17 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
   switch (event.type) {
     case 'group_seen': {
       const before = await findGroup(db, channelId, event.chatId);
+      // The bot was added to a group a person created for a run (lifecycle, issue 9): the run's
+      // placeholder of the same name becomes this group and its rows carry on here.
+      const placeholder = !before && event.title ? await placeholderNamed(db, channelId, event.title) : undefined;
+      if (placeholder) {
+        const bound = await bindPlaceholder(db, placeholder, event.chatId, { actor: ACTOR, at });
+        if (bound) {
+          if (event.memberCount !== undefined) await db.updateTable('groups').set({ member_count: event.memberCount }).where('id', '=', bound).execute();
+          deps.log?.(`group "${event.title}" is the one a run was waiting for; its actions go on there`);
+          return { ...base, groupId: bound, change: 'group_bound' };
+        }
+      }
       const groupId = await ensureGroup(db, channelId, event.chatId, event.title);
       const restored = before?.status === 'access_lost';
       await db

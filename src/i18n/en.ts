@@ -734,6 +734,22 @@ const en: Record<string, string> = {
   "posters.background.tooWide": "The background image is {width}×{height} pixels; at most {max} pixels a side are accepted. Resize it (750×1334 is plenty).",
   "posters.background.format": "The background image cannot be read as a PNG or JPEG file. Upload a PNG or JPEG image.",
   "posters.background.base64": "The background must be the image's bytes in base64, or a data: URL of a PNG or JPEG image.",
+  // lifecycle (issue 9): lead-group close and group creation (src/run/lifecycle.ts, src/run/runs.ts)
+  "lifecycle.goodbye": "This group closes now, as planned. Thank you all for taking part in \"{group}\"!",
+  "lifecycle.goodbyeRegroup": "This group closes now, as planned. Thank you all for taking part in \"{group}\"! Carry on with us in the next group:",
+  "lifecycle.theBot": "the Chorus bot",
+  "lifecycle.task.createGroup.telegram": "Create a Telegram group named \"{name}\" and add {bot} to it as an administrator. As soon as the bot is in the group, Chorus takes it over and the run carries on there.",
+  "lifecycle.task.createGroup.wecom": "In the WeCom client, create a customer group named \"{name}\" as its owner. As soon as it shows in the group list, Chorus takes it over and the run carries on there.",
+  "lifecycle.task.createGroup.other": "Create the group \"{name}\" and add the Chorus account to it. As soon as Chorus sees the group, the run carries on there.",
+  "lifecycle.task.disband.telegram": "The group \"{group}\" has reached the end of its life. A bot cannot delete a Telegram group: open it in the Telegram app and delete it (group info → Edit → Delete group).",
+  "lifecycle.task.disband.wecom": "The group \"{group}\" has reached the end of its life. WeCom has no API to dismiss a customer group: open it in the WeCom client and dismiss it (group settings → Dismiss group).",
+  "lifecycle.task.disband.wechaty": "The group \"{group}\" has reached the end of its life. WeChat has no way for a bot to dismiss a group: as its owner, remove the members and leave the group, or dismiss it in the WeChat app.",
+  "lifecycle.task.disband.other": "The group \"{group}\" has reached the end of its life: disband it on its platform.",
+  "run.noCreateStep": "The sheet has no create_group step, so a run cannot create groups for it. Choose existing groups instead, or add a create_group step.",
+  "run.badCreateCount": "The number of groups to create must be a whole number from 1 to {max}.",
+  "run.noCreateChannel": "There is no channel \"{channel}\" to create the groups on.",
+  "run.groupExists": "The group \"{group}\" exists already; there is nothing to create.",
+  "run.groupsOrCreate": "Give the groups to run on, the groups to create, or both.",
 };
 
 export default en;

@@ -731,6 +731,22 @@ const zh: Record<string, string> = {
   "posters.background.tooWide": "背景图是 {width}×{height} 像素，每边最多 {max} 像素。请缩小后再上传（750×1334 就足够）。",
   "posters.background.format": "背景图无法作为 PNG 或 JPEG 读取，请上传 PNG 或 JPEG 图片。",
   "posters.background.base64": "背景图须为图片字节的 base64 编码，或 PNG/JPEG 图片的 data: URL。",
+  // lifecycle (issue 9): lead-group close and group creation (src/run/lifecycle.ts, src/run/runs.ts)
+  "lifecycle.goodbye": "本群按计划就要解散啦，感谢大家参与「{group}」！",
+  "lifecycle.goodbyeRegroup": "本群按计划就要解散啦，感谢大家参与「{group}」！欢迎加入下一个群，继续和我们一起：",
+  "lifecycle.theBot": "Chorus 机器人",
+  "lifecycle.task.createGroup.telegram": "请新建一个名为「{name}」的 Telegram 群，并把 {bot} 加为管理员。机器人一进群，Chorus 就会接管这个群，后续动作在新群里继续执行。",
+  "lifecycle.task.createGroup.wecom": "请在企业微信客户端以群主身份新建客户群「{name}」。新群出现在群列表后，Chorus 会接管它，后续动作在新群里继续执行。",
+  "lifecycle.task.createGroup.other": "请新建群「{name}」，并把 Chorus 账号拉进群。Chorus 看到新群后，后续动作会在新群里继续执行。",
+  "lifecycle.task.disband.telegram": "群「{group}」的生命周期已到。Telegram 机器人无法删除群：请在 Telegram 里打开该群并删除（群资料 → 编辑 → 删除群组）。",
+  "lifecycle.task.disband.wecom": "群「{group}」的生命周期已到。企业微信没有解散客户群的接口：请在企业微信客户端打开该群并解散（群设置 → 解散群聊）。",
+  "lifecycle.task.disband.wechaty": "群「{group}」的生命周期已到。微信机器人无法解散群：请以群主身份在微信里解散该群，或移出全部成员后退群。",
+  "lifecycle.task.disband.other": "群「{group}」的生命周期已到，请在所在平台解散该群。",
+  "run.noCreateStep": "这份 SOP 没有 create_group（建群）步骤，运行无法为它建群。请改为选择已有的群，或先加上建群步骤。",
+  "run.badCreateCount": "要新建的群数量必须是 1 到 {max} 之间的整数。",
+  "run.noCreateChannel": "找不到用来建群的渠道「{channel}」。",
+  "run.groupExists": "群「{group}」已经存在，无需再建。",
+  "run.groupsOrCreate": "请指定要运行的群、要新建的群，或两者都给出。",
 };
 
 export default zh;

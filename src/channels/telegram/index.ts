@@ -41,6 +41,8 @@ export const TELEGRAM_CAPABILITIES: CapabilityMatrix = {
   add_member: 'none',
   create_group: 'none',
   disband: 'none',
+  // revokeChatInviteLink: only links the bot created itself.
+  revoke_invite_link: 'auto',
 };
 
 export interface TelegramConfig {
