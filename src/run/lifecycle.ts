@@ -143,7 +143,8 @@ export async function settleCloseRow(db: Db, row: LedgerRow, opts: CloseSettleOp
       const at = new Date();
       await db.transaction().execute(async (trx) => {
         // The row first: the archive cancels what is still open in the group.
-        await moveRows(trx, [row.id], { from: ['due'], to: 'sent', actor: opts.actor, note: 'the group is archived in Chorus', set: { executed_by: 'bot', executed_at: at, on_time: true, claimed_by: null } });
+        await moveRows(trx, [row.id], { from: ['due'], to: 'sending', actor: opts.actor, attempt: true });
+        await moveRows(trx, [row.id], { from: ['sending'], to: 'sent', actor: opts.actor, note: 'the group is archived in Chorus', set: { executed_by: 'bot', executed_at: at, on_time: true, claimed_by: null } });
         await archiveGroup(trx, row.groupId, { actor: opts.actor });
       });
       return undefined;
