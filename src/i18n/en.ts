@@ -750,6 +750,9 @@ const en: Record<string, string> = {
   "run.noCreateChannel": "There is no channel \"{channel}\" to create the groups on.",
   "run.groupExists": "The group \"{group}\" exists already; there is nothing to create.",
   "run.groupsOrCreate": "Give the groups to run on, the groups to create, or both.",
+  "run.bindNotWaiting": "Action {id} is not a task to create a group that a run is still waiting for: there is nothing to bind.",
+  "run.bindNoGroup": "Chorus knows no group \"{group}\" on this task's channel. Add the bot to the group first, then pick it.",
+  "run.bindInRun": "The group \"{group}\" is already one of this run's groups; pick the group that was created for this task.",
 };
 
 export default en;

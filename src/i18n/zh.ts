@@ -747,6 +747,9 @@ const zh: Record<string, string> = {
   "run.noCreateChannel": "找不到用来建群的渠道「{channel}」。",
   "run.groupExists": "群「{group}」已经存在，无需再建。",
   "run.groupsOrCreate": "请指定要运行的群、要新建的群，或两者都给出。",
+  "run.bindNotWaiting": "动作 {id} 不是一个仍在等待新群的建群任务，无需关联。",
+  "run.bindNoGroup": "在这个任务的渠道上找不到群「{group}」。请先把机器人拉进该群，再选择它。",
+  "run.bindInRun": "群「{group}」已经是这次运行里的群了，请选择为这个任务新建的群。",
 };
 
 export default zh;

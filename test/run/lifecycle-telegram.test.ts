@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestEvent } from '../../src/community/ingest.ts';
 import { updateGroup } from '../../src/community/groups.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
+import { bindCreatedGroup } from '../../src/run/bind-group.ts';
 import { startRun } from '../../src/run/runs.ts';
 import { sql } from '../../src/store/db.ts';
 import { engine, type TestStore, testStore } from '../support/db.ts';
@@ -109,5 +110,24 @@ describe(`lead groups on Telegram (local Bot API server, ${engine})`, () => {
     // Done by the person who created the group (half an hour after it was due: late).
     expect((await row(run.id, 'create'))?.state).toBe('done_late');
     expect((await row(run.id, 'open'))?.state).toBe('sent');
+  }, 60_000);
+
+  it('binds the task to a group of another name when a person picks it', async () => {
+    const run = await startRun(t.ctx, { sheet: SHEET.replace('lead-tg', 'lead-tg-pick'), create: { channel: t.channelId, count: 1, leader: 'lin' }, anchor: new Date(Date.now() + 30 * 60_000).toISOString() });
+    const create = (await row(run.id, 'create'))!;
+    const chat = await api.addBotToChat('Lesson chat (renamed)', 778);
+    await eventually(async () => !!(await store.db.selectFrom('groups').select('id').where('external_id', '=', String(chat)).executeTakeFirst()), 10_000, 'the group seen');
+    expect((await row(run.id, 'hello'))?.state).toBe('planned');
+    await expect(bindCreatedGroup(store.db, Number(create.id), 'no-such-chat', { actor: 'lin' })).rejects.toMatchObject({ code: 'unknown_group' });
+    const bound = await bindCreatedGroup(store.db, Number(create.id), String(chat), { actor: 'lin' });
+    worker.wake();
+    await eventually(async () => (await row(run.id, 'hello'))?.state === 'sent', 15_000, 'the welcome post in the picked group');
+    expect(api.sentTexts(chat)).toContain('Welcome to Free lesson 1!');
+    expect((await row(run.id, 'hello'))?.group_id).toBe(bound.group);
+    expect(await store.db.selectFrom('groups').select(['status', 'community']).where('id', 'in', [create.group_id, bound.group]).orderBy('status').execute()).toEqual([
+      { status: 'active', community: 'lead' },
+      { status: 'merged', community: 'lead' },
+    ]);
+    await expect(bindCreatedGroup(store.db, Number(create.id), String(chat), { actor: 'lin' })).rejects.toMatchObject({ code: 'wrong_state' });
   }, 60_000);
 });
