@@ -455,6 +455,14 @@ export async function cancelRun(ctx: RunContext, id: string): Promise<number> {
   await setState(ctx, id, ['running', 'paused'], 'cancelled');
   const open = await ctx.db.selectFrom('ledger').select('id').where('run_id', '=', id).where('state', 'in', [...OPEN_STATES]).execute();
   const moved = await moveRows(ctx.db, open.map((r) => r.id), { from: OPEN_STATES, to: 'cancelled', actor: ctx.actor, note: 'run cancelled' });
+  // A cancelled lead run closes nothing: its groups keep their live-code seats (src/growth/lifecycle-seats.ts).
+  await ctx.db
+    .updateTable('groups')
+    .set({ closes_at: null })
+    .where('status', '=', 'active')
+    .where('closes_at', 'is not', null)
+    .where('id', 'in', (eb) => eb.selectFrom('run_groups').select('group_id').where('run_id', '=', id))
+    .execute();
   return moved.length;
 }
 
