@@ -180,18 +180,20 @@ export async function placeholderNamed(db: Db, channelId: string, title: string)
  * A lead group's close where the platform does not let the bot disband it (Telegram, WeCom,
  * WeChat): Chorus stops operating it — status `archived`, everything still open there cancelled
  * except the owner's task to disband it. When the platform later reports the group gone, it becomes
- * `dismissed` and that task done.
+ * `dismissed` and that task done. `keepSteps`: rows of these steps stay open.
  */
-export async function archiveGroup(db: Db, groupId: string, opts: { actor: string }): Promise<boolean> {
+export async function archiveGroup(db: Db, groupId: string, opts: { actor: string; keepSteps?: readonly string[] }): Promise<boolean> {
   const moved = await db.updateTable('groups').set({ status: 'archived' }).where('id', '=', groupId).where('status', '=', 'active').returning('id').executeTakeFirst();
   if (!moved) return false;
-  const open = await db
+  let q = db
     .selectFrom('ledger')
     .select('id')
     .where('group_id', '=', groupId)
     .where('state', 'in', [...OPEN_STATES])
-    .where((eb) => eb.not(eb.and([eb('action', '=', 'disband'), eb('mode', '=', 'human')])))
-    .execute();
+    .where((eb) => eb.not(eb.and([eb('action', '=', 'disband'), eb('mode', '=', 'human')])));
+  // The close's own goodbye and revoke still go when pacing held them past the close.
+  if (opts.keepSteps?.length) q = q.where('step_id', 'not in', [...opts.keepSteps]);
+  const open = await q.execute();
   await moveRows(db, open.map((r) => Number(r.id)), { from: OPEN_STATES, to: 'cancelled', actor: opts.actor, note: 'the group was closed and archived' });
   return true;
 }

@@ -123,9 +123,12 @@ export function withClose(input: CloseInput): { rows: NewLedgerRow[]; closesAt: 
   return { rows, closesAt: new Date(plan.closesAt) };
 }
 
-export function isCloseRow(row: Pick<LedgerRow, 'stepId' | 'mode' | 'memberId'>): boolean {
-  return row.mode === 'bot' && !row.memberId && row.stepId.startsWith('lifecycle:');
+export function isCloseRow(row: Pick<LedgerRow, 'stepId' | 'mode' | 'memberId' | 'action'>): boolean {
+  return row.mode === 'bot' && !row.memberId && (row.stepId.startsWith('lifecycle:') || row.action === 'disband');
 }
+
+/** How long a bot's disband waits, when it comes due before the close's goodbye or revoke went out. */
+const DISBAND_WAIT_MS = 30_000;
 
 export interface CloseSettleOptions {
   actor: string;
@@ -145,7 +148,7 @@ export async function settleCloseRow(db: Db, row: LedgerRow, opts: CloseSettleOp
         // The row first: the archive cancels what is still open in the group.
         await moveRows(trx, [row.id], { from: ['due'], to: 'sending', actor: opts.actor, attempt: true });
         await moveRows(trx, [row.id], { from: ['sending'], to: 'sent', actor: opts.actor, note: 'the group is archived in Chorus', set: { executed_by: 'bot', executed_at: at, on_time: true, claimed_by: null } });
-        await archiveGroup(trx, row.groupId, { actor: opts.actor });
+        await archiveGroup(trx, row.groupId, { actor: opts.actor, keepSteps: [CLOSE_STEPS.revoke, CLOSE_STEPS.goodbye] });
       });
       return undefined;
     }
@@ -164,8 +167,22 @@ export async function settleCloseRow(db: Db, row: LedgerRow, opts: CloseSettleOp
       if (!link) return row;
       return withContent(db, row, { ...row.content, text: translate(g.language, 'lifecycle.goodbyeRegroup', { group: g.group }), link });
     }
-    default:
-      return row;
+    default: {
+      // A bot's disband (the sheet's step or the close's): never before the goodbye and the
+      // revoke of the same close (pacing may hold them past their time) — the group would be gone.
+      if (row.action !== 'disband') return row;
+      const pending = await db
+        .selectFrom('ledger')
+        .select('id')
+        .where('run_id', '=', row.runId)
+        .where('group_id', '=', row.groupId)
+        .where('step_id', 'in', [CLOSE_STEPS.revoke, CLOSE_STEPS.goodbye])
+        .where('state', 'in', ['planned', 'due', 'retry_wait', 'sending'])
+        .executeTakeFirst();
+      if (!pending) return row;
+      await moveRows(db, [row.id], { from: ['due'], to: 'planned', actor: opts.actor, note: "waits for the close's goodbye and revoke", set: { claimed_by: null, due_at: new Date(Date.now() + DISBAND_WAIT_MS) } });
+      return undefined;
+    }
   }
 }
 

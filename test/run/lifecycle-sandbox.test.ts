@@ -5,14 +5,19 @@
 // run's planned rows back, as the clock would.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addChannel, type ConnectorCache } from '../../src/channels/registry.ts';
+import { createWechatyConnector, type WechatyConnector } from '../../src/channels/wechaty/index.ts';
 import { ensureGroup } from '../../src/community/groups.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
 import { growthSweep } from '../../src/growth/sweep.ts';
 import { createLiveCode } from '../../src/growth/livecodes.ts';
 import { RunError, startRun } from '../../src/run/runs.ts';
+import { takeLease } from '../../src/server/leases.ts';
 import { sql } from '../../src/store/db.ts';
+import { secretBox } from '../../src/store/secrets.ts';
 import { engine } from '../support/db.ts';
-import { eventually, sandboxWorld, type World } from '../support/world.ts';
+import { createMockWeChat, type MockWeChat } from '../support/wechaty-mock.ts';
+import { eventually, sandboxWorld, TEST_KEY, type World } from '../support/world.ts';
 
 const SHEET = `sop: lead-test
 title: Free lesson group
@@ -37,18 +42,19 @@ steps:
     into: Camp
 `;
 
+let w: World;
+const rows = async (runId: string) =>
+  (await w.store.db.selectFrom('ledger').selectAll().where('run_id', '=', runId).orderBy('due_at').execute()).map((r) => ({
+    ...r,
+    content: (typeof r.content === 'string' ? JSON.parse(r.content) : r.content) as Record<string, unknown>,
+  }));
+const stateOf = async (runId: string, step: string) => (await rows(runId)).find((r) => r.step_id === step)?.state;
+/** The clock moves on by `minutes`: every row still planned falls due that much sooner. */
+const advance = (runId: string, minutes: number) =>
+  sql`UPDATE ledger SET due_at = due_at - make_interval(mins => ${minutes}) WHERE run_id = ${runId} AND state = 'planned'`.execute(w.store.db);
+
 describe(`a lead group's life on the sandbox (${engine})`, () => {
-  let w: World;
   let worker: Worker;
-  const rows = async (runId: string) =>
-    (await w.store.db.selectFrom('ledger').selectAll().where('run_id', '=', runId).orderBy('due_at').execute()).map((r) => ({
-      ...r,
-      content: (typeof r.content === 'string' ? JSON.parse(r.content) : r.content) as Record<string, unknown>,
-    }));
-  const stateOf = async (runId: string, step: string) => (await rows(runId)).find((r) => r.step_id === step)?.state;
-  /** The clock moves on by `minutes`: every row still planned falls due that much sooner. */
-  const advance = (runId: string, minutes: number) =>
-    sql`UPDATE ledger SET due_at = due_at - make_interval(mins => ${minutes}) WHERE run_id = ${runId} AND state = 'planned'`.execute(w.store.db);
 
   beforeAll(async () => {
     w = await sandboxWorld(0);
@@ -119,4 +125,55 @@ describe(`a lead group's life on the sandbox (${engine})`, () => {
     expect(err).toBeInstanceOf(RunError);
     expect((err as RunError).code).toBe('no_create_step');
   });
+});
+
+describe(`a lead group's life on WeChat (puppet mock, ${engine})`, () => {
+  let world: MockWeChat;
+  let connector: WechatyConnector;
+  let worker: Worker;
+  let channelId: string;
+  beforeAll(async () => {
+    w = await sandboxWorld(0);
+    world = createMockWeChat();
+    const channel = await addChannel(w.store.db, secretBox(TEST_KEY), { kind: 'wechaty', name: 'WeChat', config: { puppet: 'wechaty-puppet-mock' }, verify: false });
+    channelId = channel.id;
+    await w.store.db.updateTable('channels').set({ status: 'active', pacing: JSON.stringify({ minIntervalMs: 100, jitterMs: 0 }) }).where('id', '=', channel.id).execute();
+    connector = createWechatyConnector({ puppet: world.puppet, channelId: channel.id });
+    await connector.start(async () => undefined);
+    world.login();
+    await eventually(async () => (await connector.verify()).ok, 10_000, 'the login');
+    await takeLease(w.store.db, channel.id, 'srv-1', 60_000);
+    worker = new Worker({ db: w.store.db, connectors: { get: async () => connector } as unknown as ConnectorCache, pollMs: 50, heartbeatMs: 200, sessionHolder: 'srv-1' });
+    w.ctx.wake = () => worker.wake();
+    await worker.start();
+  });
+  afterAll(async () => {
+    await worker.stop();
+    await connector.stop();
+    await w.close();
+  });
+
+  it('creates the room with the staff contacts (Room.create), runs there, and gives the owner the disband task', async () => {
+    const sheet = SHEET.replace('lead-test', 'lead-wx').replace(/ {2}- id: regroup\n(.*\n){3}/, '');
+    const run = await startRun(w.ctx, { sheet, create: { channel: channelId, count: 1, leader: 'lin', members: [world.alice.id, world.bob.id] }, anchor: new Date(Date.now() + 30 * 60_000).toISOString() });
+    await eventually(async () => (await stateOf(run.id, 'hello')) === 'sent', 15_000, 'the welcome post');
+    const groupId = (await rows(run.id))[0].group_id;
+    const group = await w.store.db.selectFrom('groups').select(['external_id', 'status']).where('id', '=', groupId).executeTakeFirstOrThrow();
+    expect(group.status).toBe('active');
+    const room = world.mocker.roomPayload(group.external_id);
+    expect(room.topic).toBe('Free lesson 1');
+    expect(room.memberIdList).toEqual(expect.arrayContaining([world.alice.id, world.bob.id]));
+    expect(world.puppet.sent.filter((m) => m.conversationId === group.external_id).map((m) => m.text)).toContain('Welcome to Free lesson 1!');
+    // A WeChat group QR code cannot be withdrawn: no revoke in the close.
+    expect(await stateOf(run.id, 'lifecycle:revoke')).toBeUndefined();
+
+    await advance(run.id, 24 * 60);
+    // All of the close at once (as after a stop): the archive leaves the goodbye to go out.
+    await eventually(async () => (await stateOf(run.id, 'lifecycle:archive')) === 'sent' && (await stateOf(run.id, 'lifecycle:goodbye')) === 'sent', 15_000, 'the archive and the goodbye');
+    expect(world.puppet.sent.filter((m) => m.conversationId === group.external_id).at(-1)?.text).toMatch(/^This group closes now, as planned\./);
+    const disband = (await rows(run.id)).find((r) => r.step_id === 'lifecycle:disband')!;
+    expect(disband).toMatchObject({ mode: 'human', state: 'assigned', assignee: 'lin' });
+    expect(disband.content.text).toMatch(/WeChat has no way for a bot to dismiss a group/);
+    expect((await w.store.db.selectFrom('groups').select('status').where('id', '=', groupId).executeTakeFirstOrThrow()).status).toBe('archived');
+  }, 60_000);
 });
