@@ -123,6 +123,7 @@ export function withClose(input: CloseInput): { rows: NewLedgerRow[]; closesAt: 
   return { rows, closesAt: new Date(plan.closesAt) };
 }
 
+/** A close's own row, or any bot disband (which must not outrun its close's goodbye). */
 export function isCloseRow(row: Pick<LedgerRow, 'stepId' | 'mode' | 'memberId' | 'action'>): boolean {
   return row.mode === 'bot' && !row.memberId && (row.stepId.startsWith('lifecycle:') || row.action === 'disband');
 }

@@ -11,7 +11,7 @@ import { ensureGroup } from '../../src/community/groups.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
 import { growthSweep } from '../../src/growth/sweep.ts';
 import { createLiveCode } from '../../src/growth/livecodes.ts';
-import { RunError, startRun } from '../../src/run/runs.ts';
+import { previewRun, RunError, startRun } from '../../src/run/runs.ts';
 import { takeLease } from '../../src/server/leases.ts';
 import { sql } from '../../src/store/db.ts';
 import { secretBox } from '../../src/store/secrets.ts';
@@ -120,7 +120,11 @@ describe(`a lead group's life on the sandbox (${engine})`, () => {
     expect(await stateOf(run.id, 'lifecycle:archive')).toBeUndefined();
   }, 60_000);
 
-  it('refuses to create groups for a sheet without a create_group step', async () => {
+  it('previews the groups it would create, and refuses to create groups for a sheet without a create_group step', async () => {
+    const preview = await previewRun(w.ctx, { sheet: SHEET, create: { channel: 'sandbox', count: 2 }, anchor: new Date(Date.now() + 3_600_000).toISOString() });
+    expect(preview.groups).toBe(2);
+    expect(new Set(preview.sample.map((a) => a.group))).toEqual(new Set(['Free lesson 1', 'Free lesson 2']));
+    expect(preview.byAction.create_group).toEqual({ total: 2, human: 0 });
     const err = await startRun(w.ctx, { sheet: SHEET.replace(/ {2}- id: create\n(.*\n){3}/, '').replace('lead-test', 'lead-nocreate'), create: { channel: 'sandbox', count: 1 }, anchor: new Date().toISOString() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RunError);
     expect((err as RunError).code).toBe('no_create_step');
