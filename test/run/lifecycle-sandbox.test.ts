@@ -76,7 +76,7 @@ describe(`a lead group's life on the sandbox (${engine})`, () => {
     const groupId = (await w.store.db.selectFrom('run_groups').select('group_id').where('run_id', '=', run.id).executeTakeFirstOrThrow()).group_id;
 
     // Created by the bot, bound, and the rows waiting for it went there.
-    await eventually(async () => (await stateOf(run.id, 'hello')) === 'sent', 15_000, 'the welcome post');
+    await eventually(async () => (await stateOf(run.id, 'hello')) === 'sent' && (await stateOf(run.id, 'open')) === 'sent', 15_000, 'the invite link and the welcome post');
     const group = await w.store.db.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirstOrThrow();
     expect(group).toMatchObject({ status: 'active', name: 'Free lesson 1', community: 'lead' });
     expect(group.external_id).toMatch(/^sandbox-/);
