@@ -101,7 +101,7 @@ export function withClose(input: CloseInput): { rows: NewLedgerRow[]; closesAt: 
     stepId: CLOSE_STEPS.goodbye,
     action: 'post',
     dueAt: at(CLOSE_LEAD_MINUTES.goodbye),
-    content: { text: goodbye, goodbye: { language, group: group.name } },
+    content: { text: goodbye, goodbye: language },
   });
   let disbandByPerson: boolean;
   if (plan.disbandStep) {
@@ -162,11 +162,13 @@ export async function settleCloseRow(db: Db, row: LedgerRow, opts: CloseSettleOp
       return withContent(db, row, { ...row.content, links });
     }
     case CLOSE_STEPS.goodbye: {
-      const g = row.content.goodbye;
-      if (!g) return row;
+      const language = row.content.goodbye;
+      if (!language) return row;
       const link = (await (opts.regroupLink ?? noRegroupLink)(db, row)) ?? (await sheetRegroupLink(db, row));
       if (!link) return row;
-      return withContent(db, row, { ...row.content, text: translate(g.language, 'lifecycle.goodbyeRegroup', { group: g.group }), link });
+      // The group's name now (it may have been renamed since the run started).
+      const group = await db.selectFrom('groups').select('name').where('id', '=', row.groupId).executeTakeFirstOrThrow();
+      return withContent(db, row, { ...row.content, text: translate(language, 'lifecycle.goodbyeRegroup', { group: group.name }), link });
     }
     default: {
       // A bot's disband (the sheet's step or the close's): never before the goodbye and the

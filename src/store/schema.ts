@@ -281,8 +281,8 @@ export interface LedgerContent {
   /** Telegram: the start link for a person the bot cannot write to yet. */
   startLink?: string;
   // lifecycle (issue 9, src/run/lifecycle.ts): the close of a lead group.
-  /** The goodbye's language and group name; its regroup link is looked up when it falls due. */
-  goodbye?: { language: 'en' | 'zh'; group: string };
+  /** A close's goodbye, in this language; its regroup link is looked up when it falls due. */
+  goodbye?: 'en' | 'zh';
   /** A close's revoke row: the links withdrawn, filled in when it falls due. */
   links?: string[];
   /** A `create_group` row: the platform contacts the new group starts with (Wechaty: staff). */
