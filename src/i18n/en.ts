@@ -748,7 +748,6 @@ const en: Record<string, string> = {
   "run.noCreateStep": "The sheet has no create_group step, so a run cannot create groups for it. Choose existing groups instead, or add a create_group step.",
   "run.badCreateCount": "The number of groups to create must be a whole number from 1 to {max}.",
   "run.noCreateChannel": "There is no channel \"{channel}\" to create the groups on.",
-  "run.groupExists": "The group \"{group}\" exists already; there is nothing to create.",
   "run.groupsOrCreate": "Give the groups to run on, the groups to create, or both.",
   "run.bindNotWaiting": "Action {id} is not a task to create a group that a run is still waiting for: there is nothing to bind.",
   "run.bindNoGroup": "Chorus knows no group \"{group}\" on this task's channel. Add the bot to the group first, then pick it.",

@@ -745,7 +745,6 @@ const zh: Record<string, string> = {
   "run.noCreateStep": "这份 SOP 没有 create_group（建群）步骤，运行无法为它建群。请改为选择已有的群，或先加上建群步骤。",
   "run.badCreateCount": "要新建的群数量必须是 1 到 {max} 之间的整数。",
   "run.noCreateChannel": "找不到用来建群的渠道「{channel}」。",
-  "run.groupExists": "群「{group}」已经存在，无需再建。",
   "run.groupsOrCreate": "请指定要运行的群、要新建的群，或两者都给出。",
   "run.bindNotWaiting": "动作 {id} 不是一个仍在等待新群的建群任务，无需关联。",
   "run.bindNoGroup": "在这个任务的渠道上找不到群「{group}」。请先把机器人拉进该群，再选择它。",

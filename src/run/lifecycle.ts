@@ -72,6 +72,11 @@ export interface CloseInput {
   /** The group's rows as planned from the sheet. */
   rows: readonly NewLedgerRow[];
   language: TextLanguage;
+  /**
+   * The sheet's timed steps for the group, when not all became rows (an existing group's
+   * `create_group` is not planned, yet its life counts from it, as `lead-lifespan` counts).
+   */
+  timeline?: readonly { step: string; action: Action; dueMs: number }[];
 }
 
 /**
@@ -82,7 +87,7 @@ export function withClose(input: CloseInput): { rows: NewLedgerRow[]; closesAt: 
   const { sheet, group, caps, language } = input;
   const plan = closePlan(
     sheet.community,
-    input.rows.filter((r) => !r.memberId).map((r) => ({ step: r.stepId, action: r.action as Action, dueMs: r.dueAt.getTime() })),
+    input.timeline ?? input.rows.filter((r) => !r.memberId).map((r) => ({ step: r.stepId, action: r.action as Action, dueMs: r.dueAt.getTime() })),
   );
   if (!plan) return undefined;
   const at = (minutesBefore: number) => new Date(plan.closesAt - minutesBefore * 60_000);

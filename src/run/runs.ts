@@ -162,6 +162,8 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean; 
     const own: NewLedgerRow[] = [];
     const planned = planGroup(compiled, planGroupOf(group), i + 1);
     for (const a of planned) {
+      // A group that exists already has nothing to create.
+      if (a.action === 'create_group' && group.status !== PENDING) continue;
       const step = steps.get(a.step)!;
       const content = stepContent(step, a.text, { vars: compiled.vars, anchorText, day: days.get(`${a.step}#${a.occurrence}`) ?? 0 }, planGroupOf(group), i + 1);
       if (isAudienceStep(step)) {
@@ -206,7 +208,8 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean; 
       }
     }
     // A lead sheet closes its groups (src/run/lifecycle.ts).
-    const closed = withClose({ sheet, group, kind: kinds.get(group.channelId)!.kind, caps: caps.get(group.channelId)!, rows: own, language });
+    const timeline = planned.map((a) => ({ step: a.step, action: a.action, dueMs: Date.parse(a.due) }));
+    const closed = withClose({ sheet, group, kind: kinds.get(group.channelId)!.kind, caps: caps.get(group.channelId)!, rows: own, language, timeline });
     if (closed) closes.set(group.id, closed.closesAt);
     rows.push(...(closed?.rows ?? own));
   });
@@ -226,12 +229,10 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean; 
 }
 
 /**
- * A `create_group` row: for a group the run creates, its name (and the contacts a bot-created
- * group starts with), or a person's task worded for the platform; for a group that exists
- * already, nothing to do (skipped).
+ * A `create_group` row of a group the run creates: its name (and the contacts a bot-created group
+ * starts with), or a person's task worded for the platform.
  */
 function creationOf(row: NewLedgerRow, group: GroupRow, channel: ChannelOf, language: TextLanguage, members?: string[]): Partial<NewLedgerRow> {
-  if (group.status !== PENDING) return { state: 'skipped', lastError: english(msg('run.groupExists', { group: group.name })), content: { ...row.content, name: group.name } };
   const content = { ...row.content, name: group.name, ...(members?.length ? { memberIds: members } : {}) };
   if (row.mode === 'human') content.text = createGroupTask(channel.kind, group.name, language, channel.bot);
   return { content };
