@@ -152,11 +152,12 @@ export async function bindPlaceholder(db: Db, groupId: string, chatId: string, o
     await db.updateTable('groups').set({ status: 'merged' }).where('id', '=', groupId).execute();
   }
   // A person's "create the group" task is done now that the group is there.
-  const tasks = await db.selectFrom('ledger').select(['id', 'due_at', 'window_minutes']).where('group_id', '=', target).where('action', '=', 'create_group').where('state', '=', 'assigned').execute();
+  // (A task the sweep already marked missed is done late.)
+  const tasks = await db.selectFrom('ledger').select(['id', 'state', 'due_at', 'window_minutes']).where('group_id', '=', target).where('action', '=', 'create_group').where('state', 'in', ['assigned', 'missed']).execute();
   const at = opts.at ?? new Date();
   for (const t of tasks) {
-    const onTime = at.getTime() <= new Date(t.due_at).getTime() + t.window_minutes * 60_000;
-    await moveRows(db, [Number(t.id)], { from: ['assigned'], to: onTime ? 'done' : 'done_late', actor: opts.actor, note: 'the group appeared on the platform', set: { executed_by: opts.actor, executed_at: at, on_time: onTime } });
+    const onTime = t.state === 'assigned' && at.getTime() <= new Date(t.due_at).getTime() + t.window_minutes * 60_000;
+    await moveRows(db, [Number(t.id)], { from: onTime ? ['assigned'] : ['assigned', 'missed'], to: onTime ? 'done' : 'done_late', actor: opts.actor, note: 'the group appeared on the platform', set: { executed_by: opts.actor, executed_at: at, on_time: onTime } });
   }
   return target;
 }
