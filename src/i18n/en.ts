@@ -719,6 +719,10 @@ const en: Record<string, string> = {
   "livecode.page.slowDown": "Too many tries from your connection. Try again in a minute.",
   "livecode.page.failedTitle": "Something went wrong",
   "livecode.page.failed": "Please try again in a moment.",
+  // --- Growth on WeCom and Wechaty: live codes that create their next group (src/growth/livecode-create.ts) ---
+  "livecode.notice.fullCreating": "Live code \"{livecode}\": every group is full. Chorus is having the platform create the next group and adds it to the live code when it appears.",
+  "livecode.notice.wecomCap": "Live code \"{livecode}\": WeCom could create the next group through a join QR code, but that code admits into its groups up to WeCom's own limit ({cap}), past the lower cap of this live code's groups. A task to create the group was given instead.",
+  "livecode.notice.wechatyStaff": "Live code \"{livecode}\": the bot could create the next WeChat group, but WeChat needs two other people in it and the live code's groups have fewer than two leaders or assistants on this account. A task to create the group was given instead.",
 };
 
 export default en;

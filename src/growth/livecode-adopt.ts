@@ -1,0 +1,84 @@
+// Live codes: a group the platform created for a live code (livecode-create.ts) becomes its next
+// slot, and the live code routes to it once it has a link or QR. Found three ways, all idempotent:
+// ingest calls `adoptCreatedGroups` when a channel shows a group Chorus had not seen (group_seen:
+// the bot was added to it, WeCom's create callback) or a join carrying a join way's state; the
+// growth sweep calls it for every live code (a creation whose event never came: Wechaty's
+// Room.create answers with the new room's id, which is enough). docs/growth-livecodes.md.
+
+import { sql } from 'kysely';
+import { ensureGroup } from '../community/groups.ts';
+import type { Db } from '../store/db.ts';
+import { defaultCap, isCreatedName, seatsFor } from './livecode-rules.ts';
+import { askForLinks, clearFull } from './livecode-tasks.ts';
+
+interface Pending {
+  livecode_id: string;
+  channel_id: string;
+  channel_kind: string;
+  executed_at: Date | null;
+  content: Record<string, unknown> | string;
+  result: Record<string, unknown> | string | null;
+}
+
+const json = (v: Record<string, unknown> | string | null): Record<string, unknown> => (typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : (v ?? {}));
+
+/** The groups a WeCom join way created for the live code: named "<base><n>", or joined with its state. */
+async function wecomCreated(db: Db, p: Pending, content: Record<string, unknown>, result: Record<string, unknown>): Promise<string[]> {
+  const base = String(result.baseName ?? content.name ?? '');
+  const state = typeof content.state === 'string' ? content.state : '';
+  const since = new Date(p.executed_at ?? 0).toISOString();
+  const r = await sql<{ id: string; name: string; by_state: boolean }>`
+    SELECT g.id, g.name,
+      EXISTS (SELECT 1 FROM member_events e WHERE e.group_id = g.id AND e.kind = 'join' AND ${state} <> '' AND e.detail->>'state' = ${state}) AS by_state
+    FROM groups g
+    WHERE g.channel_id = ${p.channel_id} AND g.status = 'active' AND g.created_at >= ${since}::timestamptz
+      AND NOT EXISTS (SELECT 1 FROM livecode_groups s WHERE s.livecode_id = ${p.livecode_id} AND s.group_id = g.id)
+    ORDER BY g.created_at, g.id`.execute(db);
+  return r.rows.filter((g) => g.by_state || (base !== '' && isCreatedName(g.name, base))).map((g) => g.id);
+}
+
+/** Adds the group as the live code's last slot, with the cap of the slot before it. */
+async function addSlot(db: Db, livecodeId: string, groupId: string, kind: string, now: Date): Promise<boolean> {
+  const last = await db.selectFrom('livecode_groups').select(['position', 'cap']).where('livecode_id', '=', livecodeId).orderBy('position', 'desc').limit(1).executeTakeFirst();
+  const g = await db.selectFrom('groups').select('member_count').where('id', '=', groupId).executeTakeFirstOrThrow();
+  const cap = last ? last.cap : defaultCap(kind);
+  const added = await db
+    .insertInto('livecode_groups')
+    .values({ livecode_id: livecodeId, group_id: groupId, position: (last?.position ?? 0) + 1, cap, seats: seatsFor(cap, g.member_count), added_at: now })
+    .onConflict((oc) => oc.columns(['livecode_id', 'group_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return !!added;
+}
+
+/**
+ * Adopts the groups that platform creations of active live codes made (only those sent from
+ * `channelId` when given). Returns how many groups became slots.
+ */
+export async function adoptCreatedGroups(db: Db, now = new Date(), only?: { channelId: string }): Promise<number> {
+  const pending = await sql<Pending>`
+    SELECT l.id AS livecode_id, x.sender_account AS channel_id, c.kind AS channel_kind, x.executed_at, x.content, x.result
+    FROM livecodes l JOIN ledger x ON x.id = l.full_ledger_id JOIN channels c ON c.id = x.sender_account
+    WHERE l.state = 'active' AND x.state = 'sent' AND x.action = 'create_group' AND x.mode = 'bot'
+      ${only ? sql`AND x.sender_account = ${only.channelId}` : sql``}`.execute(db);
+  let adopted = 0;
+  for (const p of pending.rows) {
+    const content = json(p.content);
+    const result = json(p.result);
+    // A platform that answers with the new chat (Wechaty's Room.create) names it; WeCom's join way creates it later.
+    const groupIds =
+      typeof result.chatId === 'string' && result.chatId
+        ? [await ensureGroup(db, p.channel_id, result.chatId, typeof content.name === 'string' ? content.name : undefined)]
+        : result.pending
+          ? await wecomCreated(db, p, content, result)
+          : [];
+    let added = 0;
+    for (const id of groupIds) if (await addSlot(db, p.livecode_id, id, p.channel_kind, now)) added++;
+    if (!added) continue;
+    adopted += added;
+    // The next filling raises (and creates) again; the new groups get their links or QR codes.
+    await clearFull(db, p.livecode_id);
+    await askForLinks(db, p.livecode_id, now);
+  }
+  return adopted;
+}
