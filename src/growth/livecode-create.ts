@@ -69,5 +69,7 @@ export async function platformCreation(db: Db, lc: { id: string; name: string },
     same.map((s) => s.group_id),
   );
   if (staff.length < WECHAT_MIN_CONTACTS) return { why: msg('livecode.notice.wechatyStaff', { livecode: lc.name }) };
+  // The room starts with the account and its staff: a cap they already fill would make a full room, then another.
+  if (last.cap !== null && last.cap <= staff.length + 1) return { why: msg('livecode.notice.capTooSmall', { livecode: lc.name, cap: last.cap, people: staff.length + 1 }) };
   return row({ text, name: `${lc.name} ${all.length + 1}`, memberIds: staff });
 }

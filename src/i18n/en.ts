@@ -723,6 +723,7 @@ const en: Record<string, string> = {
   "livecode.notice.fullCreating": "Live code \"{livecode}\": every group is full. Chorus is having the platform create the next group and adds it to the live code when it appears.",
   "livecode.notice.wecomCap": "Live code \"{livecode}\": WeCom could create the next group through a join QR code, but that code admits into its groups up to WeCom's own limit ({cap}), past the lower cap of this live code's groups. A task to create the group was given instead.",
   "livecode.notice.wechatyStaff": "Live code \"{livecode}\": the bot could create the next WeChat group, but WeChat needs two other people in it and the live code's groups have fewer than two leaders or assistants on this account. A task to create the group was given instead.",
+  "livecode.notice.capTooSmall": "Live code \"{livecode}\": a new WeChat group would start with {people} people (the bot and the staff), and the cap is {cap}, so it would be full at once. A task to create the group was given instead; raise the cap to let the bot create groups.",
 };
 
 export default en;

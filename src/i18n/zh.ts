@@ -720,6 +720,7 @@ const zh: Record<string, string> = {
   "livecode.notice.fullCreating": "活码“{livecode}”：所有群都已满员，正在由平台创建下一个群，新群出现后会自动加入活码。",
   "livecode.notice.wecomCap": "活码“{livecode}”：企业微信可以通过「加入群聊」二维码自动建群，但这个二维码会一直把人送进群里，直到企业微信自己的上限（{cap} 人），超过了本活码设置的更低人数上限。因此改为给群主派发“建新群”的任务。",
   "livecode.notice.wechatyStaff": "活码“{livecode}”：机器人本可以自动建新的微信群，但微信建群至少要再拉两个人，而这个账号上本活码各群的群主和助教不足两人。因此改为给群主派发“建新群”的任务。",
+  "livecode.notice.capTooSmall": "活码“{livecode}”：新建的微信群一开始就有 {people} 人（机器人和工作人员），而人数上限是 {cap}，建好就满了。因此改为给群主派发“建新群”的任务；调高人数上限后机器人才会自动建群。",
 };
 
 export default zh;
