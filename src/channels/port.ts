@@ -153,6 +153,11 @@ export interface GroupInfo {
   owner?: MemberRef;
   notice?: string;
   members?: MemberRef[];
+  /**
+   * WeCom: the `state` each member came with (groupchat/get member_list.state: a join way or
+   * contact way with a state), by platform id; reconciliation mends a recorded join that lacks it.
+   */
+  joinStates?: Record<string, string>;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Growth on WeCom, against the local WeCom API server and its signed callbacks: a personal join way
 // (create_invite_link with a state) made through the ledger, and a join through it arriving with
-// via.state (groupchat/get member_list.state); a live code whose groups fill up making WeCom create
+// via.state (groupchat/get member_list.state), or — when groupchat/get failed at the callback —
+// the reconciliation mending the recorded join with it; a live code whose groups fill up making WeCom create
 // the next group through an auto-create join way over the newest 5 groups, showing that join way's
 // QR meanwhile, and adopting the new group as its next slot. Both engines.
 
@@ -9,6 +10,7 @@ import { addChannel } from '../../src/channels/registry.ts';
 import type { WecomConnector } from '../../src/channels/wecom/index.ts';
 import { ensureGroup } from '../../src/community/groups.ts';
 import { createIngest } from '../../src/community/ingest.ts';
+import { reconcileChannel } from '../../src/community/reconcile.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
 import { scanLiveCode } from '../../src/growth/livecode-scan.ts';
 import { createLiveCode } from '../../src/growth/livecodes.ts';
@@ -103,6 +105,24 @@ describe(`growth on WeCom (local API server, ${engine})`, () => {
       .executeTakeFirstOrThrow();
     expect(typeof join.detail === 'string' ? JSON.parse(join.detail) : join.detail).toEqual({ scene: 'qr_code', state: 'cp_ann' });
 
+    // Cara scans too, but groupchat/get fails when her callback comes: her join is recorded without
+    // the state, and the reconciliation takes it from groupchat/get's member_list later.
+    s.scanJoinWay(result.configId, { userid: 'wmCara', name: 'Cara' });
+    s.inject({ path: 'externalcontact/groupchat/get', errcode: -1 });
+    await callback({ ChatId: 'wrFission', ChangeType: 'update', UpdateDetail: 'add_member', JoinScene: 3, MemChangeCnt: 1, MemChangeList: ['wmCara'] });
+    const caraJoin = () =>
+      db()
+        .selectFrom('member_events as e')
+        .innerJoin('member_identities as i', 'i.member_id', 'e.member_id')
+        .select('e.detail')
+        .where('i.external_id', '=', 'wmCara')
+        .where('e.kind', '=', 'join')
+        .executeTakeFirstOrThrow()
+        .then((r) => (typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail) as Record<string, unknown>);
+    expect(await caraJoin()).toEqual({ scene: 'qr_code' });
+    expect((await reconcileChannel({ db: db() }, channelId, connector)).states).toBe(1);
+    expect(await caraJoin()).toEqual({ scene: 'qr_code', state: 'cp_ann' });
+
     // WeCom's limit: a state of at most 30 characters, refused before anything is made.
     const before = joinWayCalls().length;
     await expect(connector.perform({ type: 'create_invite_link', chatId: 'wrFission', state: 'x'.repeat(31) })).rejects.toMatchObject({ kind: 'permanent' });
@@ -140,7 +160,9 @@ describe(`growth on WeCom (local API server, ${engine})`, () => {
     const auto = joinWayCalls().at(-1)!;
     expect(auto).toEqual({ scene: 2, auto_create_room: 1, room_base_name: '春季营', room_base_id: 7, chat_id_list: ['wrLc2', 'wrLc3', 'wrLc4', 'wrLc5', 'wrLc6'], remark: '春季营', state: id });
     const page = await scanLiveCode(db(), code);
-    const autoWay = [...s.joinWays.values()].find((j) => j.auto_create_room === 1)!;
+    const created = await db().selectFrom('ledger').select('result').where('step_id', '=', 'livecode-new-group').executeTakeFirstOrThrow();
+    const autoWay = s.joinWays.get(((typeof created.result === 'string' ? JSON.parse(created.result) : created.result) as { configId: string }).configId)!;
+    expect(autoWay).toMatchObject({ auto_create_room: 1, state: id });
     expect(page).toEqual({ kind: 'creating', name: '春季营', entry: { kind: 'qr_image', url: `http://p.qpic.cn/wwhead/${autoWay.config_id}/0` } });
     // One creation per filling, however many scan meanwhile.
     expect(await db().selectFrom('ledger').select('id').where('step_id', '=', 'livecode-new-group').execute()).toHaveLength(1);

@@ -48,6 +48,8 @@ export function toGroupInfo(g: GroupChatDetail): GroupInfo {
     members: g.member_list.map(memberRef),
   };
   if (g.notice) info.notice = g.notice;
+  const states = g.member_list.filter((m) => m.state);
+  if (states.length) info.joinStates = Object.fromEntries(states.map((m) => [m.userid, m.state as string]));
   return info;
 }
 
