@@ -55,6 +55,7 @@ import { recordMemberEvent } from './events.ts';
 import { isQuestion } from './standing/question.ts';
 import { ensureGroup } from './groups.ts';
 import { adoptCreatedGroups } from '../growth/livecode-adopt.ts';
+import { isLiveCodeState } from '../growth/livecode-rules.ts';
 import { closeMembership, ensureMember, openMembership } from './members.ts';
 
 export type IngestDeps = TriggerDeps;
@@ -190,7 +191,7 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
         const via = { ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter ? { inviter: inviter.id } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), ...(event.via?.state ? { state: event.via.state } : {}) };
         await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'join', at, detail: via });
         // Growth: a join through a live code's auto-create join way names the group WeCom created.
-        if (event.via?.state) await adoptCreatedGroups(db, at, { channelId });
+        if (event.via?.state && isLiveCodeState(event.via.state)) await adoptCreatedGroups(db, at, { channelId });
         if (inviter && inviter.id !== member.id) await recordMemberEvent(db, { memberId: inviter.id, groupId, kind: 'invite', at, detail: { invitee: member.id } });
         // Admission: the blacklist and the rejoin policy, a form applicant's personal link.
         admission = await onMemberJoined(db, { groupId, memberId: member.id, name: member.name, userId: event.member.externalId, ...(event.via?.inviteLink ? { inviteLink: event.via.inviteLink } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), at });

@@ -1,9 +1,11 @@
 // Live codes: a group the platform created for a live code (livecode-create.ts) becomes its next
 // slot, and the live code routes to it once it has a link or QR. Found three ways, all idempotent:
 // ingest calls `adoptCreatedGroups` when a channel shows a group Chorus had not seen (group_seen:
-// the bot was added to it, WeCom's create callback) or a join carrying a join way's state; the
-// growth sweep calls it for every live code (a creation whose event never came: Wechaty's
-// Room.create answers with the new room's id, which is enough). docs/growth-livecodes.md.
+// the bot was added to it, WeCom's create callback) or a join carrying a live code's join-way
+// state; a scan that finds every group full calls it for its live code, and the growth sweep for
+// every live code (a creation whose event never came, or came before the dispatcher recorded the
+// creation: Wechaty's Room.create answers with the new room's id, which is enough).
+// docs/growth-livecodes.md.
 
 import { sql } from 'kysely';
 import { ensureGroup } from '../community/groups.ts';
@@ -52,16 +54,26 @@ async function addSlot(db: Db, livecodeId: string, groupId: string, kind: string
 }
 
 /**
- * Adopts the groups that platform creations of active live codes made (only those sent from
- * `channelId` when given). Returns how many groups became slots.
+ * Adopts the groups that platform creations of active live codes made — every creation of theirs,
+ * not only the filling's: a WeCom join way's QR, once shown, may create groups later — only those
+ * sent from `only.channelId`, or of `only.livecodeId`, when given. Returns how many groups became slots.
  */
-export async function adoptCreatedGroups(db: Db, now = new Date(), only?: { channelId: string }): Promise<number> {
+export async function adoptCreatedGroups(db: Db, now = new Date(), only: { channelId?: string; livecodeId?: string } = {}): Promise<number> {
   const pending = await sql<Pending>`
     SELECT l.id AS livecode_id, x.sender_account AS channel_id, c.kind AS channel_kind, x.executed_at, x.content, x.result
-    FROM livecodes l JOIN ledger x ON x.id = l.full_ledger_id JOIN channels c ON c.id = x.sender_account
+    FROM livecodes l
+    JOIN ledger x ON x.run_id = l.id || '_ops' AND x.step_id = 'livecode-new-group'
+    JOIN channels c ON c.id = x.sender_account
     WHERE l.state = 'active' AND x.state = 'sent' AND x.action = 'create_group' AND x.mode = 'bot'
-      ${only ? sql`AND x.sender_account = ${only.channelId}` : sql``}`.execute(db);
+      ${only.channelId ? sql`AND x.sender_account = ${only.channelId}` : sql``}
+      ${only.livecodeId ? sql`AND l.id = ${only.livecodeId}` : sql``}
+      -- A room the platform named (Wechaty) is looked at until it is a slot.
+      AND (x.result->>'chatId' IS NULL OR NOT EXISTS (
+        SELECT 1 FROM livecode_groups s JOIN groups g ON g.id = s.group_id
+        WHERE s.livecode_id = l.id AND g.channel_id = x.sender_account AND g.external_id = x.result->>'chatId'))
+    ORDER BY x.id`.execute(db);
   let adopted = 0;
+  const touched = new Set<string>();
   for (const p of pending.rows) {
     const content = json(p.content);
     const result = json(p.result);
@@ -72,13 +84,16 @@ export async function adoptCreatedGroups(db: Db, now = new Date(), only?: { chan
         : result.pending
           ? await wecomCreated(db, p, content, result)
           : [];
-    let added = 0;
-    for (const id of groupIds) if (await addSlot(db, p.livecode_id, id, p.channel_kind, now)) added++;
-    if (!added) continue;
-    adopted += added;
+    for (const id of groupIds) {
+      if (!(await addSlot(db, p.livecode_id, id, p.channel_kind, now))) continue;
+      adopted++;
+      touched.add(p.livecode_id);
+    }
+  }
+  for (const livecodeId of touched) {
     // The next filling raises (and creates) again; the new groups get their links or QR codes.
-    await clearFull(db, p.livecode_id);
-    await askForLinks(db, p.livecode_id, now);
+    await clearFull(db, livecodeId);
+    await askForLinks(db, livecodeId, now);
   }
   return adopted;
 }

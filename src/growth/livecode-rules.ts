@@ -100,6 +100,8 @@ export function wecomMayAutoCreate(caps: readonly (number | null)[]): boolean {
 
 /** The join way's state: the live code's id (15 characters; WeCom allows 30), so joins name it. */
 export const liveCodeState = (livecodeId: string) => livecodeId;
+/** Whether a join's state is a live code's (its id: lc_ and 12 hex digits, livecodes.ts). */
+export const isLiveCodeState = (state: string) => /^lc_[0-9a-f]{12}$/.test(state);
 
 /** Does a WeCom group name look like one the join way created: the base name, then its number? */
 export function isCreatedName(name: string, base: string): boolean {

@@ -20,6 +20,8 @@ import { isPendingCreation, linkUsable, mayAskForLink, renewalDue } from './live
 
 const runIdOf = (livecodeId: string) => `${livecodeId}_ops`;
 
+const UNDER_WAY = new Set<string>([...OPEN_STATES, 'sending', 'awaiting_confirmation', 'unconfirmed']);
+
 /** Queues rows on the live code's operation (made, or made running again, here). */
 export async function queue(db: Db, livecodeId: string, rows: NewLedgerRow[]): Promise<void> {
   if (!rows.length) return;
@@ -109,9 +111,9 @@ export async function onAllFull(db: Db, livecodeId: string, now = new Date()): P
   if (lc.full_at) {
     if (!lc.full_ledger_id) return false;
     previous = await db.selectFrom('ledger').select(['state', 'mode', 'action']).where('id', '=', lc.full_ledger_id).executeTakeFirst();
-    if (previous && (OPEN_STATES as readonly string[]).includes(previous.state)) return false;
-    // Made by the platform, not adopted yet (WeCom creates the group when someone scans).
-    if (previous && isPendingCreation(previous)) return false;
+    // Under way (a bot's row being sent, or one a person must check: never made twice), or made by
+    // the platform and not adopted yet (WeCom creates the group when someone scans).
+    if (previous && (UNDER_WAY.has(previous.state) || isPendingCreation(previous))) return false;
   }
   // Claim the filling: only one scan raises it.
   const claimed = await db
