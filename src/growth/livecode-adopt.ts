@@ -1,5 +1,6 @@
-// Live codes: a group the platform created for a live code (livecode-create.ts) becomes its next
-// slot, and the live code routes to it once it has a link or QR. Found three ways, all idempotent:
+// Live codes: a group the platform created for a live code (livecode-create.ts), or staff created
+// for its task, becomes its next slot, and the live code routes to it once it has a link or QR.
+// Found three ways, all idempotent:
 // ingest calls `adoptCreatedGroups` when a channel shows a group Chorus had not seen (group_seen:
 // the bot was added to it, WeCom's create callback) or a join carrying a live code's join-way
 // state; a scan that finds every group full calls it for its live code, and the growth sweep for
@@ -54,6 +55,33 @@ async function addSlot(db: Db, livecodeId: string, groupId: string, kind: string
 }
 
 /**
+ * The group staff made for the filling's `create_group` task (Telegram, manual, or a platform that
+ * could not): the first group the task's channel shows after the task was given that is in no live
+ * code yet — the bot was added to it, or someone added it to Chorus. One group per task.
+ */
+async function adoptForTasks(db: Db, now: Date, only: { channelId?: string; livecodeId?: string }): Promise<string[]> {
+  const tasks = await sql<{ livecode_id: string; channel_id: string; channel_kind: string; due_at: Date }>`
+    SELECT l.id AS livecode_id, g0.channel_id, c.kind AS channel_kind, x.due_at
+    FROM livecodes l
+    JOIN ledger x ON x.id = l.full_ledger_id AND x.action = 'create_group' AND x.mode = 'human' AND x.state IN ('assigned', 'done', 'done_late')
+    JOIN groups g0 ON g0.id = x.group_id JOIN channels c ON c.id = g0.channel_id
+    WHERE l.state = 'active'
+      ${only.channelId ? sql`AND g0.channel_id = ${only.channelId}` : sql``}
+      ${only.livecodeId ? sql`AND l.id = ${only.livecodeId}` : sql``}`.execute(db);
+  const adopted: string[] = [];
+  for (const t of tasks.rows) {
+    const g = await sql<{ id: string }>`
+      SELECT g.id FROM groups g
+      WHERE g.channel_id = ${t.channel_id} AND g.status = 'active' AND g.created_at >= ${new Date(t.due_at).toISOString()}::timestamptz
+        AND NOT EXISTS (SELECT 1 FROM livecode_groups s WHERE s.group_id = g.id)
+      ORDER BY g.created_at, g.id LIMIT 1`.execute(db);
+    const id = g.rows[0]?.id;
+    if (id && (await addSlot(db, t.livecode_id, id, t.channel_kind, now))) adopted.push(t.livecode_id);
+  }
+  return adopted;
+}
+
+/**
  * Adopts the groups that platform creations of active live codes made — every creation of theirs,
  * not only the filling's: a WeCom join way's QR, once shown, may create groups later — only those
  * sent from `only.channelId`, or of `only.livecodeId`, when given. Returns how many groups became slots.
@@ -89,6 +117,10 @@ export async function adoptCreatedGroups(db: Db, now = new Date(), only: { chann
       adopted++;
       touched.add(p.livecode_id);
     }
+  }
+  for (const id of await adoptForTasks(db, now, only)) {
+    adopted++;
+    touched.add(id);
   }
   for (const livecodeId of touched) {
     // The next filling raises (and creates) again; the new groups get their links or QR codes.

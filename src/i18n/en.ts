@@ -698,7 +698,7 @@ const en: Record<string, string> = {
   "livecode.notYours": "You can see only the live codes of the groups you lead, and \"{id}\" has none of them.",
   "livecode.noPublicUrl": "Chorus does not know its public address, so the QR code would point nowhere: start the server with --public-url (or CHORUS_PUBLIC_URL).",
   "livecode.run.title": "Live code: {livecode}",
-  "livecode.task.newGroup": "The live code \"{livecode}\" is full: every group reached its cap. Create the next group like \"{group}\", add the Chorus bot, then add the group to the live code.",
+  "livecode.task.newGroup": "The live code \"{livecode}\" is full: every group reached its cap. Create the next group like \"{group}\" and add the Chorus bot to it: Chorus adds the first new group it sees there to the live code.",
   "livecode.task.renewQr": "The group QR code of \"{group}\" expires on {at}. Open the group in WeChat, save its QR code again, and give it to Chorus so the live code keeps working.",
   "livecode.thing": "Live code {id}",
   "livecode.notice.noLink": "Live code \"{livecode}\": the group \"{group}\" has no invite link or QR code, and its channel cannot make one. Add the group's QR code or link in the platform, or remove the group from the live code.",

@@ -695,7 +695,7 @@ const zh: Record<string, string> = {
   "livecode.notYours": "你只能查看包含你所带群的活码，“{id}”里没有你的群。",
   "livecode.noPublicUrl": "Chorus 还不知道自己的公网地址，二维码无处可指：请用 --public-url（或 CHORUS_PUBLIC_URL）启动服务。",
   "livecode.run.title": "活码：{livecode}",
-  "livecode.task.newGroup": "活码“{livecode}”已满：所有群都到了人数上限。请参照“{group}”建一个新群，把 Chorus 机器人拉进群，再把新群加到活码里。",
+  "livecode.task.newGroup": "活码“{livecode}”已满：所有群都到了人数上限。请参照“{group}”建一个新群，并把 Chorus 机器人拉进群：Chorus 会把在这里看到的第一个新群自动加入活码。",
   "livecode.task.renewQr": "群“{group}”的群二维码将于 {at} 过期。请在微信里打开这个群，重新保存群二维码并交给 Chorus，活码才能继续使用。",
   "livecode.thing": "活码 {id}",
   "livecode.notice.noLink": "活码“{livecode}”：群“{group}”还没有邀请链接或群二维码，所在渠道也无法自动生成。请在平台上生成群二维码或链接，或把这个群从活码中移除。",
