@@ -23,7 +23,7 @@ const runIdOf = (livecodeId: string) => `${livecodeId}_ops`;
 const UNDER_WAY = new Set<string>([...OPEN_STATES, 'sending', 'awaiting_confirmation', 'unconfirmed']);
 
 /** Queues rows on the live code's operation (made, or made running again, here). */
-export async function queue(db: Db, livecodeId: string, rows: NewLedgerRow[]): Promise<void> {
+async function queue(db: Db, livecodeId: string, rows: NewLedgerRow[]): Promise<void> {
   if (!rows.length) return;
   const lc = await db.selectFrom('livecodes').select(['name', 'created_by']).where('id', '=', livecodeId).executeTakeFirstOrThrow();
   const runId = runIdOf(livecodeId);
@@ -102,8 +102,8 @@ function inviteRow(s: SlotRow, now: Date): NewLedgerRow {
  * made where the platform can (livecode-create.ts: a WeCom join way that creates groups, Wechaty's
  * Room.create) — a bot row of the live code's operation, adopted when the group appears
  * (livecode-adopt.ts) —, else a `create_group` task goes to the last group's owner (its leader):
- * "create the next group, add the bot, add it to the live code". Once per filling: nothing new
- * while that task or creation is open, or made and not adopted yet.
+ * "create the next group and add the bot" (the group is adopted when it appears). Once per
+ * filling: nothing new while that task or creation is under way, or made and not adopted yet.
  */
 export async function onAllFull(db: Db, livecodeId: string, now = new Date()): Promise<boolean> {
   const lc = await db.selectFrom('livecodes').select(['name', 'auto_create', 'full_ledger_id', 'full_at']).where('id', '=', livecodeId).executeTakeFirstOrThrow();
