@@ -1,16 +1,30 @@
 // Growth's part of the periodic sweep, called beside the run sweep (src/run/sweep.ts) by
 // `chorus serve` and `chorus worker`: live-code QR codes renewed before they expire (or their
-// owner reminded). Idempotent: each renewal or reminder is claimed in its live-code slot.
+// owner reminded); campaigns past their end ended, pending invites qualified after their stay
+// (completers rewarded), leaderboards posted. Idempotent: each renewal or reminder is claimed in
+// its live-code slot, each qualification and completion by a conditional UPDATE.
 
+import { sql } from 'kysely';
 import type { Db } from '../store/db.ts';
+import { postBoards } from './campaign-bot.ts';
+import { qualifyDue } from './campaign-qualify.ts';
 import { renewExpiringQrs } from './livecode-tasks.ts';
 
 export interface GrowthSweepResult {
   qrRenewed: number;
   qrTasks: number;
+  // Campaigns.
+  qualified: number;
+  leftEarly: number;
+  completed: number;
+  boards: number;
 }
 
 export async function growthSweep(db: Db, now = new Date()): Promise<GrowthSweepResult> {
   const qr = await renewExpiringQrs(db, now);
-  return { qrRenewed: qr.renewed, qrTasks: qr.tasks };
+  // Campaigns: what stayed long enough before the end counts, then the campaign ends.
+  const q = await db.transaction().execute((trx) => qualifyDue(trx, now));
+  await sql`UPDATE campaigns SET state = 'ended' WHERE state <> 'ended' AND until IS NOT NULL AND until <= ${now.toISOString()}::timestamptz`.execute(db);
+  const boards = await db.transaction().execute((trx) => postBoards(trx, now));
+  return { qrRenewed: qr.renewed, qrTasks: qr.tasks, qualified: q.qualified, leftEarly: q.rejected, completed: q.completed, boards };
 }

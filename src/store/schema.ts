@@ -278,6 +278,8 @@ export interface LedgerContent {
   member?: { name: string; handle?: string };
   /** Telegram: the start link for a person the bot cannot write to yet. */
   startLink?: string;
+  // Campaigns (src/growth/campaign-enrol.ts): a `campaign_link` row's WeCom join-way state (the participant's token).
+  state?: string;
 }
 
 export interface LedgerTable {
