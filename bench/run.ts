@@ -13,6 +13,8 @@ import { benchPeople } from './people.ts';
 import { benchPhone } from './phone.ts';
 import { benchPlan } from './plan.ts';
 import { benchStanding } from './standing.ts';
+// Campaigns (issue 9).
+import { benchCampaigns } from './campaigns.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -39,6 +41,8 @@ const BENCHES: Record<string, Bench> = {
   links: benchLinks,
   // GET /j/<code> at 500 requests/s while joins arrive; 1,000 concurrent scans against 5 capped groups.
   livecode: benchLivecode,
+  // Campaigns: 10,000 joins through personal links ingested and attributed, beside the same joins in no campaign.
+  campaigns: benchCampaigns,
 };
 
 const wanted = process.argv.slice(2);
