@@ -49,6 +49,7 @@ import { OPEN_STATES } from '../run/states.ts';
 import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/triggers.ts';
 import { attributeJoin, reverseOnLeave } from '../growth/campaign-attribute.ts';
 import { onCampaignMessage } from '../growth/campaign-bot.ts';
+import { onCampaignImage } from '../growth/campaign-poster.ts';
 import { type Db, sql } from '../store/db.ts';
 import { checkInFromMessage } from './checkins.ts';
 import { dismissGroup } from './group-effects.ts';
@@ -256,6 +257,8 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       const own = event.text.trim() !== '' && (await isOwnScript(db, groupId, event.text));
       // A reply to the check-in post counts even without text (a photo of the homework).
       if (!own) await checkInFromMessage(db, { groupId, memberId: member.id, text: event.text, replyTo: event.replyTo ?? null, messageId: event.messageId, at });
+      // A picture from a poster campaign's participant is their screenshot (src/growth/campaign-poster.ts).
+      if (event.image) await onCampaignImage(db, { channelId, groupId, memberId: member.id, at });
       if (own || event.text.trim() === '') return { ...result, change: 'message' };
       // "参加" / "/join", "进度" / "/progress": a campaign answers (src/growth/campaign-bot.ts).
       await onCampaignMessage(db, { channelId, groupId, memberId: member.id, text: event.text, messageId: event.messageId, at });
@@ -283,12 +286,14 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
     case 'private_message': {
       // Not a group: no group, no membership. A pending application may be waiting for this answer.
       if (event.from.isBot) return { ...base, change: 'stored' };
-      const taken = await onPrivateMessage(db, channelId, event.from.externalId, event.text);
+      // A picture without words answers no question.
+      const taken = event.text.trim() !== '' && (await onPrivateMessage(db, channelId, event.from.externalId, event.text));
       if (taken) return { ...base, change: 'message' };
-      // A campaign command to the bot in private, from a member Chorus knows.
+      // A campaign command or screenshot to the bot in private, from a member Chorus knows.
       const known = await findMember(db, channelId, event.from.externalId);
-      const answered = known ? await onCampaignMessage(db, { channelId, memberId: known, text: event.text, messageId: event.messageId, at, privateChat: event.chatId }) : false;
-      return { ...base, ...(known ? { memberId: known } : {}), change: answered ? 'message' : 'stored' };
+      const pictured = known && event.image ? (await onCampaignImage(db, { channelId, memberId: known, at })) > 0 : false;
+      const answered = known && !pictured ? await onCampaignMessage(db, { channelId, memberId: known, text: event.text, messageId: event.messageId, at, privateChat: event.chatId }) : false;
+      return { ...base, ...(known ? { memberId: known } : {}), change: answered || pictured ? 'message' : 'stored' };
     }
     case 'private_started': {
       // people/audiences: the bot may now write to this person (src/community/start-links.ts).

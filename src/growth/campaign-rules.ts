@@ -5,6 +5,8 @@
 
 export const REJECT_REASONS = ['bot', 'self_invite', 'blacklisted', 'not_new', 'already_invited', 'cap_reached', 'left_early'] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
+/** A poster campaign's screenshot the reviewer did not approve (campaign-poster.ts). */
+export const REVIEW_REJECTED = 'review_rejected';
 
 export interface CampaignRules {
   /** The invitee was never a member of any group of the workspace before this join. */

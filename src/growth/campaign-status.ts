@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../store/db.ts';
 import { linksOf } from './campaign-enrol.ts';
-import { kFactor } from './campaign-rules.ts';
+import { kFactor, REVIEW_REJECTED } from './campaign-rules.ts';
 import { type CampaignRow, campaignGroups, type PosterSettings, type Reward, visibleCampaign } from './campaigns.ts';
 import { poolOf } from './campaign-rewards.ts';
 
@@ -84,6 +84,8 @@ async function statusOf(db: Db, c: CampaignRow): Promise<CampaignStatus> {
     SELECT reason, count(*)::int AS n FROM campaign_invites WHERE campaign_id = ${c.id} AND state = 'rejected' GROUP BY reason ORDER BY reason`.execute(db);
   const rejected: Record<string, number> = {};
   for (const r of rejectedRows.rows) rejected[r.reason] = r.n;
+  const refused = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM campaign_submissions WHERE campaign_id = ${c.id} AND state = 'rejected'`.execute(db)).rows[0].n;
+  if (refused) rejected[REVIEW_REJECTED] = refused;
   const top = await tallies(db, c.id, LEADERS);
   const leaders: LeaderRow[] = [];
   for (const t of top) {

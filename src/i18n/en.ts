@@ -774,6 +774,8 @@ const en: Record<string, string> = {
   "campaign.reason.already_invited": "already invited by someone else",
   "campaign.reason.cap_reached": "over the inviter's cap",
   "campaign.reason.left_early": "left before the stay",
+  "campaign.task.review": "{member} sent a screenshot for \"{campaign}\" in {group}. Check that it shows the shared poster: mark this task done to approve it, or cancel it to reject it.",
+  "campaign.reason.review_rejected": "screenshot not approved",
 };
 
 export default en;

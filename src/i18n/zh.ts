@@ -771,6 +771,8 @@ const zh: Record<string, string> = {
   "campaign.reason.already_invited": "已被其他人邀请",
   "campaign.reason.cap_reached": "超出邀请人上限",
   "campaign.reason.left_early": "未满停留时长就退群",
+  "campaign.task.review": "{member} 在「{group}」提交了“{campaign}”的截图。请确认截图里有分享的海报：通过请把本任务标为完成，不通过请取消本任务。",
+  "campaign.reason.review_rejected": "截图未通过审核",
 };
 
 export default zh;

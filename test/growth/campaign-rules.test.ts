@@ -1,7 +1,9 @@
 // The campaign fraud rules, pure: each rule with its reason, each switchable; the stay; the
 // completion, the K-factor, durations and the bot's words.
 
+import type { Update } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
+import { normalizeUpdate } from '../../src/channels/telegram/normalize.ts';
 import { commandOf, completes, DEFAULT_RULES, durationSeconds, type JoinFacts, judgeJoin, judgeStay, kFactor, rulesOf } from '../../src/growth/campaign-rules.ts';
 
 const facts = (f: Partial<JoinFacts> = {}): JoinFacts => ({ inviterId: 'a', inviteeId: 'b', inviteeIsBot: false, inviteeBlacklisted: false, inviteeWasMember: false, countedBy: null, inviterCounted: 0, ...f });
@@ -41,5 +43,13 @@ describe('campaign rules', () => {
     expect(kFactor(0, 0)).toBe(0);
     expect([durationSeconds('30s'), durationSeconds('10m'), durationSeconds('2h'), durationSeconds('3d'), durationSeconds('2 hours'), durationSeconds('0m')]).toEqual([30, 600, 7200, 259_200, undefined, undefined]);
     expect([commandOf(' 参加 '), commandOf('/join@camp_bot'), commandOf('进度'), commandOf('/progress'), commandOf('hello')]).toEqual(['join', 'join', 'progress', 'progress', undefined]);
+  });
+  it('reads a Telegram photo without a caption as a picture message (a screenshot)', () => {
+    const from = { id: 7, is_bot: false, first_name: 'Kim' };
+    const photo = [{ file_id: 'f', file_unique_id: 'u', width: 320, height: 320 }];
+    const group = normalizeUpdate({ update_id: 1, message: { message_id: 5, date: 1, chat: { id: -1, type: 'supergroup', title: 'G' }, from, photo } } as unknown as Update, { knownChats: new Set(['-1']) });
+    expect(group).toEqual([expect.objectContaining({ type: 'message', text: '', image: true, messageId: '5' })]);
+    const dm = normalizeUpdate({ update_id: 2, message: { message_id: 6, date: 1, chat: { id: 7, type: 'private', first_name: 'Kim' }, from, photo, caption: 'done' } } as unknown as Update);
+    expect(dm).toEqual([expect.objectContaining({ type: 'private_message', text: 'done', image: true })]);
   });
 });

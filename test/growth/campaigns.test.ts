@@ -5,6 +5,9 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestEvent } from '../../src/community/ingest.ts';
+import { moveRows } from '../../src/run/ledger.ts';
+import { completeTask } from '../../src/run/tasks.ts';
+import { growthSweep } from '../../src/growth/sweep.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
 import { enrol, firstLink } from '../../src/growth/campaign-enrol.ts';
 import { qualifyDue } from '../../src/growth/campaign-qualify.ts';
@@ -108,5 +111,38 @@ describe(`campaigns (${engine})`, () => {
     const codeRows = await db.selectFrom('ledger').select(['action', 'content']).where('run_id', '=', `${id}_ops`).where('step_id', 'like', 'campaign:code:%').execute();
     expect(codeRows).toHaveLength(5);
     expect(codeRows.filter((r) => r.action === 'task').map((r) => r.content.text)).toEqual([expect.stringContaining('code pool is empty'), expect.stringContaining('code pool is empty')]);
+  }, 60_000);
+
+  it('poster campaigns: a screenshot approved at once (auto), or by the leader through a task (done approves, cancelled rejects)', async () => {
+    const db = world.store.db;
+    const picture = (user: string, n: number, where: { group?: number }) =>
+      where.group !== undefined
+        ? ingestEvent({ db }, world.channelId, { type: 'message', chatId: chat(where.group), messageId: `img-${user}-${n}`, from: { externalId: user, name: user }, text: '', links: [], mentions: [], image: true, at: at(20) })
+        : ingestEvent({ db }, world.channelId, { type: 'private_message', chatId: `dm-${user}`, messageId: `img-${user}-${n}`, from: { externalId: user, name: user }, text: '', image: true, at: at(20) });
+    const auto = await createCampaign(db, { kind: 'poster', groups: `id:${world.groups[1]}`, rewardPoints: 10, name: 'Share' }, at(0));
+    await join(1, 'sam', at(1));
+    // A picture before enrolling is nothing; after, it completes at once.
+    await picture('sam', 1, { group: 1 });
+    await enrol(db, auto.id, await memberOf('sam'), { now: at(2) });
+    await picture('sam', 2, { group: 1 });
+    expect(await campaignStatus(db, auto.id)).toMatchObject({ kind: 'poster', goal: 1, participants: 1, completed: 1 });
+    expect((await db.selectFrom('members').select('points').where('id', '=', await memberOf('sam')).executeTakeFirstOrThrow()).points).toBe(10);
+
+    const led = await createCampaign(db, { kind: 'poster', groups: `id:${world.groups[1]}`, review: 'leader', name: 'Share 2' }, at(0));
+    await join(1, 'kim', at(1));
+    await join(1, 'lou', at(1));
+    await enrol(db, led.id, await memberOf('kim'), { now: at(2) });
+    await enrol(db, led.id, await memberOf('lou'), { now: at(2) });
+    await picture('kim', 1, {});
+    await picture('lou', 1, { group: 1 });
+    await picture('lou', 2, { group: 1 }); // one open submission at a time
+    const tasks = await db.selectFrom('ledger').select(['id', 'member_id', 'assignee', 'content']).where('run_id', '=', `${led.id}_ops`).where('step_id', 'like', 'campaign:review:%').execute();
+    expect(tasks).toHaveLength(2);
+    expect(tasks[0]).toMatchObject({ assignee: 'leader-2', content: { text: expect.stringContaining('sent a screenshot for "Share 2" in Group 2') } });
+    await completeTask(db, Number(tasks[0].id), 'leader-2');
+    await moveRows(db, [Number(tasks[1].id)], { from: ['assigned'], to: 'cancelled', actor: 'leader-2' });
+    expect((await growthSweep(db, at(30))).reviewed).toBe(2);
+    const s = await campaignStatus(db, led.id);
+    expect(s).toMatchObject({ participants: 2, completed: 1, rejected: { review_rejected: 1 } });
   }, 60_000);
 });
