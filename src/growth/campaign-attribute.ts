@@ -22,89 +22,81 @@ export interface JoinInput {
   state?: string;
 }
 
-interface Live {
-  id: string;
+interface Found {
+  /** Live campaigns of the group. */
+  live: number;
+  campaign_id: string | null;
   rules: unknown;
+  participant_id: string | null;
+  inviter_id: string | null;
+  bot: boolean | null;
+  blacklisted: boolean | null;
+  was_member: boolean | null;
+  counted_by: string | null;
+  counted: number | null;
 }
 
-interface Match {
-  campaign: Live;
-  participantId: number;
-  inviterId: string;
-}
-
-async function liveCampaigns(db: Db, groupId: string, at: Date): Promise<Live[]> {
-  const r = await sql<Live>`
-    SELECT c.id, c.rules FROM campaign_groups cg JOIN campaigns c ON c.id = cg.campaign_id
-    WHERE cg.group_id = ${groupId} AND c.state = 'active' AND c.kind = 'invite' AND (c.until IS NULL OR c.until > ${at.toISOString()}::timestamptz)`.execute(db);
-  return r.rows;
-}
-
-async function matchOf(db: Db, live: Live[], j: JoinInput): Promise<Match | undefined> {
-  const ids = live.map((c) => c.id);
-  const pick = (rows: { campaign_id: string; id: string; member_id: string }[]) => {
-    const p = rows[0];
-    return p ? { campaign: live.find((c) => c.id === p.campaign_id)!, participantId: Number(p.id), inviterId: p.member_id } : undefined;
-  };
-  if (j.link) {
-    const byLink = () =>
-      sql<{ campaign_id: string; id: string; member_id: string }>`
-        SELECT p.campaign_id, p.id, p.member_id FROM campaign_links cl JOIN campaign_participants p ON p.id = cl.participant_id
-        WHERE cl.link = ${j.link} AND cl.group_id = ${j.groupId} AND cl.campaign_id = ANY(${ids}::text[]) LIMIT 1`.execute(db);
-    let found = await byLink();
-    // A link made since it was last copied from its ledger row.
-    if (!found.rows.length && (await linkSync(db, { groupId: j.groupId }))) found = await byLink();
-    if (found.rows.length) return pick(found.rows);
-  }
-  if (j.state) {
-    const r = await sql<{ campaign_id: string; id: string; member_id: string }>`
-      SELECT campaign_id, id, member_id FROM campaign_participants WHERE token = ${j.state} AND campaign_id = ANY(${ids}::text[])`.execute(db);
-    if (r.rows.length) return pick(r.rows);
-  }
-  if (j.inviterId) {
-    const r = await sql<{ campaign_id: string; id: string; member_id: string }>`
-      SELECT campaign_id, id, member_id FROM campaign_participants WHERE member_id = ${j.inviterId} AND campaign_id = ANY(${ids}::text[]) ORDER BY id LIMIT 1`.execute(db);
-    if (r.rows.length) return pick(r.rows);
-  }
-  return undefined;
+/**
+ * One statement: the group's live invite campaigns, the participant the join came through (their
+ * link first, then the join way's state, then the inviter) and the facts the rules need.
+ */
+async function find(db: Db, j: JoinInput): Promise<Found> {
+  const at = j.at.toISOString();
+  const r = await sql<Found>`
+    WITH live AS (
+      SELECT c.id, c.rules FROM campaign_groups cg JOIN campaigns c ON c.id = cg.campaign_id
+      WHERE cg.group_id = ${j.groupId} AND c.state = 'active' AND c.kind = 'invite' AND (c.until IS NULL OR c.until > ${at}::timestamptz)),
+    m AS (
+      SELECT x.campaign_id, x.id, x.member_id FROM (
+        SELECT 1 AS pri, p.campaign_id, p.id, p.member_id FROM campaign_links cl JOIN campaign_participants p ON p.id = cl.participant_id
+          WHERE cl.link = ${j.link ?? null}::text AND cl.group_id = ${j.groupId} AND cl.campaign_id IN (SELECT id FROM live)
+        UNION ALL
+        SELECT 2, p.campaign_id, p.id, p.member_id FROM campaign_participants p
+          WHERE p.token = ${j.state ?? null}::text AND p.campaign_id IN (SELECT id FROM live)
+        UNION ALL
+        SELECT 3, p.campaign_id, p.id, p.member_id FROM campaign_participants p
+          WHERE p.member_id = ${j.inviterId ?? null}::text AND p.campaign_id IN (SELECT id FROM live)
+      ) x ORDER BY x.pri, x.id LIMIT 1)
+    SELECT (SELECT count(*) FROM live)::int AS live, m.campaign_id, live.rules, m.id AS participant_id, m.member_id AS inviter_id,
+      (EXISTS (SELECT 1 FROM member_identities i WHERE i.member_id = ${j.memberId} AND i.is_bot)) AS bot,
+      (EXISTS (SELECT 1 FROM members x WHERE x.id = ${j.memberId} AND x.blacklisted_at IS NOT NULL)) AS blacklisted,
+      (EXISTS (SELECT 1 FROM memberships s WHERE s.member_id = ${j.memberId} AND s.joined_at < ${at}::timestamptz)) AS was_member,
+      (SELECT p.member_id FROM campaign_invites v JOIN campaign_participants p ON p.id = v.participant_id
+        WHERE v.campaign_id = m.campaign_id AND v.invitee_id = ${j.memberId} AND v.state <> 'rejected' LIMIT 1) AS counted_by,
+      (SELECT count(*) FROM campaign_invites v WHERE v.participant_id = m.id AND v.state <> 'rejected')::int AS counted
+    FROM (SELECT 1) one LEFT JOIN m ON true LEFT JOIN live ON live.id = m.campaign_id`.execute(db);
+  return r.rows[0];
 }
 
 /** Attributes one join; returns the invite's state, or undefined when no participant brought them. */
 export async function attributeJoin(db: Db, j: JoinInput): Promise<'pending' | 'qualified' | 'rejected' | undefined> {
   if (!j.link && !j.state && !j.inviterId) return undefined;
-  const live = await liveCampaigns(db, j.groupId, j.at);
-  if (!live.length) return undefined;
-  const m = await matchOf(db, live, j);
-  if (!m) return undefined;
-  const rules = rulesOf(typeof m.campaign.rules === 'string' ? JSON.parse(m.campaign.rules) : m.campaign.rules);
-  const f = await sql<{ bot: boolean; blacklisted: boolean; was_member: boolean; counted_by: string | null; counted: number }>`
-    SELECT
-      (EXISTS (SELECT 1 FROM member_identities i WHERE i.member_id = ${j.memberId} AND i.is_bot)) AS bot,
-      (EXISTS (SELECT 1 FROM members x WHERE x.id = ${j.memberId} AND x.blacklisted_at IS NOT NULL)) AS blacklisted,
-      (EXISTS (SELECT 1 FROM memberships s WHERE s.member_id = ${j.memberId} AND s.joined_at < ${j.at.toISOString()}::timestamptz)) AS was_member,
-      (SELECT p.member_id FROM campaign_invites v JOIN campaign_participants p ON p.id = v.participant_id
-        WHERE v.campaign_id = ${m.campaign.id} AND v.invitee_id = ${j.memberId} AND v.state <> 'rejected' LIMIT 1) AS counted_by,
-      (SELECT count(*) FROM campaign_invites v WHERE v.participant_id = ${m.participantId} AND v.state <> 'rejected')::int AS counted`.execute(db);
-  const facts = f.rows[0];
+  let f = await find(db, j);
+  if (!f.live) return undefined;
+  // A link made since it was last copied from its ledger row.
+  if (!f.participant_id && j.link && (await linkSync(db, { groupId: j.groupId }))) f = await find(db, j);
+  if (!f.participant_id || !f.campaign_id || !f.inviter_id) return undefined;
+  const participantId = Number(f.participant_id);
+  const rules = rulesOf(typeof f.rules === 'string' ? JSON.parse(f.rules) : f.rules);
   const verdict = judgeJoin(rules, {
-    inviterId: m.inviterId,
+    inviterId: f.inviter_id,
     inviteeId: j.memberId,
-    inviteeIsBot: j.isBot || facts.bot,
-    inviteeBlacklisted: facts.blacklisted,
-    inviteeWasMember: facts.was_member,
-    countedBy: facts.counted_by,
-    inviterCounted: facts.counted,
+    inviteeIsBot: j.isBot || f.bot === true,
+    inviteeBlacklisted: f.blacklisted === true,
+    inviteeWasMember: f.was_member === true,
+    countedBy: f.counted_by,
+    inviterCounted: f.counted ?? 0,
   });
   if (verdict.state === 'already_counted') return undefined;
   const state = verdict.state === 'pending' && judgeStay(rules, { joinedAt: j.at, leftAt: null, now: j.at }) === 'qualified' ? 'qualified' : verdict.state;
   const reason = verdict.state === 'rejected' ? verdict.reason : null;
   const ins = await sql<{ id: string }>`
     INSERT INTO campaign_invites (campaign_id, participant_id, invitee_id, group_id, state, reason, joined_at, qualified_at, decided_at)
-    VALUES (${m.campaign.id}, ${m.participantId}, ${j.memberId}, ${j.groupId}, ${state}, ${reason}, ${j.at.toISOString()}::timestamptz,
+    VALUES (${f.campaign_id}, ${participantId}, ${j.memberId}, ${j.groupId}, ${state}, ${reason}, ${j.at.toISOString()}::timestamptz,
       ${state === 'qualified' ? j.at.toISOString() : null}::timestamptz, ${state === 'pending' ? null : j.at.toISOString()}::timestamptz)
     ON CONFLICT DO NOTHING RETURNING id`.execute(db);
   if (!ins.rows.length) return undefined;
-  if (state === 'qualified') await afterQualified(db, [m.participantId], j.at);
+  if (state === 'qualified') await afterQualified(db, [participantId], j.at);
   return state;
 }
 
