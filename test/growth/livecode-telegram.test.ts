@@ -51,7 +51,10 @@ describe(`a live code on Telegram (${engine})`, () => {
   let nextUser = 8001;
 
   let scanned = 0;
-  const scan = () => ++scanned && fetch(`${server.url}${new URL(lc.url).pathname}?lang=en`, { redirect: 'manual' });
+  const scan = () => {
+    scanned++;
+    return fetch(`${server.url}${new URL(lc.url).pathname}?lang=en`, { redirect: 'manual' });
+  };
   const status = async (): Promise<Status> => {
     const r = await fetch(`${server.url}/api/livecodes/${lc.id}`, { headers: { authorization: `Bearer ${token}` } });
     expect(r.status).toBe(200);
