@@ -125,6 +125,15 @@ describe(`live codes (${engine})`, () => {
     expect(r.headers.location).toBe('https://t.example/r3');
   });
 
+  it('counts a join through its link in the very second the group was added (platform times are whole seconds)', async () => {
+    await group('j1', 'ch_tg', { tag: 'sec' });
+    const second = Math.floor(Date.now() / 1000) * 1000;
+    const { id, code } = await createLiveCode(store.db, { selector: 'tag:sec' }, new Date(second + 900));
+    expect(await scanLiveCode(store.db, code, new Date(second + 950))).toMatchObject({ kind: 'routed', groupId: 'j1' });
+    await ingestEvent({ db: store.db }, 'ch_tg', { type: 'member_joined', chatId: 'j1', member: { externalId: 'u-j1', name: 'Quick' }, via: { inviteLink: 'https://t.example/j1', scene: 'invite_link' }, at: new Date(second) });
+    expect((await admin.call('GET', `/api/livecodes/${id}`)).json()).toMatchObject({ joins: 1, groups: [{ group: 'j1', joins: 1 }] });
+  });
+
   it('never routes a group past its cap under many parallel scans', async () => {
     for (const g of ['p1', 'p2', 'p3']) await group(g, 'ch_tg', { tag: 'par' });
     const { code } = await createLiveCode(store.db, { selector: 'tag:par', cap: 20 });
