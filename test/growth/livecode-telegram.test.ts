@@ -4,7 +4,8 @@
 // and the page says it is being prepared; then scans redirect to the first group's link, people
 // join through it (chat_member.invite_link) and count as the live code's; the second group takes
 // over when the first reaches its cap; all full raises the alert and the staff's create_group task
-// (Telegram bots cannot create groups); the bot added to the group staff made gets it adopted and
+// (Telegram bots cannot create groups); the bot added to the group staff made gets it adopted, and
+// once it is made an admin there (added as a plain member first) its link is made at once and
 // scans go there. `chorus livecode status --json` prints exactly the contract's fields.
 
 import { mkdtempSync } from 'node:fs';
@@ -146,22 +147,31 @@ describe(`a live code on Telegram (${engine})`, () => {
   }, 30_000);
 
   it('adopts the group staff made when the bot is added to it, and routes there', async () => {
-    const chat = await tg.addBotToChat('Spring 3', staff.id);
+    // Staff add the bot as a plain member first, as Telegram's member list does, then make it an admin.
+    const chat = await tg.addBotToChat('Spring 3', staff.id, 'member');
     await eventually(async () => (await status()).groups.length === 3, 10_000, 'the adoption');
+    // Without admin rights the bot cannot make the link; the row fails and says why.
+    const third = (await groupOf(chat))!.id;
+    const linkRows = () => store.db.selectFrom('ledger').select(['state', 'last_error']).where('group_id', '=', third).where('step_id', '=', 'livecode-link').orderBy('id').execute();
+    await eventually(async () => (await linkRows())[0]?.state === 'failed', 10_000, 'the first try');
+    expect((await linkRows())[0].last_error).toMatch(/Make the bot an admin/);
+    // Made an admin: the link is asked for again at once (not after the 10-minute pause).
+    await tg.setBotStatus(chat, 'administrator', staff.id);
     // The task is done: the group it asked for is there.
     expect(await store.db.selectFrom('ledger').select('state').where('run_id', '=', `${lc.id}_ops`).where('step_id', '=', 'livecode-new-group').execute()).toEqual([{ state: 'done' }]);
     await eventually(async () => !!(await groupOf(chat))?.invite_link, 10_000, 'its invite link');
     await eventually(async () => (await scan()).headers.get('location') === (await groupOf(chat))?.invite_link, 10_000, 'the scans routed there');
+    await scanAndJoin(chat);
+    await eventually(async () => (await status()).joins === 7, 10_000, 'a join in the new group');
     // Scans are written in batches (every 50 ms).
     await eventually(async () => (await status()).scans === scanned, 5_000, 'the scans written');
     const s = await json<Record<string, unknown>>('livecode', 'status', lc.id, '--json');
     expect(Object.keys(s)).toEqual(['id', 'url', 'current', 'groups', 'scans', 'joins']);
-    const third = (await groupOf(chat))!.id;
-    expect(s).toMatchObject({ id: lc.id, url: lc.url, current: third, joins: 6 });
+    expect(s).toMatchObject({ id: lc.id, url: lc.url, current: third, joins: 7 });
     expect(s.groups).toEqual([
       { group: groups[0], members: 5, cap: 5, full: true },
       { group: groups[1], members: 5, cap: 5, full: true },
-      { group: third, members: 2, cap: 5, full: false },
+      { group: third, members: 3, cap: 5, full: false },
     ]);
     expect(s.scans).toBe(scanned);
     // Nobody was sent past a cap.
