@@ -103,7 +103,7 @@ describe(`a live code on Telegram (${engine})`, () => {
   it('makes the first link through the ledger, then routes, counts the joins and moves on when a group fills', async () => {
     for (const chat of chats) expect((await groupOf(chat))?.invite_link).toBeNull();
     // A slow Bot API, so the first scan comes before the worker has the link.
-    tg.setLatency(500);
+    tg.setLatency(1_000);
     lc = await json<{ id: string; url: string }>('livecode', 'create', '--groups', `id:${groups.join(',')}`, '--cap', '5', '--auto-create', '--name', 'Spring', '--json');
     expect(lc.url).toMatch(/^https:\/\/chorus\.example\.com\/j\/[A-Za-z0-9_-]{16}$/);
     const first = await scan();
