@@ -58,6 +58,7 @@ import { recordMemberEvent } from './events.ts';
 import { isQuestion } from './standing/question.ts';
 import { ensureGroup } from './groups.ts';
 import { adoptCreatedGroups } from '../growth/livecode-adopt.ts';
+import { askAgainFor } from '../growth/livecode-tasks.ts';
 import { isLiveCodeState } from '../growth/livecode-rules.ts';
 import { closeMembership, ensureMember, findMember, openMembership } from './members.ts';
 
@@ -142,6 +143,8 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       if (restored) deps.log?.(`group "${event.title ?? before.name}" is reachable again`);
       // Growth: a group a platform created for a live code becomes its next slot.
       if (!before) await adoptCreatedGroups(db, at, { channelId });
+      // The bot may just have been given the rights to make the live code's link it lacked.
+      else await askAgainFor(db, groupId, at);
       return { ...base, groupId, change: restored ? 'group_restored' : before ? 'group_updated' : 'group_created' };
     }
     case 'group_renamed': {
