@@ -19,7 +19,14 @@ export type OutboundAction =
   | { type: 'remove_member'; chatId: string; userId: string; ban?: boolean }
   | { type: 'unban_member'; chatId: string; userId: string }
   | { type: 'add_member'; chatId: string; userId: string }
-  | { type: 'create_group'; name: string; memberIds?: string[] }
+  /**
+   * `memberIds`: Wechaty — the contacts the bot creates the room with (WeChat wants two besides
+   * the account). `fromChatIds`, `firstIndex`, `state`: WeCom — a customer group cannot be
+   * created through the API, but a join way with `auto_create_room` over up to 5 (full) groups
+   * makes WeCom create `name` + `firstIndex`, `name` + `firstIndex + 1`, … when people scan it;
+   * its QR is the result's `inviteLink`, and each join through it carries `state`.
+   */
+  | { type: 'create_group'; name: string; memberIds?: string[]; fromChatIds?: string[]; firstIndex?: number; state?: string }
   | { type: 'disband'; chatId: string }
   /** Revokes an invite link Chorus created (Telegram `revokeChatInviteLink`): nobody joins through it any more. */
   | { type: 'revoke_invite_link'; chatId: string; link: string };
@@ -122,7 +129,16 @@ export type InboundEvent =
   /** `userChatId`: the private chat the bot may write to about the request (Telegram's user_chat_id, for 5 minutes without /start). */
   | { type: 'join_request'; chatId: string; member: MemberRef; inviteLink?: string; bio?: string; userChatId?: string; at: Date }
   /** A person wrote to the bot in private (not a group): `chatId` is the private chat. Admission reads it as answers. */
-  | { type: 'private_message'; chatId: string; messageId: string; from: MemberRef; text: string; at: Date }
+  | {
+      type: 'private_message';
+      chatId: string;
+      messageId: string;
+      from: MemberRef;
+      text: string;
+      /** The message carries a picture (a photo, an image file); `text` is its caption or ''. */
+      image?: boolean;
+      at: Date;
+    }
   /**
    * A person started the bot in a private chat (Telegram `/start`, with the start link's token
    * when they came through one): from now on the bot may write to them. `chatId` is the private chat.
@@ -137,6 +153,8 @@ export type InboundEvent =
       links: string[];
       mentions: string[];
       replyTo?: string;
+      /** The message carries a picture (a photo, an image file); `text` is its caption or '' (a campaign screenshot). */
+      image?: boolean;
       at: Date;
     };
 
@@ -149,6 +167,11 @@ export interface GroupInfo {
   owner?: MemberRef;
   notice?: string;
   members?: MemberRef[];
+  /**
+   * WeCom: the `state` each member came with (groupchat/get member_list.state: a join way or
+   * contact way with a state), by platform id; reconciliation mends a recorded join that lacks it.
+   */
+  joinStates?: Record<string, string>;
 }
 
 /**

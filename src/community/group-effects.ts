@@ -56,8 +56,9 @@ export function groupEffectOf(action: OutboundAction, result: Done): GroupEffect
     case 'create_invite_link': {
       const link = result.data?.inviteLink;
       if (typeof link !== 'string' || !link) return undefined;
-      // A personal link (one member) belongs to its applicant, not to the group; it is only remembered.
-      if (action.memberLimit !== undefined) return { personalLink: link };
+      // A personal link (one member, or a WeCom join way with its participant's state) belongs to
+      // its applicant or participant, not to the group: it is only remembered (a close revokes it).
+      if (action.memberLimit !== undefined || action.state !== undefined) return { personalLink: link };
       return { invite: { link, expiresAt: expiry(result.data?.expiresAt) } };
     }
     case 'revoke_invite_link': {
@@ -73,6 +74,11 @@ export function groupEffectOf(action: OutboundAction, result: Done): GroupEffect
     default:
       return undefined;
   }
+}
+
+/** The effect of a link made for one person (a campaign participant's): remembered, not the group's current link. */
+export function asPersonal(effect: GroupEffect | undefined): GroupEffect | undefined {
+  return effect?.invite ? { personalLink: effect.invite.link } : effect;
 }
 
 /** Applies an effect to the group, in the caller's transaction when it has one. */

@@ -24,11 +24,19 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
     case 'rename':
       return { type: 'rename', chatId, name: c.name ?? c.text };
     case 'invite':
-      return { type: 'create_invite_link', chatId, name: c.text || undefined };
+      // With a state (WeCom): a join way whose joins come back with it — a personal link.
+      return { type: 'create_invite_link', chatId, name: c.text || undefined, ...(c.state ? { state: c.state } : {}) };
     case 'disband':
       return { type: 'disband', chatId };
     case 'create_group':
-      return { type: 'create_group', name: c.name ?? c.text, ...(c.memberIds?.length ? { memberIds: c.memberIds } : {}) };
+      return {
+        type: 'create_group',
+        name: c.name ?? c.text,
+        ...(c.memberIds?.length ? { memberIds: c.memberIds } : {}),
+        ...(c.fromChatIds?.length ? { fromChatIds: c.fromChatIds } : {}),
+        ...(c.firstIndex !== undefined ? { firstIndex: c.firstIndex } : {}),
+        ...(c.state ? { state: c.state } : {}),
+      };
     case 'revoke_invite_links':
       // A lead group's close: every link Chorus made for it (filled in when claimed), see performRevoke.
       if (!c.links?.length) throw new NotSendable('there is no invite link to revoke');
@@ -53,6 +61,10 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
     case 'personal_invite':
       // A link for one person: it admits one member and is not the group's shared link.
       return { type: 'create_invite_link', chatId, memberLimit: 1, ...(c.name ? { name: c.name } : {}) };
+    case 'campaign_link':
+      // A campaign participant's personal link (src/growth/campaign-enrol.ts): no member limit, named
+      // for them; on WeCom the join way carries their token as its `state`. Not the group's shared link.
+      return { type: 'create_invite_link', chatId, ...(c.name ? { name: c.name } : {}), ...(c.state ? { state: c.state } : {}) };
     case 'move':
       // A member's invitation into another group (src/run/expand.ts): see performMove.
       if (!c.userId || !c.intoChatId) throw new NotSendable('this invitation has no person or no group to invite into; it needs a person to do it');

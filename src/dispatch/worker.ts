@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import { ChannelError, type Connector, type OutboundAction, type PerformResult } from '../channels/port.ts';
 import { openCheckin } from '../community/checkins.ts';
-import { applyGroupEffect, groupEffectOf } from '../community/group-effects.ts';
+import { applyGroupEffect, asPersonal, groupEffectOf } from '../community/group-effects.ts';
 import { ChannelUnusable, type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
 import { msg } from '../i18n/index.ts';
 import { publicBase } from '../config.ts';
@@ -502,7 +502,9 @@ export class Worker {
         result: done.data ? JSON.stringify(done.data) : null,
       },
     };
-    const effect = groupEffectOf(action, done);
+    // A campaign participant's personal link is theirs, not the group's current link (it is only
+    // remembered, so that a lead group's close revokes it).
+    const effect = row.action === 'campaign_link' ? asPersonal(groupEffectOf(action, done)) : groupEffectOf(action, done);
     // A created group's chat replaces the placeholder's (group-effects.ts bindPlaceholder).
     if (action.type === 'create_group') this.chats.delete(row.groupId);
     const checkin = row.action === 'checkin';

@@ -234,7 +234,8 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean; 
  */
 function creationOf(row: NewLedgerRow, group: GroupRow, channel: ChannelOf, language: TextLanguage, members?: string[]): Partial<NewLedgerRow> {
   const content = { ...row.content, name: group.name, ...(members?.length ? { memberIds: members } : {}) };
-  if (row.mode === 'human') content.text = createGroupTask(channel.kind, group.name, language, channel.bot);
+  // WeCom's bot can create a group only over full ones (a join way): a run's new group is handed to staff with this text.
+  if (row.mode === 'human' || channel.kind === 'wecom') content.text = createGroupTask(channel.kind, group.name, language, channel.bot);
   return { content };
 }
 

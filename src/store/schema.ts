@@ -280,13 +280,20 @@ export interface LedgerContent {
   member?: { name: string; handle?: string };
   /** Telegram: the start link for a person the bot cannot write to yet. */
   startLink?: string;
+  // Growth, platforms (issue 9). `invite`: the state of a WeCom join way whose joins it attributes
+  // (a personal link: not the group's shared one). `create_group`: Wechaty — the contacts the bot
+  // creates the room with; WeCom — the full groups (chat ids, at most 5) of an auto-create join
+  // way, the number of its first new group, and its state. Campaigns (src/growth/campaign-enrol.ts):
+  // a `campaign_link` row's WeCom join-way state (the participant's token).
+  state?: string;
+  memberIds?: string[];
+  fromChatIds?: string[];
+  firstIndex?: number;
   // lifecycle (issue 9, src/run/lifecycle.ts): the close of a lead group.
   /** A close's goodbye, in this language; its regroup link is looked up when it falls due. */
   goodbye?: 'en' | 'zh';
   /** A close's revoke row: the links withdrawn, filled in when it falls due. */
   links?: string[];
-  /** A `create_group` row: the platform contacts the new group starts with (Wechaty: staff). */
-  memberIds?: string[];
 }
 
 export interface LedgerTable {
