@@ -9,18 +9,23 @@
 // share one signed-in page per person, so a stop may rely on what an earlier one made. Waits are
 // for elements, never fixed sleeps. Test ids: web/TESTIDS.md.
 
+import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LEADERS } from '../../src/demo/workspace.ts';
+import { writeClicks } from '../../src/growth/clicks.ts';
+import { runLink } from '../../src/growth/links.ts';
 import { createOwner, createUser } from '../../src/server/accounts/users.ts';
 import { engine } from '../support/db.ts';
-import { ensureConsoleBuilt, launchChromium, type Running, startServer } from './harness.ts';
+import { ensureConsoleBuilt, launchChromium, resultsDir, type Running, startServer } from './harness.ts';
 
 const OWNER = { name: 'walker', password: 'walk-owner-pass-8642' };
 /** The demo's first leader, made before the demo so its password is known (the demo keeps existing accounts). */
 const LEADER = { name: DEMO_LEADERS[0].name, password: 'walk-leader-pass-1357' };
 const WAIT = 20_000;
 const LOCALES = ['en', 'zh'] as const;
+/** Screenshots of the growth pages, to look at in both languages. */
+const shot = (name: string) => join(resultsDir('walk'), name);
 
 interface Walk {
   page: Page;
@@ -318,6 +323,64 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'group-people').waitFor({ state: 'detached' });
     },
   },
+  // growth ↓ (issue 9)
+  {
+    name: 'live codes: make one for the lead groups, its QR code and fill; the list',
+    async visit(w) {
+      await open(w, '/livecodes', 'livecodes-page');
+      await inLanguage(w, 'livecodes-page');
+      await tid(w.page, 'livecode-new').click();
+      await tid(w.page, 'livecode-create').waitFor();
+      await tid(w.page, 'livecode-groups-mode-selector').click();
+      await tid(w.page, 'livecode-groups-selector').fill('community:lead');
+      await expect.poll(() => tid(w.page, 'livecode-groups-match').textContent()).toMatch(/2/);
+      await tid(w.page, 'livecode-cap').fill('20');
+      await tid(w.page, 'livecode-name').fill(w.locale === 'zh' ? '体验课活码' : 'Trial class code');
+      await tid(w.page, 'livecode-create-submit').click();
+      await tid(w.page, 'livecode-page').waitFor();
+      await expect.poll(() => tid(w.page, 'livecode-qr').evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
+      expect(await tid(w.page, 'livecode-url').innerText()).toMatch(/^http:\/\/chorus\.walk\.test\/j\/[\w-]+$/);
+      await expect.poll(() => tid(w.page, 'livecode-group').count()).toBe(2);
+      await tid(w.page, 'livecode-hourly').waitFor();
+      await inLanguage(w, 'livecode-groups-table');
+      await noInternalIds(w, 'livecode-page');
+      await w.page.screenshot({ path: shot(`livecode-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'nav-livecodes').click();
+      await tid(w.page, 'livecode-list').waitFor();
+      await tid(w.page, 'livecode-new').click();
+      await tid(w.page, 'livecode-create-cancel').click();
+      await tid(w.page, 'livecode-create').waitFor({ state: 'detached' });
+    },
+  },
+  {
+    name: 'tracked links: make one by hand, its short link, its figures; the list',
+    async visit(w) {
+      await open(w, '/links', 'links-page');
+      await inLanguage(w, 'links-page');
+      await tid(w.page, 'link-new').click();
+      await tid(w.page, 'link-url').fill('https://shop.example/spring-offer');
+      await tid(w.page, 'link-name').fill(w.locale === 'zh' ? '春季优惠' : 'Spring offer');
+      await tid(w.page, 'link-create-submit').click();
+      const short = await tid(w.page, 'link-made-url').innerText();
+      expect(short).toMatch(/^http:\/\/chorus\.walk\.test\/l\/\w+$/);
+      await tid(w.page, 'link-made-open').click();
+      await tid(w.page, 'link-stats').waitFor();
+      expect(await tid(w.page, 'link-short').innerText()).toBe(short);
+      await noInternalIds(w, 'link-page');
+      await w.page.screenshot({ path: shot(`link-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'nav-links').click();
+      await tid(w.page, 'link-list').waitFor();
+      await noInternalIds(w, 'link-list');
+      await w.page.screenshot({ path: shot(`links-${w.locale}.png`), fullPage: true });
+      // The camp's link: its clicks by group and by step.
+      await w.page.locator('[data-testid="link-row"]', { hasText: 'camp-offer' }).locator('[data-testid="link-open"]').click();
+      await expect.poll(() => w.page.locator('[data-testid="link-by-group"] tbody tr').count()).toBe(2);
+      await tid(w.page, 'link-by-step').waitFor();
+      expect(await tid(w.page, 'link-clicks').innerText()).toContain('2');
+      await noInternalIds(w, 'link-page');
+      await w.page.screenshot({ path: shot(`link-run-${w.locale}.png`), fullPage: true });
+    },
+  },
   {
     name: 'a page that does not exist',
     async visit(w) {
@@ -369,6 +432,22 @@ const LEADER_STOPS: Stop[] = [
       await inLanguage(w, 'admission-filter-pending');
     },
   },
+  // growth ↓ (issue 9)
+  {
+    name: 'leader: the live codes holding their groups, on a phone',
+    async visit(w) {
+      await open(w, '/livecodes', 'livecode-list');
+      expect(await tid(w.page, 'livecode-new').count()).toBe(0);
+      await w.page.locator('[data-testid="livecode-open"]').first().tap();
+      // Only their own group of the two.
+      await expect.poll(() => tid(w.page, 'livecode-group').count()).toBe(1);
+      await inLanguage(w, 'livecode-groups-table');
+      expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+      await w.page.screenshot({ path: shot(`livecode-leader-${w.locale}.png`), fullPage: true });
+      await open(w, '/links', 'links-page');
+      expect(await tid(w.page, 'link-new').count()).toBe(0);
+    },
+  },
 ];
 
 describe(`every page and dialog without a page error (${engine})`, () => {
@@ -401,7 +480,7 @@ describe(`every page and dialog without a page error (${engine})`, () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     browser = await launchChromium();
-    running = await startServer();
+    running = await startServer({ publicUrl: new URL('http://chorus.walk.test') });
     await createOwner(running.store.db, { name: OWNER.name, password: OWNER.password, displayName: 'Walker' });
     await createUser(running.store.db, { name: LEADER.name, password: LEADER.password, role: 'leader', displayName: DEMO_LEADERS[0].displayName });
     owner = await person({ viewport: { width: 1280, height: 800 } }, OWNER);
@@ -409,6 +488,12 @@ describe(`every page and dialog without a page error (${engine})`, () => {
     // The first start on a busy machine: generous waits for the first page.
     await tid(owner.page, 'demo-create').click({ timeout: 60_000 });
     await tid(owner.page, 'overview').waitFor({ timeout: 90_000 });
+    // growth: a link the demo camp sent, clicked in two of its groups (the Links page splits it by group and step).
+    const db = running.store.db;
+    const { run_id } = await db.selectFrom('ledger').select('run_id').where('run_id', '<>', '').orderBy('id').executeTakeFirstOrThrow();
+    const places = await db.selectFrom('ledger').select(['group_id', 'step_id']).distinctOn('group_id').where('run_id', '=', run_id).orderBy('group_id').orderBy('id').limit(2).execute();
+    const linkId = await runLink(db, run_id, 'https://shop.example/camp-offer');
+    await writeClicks(db, places.map((r, i) => ({ target: { linkId, url: '', groupId: r.group_id, stepId: r.step_id, memberId: '' }, slug: `walk${i}`, at: new Date() })));
     leader = await person({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }, LEADER);
   }, 180_000);
 

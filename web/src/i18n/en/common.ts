@@ -59,4 +59,7 @@ export default {
   navPeopleRules: 'People rules',
   navImport: 'Import people',
   navMembers: 'Members',
+  // growth (issue 9): the menu items
+  navLiveCodes: 'Live codes',
+  navLinks: 'Tracked links',
 };
