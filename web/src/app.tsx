@@ -48,6 +48,8 @@ const LinksPage = page(() => import('./pages/growth/links-page.tsx'), 'LinksPage
 const LinkPage = page(() => import('./pages/growth/link-page.tsx'), 'LinkPage');
 const LiveCodesPage = page(() => import('./pages/growth/livecodes-page.tsx'), 'LiveCodesPage');
 const LiveCodePage = page(() => import('./pages/growth/livecode-page.tsx'), 'LiveCodePage');
+const CampaignsPage = page(() => import('./pages/growth/campaigns-page.tsx'), 'CampaignsPage');
+const CampaignPage = page(() => import('./pages/growth/campaign-page.tsx'), 'CampaignPage');
 
 
 interface NavItem {
@@ -119,6 +121,8 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/livecodes/:id', element: <LiveCodePage /> },
   { path: '/links', element: <LinksPage /> },
   { path: '/links/:id', element: <LinkPage /> },
+  { path: '/campaigns', element: <CampaignsPage /> },
+  { path: '/campaigns/:id', element: <CampaignPage /> },
 
 ];
 

@@ -143,7 +143,7 @@ function LinkCreate({ onClose, onMade }: { onClose: () => void; onMade: () => vo
               <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://shop.example/offer" maxLength={2000} required data-testid="link-url" />
             </label>
             <label className="field">
-              {t('growth.linkName')} <span className="muted small">({t('common.optional')})</span>
+              <span>{t('growth.linkName')} <span className="muted small">({t('common.optional')})</span></span>
               <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} data-testid="link-name" />
             </label>
           </div>

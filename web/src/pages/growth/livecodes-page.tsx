@@ -140,12 +140,12 @@ function LiveCodeCreate({ onClose }: { onClose: () => void }) {
         <GroupPicker value={groups} onChange={setGroups} onMatch={setMatched} testid="livecode-groups" />
         <div className="form-row">
           <label className="field">
-            {t('growth.lcCap')} <span className="muted small">({t('common.optional')})</span>
+            <span>{t('growth.lcCap')} <span className="muted small">({t('common.optional')})</span></span>
             <input type="number" min={1} max={100000} step={1} value={cap} onChange={(e) => setCap(e.target.value)} data-testid="livecode-cap" />
             <span className="hint">{t('growth.lcCapHint')}</span>
           </label>
           <label className="field">
-            {t('growth.colName')} <span className="muted small">({t('common.optional')})</span>
+            <span>{t('growth.colName')} <span className="muted small">({t('common.optional')})</span></span>
             <input value={name} onChange={(e) => setName(e.target.value)} maxLength={100} data-testid="livecode-name" />
             <span className="hint">{t('growth.lcNameHint')}</span>
           </label>
