@@ -341,7 +341,12 @@ const OWNER_STOPS: Stop[] = [
       await expect.poll(() => tid(w.page, 'livecode-qr').evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
       expect(await tid(w.page, 'livecode-url').innerText()).toMatch(/^http:\/\/chorus\.walk\.test\/j\/[\w-]+$/);
       await expect.poll(() => tid(w.page, 'livecode-group').count()).toBe(2);
-      await tid(w.page, 'livecode-hourly').waitFor();
+      // Someone scans it: the scan is counted and drawn in the hour's bar.
+      const address = new URL(await tid(w.page, 'livecode-url').innerText());
+      expect((await w.page.request.get(`${w.url}${address.pathname}`, { maxRedirects: 0 })).status()).toBeLessThan(400);
+      await tid(w.page, 'livecode-refresh').click();
+      await expect.poll(() => tid(w.page, 'livecode-scans').innerText()).toMatch(/^1\b/);
+      await w.page.locator('[data-testid="livecode-hourly"] svg rect').first().waitFor();
       await inLanguage(w, 'livecode-groups-table');
       await noInternalIds(w, 'livecode-page');
       await w.page.screenshot({ path: shot(`livecode-${w.locale}.png`), fullPage: true });

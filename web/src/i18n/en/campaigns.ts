@@ -123,7 +123,7 @@ export default {
   reason_already_invited: 'was invited by someone else first',
   reason_self_invite: 'invited themselves',
   reason_bot: 'is a bot',
-  reason_cap: 'over the participant’s limit',
+  reason_cap_reached: 'over the participant’s limit',
   reason_blacklisted: 'is on the blacklist',
   reason_review_rejected: 'screenshot not approved',
   reasonOther: 'another reason',

@@ -77,6 +77,7 @@ export default {
   statJoins: 'joined through it',
   lcCurrent: 'gets the next scan',
   lcNoCurrent: 'no group has room',
+  lcCurrentElsewhere: 'the next scan goes to another group',
   lcAllFullAuto: 'Every group is full. Chorus is making a new group (or has given someone the task) and adds it here when it is ready.',
   lcAllFullTask: 'Every group is full: scans find no room. Someone has a task to create a new group; you can also make a new live code with more groups.',
   lcGroupsTitle: 'Groups and how full they are',

@@ -122,7 +122,7 @@ export default {
   reason_already_invited: '已经先被别人邀请',
   reason_self_invite: '自己邀请自己',
   reason_bot: '是机器人',
-  reason_cap: '超出了每人的计数上限',
+  reason_cap_reached: '超出了每人的计数上限',
   reason_blacklisted: '在黑名单上',
   reason_review_rejected: '截图没有通过审核',
   reasonOther: '其他原因',

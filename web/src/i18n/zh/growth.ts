@@ -77,6 +77,7 @@ export default {
   statJoins: '人通过活码入群',
   lcCurrent: '下一次扫码进这个群',
   lcNoCurrent: '没有还有空位的群',
+  lcCurrentElsewhere: '下一次扫码进其他群',
   lcAllFullAuto: '所有群都满了。Chorus 正在建新群（或已派给负责人建群任务），建好后会自动加到这里。',
   lcAllFullTask: '所有群都满了，扫码的人进不了群。已经给负责人派了建群任务；你也可以新建一个包含更多群的活码。',
   lcGroupsTitle: '各群人数',

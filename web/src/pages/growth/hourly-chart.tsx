@@ -51,8 +51,8 @@ export function HourlyChart({ hours, testid }: { hours: readonly Hour[]; testid:
             return (
               <g key={h.hour}>
                 <title>{label}</title>
-                <rect x={x + 1} y={y(h.scans)} width={5} height={HEIGHT - y(h.scans)} className="hourly-scans" />
-                <rect x={x + 7} y={y(h.joins)} width={5} height={HEIGHT - y(h.joins)} className="hourly-joins" />
+                {h.scans ? <rect x={x + 1} y={y(h.scans)} width={5} height={HEIGHT - y(h.scans)} className="hourly-scans" /> : null}
+                {h.joins ? <rect x={x + 7} y={y(h.joins)} width={5} height={HEIGHT - y(h.joins)} className="hourly-joins" /> : null}
                 {at.getHours() % 6 === 0 ? (
                   <text x={x} y={HEIGHT + 14} className="hourly-tick">
                     {clock.format(at)}

@@ -50,6 +50,8 @@ export function LiveCodePage() {
   const printable = /^https?:\/\//i.test(s.url);
   const qr = `/api/livecodes/${encodeURIComponent(s.id)}/qr.png`;
   const current = s.groups.find((g) => g.group === s.current);
+  // A leader sees only their groups: the next scan may go to someone else's, which is not "all full".
+  const allFull = s.groups.length > 0 && s.groups.every((g) => g.full);
 
   return (
     <div data-testid="livecode-page">
@@ -98,10 +100,10 @@ export function LiveCodePage() {
         </div>
         <div className="stat" data-testid="livecode-current">
           <b className="growth-current">{current ? current.name : '—'}</b>
-          <span>{current ? t('growth.lcCurrent') : t('growth.lcNoCurrent')}</span>
+          <span>{current ? t('growth.lcCurrent') : allFull ? t('growth.lcNoCurrent') : t('growth.lcCurrentElsewhere')}</span>
         </div>
       </div>
-      {!current && s.groups.length ? <Note kind="warning">{s.autoCreate ? t('growth.lcAllFullAuto') : t('growth.lcAllFullTask')}</Note> : null}
+      {allFull ? <Note kind="warning">{s.autoCreate ? t('growth.lcAllFullAuto') : t('growth.lcAllFullTask')}</Note> : null}
       <section className="section">
         <h2>{t('growth.lcGroupsTitle')}</h2>
         <div className="table-wrap">
