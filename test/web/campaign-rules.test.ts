@@ -8,7 +8,7 @@ describe('the campaign form', () => {
   it('an invite campaign: goal, stay in hours, new only, the cap, codes without blanks or repeats', () => {
     const made = campaignBody({ ...FIRST_FORM, name: ' Spring ', cap: '10', reward: 'codes', rewardCodes: 'A1\n\nB2\nA1\n', regroup: 'grp_1', board: '1d', layout: 'bold', title: 'Invite 3' }, 'community:lead');
     expect(made).toEqual({
-      body: { kind: 'invite', groups: 'community:lead', name: 'Spring', goal: 3, stay: '2h', newOnly: true, cap: 10, rewardCodes: ['A1', 'B2'], regroup: 'grp_1', board: '1d', poster: { layout: 'bold', title: 'Invite 3' } },
+      body: { kind: 'invite', groups: 'community:lead', name: 'Spring', goal: 3, stay: '2h', newOnly: true, cap: 10, rewardCodes: ['A1', 'B2'], regroup: 'id:grp_1', board: '1d', poster: { layout: 'bold', title: 'Invite 3' } },
     });
   });
 

@@ -111,7 +111,8 @@ export function campaignBody(f: CampaignForm, groups: string): { body: CampaignB
     if (!f.rewardTask.trim()) return { problem: 'campaigns.problemTask' };
     body.rewardTask = f.rewardTask.trim();
   }
-  if (f.regroup) body.regroup = f.regroup;
+  // The API reads a group selector; one group by its id.
+  if (f.regroup) body.regroup = `id:${f.regroup}`;
   if (f.board) body.board = f.board;
   if (f.until) {
     const at = new Date(f.until);
