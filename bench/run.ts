@@ -12,6 +12,8 @@ import { benchPacing } from './pacing.ts';
 import { benchPeople } from './people.ts';
 import { benchPhone } from './phone.ts';
 import { benchPlan } from './plan.ts';
+// Posters (issue 9)
+import { benchPosters } from './posters.ts';
 import { benchStanding } from './standing.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
@@ -39,6 +41,8 @@ const BENCHES: Record<string, Bench> = {
   links: benchLinks,
   // GET /j/<code> at 500 requests/s while joins arrive; 1,000 concurrent scans against 5 capped groups.
   livecode: benchLivecode,
+  // Posters (issue 9): PNG posters rendered one at a time on one core, every layout and a photo background.
+  posters: benchPosters,
 };
 
 const wanted = process.argv.slice(2);

@@ -719,6 +719,21 @@ const en: Record<string, string> = {
   "livecode.page.slowDown": "Too many tries from your connection. Try again in a minute.",
   "livecode.page.failedTitle": "Something went wrong",
   "livecode.page.failed": "Please try again in a moment.",
+  // --- Posters (src/growth/posters/, src/server/routes/posters.ts) ---
+  "posters.invite": "invites you to join",
+  "posters.caption": "Scan the QR code to join",
+  "posters.sampleName": "Alex",
+  "posters.field.title": "title",
+  "posters.field.subtitle": "subtitle",
+  "posters.field.name": "name",
+  "posters.text.required": "The poster's {field} is empty; write one of at most {max} characters.",
+  "posters.text.long": "The poster's {field} is too long: at most {max} characters.",
+  "posters.url": "The poster's link must be an http:// or https:// address of at most {max} characters.",
+  "posters.layout.unknown": "There is no poster layout \"{layout}\"; the layouts are: {layouts}.",
+  "posters.background.tooLarge": "The background image is {size}; at most {max} is accepted. Save it smaller (a JPEG of 750×1334 pixels is plenty).",
+  "posters.background.tooWide": "The background image is {width}×{height} pixels; at most {max} pixels a side are accepted. Resize it (750×1334 is plenty).",
+  "posters.background.format": "The background image cannot be read as a PNG or JPEG file. Upload a PNG or JPEG image.",
+  "posters.background.base64": "The background must be the image's bytes in base64, or a data: URL of a PNG or JPEG image.",
 };
 
 export default en;

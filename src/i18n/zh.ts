@@ -716,6 +716,21 @@ const zh: Record<string, string> = {
   "livecode.page.slowDown": "你的网络尝试次数过多，请一分钟后再试。",
   "livecode.page.failedTitle": "出了点问题",
   "livecode.page.failed": "请稍后再试。",
+  // --- Posters (src/growth/posters/, src/server/routes/posters.ts) ---
+  "posters.invite": "邀请你一起加入",
+  "posters.caption": "长按识别二维码",
+  "posters.sampleName": "小明",
+  "posters.field.title": "标题",
+  "posters.field.subtitle": "副标题",
+  "posters.field.name": "名字",
+  "posters.text.required": "海报的{field}是空的，请填写，最多 {max} 个字。",
+  "posters.text.long": "海报的{field}太长了：最多 {max} 个字。",
+  "posters.url": "海报上的链接必须以 http:// 或 https:// 开头，最多 {max} 个字符。",
+  "posters.layout.unknown": "没有名为“{layout}”的海报版式；可选的版式有：{layouts}。",
+  "posters.background.tooLarge": "背景图有 {size}，最大只能 {max}。请压缩后再上传（750×1334 像素的 JPEG 就足够清晰）。",
+  "posters.background.tooWide": "背景图是 {width}×{height} 像素，每边最多 {max} 像素。请缩小后再上传（750×1334 就足够）。",
+  "posters.background.format": "背景图无法作为 PNG 或 JPEG 读取，请上传 PNG 或 JPEG 图片。",
+  "posters.background.base64": "背景图须为图片字节的 base64 编码，或 PNG/JPEG 图片的 data: URL。",
 };
 
 export default zh;

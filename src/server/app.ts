@@ -55,6 +55,8 @@ import { linkRoutes } from './routes/links.ts';
 import { registerLinkRedirect } from './link-redirect.ts';
 import { livecodeRoutes } from './routes/livecodes.ts';
 import { registerLiveCodePage } from './livecode-page.ts';
+// Posters (issue 9)
+import { posterRoutes } from './routes/posters.ts';
 
 import { type AppContext, type Services, services } from './services.ts';
 
@@ -99,6 +101,8 @@ export function apiRoutes(s: Services): Route[] {
     ...candidateRoutes(s),
     ...linkRoutes(s),
     ...livecodeRoutes(s),
+    // Posters (issue 9): the layouts and the campaign dialog's preview
+    ...posterRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;

@@ -8,7 +8,7 @@
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import { scanLiveCode } from '../growth/livecode-scan.ts';
+import { LiveCodeDesk } from '../growth/livecode-desk.ts';
 import { type Locale, translate } from '../i18n/index.ts';
 import { localeOfTag, requestLocale } from '../i18n/locale.ts';
 import { rateLimiter } from './apply-form.ts';
@@ -39,13 +39,31 @@ function langOf(req: FastifyRequest): Locale {
 
 const simple = (lang: Locale, key: string) => page(lang, translate(lang, `livecode.page.${key}Title`), `<h1>${t(lang, `${key}Title`)}</h1><p>${t(lang, key)}</p>`);
 
+// A group's QR drawn once per process (the same few groups are served to every visitor).
+const drawn = new Map<string, Promise<string>>();
+function qrDataUrl(value: string): Promise<string> {
+  let url = drawn.get(value);
+  if (!url) {
+    if (drawn.size >= 500) drawn.clear();
+    url = QRCode.toDataURL(value, { errorCorrectionLevel: 'M', margin: 2, width: 480 });
+    url.catch(() => drawn.delete(value));
+    drawn.set(value, url);
+  }
+  return url;
+}
+
 export function scansPerMinute(): number {
   const n = Number(process.env.CHORUS_LIVECODE_SCANS_PER_MINUTE);
   return Number.isInteger(n) && n > 0 ? n : 30;
 }
 
-export async function registerLiveCodePage(app: FastifyInstance, s: Services): Promise<void> {
+export async function registerLiveCodePage(app: FastifyInstance, s: Services): Promise<LiveCodeDesk> {
   const scans = rateLimiter(scansPerMinute(), 60_000);
+  // Seats reserved a few at a time and scans written in batches (src/growth/livecode-desk.ts).
+  const desk = new LiveCodeDesk(s.db, (line) => app.log.warn(line));
+  app.addHook('onClose', async () => {
+    await desk.close();
+  });
   await app.register(async (sub) => {
     sub.setErrorHandler((err, req, reply) => {
       req.log.error({ err }, 'live code page failed');
@@ -56,7 +74,7 @@ export async function registerLiveCodePage(app: FastifyInstance, s: Services): P
       const lang = langOf(req);
       const seen = scans(req.ip);
       if (!seen.ok) return send(reply.header('retry-after', String(seen.retryAfterSeconds)), 429, simple(lang, 'slowDown'));
-      const r = await scanLiveCode(s.db, req.params.code, s.now());
+      const r = await desk.scan(req.params.code, s.now());
       if (r.kind === 'routed') s.wake?.();
       switch (r.kind) {
         case 'unknown':
@@ -72,7 +90,7 @@ export async function registerLiveCodePage(app: FastifyInstance, s: Services): P
           const img =
             e.kind === 'qr_image'
               ? esc(e.url)
-              : await QRCode.toDataURL(e.value, { errorCorrectionLevel: 'M', margin: 2, width: 480 });
+              : await qrDataUrl(e.value);
           if (e.kind === 'qr_image') {
             // WeCom serves the QR image from its own host: this page (only) may show https images.
             reply.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
@@ -87,4 +105,5 @@ export async function registerLiveCodePage(app: FastifyInstance, s: Services): P
       }
     });
   });
+  return desk;
 }

@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectorCache } from '../../src/channels/registry.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
+import { LiveCodeDesk } from '../../src/growth/livecode-desk.ts';
 import { scanLiveCode } from '../../src/growth/livecode-scan.ts';
 import { renewExpiringQrs } from '../../src/growth/livecode-tasks.ts';
 import { createLiveCode } from '../../src/growth/livecodes.ts';
@@ -94,6 +95,8 @@ describe(`live codes (${engine})`, () => {
     expect(full.statusCode).toBe(200);
     expect(full.body).toContain('所有群暂时都满了');
     expect(full.body).not.toContain('Group r');
+    // Scans are written in batches, every 50 ms.
+    await eventually(async () => (await admin.call('GET', `/api/livecodes/${id}`)).json().scans === 6, 5_000, 'the scans written');
     const status = (await admin.call('GET', `/api/livecodes/${id}`)).json();
     expect(status).toMatchObject({ id, url, current: null, scans: 6, joins: 0 });
     expect(status.groups.map((g: { group: string; full: boolean; cap: number }) => [g.group, g.full, g.cap])).toEqual([['r1', true, 3], ['r2', true, 3]]);
@@ -116,6 +119,24 @@ describe(`live codes (${engine})`, () => {
       counts[k] = (counts[k] ?? 0) + 1;
     }
     expect(counts).toEqual({ p1: 20, p2: 20, p3: 20, full: 20 });
+  });
+
+  it('routes through two front desks (two processes) at once without passing a cap, and gives back the seats it did not use', async () => {
+    for (const g of ['d1', 'd2', 'd3']) await group(g, 'ch_tg', { tag: 'desk' });
+    const { id, code } = await createLiveCode(store.db, { selector: 'tag:desk', cap: 30 });
+    const desks = [new LiveCodeDesk(store.db), new LiveCodeDesk(store.db)];
+    // 70 of the 90 seats: some held seats stay unused.
+    const results = await Promise.all(Array.from({ length: 70 }, (_, i) => (i % 5 === 4 ? scanLiveCode(store.db, code) : (desks[i % 2] as LiveCodeDesk).scan(code))));
+    const counts: Record<string, number> = {};
+    for (const r of results) if (r.kind === 'routed') counts[r.groupId] = (counts[r.groupId] ?? 0) + 1;
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(70);
+    for (const n of Object.values(counts)) expect(n).toBeLessThanOrEqual(30);
+    for (const d of desks) await d.close();
+    const slots = await store.db.selectFrom('livecode_groups').select(['group_id', 'routed']).where('livecode_id', '=', id).orderBy('position').execute();
+    // Closing gave back every reserved seat: what is counted is what was routed.
+    expect(slots.map((s) => s.routed)).toEqual(['d1', 'd2', 'd3'].map((g) => counts[g] ?? 0));
+    const scans = await store.db.selectFrom('livecode_scans').select((eb) => eb.fn.countAll<number>().as('n')).where('livecode_id', '=', id).executeTakeFirstOrThrow();
+    expect(Number(scans.n)).toBe(70);
   });
 
   it('shows WeChat and WeCom groups as a QR page, without script', async () => {
