@@ -344,8 +344,13 @@ const OWNER_STOPS: Stop[] = [
       // Someone scans it: the scan is counted and drawn in the hour's bar.
       const address = new URL(await tid(w.page, 'livecode-url').innerText());
       expect((await w.page.request.get(`${w.url}${address.pathname}`, { maxRedirects: 0 })).status()).toBeLessThan(400);
-      await tid(w.page, 'livecode-refresh').click();
-      await expect.poll(() => tid(w.page, 'livecode-scans').innerText()).toMatch(/^1\b/);
+      // Scans are written in batches a moment later: refresh until it shows.
+      await expect
+        .poll(async () => {
+          await tid(w.page, 'livecode-refresh').click();
+          return tid(w.page, 'livecode-scans').innerText();
+        })
+        .toMatch(/^1\b/);
       await w.page.locator('[data-testid="livecode-hourly"] svg rect').first().waitFor();
       await inLanguage(w, 'livecode-groups-table');
       await noInternalIds(w, 'livecode-page');
