@@ -117,7 +117,7 @@ export default {
   kNone: 'No counted new members yet.',
   kHow: 'The K-factor is the counted new members divided by the participants.',
   rejectedTitle: 'Not counted, and why',
-  rejectedNone: 'Everyone who joined was counted.',
+  rejectedNone: 'Nobody has been left out so far.',
   reason_not_new: 'was already in one of our groups',
   reason_left_early: 'left before staying long enough',
   reason_already_invited: 'was invited by someone else first',

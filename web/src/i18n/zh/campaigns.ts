@@ -116,7 +116,7 @@ export default {
   kNone: '还没有计数的新成员。',
   kHow: 'K 值 = 计数的新成员数 ÷ 参与人数。',
   rejectedTitle: '没算上的人和原因',
-  rejectedNone: '入群的人都算上了。',
+  rejectedNone: '目前没有被排除的人。',
   reason_not_new: '之前已经在我们的某个群里',
   reason_left_early: '没留满时长就退群了',
   reason_already_invited: '已经先被别人邀请',
