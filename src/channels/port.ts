@@ -19,7 +19,14 @@ export type OutboundAction =
   | { type: 'remove_member'; chatId: string; userId: string; ban?: boolean }
   | { type: 'unban_member'; chatId: string; userId: string }
   | { type: 'add_member'; chatId: string; userId: string }
-  | { type: 'create_group'; name: string; memberIds?: string[] }
+  /**
+   * `memberIds`: Wechaty — the contacts the bot creates the room with (WeChat wants two besides
+   * the account). `fromChatIds`, `firstIndex`, `state`: WeCom — a customer group cannot be
+   * created through the API, but a join way with `auto_create_room` over up to 5 (full) groups
+   * makes WeCom create `name` + `firstIndex`, `name` + `firstIndex + 1`, … when people scan it;
+   * its QR is the result's `inviteLink`, and each join through it carries `state`.
+   */
+  | { type: 'create_group'; name: string; memberIds?: string[]; fromChatIds?: string[]; firstIndex?: number; state?: string }
   | { type: 'disband'; chatId: string };
 
 export type OutboundType = OutboundAction['type'];
@@ -146,6 +153,11 @@ export interface GroupInfo {
   owner?: MemberRef;
   notice?: string;
   members?: MemberRef[];
+  /**
+   * WeCom: the `state` each member came with (groupchat/get member_list.state: a join way or
+   * contact way with a state), by platform id; reconciliation mends a recorded join that lacks it.
+   */
+  joinStates?: Record<string, string>;
 }
 
 /**

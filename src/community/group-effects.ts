@@ -42,8 +42,9 @@ export function groupEffectOf(action: OutboundAction, result: Done): GroupEffect
     case 'disband':
       return { dismissed: true };
     case 'create_invite_link': {
-      // A personal link (one member) belongs to its applicant, not to the group.
-      if (action.memberLimit !== undefined) return undefined;
+      // A personal link (one member, or a WeCom join way with its participant's state) belongs to
+      // its applicant or participant, not to the group.
+      if (action.memberLimit !== undefined || action.state !== undefined) return undefined;
       const link = result.data?.inviteLink;
       if (typeof link !== 'string' || !link) return undefined;
       return { invite: { link, expiresAt: expiry(result.data?.expiresAt) } };

@@ -54,6 +54,8 @@ import { linkPrivateStart } from './start-links.ts';
 import { recordMemberEvent } from './events.ts';
 import { isQuestion } from './standing/question.ts';
 import { ensureGroup } from './groups.ts';
+import { adoptCreatedGroups } from '../growth/livecode-adopt.ts';
+import { isLiveCodeState } from '../growth/livecode-rules.ts';
 import { closeMembership, ensureMember, openMembership } from './members.ts';
 
 export type IngestDeps = TriggerDeps;
@@ -135,6 +137,8 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
         .where('id', '=', groupId)
         .execute();
       if (restored) deps.log?.(`group "${event.title ?? before.name}" is reachable again`);
+      // Growth: a group a platform created for a live code becomes its next slot.
+      if (!before) await adoptCreatedGroups(db, at, { channelId });
       return { ...base, groupId, change: restored ? 'group_restored' : before ? 'group_updated' : 'group_created' };
     }
     case 'group_renamed': {
@@ -186,6 +190,8 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       if (!event.member.isBot) {
         const via = { ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter ? { inviter: inviter.id } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), ...(event.via?.state ? { state: event.via.state } : {}) };
         await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'join', at, detail: via });
+        // Growth: a join through a live code's auto-create join way names the group WeCom created.
+        if (event.via?.state && isLiveCodeState(event.via.state)) await adoptCreatedGroups(db, at, { channelId });
         if (inviter && inviter.id !== member.id) await recordMemberEvent(db, { memberId: inviter.id, groupId, kind: 'invite', at, detail: { invitee: member.id } });
         // Admission: the blacklist and the rejoin policy, a form applicant's personal link.
         admission = await onMemberJoined(db, { groupId, memberId: member.id, name: member.name, userId: event.member.externalId, ...(event.via?.inviteLink ? { inviteLink: event.via.inviteLink } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), at });

@@ -8,10 +8,12 @@
 // Changes go through ingest as the events the callbacks would have carried (group_renamed,
 // announcement_changed, group_dismissed), so they are recorded in inbound_events like any other.
 // Member joins and leaves are not replayed: a welcome sent hours late does more harm than good;
-// the member count is corrected.
+// the member count is corrected. A recorded join that lacks the `state` WeCom lists for the member
+// (groupchat/get could not be read when the add_member callback came) gets it: campaigns and live
+// codes attribute joins by it.
 
 import type { Connector, GroupInfo, InboundEvent } from '../channels/port.ts';
-import type { Db } from '../store/db.ts';
+import { type Db, sql } from '../store/db.ts';
 import { ingestEvent } from './ingest.ts';
 
 export interface KnownGroup {
@@ -62,6 +64,23 @@ export interface ReconcileResult {
   counts: number;
   restored: number;
   dismissed: number;
+  /** Recorded joins that got the join way's state they lacked. */
+  states: number;
+}
+
+/** The state each listed member came with, on their latest recorded join in the group when it has none. */
+async function mendJoinStates(db: Db, channelId: string, chatId: string, states: Record<string, string>): Promise<number> {
+  const ids = Object.keys(states);
+  if (!ids.length) return 0;
+  const r = await sql`
+    UPDATE member_events e SET detail = e.detail || jsonb_build_object('state', v.state)
+    FROM unnest(${ids}::text[], ${ids.map((id) => states[id])}::text[]) AS v(external_id, state),
+      member_identities i, groups g
+    WHERE g.channel_id = ${channelId} AND g.external_id = ${chatId}
+      AND i.channel_id = ${channelId} AND i.external_id = v.external_id
+      AND e.id = (SELECT max(x.id) FROM member_events x WHERE x.member_id = i.member_id AND x.group_id = g.id AND x.kind = 'join')
+      AND NOT (e.detail ? 'state')`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
 }
 
 /** Compares one channel's groups with the platform's list and mends the differences. */
@@ -87,7 +106,7 @@ export async function reconcileChannel(
     announcement: r.announcement,
   }));
   const plan = reconcilePlan(known, listed, at);
-  const result: ReconcileResult = { added: 0, renamed: 0, notices: 0, counts: 0, restored: 0, dismissed: 0 };
+  const result: ReconcileResult = { added: 0, renamed: 0, notices: 0, counts: 0, restored: 0, dismissed: 0, states: 0 };
   const knownIds = new Set(known.map((k) => k.externalId));
   const isNew = new Set(listed.filter((g) => !knownIds.has(g.chatId)).map((g) => g.chatId));
   for (const e of plan.events) {
@@ -101,6 +120,7 @@ export async function reconcileChannel(
     await db.updateTable('groups').set({ member_count: c.memberCount }).where('channel_id', '=', channelId).where('external_id', '=', c.chatId).execute();
     result.counts++;
   }
+  for (const g of listed) if (g.joinStates) result.states += await mendJoinStates(db, channelId, g.chatId, g.joinStates);
   if (plan.restore.length) {
     await db.updateTable('groups').set({ status: 'active' }).where('id', 'in', plan.restore).where('status', '=', 'access_lost').execute();
     result.restored = plan.restore.length;
@@ -111,10 +131,10 @@ export async function reconcileChannel(
     await ingestEvent({ db, ...(deps.log ? { log: deps.log } : {}) }, channelId, { type: 'group_dismissed', chatId: k.externalId, at });
     result.dismissed++;
   }
-  const changed = result.added + result.renamed + result.notices + result.restored + result.dismissed;
+  const changed = result.added + result.renamed + result.notices + result.restored + result.dismissed + result.states;
   if (changed) {
     deps.log?.(
-      `reconciled channel ${channelId}: ${result.added} added, ${result.renamed} renamed, ${result.notices} notices, ${result.restored} restored, ${result.dismissed} dismissed`,
+      `reconciled channel ${channelId}: ${result.added} added, ${result.renamed} renamed, ${result.notices} notices, ${result.restored} restored, ${result.dismissed} dismissed, ${result.states} join states`,
     );
   }
   return result;

@@ -24,11 +24,19 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
     case 'rename':
       return { type: 'rename', chatId, name: c.name ?? c.text };
     case 'invite':
-      return { type: 'create_invite_link', chatId, name: c.text || undefined };
+      // With a state (WeCom): a join way whose joins come back with it — a personal link.
+      return { type: 'create_invite_link', chatId, name: c.text || undefined, ...(c.state ? { state: c.state } : {}) };
     case 'disband':
       return { type: 'disband', chatId };
     case 'create_group':
-      return { type: 'create_group', name: c.name ?? c.text };
+      return {
+        type: 'create_group',
+        name: c.name ?? c.text,
+        ...(c.memberIds?.length ? { memberIds: c.memberIds } : {}),
+        ...(c.fromChatIds?.length ? { fromChatIds: c.fromChatIds } : {}),
+        ...(c.firstIndex !== undefined ? { firstIndex: c.firstIndex } : {}),
+        ...(c.state ? { state: c.state } : {}),
+      };
     case 'notify':
     case 'direct_message':
     case 'remind':

@@ -69,3 +69,41 @@ export function readCap(value: unknown): number | undefined | Error {
   if (!Number.isInteger(n) || n < 1 || n > 100_000) return new Error('cap');
   return n;
 }
+
+/**
+ * A creation the platform made and Chorus has not adopted yet: a bot `create_group` row that was
+ * sent (WeCom's join way waits for a scan to create the group; Wechaty's room exists already).
+ */
+export function isPendingCreation(row: { state: string; mode: string; action: string }): boolean {
+  return row.action === 'create_group' && row.mode === 'bot' && row.state === 'sent';
+}
+
+/** A WeCom join way holds at most 5 groups ("chat_id_list … 支持5个"): the newest 5 of the live code's. */
+export const JOIN_WAY_GROUPS = 5;
+export function joinWaySet(chatIds: readonly string[]): string[] {
+  return chatIds.slice(-JOIN_WAY_GROUPS);
+}
+
+/** The name WeCom gives the groups it creates starts with this ("room_base_name … 最长40个utf8字符"). */
+export function roomBaseName(livecodeName: string): string {
+  return [...livecodeName.trim()].slice(0, 40).join('');
+}
+
+/**
+ * A WeCom join way admits into its groups up to WeCom's own limit, whatever Chorus's cap: it may
+ * auto-create only over groups whose cap is WeCom's (or none), else a lower cap would be passed.
+ */
+export function wecomMayAutoCreate(caps: readonly (number | null)[]): boolean {
+  const limit = defaultCap('wecom') ?? 0;
+  return caps.every((c) => c === null || c >= limit);
+}
+
+/** The join way's state: the live code's id (15 characters; WeCom allows 30), so joins name it. */
+export const liveCodeState = (livecodeId: string) => livecodeId;
+/** Whether a join's state is a live code's (its id: lc_ and 12 hex digits, livecodes.ts). */
+export const isLiveCodeState = (state: string) => /^lc_[0-9a-f]{12}$/.test(state);
+
+/** Does a WeCom group name look like one the join way created: the base name, then its number? */
+export function isCreatedName(name: string, base: string): boolean {
+  return name.startsWith(base) && /^\d+$/.test(name.slice(base.length));
+}

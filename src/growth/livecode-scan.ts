@@ -6,6 +6,7 @@
 
 import { sql } from 'kysely';
 import type { Db } from '../store/db.ts';
+import { adoptCreatedGroups } from './livecode-adopt.ts';
 import { askForLinks, onAllFull } from './livecode-tasks.ts';
 import { type Entry, entryFor } from './livecode-rules.ts';
 
@@ -15,6 +16,11 @@ export type ScanResult =
   | { kind: 'routed'; groupId: string; groupName: string; entry: Entry }
   /** A group has seats but no link or QR yet: one was asked for (or the operators told). */
   | { kind: 'preparing' }
+  /**
+   * Every group is full and the platform is creating the next one: WeCom's auto-create join way,
+   * whose QR the page shows (WeCom routes the scan and creates the group); `name`: the live code's.
+   */
+  | { kind: 'creating'; name: string; entry: Entry }
   /** Every group is full. */
   | { kind: 'full' };
 
@@ -94,5 +100,26 @@ export async function scanLiveCode(db: Db, code: string, now = new Date()): Prom
     return { kind: 'preparing' };
   }
   await onAllFull(db, lc.id, now);
+  const made = await creation(db, lc.id);
+  // Wechaty's room exists once its row is sent: adopted now rather than at the next sweep, it is
+  // being prepared (its QR code asked for).
+  if (made?.adoptable && (await adoptCreatedGroups(db, now, { livecodeId: lc.id }))) return { kind: 'preparing' };
+  if (made?.link) return { kind: 'creating', name: made.name, entry: entryFor(made.kind, made.link) };
+  // A creation under way without a QR to show yet (the bot's row not sent, or Wechaty's room not adopted).
+  if (made) return { kind: 'preparing' };
   return { kind: 'full' };
+}
+
+/** The live code's open or pending platform creation (a bot `create_group` row), with its QR when it made one. */
+async function creation(db: Db, livecodeId: string): Promise<{ name: string; kind: string; link?: string; adoptable: boolean } | undefined> {
+  const r = await sql<{ name: string; kind: string; state: string; result: Record<string, unknown> | string | null }>`
+    SELECT l.name, c.kind, x.state, x.result FROM livecodes l
+    JOIN ledger x ON x.id = l.full_ledger_id AND x.action = 'create_group' AND x.mode = 'bot'
+    JOIN channels c ON c.id = x.sender_account
+    WHERE l.id = ${livecodeId} AND x.state NOT IN ('failed', 'cancelled', 'skipped', 'missed', 'unconfirmed')`.execute(db);
+  const row = r.rows[0];
+  if (!row) return undefined;
+  const result = (typeof row.result === 'string' ? JSON.parse(row.result) : (row.result ?? {})) as Record<string, unknown>;
+  const link = row.state === 'sent' && result.pending && typeof result.inviteLink === 'string' ? result.inviteLink : undefined;
+  return { name: row.name, kind: row.kind, ...(link ? { link } : {}), adoptable: row.state === 'sent' && typeof result.chatId === 'string' };
 }

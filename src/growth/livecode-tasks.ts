@@ -14,34 +14,13 @@ import { noticeColumns } from '../run/notices.ts';
 import { OPEN_STATES } from '../run/states.ts';
 import { declaredCapabilities } from '../run/triggers.ts';
 import type { Db } from '../store/db.ts';
-import { linkUsable, mayAskForLink, renewalDue } from './livecode-rules.ts';
+import { platformCreation } from './livecode-create.ts';
+import { attrsOf, newGroupText, type SlotRow, slots } from './livecode-slots.ts';
+import { isPendingCreation, linkUsable, mayAskForLink, renewalDue } from './livecode-rules.ts';
 
 const runIdOf = (livecodeId: string) => `${livecodeId}_ops`;
 
-interface SlotRow {
-  slot: number;
-  group_id: string;
-  channel_id: string;
-  channel_status: string;
-  leader: string | null;
-  attrs: Record<string, string> | string;
-  name: string;
-  invite_link: string | null;
-  invite_expires_at: Date | null;
-  link_asked_at: Date | null;
-  expiry_task_for: Date | null;
-}
-
-async function slots(db: Db, livecodeId: string): Promise<SlotRow[]> {
-  const r = await sql<SlotRow>`
-    SELECT s.id AS slot, s.group_id, g.channel_id, c.status AS channel_status, g.leader, g.attrs, g.name, g.invite_link,
-      g.invite_expires_at, s.link_asked_at, s.expiry_task_for
-    FROM livecode_groups s JOIN groups g ON g.id = s.group_id JOIN channels c ON c.id = g.channel_id
-    WHERE s.livecode_id = ${livecodeId} AND g.status = 'active' ORDER BY s.position`.execute(db);
-  return r.rows;
-}
-
-const attrsOf = (a: SlotRow['attrs']) => (typeof a === 'string' ? JSON.parse(a) : (a ?? {})) as Record<string, string>;
+const UNDER_WAY = new Set<string>([...OPEN_STATES, 'sending', 'awaiting_confirmation', 'unconfirmed']);
 
 /** Queues rows on the live code's operation (made, or made running again, here). */
 async function queue(db: Db, livecodeId: string, rows: NewLedgerRow[]): Promise<void> {
@@ -119,16 +98,22 @@ function inviteRow(s: SlotRow, now: Date): NewLedgerRow {
 }
 
 /**
- * Every group is full. Without --auto-create the operators are told; with it, a `create_group`
- * task goes to the last group's owner (its leader) as well: "create the next group, add the bot,
- * add it to the live code". Once per filling: nothing new while that task is open.
+ * Every group is full. Without --auto-create the operators are told; with it, the next group is
+ * made where the platform can (livecode-create.ts: a WeCom join way that creates groups, Wechaty's
+ * Room.create) — a bot row of the live code's operation, adopted when the group appears
+ * (livecode-adopt.ts) —, else a `create_group` task goes to the last group's owner (its leader):
+ * "create the next group and add the bot" (the group is adopted when it appears). Once per
+ * filling: nothing new while that task or creation is under way, or made and not adopted yet.
  */
 export async function onAllFull(db: Db, livecodeId: string, now = new Date()): Promise<boolean> {
   const lc = await db.selectFrom('livecodes').select(['name', 'auto_create', 'full_ledger_id', 'full_at']).where('id', '=', livecodeId).executeTakeFirstOrThrow();
+  let previous: { state: string; mode: string; action: string } | undefined;
   if (lc.full_at) {
     if (!lc.full_ledger_id) return false;
-    const open = await db.selectFrom('ledger').select('id').where('id', '=', lc.full_ledger_id).where('state', 'in', [...OPEN_STATES]).executeTakeFirst();
-    if (open) return false;
+    previous = await db.selectFrom('ledger').select(['state', 'mode', 'action']).where('id', '=', lc.full_ledger_id).executeTakeFirst();
+    // Under way (a bot's row being sent, or one a person must check: never made twice), or made by
+    // the platform and not adopted yet (WeCom creates the group when someone scans).
+    if (previous && (UNDER_WAY.has(previous.state) || isPendingCreation(previous))) return false;
   }
   // Claim the filling: only one scan raises it.
   const claimed = await db
@@ -139,13 +124,19 @@ export async function onAllFull(db: Db, livecodeId: string, now = new Date()): P
     .returning('id')
     .executeTakeFirst();
   if (!claimed) return false;
-  await alert(db, msg(lc.auto_create ? 'livecode.notice.fullTask' : 'livecode.notice.full', { livecode: lc.name }));
-  if (!lc.auto_create) return true;
-  const all = await slots(db, livecodeId);
+  const all = lc.auto_create ? await slots(db, livecodeId) : [];
   const last = all[all.length - 1];
-  if (!last) return true;
+  // A platform creation that failed is not tried again for the same filling: a person does it.
+  const creation = last && !(previous?.mode === 'bot' && previous.state === 'failed') ? await platformCreation(db, { id: livecodeId, name: lc.name }, all, now) : undefined;
+  const row = creation && 'row' in creation ? creation.row : undefined;
+  await alert(
+    db,
+    !lc.auto_create ? msg('livecode.notice.full', { livecode: lc.name }) : row ? msg('livecode.notice.fullCreating', { livecode: lc.name }) : msg('livecode.notice.fullTask', { livecode: lc.name }),
+  );
+  if (creation && 'why' in creation) await alert(db, creation.why);
+  if (!lc.auto_create || !last) return true;
   await queue(db, livecodeId, [
-    {
+    row ?? {
       groupId: last.group_id,
       stepId: 'livecode-new-group',
       occurrence: 1,
@@ -156,16 +147,16 @@ export async function onAllFull(db: Db, livecodeId: string, now = new Date()): P
       senderAccount: null,
       dueAt: now,
       windowMinutes: 24 * 60,
-      content: { text: translate(languageOfText(`${lc.name}${last.name}`), 'livecode.task.newGroup', { livecode: lc.name, group: last.name }), name: `${last.name} +1` },
+      content: { text: newGroupText(lc.name, last.name), name: `${last.name} +1` },
     },
   ]);
-  const row = await db
+  const made = await db
     .selectFrom('ledger')
     .select((eb) => eb.fn.max('id').as('id'))
     .where('run_id', '=', runIdOf(livecodeId))
     .where('step_id', '=', 'livecode-new-group')
     .executeTakeFirst();
-  await db.updateTable('livecodes').set({ full_ledger_id: row?.id ? Number(row.id) : null }).where('id', '=', livecodeId).execute();
+  await db.updateTable('livecodes').set({ full_ledger_id: made?.id ? Number(made.id) : null }).where('id', '=', livecodeId).execute();
   return true;
 }
 

@@ -698,7 +698,7 @@ const en: Record<string, string> = {
   "livecode.notYours": "You can see only the live codes of the groups you lead, and \"{id}\" has none of them.",
   "livecode.noPublicUrl": "Chorus does not know its public address, so the QR code would point nowhere: start the server with --public-url (or CHORUS_PUBLIC_URL).",
   "livecode.run.title": "Live code: {livecode}",
-  "livecode.task.newGroup": "The live code \"{livecode}\" is full: every group reached its cap. Create the next group like \"{group}\", add the Chorus bot, then add the group to the live code.",
+  "livecode.task.newGroup": "The live code \"{livecode}\" is full: every group reached its cap. Create the next group like \"{group}\" and add the Chorus bot to it: Chorus adds the first new group it sees there to the live code.",
   "livecode.task.renewQr": "The group QR code of \"{group}\" expires on {at}. Open the group in WeChat, save its QR code again, and give it to Chorus so the live code keeps working.",
   "livecode.thing": "Live code {id}",
   "livecode.notice.noLink": "Live code \"{livecode}\": the group \"{group}\" has no invite link or QR code, and its channel cannot make one. Add the group's QR code or link in the platform, or remove the group from the live code.",
@@ -734,6 +734,11 @@ const en: Record<string, string> = {
   "posters.background.tooWide": "The background image is {width}×{height} pixels; at most {max} pixels a side are accepted. Resize it (750×1334 is plenty).",
   "posters.background.format": "The background image cannot be read as a PNG or JPEG file. Upload a PNG or JPEG image.",
   "posters.background.base64": "The background must be the image's bytes in base64, or a data: URL of a PNG or JPEG image.",
+  // --- Growth on WeCom and Wechaty: live codes that create their next group (src/growth/livecode-create.ts) ---
+  "livecode.notice.fullCreating": "Live code \"{livecode}\": every group is full. Chorus is having the platform create the next group and adds it to the live code when it appears.",
+  "livecode.notice.wecomCap": "Live code \"{livecode}\": WeCom could create the next group through a join QR code, but that code admits into its groups up to WeCom's own limit ({cap}), past the lower cap of this live code's groups. A task to create the group was given instead.",
+  "livecode.notice.wechatyStaff": "Live code \"{livecode}\": the bot could create the next WeChat group, but WeChat needs two other people in it and the live code's groups have fewer than two leaders or assistants on this account. A task to create the group was given instead.",
+  "livecode.notice.capTooSmall": "Live code \"{livecode}\": a new WeChat group would start with {people} people (the bot and the staff), and the cap is {cap}, so it would be full at once. A task to create the group was given instead; raise the cap to let the bot create groups.",
 };
 
 export default en;

@@ -695,7 +695,7 @@ const zh: Record<string, string> = {
   "livecode.notYours": "你只能查看包含你所带群的活码，“{id}”里没有你的群。",
   "livecode.noPublicUrl": "Chorus 还不知道自己的公网地址，二维码无处可指：请用 --public-url（或 CHORUS_PUBLIC_URL）启动服务。",
   "livecode.run.title": "活码：{livecode}",
-  "livecode.task.newGroup": "活码“{livecode}”已满：所有群都到了人数上限。请参照“{group}”建一个新群，把 Chorus 机器人拉进群，再把新群加到活码里。",
+  "livecode.task.newGroup": "活码“{livecode}”已满：所有群都到了人数上限。请参照“{group}”建一个新群，并把 Chorus 机器人拉进群：Chorus 会把在这里看到的第一个新群自动加入活码。",
   "livecode.task.renewQr": "群“{group}”的群二维码将于 {at} 过期。请在微信里打开这个群，重新保存群二维码并交给 Chorus，活码才能继续使用。",
   "livecode.thing": "活码 {id}",
   "livecode.notice.noLink": "活码“{livecode}”：群“{group}”还没有邀请链接或群二维码，所在渠道也无法自动生成。请在平台上生成群二维码或链接，或把这个群从活码中移除。",
@@ -731,6 +731,11 @@ const zh: Record<string, string> = {
   "posters.background.tooWide": "背景图是 {width}×{height} 像素，每边最多 {max} 像素。请缩小后再上传（750×1334 就足够）。",
   "posters.background.format": "背景图无法作为 PNG 或 JPEG 读取，请上传 PNG 或 JPEG 图片。",
   "posters.background.base64": "背景图须为图片字节的 base64 编码，或 PNG/JPEG 图片的 data: URL。",
+  // --- 企业微信与个人微信上的增长：活码自动建下一个群（src/growth/livecode-create.ts） ---
+  "livecode.notice.fullCreating": "活码“{livecode}”：所有群都已满员，正在由平台创建下一个群，新群出现后会自动加入活码。",
+  "livecode.notice.wecomCap": "活码“{livecode}”：企业微信可以通过「加入群聊」二维码自动建群，但这个二维码会一直把人送进群里，直到企业微信自己的上限（{cap} 人），超过了本活码设置的更低人数上限。因此改为给群主派发“建新群”的任务。",
+  "livecode.notice.wechatyStaff": "活码“{livecode}”：机器人本可以自动建新的微信群，但微信建群至少要再拉两个人，而这个账号上本活码各群的群主和助教不足两人。因此改为给群主派发“建新群”的任务。",
+  "livecode.notice.capTooSmall": "活码“{livecode}”：新建的微信群一开始就有 {people} 人（机器人和工作人员），而人数上限是 {cap}，建好就满了。因此改为给群主派发“建新群”的任务；调高人数上限后机器人才会自动建群。",
 };
 
 export default zh;

@@ -84,8 +84,10 @@ export async function registerLiveCodePage(app: FastifyInstance, s: Services): P
           return send(reply, 200, simple(lang, 'preparing'));
         case 'full':
           return send(reply, 200, simple(lang, 'full'));
+        case 'creating':
         case 'routed': {
           const e = r.entry;
+          const groupName = r.kind === 'routed' ? r.groupName : r.name;
           if (e.kind === 'redirect') return reply.status(302).header('location', e.url).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer').send();
           const img =
             e.kind === 'qr_image'
@@ -99,7 +101,7 @@ export async function registerLiveCodePage(app: FastifyInstance, s: Services): P
           return send(
             reply,
             200,
-            page(lang, translate(lang, 'livecode.page.title', { group: r.groupName }), `<h1>${t(lang, 'title', { group: r.groupName })}</h1><div class="qr"><img alt="${t(lang, 'qrAlt')}" src="${img}"></div><p>${t(lang, how)}</p><p class="hint">${t(lang, 'hint')}</p>`),
+            page(lang, translate(lang, 'livecode.page.title', { group: groupName }), `<h1>${t(lang, 'title', { group: groupName })}</h1><div class="qr"><img alt="${t(lang, 'qrAlt')}" src="${img}"></div><p>${t(lang, how)}</p><p class="hint">${t(lang, 'hint')}</p>`),
           );
         }
       }

@@ -278,6 +278,14 @@ export interface LedgerContent {
   member?: { name: string; handle?: string };
   /** Telegram: the start link for a person the bot cannot write to yet. */
   startLink?: string;
+  // Growth, platforms (issue 9). `invite`: the state of a WeCom join way whose joins it attributes
+  // (a personal link: not the group's shared one). `create_group`: Wechaty — the contacts the bot
+  // creates the room with; WeCom — the full groups (chat ids, at most 5) of an auto-create join
+  // way, the number of its first new group, and its state.
+  state?: string;
+  memberIds?: string[];
+  fromChatIds?: string[];
+  firstIndex?: number;
 }
 
 export interface LedgerTable {

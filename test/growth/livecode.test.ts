@@ -1,4 +1,5 @@
-// Live codes: routing order and takeover when a group fills, concurrent scans never past a cap,
+// Live codes: routing order and takeover when a group fills, the group staff made for the task
+// adopted when the bot is added to it, concurrent scans never past a cap,
 // a group without a link gets one through the ledger, the WeChat and WeCom QR pages, all full
 // (the alert and the staff task), QR renewal a day before expiry, the API within a leader's
 // scope, the public page's 404 and rate limit.
@@ -13,6 +14,7 @@ import { Worker } from '../../src/dispatch/worker.ts';
 import { LiveCodeDesk } from '../../src/growth/livecode-desk.ts';
 import { scanLiveCode } from '../../src/growth/livecode-scan.ts';
 import { renewExpiringQrs } from '../../src/growth/livecode-tasks.ts';
+import { ingestEvent } from '../../src/community/ingest.ts';
 import { createLiveCode } from '../../src/growth/livecodes.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { ensureAdminToken } from '../../src/server/tokens.ts';
@@ -107,6 +109,16 @@ describe(`live codes (${engine})`, () => {
     // A second full scan raises nothing new while the task is open.
     await app.inject({ method: 'GET', url: `/j/${codeOf(url)}` });
     expect(await store.db.selectFrom('ledger').select('id').where('step_id', '=', 'livecode-new-group').execute()).toHaveLength(1);
+  });
+
+  it('adopts the group staff made for the task when the bot is added to it, and routes there', async () => {
+    const spring = await store.db.selectFrom('livecodes').select(['id', 'code']).where('name', '=', 'Spring').executeTakeFirstOrThrow();
+    await ingestEvent({ db: store.db }, 'ch_tg', { type: 'group_seen', chatId: 'r3', title: 'Spring 3', memberCount: 1, at: new Date() });
+    const slots = await store.db.selectFrom('livecode_groups as s').innerJoin('groups as g', 'g.id', 's.group_id').select(['g.name', 's.position', 's.cap', 's.seats']).where('s.livecode_id', '=', spring.id).orderBy('s.position').execute();
+    expect(slots.at(-1)).toEqual({ name: 'Spring 3', position: 3, cap: 3, seats: 2 });
+    await store.db.updateTable('groups').set({ invite_link: 'https://t.example/r3' }).where('name', '=', 'Spring 3').execute();
+    const r = await app.inject({ method: 'GET', url: `/j/${spring.code}` });
+    expect(r.headers.location).toBe('https://t.example/r3');
   });
 
   it('never routes a group past its cap under many parallel scans', async () => {

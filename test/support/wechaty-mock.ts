@@ -1,7 +1,8 @@
 // A WeChat stand-in for the Wechaty connector's tests: wechaty-puppet-mock's PuppetMock, with the
 // room operations that PuppetMock leaves as no-ops (topic, announce, add, remove, create, QR code)
 // applied to the mocker's rooms the way WeChat applies them — including the room-topic,
-// room-join and room-leave events WeChat sends back to the account that made the change — plus a
+// room-join (also for a room the account created) and room-leave events WeChat sends back to the
+// account that made the change — plus a
 // record of everything sent and failure injection. Serve it over the puppet-service gRPC protocol
 // with wechaty-service.ts to use it from another process.
 
@@ -39,6 +40,8 @@ export interface SentRecord {
 export class RecordingPuppetMock extends PuppetMock {
   readonly sent: SentRecord[] = [];
   readonly announcements = new Map<string, string>();
+  /** Every room the account created (Room.create), with whom and under which name. */
+  readonly created: { roomId: string; contactIdList: string[]; topic: string }[] = [];
   private readonly failures = new Map<MockOperation, MockFailure[]>();
 
   /** Makes the next `count` calls of `op` fail with `failure`. */
@@ -164,6 +167,9 @@ export class RecordingPuppetMock extends PuppetMock {
       adminIdList: [],
       ownerId: this.currentUserId,
     });
+    this.created.push({ roomId: room.id, contactIdList: [...contactIdList], topic: topic ?? '' });
+    // WeChat tells the creator "你邀请"…"加入了群聊": Wechaty reads it as a room-join by the account.
+    this.emit('room-join', { roomId: room.id, inviteeIdList: [...contactIdList], inviterId: this.currentUserId, timestamp: Date.now() });
     return room.id;
   }
 

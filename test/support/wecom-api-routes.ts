@@ -2,7 +2,7 @@
 // official endpoint, with the request checks, response shapes and errcodes of the docs.
 
 import { randomBytes } from 'node:crypto';
-import type { Template, WecomApiServer } from './wecom-api.ts';
+import type { JoinWay, Template, WecomApiServer } from './wecom-api.ts';
 
 const ERRMSG: Record<number, string> = {
   [-1]: 'system busy',
@@ -34,6 +34,36 @@ export function reply(code: number, msg?: string): { errcode: number; errmsg: st
 export const OK = { errcode: 0, errmsg: 'ok' };
 
 type Route = (s: WecomApiServer, b: Record<string, unknown>) => unknown;
+
+const utf8Chars = (v: unknown) => [...String(v)].length;
+
+function joinWayProblem(s: WecomApiServer, b: Record<string, unknown>, adding: boolean): unknown {
+  if ((adding || b.scene !== undefined) && b.scene !== 1 && b.scene !== 2) return reply(40058, 'invalid scene');
+  const ids = b.chat_id_list as string[] | undefined;
+  if (adding || ids !== undefined) {
+    if (!Array.isArray(ids) || ids.length < 1 || ids.length > 5) return reply(40058, 'chat_id_list must hold 1 to 5 groups');
+    if (ids.some((id) => !s.groups.has(id))) return reply(40050);
+  }
+  if (b.auto_create_room !== undefined && b.auto_create_room !== 0 && b.auto_create_room !== 1) return reply(40058, 'invalid auto_create_room');
+  if (b.room_base_name !== undefined && utf8Chars(b.room_base_name) > 40) return reply(40058, 'room_base_name exceeds 40 characters');
+  if (b.room_base_id !== undefined && (!Number.isInteger(b.room_base_id) || Number(b.room_base_id) < 0)) return reply(40058, 'invalid room_base_id');
+  if (b.state !== undefined && utf8Chars(b.state) > 30) return reply(40058, 'state exceeds 30 characters');
+  return undefined;
+}
+
+function joinWayOf(config_id: string, b: Record<string, unknown>): JoinWay {
+  return {
+    config_id,
+    scene: Number(b.scene) as 1 | 2,
+    remark: typeof b.remark === 'string' ? [...b.remark].slice(0, 30).join('') : '',
+    auto_create_room: b.auto_create_room === 0 ? 0 : 1,
+    room_base_name: typeof b.room_base_name === 'string' ? b.room_base_name : '',
+    room_base_id: Number.isInteger(b.room_base_id) ? Number(b.room_base_id) : 1,
+    chat_id_list: [...(b.chat_id_list as string[])],
+    state: typeof b.state === 'string' ? b.state : '',
+    created: [],
+  };
+}
 
 function page<T>(s: WecomApiServer, items: T[], b: Record<string, unknown>, max: number): { items: T[]; next_cursor: string } | undefined {
   const limit = b.limit === undefined ? max : Number(b.limit);
@@ -170,19 +200,35 @@ export const ROUTES: Record<string, Route> = {
     t.cancelled = true;
     return OK;
   },
+  // 客户群「加入群聊」管理 (developer.work.weixin.qq.com/document/path/92229): scene 1 mini program
+  // button / 2 QR code; chat_id_list "支持5个"; auto_create_room "默认为1"; room_base_name "最长40个
+  // utf8字符"; state "不超过30个UTF-8字符"; remark "超过30个字符将被截断". add answers config_id only.
   'externalcontact/groupchat/add_join_way': (s, b) => {
-    const ids = b.chat_id_list as string[] | undefined;
-    if (b.scene !== 1 && b.scene !== 2) return reply(40058, 'invalid scene');
-    if (!ids || ids.length < 1 || ids.length > 5) return reply(40058, 'chat_id_list must hold 1 to 5 groups');
-    if (ids.some((id) => !s.groups.has(id))) return reply(40050);
+    const bad = joinWayProblem(s, b, true);
+    if (bad) return bad;
     const config_id = randomBytes(16).toString('hex');
-    s.joinWays.set(config_id, { ...b, config_id, remark: typeof b.remark === 'string' ? b.remark.slice(0, 30) : undefined });
+    s.joinWays.set(config_id, joinWayOf(config_id, b));
     return { ...OK, config_id };
   },
   'externalcontact/groupchat/get_join_way': (s, b) => {
     const w = s.joinWays.get(String(b.config_id ?? ''));
     if (!w) return reply(40058, 'invalid config_id');
-    return { ...OK, join_way: { ...w, qr_code: `http://p.qpic.cn/wwhead/${w.config_id}/0` } };
+    const { created: _created, ...way } = w;
+    return { ...OK, join_way: { ...way, ...(way.scene === 2 ? { qr_code: `http://p.qpic.cn/wwhead/${w.config_id}/0` } : {}) } };
+  },
+  // "更新" keeps what is not given; scene and chat_id_list, when given, replace the old ones.
+  'externalcontact/groupchat/update_join_way': (s, b) => {
+    const w = s.joinWays.get(String(b.config_id ?? ''));
+    if (!w) return reply(40058, 'invalid config_id');
+    const bad = joinWayProblem(s, b, false);
+    if (bad) return bad;
+    const next = joinWayOf(w.config_id, { ...w, ...b });
+    s.joinWays.set(w.config_id, { ...next, created: w.created });
+    return OK;
+  },
+  'externalcontact/groupchat/del_join_way': (s, b) => {
+    if (!s.joinWays.delete(String(b.config_id ?? ''))) return reply(40058, 'invalid config_id');
+    return OK;
   },
 };
 

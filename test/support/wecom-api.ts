@@ -36,6 +36,20 @@ export interface Media {
   created_at: number;
 }
 
+/** A 「加入群聊」 configuration, as get_join_way returns it, and the groups WeCom created for it. */
+export interface JoinWay {
+  config_id: string;
+  scene: 1 | 2;
+  remark: string;
+  auto_create_room: 0 | 1;
+  room_base_name: string;
+  room_base_id: number;
+  chat_id_list: string[];
+  state: string;
+  /** Not in the API: the groups WeCom created through this configuration, in order. */
+  created: string[];
+}
+
 export interface Injection {
   /** e.g. "externalcontact/add_msg_template" or "gettoken"; all paths when absent. */
   path?: string;
@@ -84,7 +98,9 @@ export class WecomApiServer {
   url = '';
   readonly groups = new Map<string, GroupChatDetail & { status: number }>();
   readonly templates = new Map<string, Template>();
-  readonly joinWays = new Map<string, Record<string, unknown>>();
+  readonly joinWays = new Map<string, JoinWay>();
+  /** How many people a customer group admits through a join QR code before WeCom counts it full. */
+  groupLimit = 500;
   /** staff userid → their customer contacts (external_userid). */
   readonly contacts = new Map<string, Set<string>>();
   /** Texts delivered into each chat (after the staff member confirmed). */
@@ -160,6 +176,36 @@ export class WecomApiServer {
   /** The owner dismisses the group: it leaves groupchat/list, and groupchat/get answers 40050. */
   dismissGroup(chatId: string): void {
     this.groups.delete(chatId);
+  }
+
+  /**
+   * A customer scans a join QR code (「加入群聊」): WeCom puts them into the first of its groups
+   * that is not full — the configured ones, then those it created for it — and, when all are full
+   * and `auto_create_room` is 1, creates the next group "<room_base_name><room_base_id + n>" first.
+   * The docs do not name the new group's owner: here it is the owner of the last configured group.
+   * The member carries the join way's `state` (groupchat/get member_list.state). Returns where they
+   * went; WeCom would then call back (create for a new group, update/add_member for the join).
+   */
+  scanJoinWay(configId: string, person: { userid: string; name?: string }, at = Math.floor(Date.now() / 1000)): { chatId: string; created: boolean } | undefined {
+    const w = this.joinWays.get(configId);
+    if (!w) throw new Error(`no join way ${configId}`);
+    let chatId = [...w.chat_id_list, ...w.created].find((id) => {
+      const g = this.groups.get(id);
+      return g && g.member_list.length < this.groupLimit;
+    });
+    let created = false;
+    if (!chatId) {
+      if (w.auto_create_room !== 1) return undefined;
+      const owner = this.groups.get(w.chat_id_list[w.chat_id_list.length - 1]!)?.owner ?? 'unknown';
+      chatId = `wrAuto${randomBytes(10).toString('hex')}`;
+      this.addGroup({ chat_id: chatId, name: `${w.room_base_name}${w.room_base_id + w.created.length}`, owner });
+      this.groups.get(chatId)!.create_time = at;
+      w.created.push(chatId);
+      created = true;
+    }
+    const g = this.groups.get(chatId)!;
+    g.member_list.push({ userid: person.userid, type: 2, join_time: at, join_scene: 3, ...(person.name ? { name: person.name } : {}), ...(w.state ? { state: w.state } : {}) });
+    return { chatId, created };
   }
 
   addContact(staff: string, externalUserid: string): void {

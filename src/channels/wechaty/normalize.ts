@@ -78,7 +78,11 @@ function groupSeen(room: WechatyRoomInfo, at: Date): InboundEvent {
 export function normalizeWechatyEvent(event: WechatyEvent, firstSight: boolean): InboundEvent[] {
   const room = event.room;
   if (!room) return [];
-  const out: InboundEvent[] = firstSight ? [groupSeen(room, event.at)] : [];
+  // A room first seen through a join (the account created it, or was added with others): the
+  // count before the join, since ingest counts each member_joined that follows.
+  const joining = event.kind === 'room-join' ? event.invitees.filter((p) => !p.self).length : 0;
+  const before = room.memberCount !== undefined ? { ...room, memberCount: Math.max(0, room.memberCount - joining) } : room;
+  const out: InboundEvent[] = firstSight ? [groupSeen(before, event.at)] : [];
   const chatId = room.id;
 
   switch (event.kind) {

@@ -11,6 +11,11 @@ export interface GroupChatMember {
   /** 1 = invited directly by a member, 2 = invited by link, 3 = scanned the group QR code. */
   join_scene?: number;
   invitor?: { userid: string };
+  /**
+   * The `state` of the join way (「加入群聊」) or contact way (「联系我」) the member came through,
+   * when it had one (客户群「加入群聊」管理, 附录: 获取客户群详情, 返回state参数).
+   */
+  state?: string;
   group_nickname?: string;
   /** Only when need_name = 1. */
   name?: string;
@@ -43,6 +48,8 @@ export function toGroupInfo(g: GroupChatDetail): GroupInfo {
     members: g.member_list.map(memberRef),
   };
   if (g.notice) info.notice = g.notice;
+  const states = g.member_list.filter((m) => m.state);
+  if (states.length) info.joinStates = Object.fromEntries(states.map((m) => [m.userid, m.state as string]));
   return info;
 }
 

@@ -31,17 +31,22 @@ export { normalize } from './normalize.ts';
 /**
  * What the customer-group API can do. `confirm`: WeCom creates a mass-message task the staff
  * member confirms in the client. create_invite_link: groupchat/add_join_way (a "join group" QR
- * code for up to 5 groups). Everything else has no API for customer groups — renaming, the group
- * notice, removing or adding members, creating or dismissing groups happen only in the client —
- * and becomes a human task. welcome: group_welcome_template/add only adds a material to the
- * company library; choosing it for a group is done by hand in the client and no API reports
- * whether it was, so a human task is the honest answer.
+ * code), one group per link, with the `state` that comes back in groupchat/get for each join
+ * through it (a campaign's personal link). create_group: WeCom has no API that creates a customer
+ * group, but a join way with `auto_create_room: 1` over up to 5 groups makes WeCom create the
+ * next group itself when those are full and someone scans — so it is `auto` when the action names
+ * those groups (`fromChatIds`), and a task for a person otherwise. Everything else has no API for
+ * customer groups — renaming, the group notice, removing or adding members, dismissing groups
+ * happen only in the client — and becomes a human task. welcome: group_welcome_template/add only
+ * adds a material to the company library; choosing it for a group is done by hand in the client
+ * and no API reports whether it was, so a human task is the honest answer.
  */
 export const WECOM_CAPABILITIES: CapabilityMatrix = {
   ...NO_CAPABILITIES,
   post: 'confirm',
   direct_message: 'confirm',
   create_invite_link: 'auto',
+  create_group: 'auto',
 };
 
 export interface WecomConfig {
@@ -73,6 +78,14 @@ export type WecomConnector = Connector & {
 
 // add_msg_template: "消息文本内容，最多4000个字节".
 const MAX_TEXT_BYTES = 4000;
+// add_join_way (客户群「加入群聊」管理): "chat_id_list … 支持5个", "state … 不超过30个UTF-8字符",
+// "room_base_name … 最长40个utf8字符", "remark … 超过30个字符将被截断".
+const JOIN_WAY_GROUPS = 5;
+const STATE_CHARS = 30;
+const ROOM_BASE_NAME_CHARS = 40;
+const REMARK_CHARS = 30;
+
+const chars = (s: string) => [...s].length;
 const PAGE = 1000;
 const DETAIL_CONCURRENCY = 4;
 
@@ -86,7 +99,6 @@ const NO_API: Partial<Record<OutboundAction['type'], string>> = {
   remove_member: 'WeCom has no API to remove someone from a customer group: the group owner removes them in the WeCom client.',
   unban_member: 'WeCom customer groups have no ban list that an API can change.',
   add_member: 'WeCom has no API to add someone to a customer group: send them the group QR code or invite them in the client.',
-  create_group: 'WeCom has no API to create a customer group: a staff member creates it in the WeCom client.',
   disband: 'WeCom has no API to dismiss a customer group: the group owner dismisses it in the WeCom client.',
 };
 
@@ -128,6 +140,22 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
       throw new ChannelError('permanent', `The message is longer than WeCom allows (${MAX_TEXT_BYTES} bytes, about 1300 Chinese characters): shorten it or split it.`);
     }
     return { content };
+  };
+
+  const checkState = (state: string): string => {
+    if (!state || chars(state) > STATE_CHARS) {
+      throw new ChannelError('permanent', `The state of a WeCom join QR code must be 1 to ${STATE_CHARS} characters: "${state}".`);
+    }
+    return state;
+  };
+
+  // add_join_way answers with the config_id only; the QR code's address comes from get_join_way.
+  const joinWay = async (body: Record<string, unknown>): Promise<Extract<PerformResult, { status: 'done' }>> => {
+    const added = await api.call<{ config_id: string }>('externalcontact/groupchat/add_join_way', body);
+    const got = await api.call<{ join_way: { qr_code: string; state?: string } }>('externalcontact/groupchat/get_join_way', { config_id: added.config_id });
+    const data: Record<string, unknown> = { inviteLink: got.join_way.qr_code, configId: added.config_id };
+    if (got.join_way.state) data.state = got.join_way.state;
+    return { status: 'done', at: new Date(now()), data };
   };
 
   const perform = async (action: OutboundAction): Promise<PerformResult> => {
@@ -172,12 +200,34 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
         if (action.expiresAt || action.joinRequest || action.memberLimit !== undefined) {
           throw new ChannelError('permanent', 'WeCom group QR codes cannot expire, limit members or ask for approval: create the link without those options.');
         }
-        // scene 2 = QR code; auto_create_room 0: joiners go to this group, no new groups appear.
+        // scene 2 = QR code; auto_create_room 0 (WeCom's default is 1): joiners go to this group, no new groups appear.
         const body: Record<string, unknown> = { scene: 2, auto_create_room: 0, chat_id_list: [action.chatId] };
-        if (action.name) body.remark = action.name.slice(0, 30);
-        const added = await api.call<{ config_id: string }>('externalcontact/groupchat/add_join_way', body);
-        const got = await api.call<{ join_way: { qr_code: string } }>('externalcontact/groupchat/get_join_way', { config_id: added.config_id });
-        return { status: 'done', at: new Date(now()), data: { inviteLink: got.join_way.qr_code, configId: added.config_id } };
+        if (action.name) body.remark = [...action.name].slice(0, REMARK_CHARS).join('');
+        if (action.state !== undefined) body.state = checkState(action.state);
+        return joinWay(body);
+      }
+      case 'create_group': {
+        const from = action.fromChatIds ?? [];
+        if (from.length === 0) {
+          throw new ChannelError(
+            'permanent',
+            'WeCom has no API to create a customer group: a staff member creates it in the WeCom client (WeCom creates groups by itself only through a join QR code over full groups).',
+            { forPerson: true },
+          );
+        }
+        if (from.length > JOIN_WAY_GROUPS) throw new ChannelError('permanent', `A WeCom join QR code holds at most ${JOIN_WAY_GROUPS} groups; ${from.length} were given.`);
+        const base = action.name.trim();
+        if (!base || chars(base) > ROOM_BASE_NAME_CHARS) {
+          throw new ChannelError('permanent', `The name of the groups WeCom creates must be 1 to ${ROOM_BASE_NAME_CHARS} characters: "${action.name}".`);
+        }
+        const first = action.firstIndex ?? 1;
+        if (!Number.isInteger(first) || first < 1) throw new ChannelError('permanent', `The first number of the groups WeCom creates must be a whole number from 1: ${first}.`);
+        const body: Record<string, unknown> = { scene: 2, auto_create_room: 1, room_base_name: base, room_base_id: first, chat_id_list: from, remark: [...base].slice(0, REMARK_CHARS).join('') };
+        if (action.state !== undefined) body.state = checkState(action.state);
+        // Nothing exists yet: WeCom creates the group when the next person scans; it arrives as a
+        // change_external_chat create callback (and in groupchat/list).
+        const made = await joinWay(body);
+        return { ...made, data: { ...made.data, pending: true, baseName: base, firstIndex: first } };
       }
       default:
         throw new ChannelError('permanent', NO_API[action.type] ?? `WeCom cannot do "${action.type}" through its API.`);

@@ -82,10 +82,12 @@ export function groupChatEvents(e: GroupChatEvent, detail?: GroupChatDetail): In
       if (!e.memChangeList) return seen();
       return e.memChangeList.map((id): InboundEvent => {
         const m = detail?.member_list.find((x) => x.userid === id);
-        const via: { inviter?: MemberRef; scene?: string } = {};
+        const via: { inviter?: MemberRef; scene?: string; state?: string } = {};
         if (m?.join_scene !== undefined) via.scene = detailJoinScene(m.join_scene);
         else if (e.joinScene !== undefined) via.scene = callbackJoinScene(e.joinScene);
         if (m?.invitor?.userid) via.inviter = { externalId: m.invitor.userid };
+        // The callback never carries the state; groupchat/get's member_list does.
+        if (m?.state) via.state = m.state;
         return { type: 'member_joined', chatId, member: m ? memberRef(m) : { externalId: id }, via, at };
       });
     }
