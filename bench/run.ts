@@ -15,6 +15,8 @@ import { benchPlan } from './plan.ts';
 // Posters (issue 9)
 import { benchPosters } from './posters.ts';
 import { benchStanding } from './standing.ts';
+// Campaigns (issue 9).
+import { benchCampaigns } from './campaigns.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -43,6 +45,8 @@ const BENCHES: Record<string, Bench> = {
   livecode: benchLivecode,
   // Posters (issue 9): PNG posters rendered one at a time on one core, every layout and a photo background.
   posters: benchPosters,
+  // Campaigns: 10,000 joins through personal links ingested and attributed, beside the same joins in no campaign.
+  campaigns: benchCampaigns,
 };
 
 const wanted = process.argv.slice(2);

@@ -126,7 +126,16 @@ export type InboundEvent =
   /** `userChatId`: the private chat the bot may write to about the request (Telegram's user_chat_id, for 5 minutes without /start). */
   | { type: 'join_request'; chatId: string; member: MemberRef; inviteLink?: string; bio?: string; userChatId?: string; at: Date }
   /** A person wrote to the bot in private (not a group): `chatId` is the private chat. Admission reads it as answers. */
-  | { type: 'private_message'; chatId: string; messageId: string; from: MemberRef; text: string; at: Date }
+  | {
+      type: 'private_message';
+      chatId: string;
+      messageId: string;
+      from: MemberRef;
+      text: string;
+      /** The message carries a picture (a photo, an image file); `text` is its caption or ''. */
+      image?: boolean;
+      at: Date;
+    }
   /**
    * A person started the bot in a private chat (Telegram `/start`, with the start link's token
    * when they came through one): from now on the bot may write to them. `chatId` is the private chat.
@@ -141,6 +150,8 @@ export type InboundEvent =
       links: string[];
       mentions: string[];
       replyTo?: string;
+      /** The message carries a picture (a photo, an image file); `text` is its caption or '' (a campaign screenshot). */
+      image?: boolean;
       at: Date;
     };
 

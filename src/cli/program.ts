@@ -15,6 +15,8 @@ import { registerCheckinCommands } from './checkins.ts';
 import { registerLinkCommands } from './links.ts';
 import { registerAdmissionCommands } from './admission.ts';
 import { registerLivecodeCommands } from './livecode.ts';
+// Campaigns (issue 9).
+import { registerCampaignCommands } from './campaign.ts';
 import { registerPeopleImportCommands } from './people-import.ts';
 
 import { sopImport, sopLint, sopPlan } from './sop.ts';
@@ -137,6 +139,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerAdmissionCommands(program, io, opsDeps);
   registerPeopleImportCommands(program, io, opsDeps);
   registerLivecodeCommands(program, io, opsDeps);
+  // Campaigns (issue 9).
+  registerCampaignCommands(program, io, opsDeps);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -47,6 +47,9 @@ import { onMemberJoined, removalReason } from '../run/admission/joins.ts';
 import { moveRows } from '../run/ledger.ts';
 import { OPEN_STATES } from '../run/states.ts';
 import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/triggers.ts';
+import { attributeJoin, reverseOnLeave } from '../growth/campaign-attribute.ts';
+import { onCampaignMessage } from '../growth/campaign-bot.ts';
+import { onCampaignImage } from '../growth/campaign-poster.ts';
 import { type Db, sql } from '../store/db.ts';
 import { checkInFromMessage } from './checkins.ts';
 import { dismissGroup } from './group-effects.ts';
@@ -56,7 +59,7 @@ import { isQuestion } from './standing/question.ts';
 import { ensureGroup } from './groups.ts';
 import { adoptCreatedGroups } from '../growth/livecode-adopt.ts';
 import { isLiveCodeState } from '../growth/livecode-rules.ts';
-import { closeMembership, ensureMember, openMembership } from './members.ts';
+import { closeMembership, ensureMember, findMember, openMembership } from './members.ts';
 
 export type IngestDeps = TriggerDeps;
 
@@ -196,6 +199,9 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
         // Admission: the blacklist and the rejoin policy, a form applicant's personal link.
         admission = await onMemberJoined(db, { groupId, memberId: member.id, name: member.name, userId: event.member.externalId, ...(event.via?.inviteLink ? { inviteLink: event.via.inviteLink } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), at });
       }
+      // Campaigns (src/growth/campaign-attribute.ts): a join through a participant's link, join-way
+      // state or invitation counts for them, by the fraud rules — a bot's join too, rejected as one.
+      await attributeJoin(db, { groupId, memberId: member.id, at, isBot: event.member.isBot === true, ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter && inviter.id !== member.id ? { inviterId: inviter.id } : {}), ...(event.via?.state ? { state: event.via.state } : {}) });
       // A join admission undoes (the blacklist, the rejoin policy) starts no member steps.
       const planned =
         event.member.isBot || admission === 'undone'
@@ -223,6 +229,8 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
         const why = event.reason === 'removed' ? await removalReason(db, groupId, member.id) : undefined;
         await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'leave', at, detail: { reason: event.reason, ...(by ? { by: by.id } : {}), ...(why ? { why } : {}) } });
       }
+      // Campaigns: leaving before the stay rejects the invite that brought them (left_early).
+      if (outcome === 'closed') await reverseOnLeave(db, { groupId, memberId: member.id, at });
       const closed = await endPendingFor(db, groupId, member.id, event.reason);
       const planned = event.member.isBot
         ? 0
@@ -255,7 +263,11 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       const own = event.text.trim() !== '' && (await isOwnScript(db, groupId, event.text));
       // A reply to the check-in post counts even without text (a photo of the homework).
       if (!own) await checkInFromMessage(db, { groupId, memberId: member.id, text: event.text, replyTo: event.replyTo ?? null, messageId: event.messageId, at });
+      // A picture from a poster campaign's participant is their screenshot (src/growth/campaign-poster.ts).
+      if (event.image) await onCampaignImage(db, { channelId, groupId, memberId: member.id, at });
       if (own || event.text.trim() === '') return { ...result, change: 'message' };
+      // "参加" / "/join", "进度" / "/progress": a campaign answers (src/growth/campaign-bot.ts).
+      await onCampaignMessage(db, { channelId, groupId, memberId: member.id, text: event.text, messageId: event.messageId, at });
       const planned = await onMemberEvent(deps, {
         groupId,
         member: { id: member.id, externalId: event.from.externalId, name: member.name },
@@ -280,8 +292,14 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
     case 'private_message': {
       // Not a group: no group, no membership. A pending application may be waiting for this answer.
       if (event.from.isBot) return { ...base, change: 'stored' };
-      const taken = await onPrivateMessage(db, channelId, event.from.externalId, event.text);
-      return { ...base, change: taken ? 'message' : 'stored' };
+      // A picture without words answers no question.
+      const taken = event.text.trim() !== '' && (await onPrivateMessage(db, channelId, event.from.externalId, event.text));
+      if (taken) return { ...base, change: 'message' };
+      // A campaign command or screenshot to the bot in private, from a member Chorus knows.
+      const known = await findMember(db, channelId, event.from.externalId);
+      const pictured = known && event.image ? (await onCampaignImage(db, { channelId, memberId: known, at })) > 0 : false;
+      const answered = known && !pictured ? await onCampaignMessage(db, { channelId, memberId: known, text: event.text, messageId: event.messageId, at, privateChat: event.chatId }) : false;
+      return { ...base, ...(known ? { memberId: known } : {}), change: answered || pictured ? 'message' : 'stored' };
     }
     case 'private_started': {
       // people/audiences: the bot may now write to this person (src/community/start-links.ts).

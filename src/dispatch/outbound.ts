@@ -57,6 +57,10 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
     case 'personal_invite':
       // A link for one person: it admits one member and is not the group's shared link.
       return { type: 'create_invite_link', chatId, memberLimit: 1, ...(c.name ? { name: c.name } : {}) };
+    case 'campaign_link':
+      // A campaign participant's personal link (src/growth/campaign-enrol.ts): no member limit, named
+      // for them; on WeCom the join way carries their token as its `state`. Not the group's shared link.
+      return { type: 'create_invite_link', chatId, ...(c.name ? { name: c.name } : {}), ...(c.state ? { state: c.state } : {}) };
     case 'move':
       // A member's invitation into another group (src/run/expand.ts): see performMove.
       if (!c.userId || !c.intoChatId) throw new NotSendable('this invitation has no person or no group to invite into; it needs a person to do it');

@@ -498,7 +498,8 @@ export class Worker {
         result: done.data ? JSON.stringify(done.data) : null,
       },
     };
-    const effect = groupEffectOf(action, done);
+    // A campaign participant's personal link is theirs, not the group's current link.
+    const effect = row.action === 'campaign_link' ? undefined : groupEffectOf(action, done);
     const checkin = row.action === 'checkin';
     if (!effect && !checkin) {
       await finish(sent);

@@ -57,6 +57,8 @@ import { livecodeRoutes } from './routes/livecodes.ts';
 import { registerLiveCodePage } from './livecode-page.ts';
 // Posters (issue 9)
 import { posterRoutes } from './routes/posters.ts';
+// Campaigns (issue 9).
+import { campaignRoutes } from './routes/campaigns.ts';
 
 import { type AppContext, type Services, services } from './services.ts';
 
@@ -103,6 +105,8 @@ export function apiRoutes(s: Services): Route[] {
     ...livecodeRoutes(s),
     // Posters (issue 9): the layouts and the campaign dialog's preview
     ...posterRoutes(s),
+    // Campaigns (issue 9).
+    ...campaignRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;

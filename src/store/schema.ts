@@ -281,7 +281,8 @@ export interface LedgerContent {
   // Growth, platforms (issue 9). `invite`: the state of a WeCom join way whose joins it attributes
   // (a personal link: not the group's shared one). `create_group`: Wechaty — the contacts the bot
   // creates the room with; WeCom — the full groups (chat ids, at most 5) of an auto-create join
-  // way, the number of its first new group, and its state.
+  // way, the number of its first new group, and its state. Campaigns (src/growth/campaign-enrol.ts):
+  // a `campaign_link` row's WeCom join-way state (the participant's token).
   state?: string;
   memberIds?: string[];
   fromChatIds?: string[];

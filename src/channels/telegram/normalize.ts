@@ -127,7 +127,9 @@ function fromMessage(m: Message, opts: NormalizeOptions): InboundEvent[] {
     events.push({ type: 'announcement_changed', chatId, ...(text !== undefined ? { text } : {}), ...(by ? { by } : {}), at: when });
     return events;
   }
-  const text = m.text ?? m.caption;
+  // A photo (or an image sent as a file) without a caption is still a message: a campaign screenshot.
+  const image = !!m.photo?.length || !!m.document?.mime_type?.startsWith('image/');
+  const text = m.text ?? m.caption ?? (image ? '' : undefined);
   if (text === undefined || !m.from) return events; // stickers, service messages: nothing to read
   if (m.chat.type === 'private') {
     // `/start` (with a start link's token, t.me/<bot>?start=<token>) means the bot may write to
@@ -142,7 +144,7 @@ function fromMessage(m: Message, opts: NormalizeOptions): InboundEvent[] {
     }
     // Other commands are not answers to anything.
     if (text.trimStart().startsWith('/')) return events;
-    events.push({ type: 'private_message', chatId, messageId: String(m.message_id), from: memberRef(m.from), text, at: when });
+    events.push({ type: 'private_message', chatId, messageId: String(m.message_id), from: memberRef(m.from), text, ...(image ? { image } : {}), at: when });
     return events;
   }
   if (!isGroup(m.chat)) return events; // channels: not groups Chorus works in
@@ -156,6 +158,7 @@ function fromMessage(m: Message, opts: NormalizeOptions): InboundEvent[] {
     links: links(text, entities),
     mentions: mentions(text, entities),
     ...(m.reply_to_message ? { replyTo: String(m.reply_to_message.message_id) } : {}),
+    ...(image ? { image } : {}),
     at: when,
   });
   return events;
