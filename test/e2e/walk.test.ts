@@ -392,6 +392,50 @@ const OWNER_STOPS: Stop[] = [
     },
   },
   {
+    name: 'campaigns: a new invite campaign (poster preview, the rules in words), its board, pause and resume; the list',
+    async visit(w) {
+      await open(w, '/campaigns', 'campaigns-page');
+      await inLanguage(w, 'campaigns-page');
+      await tid(w.page, 'campaign-new').click();
+      await tid(w.page, 'campaign-create').waitFor();
+      await tid(w.page, 'campaign-name').fill(w.locale === 'zh' ? '春季邀请有礼' : 'Spring invite');
+      await tid(w.page, 'campaign-groups-mode-selector').click();
+      await tid(w.page, 'campaign-groups-selector').fill('community:lead');
+      await expect.poll(() => tid(w.page, 'campaign-groups-match').textContent()).toMatch(/2/);
+      await tid(w.page, 'campaign-reward-points').click();
+      await tid(w.page, 'campaign-reward-points-value').fill('50');
+      await tid(w.page, 'campaign-poster-title').fill(w.locale === 'zh' ? '邀请 3 位好友，免费领课' : 'Invite 3 friends, get a free class');
+      await expect.poll(() => tid(w.page, 'poster-preview-image').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
+      await inLanguage(w, 'campaign-rules');
+      await w.page.screenshot({ path: shot(`campaign-new-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'campaign-create-submit').click();
+      await tid(w.page, 'campaign-page').waitFor();
+      await tid(w.page, 'campaign-kfactor').waitFor();
+      // A member of a lead group enrols (as by asking the bot): the leaderboard shows them with their link.
+      const id = decodeURIComponent(new URL(w.page.url()).pathname.split('/').pop() ?? '');
+      const { csrfToken } = (await (await w.page.request.get(`${w.url}/api/session`)).json()) as { csrfToken: string };
+      const lead = (await (await w.page.request.get(`${w.url}/api/groups?groups=community:lead`)).json()) as { groups: { id: string }[] };
+      const members = (await (await w.page.request.get(`${w.url}/api/members?group=${encodeURIComponent(lead.groups[0].id)}&limit=1`)).json()) as { members: { id: string }[] };
+      const joined = await w.page.request.post(`${w.url}/api/campaigns/${encodeURIComponent(id)}/join`, { headers: { 'x-csrf-token': csrfToken }, data: { member: members.members[0].id } });
+      expect(joined.status(), await joined.text()).toBeLessThan(300);
+      await w.page.reload();
+      await tid(w.page, 'campaign-leader').waitFor();
+      await tid(w.page, 'campaign-leader-poster').waitFor();
+      await inLanguage(w, 'campaign-page');
+      await noInternalIds(w, 'campaign-page');
+      await tid(w.page, 'campaign-pause').click();
+      await tid(w.page, 'campaign-resume').click();
+      await tid(w.page, 'campaign-pause').waitFor();
+      await tid(w.page, 'campaign-end').click();
+      await tid(w.page, 'confirm').waitFor();
+      await tid(w.page, 'confirm-no').click();
+      await w.page.screenshot({ path: shot(`campaign-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'nav-campaigns').click();
+      await tid(w.page, 'campaign-list').waitFor();
+      await noInternalIds(w, 'campaign-list');
+    },
+  },
+  {
     name: 'a page that does not exist',
     async visit(w) {
       await w.page.goto(`${w.url}/no-such-page`);
@@ -444,7 +488,7 @@ const LEADER_STOPS: Stop[] = [
   },
   // growth ↓ (issue 9)
   {
-    name: 'leader: the live codes holding their groups, on a phone',
+    name: 'leader: the live codes, links and campaigns of their groups, on a phone',
     async visit(w) {
       await open(w, '/livecodes', 'livecode-list');
       expect(await tid(w.page, 'livecode-new').count()).toBe(0);
@@ -456,6 +500,13 @@ const LEADER_STOPS: Stop[] = [
       await w.page.screenshot({ path: shot(`livecode-leader-${w.locale}.png`), fullPage: true });
       await open(w, '/links', 'links-page');
       expect(await tid(w.page, 'link-new').count()).toBe(0);
+      // The campaigns in their groups, read-only.
+      await open(w, '/campaigns', 'campaign-list');
+      expect(await tid(w.page, 'campaign-new').count()).toBe(0);
+      await w.page.locator('[data-testid="campaign-open"]').first().tap();
+      await tid(w.page, 'campaign-kfactor').waitFor();
+      expect(await tid(w.page, 'campaign-pause').count()).toBe(0);
+      expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     },
   },
 ];

@@ -43,7 +43,7 @@ const PeopleImportPage = page(() => import('./pages/orders/import-page.tsx'), 'P
 const MembersPage = page(() => import('./pages/members/members-page.tsx'), 'MembersPage');
 const MemberProfilePage = page(() => import('./pages/members/profile-page.tsx'), 'MemberProfilePage');
 const SegmentsPage = page(() => import('./pages/members/segments-page.tsx'), 'SegmentsPage');
-// growth (issue 9): tracked links and live codes
+// growth (issue 9): tracked links, live codes, campaigns
 const LinksPage = page(() => import('./pages/growth/links-page.tsx'), 'LinksPage');
 const LinkPage = page(() => import('./pages/growth/link-page.tsx'), 'LinkPage');
 const LiveCodesPage = page(() => import('./pages/growth/livecodes-page.tsx'), 'LiveCodesPage');
@@ -78,7 +78,8 @@ const NAV: NavItem[] = [
   { to: '/channels', label: 'common.navChannels', testid: 'nav-channels', roles: STAFF },
   { to: '/leader', label: 'common.navLeader', testid: 'nav-leader' },
   { to: '/team', label: 'team.nav', testid: 'nav-team', roles: ['owner', 'admin'] },
-  // growth (issue 9): a leader sees the live codes and links of their own groups
+  // growth (issue 9): a leader sees the campaigns, live codes and links of their own groups
+  { to: '/campaigns', label: 'common.navCampaigns', testid: 'nav-campaigns', roles: [...STAFF, 'leader'] },
   { to: '/livecodes', label: 'common.navLiveCodes', testid: 'nav-livecodes', roles: [...STAFF, 'leader'] },
   { to: '/links', label: 'common.navLinks', testid: 'nav-links', roles: [...STAFF, 'leader'] },
 ];

@@ -61,5 +61,6 @@ export default {
   navMembers: 'Members',
   // growth (issue 9): the menu items
   navLiveCodes: 'Live codes',
+  navCampaigns: 'Campaigns',
   navLinks: 'Tracked links',
 };

@@ -62,5 +62,6 @@ export default {
   navMembers: '成员',
   // growth (issue 9): the menu items
   navLiveCodes: '活码',
+  navCampaigns: '裂变活动',
   navLinks: '追踪链接',
 } satisfies Record<keyof typeof en, string>;
