@@ -402,8 +402,19 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'campaign-groups-mode-selector').click();
       await tid(w.page, 'campaign-groups-selector').fill('community:lead');
       await expect.poll(() => tid(w.page, 'campaign-groups-match').textContent()).toMatch(/2/);
-      await tid(w.page, 'campaign-reward-points').click();
-      await tid(w.page, 'campaign-reward-points-value').fill('50');
+      // The poster kind asks who reviews the screenshots; back to inviting friends.
+      await tid(w.page, 'campaign-kind-poster').click();
+      await tid(w.page, 'campaign-review').waitFor();
+      await tid(w.page, 'campaign-kind-invite').click();
+      await tid(w.page, 'campaign-goal').waitFor();
+      // Points in one language, a pool of codes in the other (the board then shows the codes left).
+      if (w.locale === 'en') {
+        await tid(w.page, 'campaign-reward-points').click();
+        await tid(w.page, 'campaign-reward-points-value').fill('50');
+      } else {
+        await tid(w.page, 'campaign-reward-codes').click();
+        await tid(w.page, 'campaign-reward-codes-value').fill('GIFT-001\nGIFT-002\nGIFT-003');
+      }
       await tid(w.page, 'campaign-poster-title').fill(w.locale === 'zh' ? '邀请 3 位好友，免费领课' : 'Invite 3 friends, get a free class');
       await expect.poll(() => tid(w.page, 'poster-preview-image').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
       await inLanguage(w, 'campaign-rules');
@@ -411,6 +422,7 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'campaign-create-submit').click();
       await tid(w.page, 'campaign-page').waitFor();
       await tid(w.page, 'campaign-kfactor').waitFor();
+      if (w.locale === 'zh') expect(await tid(w.page, 'campaign-pool').innerText()).toMatch(/3/);
       // A member of a lead group enrols (as by asking the bot): the leaderboard shows them with their link.
       const id = decodeURIComponent(new URL(w.page.url()).pathname.split('/').pop() ?? '');
       const { csrfToken } = (await (await w.page.request.get(`${w.url}/api/session`)).json()) as { csrfToken: string };
