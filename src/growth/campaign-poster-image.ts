@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { msg } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
-import { linksOf, participantOf } from './campaign-enrol.ts';
+import { linksOf, participantOf, renewExpiredLinks } from './campaign-enrol.ts';
 import { campaignLanguage } from './campaign-ops.ts';
 import { CampaignError, type CampaignRow, type PosterSettings, visibleCampaign } from './campaigns.ts';
 import { DEFAULT_LAYOUT, decodeBackground, MAX_NAME, MAX_TITLE, PosterError, renderPoster } from './posters/index.ts';
@@ -49,18 +49,34 @@ export interface ParticipantPoster {
   name: string;
 }
 
+export interface PosterOptions {
+  leader?: string;
+  now?: Date;
+  /** How long to wait for a link the platform is still making (just enrolled, or renewed). */
+  waitMs?: number;
+  /** Wakes the dispatcher for a renewed link. */
+  wake?: () => void;
+}
+
 /**
  * The member's poster in the campaign. CampaignError not_found when the member takes part in it
  * not (enrol them first), conflict when their personal link is not made yet; a leader only for
- * their groups' campaigns.
+ * their groups' campaigns. An expired link (a WeChat group QR code after 7 days) is asked for
+ * again first, so a poster never carries a dead code.
  */
-export async function participantPoster(db: Db, campaignId: string, memberId: string, o: { leader?: string } = {}): Promise<ParticipantPoster> {
+export async function participantPoster(db: Db, campaignId: string, memberId: string, o: PosterOptions = {}): Promise<ParticipantPoster> {
   const c = await visibleCampaign(db, campaignId, o.leader);
   const p = await participantOf(db, campaignId, memberId);
   const member = await db.selectFrom('members').select('name').where('id', '=', memberId).executeTakeFirst();
   if (!member) throw new CampaignError('not_found', msg('campaign.noMember', { member: memberId }), 'member');
   if (!p) throw new CampaignError('not_found', msg('campaign.poster.notParticipant', { member: member.name, ref: memberId, id: campaignId }), 'member');
-  const link = await posterLink(db, p.id, memberId);
+  if (await renewExpiredLinks(db, p.id, o.now ?? new Date())) o.wake?.();
+  const deadline = Date.now() + (o.waitMs ?? 0);
+  let link = await posterLink(db, p.id, memberId);
+  while (!link && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    link = await posterLink(db, p.id, memberId);
+  }
   if (!link) throw new CampaignError('conflict', msg('campaign.poster.noLink', { member: member.name, id: campaignId }), 'member');
   const settings = posterSettingsOf(c);
   const background = settings.background ? backgroundOf(c.id, settings.background) : undefined;

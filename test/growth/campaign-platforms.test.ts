@@ -7,7 +7,8 @@
 //   (the growth sweep on a fake clock), completes and rewards (points); their poster's QR code is
 //   that join way's code.
 // - WeChat (wechaty-puppet-mock): the participant's link is the room's QR code; they invite a
-//   friend into the room (room-join with the inviter), and the join counts for them.
+//   friend into the room (room-join with the inviter), and the join counts for them; their poster
+//   after the QR code's 7 days has the bot fetch a new one.
 // Both engines.
 
 import jsQR from 'jsqr';
@@ -151,5 +152,18 @@ describe(`campaign attribution on WeCom and WeChat (${engine})`, () => {
     const invites = (await sql<{ participant_id: string; invitee_id: string; state: string }>`SELECT participant_id, invitee_id, state FROM campaign_invites WHERE campaign_id = ${id}`.execute(db())).rows;
     expect(invites.map((v) => ({ ...v, participant_id: Number(v.participant_id) }))).toEqual([{ participant_id: participant.id, invitee_id: carol, state: 'qualified' }]);
     expect(await campaignStatus(db(), id)).toMatchObject({ qualified: 1, completed: 1 });
+
+    // A WeChat group QR code works 7 days: her poster 8 days on has the bot fetch the room's code again.
+    // (The ask is due at the fake clock's now; the dispatcher runs on the real one.)
+    await expect(participantPoster(db(), id, alice, { now: new Date(Date.now() + 8 * 86_400_000) })).rejects.toMatchObject({ code: 'conflict' });
+    await db().updateTable('ledger').set({ due_at: new Date() }).where('state', 'in', ['planned', 'due']).execute();
+    worker.wake();
+    const later = await participantPoster(db(), id, alice, { waitMs: 10_000 });
+    expect(await decodeQr(later.png)).toMatch(/^https:\/\/weixin\.qq\.com\/g\//);
+    const rows = await db().selectFrom('ledger').select(['occurrence', 'state']).where('run_id', '=', `${id}_ops`).where('action', '=', 'campaign_link').orderBy('occurrence').execute();
+    expect(rows).toEqual([
+      { occurrence: 1, state: 'sent' },
+      { occurrence: 2, state: 'sent' },
+    ]);
   }, 60_000);
 });

@@ -172,7 +172,10 @@ export function campaignRoutes(s: Services): Route[] {
       async handler({ params, leader, reply }) {
         await guarded(() => visibleCampaign(s.db, params.id, leader));
         const member = await answering(async () => visibleMember(s.db, params.member, await memberScope(s.db, leader)), 'member');
-        const poster = await guarded(() => participantPoster(s.db, params.id, member, leader !== undefined ? { leader } : {}));
+        // A link still being made (just enrolled, or an expired WeChat QR code asked for again): wait a little.
+        const poster = await guarded(() =>
+          participantPoster(s.db, params.id, member, { ...(leader !== undefined ? { leader } : {}), now: s.now(), waitMs: 10_000, ...(s.wake ? { wake: s.wake } : {}) }),
+        );
         return reply.header('content-type', 'image/png').header('content-disposition', `inline; filename="poster-${params.id}.png"`).header('cache-control', 'no-store').send(poster.png);
       },
     }),
