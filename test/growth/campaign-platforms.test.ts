@@ -8,9 +8,11 @@
 //   that join way's code.
 // - WeChat (wechaty-puppet-mock): the participant's link is the room's QR code; they invite a
 //   friend into the room (room-join with the inviter), and the join counts for them; their poster
-//   after the QR code's 7 days has the bot fetch a new one.
+//   after the QR code's 7 days has the bot fetch a new one; in a poster campaign a picture in the
+//   room is the participant's screenshot.
 // Both engines.
 
+import { FileBox } from 'file-box';
 import jsQR from 'jsqr';
 import { sql } from 'kysely';
 import sharp from 'sharp';
@@ -132,7 +134,7 @@ describe(`campaign attribution on WeCom and WeChat (${engine})`, () => {
     expect((await db().selectFrom('members').select('points').where('id', '=', ann).executeTakeFirstOrThrow()).points).toBe(50);
   }, 60_000);
 
-  it('WeChat: the participant invites a friend into the room; the room-join’s inviter attributes it to them', async () => {
+  it('WeChat: the participant invites a friend into the room (the room-join’s inviter attributes it to them); their poster renews an expired QR; a picture is a screenshot', async () => {
     const room = await ensureGroup(db(), wechatyId, wechat.room.id, 'Camp 1');
     const [alice] = await addMembers(db(), wechatyId, room, [
       { externalId: wechat.alice.id, name: 'Alice' },
@@ -165,5 +167,12 @@ describe(`campaign attribution on WeCom and WeChat (${engine})`, () => {
       { occurrence: 1, state: 'sent' },
       { occurrence: 2, state: 'sent' },
     ]);
+
+    // A poster campaign: Bob's screenshot in the room (a picture message) is his submission.
+    const shot = await createCampaign(db(), { kind: 'poster', groups: `id:${room}`, rewardPoints: 3, name: 'Share the poster' });
+    const bob = await memberOf(wechatyId, wechat.bob.id);
+    await enrol(db(), shot.id, bob);
+    wechat.bob.say(FileBox.fromBase64((await participantPoster(db(), shot.id, bob, { waitMs: 10_000 })).png.toString('base64'), 'shot.png')).to(wechat.room);
+    await eventually(async () => (await campaignStatus(db(), shot.id)).completed === 1, 10_000, 'the screenshot');
   }, 60_000);
 });
