@@ -13,7 +13,7 @@ import { CampaignError, type CampaignRow, type PosterSettings, visibleCampaign }
 import { DEFAULT_LAYOUT, decodeBackground, MAX_NAME, MAX_TITLE, PosterError, renderPoster } from './posters/index.ts';
 
 /** The campaign's poster settings, or the defaults: the classic layout with the campaign's name. */
-export function posterSettingsOf(c: Pick<CampaignRow, 'name' | 'poster'>): PosterSettings {
+export function posterSettingsOf(c: Pick<CampaignRow, 'name' | 'poster'>): Omit<PosterSettings, 'background'> {
   return c.poster ?? { layout: DEFAULT_LAYOUT, title: [...c.name].slice(0, MAX_TITLE).join('') };
 }
 
@@ -30,15 +30,19 @@ async function posterLink(db: Db, participantId: number, memberId: string): Prom
   return (links.find((l) => own.has(l.groupId)) ?? links[0]).link;
 }
 
-// A campaign's background is the same for each of its posters: decoded once and handed over as the
+// A campaign's background is the same for each of its posters and never changes (the settings are
+// fixed when the campaign is made): read and decoded once per campaign, and handed over as the
 // same bytes, so renderPoster's cache of the scaled image finds it without hashing 5 MB again.
-const backgrounds = new Map<string, { text: string; bytes: Uint8Array }>();
+const backgrounds = new Map<string, Uint8Array>();
 
-function backgroundOf(campaignId: string, text: string): Uint8Array {
+async function backgroundOf(db: Db, campaignId: string): Promise<Uint8Array | undefined> {
   const kept = backgrounds.get(campaignId);
-  if (kept && kept.text === text) return kept.bytes;
+  if (kept) return kept;
+  const r = await sql<{ background: string | null }>`SELECT poster->>'background' AS background FROM campaigns WHERE id = ${campaignId}`.execute(db);
+  const text = r.rows[0]?.background;
+  if (!text) return undefined;
   const bytes = decodeBackground(text);
-  backgrounds.set(campaignId, { text, bytes });
+  backgrounds.set(campaignId, bytes);
   if (backgrounds.size > 4) backgrounds.delete(backgrounds.keys().next().value as string);
   return bytes;
 }
@@ -79,7 +83,7 @@ export async function participantPoster(db: Db, campaignId: string, memberId: st
   }
   if (!link) throw new CampaignError('conflict', msg('campaign.poster.noLink', { member: member.name, id: campaignId }), 'member');
   const settings = posterSettingsOf(c);
-  const background = settings.background ? backgroundOf(c.id, settings.background) : undefined;
+  const background = c.hasBackground ? await backgroundOf(db, c.id) : undefined;
   try {
     const png = await renderPoster({
       layout: settings.layout,

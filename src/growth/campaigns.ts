@@ -76,7 +76,9 @@ export interface CampaignRow {
   review: 'auto' | 'leader';
   boardSeconds: number | null;
   boardAt: Date | null;
-  poster: PosterSettings | null;
+  /** The poster's settings, without the background's bytes (`hasBackground` says whether it has one). */
+  poster: Omit<PosterSettings, 'background'> | null;
+  hasBackground: boolean;
   lowCodes: number;
   lowAlerted: boolean;
   createdAt: Date;
@@ -97,6 +99,7 @@ interface RawCampaign {
   board_seconds: number | null;
   board_at: Date | null;
   poster: unknown;
+  has_background?: boolean | null;
   low_codes: number;
   low_alerted: boolean;
   created_at: Date;
@@ -120,6 +123,7 @@ export function toCampaign(r: RawCampaign): CampaignRow {
     boardSeconds: r.board_seconds,
     boardAt: r.board_at ? new Date(r.board_at) : null,
     poster: json<PosterSettings | null>(r.poster) ?? null,
+    hasBackground: r.has_background === true,
     lowCodes: r.low_codes,
     lowAlerted: r.low_alerted,
     createdAt: new Date(r.created_at),
@@ -127,7 +131,11 @@ export function toCampaign(r: RawCampaign): CampaignRow {
 }
 
 export async function getCampaign(db: Db, id: string): Promise<CampaignRow> {
-  const r = await sql<RawCampaign>`SELECT * FROM campaigns WHERE id = ${id}`.execute(db);
+  // Without the poster's background (up to 7 MB of base64): read for the posters alone (backgroundOf).
+  const r = await sql<RawCampaign>`
+    SELECT id, name, kind, state, selector, goal, rules, reward, regroup_group_id, until, review, board_seconds, board_at,
+      poster - 'background' AS poster, poster ? 'background' AS has_background, low_codes, low_alerted, created_at
+    FROM campaigns WHERE id = ${id}`.execute(db);
   if (!r.rows[0]) throw new CampaignError('not_found', msg('campaign.notFound', { id }));
   return toCampaign(r.rows[0]);
 }
