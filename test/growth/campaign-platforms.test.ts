@@ -168,6 +168,14 @@ describe(`campaign attribution on WeCom and WeChat (${engine})`, () => {
       { occurrence: 2, state: 'sent' },
     ]);
 
+    // Her 进度 once that code expired too: the bot asks for a new one and does not show the dead one.
+    await sql`UPDATE ledger SET result = result || jsonb_build_object('expiresAt', ${new Date(Date.now() - 1000).toISOString()}::text)
+      WHERE run_id = ${`${id}_ops`} AND action = 'campaign_link' AND occurrence = 2`.execute(db());
+    wechat.alice.say('进度').to(wechat.room);
+    await eventually(async () => wechat.sentTexts(wechat.room.id).some((t) => t.includes('Camp friends') && t.includes('1')), 10_000, 'the progress answer');
+    expect(wechat.sentTexts(wechat.room.id).filter((t) => t.includes('weixin.qq.com/g/'))).toEqual([]);
+    await eventually(async () => (await db().selectFrom('ledger').select('id').where('run_id', '=', `${id}_ops`).where('action', '=', 'campaign_link').execute()).length === 3, 10_000, 'the third ask');
+
     // A poster campaign: Bob's screenshot in the room (a picture message) is his submission.
     const shot = await createCampaign(db(), { kind: 'poster', groups: `id:${room}`, rewardPoints: 3, name: 'Share the poster' });
     const bob = await memberOf(wechatyId, wechat.bob.id);
