@@ -106,6 +106,15 @@ export function createIngest(deps: IngestDeps): Ingest {
   };
 }
 
+/**
+ * A recorded join that learned later which join way's `state` it came through (the WeCom
+ * reconciliation, when the group could not be read at the callback): attributed to a campaign now
+ * as it would have been at the join. Idempotent (an invite is recorded once per invitee).
+ */
+export async function attributeLateJoinState(db: Db, j: { groupId: string; memberId: string; at: Date; state: string }): Promise<void> {
+  await attributeJoin(db, { groupId: j.groupId, memberId: j.memberId, at: j.at, isBot: false, state: j.state });
+}
+
 export async function ingestEvent(deps: IngestDeps, channelId: string, event: InboundEvent): Promise<IngestResult> {
   const receivedAt = new Date();
   // Resolved before the transaction: a connector lookup may use its own connection, and PGlite

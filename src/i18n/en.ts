@@ -776,7 +776,7 @@ const en: Record<string, string> = {
   "campaign.longName": "The name is too long: at most {max} characters.",
   "campaign.pastUntil": "The end of the campaign is already past.",
   "campaign.badReview": "The review is \"auto\" (every screenshot approved) or \"leader\" (the group's leader approves).",
-  "campaign.badLayout": "The poster needs a layout name.",
+  "campaign.badLayout": "There is no poster layout \"{layout}\"; the layouts are: {layouts}.",
   "campaign.badPosterTitle": "The poster's text is too long: at most {max} characters.",
   "campaign.badDuration": "\"{value}\" is not a duration: write it like 30s, 10m, 2h or 3d.",
   "campaign.badUntil": "\"{value}\" is not a date and time: write it like 2026-12-05T20:00:00+08:00.",
@@ -814,6 +814,9 @@ const en: Record<string, string> = {
   "campaign.reason.left_early": "left before the stay",
   "campaign.task.review": "{member} sent a screenshot for \"{campaign}\" in {group}. Check that it shows the shared poster: mark this task done to approve it, or cancel it to reject it.",
   "campaign.reason.review_rejected": "screenshot not approved",
+  // Campaign posters (src/growth/campaign-poster-image.ts, GET /api/campaigns/:id/poster/:member).
+  "campaign.poster.notParticipant": "{member} does not take part in the campaign \"{id}\", so they have no poster. Enrol them first: chorus campaign join {id} {ref}",
+  "campaign.poster.noLink": "{member}'s personal link for the campaign \"{id}\" is not made yet (or the platform cannot make one), so there is no QR code for their poster. Try again in a moment; chorus campaign status {id} shows the link once made.",
 };
 
 export default en;

@@ -773,7 +773,7 @@ const zh: Record<string, string> = {
   "campaign.longName": "名称太长：最多 {max} 个字符。",
   "campaign.pastUntil": "活动结束时间已经过去了。",
   "campaign.badReview": "审核方式只能是 auto（截图自动通过）或 leader（由群主/群负责人审核）。",
-  "campaign.badLayout": "海报需要一个版式名称。",
+  "campaign.badLayout": "没有名为“{layout}”的海报版式；可用的版式：{layouts}。",
   "campaign.badPosterTitle": "海报文字太长：最多 {max} 个字符。",
   "campaign.badDuration": "“{value}”不是时长：请写成 30s、10m、2h 或 3d。",
   "campaign.badUntil": "“{value}”不是日期时间：请写成 2026-12-05T20:00:00+08:00 这样的格式。",
@@ -811,6 +811,9 @@ const zh: Record<string, string> = {
   "campaign.reason.left_early": "未满停留时长就退群",
   "campaign.task.review": "{member} 在「{group}」提交了“{campaign}”的截图。请确认截图里有分享的海报：通过请把本任务标为完成，不通过请取消本任务。",
   "campaign.reason.review_rejected": "截图未通过审核",
+  // Campaign posters (src/growth/campaign-poster-image.ts, GET /api/campaigns/:id/poster/:member).
+  "campaign.poster.notParticipant": "{member} 还没有参加活动“{id}”，所以没有专属海报。请先为其报名：chorus campaign join {id} {ref}",
+  "campaign.poster.noLink": "{member} 在活动“{id}”中的专属邀请链接还没有生成（或该平台无法生成），海报上暂时没有二维码。请稍后再试；链接生成后可用 chorus campaign status {id} 查看。",
 };
 
 export default zh;
