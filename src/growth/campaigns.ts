@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { SelectorError, selectGroups } from '../community/groups.ts';
 import { english, msg, type Text } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
+import { ensureRegroupLink } from './campaign-regroup-link.ts';
 import { type CampaignRules, DEFAULT_RULES, rulesOf } from './campaign-rules.ts';
 import { checkBackground, DEFAULT_LAYOUT, decodeBackground, MAX_SUBTITLE, MAX_TITLE, POSTER_LAYOUTS, PosterError } from './posters/index.ts';
 
@@ -216,6 +217,8 @@ export async function createCampaign(db: Db, o: CreateCampaign, now = new Date()
         await sql`INSERT INTO campaign_codes (campaign_id, code) SELECT ${id}, c FROM unnest(${codes.slice(i, i + 5000)}::text[]) AS u(c)`.execute(trx);
       }
     }
+    // The regroup group's own link, for the goodbye of a lead group that closes (lifecycle).
+    await ensureRegroupLink(trx, id, now);
   });
   return { id };
 }
