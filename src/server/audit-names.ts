@@ -3,10 +3,10 @@
 // the channel, the sheet, the token) — looked up when the log is read, so a rename shows and no
 // entry needs rewriting. Targets stay as written (`run:run_1a2b`) beside the names.
 
-import type { Db } from '../store/db.ts';
+import { type Db, sql } from '../store/db.ts';
 import { runTitleOf } from '../run/tasks.ts';
 
-export type TargetKind = 'run' | 'broadcast' | 'task' | 'user' | 'group' | 'channel' | 'sheet' | 'token' | 'member' | 'segment';
+export type TargetKind = 'run' | 'broadcast' | 'task' | 'user' | 'group' | 'channel' | 'sheet' | 'token' | 'member' | 'segment' | 'link' | 'livecode' | 'campaign';
 
 export interface TargetName {
   kind: TargetKind;
@@ -35,7 +35,7 @@ export async function auditNames(
   db: Db,
   entries: readonly { actor: string; target: string | null }[],
 ): Promise<{ people: Map<string, string>; targets: Map<string, TargetName> }> {
-  const want = { run: new Set<string>(), ledger: new Set<string>(), user: new Set<string>(), group: new Set<string>(), channel: new Set<string>(), sheet: new Set<string>(), token: new Set<string>(), member: new Set<string>(), segment: new Set<string>() };
+  const want = { run: new Set<string>(), ledger: new Set<string>(), user: new Set<string>(), group: new Set<string>(), channel: new Set<string>(), sheet: new Set<string>(), token: new Set<string>(), member: new Set<string>(), segment: new Set<string>(), link: new Set<string>(), livecode: new Set<string>(), campaign: new Set<string>() };
   for (const e of entries) {
     want.user.add(e.actor);
     const t = splitTarget(e.target);
@@ -68,6 +68,12 @@ export async function auditNames(
     want.member.size ? db.selectFrom('members').select(['id', 'name']).where('id', 'in', ids(want.member)).execute() : [],
     want.segment.size ? db.selectFrom('segments').select('name').where('name', 'in', ids(want.segment)).execute() : [],
   ]);
+  // growth: a tracked link by its name (else where it leads), a live code and a campaign by name.
+  const [links, livecodes, campaigns] = await Promise.all([
+    want.link.size ? db.selectFrom('links').select(['id', 'name', 'url']).where('id', 'in', ids(want.link)).execute() : [],
+    want.livecode.size ? db.selectFrom('livecodes').select(['id', 'name']).where('id', 'in', ids(want.livecode)).execute() : [],
+    want.campaign.size ? sql<{ id: string; name: string }>`SELECT id, name FROM campaigns WHERE id = ANY(${ids(want.campaign)}::text[])`.execute(db).then((r) => r.rows) : [],
+  ]);
   const people = new Map(users.map((u) => [u.name, u.display_name || u.name]));
   const targets = new Map<string, TargetName>();
   const runTitle = new Map<string, { kind: 'run' | 'broadcast'; title: string }>();
@@ -87,6 +93,9 @@ export async function auditNames(
   for (const t of tokens) targets.set(`token:${t.id}`, { kind: 'token', name: t.name });
   for (const m of members) targets.set(`member:${m.id}`, { kind: 'member', name: m.name });
   for (const g of segments) targets.set(`segment:${g.name}`, { kind: 'segment', name: g.name });
+  for (const l of links) targets.set(`link:${l.id}`, { kind: 'link', name: l.name || l.url });
+  for (const l of livecodes) targets.set(`livecode:${l.id}`, { kind: 'livecode', name: l.name });
+  for (const c of campaigns) targets.set(`campaign:${c.id}`, { kind: 'campaign', name: c.name });
   const sheetTitle = new Map(sheets.map((s) => [s.id, s.title]));
   for (const e of entries) {
     const t = splitTarget(e.target);

@@ -15,6 +15,7 @@ import { defineRoute, type Route } from '../registry.ts';
 import type { Services } from '../services.ts';
 import { MAX_BACKGROUND_CHARS } from './posters.ts';
 import { answering, memberScope, visibleMember } from '../views/member-scope.ts';
+import { audit } from '../audit.ts';
 
 const tag = 'campaigns';
 const Params = z.object({ id: z.string().min(1).max(100) });
@@ -70,8 +71,10 @@ export function campaignRoutes(s: Services): Route[] {
       permission: 'groups.write',
       scoped: true,
       params: Params,
-      async handler({ params, leader }) {
-        return guarded(async () => ({ id: params.id, ...(await setCampaignState(s.db, params.id, to, leader)) }));
+      async handler({ params, leader, actor }) {
+        const r = await guarded(async () => ({ id: params.id, ...(await setCampaignState(s.db, params.id, to, leader)) }));
+        await audit(s.db, { actor: actor?.name ?? 'admin', action: `campaign.${to}`, target: `campaign:${params.id}` });
+        return r;
       },
     });
   return [
@@ -111,6 +114,7 @@ export function campaignRoutes(s: Services): Route[] {
             s.now(),
           ),
         );
+        await audit(s.db, { actor: actor?.name ?? 'admin', action: 'campaign.create', target: `campaign:${made.id}`, detail: { kind: body.kind, groups: body.groups } });
         reply.status(201);
         return { id: made.id };
       },
@@ -150,10 +154,11 @@ export function campaignRoutes(s: Services): Route[] {
       scoped: true,
       params: Params,
       body: Join,
-      async handler({ params, body, leader }) {
+      async handler({ params, body, leader, actor }) {
         await guarded(() => visibleCampaign(s.db, params.id, leader));
         const member = await answering(async () => visibleMember(s.db, body.member, await memberScope(s.db, leader)), 'member');
         const { participant } = await guarded(() => enrol(s.db, params.id, member, { ...(leader !== undefined ? { leader } : {}), now: s.now() }));
+        await audit(s.db, { actor: actor?.name ?? 'admin', action: 'campaign.join', target: `campaign:${params.id}`, detail: { member } });
         s.wake?.();
         // The link is made by the dispatcher through the ledger: wait a little for it.
         return { link: await firstLink(s.db, participant.id, 15_000) };

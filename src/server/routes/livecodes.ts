@@ -9,6 +9,7 @@ import { msg } from '../../i18n/index.ts';
 import { ApiError } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import type { Services } from '../services.ts';
+import { audit } from '../audit.ts';
 
 const tag = 'live codes';
 const Params = z.object({ id: z.string().min(1).max(100) });
@@ -41,6 +42,7 @@ export function livecodeRoutes(s: Services): Route[] {
       async handler({ body, actor, reply }) {
         try {
           const made = await createLiveCode(s.db, { selector: body.groups, ...(body.cap !== undefined ? { cap: body.cap } : {}), ...(body.autoCreate ? { autoCreate: true } : {}), ...(body.name ? { name: body.name } : {}), actor: actor?.name ?? null }, s.now());
+          await audit(s.db, { actor: actor?.name ?? 'admin', action: 'livecode.create', target: `livecode:${made.id}`, detail: { groups: body.groups } });
           s.wake?.();
           reply.status(201);
           return { id: made.id, url: livecodeUrl(s.publicUrl, made.code) };

@@ -61,4 +61,16 @@ export default {
   kind_segment: 'Segment',
   taskOf: '{group} · {run}',
   gone: 'no longer exists',
+  // growth (issue 9)
+  action_link_create: 'made a tracked link',
+  action_ledger_bind: 'bound a new group to a run',
+  action_livecode_create: 'made a live code',
+  action_campaign_create: 'started a campaign',
+  action_campaign_pause: 'paused a campaign',
+  action_campaign_resume: 'resumed a campaign',
+  action_campaign_end: 'ended a campaign',
+  action_campaign_join: 'enrolled a member in a campaign',
+  kind_link: 'Tracked link',
+  kind_livecode: 'Live code',
+  kind_campaign: 'Campaign',
 };

@@ -58,4 +58,16 @@ export default {
   kind_segment: '分群',
   taskOf: '{group} · {run}',
   gone: '已不存在',
+  // growth (issue 9)
+  action_link_create: '创建了追踪链接',
+  action_ledger_bind: '把新建的群绑定到活动',
+  action_livecode_create: '创建了活码',
+  action_campaign_create: '发起了裂变活动',
+  action_campaign_pause: '暂停了裂变活动',
+  action_campaign_resume: '恢复了裂变活动',
+  action_campaign_end: '结束了裂变活动',
+  action_campaign_join: '为成员报名了裂变活动',
+  kind_link: '追踪链接',
+  kind_livecode: '活码',
+  kind_campaign: '裂变活动',
 };
