@@ -184,10 +184,20 @@ async function pinnedSheet(db: Db, id: string, version: number): Promise<Sheet> 
   return sheet;
 }
 
+const channelKinds = new Map<string, string>();
+
 /** What a channel's connector kind declares it can do; the platform connectors load only when asked. */
 export async function declaredCapabilities(db: Db, channelId: string): Promise<CapabilityMatrix> {
-  const row = await db.selectFrom('channels').select('kind').where('id', '=', channelId).executeTakeFirst();
-  switch (row?.kind) {
+  // A channel's kind never changes (ids are never reused), so it is read once per process.
+  let kind = channelKinds.get(channelId);
+  if (kind === undefined) {
+    kind = (await db.selectFrom('channels').select('kind').where('id', '=', channelId).executeTakeFirst())?.kind;
+    if (kind !== undefined) {
+      if (channelKinds.size >= 1000) channelKinds.clear();
+      channelKinds.set(channelId, kind);
+    }
+  }
+  switch (kind) {
     case 'sandbox':
       return SANDBOX_CAPABILITIES;
     case 'telegram':

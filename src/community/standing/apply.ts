@@ -72,7 +72,8 @@ export interface Refreshed {
   rewards: Reward[];
 }
 
-interface MemberRow {
+/** The member row refreshStanding reads (standingColumns, `m` joined with the rules' row `s`). */
+export interface StandingRow {
   stage: string;
   level: string;
   score: number | string;
@@ -95,6 +96,19 @@ interface MemberRow {
   rules: unknown;
 }
 
+/**
+ * The columns refreshStanding reads, from `m` (the member row, or an UPDATE's RETURNING of it)
+ * LEFT JOINed with `s` (workspace_settings, key `people`): the rules' document comes only when
+ * this process has not seen that version yet.
+ */
+export function standingColumns() {
+  const known = [...cache.keys()];
+  return sql`m.stage, m.level, m.score, m.score_at, m.tags, m.points, m.join_requests, m.joins, m.clicks, m.messages, m.replies,
+           m.answers, m.checkins, m.invites, m.orders, m.active_weeks, m.last_active_at, m.forgotten_at,
+           coalesce(s.updated_at::text, ${NO_STAMP}) AS stamp,
+           CASE WHEN s.updated_at IS NULL OR s.updated_at::text = ANY(${known}::text[]) THEN NULL ELSE s.value END AS rules`;
+}
+
 const asDate = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
 type Counts = { [K in 'join_requests' | 'joins' | 'clicks' | 'messages' | 'replies' | 'answers' | 'checkins' | 'invites' | 'orders' | 'active_weeks']: number | null } & {
@@ -105,7 +119,7 @@ type Counts = { [K in 'join_requests' | 'joins' | 'clicks' | 'messages' | 'repli
  * A member's facts from their counts (the member row's, or a recompute's aggregate — absent for a
  * member without events) and their own row. Written out, not spread: the recompute builds 200,000.
  */
-function factsOf(c: Counts | undefined, own: Pick<MemberRow, 'stage' | 'level' | 'points' | 'tags'>, score: number): MemberFacts {
+function factsOf(c: Counts | undefined, own: Pick<StandingRow, 'stage' | 'level' | 'points' | 'tags'>, score: number): MemberFacts {
   return {
     joinRequests: Number(c?.join_requests ?? 0),
     joins: Number(c?.joins ?? 0),
@@ -134,17 +148,11 @@ export interface EventSeen {
 /**
  * Looks at a member's standing after an event at `at` (counters already moved): adds the event's
  * weight to the decayed score, moves the stage forward, promotes, re-evaluates the rule tags.
+ * `read`: the member row (standingColumns) a caller already read in its own statement — the
+ * UPDATE that moved the counters returns it, which saves a round trip per event.
  */
-export async function refreshStanding(db: Db, memberId: string, at: Date, event?: EventSeen): Promise<Refreshed> {
-  const known = [...cache.keys()];
-  const r = await sql<MemberRow>`
-    SELECT m.stage, m.level, m.score, m.score_at, m.tags, m.points, m.join_requests, m.joins, m.clicks, m.messages, m.replies,
-           m.answers, m.checkins, m.invites, m.orders, m.active_weeks, m.last_active_at, m.forgotten_at,
-           coalesce(s.updated_at::text, ${NO_STAMP}) AS stamp,
-           CASE WHEN s.updated_at IS NULL OR s.updated_at::text = ANY(${known}::text[]) THEN NULL ELSE s.value END AS rules
-    FROM members m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY}
-    WHERE m.id = ${memberId}`.execute(db);
-  const row = r.rows[0];
+export async function refreshStanding(db: Db, memberId: string, at: Date, event?: EventSeen, read?: { row: StandingRow | undefined }): Promise<Refreshed> {
+  const row = read ? read.row : (await sql<StandingRow>`SELECT ${standingColumns()} FROM members m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY} WHERE m.id = ${memberId}`.execute(db)).rows[0];
   const none: Refreshed = { moves: [], rewards: [] };
   if (!row || row.forgotten_at) return none;
   const stamp = row.stamp ?? NO_STAMP;
