@@ -3,8 +3,8 @@
 // `inbound_events`, then applied to groups, members, memberships and messages, then — for joins,
 // leaves and messages — to the member-triggered steps of running runs (src/run/triggers.ts).
 //
-// One event is one transaction: the state it changes and the ledger rows it plans commit
-// together, so a failure leaves nothing half-applied and the platform's redelivery (WeCom retries
+// One event is one transaction (a burst — ingestBatch — is one transaction for all of them): the
+// state it changes and the ledger rows it plans commit together, so a failure leaves nothing half-applied and the platform's redelivery (WeCom retries
 // a callback, Telegram re-sends after a 5xx, long polling fetches the update again) starts over.
 // Redeliveries are harmless: a join of someone already in the group, a message already stored, a
 // leave already recorded change nothing and plan nothing.
@@ -96,34 +96,81 @@ export interface IngestResult {
 const ACTOR = 'ingest';
 
 export function createIngest(deps: IngestDeps): Ingest {
-  return async (channelId, event) => {
+  const ingest: Ingest = async (channelId, event) => {
     await ingestEvent(deps, channelId, event);
   };
+  ingest.many = async (channelId, events) => {
+    await ingestBatch(deps, channelId, events);
+  };
+  return ingest;
 }
 
 export async function ingestEvent(deps: IngestDeps, channelId: string, event: InboundEvent): Promise<IngestResult> {
+  return (await ingestBatch(deps, channelId, [event]))[0] as IngestResult;
+}
+
+const triggers = (e: InboundEvent) => e.type === 'member_joined' || e.type === 'member_left' || e.type === 'message';
+
+/**
+ * A burst of one channel's events (a getUpdates answer, a campaign's joins) in one transaction:
+ * one INSERT records them all in inbound_events, then each is applied in order by the same code
+ * as a single event — so duplicates, stale events and the order per member and group come out
+ * exactly as one by one, and the burst pays for one commit instead of one per event. All or
+ * nothing: a failure rolls the whole burst back (ingestBurst then goes one by one).
+ */
+export async function ingestBatch(deps: IngestDeps, channelId: string, events: InboundEvent[]): Promise<IngestResult[]> {
+  if (!events.length) return [];
   const receivedAt = new Date();
   // Resolved before the transaction: a connector lookup may use its own connection, and PGlite
   // has only one (a query outside an open transaction would wait for it forever).
-  const triggering = event.type === 'member_joined' || event.type === 'member_left' || event.type === 'message';
-  const caps = triggering ? await (deps.capabilities ?? ((id: string) => declaredCapabilities(deps.db, id)))(channelId) : undefined;
-  const result = await deps.db.transaction().execute((trx) =>
-    apply({ db: trx, ...(deps.log ? { log: deps.log } : {}), ...(caps ? { capabilities: async () => caps } : {}) }, channelId, event, receivedAt),
-  );
+  const caps = events.some(triggers) ? await (deps.capabilities ?? ((id: string) => declaredCapabilities(deps.db, id)))(channelId) : undefined;
+  const results = await deps.db.transaction().execute(async (trx) => {
+    const tdeps = { db: trx, ...(deps.log ? { log: deps.log } : {}), ...(caps ? { capabilities: async () => caps } : {}) };
+    const stored = await trx
+      .insertInto('inbound_events')
+      .values(events.map((event) => ({ channel_id: channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: receivedAt })))
+      .returning('id')
+      .execute();
+    // Identity values are drawn in the order of the VALUES list.
+    const ids = stored.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const out: IngestResult[] = [];
+    for (const [i, event] of events.entries()) out.push(await apply(tdeps, channelId, event, receivedAt, ids[i] as number));
+    return out;
+  });
   // After commit, so a worker woken now sees the rows.
-  if (result.planned) deps.wake?.();
-  return result;
+  if (results.some((r) => r.planned)) deps.wake?.();
+  return results;
 }
 
-async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, receivedAt: Date): Promise<IngestResult> {
+/**
+ * A burst in one transaction (ingestBatch); when that fails, one by one, so one bad event loses
+ * none of the others: each is tried in order and the first failure is thrown at the end.
+ */
+export async function ingestBurst(deps: IngestDeps, channelId: string, events: InboundEvent[]): Promise<IngestResult[]> {
+  if (events.length > 1) {
+    try {
+      return await ingestBatch(deps, channelId, events);
+    } catch {
+      // Rolled back whole: nothing of it was stored.
+    }
+  }
+  const out: IngestResult[] = [];
+  let failed: unknown;
+  for (const e of events) {
+    try {
+      out.push(await ingestEvent(deps, channelId, e));
+    } catch (err) {
+      failed ??= err;
+    }
+  }
+  if (failed !== undefined) throw failed;
+  return out;
+}
+
+async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, receivedAt: Date, eventId: number): Promise<IngestResult> {
   const { db } = deps;
-  const stored = await db
-    .insertInto('inbound_events')
-    .values({ channel_id: channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: receivedAt })
-    .returning('id')
-    .executeTakeFirstOrThrow();
   const at = eventTime(event.at, receivedAt);
-  const base = { type: event.type, eventId: Number(stored.id), planned: 0, closed: 0 };
+  const base = { type: event.type, eventId, planned: 0, closed: 0 };
 
   switch (event.type) {
     case 'group_seen': {
