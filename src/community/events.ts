@@ -71,8 +71,10 @@ async function insertEvent(db: Db, e: MemberEventInput): Promise<void> {
 
 /** The standing part of recordMemberEvent, for a caller that wrote the event and counters itself (a batch). */
 export async function moveStanding(db: Db, e: MemberEventInput, read?: { row: StandingRow | undefined }): Promise<void> {
-  const { moves, rewards } = await refreshStanding(db, e.memberId, e.at, { kind: e.kind, ...(e.detail ? { detail: e.detail } : {}) }, read);
-  for (const m of moves) await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: m.kind, at: e.at, detail: { from: m.from, to: m.to } });
+  // The stage and level events are plain events (no counters, no standing of their own), so the
+  // standing's UPDATE writes them in the same statement.
+  const { moves, rewards, recorded } = await refreshStanding(db, e.memberId, e.at, { kind: e.kind, ...(e.detail ? { detail: e.detail } : {}) }, read, { groupId: e.groupId ?? null });
+  if (!recorded) for (const m of moves) await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: m.kind, at: e.at, detail: { from: m.from, to: m.to } });
   for (const r of rewards) {
     const reason = `people rules: ${r.rule.slice("standing.".length)}`;
     const balance = await movePoints(db, e.memberId, { delta: r.points, reason, rule: r.rule, at: e.at, groupId: e.groupId ?? null });

@@ -125,7 +125,12 @@ export async function ingestBatch(deps: IngestDeps, channelId: string, events: I
   // has only one (a query outside an open transaction would wait for it forever).
   const caps = events.some(triggers) ? await (deps.capabilities ?? ((id: string) => declaredCapabilities(deps.db, id)))(channelId) : undefined;
   const results = await deps.db.transaction().execute(async (trx) => {
-    const tdeps = { db: trx, ...(deps.log ? { log: deps.log } : {}), ...(caps ? { capabilities: async () => caps } : {}) };
+    const tdeps: BurstDeps = {
+      db: trx,
+      ...(deps.log ? { log: deps.log } : {}),
+      ...(caps ? { capabilities: async () => caps } : {}),
+      ...(events.length > 1 ? { runsByGroup: new Map(), groupIds: new Map() } : {}),
+    };
     const stored = await trx
       .insertInto('inbound_events')
       .values(events.map((event) => ({ channel_id: channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: receivedAt })))
@@ -167,7 +172,21 @@ export async function ingestBurst(deps: IngestDeps, channelId: string, events: I
   return out;
 }
 
-async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, receivedAt: Date, eventId: number): Promise<IngestResult> {
+/**
+ * In a burst, also the group ids by platform chat id: a group is never deleted and its id never
+ * changes, so a join, leave or message of a burst looks its group up once.
+ */
+type BurstDeps = TriggerDeps & { groupIds?: Map<string, string> };
+
+async function groupOf(deps: BurstDeps, channelId: string, chatId: string): Promise<string> {
+  const known = deps.groupIds?.get(chatId);
+  if (known) return known;
+  const id = await ensureGroup(deps.db, channelId, chatId);
+  deps.groupIds?.set(chatId, id);
+  return id;
+}
+
+async function apply(deps: BurstDeps, channelId: string, event: InboundEvent, receivedAt: Date, eventId: number): Promise<IngestResult> {
   const { db } = deps;
   const at = eventTime(event.at, receivedAt);
   const base = { type: event.type, eventId, planned: 0, closed: 0 };
@@ -216,7 +235,7 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       return { ...base, groupId: group.id, change: 'access_lost', closed };
     }
     case 'member_joined': {
-      const groupId = await ensureGroup(db, channelId, event.chatId);
+      const groupId = await groupOf(deps, channelId, event.chatId);
       const member = await ensureMember(db, channelId, event.member);
       const inviter = event.via?.inviter ? await ensureMember(db, channelId, event.via.inviter) : undefined;
       const outcome = await openMembership(db, {
@@ -226,16 +245,11 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
         viaLink: event.via?.inviteLink ?? null,
         inviterMemberId: inviter?.id ?? null,
         scene: event.via?.scene ?? null,
+        count: true,
       });
       const result = { ...base, groupId, memberId: member.id };
       if (outcome === 'already_member') return { ...result, change: 'duplicate' };
       if (outcome === 'stale') return { ...result, change: 'stale' };
-      await db
-        .updateTable('groups')
-        .set((eb) => ({ member_count: eb('member_count', '+', 1) }))
-        .where('id', '=', groupId)
-        .where('member_count', 'is not', null)
-        .execute();
       let admission: Awaited<ReturnType<typeof onMemberJoined>> | undefined;
       if (!event.member.isBot) {
         const via = { ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter ? { inviter: inviter.id } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), ...(event.via?.state ? { state: event.via.state } : {}) };
@@ -257,7 +271,7 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       return { ...result, change: 'joined', planned };
     }
     case 'member_left': {
-      const groupId = await ensureGroup(db, channelId, event.chatId);
+      const groupId = await groupOf(deps, channelId, event.chatId);
       const member = await ensureMember(db, channelId, event.member);
       const by = event.by ? await ensureMember(db, channelId, event.by) : undefined;
       const outcome = await closeMembership(db, { groupId, memberId: member.id, leftAt: at, reason: event.reason, removedBy: by?.id ?? null });
@@ -285,7 +299,7 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       return { ...result, change: 'left', planned, closed };
     }
     case 'message': {
-      const groupId = await ensureGroup(db, channelId, event.chatId);
+      const groupId = await groupOf(deps, channelId, event.chatId);
       const member = await ensureMember(db, channelId, event.from);
       const inserted = await db
         .insertInto('messages')

@@ -91,6 +91,8 @@ export interface JoinInput {
   viaLink?: string | null;
   inviterMemberId?: string | null;
   scene?: string | null;
+  /** Also count the new stay in the group's member_count (when the group has one), in the same statement. */
+  count?: boolean;
 }
 
 /**
@@ -116,7 +118,14 @@ export async function openMembership(db: Db, j: JoinInput): Promise<JoinOutcome>
       WHERE NOT EXISTS (SELECT 1 FROM later)
       -- The partial unique index memberships_current allows one open stay per member and group.
       ON CONFLICT (group_id, member_id) WHERE left_at IS NULL DO NOTHING
-      RETURNING id)
+      RETURNING id)${
+      j.count
+        ? sql`,
+    counted AS (
+      UPDATE groups SET member_count = member_count + 1
+      WHERE id = ${j.groupId} AND member_count IS NOT NULL AND EXISTS (SELECT 1 FROM ins))`
+        : sql``
+    }
     SELECT EXISTS (SELECT 1 FROM later) AS stale, (SELECT id FROM ins) AS id`.execute(db);
   const row = r.rows[0];
   if (row?.stale) return 'stale';

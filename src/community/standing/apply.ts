@@ -70,6 +70,8 @@ export interface Reward {
 export interface Refreshed {
   moves: StandingMove[];
   rewards: Reward[];
+  /** The moves were written as member events already (`record`). */
+  recorded?: boolean;
 }
 
 /** The member row refreshStanding reads (standingColumns, `m` joined with the rules' row `s`). */
@@ -149,9 +151,18 @@ export interface EventSeen {
  * Looks at a member's standing after an event at `at` (counters already moved): adds the event's
  * weight to the decayed score, moves the stage forward, promotes, re-evaluates the rule tags.
  * `read`: the member row (standingColumns) a caller already read in its own statement — the
- * UPDATE that moved the counters returns it, which saves a round trip per event.
+ * UPDATE that moved the counters returns it, which saves a round trip per event. `record`: the
+ * stage/level moves are also written as member events (of that group) with the member's UPDATE,
+ * and the result says `recorded`.
  */
-export async function refreshStanding(db: Db, memberId: string, at: Date, event?: EventSeen, read?: { row: StandingRow | undefined }): Promise<Refreshed> {
+export async function refreshStanding(
+  db: Db,
+  memberId: string,
+  at: Date,
+  event?: EventSeen,
+  read?: { row: StandingRow | undefined },
+  record?: { groupId: string | null },
+): Promise<Refreshed> {
   const row = read ? read.row : (await sql<StandingRow>`SELECT ${standingColumns()} FROM members m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY} WHERE m.id = ${memberId}`.execute(db)).rows[0];
   const none: Refreshed = { moves: [], rewards: [] };
   if (!row || row.forgotten_at) return none;
@@ -174,16 +185,26 @@ export async function refreshStanding(db: Db, memberId: string, at: Date, event?
   if (next.level !== facts.level) moves.push({ kind: 'level', from: facts.level, to: next.level });
   const tagsMoved = !sameTags(next.tags, facts.tags);
   if (stored || moves.length || tagsMoved) {
-    await db
-      .updateTable('members')
-      .set({
-        ...(stored ? { score: stored.score, score_at: stored.at } : {}),
-        ...(next.stage !== facts.stage ? { stage: next.stage } : {}),
-        ...(next.level !== facts.level ? { level: next.level, level_at: at } : {}),
-        ...(tagsMoved ? { tags: next.tags } : {}),
-      })
-      .where('id', '=', memberId)
-      .execute();
+    const update = (qb: Db) =>
+      qb
+        .updateTable('members')
+        .set({
+          ...(stored ? { score: stored.score, score_at: stored.at } : {}),
+          ...(next.stage !== facts.stage ? { stage: next.stage } : {}),
+          ...(next.level !== facts.level ? { level: next.level, level_at: at } : {}),
+          ...(tagsMoved ? { tags: next.tags } : {}),
+        })
+        .where('id', '=', memberId);
+    if (record && moves.length) {
+      // The `stage` / `level` events with the update, in one statement.
+      await db
+        .with('moved', (qb) => update(qb as unknown as Db))
+        .insertInto('member_events')
+        .values(moves.map((m) => ({ member_id: memberId, group_id: record.groupId, kind: m.kind, at, detail: JSON.stringify({ from: m.from, to: m.to }) })))
+        .execute();
+      return { moves, rewards: event ? await dueRewards(db, memberId, at, rewardsOf(event.kind, event.detail, rules)) : [], recorded: true };
+    }
+    await update(db).execute();
   }
   const rewards = event ? await dueRewards(db, memberId, at, rewardsOf(event.kind, event.detail, rules)) : [];
   return { moves, rewards };
