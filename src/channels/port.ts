@@ -27,7 +27,9 @@ export type OutboundAction =
    * its QR is the result's `inviteLink`, and each join through it carries `state`.
    */
   | { type: 'create_group'; name: string; memberIds?: string[]; fromChatIds?: string[]; firstIndex?: number; state?: string }
-  | { type: 'disband'; chatId: string };
+  | { type: 'disband'; chatId: string }
+  /** Revokes an invite link Chorus created (Telegram `revokeChatInviteLink`): nobody joins through it any more. */
+  | { type: 'revoke_invite_link'; chatId: string; link: string };
 
 export type OutboundType = OutboundAction['type'];
 
@@ -54,6 +56,7 @@ export const NO_CAPABILITIES: CapabilityMatrix = {
   add_member: 'none',
   create_group: 'none',
   disband: 'none',
+  revoke_invite_link: 'none',
 };
 
 export type PerformResult =

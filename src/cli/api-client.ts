@@ -34,6 +34,8 @@ export interface ApiClient {
   patch<T>(path: string, body: unknown): Promise<T>;
   put<T>(path: string, body: unknown): Promise<T>;
   del<T>(path: string): Promise<T>;
+  /** A GET answered with bytes (an image); errors as for the others. */
+  bytes(path: string): Promise<{ bytes: Buffer; type: string }>;
 }
 
 export function apiClient(opts: { data?: string; env?: NodeJS.ProcessEnv } = {}): ApiClient {
@@ -42,8 +44,8 @@ export function apiClient(opts: { data?: string; env?: NodeJS.ProcessEnv } = {})
   const dir = dataDir(opts.data ?? env.CHORUS_DATA);
   const token = env.CHORUS_TOKEN?.trim() || readAdminToken(dir);
 
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const headers: Record<string, string> = { accept: 'application/json' };
+  const call = async <T>(method: string, path: string, body?: unknown, binary = false): Promise<T> => {
+    const headers: Record<string, string> = { accept: binary ? '*/*' : 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
@@ -52,6 +54,7 @@ export function apiClient(opts: { data?: string; env?: NodeJS.ProcessEnv } = {})
     } catch {
       throw new NoServerError(url);
     }
+    if (binary && res.ok) return { bytes: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type') ?? '' } as T;
     const text = await res.text();
     let json: unknown;
     try {
@@ -82,5 +85,6 @@ export function apiClient(opts: { data?: string; env?: NodeJS.ProcessEnv } = {})
     patch: (path, body) => call('PATCH', path, body),
     put: (path, body) => call('PUT', path, body),
     del: (path) => call('DELETE', path),
+    bytes: (path) => call('GET', path, undefined, true),
   };
 }

@@ -1,15 +1,17 @@
-// `chorus campaign create|status|join|pause|resume|end` — fission campaigns through the running
+// `chorus campaign create|status|join|poster|pause|resume|end` — fission campaigns through the running
 // server's API (/api/campaigns). docs/growth.md.
 //   create invite --groups <selector> --goal N [--stay 2h] [--new-only] [--cap N]
 //          [--reward-points N | --reward-codes <file> | --reward-task <text>] [--regroup <group>]
-//          [--name N] [--until <instant>] [--board 1d] [--json] → {id}
+//          [--name N] [--until <instant>] [--board 1d] [--layout <id>] [--title <text>]
+//          [--subtitle <text>] [--background <file.png|jpg>] [--json] → {id}
 //   create poster --groups <selector> [--review auto|leader] [rewards, --regroup …] [--json] → {id}
 //   status <id> [--json] → {id, kind, state, goal, participants, invited, qualified, completed,
 //          rejected: {<reason>: n}, kFactor, leaders: [{member, name, invited, qualified, completed, link}]}
 //   join <id> <member> [--json] → {link}
+//   poster <id> <member> -o <file.png>   (the participant's poster with their personal QR code)
 //   pause|resume|end <id>
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { durationSeconds } from '../growth/campaign-rules.ts';
 import type { ApiClient } from './api-client.ts';
@@ -47,6 +49,10 @@ export interface CreateOptions {
   until?: string;
   review?: string;
   board?: string;
+  layout?: string;
+  title?: string;
+  subtitle?: string;
+  background?: string;
   json?: boolean;
 }
 
@@ -115,6 +121,24 @@ export async function campaignCreate(io: Io, api: ApiClient, kind: string, o: Cr
     }
     body.until = at.toISOString();
   }
+  if (o.layout !== undefined || o.title !== undefined || o.subtitle !== undefined || o.background !== undefined) {
+    const poster: Record<string, string> = {};
+    if (o.layout !== undefined) poster.layout = o.layout;
+    if (o.title !== undefined) poster.title = o.title;
+    if (o.subtitle !== undefined) poster.subtitle = o.subtitle;
+    if (o.background !== undefined) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(o.background);
+      } catch (e) {
+        io.err(`--background ${o.background}: cannot read the file (${(e as Error).message}).`);
+        return 2;
+      }
+      // The server checks it (PNG or JPEG, at most 5 MB and 4000 pixels a side) and says what is wrong.
+      poster.background = bytes.toString('base64');
+    }
+    body.poster = poster;
+  }
   if (o.review) {
     if (o.review !== 'auto' && o.review !== 'leader') {
       io.err(`--review ${o.review}: auto (every screenshot approved) or leader (the group's leader approves).`);
@@ -154,6 +178,22 @@ export async function campaignJoin(io: Io, api: ApiClient, id: string, member: s
   return 0;
 }
 
+export async function campaignPoster(io: Io, api: ApiClient, id: string, member: string, o: { output?: string }): Promise<number> {
+  if (!o.output) {
+    io.err('Say where to write the poster: -o <file.png>.');
+    return 2;
+  }
+  const r = await api.bytes(`/api/campaigns/${encodeURIComponent(id)}/poster/${encodeURIComponent(member)}`);
+  try {
+    writeFileSync(o.output, r.bytes);
+  } catch (e) {
+    io.err(`-o ${o.output}: cannot write the file (${(e as Error).message}).`);
+    return 1;
+  }
+  io.out(`Poster written to ${o.output} (${Math.round(r.bytes.length / 1024)} KB).`);
+  return 0;
+}
+
 export async function campaignState(io: Io, api: ApiClient, id: string, to: 'pause' | 'resume' | 'end'): Promise<number> {
   const r = await api.post<{ id: string; state: string }>(`/api/campaigns/${encodeURIComponent(id)}/${to}`, {});
   io.out(`Campaign ${r.id} is ${r.state}.`);
@@ -179,6 +219,10 @@ export function registerCampaignCommands(program: Command, io: Io, deps: OpsDeps
     .option('--until <instant>', 'when the campaign ends (ISO date and time)')
     .option('--review <who>', 'poster: auto | leader')
     .option('--board <duration>', 'post the leaderboard in the groups this often (e.g. 1d)')
+    .option('--layout <id>', 'poster layout: classic | card | minimal (default classic)')
+    .option('--title <text>', "the poster's title (default: the campaign's name)")
+    .option('--subtitle <text>', "the poster's subtitle")
+    .option('--background <file>', "the poster's own background image (PNG or JPEG, at most 5 MB and 4000 pixels a side)")
     .option(...DATA)
     .option('--json', 'print {id}')
     .action(async (kind: string, o: CreateOptions & { data?: string }) => {
@@ -200,6 +244,15 @@ export function registerCampaignCommands(program: Command, io: Io, deps: OpsDeps
     .option('--json', 'print {link}')
     .action(async (id: string, member: string, o: { json?: boolean; data?: string }) => {
       deps.done(await campaignJoin(io, deps.client(o.data), id, member, o));
+    });
+  c.command('poster')
+    .description("write a participant's poster: the campaign's poster with their name and personal QR code")
+    .argument('<id>', 'the campaign id (cp_…)')
+    .argument('<member>', 'mem_… or <channel>:<platform id> (a participant: chorus campaign join enrols them)')
+    .requiredOption('-o, --output <file.png>', 'where to write the PNG')
+    .option(...DATA)
+    .action(async (id: string, member: string, o: { output?: string; data?: string }) => {
+      deps.done(await campaignPoster(io, deps.client(o.data), id, member, o));
     });
   for (const to of ['pause', 'resume', 'end'] as const) {
     c.command(to)

@@ -59,7 +59,7 @@ export function registerLivecodeCommands(program: Command, io: Io, deps: OpsDeps
     .description('make a live code for a set of groups')
     .requiredOption('--groups <selector>', 'the groups, in order: all, tag:<t>, community:<type>, leader:<name>, channel:<id>, id:<g1>,<g2> (join terms with +)')
     .option('--cap <n>', 'people per group (default: WeChat 200, WeCom 500, Telegram none)')
-    .option('--auto-create', 'when every group is full, give staff a task to create the next group (and alert)')
+    .option('--auto-create', 'when every group is full, make the next group where the platform can (WeCom, WeChat), else give staff a task to create it (Telegram); the operators are told either way')
     .option('--name <name>', 'a name for the team (default: the first group)')
     .option(...DATA)
     .option('--json', 'print {id, url}')

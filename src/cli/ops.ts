@@ -121,10 +121,15 @@ export function registerOpsCommands(program: Command, io: Io, deps: OpsDeps): vo
   const runOptions = (cmd: Command) =>
     cmd
       .argument('<sheet>', 'a sheet file, or a stored sheet id (camp-7d or camp-7d@3)')
-      .requiredOption('--groups <selector>', 'all, channel:<name>, tag:<t>, community:<type>, leader:<name>, id:<g1>,<g2>; join with + (all must hold)')
+      .option('--groups <selector>', 'all, channel:<name>, tag:<t>, community:<type>, leader:<name>, id:<g1>,<g2>; join with + (all must hold)')
       .requiredOption('--anchor <instant>', "ISO 8601 instant, or a date that uses the sheet's anchor_time")
       .option('--var <key=value...>', 'a sheet variable (repeatable)')
       .option('--tz <zone>', "IANA time zone overriding the sheet's")
+      // lifecycle (issue 9): groups the run creates (the sheet's create_group step).
+      .option('--create <n>', 'create N new groups for the run (its sheet needs a create_group step), on --channel')
+      .option('--channel <name>', 'the channel the new groups are created on (with --create)')
+      .option('--create-leader <name>', 'who leads the new groups and gets their tasks (with --create)')
+      .option('--create-member <id...>', "platform contacts a group the bot creates starts with (WeChat: two staff besides the bot's account)")
       .option(...DATA)
       .option(...JSON_OUT);
   runOptions(run.command('preview').description('what a run would do, and when the last message would go out under pacing; starts nothing')).action(
@@ -232,6 +237,15 @@ export function registerOpsCommands(program: Command, io: Io, deps: OpsDeps): vo
     .option(...DATA)
     .option(...JSON_OUT)
     .action(withApi((api, id: string, opts: ActionOptions & Data) => actionCommand(io, api, 'edit', id, opts)));
+  // lifecycle (issue 9): the group a person created for a run's create_group task.
+  action
+    .command('bind')
+    .description("bind a create_group task to the group that was created: the run's waiting actions go on there")
+    .argument('<id>', 'the create_group task id')
+    .argument('<group>', "the new group's Chorus id or platform id (the bot must be in it)")
+    .option(...DATA)
+    .option(...JSON_OUT)
+    .action(withApi((api, id: string, group: string, opts: ActionOptions & Data) => actionCommand(io, api, 'bind', id, { ...opts, group })));
 
   program
     .command('worker')

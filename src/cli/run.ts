@@ -9,11 +9,16 @@ import { readVars } from './sop.ts';
 import { plural, table, when } from './table.ts';
 
 export interface RunCliOptions {
-  groups: string;
+  groups?: string;
   anchor: string;
   var?: string[];
   tz?: string;
   json?: boolean;
+  // lifecycle (issue 9): groups the run creates.
+  create?: string;
+  channel?: string;
+  createLeader?: string;
+  createMember?: string[];
 }
 
 /** A sheet argument: an existing file is sent as its YAML text; anything else is a stored sheet id. */
@@ -32,11 +37,25 @@ export function sheetArgument(arg: string): string {
 function runBody(sheet: string, o: RunCliOptions) {
   return {
     sheet: sheetArgument(sheet),
-    groups: o.groups,
+    ...(o.groups !== undefined ? { groups: o.groups } : {}),
     anchor: o.anchor,
     ...(o.var?.length ? { vars: readVars(o.var) } : {}),
     ...(o.tz ? { timezone: o.tz } : {}),
+    ...createOption(o),
   };
+}
+
+/** `--create N --channel C`: the groups a run creates; `--groups` may then be left out. */
+function createOption(o: RunCliOptions): { create?: { channel: string; count: number; leader?: string; members?: string[] } } {
+  if (o.create === undefined) {
+    if (o.groups === undefined) throw new UsageError('give the groups to run on (--groups <selector>), or the groups to create (--create N --channel <name>)');
+    if (o.channel || o.createLeader || o.createMember) throw new UsageError('--channel, --create-leader and --create-member go with --create N');
+    return {};
+  }
+  const count = Number(o.create);
+  if (!Number.isInteger(count) || count < 1 || count > 100) throw new UsageError(`--create ${o.create}: give a whole number of groups from 1 to 100`);
+  if (!o.channel) throw new UsageError('--create needs --channel <name>: the channel the groups are created on');
+  return { create: { channel: o.channel, count, ...(o.createLeader ? { leader: o.createLeader } : {}), ...(o.createMember?.length ? { members: o.createMember } : {}) } };
 }
 
 export async function runPreview(io: Io, api: ApiClient, sheet: string, o: RunCliOptions): Promise<number> {

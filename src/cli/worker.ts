@@ -10,6 +10,7 @@ import { databaseUrl, dataDir } from '../config.ts';
 import { queueSchema, startQueue } from '../dispatch/queue.ts';
 import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
+import { campaignRegroupLink } from '../growth/campaign-regroup-link.ts';
 import { growthSweep } from '../growth/sweep.ts';
 import { openStore } from '../store/db.ts';
 import { loadSecretKey, SECRET_KEY_FILE, secretBox } from '../store/secrets.ts';
@@ -48,7 +49,7 @@ export async function workerCommand(io: Io, o: WorkerCliOptions): Promise<number
   });
   const connectors = new ConnectorCache(store.db, secretBox(loadSecretKey(dir)));
   const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store), log: lineLog(logger, 'queue') });
-  const worker = new Worker({ db: store.db, connectors, log, queue, ...(o.pollMs ? { pollMs: o.pollMs } : {}), sweep: async () => {
+  const worker = new Worker({ db: store.db, connectors, log, queue, ...(o.pollMs ? { pollMs: o.pollMs } : {}), regroupLink: (d, row) => campaignRegroupLink(d, row), sweep: async () => {
       await sweep({ db: store.db, connectors, log: lineLog(logger, 'sweep') });
       await growthSweep(store.db);
     },

@@ -35,6 +35,9 @@
 //   group's questions in private); a private message may answer them; a join is checked against
 //   the blacklist and the rejoin policy (and undone, starting no member steps); a removal Chorus
 //   asked for carries its reason into the leave event.
+// - `group_seen` of a chat Chorus does not know yet, titled like a run's placeholder group still
+//   waiting to be created (a person's `create_group` task): the placeholder becomes that group
+//   and the run's rows for it carry on there (group-effects.ts bindPlaceholder).
 // - `announcement_changed` with its text sets the group's announcement.
 // - An event whose platform time is missing (WeCom sends CreateTime 0 in some payloads) counts as
 //   happening when it was received.
@@ -52,12 +55,13 @@ import { onCampaignMessage } from '../growth/campaign-bot.ts';
 import { onCampaignImage } from '../growth/campaign-poster.ts';
 import { type Db, sql } from '../store/db.ts';
 import { checkInFromMessage } from './checkins.ts';
-import { dismissGroup } from './group-effects.ts';
+import { bindPlaceholder, dismissGroup, placeholderNamed } from './group-effects.ts';
 import { linkPrivateStart } from './start-links.ts';
 import { recordMemberEvent } from './events.ts';
 import { isQuestion } from './standing/question.ts';
 import { ensureGroup } from './groups.ts';
 import { adoptCreatedGroups } from '../growth/livecode-adopt.ts';
+import { askAgainFor } from '../growth/livecode-tasks.ts';
 import { isLiveCodeState } from '../growth/livecode-rules.ts';
 import { closeMembership, ensureMember, findMember, openMembership } from './members.ts';
 
@@ -79,6 +83,7 @@ export interface IngestResult {
     | 'group_created'
     | 'group_updated'
     | 'group_restored'
+    | 'group_bound'
     | 'dismissed'
     | 'access_lost'
     | 'joined'
@@ -103,6 +108,15 @@ export function createIngest(deps: IngestDeps): Ingest {
     await ingestBatch(deps, channelId, events);
   };
   return ingest;
+}
+
+/**
+ * A recorded join that learned later which join way's `state` it came through (the WeCom
+ * reconciliation, when the group could not be read at the callback): attributed to a campaign now
+ * as it would have been at the join. Idempotent (an invite is recorded once per invitee).
+ */
+export async function attributeLateJoinState(db: Db, j: { groupId: string; memberId: string; at: Date; state: string }): Promise<void> {
+  await attributeJoin(db, { groupId: j.groupId, memberId: j.memberId, at: j.at, isBot: false, state: j.state });
 }
 
 export async function ingestEvent(deps: IngestDeps, channelId: string, event: InboundEvent): Promise<IngestResult> {
@@ -142,8 +156,8 @@ export async function ingestBatch(deps: IngestDeps, channelId: string, events: I
     for (const [i, event] of events.entries()) out.push(await apply(tdeps, channelId, event, receivedAt, ids[i] as number));
     return out;
   });
-  // After commit, so a worker woken now sees the rows.
-  if (results.some((r) => r.planned)) deps.wake?.();
+  // After commit, so a worker woken now sees the rows (a bound placeholder's too).
+  if (results.some((r) => r.planned || r.change === 'group_bound')) deps.wake?.();
   return results;
 }
 
@@ -194,6 +208,17 @@ async function apply(deps: BurstDeps, channelId: string, event: InboundEvent, re
   switch (event.type) {
     case 'group_seen': {
       const before = await findGroup(db, channelId, event.chatId);
+      // The bot was added to a group a person created for a run (lifecycle, issue 9): the run's
+      // placeholder of the same name becomes this group and its rows carry on here.
+      const placeholder = !before && event.title ? await placeholderNamed(db, channelId, event.title) : undefined;
+      if (placeholder) {
+        const bound = await bindPlaceholder(db, placeholder, event.chatId, { actor: ACTOR, at });
+        if (bound) {
+          if (event.memberCount !== undefined) await db.updateTable('groups').set({ member_count: event.memberCount }).where('id', '=', bound).execute();
+          deps.log?.(`group "${event.title}" is the one a run was waiting for; its actions go on there`);
+          return { ...base, groupId: bound, change: 'group_bound' };
+        }
+      }
       const groupId = await ensureGroup(db, channelId, event.chatId, event.title);
       const restored = before?.status === 'access_lost';
       await db
@@ -208,6 +233,8 @@ async function apply(deps: BurstDeps, channelId: string, event: InboundEvent, re
       if (restored) deps.log?.(`group "${event.title ?? before.name}" is reachable again`);
       // Growth: a group a platform created for a live code becomes its next slot.
       if (!before) await adoptCreatedGroups(db, at, { channelId });
+      // The bot may just have been given the rights to make the live code's link it lacked.
+      else await askAgainFor(db, groupId, at);
       return { ...base, groupId, change: restored ? 'group_restored' : before ? 'group_updated' : 'group_created' };
     }
     case 'group_renamed': {

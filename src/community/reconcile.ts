@@ -14,7 +14,7 @@
 
 import type { Connector, GroupInfo, InboundEvent } from '../channels/port.ts';
 import { type Db, sql } from '../store/db.ts';
-import { ingestEvent } from './ingest.ts';
+import { attributeLateJoinState, ingestEvent } from './ingest.ts';
 
 export interface KnownGroup {
   id: string;
@@ -68,19 +68,29 @@ export interface ReconcileResult {
   states: number;
 }
 
-/** The state each listed member came with, on their latest recorded join in the group when it has none. */
+/**
+ * The state each listed member came with, on their latest recorded join in the group when it has
+ * none; each join mended is then attributed to the campaign whose participant the state names (the
+ * join's own attribution had no state to go by). One transaction per group, so a join never has
+ * its state without its attribution.
+ */
 async function mendJoinStates(db: Db, channelId: string, chatId: string, states: Record<string, string>): Promise<number> {
   const ids = Object.keys(states);
   if (!ids.length) return 0;
-  const r = await sql`
-    UPDATE member_events e SET detail = e.detail || jsonb_build_object('state', v.state)
-    FROM unnest(${ids}::text[], ${ids.map((id) => states[id])}::text[]) AS v(external_id, state),
-      member_identities i, groups g
-    WHERE g.channel_id = ${channelId} AND g.external_id = ${chatId}
-      AND i.channel_id = ${channelId} AND i.external_id = v.external_id
-      AND e.id = (SELECT max(x.id) FROM member_events x WHERE x.member_id = i.member_id AND x.group_id = g.id AND x.kind = 'join')
-      AND NOT (e.detail ? 'state')`.execute(db);
-  return Number(r.numAffectedRows ?? 0);
+  const work = async (trx: Db) => {
+    const r = await sql<{ member_id: string; group_id: string; at: Date; state: string }>`
+      UPDATE member_events e SET detail = e.detail || jsonb_build_object('state', v.state)
+      FROM unnest(${ids}::text[], ${ids.map((id) => states[id])}::text[]) AS v(external_id, state),
+        member_identities i, groups g
+      WHERE g.channel_id = ${channelId} AND g.external_id = ${chatId}
+        AND i.channel_id = ${channelId} AND i.external_id = v.external_id
+        AND e.id = (SELECT max(x.id) FROM member_events x WHERE x.member_id = i.member_id AND x.group_id = g.id AND x.kind = 'join')
+        AND NOT (e.detail ? 'state')
+      RETURNING e.member_id, e.group_id, e.at, v.state`.execute(trx);
+    for (const m of r.rows) await attributeLateJoinState(trx, { groupId: m.group_id, memberId: m.member_id, at: new Date(m.at), state: m.state });
+    return r.rows.length;
+  };
+  return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
 /** Compares one channel's groups with the platform's list and mends the differences. */

@@ -1,6 +1,6 @@
 // A ledger row → the connector action that executes it. Pure.
 
-import type { Connector, OutboundAction, PerformResult } from '../channels/port.ts';
+import { ChannelError, type Connector, type OutboundAction, type PerformResult } from '../channels/port.ts';
 import type { LedgerRow } from '../run/ledger.ts';
 
 export class NotSendable extends Error {
@@ -37,6 +37,10 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
         ...(c.firstIndex !== undefined ? { firstIndex: c.firstIndex } : {}),
         ...(c.state ? { state: c.state } : {}),
       };
+    case 'revoke_invite_links':
+      // A lead group's close: every link Chorus made for it (filled in when claimed), see performRevoke.
+      if (!c.links?.length) throw new NotSendable('there is no invite link to revoke');
+      return { type: 'revoke_invite_link', chatId, link: c.links[0] };
     case 'notify':
     case 'direct_message':
     case 'remind':
@@ -85,4 +89,28 @@ export async function performMove(connector: Connector, row: Pick<LedgerRow, 'co
   if (typeof link !== 'string' || !link) throw new NotSendable('the platform made no invite link for this group; it needs a person to invite them');
   const sent = await connector.perform({ type: 'direct_message', userId: c.userId, text: `${c.text.trimEnd()}\n${link}` });
   return sent.status === 'done' ? { ...sent, data: { ...(sent.data ?? {}), inviteLink: link } } : sent;
+}
+
+/**
+ * A lead group's close: every invite link Chorus made for the group is revoked, one platform call
+ * each. Revoking a link twice is harmless, so a retry of the row after a transient failure may
+ * repeat some. A link the platform refuses to revoke (it expired, or is not the bot's) is listed
+ * and the others go on; if none could be revoked, the first refusal fails the row.
+ */
+export async function performRevoke(connector: Connector, row: Pick<LedgerRow, 'content'>, chatId: string): Promise<PerformResult> {
+  const revoked: string[] = [];
+  const notRevoked: { link: string; reason: string }[] = [];
+  let first: unknown;
+  for (const link of row.content.links ?? []) {
+    try {
+      await connector.perform({ type: 'revoke_invite_link', chatId, link });
+      revoked.push(link);
+    } catch (e) {
+      if (!(e instanceof ChannelError) || e.kind !== 'permanent') throw e;
+      first ??= e;
+      notRevoked.push({ link, reason: e.message });
+    }
+  }
+  if (!revoked.length && first) throw first;
+  return { status: 'done', at: new Date(), data: { revoked, ...(notRevoked.length ? { notRevoked } : {}) } };
 }

@@ -11,17 +11,17 @@ import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import { ChannelError, type Connector, type OutboundAction, type PerformResult } from '../channels/port.ts';
 import { openCheckin } from '../community/checkins.ts';
-import { applyGroupEffect, groupEffectOf } from '../community/group-effects.ts';
+import { applyGroupEffect, asPersonal, groupEffectOf } from '../community/group-effects.ts';
 import { ChannelUnusable, type ConnectorCache, markChannelStatus } from '../channels/registry.ts';
 import { msg } from '../i18n/index.ts';
 import { publicBase } from '../config.ts';
 import { assigneeFor, isMessage } from '../run/assign.ts';
-import { settleClaimed } from '../run/expand.ts';
+import { type SettleOptions, settleClaimed } from '../run/expand.ts';
 import { noticeColumns } from '../run/notices.ts';
 import { claimDue, getLedgerRows, type LedgerRow, moveRows, nextDueAt, type RawLedger, sessionChannelsElsewhere, toLedgerRow } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
 import { wrapLinks } from '../growth/wrap.ts';
-import { NotSendable, performMove, toOutbound } from './outbound.ts';
+import { NotSendable, performMove, performRevoke, toOutbound } from './outbound.ts';
 import { type PacingPolicy, type PacingState, pickNext, recordRetryAfter, recordSend } from './pacing.ts';
 import { policyFor, withPacingLock } from './policies.ts';
 import type { Queue } from './queue.ts';
@@ -57,6 +57,8 @@ export interface WorkerOptions {
   queue?: Queue;
   /** Where personal survey links point (default CHORUS_PUBLIC_URL, src/config.ts). */
   publicBase?: string;
+  /** A closing lead group's regroup link (a campaign's regroup group); none by default (src/run/lifecycle.ts). */
+  regroupLink?: SettleOptions['regroupLink'];
 }
 
 const DEFAULT_RETRY = { maxAttempts: 5, baseMs: 2_000, maxMs: 5 * 60_000 };
@@ -76,8 +78,8 @@ interface AccountQueue {
 export class Worker {
   readonly id: string;
   private readonly db: Db;
-  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue' | 'sessionHolder' | 'publicBase'>> &
-    Pick<WorkerOptions, 'sweep' | 'log' | 'queue' | 'sessionHolder'> & { publicBase: string };
+  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue' | 'sessionHolder' | 'publicBase' | 'regroupLink'>> &
+    Pick<WorkerOptions, 'sweep' | 'log' | 'queue' | 'sessionHolder' | 'regroupLink'> & { publicBase: string };
   private readonly queues = new Map<string, AccountQueue>();
   /** Tracked-link slugs already made, by run, group, step, member and URL. */
   private readonly trackedSlugs = new Map<string, string>();
@@ -112,6 +114,7 @@ export class Worker {
       queue: opts.queue,
       sessionHolder: opts.sessionHolder,
       publicBase: opts.publicBase ?? publicBase(),
+      regroupLink: opts.regroupLink,
     };
   }
 
@@ -238,7 +241,7 @@ export class Worker {
           claimed = rows.length;
           // Audience rows become one row per member (claimed on the next look); a member's row
           // whose `unless:` holds is skipped; a member's tag is applied. The rest is sent.
-          const { send } = await settleClaimed(this.db, rows, { actor: this.id, publicBase: this.opts.publicBase, log: (l) => this.log(l) });
+          const { send } = await settleClaimed(this.db, rows, { actor: this.id, publicBase: this.opts.publicBase, log: (l) => this.log(l), ...(this.opts.regroupLink ? { regroupLink: this.opts.regroupLink } : {}) });
           for (const row of send) this.enqueue(row);
         }
       } catch (e) {
@@ -471,7 +474,8 @@ export class Worker {
       });
       const out = { ...row, content };
       action = toOutbound(out, chatId);
-      result = row.action === 'move' ? await performMove(connector, out) : await connector.perform(action);
+      result =
+        row.action === 'move' ? await performMove(connector, out) : row.action === 'revoke_invite_links' ? await performRevoke(connector, out, chatId) : await connector.perform(action);
     } catch (e) {
       await this.persist(row, () => this.failed(row, account, e));
       return;
@@ -498,8 +502,11 @@ export class Worker {
         result: done.data ? JSON.stringify(done.data) : null,
       },
     };
-    // A campaign participant's personal link is theirs, not the group's current link.
-    const effect = row.action === 'campaign_link' ? undefined : groupEffectOf(action, done);
+    // A campaign participant's personal link is theirs, not the group's current link (it is only
+    // remembered, so that a lead group's close revokes it).
+    const effect = row.action === 'campaign_link' ? asPersonal(groupEffectOf(action, done)) : groupEffectOf(action, done);
+    // A created group's chat replaces the placeholder's (group-effects.ts bindPlaceholder).
+    if (action.type === 'create_group') this.chats.delete(row.groupId);
     const checkin = row.action === 'checkin';
     if (!effect && !checkin) {
       await finish(sent);

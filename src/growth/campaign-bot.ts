@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { translate } from '../i18n/index.ts';
 import type { NewLedgerRow } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
-import { enrol, linksOf, participantOf } from './campaign-enrol.ts';
+import { enrol, linksOf, participantOf, renewExpiredLinks } from './campaign-enrol.ts';
 import { botRow, campaignLanguage, groupFacts, queueRows } from './campaign-ops.ts';
 import { commandOf } from './campaign-rules.ts';
 import { progressOf, tallies } from './campaign-status.ts';
@@ -65,6 +65,8 @@ export async function onCampaignMessage(db: Db, m: CampaignMessage): Promise<boo
       if (!p) text = t('campaign.bot.notIn');
       else {
         const pr = await progressOf(db, p.id);
+        // An expired link (a WeChat group QR after 7 days) is asked for again, not shown.
+        await renewExpiredLinks(db, p.id, m.at);
         const link = (await linksOf(db, p.id)).find((l) => l.groupId === group_id)?.link ?? null;
         text = pr.completed
           ? t('campaign.bot.done', { qualified: pr.qualified })

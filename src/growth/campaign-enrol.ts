@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { msg } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
-import { botRow, groupFacts, queueRows } from './campaign-ops.ts';
+import { botRow, groupFacts, opsRunId, queueRows } from './campaign-ops.ts';
 import { CampaignError, campaignGroups, isLive, visibleCampaign } from './campaigns.ts';
 
 export interface Participant {
@@ -58,6 +58,35 @@ export async function enrol(db: Db, campaignId: string, memberId: string, o: { l
   const created = db.isTransaction ? await work(db) : await db.transaction().execute(work);
   const participant = (await participantOf(db, campaignId, memberId))!;
   return { participant, created };
+}
+
+/**
+ * The participant's links that expire and have expired by `now` (a WeChat group's QR code stops
+ * working after 7 days; Telegram invite links and WeCom join ways do not expire) are asked of the
+ * platform again: one more `campaign_link` row each (the next occurrence of the same step), the
+ * link cleared until it comes back. Returns how many were asked for.
+ */
+export async function renewExpiredLinks(db: Db, participantId: number, now: Date): Promise<number> {
+  const r = await sql<{ campaign_id: string; group_id: string; occurrence: number; member_id: string; name: string; token: string }>`
+    SELECT cl.campaign_id, cl.group_id, l.occurrence, p.member_id, m.name, p.token
+    FROM campaign_links cl JOIN ledger l ON l.id = cl.ledger_id
+    JOIN campaign_participants p ON p.id = cl.participant_id JOIN members m ON m.id = p.member_id
+    WHERE cl.participant_id = ${participantId} AND l.state = 'sent' AND l.result->>'expiresAt' IS NOT NULL
+      AND (l.result->>'expiresAt')::timestamptz <= ${now.toISOString()}::timestamptz`.execute(db);
+  if (!r.rows.length) return 0;
+  const facts = await groupFacts(db, r.rows.map((x) => x.group_id));
+  let asked = 0;
+  for (const x of r.rows) {
+    const f = facts.get(x.group_id);
+    if (!f?.channelActive) continue;
+    const row = botRow(f, { step: linkStep(participantId), action: 'campaign_link', memberId: x.member_id, content: { text: x.name, name: x.name.slice(0, 32), state: x.token }, now });
+    if (!(await queueRows(db, x.campaign_id, [{ ...row, occurrence: x.occurrence + 1 }]))) continue;
+    await sql`UPDATE campaign_links cl SET link = NULL, ledger_id = l.id FROM ledger l
+      WHERE cl.participant_id = ${participantId} AND cl.group_id = ${x.group_id}
+        AND l.run_id = ${opsRunId(x.campaign_id)} AND l.group_id = ${x.group_id} AND l.step_id = ${linkStep(participantId)} AND l.occurrence = ${x.occurrence + 1}`.execute(db);
+    asked++;
+  }
+  return asked;
 }
 
 /** One `campaign_link` row per campaign group whose platform can make a link. */

@@ -7,7 +7,9 @@ import { sql } from 'kysely';
 import { SelectorError, selectGroups } from '../community/groups.ts';
 import { english, msg, type Text } from '../i18n/index.ts';
 import type { Db } from '../store/db.ts';
+import { ensureRegroupLink } from './campaign-regroup-link.ts';
 import { type CampaignRules, DEFAULT_RULES, rulesOf } from './campaign-rules.ts';
+import { checkBackground, DEFAULT_LAYOUT, decodeBackground, MAX_SUBTITLE, MAX_TITLE, POSTER_LAYOUTS, PosterError } from './posters/index.ts';
 
 export class CampaignError extends Error {
   readonly text: Text;
@@ -56,7 +58,8 @@ export interface CreateCampaign {
   until?: Date;
   review?: 'auto' | 'leader';
   boardSeconds?: number;
-  poster?: PosterSettings;
+  /** The poster's settings; the layout defaults to `classic`, the title to the campaign's name. */
+  poster?: Partial<PosterSettings>;
   actor?: string | null;
 }
 
@@ -74,7 +77,9 @@ export interface CampaignRow {
   review: 'auto' | 'leader';
   boardSeconds: number | null;
   boardAt: Date | null;
-  poster: PosterSettings | null;
+  /** The poster's settings, without the background's bytes (`hasBackground` says whether it has one). */
+  poster: Omit<PosterSettings, 'background'> | null;
+  hasBackground: boolean;
   lowCodes: number;
   lowAlerted: boolean;
   createdAt: Date;
@@ -95,6 +100,7 @@ interface RawCampaign {
   board_seconds: number | null;
   board_at: Date | null;
   poster: unknown;
+  has_background?: boolean | null;
   low_codes: number;
   low_alerted: boolean;
   created_at: Date;
@@ -118,6 +124,7 @@ export function toCampaign(r: RawCampaign): CampaignRow {
     boardSeconds: r.board_seconds,
     boardAt: r.board_at ? new Date(r.board_at) : null,
     poster: json<PosterSettings | null>(r.poster) ?? null,
+    hasBackground: r.has_background === true,
     lowCodes: r.low_codes,
     lowAlerted: r.low_alerted,
     createdAt: new Date(r.created_at),
@@ -125,7 +132,11 @@ export function toCampaign(r: RawCampaign): CampaignRow {
 }
 
 export async function getCampaign(db: Db, id: string): Promise<CampaignRow> {
-  const r = await sql<RawCampaign>`SELECT * FROM campaigns WHERE id = ${id}`.execute(db);
+  // Without the poster's background (up to 7 MB of base64): read for the posters alone (backgroundOf).
+  const r = await sql<RawCampaign>`
+    SELECT id, name, kind, state, selector, goal, rules, reward, regroup_group_id, until, review, board_seconds, board_at,
+      poster - 'background' AS poster, poster ? 'background' AS has_background, low_codes, low_alerted, created_at
+    FROM campaigns WHERE id = ${id}`.execute(db);
   if (!r.rows[0]) throw new CampaignError('not_found', msg('campaign.notFound', { id }));
   return toCampaign(r.rows[0]);
 }
@@ -190,11 +201,7 @@ export async function createCampaign(db: Db, o: CreateCampaign, now = new Date()
   if (name.length > 100) invalid('campaign.longName', 'name', { max: 100 });
   if (o.until && o.until.getTime() <= now.getTime()) invalid('campaign.pastUntil', 'until');
   if (o.review !== undefined && o.review !== 'auto' && o.review !== 'leader') invalid('campaign.badReview', 'review');
-  if (o.poster) {
-    if (!o.poster.layout?.trim() || o.poster.layout.length > 50) invalid('campaign.badLayout', 'poster.layout');
-    if (!o.poster.title?.trim() || o.poster.title.length > 100) invalid('campaign.badPosterTitle', 'poster.title', { max: 100 });
-    if ((o.poster.subtitle?.length ?? 0) > 200) invalid('campaign.badPosterTitle', 'poster.subtitle', { max: 200 });
-  }
+  const poster = o.poster ? posterSettings(o.poster, name) : null;
   const rules: CampaignRules = { ...DEFAULT_RULES, newOnly: o.newOnly ?? false, staySeconds: o.staySeconds ?? 0, cap: o.cap ?? null };
   const reward: Reward = o.rewardPoints !== undefined ? { points: o.rewardPoints } : codes ? { codes: true } : task ? { task } : {};
   const id = `cp_${randomBytes(6).toString('hex')}`;
@@ -202,7 +209,7 @@ export async function createCampaign(db: Db, o: CreateCampaign, now = new Date()
     await sql`INSERT INTO campaigns (id, name, kind, selector, goal, rules, reward, regroup_group_id, until, review, board_seconds, board_at, poster, created_by, created_at)
       VALUES (${id}, ${name}, ${o.kind}, ${o.groups}, ${goal}, ${JSON.stringify(rules)}::jsonb, ${JSON.stringify(reward)}::jsonb, ${regroup},
         ${o.until ? o.until.toISOString() : null}::timestamptz, ${o.review ?? 'auto'}, ${o.boardSeconds ?? null}, ${o.boardSeconds ? now.toISOString() : null}::timestamptz,
-        ${o.poster ? JSON.stringify(o.poster) : null}::jsonb, ${o.actor ?? null}, ${now.toISOString()}::timestamptz)`.execute(trx);
+        ${poster ? JSON.stringify(poster) : null}::jsonb, ${o.actor ?? null}, ${now.toISOString()}::timestamptz)`.execute(trx);
     await sql`INSERT INTO campaign_groups (campaign_id, group_id, position)
       SELECT ${id}, g, n::int FROM unnest(${groups.map((g) => g.id)}::text[]) WITH ORDINALITY AS u(g, n)`.execute(trx);
     if (codes) {
@@ -210,8 +217,37 @@ export async function createCampaign(db: Db, o: CreateCampaign, now = new Date()
         await sql`INSERT INTO campaign_codes (campaign_id, code) SELECT ${id}, c FROM unnest(${codes.slice(i, i + 5000)}::text[]) AS u(c)`.execute(trx);
       }
     }
+    // The regroup group's own link, for the goodbye of a lead group that closes (lifecycle).
+    await ensureRegroupLink(trx, id, now);
   });
   return { id };
+}
+
+/**
+ * The poster's settings checked as renderPoster will check them (a known layout, the title and
+ * subtitle within the posters' limits, a background that is a PNG or JPEG within their caps), so
+ * a campaign made here can always render its participants' posters. The background is kept as
+ * plain base64.
+ */
+function posterSettings(p: Partial<PosterSettings>, name: string): PosterSettings {
+  const layout = p.layout?.trim() || DEFAULT_LAYOUT;
+  if (!POSTER_LAYOUTS.some((l) => l.id === layout)) invalid('campaign.badLayout', 'poster.layout', { layout, layouts: POSTER_LAYOUTS.map((l) => l.id).join(', ') });
+  const title = p.title?.trim() || [...name].slice(0, MAX_TITLE).join('');
+  if ([...title].length > MAX_TITLE) invalid('campaign.badPosterTitle', 'poster.title', { max: MAX_TITLE });
+  const subtitle = p.subtitle?.trim();
+  if (subtitle && [...subtitle].length > MAX_SUBTITLE) invalid('campaign.badPosterTitle', 'poster.subtitle', { max: MAX_SUBTITLE });
+  const out: PosterSettings = { layout, title, ...(subtitle ? { subtitle } : {}) };
+  if (p.background !== undefined) {
+    try {
+      const bytes = decodeBackground(p.background);
+      checkBackground(bytes);
+      out.background = Buffer.from(bytes).toString('base64');
+    } catch (e) {
+      if (e instanceof PosterError) throw new CampaignError('invalid', e.text, 'poster.background');
+      throw e;
+    }
+  }
+  return out;
 }
 
 /** pause | resume | end. An ended campaign stays ended. */

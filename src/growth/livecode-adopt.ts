@@ -10,6 +10,7 @@
 
 import { sql } from 'kysely';
 import { ensureGroup } from '../community/groups.ts';
+import { moveRows } from '../run/ledger.ts';
 import type { Db } from '../store/db.ts';
 import { defaultCap, isCreatedName, seatsFor } from './livecode-rules.ts';
 import { askForLinks, clearFull } from './livecode-tasks.ts';
@@ -57,13 +58,15 @@ async function addSlot(db: Db, livecodeId: string, groupId: string, kind: string
 /**
  * The group staff made for the filling's `create_group` task (Telegram, manual, or a platform that
  * could not): the first group the task's channel shows after the task was given that is in no live
- * code yet — the bot was added to it, or someone added it to Chorus. One group per task.
+ * code yet — the bot was added to it, or someone added it to Chorus. One group per task. A task
+ * past its window (missed) still adopts; the task is then done (late when past its window), since
+ * the group it asked for is there, whether or not staff marked it.
  */
 async function adoptForTasks(db: Db, now: Date, only: { channelId?: string; livecodeId?: string }): Promise<string[]> {
-  const tasks = await sql<{ livecode_id: string; channel_id: string; channel_kind: string; due_at: Date }>`
-    SELECT l.id AS livecode_id, g0.channel_id, c.kind AS channel_kind, x.due_at
+  const tasks = await sql<{ livecode_id: string; channel_id: string; channel_kind: string; due_at: Date; task: string; state: string; window_minutes: number }>`
+    SELECT l.id AS livecode_id, g0.channel_id, c.kind AS channel_kind, x.due_at, x.id::text AS task, x.state, x.window_minutes
     FROM livecodes l
-    JOIN ledger x ON x.id = l.full_ledger_id AND x.action = 'create_group' AND x.mode = 'human' AND x.state IN ('assigned', 'done', 'done_late')
+    JOIN ledger x ON x.id = l.full_ledger_id AND x.action = 'create_group' AND x.mode = 'human' AND x.state IN ('assigned', 'missed', 'done', 'done_late')
     JOIN groups g0 ON g0.id = x.group_id JOIN channels c ON c.id = g0.channel_id
     WHERE l.state = 'active'
       ${only.channelId ? sql`AND g0.channel_id = ${only.channelId}` : sql``}
@@ -76,7 +79,18 @@ async function adoptForTasks(db: Db, now: Date, only: { channelId?: string; live
         AND NOT EXISTS (SELECT 1 FROM livecode_groups s WHERE s.group_id = g.id)
       ORDER BY g.created_at, g.id LIMIT 1`.execute(db);
     const id = g.rows[0]?.id;
-    if (id && (await addSlot(db, t.livecode_id, id, t.channel_kind, now))) adopted.push(t.livecode_id);
+    if (!id || !(await addSlot(db, t.livecode_id, id, t.channel_kind, now))) continue;
+    adopted.push(t.livecode_id);
+    if (t.state === 'assigned' || t.state === 'missed') {
+      const onTime = t.state === 'assigned' && now.getTime() <= new Date(t.due_at).getTime() + t.window_minutes * 60_000;
+      await moveRows(db, [Number(t.task)], {
+        from: [t.state],
+        to: onTime ? 'done' : 'done_late',
+        actor: 'livecode',
+        note: 'the new group appeared and was added to the live code',
+        set: { executed_at: now, on_time: onTime },
+      });
+    }
   }
   return adopted;
 }

@@ -80,6 +80,28 @@ export async function askForLinks(db: Db, livecodeId: string, now = new Date(), 
   return rows.length;
 }
 
+/**
+ * A group Chorus knew was seen again: the bot's standing there changed (Telegram: the bot, added
+ * as a plain member, was made an admin), or this process heard from it for the first time. Live
+ * codes holding it without a link ask for one now rather than after the 10-minute pause, unless
+ * an ask for it is still under way. Returns how many rows were queued.
+ */
+export async function askAgainFor(db: Db, groupId: string, now = new Date()): Promise<number> {
+  const r = await sql<{ livecode_id: string; slot: number }>`
+    SELECT s.livecode_id, s.id AS slot FROM livecode_groups s
+    JOIN livecodes l ON l.id = s.livecode_id JOIN groups g ON g.id = s.group_id
+    WHERE s.group_id = ${groupId} AND l.state = 'active' AND g.status = 'active' AND s.link_asked_at IS NOT NULL
+      AND (g.invite_link IS NULL OR g.invite_expires_at <= ${now.toISOString()}::timestamptz + interval '1 minute')
+      AND NOT EXISTS (SELECT 1 FROM ledger x WHERE x.run_id = l.id || '_ops' AND x.group_id = s.group_id
+        AND x.step_id = 'livecode-link' AND x.state = ANY(${[...UNDER_WAY]}::text[]))`.execute(db);
+  let queued = 0;
+  for (const row of r.rows) {
+    await db.updateTable('livecode_groups').set({ link_asked_at: null }).where('id', '=', Number(row.slot)).execute();
+    queued += await askForLinks(db, row.livecode_id, now, groupId);
+  }
+  return queued;
+}
+
 function inviteRow(s: SlotRow, now: Date): NewLedgerRow {
   return {
     groupId: s.group_id,

@@ -96,13 +96,17 @@ export function livecodeUrl(publicUrl: URL | undefined, code: string): string {
   return publicUrl ? `${publicUrl.origin}${publicUrl.pathname.replace(/\/+$/, '')}${path}` : path;
 }
 
-/** The joins that came through the live code's links (or, on WeChat and WeCom, by its QR after it routed there). */
+/**
+ * The joins that came through the live code's links (or, on WeChat and WeCom, by its QR after it
+ * routed there). A join's time is the platform's, in whole seconds (Telegram's `date`, WeCom's
+ * `CreateTime`): compared with the second the group was added, so a join in that same second counts.
+ */
 function joinsOf(livecodeId: string) {
   return sql`FROM memberships m
     JOIN livecode_groups s ON s.group_id = m.group_id AND s.livecode_id = ${livecodeId}
     JOIN groups g ON g.id = m.group_id
     JOIN channels c ON c.id = g.channel_id
-    WHERE m.joined_at >= s.added_at
+    WHERE m.joined_at >= date_trunc('second', s.added_at)
       AND (m.via_link = ANY(s.links)
         OR (m.via_link IS NULL AND c.kind IN ('wecom', 'wechaty') AND coalesce(m.scene, 'qr_code') = 'qr_code'))`;
 }

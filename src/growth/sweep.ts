@@ -3,6 +3,7 @@
 // owner reminded), and groups the platform created for a live code adopted (a creation whose event
 // never came); campaigns past their end ended, pending invites qualified after their stay
 // (completers rewarded), poster screenshots a leader reviewed settled, leaderboards posted.
+// Closing lead groups are taken out of their live codes (lifecycle).
 // Idempotent: each renewal or reminder is claimed in its live-code slot, a group is adopted once,
 // each qualification and completion is claimed by a conditional UPDATE.
 
@@ -11,6 +12,7 @@ import type { Db } from '../store/db.ts';
 import { postBoards } from './campaign-bot.ts';
 import { settleReviews } from './campaign-poster.ts';
 import { qualifyDue } from './campaign-qualify.ts';
+import { releaseClosingGroups } from './lifecycle-seats.ts';
 import { adoptCreatedGroups } from './livecode-adopt.ts';
 import { renewExpiringQrs } from './livecode-tasks.ts';
 
@@ -25,9 +27,13 @@ export interface GrowthSweepResult {
   completed: number;
   boards: number;
   reviewed: number;
+  /** lifecycle: live-code slots of closing lead groups released. */
+  seatsReleased: number;
 }
 
 export async function growthSweep(db: Db, now = new Date()): Promise<GrowthSweepResult> {
+  // Closing lead groups first, so no QR renewal is asked for a group about to close.
+  const seatsReleased = await releaseClosingGroups(db, now);
   const adopted = await adoptCreatedGroups(db, now);
   const qr = await renewExpiringQrs(db, now);
   // Campaigns: what stayed long enough before the end counts, then the campaign ends.
@@ -35,5 +41,5 @@ export async function growthSweep(db: Db, now = new Date()): Promise<GrowthSweep
   const reviewed = await db.transaction().execute((trx) => settleReviews(trx, now));
   await sql`UPDATE campaigns SET state = 'ended' WHERE state <> 'ended' AND until IS NOT NULL AND until <= ${now.toISOString()}::timestamptz`.execute(db);
   const boards = await db.transaction().execute((trx) => postBoards(trx, now));
-  return { qrRenewed: qr.renewed, qrTasks: qr.tasks, adopted, qualified: q.qualified, leftEarly: q.rejected, completed: q.completed, boards, reviewed };
+  return { qrRenewed: qr.renewed, qrTasks: qr.tasks, adopted, qualified: q.qualified, leftEarly: q.rejected, completed: q.completed, boards, reviewed, seatsReleased };
 }

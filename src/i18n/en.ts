@@ -734,6 +734,24 @@ const en: Record<string, string> = {
   "posters.background.tooWide": "The background image is {width}×{height} pixels; at most {max} pixels a side are accepted. Resize it (750×1334 is plenty).",
   "posters.background.format": "The background image cannot be read as a PNG or JPEG file. Upload a PNG or JPEG image.",
   "posters.background.base64": "The background must be the image's bytes in base64, or a data: URL of a PNG or JPEG image.",
+  // lifecycle (issue 9): lead-group close and group creation (src/run/lifecycle.ts, src/run/runs.ts)
+  "lifecycle.goodbye": "This group closes now, as planned. Thank you all for taking part in \"{group}\"!",
+  "lifecycle.goodbyeRegroup": "This group closes now, as planned. Thank you all for taking part in \"{group}\"! Carry on with us in the next group:",
+  "lifecycle.theBot": "the Chorus bot",
+  "lifecycle.task.createGroup.telegram": "Create a Telegram group named \"{name}\" and add {bot} to it as an administrator. As soon as the bot is in the group, Chorus takes it over and the run carries on there.",
+  "lifecycle.task.createGroup.wecom": "In the WeCom client, create a customer group named \"{name}\" as its owner. As soon as it shows in the group list, Chorus takes it over and the run carries on there.",
+  "lifecycle.task.createGroup.other": "Create the group \"{name}\" and add the Chorus account to it. As soon as Chorus sees the group, the run carries on there.",
+  "lifecycle.task.disband.telegram": "The group \"{group}\" has reached the end of its life. A bot cannot delete a Telegram group: open it in the Telegram app and delete it (group info → Edit → Delete group).",
+  "lifecycle.task.disband.wecom": "The group \"{group}\" has reached the end of its life. WeCom has no API to dismiss a customer group: open it in the WeCom client and dismiss it (group settings → Dismiss group).",
+  "lifecycle.task.disband.wechaty": "The group \"{group}\" has reached the end of its life. WeChat has no way for a bot to dismiss a group: as its owner, remove the members and leave the group, or dismiss it in the WeChat app.",
+  "lifecycle.task.disband.other": "The group \"{group}\" has reached the end of its life: disband it on its platform.",
+  "run.noCreateStep": "The sheet has no create_group step, so a run cannot create groups for it. Choose existing groups instead, or add a create_group step.",
+  "run.badCreateCount": "The number of groups to create must be a whole number from 1 to {max}.",
+  "run.noCreateChannel": "There is no channel \"{channel}\" to create the groups on.",
+  "run.groupsOrCreate": "Give the groups to run on, the groups to create, or both.",
+  "run.bindNotWaiting": "Action {id} is not a task to create a group that a run is still waiting for: there is nothing to bind.",
+  "run.bindNoGroup": "Chorus knows no group \"{group}\" on this task's channel. Add the bot to the group first, then pick it.",
+  "run.bindInRun": "The group \"{group}\" is already one of this run's groups; pick the group that was created for this task.",
   // --- Growth on WeCom and Wechaty: live codes that create their next group (src/growth/livecode-create.ts) ---
   "livecode.notice.fullCreating": "Live code \"{livecode}\": every group is full. Chorus is having the platform create the next group and adds it to the live code when it appears.",
   "livecode.notice.wecomCap": "Live code \"{livecode}\": WeCom could create the next group through a join QR code, but that code admits into its groups up to WeCom's own limit ({cap}), past the lower cap of this live code's groups. A task to create the group was given instead.",
@@ -758,7 +776,7 @@ const en: Record<string, string> = {
   "campaign.longName": "The name is too long: at most {max} characters.",
   "campaign.pastUntil": "The end of the campaign is already past.",
   "campaign.badReview": "The review is \"auto\" (every screenshot approved) or \"leader\" (the group's leader approves).",
-  "campaign.badLayout": "The poster needs a layout name.",
+  "campaign.badLayout": "There is no poster layout \"{layout}\"; the layouts are: {layouts}.",
   "campaign.badPosterTitle": "The poster's text is too long: at most {max} characters.",
   "campaign.badDuration": "\"{value}\" is not a duration: write it like 30s, 10m, 2h or 3d.",
   "campaign.badUntil": "\"{value}\" is not a date and time: write it like 2026-12-05T20:00:00+08:00.",
@@ -796,6 +814,9 @@ const en: Record<string, string> = {
   "campaign.reason.left_early": "left before the stay",
   "campaign.task.review": "{member} sent a screenshot for \"{campaign}\" in {group}. Check that it shows the shared poster: mark this task done to approve it, or cancel it to reject it.",
   "campaign.reason.review_rejected": "screenshot not approved",
+  // Campaign posters (src/growth/campaign-poster-image.ts, GET /api/campaigns/:id/poster/:member).
+  "campaign.poster.notParticipant": "{member} does not take part in the campaign \"{id}\", so they have no poster. Enrol them first: chorus campaign join {id} {ref}",
+  "campaign.poster.noLink": "{member}'s personal link for the campaign \"{id}\" is not made yet (or the platform cannot make one), so there is no QR code for their poster. Try again in a moment; chorus campaign status {id} shows the link once made.",
 };
 
 export default en;

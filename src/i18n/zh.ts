@@ -731,6 +731,24 @@ const zh: Record<string, string> = {
   "posters.background.tooWide": "背景图是 {width}×{height} 像素，每边最多 {max} 像素。请缩小后再上传（750×1334 就足够）。",
   "posters.background.format": "背景图无法作为 PNG 或 JPEG 读取，请上传 PNG 或 JPEG 图片。",
   "posters.background.base64": "背景图须为图片字节的 base64 编码，或 PNG/JPEG 图片的 data: URL。",
+  // lifecycle (issue 9): lead-group close and group creation (src/run/lifecycle.ts, src/run/runs.ts)
+  "lifecycle.goodbye": "本群按计划就要解散啦，感谢大家参与「{group}」！",
+  "lifecycle.goodbyeRegroup": "本群按计划就要解散啦，感谢大家参与「{group}」！欢迎加入下一个群，继续和我们一起：",
+  "lifecycle.theBot": "Chorus 机器人",
+  "lifecycle.task.createGroup.telegram": "请新建一个名为「{name}」的 Telegram 群，并把 {bot} 加为管理员。机器人一进群，Chorus 就会接管这个群，后续动作在新群里继续执行。",
+  "lifecycle.task.createGroup.wecom": "请在企业微信客户端以群主身份新建客户群「{name}」。新群出现在群列表后，Chorus 会接管它，后续动作在新群里继续执行。",
+  "lifecycle.task.createGroup.other": "请新建群「{name}」，并把 Chorus 账号拉进群。Chorus 看到新群后，后续动作会在新群里继续执行。",
+  "lifecycle.task.disband.telegram": "群「{group}」的生命周期已到。Telegram 机器人无法删除群：请在 Telegram 里打开该群并删除（群资料 → 编辑 → 删除群组）。",
+  "lifecycle.task.disband.wecom": "群「{group}」的生命周期已到。企业微信没有解散客户群的接口：请在企业微信客户端打开该群并解散（群设置 → 解散群聊）。",
+  "lifecycle.task.disband.wechaty": "群「{group}」的生命周期已到。微信机器人无法解散群：请以群主身份在微信里解散该群，或移出全部成员后退群。",
+  "lifecycle.task.disband.other": "群「{group}」的生命周期已到，请在所在平台解散该群。",
+  "run.noCreateStep": "这份 SOP 没有 create_group（建群）步骤，运行无法为它建群。请改为选择已有的群，或先加上建群步骤。",
+  "run.badCreateCount": "要新建的群数量必须是 1 到 {max} 之间的整数。",
+  "run.noCreateChannel": "找不到用来建群的渠道「{channel}」。",
+  "run.groupsOrCreate": "请指定要运行的群、要新建的群，或两者都给出。",
+  "run.bindNotWaiting": "动作 {id} 不是一个仍在等待新群的建群任务，无需关联。",
+  "run.bindNoGroup": "在这个任务的渠道上找不到群「{group}」。请先把机器人拉进该群，再选择它。",
+  "run.bindInRun": "群「{group}」已经是这次运行里的群了，请选择为这个任务新建的群。",
   // --- 企业微信与个人微信上的增长：活码自动建下一个群（src/growth/livecode-create.ts） ---
   "livecode.notice.fullCreating": "活码“{livecode}”：所有群都已满员，正在由平台创建下一个群，新群出现后会自动加入活码。",
   "livecode.notice.wecomCap": "活码“{livecode}”：企业微信可以通过「加入群聊」二维码自动建群，但这个二维码会一直把人送进群里，直到企业微信自己的上限（{cap} 人），超过了本活码设置的更低人数上限。因此改为给群主派发“建新群”的任务。",
@@ -755,7 +773,7 @@ const zh: Record<string, string> = {
   "campaign.longName": "名称太长：最多 {max} 个字符。",
   "campaign.pastUntil": "活动结束时间已经过去了。",
   "campaign.badReview": "审核方式只能是 auto（截图自动通过）或 leader（由群主/群负责人审核）。",
-  "campaign.badLayout": "海报需要一个版式名称。",
+  "campaign.badLayout": "没有名为“{layout}”的海报版式；可用的版式：{layouts}。",
   "campaign.badPosterTitle": "海报文字太长：最多 {max} 个字符。",
   "campaign.badDuration": "“{value}”不是时长：请写成 30s、10m、2h 或 3d。",
   "campaign.badUntil": "“{value}”不是日期时间：请写成 2026-12-05T20:00:00+08:00 这样的格式。",
@@ -793,6 +811,9 @@ const zh: Record<string, string> = {
   "campaign.reason.left_early": "未满停留时长就退群",
   "campaign.task.review": "{member} 在「{group}」提交了“{campaign}”的截图。请确认截图里有分享的海报：通过请把本任务标为完成，不通过请取消本任务。",
   "campaign.reason.review_rejected": "截图未通过审核",
+  // Campaign posters (src/growth/campaign-poster-image.ts, GET /api/campaigns/:id/poster/:member).
+  "campaign.poster.notParticipant": "{member} 还没有参加活动“{id}”，所以没有专属海报。请先为其报名：chorus campaign join {id} {ref}",
+  "campaign.poster.noLink": "{member} 在活动“{id}”中的专属邀请链接还没有生成（或该平台无法生成），海报上暂时没有二维码。请稍后再试；链接生成后可用 chorus campaign status {id} 查看。",
 };
 
 export default zh;

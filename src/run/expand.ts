@@ -19,7 +19,7 @@
 import { sql } from 'kysely';
 import type { CapabilityMatrix } from '../channels/port.ts';
 import { audienceQuery } from '../community/audience.ts';
-import { selectGroups, toGroup, type GroupRow } from '../community/groups.ts';
+import { toGroup, type GroupRow } from '../community/groups.ts';
 import { botUsername, startLink, startTokens } from '../community/start-links.ts';
 import { surveyPath } from '../community/survey-link.ts';
 import { surveyQuestions } from '../community/surveys.ts';
@@ -40,6 +40,8 @@ import { blankMemberValues } from './member-blank.ts';
 import { type Delivery, type MemberIdentity, memberLabel, messageDelivery, moveDelivery } from './member-delivery.ts';
 import { memberTaskInstruction, moveInvitationText } from './member-task.ts';
 import { declaredCapabilities } from './triggers.ts';
+import { targetOf } from './move-target.ts';
+import { isCloseRow, type RegroupLink, settleCloseRow } from './lifecycle.ts';
 
 /** Steps whose group row is expanded into the members of an audience when due. */
 export const AUDIENCE_ACTIONS: ReadonlySet<string> = new Set(['notify', 'direct_message', 'remind', 'survey', 'tag', 'move']);
@@ -61,6 +63,8 @@ export interface SettleOptions {
   publicBase?: string;
   now?: () => Date;
   log?: (line: string) => void;
+  /** A lead group's goodbye: the regroup link a campaign names (src/run/lifecycle.ts). */
+  regroupLink?: RegroupLink;
 }
 
 const PAGE = 5000;
@@ -77,6 +81,12 @@ export async function settleClaimed(db: Db, rows: readonly LedgerRow[], opts: Se
     try {
       if (isAudienceRow(row)) {
         created += await expandRow(db, row, opts);
+        continue;
+      }
+      // A lead group's close (lifecycle, issue 9): the archive, the links to revoke, the regroup link.
+      if (isCloseRow(row)) {
+        const ready = await settleCloseRow(db, row, opts);
+        if (ready) send.push(ready);
         continue;
       }
       if (row.memberId && row.content.unless && (await unlessHoldsFor(db, row, opts))) continue;
@@ -196,21 +206,6 @@ async function tagOne(db: Db, row: LedgerRow, opts: SettleOptions): Promise<void
       set: { executed_by: 'bot', executed_at: at, on_time: true, claimed_by: null },
     });
   });
-}
-
-/** Where a `move` invites people: a group id, a group selector term, or a group's exact name. */
-async function targetOf(db: Db, into: string | undefined): Promise<GroupRow | undefined> {
-  const ref = into?.trim();
-  if (!ref) return undefined;
-  const byId = await db.selectFrom('groups').selectAll().where('id', '=', ref).executeTakeFirst();
-  if (byId) return toGroup(byId);
-  const byName = await db.selectFrom('groups').selectAll().where('name', '=', ref).where('status', '=', 'active').orderBy('created_at').executeTakeFirst();
-  if (byName) return toGroup(byName);
-  try {
-    return (await selectGroups(db, ref))[0];
-  } catch {
-    return undefined;
-  }
 }
 
 interface Member {

@@ -202,8 +202,14 @@ export async function sessionChannelsElsewhere(db: Db, holder?: string): Promise
 }
 
 /**
+ * A placeholder group (a group a run creates, not on the platform yet) holds its rows back until
+ * it is bound to the real group — all but its `create_group` (docs/growth-lead-groups.md).
+ */
+const NOT_WAITING_FOR_GROUP = sql`AND (l.action = 'create_group' OR NOT EXISTS (SELECT 1 FROM groups pg WHERE pg.id = l.group_id AND pg.status = 'pending'))`;
+
+/**
  * Claims bot rows whose time has come (planned and due, or waiting for a retry) in running runs,
- * earliest first, skipping rows another worker holds.
+ * earliest first, skipping rows another worker holds and rows of a group not created yet.
  */
 export async function claimDue(db: Db, workerId: string, limit: number, scope: ClaimScope = {}): Promise<LedgerRow[]> {
   const r = await sql<RawLedger>`
@@ -211,7 +217,7 @@ export async function claimDue(db: Db, workerId: string, limit: number, scope: C
       SELECT l.id, l.state FROM ledger l JOIN runs r ON r.id = l.run_id
       WHERE r.state = 'running' AND l.mode = 'bot'
         AND ((l.state = 'planned' AND l.due_at <= now()) OR (l.state = 'retry_wait' AND l.next_attempt_at <= now()))
-        ${scopeRule(scope)}
+        ${scopeRule(scope)} ${NOT_WAITING_FOR_GROUP}
       ORDER BY l.due_at, l.id
       LIMIT ${limit}
       FOR UPDATE OF l SKIP LOCKED),
@@ -236,9 +242,9 @@ export async function nextDueAt(db: Db, scope: ClaimScope = {}): Promise<Date | 
   const r = await sql<{ at: Date | null }>`
     SELECT least(
       (SELECT l.due_at FROM ledger l JOIN runs r ON r.id = l.run_id
-       WHERE l.state = 'planned' AND l.mode = 'bot' AND r.state = 'running' ${scopeRule(scope)} ORDER BY l.due_at LIMIT 1),
+       WHERE l.state = 'planned' AND l.mode = 'bot' AND r.state = 'running' ${scopeRule(scope)} ${NOT_WAITING_FOR_GROUP} ORDER BY l.due_at LIMIT 1),
       (SELECT l.next_attempt_at FROM ledger l JOIN runs r ON r.id = l.run_id
-       WHERE l.state = 'retry_wait' AND r.state = 'running' ${scopeRule(scope)} ORDER BY l.next_attempt_at LIMIT 1)
+       WHERE l.state = 'retry_wait' AND r.state = 'running' ${scopeRule(scope)} ${NOT_WAITING_FOR_GROUP} ORDER BY l.next_attempt_at LIMIT 1)
     ) AS at`.execute(db);
   const at = r.rows[0]?.at;
   return at ? new Date(at) : undefined;

@@ -5,8 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { isWebLink } from '../sop/links.ts';
 import type { ConnectorCache } from '../channels/registry.ts';
-import type { CapabilityMatrix } from '../channels/port.ts';
-import { type GroupRow, selectGroups } from '../community/groups.ts';
+import type { CapabilityMatrix, ChannelKind } from '../channels/port.ts';
+import { type GroupRow, selectGroups, toGroup } from '../community/groups.ts';
+import { PENDING, pendingExternalId } from '../community/group-effects.ts';
+import { botUsername } from '../community/start-links.ts';
+import { findChannel } from '../channels/registry.ts';
 import { english, msg, type Text } from '../i18n/index.ts';
 import { forecastSends, type RunForecast } from '../dispatch/forecast.ts';
 import { policyFor } from '../dispatch/policies.ts';
@@ -22,6 +25,8 @@ import { assign, assigneeFor, isMessage, outboundTypeFor } from './assign.ts';
 import { audienceContent, contentForPerson, stepContent } from './content.ts';
 import { audienceOf, isAudienceStep } from './expand.ts';
 import { countsByState, insertLedger, moveRows, type NewLedgerRow } from './ledger.ts';
+import { createGroupTask, sheetLanguage, withClose } from './lifecycle.ts';
+import type { TextLanguage } from './member-blank.ts';
 import { type PreviewWarnings, previewWarnings } from './preview-warnings.ts';
 import { OPEN_STATES } from './states.ts';
 
@@ -52,7 +57,15 @@ export class RunError extends Error {
 export interface RunInput {
   /** A stored sheet (`id` or `id@version`), or the YAML text of a sheet (saved as a new version). */
   sheet: string;
-  groups: string;
+  /** The existing groups (a selector); may be left out when the run creates its groups. */
+  groups?: string;
+  /**
+   * Groups the run creates (its sheet's `create_group` step): `count` placeholders on `channel`
+   * (id or name), bound to the real groups when they appear (docs/growth-lead-groups.md). `leader`:
+   * who gets their tasks (creating the group where the bot cannot); `members`: platform contacts a
+   * bot-created group starts with (WeChat needs two besides the account: staff).
+   */
+  create?: { channel: string; count: number; leader?: string; members?: string[] };
   /** ISO 8601 instant, or a date that uses the sheet's anchor_time. */
   anchor: string;
   vars?: Record<string, string>;
@@ -60,6 +73,10 @@ export interface RunInput {
 }
 
 interface Prepared {
+  /** Groups the run creates (not in the database yet), inserted when it starts. */
+  placeholders: GroupRow[];
+  /** A lead sheet's groups: when each closes. */
+  closes: Map<string, Date>;
   sheetId: string;
   sheetVersion: number;
   sheet: Sheet;
@@ -109,17 +126,24 @@ export async function capabilitiesOf(ctx: RunContext, groups: GroupRow[]): Promi
 }
 
 /** Plans every group and decides, row by row, bot or person. Throws RunError on any problem. */
-async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }): Promise<Prepared> {
+async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean; groupIds?: string[] }): Promise<Prepared> {
   const ref = opts.save || !input.sheet.includes('\n') ? await resolveSheet(ctx.db, input.sheet, ctx.actor) : undefined;
   const yaml = ref?.yaml ?? input.sheet;
   const { sheet } = parseSheet(yaml, ref ? `${ref.id}@${ref.version}` : 'sheet.yaml');
-  const groups = await selectGroups(ctx.db, input.groups);
-  if (!groups.length) throw new RunError('no_groups', msg('run.noGroups', { selector: input.groups }));
+  const existing = opts.groupIds ? await groupsById(ctx.db, opts.groupIds) : input.groups?.trim() ? await selectGroups(ctx.db, input.groups) : [];
   let compiled: CompiledPlan;
   let anchor: Date;
   try {
     anchor = readAnchor(input.anchor, sheet, input.timezone);
     compiled = compilePlan({ sheet, anchor, vars: input.vars, timezone: input.timezone });
+  } catch (e) {
+    if (e instanceof PlanError) throw new RunError('plan_failed', e.message, e.problems);
+    throw e;
+  }
+  const placeholders = input.create ? await placeholdersFor(ctx, sheet, compiled, input.create, existing.length) : [];
+  const groups = [...existing, ...placeholders];
+  if (!groups.length) throw new RunError('no_groups', msg('run.noGroups', { selector: input.groups ?? '' }));
+  try {
     const problems = checkGroups(compiled, groups.map(planGroupOf));
     if (problems.length) throw new PlanError(problems);
   } catch (e) {
@@ -127,19 +151,25 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
     throw e;
   }
   const caps = await capabilitiesOf(ctx, groups);
+  const kinds = await kindsOf(ctx, groups);
+  const language = sheetLanguage(sheet);
   const steps = new Map(sheet.steps.map((s) => [s.id, s]));
   const days = new Map(compiled.occurrences.map((o) => [`${o.step}#${o.occurrence}`, o.day]));
   const anchorText = formatLocal(anchor.getTime(), input.timezone ?? sheet.timezone);
   const rows: NewLedgerRow[] = [];
+  const closes = new Map<string, Date>();
   groups.forEach((group, i) => {
+    const own: NewLedgerRow[] = [];
     const planned = planGroup(compiled, planGroupOf(group), i + 1);
     for (const a of planned) {
+      // A group that exists already has nothing to create.
+      if (a.action === 'create_group' && group.status !== PENDING) continue;
       const step = steps.get(a.step)!;
       const content = stepContent(step, a.text, { vars: compiled.vars, anchorText, day: days.get(`${a.step}#${a.occurrence}`) ?? 0 }, planGroupOf(group), i + 1);
       if (isAudienceStep(step)) {
         // Expanded into the members of its audience when due (src/run/expand.ts); each member's
         // row then goes to the bot or to a person.
-        rows.push({
+        own.push({
           groupId: group.id,
           stepId: a.step,
           occurrence: a.occurrence,
@@ -155,7 +185,7 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
         continue;
       }
       const who = assign(a.action, a.executor, caps.get(group.channelId)!);
-      rows.push({
+      const row: NewLedgerRow = {
         groupId: group.id,
         stepId: a.step,
         occurrence: a.occurrence,
@@ -168,15 +198,24 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
         windowMinutes: step.windowMinutes,
         // A person sees blanks for member names and whom to write to, never `{{ member.name }}`.
         content: who.mode === 'human' ? contentForPerson(content, step, group.name) : content,
-      });
+      };
+      if (a.action === 'create_group') Object.assign(row, creationOf(row, group, kinds.get(group.channelId)!, language, input.create?.members));
+      own.push(row);
       // A {{ placeholder }} link is known only now: what the variable gave must be a web link too.
-      const link = rows[rows.length - 1].content.link;
+      const link = row.content.link;
       if (link !== undefined && !isWebLink(link)) {
         throw new RunError('invalid_link', msg('run.invalidLink', { step: a.step, link }));
       }
     }
+    // A lead sheet closes its groups (src/run/lifecycle.ts).
+    const timeline = planned.map((a) => ({ step: a.step, action: a.action, dueMs: Date.parse(a.due) }));
+    const closed = withClose({ sheet, group, kind: kinds.get(group.channelId)!.kind, caps: caps.get(group.channelId)!, rows: own, language, timeline });
+    if (closed) closes.set(group.id, closed.closesAt);
+    rows.push(...(closed?.rows ?? own));
   });
   return {
+    placeholders,
+    closes,
     sheetId: ref?.id ?? sheet.sop,
     sheetVersion: ref?.version ?? 0,
     sheet,
@@ -188,6 +227,86 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean }
     compiled,
   };
 }
+
+/**
+ * A `create_group` row of a group the run creates: its name (and the contacts a bot-created group
+ * starts with), or a person's task worded for the platform.
+ */
+function creationOf(row: NewLedgerRow, group: GroupRow, channel: ChannelOf, language: TextLanguage, members?: string[]): Partial<NewLedgerRow> {
+  const content = { ...row.content, name: group.name, ...(members?.length ? { memberIds: members } : {}) };
+  // WeCom's bot can create a group only over full ones (a join way): a run's new group is handed to staff with this text.
+  if (row.mode === 'human' || channel.kind === 'wecom') content.text = createGroupTask(channel.kind, group.name, language, channel.bot);
+  return { content };
+}
+
+interface ChannelOf {
+  kind: ChannelKind;
+  /** A Telegram bot's username, for the tasks that name it. */
+  bot?: string;
+}
+
+async function kindsOf(ctx: RunContext, groups: GroupRow[]): Promise<Map<string, ChannelOf>> {
+  const kinds = new Map<string, ChannelOf>();
+  for (const channelId of new Set(groups.map((g) => g.channelId))) {
+    const kind = (await ctx.connectors.get(channelId)).kind;
+    const identity = kind === 'telegram' ? (await ctx.db.selectFrom('channels').select('identity').where('id', '=', channelId).executeTakeFirst())?.identity : undefined;
+    const bot = botUsername(identity);
+    kinds.set(channelId, bot ? { kind, bot } : { kind });
+  }
+  return kinds;
+}
+
+/** A run's groups by id, active or still waiting to be created (re-planning). */
+async function groupsById(db: Db, ids: string[]): Promise<GroupRow[]> {
+  if (!ids.length) return [];
+  const rows = await db.selectFrom('groups').selectAll().where('id', 'in', ids).where('status', 'in', ['active', PENDING]).execute();
+  const byId = new Map(rows.map((r) => [r.id, toGroup(r)]));
+  return ids.map((id) => byId.get(id)).filter((g): g is GroupRow => !!g);
+}
+
+/**
+ * The groups a run creates, before they exist: named by the sheet's `create_group` step (its
+ * `name:` rendered for each, `{{ group.index }}` counting after the run's existing groups), of the
+ * sheet's community type, waiting on `channel` (docs/growth-lead-groups.md).
+ */
+async function placeholdersFor(ctx: RunContext, sheet: Sheet, compiled: CompiledPlan, create: NonNullable<RunInput['create']>, after: number): Promise<GroupRow[]> {
+  if (!sheet.steps.some((s) => s.do === 'create_group')) throw new RunError('no_create_step', msg('run.noCreateStep'));
+  if (!Number.isInteger(create.count) || create.count < 1 || create.count > MAX_CREATE) throw new RunError('bad_create', msg('run.badCreateCount', { max: MAX_CREATE }));
+  const channel = await findChannel(ctx.db, create.channel);
+  if (!channel) throw new RunError('unknown_channel', msg('run.noCreateChannel', { channel: create.channel }));
+  const out: GroupRow[] = [];
+  for (let n = 1; n <= create.count; n++) {
+    const id = `grp_${randomBytes(6).toString('hex')}`;
+    const index = after + n;
+    let name = `${sheet.title} · ${index}`;
+    try {
+      const planned = planGroup(compiled, { id, name, attrs: { community: sheet.community } }, index);
+      name = planned.find((a) => a.action === 'create_group')?.text.trim() || name;
+    } catch (e) {
+      if (!(e instanceof PlanError)) throw e;
+      throw new RunError('plan_failed', e.message, e.problems);
+    }
+    out.push({
+      id,
+      channelId: channel.id,
+      externalId: pendingExternalId(id),
+      name,
+      community: sheet.community,
+      tags: [],
+      attrs: {},
+      leader: create.leader ?? null,
+      timezone: null,
+      memberCount: null,
+      status: PENDING,
+      createdAt: new Date(),
+      lastActivityAt: null,
+    });
+  }
+  return out;
+}
+
+/** Most groups one run creates: each is a person's task on most platforms. */
+const MAX_CREATE = 100;
 
 function planGroupOf(g: GroupRow) {
   return { id: g.id, name: g.name, attrs: { ...g.attrs, ...(g.community ? { community: g.community } : {}) } };
@@ -270,15 +389,22 @@ export async function startRun(
         anchor: p.anchor,
         timezone: p.zone,
         vars: JSON.stringify(p.vars),
-        selector: input.groups,
+        selector: input.groups ?? '',
         state: 'running',
         created_by: ctx.actor ?? null,
       })
       .execute();
+    if (p.placeholders.length) {
+      await trx
+        .insertInto('groups')
+        .values(p.placeholders.map((g) => ({ id: g.id, channel_id: g.channelId, external_id: g.externalId, name: g.name, community: g.community, attrs: JSON.stringify(g.attrs), leader: g.leader, status: g.status })))
+        .execute();
+    }
     await trx
       .insertInto('run_groups')
       .values(p.groups.map((g, i) => ({ run_id: id, group_id: g.id, position: i + 1 })))
       .execute();
+    for (const [groupId, at] of p.closes) await trx.updateTable('groups').set({ closes_at: at }).where('id', '=', groupId).execute();
     await insertLedger(trx, id, p.rows);
     await opts.inTransaction?.(trx, started);
   });
@@ -331,6 +457,14 @@ export async function cancelRun(ctx: RunContext, id: string): Promise<number> {
   await setState(ctx, id, ['running', 'paused'], 'cancelled');
   const open = await ctx.db.selectFrom('ledger').select('id').where('run_id', '=', id).where('state', 'in', [...OPEN_STATES]).execute();
   const moved = await moveRows(ctx.db, open.map((r) => r.id), { from: OPEN_STATES, to: 'cancelled', actor: ctx.actor, note: 'run cancelled' });
+  // A cancelled lead run closes nothing: its groups keep their live-code seats (src/growth/lifecycle-seats.ts).
+  await ctx.db
+    .updateTable('groups')
+    .set({ closes_at: null })
+    .where('status', '=', 'active')
+    .where('closes_at', 'is not', null)
+    .where('id', 'in', (eb) => eb.selectFrom('run_groups').select('group_id').where('run_id', '=', id))
+    .execute();
   return moved.length;
 }
 
@@ -349,7 +483,7 @@ export async function replanRun(
     throw new RunError('wrong_state', msg('run.replanState', { state: msg(`run.state.${run.state}`) }));
   }
   const groupIds = (await ctx.db.selectFrom('run_groups').select('group_id').where('run_id', '=', id).orderBy('position').execute()).map((r) => r.group_id);
-  const p = await prepare(ctx, { sheet: sheetRef, groups: `id:${groupIds.join(',')}`, anchor: new Date(run.anchor!).toISOString(), vars: run.vars as Record<string, string>, timezone: run.timezone ?? undefined }, { save: true });
+  const p = await prepare(ctx, { sheet: sheetRef, anchor: new Date(run.anchor!).toISOString(), vars: run.vars as Record<string, string>, timezone: run.timezone ?? undefined }, { save: true, groupIds });
   if (p.sheetId !== run.sheet_id) throw new RunError('wrong_sheet', msg('run.wrongSheet', { sheet: run.sheet_id ?? '', other: p.sheetId }));
   const now = new Date();
   const result = await ctx.db.transaction().execute(async (trx) => {

@@ -9,6 +9,7 @@ import { databaseUrl } from '../config.ts';
 import { queueSchema, startQueue } from '../dispatch/queue.ts';
 import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
+import { campaignRegroupLink } from '../growth/campaign-regroup-link.ts';
 import { growthSweep } from '../growth/sweep.ts';
 import { makeDataFolderPrivate } from '../store/data-folder.ts';
 import { openStore, type Store } from '../store/db.ts';
@@ -84,6 +85,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
           log: logFor('worker'),
           queue,
           sessionHolder: holder,
+          // A lead group's goodbye shows the way into its campaign's regroup group.
+          regroupLink: (d, row) => campaignRegroupLink(d, row),
           ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
           // people/audiences: personal survey links start with the address people open.
           ...(opts.publicUrl ? { publicBase: opts.publicUrl.href.replace(/\/+$/, '') } : {}),

@@ -75,6 +75,8 @@ export interface GroupsTable {
   announcement: ColumnType<string | null, string | null | undefined, string | null>;
   invite_link: ColumnType<string | null, string | null | undefined, string | null>;
   invite_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** 022 (lifecycle): when a run on a lead sheet closes the group. */
+  closes_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** A column the database fills in on insert (a default), writable later. */
@@ -287,6 +289,11 @@ export interface LedgerContent {
   memberIds?: string[];
   fromChatIds?: string[];
   firstIndex?: number;
+  // lifecycle (issue 9, src/run/lifecycle.ts): the close of a lead group.
+  /** A close's goodbye, in this language; its regroup link is looked up when it falls due. */
+  goodbye?: 'en' | 'zh';
+  /** A close's revoke row: the links withdrawn, filled in when it falls due. */
+  links?: string[];
 }
 
 export interface LedgerTable {
@@ -453,6 +460,8 @@ export interface Database {
   livecodes: LivecodesTable;
   livecode_groups: LivecodeGroupsTable;
   livecode_scans: LivecodeScansTable;
+  // lifecycle (issue 9): lead-group close and group creation, migration 022
+  group_invite_links: GroupInviteLinksTable;
 }
 
 export interface WecomMediaTable {
@@ -607,4 +616,14 @@ export interface LivecodeScansTable {
   livecode_id: string;
   group_id: string | null;
   at: Timestamp;
+}
+
+// lifecycle (issue 9): every invite link Chorus made for a group, so the close withdraws them.
+export interface GroupInviteLinksTable {
+  id: Id;
+  group_id: string;
+  link: string;
+  personal: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  revoked_at: MaybeDate;
 }

@@ -52,6 +52,7 @@ const SAMPLE: Record<OutboundType, (h: ContractHarness) => OutboundAction> = {
   add_member: (h) => ({ type: 'add_member', chatId: h.chatId, userId: h.userId }),
   create_group: () => ({ type: 'create_group', name: 'contract group' }),
   disband: (h) => ({ type: 'disband', chatId: h.chatId }),
+  revoke_invite_link: (h) => ({ type: 'revoke_invite_link', chatId: h.chatId, link: 'https://t.me/+contractNotOurs' }),
 };
 
 /**
@@ -141,6 +142,17 @@ export function connectorContract(name: string, capabilities: CapabilityMatrix, 
         const r = await h.connector.perform(SAMPLE.create_invite_link(h));
         expect(r.status).toBe('done');
         if (r.status === 'done') expect(String(r.data?.inviteLink ?? '')).toMatch(/^(https?:\/\/|weixin:\/\/)/);
+      }),
+    );
+
+    // lifecycle (issue 9): a link Chorus made can be withdrawn again.
+    it.skipIf(capabilities.revoke_invite_link !== 'auto' || capabilities.create_invite_link !== 'auto')(
+      why('revoke_invite_link'),
+      run(async (h) => {
+        const made = await h.connector.perform(SAMPLE.create_invite_link(h));
+        const link = made.status === 'done' ? String(made.data?.inviteLink ?? '') : '';
+        const r = await h.connector.perform({ type: 'revoke_invite_link', chatId: h.chatId, link });
+        expect(r.status).toBe('done');
       }),
     );
 

@@ -333,6 +333,8 @@ describe('telegram connector: long polling', () => {
       ['tg-poll', 'message'],
     ]);
     expect(got[0][1]).toMatchObject({ via: { inviteLink: 'https://t.me/+memberLink' } });
+    // Updates carry no group size: the first sight of a group asks for it (Alice, Gus and the bot).
+    expect(got[1][1]).toMatchObject({ type: 'group_seen', memberCount: 3 });
     const t0 = Date.now();
     await connector.stop?.();
     expect(Date.now() - t0).toBeLessThan(1500);
@@ -340,6 +342,21 @@ describe('telegram connector: long polling', () => {
     const polls = api.calls('getUpdates').length;
     await new Promise((r) => setTimeout(r, 200));
     expect(api.calls('getUpdates').length).toBe(polls);
+  });
+
+  it('the bot added to a group: group_seen with its member count; a count refused leaves it out', async () => {
+    const { api, connector } = await open();
+    const got: InboundEvent[] = [];
+    await connector.start?.(async (_id, e) => void got.push(e));
+    await until(() => api.calls('getUpdates').length > 0 || undefined);
+    await api.addBotToChat('Camp 8', ALICE.id);
+    await until(() => got[0]);
+    expect(got[0]).toMatchObject({ type: 'group_seen', title: 'Camp 8', memberCount: 2 });
+    api.fail(1, { error_code: 403, description: 'Forbidden: bot was kicked from the supergroup chat', method: 'getChatMemberCount' });
+    await api.addBotToChat('Camp 9', ALICE.id);
+    await until(() => got[1]);
+    expect(got[1]).toMatchObject({ type: 'group_seen', title: 'Camp 9' });
+    expect(got[1]).not.toHaveProperty('memberCount');
   });
 
   it('an update whose ingest failed is fetched again, not lost', async () => {

@@ -1,9 +1,12 @@
-// chorus campaign create|join|status|pause|resume|end against a running server (the sandbox makes
-// the personal links through the ledger): the exact --json shapes of the contract, usage errors.
+// chorus campaign create|join|status|poster|pause|resume|end against a running server (the sandbox
+// makes the personal links through the ledger): the exact --json shapes of the contract, the
+// participant's poster written to a file (its QR code decoded), usage errors.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jsQR from 'jsqr';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChannel } from '../../src/channels/registry.ts';
 import { ensureGroup } from '../../src/community/groups.ts';
@@ -33,6 +36,7 @@ describe(`chorus campaign on ${engine}`, () => {
     await ensureGroup(store.db, channel, 'lead', 'Lead');
     await ensureGroup(store.db, channel, 'done', 'Completers');
     await ingestEvent({ db: store.db }, channel, { type: 'member_joined', chatId: 'lead', member: { externalId: 'lin', name: 'Lin' }, at: new Date() });
+    await ingestEvent({ db: store.db }, channel, { type: 'member_joined', chatId: 'lead', member: { externalId: 'max', name: 'Max' }, at: new Date() });
     server = await serve({ port: 0, host: '127.0.0.1', dataDir: dir, store, pollMs: 30, log: () => {} });
     process.env.CHORUS_URL = server.url;
     process.env.CHORUS_DATA = dir;
@@ -57,6 +61,17 @@ describe(`chorus campaign on ${engine}`, () => {
     expect(joined.code).toBe(0);
     expect(JSON.parse(joined.out)).toEqual({ link: expect.stringMatching(/^https:\/\/sandbox\.chorus\.local\/join\//) });
 
+    // The participant's poster: the file's QR code is their personal link; a non-participant has none.
+    const file = join(dir, 'lin.png');
+    const poster = await cli('campaign', 'poster', id, `${channel}:lin`, '-o', file);
+    expect(poster).toMatchObject({ code: 0, out: expect.stringContaining(`Poster written to ${file}`) });
+    const { data, info } = await sharp(readFileSync(file)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength), info.width, info.height)?.data).toBe(JSON.parse(joined.out).link);
+    const stranger = await cli('campaign', 'poster', id, `${channel}:nobody`, '-o', join(dir, 'x.png'));
+    expect(stranger.code).toBe(1);
+    const outsider = await cli('campaign', 'poster', id, `${channel}:max`, '-o', join(dir, 'x.png'));
+    expect(outsider).toMatchObject({ code: 1, err: expect.stringContaining(`Enrol them first: chorus campaign join ${id} mem_`) });
+
     const status = await cli('campaign', 'status', id, '--json');
     const s = JSON.parse(status.out) as Record<string, unknown>;
     expect(Object.keys(s)).toEqual(['id', 'kind', 'state', 'goal', 'participants', 'invited', 'qualified', 'completed', 'rejected', 'kFactor', 'leaders']);
@@ -74,6 +89,11 @@ describe(`chorus campaign on ${engine}`, () => {
 
   it('refuses wrong calls as usage errors', async () => {
     expect((await cli('campaign', 'create', 'raffle', '--groups', 'all')).code).toBe(2);
+    const notImage = join(dir, 'bg.png');
+    writeFileSync(notImage, 'not a picture');
+    const bad = await cli('campaign', 'create', 'poster', '--groups', 'all', '--background', notImage);
+    expect(bad).toMatchObject({ code: 1, err: expect.stringContaining('cannot be read as a PNG or JPEG') });
+    expect((await cli('campaign', 'create', 'poster', '--groups', 'all', '--background', join(dir, 'missing.png'))).code).toBe(2);
     expect((await cli('campaign', 'create', 'invite', '--groups', 'all')).err).toContain('--goal');
     expect((await cli('campaign', 'create', 'invite', '--groups', 'all', '--goal', '3', '--stay', '2 hours')).err).toContain('30s, 10m, 2h or 3d');
     expect((await cli('campaign', 'create', 'invite', '--groups', 'all', '--goal', '3', '--reward-points', '5', '--reward-task', 'mug')).code).toBe(2);

@@ -56,11 +56,11 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** A real server on 127.0.0.1 with an in-process worker, on the engine the suite runs on. */
-export async function startServer(): Promise<Running> {
+/** A real server on 127.0.0.1 with an in-process worker, on the engine the suite runs on; `publicUrl`: the address it tells people (live-code QR codes, short links). */
+export async function startServer(opts: { publicUrl?: URL } = {}): Promise<Running> {
   const store = await testStore();
   const dataDir = mkdtempSync(join(tmpdir(), 'chorus-e2e-'));
-  const server = await serve({ port: 0, host: '127.0.0.1', dataDir, store, pollMs: 200, log: () => {} });
+  const server = await serve({ port: 0, host: '127.0.0.1', dataDir, store, pollMs: 200, log: () => {}, ...(opts.publicUrl ? { publicUrl: opts.publicUrl } : {}) });
   return {
     url: server.url,
     server,

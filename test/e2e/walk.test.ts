@@ -9,18 +9,23 @@
 // share one signed-in page per person, so a stop may rely on what an earlier one made. Waits are
 // for elements, never fixed sleeps. Test ids: web/TESTIDS.md.
 
+import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LEADERS } from '../../src/demo/workspace.ts';
+import { writeClicks } from '../../src/growth/clicks.ts';
+import { runLink } from '../../src/growth/links.ts';
 import { createOwner, createUser } from '../../src/server/accounts/users.ts';
 import { engine } from '../support/db.ts';
-import { ensureConsoleBuilt, launchChromium, type Running, startServer } from './harness.ts';
+import { ensureConsoleBuilt, launchChromium, resultsDir, type Running, startServer } from './harness.ts';
 
 const OWNER = { name: 'walker', password: 'walk-owner-pass-8642' };
 /** The demo's first leader, made before the demo so its password is known (the demo keeps existing accounts). */
 const LEADER = { name: DEMO_LEADERS[0].name, password: 'walk-leader-pass-1357' };
 const WAIT = 20_000;
 const LOCALES = ['en', 'zh'] as const;
+/** Screenshots of the growth pages, to look at in both languages. */
+const shot = (name: string) => join(resultsDir('walk'), name);
 
 interface Walk {
   page: Page;
@@ -318,6 +323,130 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'group-people').waitFor({ state: 'detached' });
     },
   },
+  // growth ↓ (issue 9)
+  {
+    name: 'live codes: make one for the lead groups, its QR code and fill; the list',
+    async visit(w) {
+      await open(w, '/livecodes', 'livecodes-page');
+      await inLanguage(w, 'livecodes-page');
+      await tid(w.page, 'livecode-new').click();
+      await tid(w.page, 'livecode-create').waitFor();
+      await tid(w.page, 'livecode-groups-mode-selector').click();
+      await tid(w.page, 'livecode-groups-selector').fill('community:lead');
+      await expect.poll(() => tid(w.page, 'livecode-groups-match').textContent()).toMatch(/2/);
+      await tid(w.page, 'livecode-cap').fill('20');
+      await tid(w.page, 'livecode-name').fill(w.locale === 'zh' ? '体验课活码' : 'Trial class code');
+      await tid(w.page, 'livecode-create-submit').click();
+      await tid(w.page, 'livecode-page').waitFor();
+      await expect.poll(() => tid(w.page, 'livecode-qr').evaluate((img) => (img as unknown as { complete: boolean; naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
+      expect(await tid(w.page, 'livecode-url').innerText()).toMatch(/^http:\/\/chorus\.walk\.test\/j\/[\w-]+$/);
+      await expect.poll(() => tid(w.page, 'livecode-group').count()).toBe(2);
+      // Someone scans it: the scan is counted and drawn in the hour's bar.
+      const address = new URL(await tid(w.page, 'livecode-url').innerText());
+      expect((await w.page.request.get(`${w.url}${address.pathname}`, { maxRedirects: 0 })).status()).toBeLessThan(400);
+      // Scans are written in batches a moment later: refresh until it shows.
+      await expect
+        .poll(async () => {
+          await tid(w.page, 'livecode-refresh').click();
+          return tid(w.page, 'livecode-scans').innerText();
+        })
+        .toMatch(/^1\b/);
+      await w.page.locator('[data-testid="livecode-hourly"] svg rect').first().waitFor();
+      await inLanguage(w, 'livecode-groups-table');
+      await noInternalIds(w, 'livecode-page');
+      await w.page.screenshot({ path: shot(`livecode-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'nav-livecodes').click();
+      await tid(w.page, 'livecode-list').waitFor();
+      await tid(w.page, 'livecode-new').click();
+      await tid(w.page, 'livecode-create-cancel').click();
+      await tid(w.page, 'livecode-create').waitFor({ state: 'detached' });
+    },
+  },
+  {
+    name: 'tracked links: make one by hand, its short link, its figures; the list',
+    async visit(w) {
+      await open(w, '/links', 'links-page');
+      await inLanguage(w, 'links-page');
+      await tid(w.page, 'link-new').click();
+      await tid(w.page, 'link-url').fill('https://shop.example/spring-offer');
+      await tid(w.page, 'link-name').fill(w.locale === 'zh' ? '春季优惠' : 'Spring offer');
+      await tid(w.page, 'link-create-submit').click();
+      const short = await tid(w.page, 'link-made-url').innerText();
+      expect(short).toMatch(/^http:\/\/chorus\.walk\.test\/l\/\w+$/);
+      await tid(w.page, 'link-made-open').click();
+      await tid(w.page, 'link-stats').waitFor();
+      expect(await tid(w.page, 'link-short').innerText()).toBe(short);
+      await noInternalIds(w, 'link-page');
+      await w.page.screenshot({ path: shot(`link-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'nav-links').click();
+      await tid(w.page, 'link-list').waitFor();
+      await noInternalIds(w, 'link-list');
+      await w.page.screenshot({ path: shot(`links-${w.locale}.png`), fullPage: true });
+      // The camp's link: its clicks by group and by step.
+      await w.page.locator('[data-testid="link-row"]', { hasText: 'camp-offer' }).locator('[data-testid="link-open"]').click();
+      await expect.poll(() => w.page.locator('[data-testid="link-by-group"] tbody tr').count()).toBe(2);
+      await tid(w.page, 'link-by-step').waitFor();
+      expect(await tid(w.page, 'link-clicks').innerText()).toContain('2');
+      await noInternalIds(w, 'link-page');
+      await w.page.screenshot({ path: shot(`link-run-${w.locale}.png`), fullPage: true });
+    },
+  },
+  {
+    name: 'campaigns: a new invite campaign (poster preview, the rules in words), its board, pause and resume; the list',
+    async visit(w) {
+      await open(w, '/campaigns', 'campaigns-page');
+      await inLanguage(w, 'campaigns-page');
+      await tid(w.page, 'campaign-new').click();
+      await tid(w.page, 'campaign-create').waitFor();
+      await tid(w.page, 'campaign-name').fill(w.locale === 'zh' ? '春季邀请有礼' : 'Spring invite');
+      await tid(w.page, 'campaign-groups-mode-selector').click();
+      await tid(w.page, 'campaign-groups-selector').fill('community:lead');
+      await expect.poll(() => tid(w.page, 'campaign-groups-match').textContent()).toMatch(/2/);
+      // The poster kind asks who reviews the screenshots; back to inviting friends.
+      await tid(w.page, 'campaign-kind-poster').click();
+      await tid(w.page, 'campaign-review').waitFor();
+      await tid(w.page, 'campaign-kind-invite').click();
+      await tid(w.page, 'campaign-goal').waitFor();
+      // Points in one language, a pool of codes in the other (the board then shows the codes left).
+      if (w.locale === 'en') {
+        await tid(w.page, 'campaign-reward-points').click();
+        await tid(w.page, 'campaign-reward-points-value').fill('50');
+      } else {
+        await tid(w.page, 'campaign-reward-codes').click();
+        await tid(w.page, 'campaign-reward-codes-value').fill('GIFT-001\nGIFT-002\nGIFT-003');
+      }
+      await tid(w.page, 'campaign-poster-title').fill(w.locale === 'zh' ? '邀请 3 位好友，免费领课' : 'Invite 3 friends, get a free class');
+      await expect.poll(() => tid(w.page, 'poster-preview-image').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(100);
+      await inLanguage(w, 'campaign-rules');
+      await w.page.screenshot({ path: shot(`campaign-new-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'campaign-create-submit').click();
+      await tid(w.page, 'campaign-page').waitFor();
+      await tid(w.page, 'campaign-kfactor').waitFor();
+      if (w.locale === 'zh') expect(await tid(w.page, 'campaign-pool').innerText()).toMatch(/3/);
+      // A member of a lead group enrols (as by asking the bot): the leaderboard shows them with their link.
+      const id = decodeURIComponent(new URL(w.page.url()).pathname.split('/').pop() ?? '');
+      const { csrfToken } = (await (await w.page.request.get(`${w.url}/api/session`)).json()) as { csrfToken: string };
+      const lead = (await (await w.page.request.get(`${w.url}/api/groups?groups=community:lead`)).json()) as { groups: { id: string }[] };
+      const members = (await (await w.page.request.get(`${w.url}/api/members?group=${encodeURIComponent(lead.groups[0].id)}&limit=1`)).json()) as { members: { id: string }[] };
+      const joined = await w.page.request.post(`${w.url}/api/campaigns/${encodeURIComponent(id)}/join`, { headers: { 'x-csrf-token': csrfToken }, data: { member: members.members[0].id } });
+      expect(joined.status(), await joined.text()).toBeLessThan(300);
+      await w.page.reload();
+      await tid(w.page, 'campaign-leader').waitFor();
+      await tid(w.page, 'campaign-leader-poster').waitFor();
+      await inLanguage(w, 'campaign-page');
+      await noInternalIds(w, 'campaign-page');
+      await tid(w.page, 'campaign-pause').click();
+      await tid(w.page, 'campaign-resume').click();
+      await tid(w.page, 'campaign-pause').waitFor();
+      await tid(w.page, 'campaign-end').click();
+      await tid(w.page, 'confirm').waitFor();
+      await tid(w.page, 'confirm-no').click();
+      await w.page.screenshot({ path: shot(`campaign-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'nav-campaigns').click();
+      await tid(w.page, 'campaign-list').waitFor();
+      await noInternalIds(w, 'campaign-list');
+    },
+  },
   {
     name: 'a page that does not exist',
     async visit(w) {
@@ -369,6 +498,29 @@ const LEADER_STOPS: Stop[] = [
       await inLanguage(w, 'admission-filter-pending');
     },
   },
+  // growth ↓ (issue 9)
+  {
+    name: 'leader: the live codes, links and campaigns of their groups, on a phone',
+    async visit(w) {
+      await open(w, '/livecodes', 'livecode-list');
+      expect(await tid(w.page, 'livecode-new').count()).toBe(0);
+      await w.page.locator('[data-testid="livecode-open"]').first().tap();
+      // Only their own group of the two.
+      await expect.poll(() => tid(w.page, 'livecode-group').count()).toBe(1);
+      await inLanguage(w, 'livecode-groups-table');
+      expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+      await w.page.screenshot({ path: shot(`livecode-leader-${w.locale}.png`), fullPage: true });
+      await open(w, '/links', 'links-page');
+      expect(await tid(w.page, 'link-new').count()).toBe(0);
+      // The campaigns in their groups, read-only.
+      await open(w, '/campaigns', 'campaign-list');
+      expect(await tid(w.page, 'campaign-new').count()).toBe(0);
+      await w.page.locator('[data-testid="campaign-open"]').first().tap();
+      await tid(w.page, 'campaign-kfactor').waitFor();
+      expect(await tid(w.page, 'campaign-pause').count()).toBe(0);
+      expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    },
+  },
 ];
 
 describe(`every page and dialog without a page error (${engine})`, () => {
@@ -401,7 +553,7 @@ describe(`every page and dialog without a page error (${engine})`, () => {
   beforeAll(async () => {
     ensureConsoleBuilt();
     browser = await launchChromium();
-    running = await startServer();
+    running = await startServer({ publicUrl: new URL('http://chorus.walk.test') });
     await createOwner(running.store.db, { name: OWNER.name, password: OWNER.password, displayName: 'Walker' });
     await createUser(running.store.db, { name: LEADER.name, password: LEADER.password, role: 'leader', displayName: DEMO_LEADERS[0].displayName });
     owner = await person({ viewport: { width: 1280, height: 800 } }, OWNER);
@@ -409,6 +561,12 @@ describe(`every page and dialog without a page error (${engine})`, () => {
     // The first start on a busy machine: generous waits for the first page.
     await tid(owner.page, 'demo-create').click({ timeout: 60_000 });
     await tid(owner.page, 'overview').waitFor({ timeout: 90_000 });
+    // growth: a link the demo camp sent, clicked in two of its groups (the Links page splits it by group and step).
+    const db = running.store.db;
+    const { run_id } = await db.selectFrom('ledger').select('run_id').where('run_id', '<>', '').orderBy('id').executeTakeFirstOrThrow();
+    const places = await db.selectFrom('ledger').select(['group_id', 'step_id']).distinctOn('group_id').where('run_id', '=', run_id).orderBy('group_id').orderBy('id').limit(2).execute();
+    const linkId = await runLink(db, run_id, 'https://shop.example/camp-offer');
+    await writeClicks(db, places.map((r, i) => ({ target: { linkId, url: '', groupId: r.group_id, stepId: r.step_id, memberId: '' }, slug: `walk${i}`, at: new Date() })));
     leader = await person({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }, LEADER);
   }, 180_000);
 

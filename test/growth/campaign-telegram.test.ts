@@ -4,7 +4,9 @@
 // links (chat_member.invite_link) and a leave, the fraud rules (not new, a bot, left early), the
 // stay, the reward (points) and the regroup (a one-use link into the completers' group sent
 // privately), the progress asked in private, the leaderboard after a day, the end after 48 hours,
-// and a leader's scope. (The lead group's close is another slice's.)
+// the lead group's close (its run on a lead sheet: the goodbye with the regroup group's link, every
+// link the bot made revoked through the Bot API, the owner's disband task, the group archived),
+// and a leader's scope.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connector } from '../../src/channels/port.ts';
 import { createIngest } from '../../src/community/ingest.ts';
 import { Worker } from '../../src/dispatch/worker.ts';
+import { campaignRegroupLink } from '../../src/growth/campaign-regroup-link.ts';
 import { growthSweep } from '../../src/growth/sweep.ts';
+import { startRun } from '../../src/run/runs.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { ensureAdminToken } from '../../src/server/tokens.ts';
 import { secretBox } from '../../src/store/secrets.ts';
@@ -24,7 +28,24 @@ import { startTelegramBotApi, type TelegramBotApi } from '../support/telegram-bo
 import { type TelegramWorld, telegramWorld } from '../support/telegram-world.ts';
 import { eventually, TEST_KEY } from '../support/world.ts';
 
+// The lead group's own sheet: a welcome, and the group closes (disbands) after 47 hours.
+const LEAD_SHEET = `sop: fission-lead
+title: 新人裂变群
+community: lead
+timezone: UTC
+anchor: 开始
+steps:
+  - id: hello
+    at: T+0m
+    do: post
+    text: 欢迎来到{{ group.name }}！
+  - id: close
+    at: T+47h
+    do: disband
+`;
+
 describe(`a 48-hour fission on Telegram (${engine})`, () => {
+  let leadRun = '';
   let store: TestStore;
   let api: TelegramBotApi;
   let world: TelegramWorld;
@@ -54,7 +75,7 @@ describe(`a 48-hour fission on Telegram (${engine})`, () => {
   // "hours later" is due now.
   const sweep = async (at: Date) => {
     const r = await growthSweep(store.db, at);
-    await store.db.updateTable('ledger').set({ due_at: new Date() }).where('state', 'in', ['planned', 'due']).where('due_at', '>', new Date()).execute();
+    await store.db.updateTable('ledger').set({ due_at: new Date() }).where('state', 'in', ['planned', 'due']).where('due_at', '>', new Date()).where('run_id', '<>', leadRun).execute();
     worker.wake();
     return r;
   };
@@ -70,7 +91,7 @@ describe(`a 48-hour fission on Telegram (${engine})`, () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'chorus-campaign-'));
     app = await buildApp({ store, dataDir, consoleDir: false, box: secretBox(TEST_KEY), connectors: world.connectors });
     admin = withToken(app, await ensureAdminToken(store.db, dataDir));
-    worker = new Worker({ db: store.db, connectors: world.connectors, pollMs: 50, heartbeatMs: 200 });
+    worker = new Worker({ db: store.db, connectors: world.connectors, pollMs: 50, heartbeatMs: 200, regroupLink: (d, row) => campaignRegroupLink(d, row) });
     await worker.start();
     connector = await world.connectors.get(world.channelId);
     await connector.start!(createIngest({ db: store.db }));
@@ -95,6 +116,9 @@ describe(`a 48-hour fission on Telegram (${engine})`, () => {
     await eventually(async () => (await inGroup(11, world.groups[0])) && (await inGroup(12, world.groups[0])) && (await inGroup(20, world.groups[2])), 15_000, 'the first members');
     await api.pressStart({ id: 11, first_name: 'Lin' });
     await eventually(async () => !!(await store.db.selectFrom('member_identities').select('dm_chat_id').where('external_id', '=', '11').where('dm_chat_id', 'is not', null).executeTakeFirst()), 15_000, 'Lin started the bot');
+
+    // The lead group runs its own sheet: it closes after 47 hours.
+    leadRun = (await startRun({ ...world.ctx, wake: () => worker.wake() }, { sheet: LEAD_SHEET, groups: `id:${world.groups[0]}`, anchor: new Date(start).toISOString() })).id;
 
     const made = await admin.call('POST', '/api/campaigns', {
       kind: 'invite',
@@ -177,6 +201,25 @@ describe(`a 48-hour fission on Telegram (${engine})`, () => {
     await api.join(lead, { id: 105, first_name: 'Late' }, { inviteLink: boLink });
     await eventually(async () => inGroup(105, world.groups[0]), 15_000, 'the late join');
     expect((await status()).invited).toBe(3);
+
+    // The close: the lead run's rows fall due (47 hours on). The goodbye carries the regroup group's
+    // own link (asked for when the campaign was made), every link the bot made for the lead group —
+    // Lin's and Bo's personal links too — is revoked, the owner disbands it, Chorus archives it.
+    const regroupLink = (await store.db.selectFrom('groups').select('invite_link').where('id', '=', world.groups[1]).executeTakeFirstOrThrow()).invite_link;
+    expect(regroupLink).toBeTruthy();
+    await store.db.updateTable('ledger').set({ due_at: new Date() }).where('run_id', '=', leadRun).where('state', '=', 'planned').execute();
+    worker.wake();
+    const leadRow = async (step: string) => store.db.selectFrom('ledger').select(['state', 'assignee', 'mode']).where('run_id', '=', leadRun).where('step_id', '=', step).executeTakeFirst();
+    await eventually(async () => (await leadRow('lifecycle:goodbye'))?.state === 'sent' && (await leadRow('lifecycle:revoke'))?.state === 'sent', 20_000, 'the goodbye and the revoke');
+    const goodbye = api.sentTexts(lead).find((t) => t.startsWith('本群按计划就要解散啦'))!;
+    // Sent as a tracked link (/l/<slug>) that leads to the regroup group's link.
+    const slug = goodbye.match(/\/l\/([A-Za-z0-9_-]+)/)![1];
+    const target = await store.db.selectFrom('link_slugs').innerJoin('links', 'links.id', 'link_slugs.link_id').select('links.url').where('link_slugs.slug', '=', slug).executeTakeFirstOrThrow();
+    expect(target.url).toBe(regroupLink);
+    const revoked = new Set(api.chat(lead)!.inviteLinks.filter((l) => l.is_revoked).map((l) => l.invite_link));
+    expect(revoked.has(linLink) && revoked.has(boLink)).toBe(true);
+    await eventually(async () => (await store.db.selectFrom('groups').select('status').where('id', '=', world.groups[0]).executeTakeFirstOrThrow()).status === 'archived', 20_000, 'the lead group archived');
+    expect(await leadRow('close')).toMatchObject({ mode: 'human', assignee: 'ann', state: 'assigned' });
 
     // A leader sees the campaigns of their groups only.
     const ann = await signIn(app, 'ann');

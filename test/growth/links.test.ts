@@ -132,6 +132,9 @@ describe(`tracked links (${engine})`, () => {
     expect(Object.keys(link)).toEqual(['id', 'url']);
     expect(link.url).toMatch(/^http:\/\/go\.chorus\.test\/l\/[A-Za-z0-9]{10}$/);
     expect((await open(new URL(link.url).pathname)).headers.get('location')).toBe('https://shop.example/gift');
+    // The console shows a hand-made link's own address again on its page.
+    await makeUser(store.db, 'olga', 'operator');
+    expect(await (await fetch(`${server.url}/api/links/${link.id}`, { headers: { cookie: await cookieOf('olga') } })).json()).toMatchObject({ name: 'Gift', short: link.url });
     await eventually(async () => (await clicks(link.id)) === 1, 5_000, 'the click');
     const stats = await cli('link', 'stats', link.id, '--json');
     expect(JSON.parse(stats.out)).toEqual({ clicks: 1, members: 0, byGroup: [], byStep: [], conversions: 0 });

@@ -1,5 +1,6 @@
 // Live codes: routing order and takeover when a group fills, the group staff made for the task
-// adopted when the bot is added to it, concurrent scans never past a cap,
+// adopted when the bot is added to it (the task, missed by then, done late),
+// concurrent scans never past a cap,
 // a group without a link gets one through the ledger, the WeChat and WeCom QR pages, all full
 // (the alert and the staff task), QR renewal a day before expiry, the API within a leader's
 // scope, the public page's 404 and rate limit.
@@ -113,12 +114,24 @@ describe(`live codes (${engine})`, () => {
 
   it('adopts the group staff made for the task when the bot is added to it, and routes there', async () => {
     const spring = await store.db.selectFrom('livecodes').select(['id', 'code']).where('name', '=', 'Spring').executeTakeFirstOrThrow();
+    // Past its window (the sweep marked it missed): the group staff made late still adopts, and the task is done late.
+    await store.db.updateTable('ledger').set({ state: 'missed' }).where('step_id', '=', 'livecode-new-group').execute();
     await ingestEvent({ db: store.db }, 'ch_tg', { type: 'group_seen', chatId: 'r3', title: 'Spring 3', memberCount: 1, at: new Date() });
     const slots = await store.db.selectFrom('livecode_groups as s').innerJoin('groups as g', 'g.id', 's.group_id').select(['g.name', 's.position', 's.cap', 's.seats']).where('s.livecode_id', '=', spring.id).orderBy('s.position').execute();
     expect(slots.at(-1)).toEqual({ name: 'Spring 3', position: 3, cap: 3, seats: 2 });
+    expect(await store.db.selectFrom('ledger').select(['state', 'on_time']).where('step_id', '=', 'livecode-new-group').execute()).toEqual([{ state: 'done_late', on_time: false }]);
     await store.db.updateTable('groups').set({ invite_link: 'https://t.example/r3' }).where('name', '=', 'Spring 3').execute();
     const r = await app.inject({ method: 'GET', url: `/j/${spring.code}` });
     expect(r.headers.location).toBe('https://t.example/r3');
+  });
+
+  it('counts a join through its link in the very second the group was added (platform times are whole seconds)', async () => {
+    await group('j1', 'ch_tg', { tag: 'sec' });
+    const second = Math.floor(Date.now() / 1000) * 1000;
+    const { id, code } = await createLiveCode(store.db, { selector: 'tag:sec' }, new Date(second + 900));
+    expect(await scanLiveCode(store.db, code, new Date(second + 950))).toMatchObject({ kind: 'routed', groupId: 'j1' });
+    await ingestEvent({ db: store.db }, 'ch_tg', { type: 'member_joined', chatId: 'j1', member: { externalId: 'u-j1', name: 'Quick' }, via: { inviteLink: 'https://t.example/j1', scene: 'invite_link' }, at: new Date(second) });
+    expect((await admin.call('GET', `/api/livecodes/${id}`)).json()).toMatchObject({ joins: 1, groups: [{ group: 'j1', joins: 1 }] });
   });
 
   it('never routes a group past its cap under many parallel scans', async () => {

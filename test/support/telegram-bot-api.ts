@@ -170,6 +170,16 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
         },
       }));
     },
+    /** A person changes the bot's standing in a group (e.g. makes it an admin): state + the my_chat_member update. */
+    setBotStatus(chatId: number, status: 'administrator' | 'member', by: number) {
+      const chat = s.chats.get(chatId);
+      if (!chat) return Promise.resolve({ delivered: false });
+      const old = chat.bot;
+      chat.bot = status;
+      return deliver(s.queue({
+        my_chat_member: { chat: s.chatObject(chat), from: s.user(by), date: now(), old_chat_member: { user: s.bot, status: old }, new_chat_member: { user: s.bot, status } },
+      }));
+    },
     /** A person joins, optionally through an invite link (the chat_member update carries it). */
     join(chatId: number, user: Partial<TgUser> & { id: number }, via: { inviteLink?: string; by?: number } = {}) {
       const chat = s.chats.get(chatId);

@@ -84,6 +84,23 @@ export async function api<T>(method: Method, path: string, body?: unknown): Prom
   return data as T;
 }
 
+/** POSTs JSON and returns the answer as a file (an image preview); a refusal is an ApiFailure as with `api`. */
+export async function postForBlob(path: string, body: unknown): Promise<Blob> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-chorus-locale': getLocale() };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(path, { method: 'POST', headers, credentials: 'same-origin', body: JSON.stringify(body) });
+  } catch {
+    throw new ApiFailure(0, { code: 'network', message: t('common.networkError') });
+  }
+  if (!res.ok) {
+    const err = ((await res.json().catch(() => undefined)) as { error?: ApiErrorBody } | undefined)?.error;
+    throw new ApiFailure(res.status, err ?? { code: `http_${res.status}`, message: t('common.httpError', { status: res.status }) });
+  }
+  return res.blob();
+}
+
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);

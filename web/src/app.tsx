@@ -43,6 +43,13 @@ const PeopleImportPage = page(() => import('./pages/orders/import-page.tsx'), 'P
 const MembersPage = page(() => import('./pages/members/members-page.tsx'), 'MembersPage');
 const MemberProfilePage = page(() => import('./pages/members/profile-page.tsx'), 'MemberProfilePage');
 const SegmentsPage = page(() => import('./pages/members/segments-page.tsx'), 'SegmentsPage');
+// growth (issue 9): tracked links, live codes, campaigns
+const LinksPage = page(() => import('./pages/growth/links-page.tsx'), 'LinksPage');
+const LinkPage = page(() => import('./pages/growth/link-page.tsx'), 'LinkPage');
+const LiveCodesPage = page(() => import('./pages/growth/livecodes-page.tsx'), 'LiveCodesPage');
+const LiveCodePage = page(() => import('./pages/growth/livecode-page.tsx'), 'LiveCodePage');
+const CampaignsPage = page(() => import('./pages/growth/campaigns-page.tsx'), 'CampaignsPage');
+const CampaignPage = page(() => import('./pages/growth/campaign-page.tsx'), 'CampaignPage');
 
 
 interface NavItem {
@@ -71,6 +78,10 @@ const NAV: NavItem[] = [
   { to: '/channels', label: 'common.navChannels', testid: 'nav-channels', roles: STAFF },
   { to: '/leader', label: 'common.navLeader', testid: 'nav-leader' },
   { to: '/team', label: 'team.nav', testid: 'nav-team', roles: ['owner', 'admin'] },
+  // growth (issue 9): a leader sees the campaigns, live codes and links of their own groups
+  { to: '/campaigns', label: 'common.navCampaigns', testid: 'nav-campaigns', roles: [...STAFF, 'leader'] },
+  { to: '/livecodes', label: 'common.navLiveCodes', testid: 'nav-livecodes', roles: [...STAFF, 'leader'] },
+  { to: '/links', label: 'common.navLinks', testid: 'nav-links', roles: [...STAFF, 'leader'] },
 ];
 
 /** The item to light for a page: the one with the longest address the page is under (People rules, not Members, on /members/rules). */
@@ -106,6 +117,13 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/members', element: <MembersPage /> },
   { path: '/members/segments', element: <SegmentsPage /> },
   { path: '/members/:id', element: <MemberProfilePage /> },
+  // growth (issue 9)
+  { path: '/livecodes', element: <LiveCodesPage /> },
+  { path: '/livecodes/:id', element: <LiveCodePage /> },
+  { path: '/links', element: <LinksPage /> },
+  { path: '/links/:id', element: <LinkPage /> },
+  { path: '/campaigns', element: <CampaignsPage /> },
+  { path: '/campaigns/:id', element: <CampaignPage /> },
 
 ];
 

@@ -21,6 +21,7 @@ export const SANDBOX_CAPABILITIES: CapabilityMatrix = {
   add_member: 'auto',
   create_group: 'auto',
   disband: 'auto',
+  revoke_invite_link: 'auto',
 };
 
 export function createSandboxConnector(db: Db, channelId: string): Connector {
@@ -65,6 +66,8 @@ export function createSandboxConnector(db: Db, channelId: string): Connector {
           return record(action.chatId, action.type, action.userId);
         case 'disband':
           return record(action.chatId, 'disband', '');
+        case 'revoke_invite_link':
+          return record(action.chatId, 'revoke_invite_link', action.link);
         default:
           throw new ChannelError('permanent', 'The sandbox does not know this action.');
       }

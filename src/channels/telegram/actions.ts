@@ -129,6 +129,12 @@ export async function performAction(api: Api, call: Call, a: OutboundAction): Pr
         },
       });
     }
+    case 'revoke_invite_link': {
+      // "Use this method to revoke an invite link created by the bot" (Bot API): the link stops
+      // admitting anyone; revoking the primary link makes Telegram generate a new primary one.
+      const link = await call({ method: 'revokeChatInviteLink', chatId: a.chatId, sends: false }, (s) => api.revokeChatInviteLink(a.chatId, a.link, s));
+      return done({ data: { revoked: link.invite_link, isRevoked: link.is_revoked } });
+    }
     case 'approve_join':
     case 'decline_join': {
       const user = userNumber(a.userId);

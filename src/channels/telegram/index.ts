@@ -41,6 +41,8 @@ export const TELEGRAM_CAPABILITIES: CapabilityMatrix = {
   add_member: 'none',
   create_group: 'none',
   disband: 'none',
+  // revokeChatInviteLink: only links the bot created itself.
+  revoke_invite_link: 'auto',
 };
 
 export interface TelegramConfig {
@@ -91,6 +93,19 @@ export function createTelegramConnector(config: TelegramConfig): TelegramConnect
     }
   };
 
+  // Updates never carry a group's size, so a group the bot was just added to (my_chat_member), or
+  // first heard of, would stay without a member count: it is asked for once here (the bot
+  // included, as Telegram counts), so caps (live codes) and the groups list see the people already
+  // in it. A refused or failed count leaves it unknown; the update is still ingested.
+  const counted =
+    (ingest: Ingest): Ingest =>
+    async (id, e) => {
+      if (e.type !== 'group_seen' || e.memberCount !== undefined) return ingest(id, e);
+      const chatId = e.chatId;
+      const n = await call({ method: 'getChatMemberCount', chatId, sends: false }, (s) => api.getChatMemberCount(chatId, s)).catch(() => undefined);
+      return ingest(id, n === undefined ? e : { ...e, memberCount: n });
+    };
+
   let polling: LongPolling | undefined;
 
   return {
@@ -131,7 +146,7 @@ export function createTelegramConnector(config: TelegramConfig): TelegramConnect
       if (polling?.running) return;
       polling = new LongPolling({
         api,
-        ingest,
+        ingest: counted(ingest),
         channelId,
         normalize,
         seen,
@@ -151,7 +166,7 @@ export function createTelegramConnector(config: TelegramConfig): TelegramConnect
     },
 
     handleWebhook(req: WebhookRequest, ingest: Ingest, webhookChannelId: string): Promise<WebhookResponse> {
-      return handleWebhookRequest(req, { secret: config.webhookSecret, ingest, channelId: webhookChannelId, normalize, seen });
+      return handleWebhookRequest(req, { secret: config.webhookSecret, ingest: counted(ingest), channelId: webhookChannelId, normalize, seen });
     },
 
     async setWebhook(url: string): Promise<void> {

@@ -48,6 +48,8 @@ async function readMessage(msg: Message): Promise<WechatyEvent | undefined> {
     talker: person(msg.talker()),
     text,
     ...(cardUrl ? { cardUrl } : {}),
+    // A picture (a campaign's poster screenshot): its text is empty, the flag says what it was.
+    ...(msg.type() === types.Message.Image ? { image: true } : {}),
     mentionIds: mentioned.map((c) => c.id),
     at: msg.date(),
   };

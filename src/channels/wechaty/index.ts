@@ -37,6 +37,8 @@ export const WECHATY_CAPABILITIES: CapabilityMatrix = {
   create_group: 'auto',
   // WeChat cannot dissolve a group through any puppet; the owner removes everyone by hand.
   disband: 'none',
+  // A group QR code cannot be withdrawn; it stops working after 7 days, or when the group is gone.
+  revoke_invite_link: 'none',
 };
 
 /** A ready puppet object (tests pass a wechaty-puppet-mock instance). */

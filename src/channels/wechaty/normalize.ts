@@ -29,6 +29,8 @@ export type WechatyEvent =
       text: string;
       /** The URL of a link card (a Url-type message), which has no URL in its text. */
       cardUrl?: string;
+      /** The message is a picture. */
+      image?: boolean;
       mentionIds: string[];
       at: Date;
     };
@@ -148,6 +150,7 @@ export function normalizeWechatyEvent(event: WechatyEvent, firstSight: boolean):
         links,
         // Contact ids (MemberRef.externalId) of the people @-mentioned.
         mentions: [...new Set(event.mentionIds)],
+        ...(event.image ? { image: true } : {}),
         at: event.at,
       });
       return out;

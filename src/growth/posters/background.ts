@@ -76,3 +76,13 @@ export function checkBackground(buf: Uint8Array): ImageHeader {
   }
   return header;
 }
+
+const DATA_URL = /^data:image\/(?:png|jpe?g);base64,/i;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** The image bytes of a base64 text or a PNG/JPEG data: URL (as a browser's FileReader gives it). */
+export function decodeBackground(text: string): Uint8Array {
+  const b64 = text.replace(DATA_URL, '').replace(/\s+/g, '');
+  if (!b64 || b64.length % 4 === 1 || !BASE64.test(b64)) throw new PosterError('invalid_background', 'background', msg('posters.background.base64'));
+  return Buffer.from(b64, 'base64');
+}

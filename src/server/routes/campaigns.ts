@@ -1,17 +1,19 @@
 // Campaigns over HTTP (docs/growth.md): create one (the body mirrors `chorus campaign create`),
 // list them, one's status with the console's extras, enrol a member, pause, resume, end. A leader
 // sees only the campaigns touching one of their groups, and enrols only members of their groups.
-// The poster image (GET /api/campaigns/:id/poster/:member) is not served yet: it needs the poster
-// renderer (src/growth/posters/).
+// A participant's poster (GET /api/campaigns/:id/poster/:member) is a PNG.
 
 import { z } from 'zod';
 import { firstLink, enrol } from '../../growth/campaign-enrol.ts';
 import { durationSeconds } from '../../growth/campaign-rules.ts';
+import { participantPoster } from '../../growth/campaign-poster-image.ts';
 import { campaignDetail } from '../../growth/campaign-status.ts';
 import { CampaignError, createCampaign, listCampaigns, setCampaignState, visibleCampaign } from '../../growth/campaigns.ts';
+import { MAX_SUBTITLE, MAX_TITLE } from '../../growth/posters/index.ts';
 import { ApiError } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import type { Services } from '../services.ts';
+import { MAX_BACKGROUND_CHARS } from './posters.ts';
 import { answering, memberScope, visibleMember } from '../views/member-scope.ts';
 
 const tag = 'campaigns';
@@ -33,9 +35,13 @@ const Create = z.object({
   until: z.string().datetime({ offset: true }).optional(),
   review: z.enum(['auto', 'leader']).optional(),
   board: duration.optional(),
-  poster: z.object({ layout: z.string().min(1).max(50), title: z.string().min(1).max(100), subtitle: z.string().max(200).optional() }).optional(),
+  // The background: the image's bytes in base64 (or a data: URL), checked as the posters module checks it.
+  poster: z
+    .object({ layout: z.string().min(1).max(50).optional(), title: z.string().max(MAX_TITLE).optional(), subtitle: z.string().max(MAX_SUBTITLE).optional(), background: z.string().max(MAX_BACKGROUND_CHARS).optional() })
+    .optional(),
 });
 const Join = z.object({ member: z.string().min(1).max(200) });
+const PosterParams = z.object({ id: z.string().min(1).max(100), member: z.string().min(1).max(200) });
 
 function asApi(err: unknown): never {
   if (err instanceof CampaignError) {
@@ -78,7 +84,8 @@ export function campaignRoutes(s: Services): Route[] {
       status: 201,
       permission: 'groups.write',
       body: Create,
-      bodyLimit: 8 * 1024 * 1024,
+      // Up to 100,000 codes and a background image of 5 MB in base64.
+      bodyLimit: 16 * 1024 * 1024,
       async handler({ body, actor, reply }) {
         const made = await guarded(() =>
           createCampaign(
@@ -150,6 +157,26 @@ export function campaignRoutes(s: Services): Route[] {
         s.wake?.();
         // The link is made by the dispatcher through the ledger: wait a little for it.
         return { link: await firstLink(s.db, participant.id, 15_000) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/campaigns/:id/poster/:member',
+      tag,
+      summary:
+        "A participant's poster as a PNG (750×1334): the campaign's layout, title, subtitle and background, the participant's name and their personal link as the QR code (of the campaign group they are in, else the first). 404 for a member who does not take part: enrol them first",
+      returns: 'image/png',
+      permission: 'groups.read',
+      scoped: true,
+      params: PosterParams,
+      async handler({ params, leader, reply }) {
+        await guarded(() => visibleCampaign(s.db, params.id, leader));
+        const member = await answering(async () => visibleMember(s.db, params.member, await memberScope(s.db, leader)), 'member');
+        // A link still being made (just enrolled, or an expired WeChat QR code asked for again): wait a little.
+        const poster = await guarded(() =>
+          participantPoster(s.db, params.id, member, { ...(leader !== undefined ? { leader } : {}), now: s.now(), waitMs: 10_000, ...(s.wake ? { wake: s.wake } : {}) }),
+        );
+        return reply.header('content-type', 'image/png').header('content-disposition', `inline; filename="poster-${params.id}.png"`).header('cache-control', 'no-store').send(poster.png);
       },
     }),
     stateRoute('pause'),

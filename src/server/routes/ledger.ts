@@ -8,6 +8,7 @@ import { teamPeople, unknownPersonText } from '../../community/people.ts';
 import { actOnRow, RowActionRefused, type RowActionInput } from '../../run/act-on-row.ts';
 import { availableActions, leaderMay, type RowAction } from '../../run/row-actions.ts';
 import { wakeFor } from '../../run/runs.ts';
+import { bindCreatedGroup } from '../../run/bind-group.ts';
 import type { LedgerState } from '../../run/states.ts';
 import type { Services } from '../services.ts';
 import { audit } from '../audit.ts';
@@ -30,6 +31,8 @@ const ReassignBody = z.strictObject({ to: z.string().trim().min(1).max(100) });
 const EditBody = z.strictObject({ text: z.string().trim().min(1).max(4000), link: HttpLink.nullable().optional() });
 const SkipBody = z.strictObject({ reason: z.string().trim().max(500).optional() });
 const NoBody = z.strictObject({});
+// lifecycle (issue 9): the group a person created for a `create_group` task.
+const BindBody = z.strictObject({ group: z.string().trim().min(1).max(200) });
 
 const NotificationsQuery = z.object({
   unread: z.enum(['0', '1', 'true', 'false']).optional(),
@@ -166,6 +169,27 @@ export function ledgerRoutes(s: Services): Route[] {
         const problem = unknownPersonText(call.body.to, await teamPeople(s.db), 'assignee');
         if (problem) throw new ApiError(400, 'unknown_person', problem, { field: 'to' });
         return act(call, { action: 'reassign', to: call.body.to }, { to: call.body.to });
+      },
+    }),
+    // lifecycle (issue 9): a person picks the group they created for a run's create_group task.
+    defineRoute({
+      method: 'POST',
+      path: '/api/ledger/:id/bind',
+      tag: 'runs',
+      summary: "Bind a create_group task to the group a person created (the run's waiting actions go on there)",
+      returns: '{id, group, state}; 409 when the task does not wait for a group; 422 unknown_group',
+      permission: 'runs.write',
+      params: NumberId,
+      body: BindBody,
+      async handler({ params, body, actor }) {
+        const bound = await bindCreatedGroup(s.db, params.id, body.group, {
+          actor: actor!.name,
+          now: s.now(),
+          inTransaction: (trx, r) => audit(trx, { actor: actor!.name, action: 'ledger.bind', target: `ledger:${params.id}`, detail: { group: r.group } }),
+        });
+        // The rows that waited for the group may be due already.
+        await wakeFor({ db: s.db, connectors: s.connectors, wake: s.wake, queue: s.queue }, [{ mode: 'bot', dueAt: s.now() }]);
+        return bound;
       },
     }),
     defineRoute({

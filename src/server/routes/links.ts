@@ -56,7 +56,7 @@ export function linkRoutes(s: Services): Route[] {
       path: '/api/links/:id',
       tag,
       summary: "A tracked link's figures: clicks, members who clicked, clicks and conversions by group and by step (a conversion: an order whose member's last tracked click within the window was on this link)",
-      returns: '{id, url, name, run, clicks, members, byGroup: [{group, name, clicks, conversions}], byStep: [{step, clicks, conversions}], conversions}',
+      returns: '{id, url, name, run, short, clicks, members, byGroup: [{group, name, clicks, conversions}], byStep: [{step, clicks, conversions}], conversions}',
       permission: 'runs.read',
       scoped: true,
       params: IdParams,
@@ -69,7 +69,9 @@ export function linkRoutes(s: Services): Route[] {
         const stats = await linkStats(s.db, params.id, groups ? { groups } : {});
         if (!stats) throw notFound(msg('links.thing', { id: params.id }));
         if (groups && !groups.length) throw forbidden(msg('links.notYours', { id: params.id }));
-        return stats;
+        // A link made by hand has one address of its own (sent nowhere): the console shows it to copy again.
+        const own = stats.run ? undefined : await s.db.selectFrom('link_slugs').select('slug').where('link_id', '=', params.id).where('group_id', '=', '').where('step_id', '=', '').where('member_id', '=', '').executeTakeFirst();
+        return { ...stats, short: own ? trackedUrl(base(), own.slug) : null };
       },
     }),
   ];

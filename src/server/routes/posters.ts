@@ -17,7 +17,7 @@ const LAYOUT_IDS = POSTER_LAYOUTS.map((l) => l.id) as [string, ...string[]];
 // The image travels as base64 (4 characters for 3 bytes), maybe as a data: URL. Up to a little
 // over the 5 MB image the body is taken, so a too-large image gets its own words
 // (posters.background.tooLarge) rather than the server's generic "request too large".
-const MAX_BACKGROUND_CHARS = Math.ceil((MAX_BACKGROUND_BYTES * 1.25) / 3) * 4;
+export const MAX_BACKGROUND_CHARS = Math.ceil((MAX_BACKGROUND_BYTES * 1.25) / 3) * 4;
 export const PREVIEW_BODY_LIMIT = MAX_BACKGROUND_CHARS + 64 * 1024;
 
 const PreviewBody = z.strictObject({

@@ -14,14 +14,26 @@ import { cachedBoard } from '../views/board.ts';
 import { listRuns } from '../views/runs-list.ts';
 import { leaderGroupIds, runScope } from '../views/scope.ts';
 
-export const RunBody = z.strictObject({
-  /** A stored sheet id (`camp-7d`, `camp-7d@3`) or the YAML text of a sheet. */
-  sheet: z.string().trim().min(1),
-  groups: z.string().trim().min(1),
-  anchor: z.string().trim().min(1),
-  vars: z.record(z.string(), z.string()).optional(),
-  timezone: z.string().min(1).optional(),
-});
+export const RunBody = z
+  .strictObject({
+    /** A stored sheet id (`camp-7d`, `camp-7d@3`) or the YAML text of a sheet. */
+    sheet: z.string().trim().min(1),
+    /** The existing groups; may be left out when `create` is given. */
+    groups: z.string().trim().min(1).optional(),
+    anchor: z.string().trim().min(1),
+    vars: z.record(z.string(), z.string()).optional(),
+    timezone: z.string().min(1).optional(),
+    // lifecycle (issue 9): groups the run creates (its sheet's create_group step).
+    create: z
+      .strictObject({
+        channel: z.string().trim().min(1),
+        count: z.number().int().min(1).max(100),
+        leader: z.string().trim().min(1).optional(),
+        members: z.array(z.string().trim().min(1)).max(50).optional(),
+      })
+      .optional(),
+  })
+  .refine((b) => b.groups !== undefined || b.create !== undefined, { message: msg('run.groupsOrCreate').key, path: ['groups'] });
 
 const RUN_STATES = ['running', 'paused', 'cancelled', 'completed'] as const;
 const ReplanBody = z.strictObject({ sheet: z.string().trim().min(1) });

@@ -172,6 +172,22 @@ export const METHODS: Record<string, Method> = {
     return link;
   },
 
+  // "Use this method to revoke an invite link created by the bot. If the primary link is revoked, a
+  // new link is automatically generated… Returns the revoked invite link as ChatInviteLink object."
+  revokeChatInviteLink: (s, p) => {
+    const chat = s.chat(p.required('chat_id'), { admin: 'manage chat invite links' });
+    const wanted = p.str('invite_link') ?? '';
+    if (!wanted) throw new ApiFailure(400, 'Bad Request: invite link must be non-empty');
+    const link = chat.inviteLinks.find((l) => l.invite_link === wanted && l.creator.id === s.bot.id);
+    if (!link) throw new ApiFailure(400, 'Bad Request: INVITE_HASH_EXPIRED');
+    link.is_revoked = true;
+    if (link.is_primary) {
+      link.is_primary = false;
+      chat.inviteLinks.push({ invite_link: s.newInviteLink(), creator: s.bot, creates_join_request: false, is_primary: true, is_revoked: false });
+    }
+    return link;
+  },
+
   approveChatJoinRequest: (s, p) => {
     const chat = s.chat(p.required('chat_id'), { admin: 'invite users' });
     const user = userId(p);

@@ -3,6 +3,7 @@
 // Kept longer, it turns into an ad group; disbanded sooner, late joiners cannot finish the task.
 
 import { msg } from '../../../i18n/index.ts';
+import { LIFECYCLES } from '../../lifecycle.ts';
 import { stepPath, stepText } from '../context.ts';
 import type { Rule } from '../finding.ts';
 import { ageAt, describeLanding, earliest, startBounds } from '../timeline.ts';
@@ -13,7 +14,7 @@ export const leadLifespan: Rule = {
     id: 'lead-lifespan',
     severity: 'warning',
     summary: 'a lead group is disbanded 12–48 hours after it is created',
-    defaults: { min_hours: 12, max_hours: 48 },
+    defaults: { min_hours: LIFECYCLES.lead!.minHours, max_hours: LIFECYCLES.lead!.maxHours },
   },
   check(ctx, options) {
     if (ctx.sheet.community !== 'lead') return [];

@@ -59,4 +59,8 @@ export default {
   navPeopleRules: 'People rules',
   navImport: 'Import people',
   navMembers: 'Members',
+  // growth (issue 9): the menu items
+  navLiveCodes: 'Live codes',
+  navCampaigns: 'Campaigns',
+  navLinks: 'Tracked links',
 };

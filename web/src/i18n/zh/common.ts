@@ -60,4 +60,8 @@ export default {
   navPeopleRules: '分层规则',
   navImport: '导入',
   navMembers: '成员',
+  // growth (issue 9): the menu items
+  navLiveCodes: '活码',
+  navCampaigns: '裂变活动',
+  navLinks: '追踪链接',
 } satisfies Record<keyof typeof en, string>;
