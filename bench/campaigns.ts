@@ -1,16 +1,21 @@
 // Campaign attribution (issue 9): CHORUS_BENCH_CAMPAIGN_JOINS (default 10,000) joins through
-// 100 participants' personal links, each ingested through the real ingest function (its own
-// transaction: inbound event, member, stay, member events, admission, triggers) and attributed
-// by the campaign; the links are made first through the ledger by the dispatcher (sandbox
-// connector). The same number of joins into a group in no campaign (in alternating rounds, so both
-// see tables of the same size) gives the ingest's own cost, so the attribution's share is the difference. PostgreSQL (DATABASE_URL) ingests 8 joins at a
-// time, as webhooks arrive; PGlite has one connection, so one at a time.
+// 100 participants' personal links, ingested through the real ingest code (inbound event, member,
+// stay, member events, admission, triggers) and attributed by the campaign; the links are made
+// first through the ledger by the dispatcher (sandbox connector). The joins arrive as a fission
+// campaign brings them: in bursts of CHORUS_BENCH_CAMPAIGN_BURST (default 100, the most one
+// Telegram getUpdates answers), each burst through ingestBurst (one transaction, as long polling
+// hands them over), one burst at a time (one poller per channel). CHORUS_BENCH_CAMPAIGN_BURST=1
+// measures the one-by-one path (each join its own transaction; PostgreSQL then runs 8 at a time,
+// as webhooks arrive). The same number of joins into a group in no campaign (in alternating
+// rounds, so both see tables of the same size) gives the ingest's own cost, so the attribution's
+// share is the difference.
 
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { addChannel, ConnectorCache } from '../src/channels/registry.ts';
 import { ensureGroup } from '../src/community/groups.ts';
-import { ingestEvent } from '../src/community/ingest.ts';
+import type { InboundEvent } from '../src/channels/port.ts';
+import { ingestBurst } from '../src/community/ingest.ts';
 import { Worker } from '../src/dispatch/worker.ts';
 import { enrol, firstLink } from '../src/growth/campaign-enrol.ts';
 import { campaignStatus } from '../src/growth/campaign-status.ts';
@@ -23,7 +28,8 @@ const PARTICIPANTS = 100;
 
 export async function benchCampaigns(): Promise<Record<string, unknown>> {
   const joins = Number(process.env.CHORUS_BENCH_CAMPAIGN_JOINS ?? 10_000);
-  const parallel = engine === 'postgres' ? 8 : 1;
+  const burst = Math.max(1, Number(process.env.CHORUS_BENCH_CAMPAIGN_BURST ?? 100));
+  const parallel = engine === 'postgres' && burst === 1 ? 8 : 1;
   const { store, done } = await openBenchStore('campaigns');
   const box = secretBox(randomBytes(32));
   const connectors = new ConnectorCache(store.db, box);
@@ -33,9 +39,15 @@ export async function benchCampaigns(): Promise<Record<string, unknown>> {
     const channel = await addChannel(db, box, { kind: 'sandbox', name: 'bench', config: {} });
     const lead = await ensureGroup(db, channel.id, 'lead', 'Lead group');
     await ensureGroup(db, channel.id, 'plain', 'Plain group');
-    const ingest = (chatId: string, n: number, link: string) =>
-      ingestEvent({ db }, channel.id, { type: 'member_joined', chatId, member: { externalId: `${chatId}-${n}`, name: `Person ${n}` }, via: { inviteLink: link }, at: new Date() });
-    for (let i = 0; i < PARTICIPANTS; i++) await ingest('lead', -1 - i, 'https://sandbox.chorus.local/join/own');
+    const join = (chatId: string, n: number, link: string): InboundEvent => ({
+      type: 'member_joined',
+      chatId,
+      member: { externalId: `${chatId}-${n}`, name: `Person ${n}` },
+      via: { inviteLink: link },
+      at: new Date(),
+    });
+    const ingest = (events: InboundEvent[]) => ingestBurst({ db }, channel.id, events);
+    for (let i = 0; i < PARTICIPANTS; i++) await ingest([join('lead', -1 - i, 'https://sandbox.chorus.local/join/own')]);
     const { id } = await createCampaign(db, { kind: 'invite', groups: `id:${lead}`, goal: 3, staySeconds: 7200, newOnly: true });
     const participants = await sql<{ member_id: string }>`SELECT member_id FROM member_identities WHERE external_id LIKE 'lead--%' ORDER BY external_id`.execute(db);
     const enrolled = [];
@@ -57,7 +69,12 @@ export async function benchCampaigns(): Promise<Record<string, unknown>> {
       const started = performance.now();
       await Promise.all(
         Array.from({ length: parallel }, async () => {
-          for (let n = next++; n < to; n = next++) await ingest(chatId, n, linkOf(n));
+          for (let n = next; n < to; n = next) {
+            next = Math.min(to, n + burst);
+            const events: InboundEvent[] = [];
+            for (let k = n; k < next; k++) events.push(join(chatId, k, linkOf(k)));
+            await ingest(events);
+          }
         }),
       );
       return (performance.now() - started) / 1000;
@@ -76,6 +93,7 @@ export async function benchCampaigns(): Promise<Record<string, unknown>> {
     return {
       campaigns_engine: engine,
       campaigns_joins: joins,
+      campaigns_burst: burst,
       campaigns_parallel: parallel,
       campaigns_attributed: s.invited,
       campaigns_ingest_attributed_s: r2(attributed),

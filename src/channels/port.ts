@@ -158,7 +158,13 @@ export type InboundEvent =
       at: Date;
     };
 
-export type Ingest = (channelId: string, event: InboundEvent) => Promise<void>;
+export type Ingest = ((channelId: string, event: InboundEvent) => Promise<void>) & {
+  /**
+   * A burst of one channel's events (a getUpdates answer) in one transaction, in order — all or
+   * nothing: when it throws nothing of it was stored, and the caller goes on one by one.
+   */
+  many?: (channelId: string, events: InboundEvent[]) => Promise<void>;
+};
 
 export interface GroupInfo {
   chatId: string;

@@ -10,7 +10,7 @@
 import type { MemberEventKind } from '../sop/audience.ts';
 import { type Db, sql } from '../store/db.ts';
 import { movePoints } from './points-ledger.ts';
-import { refreshStanding, STANDING_KINDS } from './standing/apply.ts';
+import { refreshStanding, SETTINGS_KEY, STANDING_KINDS, type StandingRow, standingColumns } from './standing/apply.ts';
 
 
 export { MEMBER_EVENT_KINDS, type MemberEventKind } from '../sop/audience.ts';
@@ -44,18 +44,37 @@ const COUNTER: Partial<Record<MemberEventKind, Counter>> = {
  * the points its rules give go to the ledger — all in the caller's transaction.
  */
 export async function recordMemberEvent(db: Db, e: MemberEventInput): Promise<void> {
+  const counters = counterSet(e);
+  const standing = STANDING_KINDS.has(e.kind);
+  if (!counters) {
+    await insertEvent(db, e);
+    if (standing) await moveStanding(db, e);
+    return;
+  }
+  // One statement: the event, the counters and (for the standing kinds) the member row the people
+  // rules read, as the UPDATE returns it.
+  const r = await sql<StandingRow>`
+    WITH ev AS (
+      INSERT INTO member_events (member_id, group_id, kind, at, detail)
+      VALUES (${e.memberId}, ${e.groupId ?? null}, ${e.kind}, ${e.at.toISOString()}::timestamptz, ${JSON.stringify(e.detail ?? {})}::jsonb)),
+    m AS (UPDATE members SET ${counters} WHERE id = ${e.memberId} RETURNING *)
+    ${standing ? sql`SELECT ${standingColumns()} FROM m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY}` : sql`SELECT 1 FROM m`}`.execute(db);
+  if (standing) await moveStanding(db, e, { row: r.rows[0] });
+}
+
+async function insertEvent(db: Db, e: MemberEventInput): Promise<void> {
   await db
     .insertInto('member_events')
     .values({ member_id: e.memberId, group_id: e.groupId ?? null, kind: e.kind, at: e.at, detail: JSON.stringify(e.detail ?? {}) })
     .execute();
-  await moveCounters(db, e);
-  if (STANDING_KINDS.has(e.kind)) await moveStanding(db, e);
 }
 
 /** The standing part of recordMemberEvent, for a caller that wrote the event and counters itself (a batch). */
-export async function moveStanding(db: Db, e: MemberEventInput): Promise<void> {
-  const { moves, rewards } = await refreshStanding(db, e.memberId, e.at, { kind: e.kind, ...(e.detail ? { detail: e.detail } : {}) });
-  for (const m of moves) await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: m.kind, at: e.at, detail: { from: m.from, to: m.to } });
+export async function moveStanding(db: Db, e: MemberEventInput, read?: { row: StandingRow | undefined }): Promise<void> {
+  // The stage and level events are plain events (no counters, no standing of their own), so the
+  // standing's UPDATE writes them in the same statement.
+  const { moves, rewards, recorded } = await refreshStanding(db, e.memberId, e.at, { kind: e.kind, ...(e.detail ? { detail: e.detail } : {}) }, read, { groupId: e.groupId ?? null });
+  if (!recorded) for (const m of moves) await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: m.kind, at: e.at, detail: { from: m.from, to: m.to } });
   for (const r of rewards) {
     const reason = `people rules: ${r.rule.slice("standing.".length)}`;
     const balance = await movePoints(db, e.memberId, { delta: r.points, reason, rule: r.rule, at: e.at, groupId: e.groupId ?? null });
@@ -63,27 +82,25 @@ export async function moveStanding(db: Db, e: MemberEventInput): Promise<void> {
   }
 }
 
-async function moveCounters(db: Db, e: MemberEventInput): Promise<void> {
+/** The SET list that moves a member's counters for an event; undefined when the event moves none. */
+function counterSet(e: MemberEventInput) {
   const counter = COUNTER[e.kind];
   // A reply to another member's question (ingest sets detail.question) is also an answer.
   const answer = e.kind === 'reply' && e.detail?.question === true;
   const active = ACTIVITY_KINDS.has(e.kind);
-  if (!counter && !active) return;
-  const at = e.at.toISOString();
-  await db
-    .updateTable('members')
-    .set((eb) => ({
-      ...(counter ? { [counter]: sql<number>`${sql.ref(counter)} + 1` } : {}),
-      ...(answer ? { answers: sql<number>`answers + 1` } : {}),
-      ...(active
-        ? {
-            active_weeks: sql<number>`active_weeks + CASE WHEN last_active_at IS NULL OR date_trunc('week', last_active_at) < date_trunc('week', ${at}::timestamptz) THEN 1 ELSE 0 END`,
-            last_active_at: sql<Date>`greatest(coalesce(${eb.ref('last_active_at')}, ${at}::timestamptz), ${at}::timestamptz)`,
-          }
-        : {}),
-    }))
-    .where('id', '=', e.memberId)
-    .execute();
+  if (!counter && !active) return undefined;
+  const at = sql`${e.at.toISOString()}::timestamptz`;
+  const parts = [
+    ...(counter ? [sql`${sql.ref(counter)} = ${sql.ref(counter)} + 1`] : []),
+    ...(answer ? [sql`answers = answers + 1`] : []),
+    ...(active
+      ? [
+          sql`active_weeks = active_weeks + CASE WHEN last_active_at IS NULL OR date_trunc('week', last_active_at) < date_trunc('week', ${at}) THEN 1 ELSE 0 END`,
+          sql`last_active_at = greatest(coalesce(last_active_at, ${at}), ${at})`,
+        ]
+      : []),
+  ];
+  return sql.join(parts, sql`, `);
 }
 
 export interface TimelineEntry {

@@ -3,8 +3,8 @@
 // `inbound_events`, then applied to groups, members, memberships and messages, then — for joins,
 // leaves and messages — to the member-triggered steps of running runs (src/run/triggers.ts).
 //
-// One event is one transaction: the state it changes and the ledger rows it plans commit
-// together, so a failure leaves nothing half-applied and the platform's redelivery (WeCom retries
+// One event is one transaction (a burst — ingestBatch — is one transaction for all of them): the
+// state it changes and the ledger rows it plans commit together, so a failure leaves nothing half-applied and the platform's redelivery (WeCom retries
 // a callback, Telegram re-sends after a 5xx, long polling fetches the update again) starts over.
 // Redeliveries are harmless: a join of someone already in the group, a message already stored, a
 // leave already recorded change nothing and plan nothing.
@@ -101,9 +101,13 @@ export interface IngestResult {
 const ACTOR = 'ingest';
 
 export function createIngest(deps: IngestDeps): Ingest {
-  return async (channelId, event) => {
+  const ingest: Ingest = async (channelId, event) => {
     await ingestEvent(deps, channelId, event);
   };
+  ingest.many = async (channelId, events) => {
+    await ingestBatch(deps, channelId, events);
+  };
+  return ingest;
 }
 
 /**
@@ -116,28 +120,90 @@ export async function attributeLateJoinState(db: Db, j: { groupId: string; membe
 }
 
 export async function ingestEvent(deps: IngestDeps, channelId: string, event: InboundEvent): Promise<IngestResult> {
+  return (await ingestBatch(deps, channelId, [event]))[0] as IngestResult;
+}
+
+const triggers = (e: InboundEvent) => e.type === 'member_joined' || e.type === 'member_left' || e.type === 'message';
+
+/**
+ * A burst of one channel's events (a getUpdates answer, a campaign's joins) in one transaction:
+ * one INSERT records them all in inbound_events, then each is applied in order by the same code
+ * as a single event — so duplicates, stale events and the order per member and group come out
+ * exactly as one by one, and the burst pays for one commit instead of one per event. All or
+ * nothing: a failure rolls the whole burst back (ingestBurst then goes one by one).
+ */
+export async function ingestBatch(deps: IngestDeps, channelId: string, events: InboundEvent[]): Promise<IngestResult[]> {
+  if (!events.length) return [];
   const receivedAt = new Date();
   // Resolved before the transaction: a connector lookup may use its own connection, and PGlite
   // has only one (a query outside an open transaction would wait for it forever).
-  const triggering = event.type === 'member_joined' || event.type === 'member_left' || event.type === 'message';
-  const caps = triggering ? await (deps.capabilities ?? ((id: string) => declaredCapabilities(deps.db, id)))(channelId) : undefined;
-  const result = await deps.db.transaction().execute((trx) =>
-    apply({ db: trx, ...(deps.log ? { log: deps.log } : {}), ...(caps ? { capabilities: async () => caps } : {}) }, channelId, event, receivedAt),
-  );
+  const caps = events.some(triggers) ? await (deps.capabilities ?? ((id: string) => declaredCapabilities(deps.db, id)))(channelId) : undefined;
+  const results = await deps.db.transaction().execute(async (trx) => {
+    const tdeps: BurstDeps = {
+      db: trx,
+      ...(deps.log ? { log: deps.log } : {}),
+      ...(caps ? { capabilities: async () => caps } : {}),
+      ...(events.length > 1 ? { runsByGroup: new Map(), groupIds: new Map() } : {}),
+    };
+    const stored = await trx
+      .insertInto('inbound_events')
+      .values(events.map((event) => ({ channel_id: channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: receivedAt })))
+      .returning('id')
+      .execute();
+    // Identity values are drawn in the order of the VALUES list.
+    const ids = stored.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const out: IngestResult[] = [];
+    for (const [i, event] of events.entries()) out.push(await apply(tdeps, channelId, event, receivedAt, ids[i] as number));
+    return out;
+  });
   // After commit, so a worker woken now sees the rows (a bound placeholder's too).
-  if (result.planned || result.change === 'group_bound') deps.wake?.();
-  return result;
+  if (results.some((r) => r.planned || r.change === 'group_bound')) deps.wake?.();
+  return results;
 }
 
-async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, receivedAt: Date): Promise<IngestResult> {
+/**
+ * A burst in one transaction (ingestBatch); when that fails, one by one, so one bad event loses
+ * none of the others: each is tried in order and the first failure is thrown at the end.
+ */
+export async function ingestBurst(deps: IngestDeps, channelId: string, events: InboundEvent[]): Promise<IngestResult[]> {
+  if (events.length > 1) {
+    try {
+      return await ingestBatch(deps, channelId, events);
+    } catch {
+      // Rolled back whole: nothing of it was stored.
+    }
+  }
+  const out: IngestResult[] = [];
+  let failed: unknown;
+  for (const e of events) {
+    try {
+      out.push(await ingestEvent(deps, channelId, e));
+    } catch (err) {
+      failed ??= err;
+    }
+  }
+  if (failed !== undefined) throw failed;
+  return out;
+}
+
+/**
+ * In a burst, also the group ids by platform chat id: a group is never deleted and its id never
+ * changes, so a join, leave or message of a burst looks its group up once.
+ */
+type BurstDeps = TriggerDeps & { groupIds?: Map<string, string> };
+
+async function groupOf(deps: BurstDeps, channelId: string, chatId: string): Promise<string> {
+  const known = deps.groupIds?.get(chatId);
+  if (known) return known;
+  const id = await ensureGroup(deps.db, channelId, chatId);
+  deps.groupIds?.set(chatId, id);
+  return id;
+}
+
+async function apply(deps: BurstDeps, channelId: string, event: InboundEvent, receivedAt: Date, eventId: number): Promise<IngestResult> {
   const { db } = deps;
-  const stored = await db
-    .insertInto('inbound_events')
-    .values({ channel_id: channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: receivedAt })
-    .returning('id')
-    .executeTakeFirstOrThrow();
   const at = eventTime(event.at, receivedAt);
-  const base = { type: event.type, eventId: Number(stored.id), planned: 0, closed: 0 };
+  const base = { type: event.type, eventId, planned: 0, closed: 0 };
 
   switch (event.type) {
     case 'group_seen': {
@@ -196,7 +262,7 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       return { ...base, groupId: group.id, change: 'access_lost', closed };
     }
     case 'member_joined': {
-      const groupId = await ensureGroup(db, channelId, event.chatId);
+      const groupId = await groupOf(deps, channelId, event.chatId);
       const member = await ensureMember(db, channelId, event.member);
       const inviter = event.via?.inviter ? await ensureMember(db, channelId, event.via.inviter) : undefined;
       const outcome = await openMembership(db, {
@@ -206,16 +272,11 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
         viaLink: event.via?.inviteLink ?? null,
         inviterMemberId: inviter?.id ?? null,
         scene: event.via?.scene ?? null,
+        count: true,
       });
       const result = { ...base, groupId, memberId: member.id };
       if (outcome === 'already_member') return { ...result, change: 'duplicate' };
       if (outcome === 'stale') return { ...result, change: 'stale' };
-      await db
-        .updateTable('groups')
-        .set((eb) => ({ member_count: eb('member_count', '+', 1) }))
-        .where('id', '=', groupId)
-        .where('member_count', 'is not', null)
-        .execute();
       let admission: Awaited<ReturnType<typeof onMemberJoined>> | undefined;
       if (!event.member.isBot) {
         const via = { ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter ? { inviter: inviter.id } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), ...(event.via?.state ? { state: event.via.state } : {}) };
@@ -237,7 +298,7 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       return { ...result, change: 'joined', planned };
     }
     case 'member_left': {
-      const groupId = await ensureGroup(db, channelId, event.chatId);
+      const groupId = await groupOf(deps, channelId, event.chatId);
       const member = await ensureMember(db, channelId, event.member);
       const by = event.by ? await ensureMember(db, channelId, event.by) : undefined;
       const outcome = await closeMembership(db, { groupId, memberId: member.id, leftAt: at, reason: event.reason, removedBy: by?.id ?? null });
@@ -265,7 +326,7 @@ async function apply(deps: TriggerDeps, channelId: string, event: InboundEvent, 
       return { ...result, change: 'left', planned, closed };
     }
     case 'message': {
-      const groupId = await ensureGroup(db, channelId, event.chatId);
+      const groupId = await groupOf(deps, channelId, event.chatId);
       const member = await ensureMember(db, channelId, event.from);
       const inserted = await db
         .insertInto('messages')

@@ -26,8 +26,26 @@ export interface MemberRow {
 /** The member for a platform identity, created the first time it is seen; its name kept current. */
 export async function ensureMember(db: Db, channelId: string, ref: MemberRef): Promise<MemberRow> {
   const name = ref.name?.trim() || undefined;
-  const known = await findIdentity(db, channelId, ref.externalId);
-  if (known) {
+  // Without a name (WeCom's change list carries ids only) the platform id stands in until a later
+  // event or a reconciliation brings the real one.
+  const id = `mem_${randomBytes(6).toString('hex')}`;
+  const memberName = name ?? ref.externalId;
+  // One statement: the identity when known, else the new member and its identity.
+  const r = await sql<{ member_id: string | null; identity_name: string | null; is_bot: boolean | null; member_name: string | null; created: string | null }>`
+    WITH known AS (
+      SELECT i.member_id, i.name AS identity_name, i.is_bot, m.name AS member_name
+      FROM member_identities i JOIN members m ON m.id = i.member_id
+      WHERE i.channel_id = ${channelId} AND i.external_id = ${ref.externalId}),
+    nm AS (INSERT INTO members (id, name) SELECT ${id}, ${memberName} WHERE NOT EXISTS (SELECT 1 FROM known) RETURNING id),
+    ni AS (
+      INSERT INTO member_identities (member_id, channel_id, external_id, name, is_bot)
+      SELECT nm.id, ${channelId}, ${ref.externalId}, ${name ?? null}, ${ref.isBot ?? false} FROM nm
+      ON CONFLICT (channel_id, external_id) DO NOTHING RETURNING member_id)
+    SELECT k.member_id, k.identity_name, k.is_bot, k.member_name, (SELECT member_id FROM ni) AS created
+    FROM (SELECT 1) one LEFT JOIN known k ON true`.execute(db);
+  const row = r.rows[0];
+  if (row?.member_id) {
+    const known = { memberId: row.member_id, identityName: row.identity_name, isBot: row.is_bot === true, memberName: row.member_name ?? '' };
     if (name && name !== known.identityName) {
       await db
         .updateTable('member_identities')
@@ -42,18 +60,7 @@ export async function ensureMember(db: Db, channelId: string, ref: MemberRef): P
     }
     return { id: known.memberId, name: name ?? known.memberName, created: false };
   }
-  // Without a name (WeCom's change list carries ids only) the platform id stands in until a later
-  // event or a reconciliation brings the real one.
-  const id = `mem_${randomBytes(6).toString('hex')}`;
-  const memberName = name ?? ref.externalId;
-  await db.insertInto('members').values({ id, name: memberName }).execute();
-  const inserted = await db
-    .insertInto('member_identities')
-    .values({ member_id: id, channel_id: channelId, external_id: ref.externalId, name: name ?? null, is_bot: ref.isBot ?? false })
-    .onConflict((oc) => oc.columns(['channel_id', 'external_id']).doNothing())
-    .returning('member_id')
-    .executeTakeFirst();
-  if (inserted) return { id, name: memberName, created: true };
+  if (row?.created) return { id, name: memberName, created: true };
   // Another delivery of the same identity won the race: use its member, drop ours.
   await db.deleteFrom('members').where('id', '=', id).execute();
   const winner = await findIdentity(db, channelId, ref.externalId);
@@ -84,6 +91,8 @@ export interface JoinInput {
   viaLink?: string | null;
   inviterMemberId?: string | null;
   scene?: string | null;
+  /** Also count the new stay in the group's member_count (when the group has one), in the same statement. */
+  count?: boolean;
 }
 
 /**
@@ -95,30 +104,32 @@ export interface JoinInput {
 export type JoinOutcome = 'opened' | 'already_member' | 'stale';
 
 export async function openMembership(db: Db, j: JoinInput): Promise<JoinOutcome> {
-  const later = await db
-    .selectFrom('memberships')
-    .select('id')
-    .where('group_id', '=', j.groupId)
-    .where('member_id', '=', j.memberId)
-    .where('left_at', 'is not', null)
-    .where((eb) => eb.or([eb('joined_at', '>=', j.joinedAt), eb('left_at', '>', j.joinedAt)]))
-    .executeTakeFirst();
-  if (later) return 'stale';
-  const r = await db
-    .insertInto('memberships')
-    .values({
-      group_id: j.groupId,
-      member_id: j.memberId,
-      joined_at: j.joinedAt,
-      via_link: j.viaLink ?? null,
-      inviter_member_id: j.inviterMemberId ?? null,
-      scene: j.scene ?? null,
-    })
-    // The partial unique index memberships_current allows one open stay per member and group.
-    .onConflict((oc) => oc.columns(['group_id', 'member_id']).where('left_at', 'is', null).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  return r ? 'opened' : 'already_member';
+  // One statement: the check for a later stay, and the insert only when there is none.
+  const at = j.joinedAt.toISOString();
+  const r = await sql<{ stale: boolean; id: string | null }>`
+    WITH later AS (
+      SELECT 1 FROM memberships
+      WHERE group_id = ${j.groupId} AND member_id = ${j.memberId} AND left_at IS NOT NULL
+        AND (joined_at >= ${at}::timestamptz OR left_at > ${at}::timestamptz)
+      LIMIT 1),
+    ins AS (
+      INSERT INTO memberships (group_id, member_id, joined_at, via_link, inviter_member_id, scene)
+      SELECT ${j.groupId}, ${j.memberId}, ${at}::timestamptz, ${j.viaLink ?? null}, ${j.inviterMemberId ?? null}, ${j.scene ?? null}
+      WHERE NOT EXISTS (SELECT 1 FROM later)
+      -- The partial unique index memberships_current allows one open stay per member and group.
+      ON CONFLICT (group_id, member_id) WHERE left_at IS NULL DO NOTHING
+      RETURNING id)${
+      j.count
+        ? sql`,
+    counted AS (
+      UPDATE groups SET member_count = member_count + 1
+      WHERE id = ${j.groupId} AND member_count IS NOT NULL AND EXISTS (SELECT 1 FROM ins))`
+        : sql``
+    }
+    SELECT EXISTS (SELECT 1 FROM later) AS stale, (SELECT id FROM ins) AS id`.execute(db);
+  const row = r.rows[0];
+  if (row?.stale) return 'stale';
+  return row?.id != null ? 'opened' : 'already_member';
 }
 
 export interface LeaveInput {

@@ -42,6 +42,25 @@ export interface TriggerDeps {
    * `async (id) => (await connectors.get(id)).capabilities` to use live connectors instead.
    */
   capabilities?: (channelId: string) => Promise<CapabilityMatrix>;
+  /**
+   * A burst's reads of the running runs per group (ingestBatch): no inbound event starts, stops
+   * or regroups a run, so within one burst's transaction they are read once per group.
+   */
+  runsByGroup?: Map<string, RunOfGroup[]>;
+}
+
+type RunOfGroup = Awaited<ReturnType<typeof runsOf>>[number];
+
+function runsOf(db: Db, groupId: string) {
+  return db
+    .selectFrom('runs')
+    .innerJoin('run_groups', 'run_groups.run_id', 'runs.id')
+    .select(['runs.id', 'runs.sheet_id', 'runs.sheet_version', 'runs.anchor', 'runs.timezone', 'runs.vars', 'run_groups.position'])
+    .where('run_groups.group_id', '=', groupId)
+    .where('runs.kind', '=', 'run')
+    .where('runs.state', '=', 'running')
+    .orderBy('runs.created_at')
+    .execute();
 }
 
 /** A message is `{ keyword: <the message's text> }`: it fires every `on: keyword:<word>` step whose word it contains. */
@@ -68,15 +87,11 @@ export function triggerMatches(on: EventName | { keyword: string }, event: Membe
 /** Plans the matching steps of every running run of the group; returns how many ledger rows were created. */
 export async function onMemberEvent(deps: TriggerDeps, e: MemberEvent): Promise<number> {
   const { db } = deps;
-  const runs = await db
-    .selectFrom('runs')
-    .innerJoin('run_groups', 'run_groups.run_id', 'runs.id')
-    .select(['runs.id', 'runs.sheet_id', 'runs.sheet_version', 'runs.anchor', 'runs.timezone', 'runs.vars', 'run_groups.position'])
-    .where('run_groups.group_id', '=', e.groupId)
-    .where('runs.kind', '=', 'run')
-    .where('runs.state', '=', 'running')
-    .orderBy('runs.created_at')
-    .execute();
+  let runs = deps.runsByGroup?.get(e.groupId);
+  if (!runs) {
+    runs = await runsOf(db, e.groupId);
+    deps.runsByGroup?.set(e.groupId, runs);
+  }
   if (!runs.length) return 0;
   const raw = await db.selectFrom('groups').selectAll().where('id', '=', e.groupId).executeTakeFirst();
   if (!raw) return 0;
@@ -184,10 +199,20 @@ async function pinnedSheet(db: Db, id: string, version: number): Promise<Sheet> 
   return sheet;
 }
 
+const channelKinds = new Map<string, string>();
+
 /** What a channel's connector kind declares it can do; the platform connectors load only when asked. */
 export async function declaredCapabilities(db: Db, channelId: string): Promise<CapabilityMatrix> {
-  const row = await db.selectFrom('channels').select('kind').where('id', '=', channelId).executeTakeFirst();
-  switch (row?.kind) {
+  // A channel's kind never changes (ids are never reused), so it is read once per process.
+  let kind = channelKinds.get(channelId);
+  if (kind === undefined) {
+    kind = (await db.selectFrom('channels').select('kind').where('id', '=', channelId).executeTakeFirst())?.kind;
+    if (kind !== undefined) {
+      if (channelKinds.size >= 1000) channelKinds.clear();
+      channelKinds.set(channelId, kind);
+    }
+  }
+  switch (kind) {
     case 'sandbox':
       return SANDBOX_CAPABILITIES;
     case 'telegram':

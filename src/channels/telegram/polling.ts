@@ -1,5 +1,5 @@
-// Long polling: getUpdates in a loop, each update's events ingested in order before its offset is
-// confirmed, so an update whose ingest failed is fetched again rather than lost (its earlier
+// Long polling: getUpdates in a loop, each answer's events ingested in order (as one burst when
+// the ingest takes bursts, else update by update) before its offset is confirmed, so an update whose ingest failed is fetched again rather than lost (its earlier
 // events may then arrive twice; ingest tolerates repeats). Unlike `perform`, this loop must wait
 // after a failed poll — without a pause it would hammer a Bot API that is down.
 
@@ -72,6 +72,19 @@ export class LongPolling {
         continue;
       }
       backoffMs = 1000;
+      // A burst (up to 100 updates: a campaign's joins) in one transaction when the ingest can;
+      // if that fails nothing of it was stored, and the loop below goes update by update.
+      if (updates.length > 1 && this.o.ingest.many) {
+        try {
+          const events = updates.flatMap((u) => this.o.normalize(u));
+          await this.o.ingest.many(this.o.channelId, events);
+          for (const event of events) this.o.seen(event);
+          this.offset = (updates[updates.length - 1] as Update).update_id + 1;
+          continue;
+        } catch {
+          if (signal.aborted) break;
+        }
+      }
       for (const update of updates) {
         try {
           for (const event of this.o.normalize(update)) {

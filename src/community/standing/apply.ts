@@ -70,9 +70,12 @@ export interface Reward {
 export interface Refreshed {
   moves: StandingMove[];
   rewards: Reward[];
+  /** The moves were written as member events already (`record`). */
+  recorded?: boolean;
 }
 
-interface MemberRow {
+/** The member row refreshStanding reads (standingColumns, `m` joined with the rules' row `s`). */
+export interface StandingRow {
   stage: string;
   level: string;
   score: number | string;
@@ -95,6 +98,19 @@ interface MemberRow {
   rules: unknown;
 }
 
+/**
+ * The columns refreshStanding reads, from `m` (the member row, or an UPDATE's RETURNING of it)
+ * LEFT JOINed with `s` (workspace_settings, key `people`): the rules' document comes only when
+ * this process has not seen that version yet.
+ */
+export function standingColumns() {
+  const known = [...cache.keys()];
+  return sql`m.stage, m.level, m.score, m.score_at, m.tags, m.points, m.join_requests, m.joins, m.clicks, m.messages, m.replies,
+           m.answers, m.checkins, m.invites, m.orders, m.active_weeks, m.last_active_at, m.forgotten_at,
+           coalesce(s.updated_at::text, ${NO_STAMP}) AS stamp,
+           CASE WHEN s.updated_at IS NULL OR s.updated_at::text = ANY(${known}::text[]) THEN NULL ELSE s.value END AS rules`;
+}
+
 const asDate = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
 type Counts = { [K in 'join_requests' | 'joins' | 'clicks' | 'messages' | 'replies' | 'answers' | 'checkins' | 'invites' | 'orders' | 'active_weeks']: number | null } & {
@@ -105,7 +121,7 @@ type Counts = { [K in 'join_requests' | 'joins' | 'clicks' | 'messages' | 'repli
  * A member's facts from their counts (the member row's, or a recompute's aggregate — absent for a
  * member without events) and their own row. Written out, not spread: the recompute builds 200,000.
  */
-function factsOf(c: Counts | undefined, own: Pick<MemberRow, 'stage' | 'level' | 'points' | 'tags'>, score: number): MemberFacts {
+function factsOf(c: Counts | undefined, own: Pick<StandingRow, 'stage' | 'level' | 'points' | 'tags'>, score: number): MemberFacts {
   return {
     joinRequests: Number(c?.join_requests ?? 0),
     joins: Number(c?.joins ?? 0),
@@ -134,17 +150,20 @@ export interface EventSeen {
 /**
  * Looks at a member's standing after an event at `at` (counters already moved): adds the event's
  * weight to the decayed score, moves the stage forward, promotes, re-evaluates the rule tags.
+ * `read`: the member row (standingColumns) a caller already read in its own statement — the
+ * UPDATE that moved the counters returns it, which saves a round trip per event. `record`: the
+ * stage/level moves are also written as member events (of that group) with the member's UPDATE,
+ * and the result says `recorded`.
  */
-export async function refreshStanding(db: Db, memberId: string, at: Date, event?: EventSeen): Promise<Refreshed> {
-  const known = [...cache.keys()];
-  const r = await sql<MemberRow>`
-    SELECT m.stage, m.level, m.score, m.score_at, m.tags, m.points, m.join_requests, m.joins, m.clicks, m.messages, m.replies,
-           m.answers, m.checkins, m.invites, m.orders, m.active_weeks, m.last_active_at, m.forgotten_at,
-           coalesce(s.updated_at::text, ${NO_STAMP}) AS stamp,
-           CASE WHEN s.updated_at IS NULL OR s.updated_at::text = ANY(${known}::text[]) THEN NULL ELSE s.value END AS rules
-    FROM members m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY}
-    WHERE m.id = ${memberId}`.execute(db);
-  const row = r.rows[0];
+export async function refreshStanding(
+  db: Db,
+  memberId: string,
+  at: Date,
+  event?: EventSeen,
+  read?: { row: StandingRow | undefined },
+  record?: { groupId: string | null },
+): Promise<Refreshed> {
+  const row = read ? read.row : (await sql<StandingRow>`SELECT ${standingColumns()} FROM members m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY} WHERE m.id = ${memberId}`.execute(db)).rows[0];
   const none: Refreshed = { moves: [], rewards: [] };
   if (!row || row.forgotten_at) return none;
   const stamp = row.stamp ?? NO_STAMP;
@@ -166,16 +185,26 @@ export async function refreshStanding(db: Db, memberId: string, at: Date, event?
   if (next.level !== facts.level) moves.push({ kind: 'level', from: facts.level, to: next.level });
   const tagsMoved = !sameTags(next.tags, facts.tags);
   if (stored || moves.length || tagsMoved) {
-    await db
-      .updateTable('members')
-      .set({
-        ...(stored ? { score: stored.score, score_at: stored.at } : {}),
-        ...(next.stage !== facts.stage ? { stage: next.stage } : {}),
-        ...(next.level !== facts.level ? { level: next.level, level_at: at } : {}),
-        ...(tagsMoved ? { tags: next.tags } : {}),
-      })
-      .where('id', '=', memberId)
-      .execute();
+    const update = (qb: Db) =>
+      qb
+        .updateTable('members')
+        .set({
+          ...(stored ? { score: stored.score, score_at: stored.at } : {}),
+          ...(next.stage !== facts.stage ? { stage: next.stage } : {}),
+          ...(next.level !== facts.level ? { level: next.level, level_at: at } : {}),
+          ...(tagsMoved ? { tags: next.tags } : {}),
+        })
+        .where('id', '=', memberId);
+    if (record && moves.length) {
+      // The `stage` / `level` events with the update, in one statement.
+      await db
+        .with('moved', (qb) => update(qb as unknown as Db))
+        .insertInto('member_events')
+        .values(moves.map((m) => ({ member_id: memberId, group_id: record.groupId, kind: m.kind, at, detail: JSON.stringify({ from: m.from, to: m.to }) })))
+        .execute();
+      return { moves, rewards: event ? await dueRewards(db, memberId, at, rewardsOf(event.kind, event.detail, rules)) : [], recorded: true };
+    }
+    await update(db).execute();
   }
   const rewards = event ? await dueRewards(db, memberId, at, rewardsOf(event.kind, event.detail, rules)) : [];
   return { moves, rewards };

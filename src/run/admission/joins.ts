@@ -11,10 +11,10 @@
 import { recordMemberEvent } from '../../community/events.ts';
 import { screenJoin } from '../../community/admission/screen.ts';
 import { msg, translate } from '../../i18n/index.ts';
-import type { Db } from '../../store/db.ts';
+import { type Db, sql } from '../../store/db.ts';
 import { notifyPeople } from './admissions.ts';
 import { PEOPLE_RUN_KIND, queuePeopleSteps } from './platform.ts';
-import { groupAdmission } from './settings-store.ts';
+import { ADMISSION_COLUMNS, type AdmissionRow, admissionOf } from './settings-store.ts';
 
 export interface JoinSeen {
   groupId: string;
@@ -27,56 +27,56 @@ export interface JoinSeen {
   at: Date;
 }
 
-/** The latest stay before the open one: how it ended. */
-async function previousLeave(db: Db, groupId: string, memberId: string): Promise<string | undefined> {
-  const r = await db
-    .selectFrom('memberships')
-    .select('left_reason')
-    .where('group_id', '=', groupId)
-    .where('member_id', '=', memberId)
-    .where('left_at', 'is not', null)
-    .orderBy('left_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return r?.left_reason ?? undefined;
+interface JoinFacts extends Partial<AdmissionRow> {
+  /** The approved application whose personal invite link this join came through. */
+  link_admission: string | null;
+  link_admission_member: string | null;
+  /** An application approved for this stay in the last 7 days. */
+  approved: boolean;
+  blacklisted_at: Date | string | null;
+  blacklist_reason: string | null;
+  /** How the latest stay before the open one ended. */
+  previous_leave: string | null;
+}
+
+/** One statement: everything a join is screened by. */
+async function joinFacts(db: Db, j: JoinSeen): Promise<JoinFacts> {
+  const since = new Date(j.at.getTime() - 7 * 24 * 3_600_000).toISOString();
+  const r = await sql<JoinFacts>`
+    SELECT ${sql.raw(ADMISSION_COLUMNS)}, la.id AS link_admission, la.member_id AS link_admission_member,
+      EXISTS (SELECT 1 FROM admissions x WHERE x.group_id = ${j.groupId} AND x.member_id = ${j.memberId} AND x.state = 'approved'
+        AND x.decided_at >= ${since}::timestamptz) AS approved,
+      mb.blacklisted_at, mb.blacklist_reason,
+      (SELECT p.left_reason FROM memberships p WHERE p.group_id = ${j.groupId} AND p.member_id = ${j.memberId} AND p.left_at IS NOT NULL
+        ORDER BY p.left_at DESC LIMIT 1) AS previous_leave
+    FROM (SELECT 1) one
+    LEFT JOIN groups g ON g.id = ${j.groupId}
+    LEFT JOIN admission_settings s ON s.group_id = g.id
+    LEFT JOIN members mb ON mb.id = ${j.memberId}
+    LEFT JOIN LATERAL (
+      SELECT a.id, a.member_id FROM admissions a JOIN ledger l ON l.id = a.invite_ledger_id
+      WHERE ${j.inviteLink ?? null}::text IS NOT NULL AND a.group_id = ${j.groupId} AND a.state = 'approved' AND l.result->>'inviteLink' = ${j.inviteLink ?? null}::text
+      LIMIT 1) la ON true`.execute(db);
+  return r.rows[0] as JoinFacts;
 }
 
 export async function onMemberJoined(db: Db, j: JoinSeen): Promise<'undone' | 'reviewer_told' | 'linked' | 'nothing'> {
+  const f = await joinFacts(db, j);
   let decided = j.scene === 'join_request';
-  if (j.inviteLink) {
-    const a = await db
-      .selectFrom('admissions as a')
-      .innerJoin('ledger as l', 'l.id', 'a.invite_ledger_id')
-      .select(['a.id', 'a.member_id'])
-      .where('a.group_id', '=', j.groupId)
-      .where('a.state', '=', 'approved')
-      .where(({ ref, eb }) => eb(ref('l.result', '->>').key('inviteLink'), '=', j.inviteLink as string))
-      .executeTakeFirst();
-    if (a) {
-      decided = true;
-      if (!a.member_id) {
-        await db.updateTable('admissions').set({ member_id: j.memberId, user_id: j.userId }).where('id', '=', a.id).execute();
-        await recordMemberEvent(db, { memberId: j.memberId, groupId: j.groupId, kind: 'admission', at: j.at, detail: { admission: a.id, state: 'joined', source: 'form' } });
-      }
+  if (f.link_admission != null) {
+    decided = true;
+    if (!f.link_admission_member) {
+      await db.updateTable('admissions').set({ member_id: j.memberId, user_id: j.userId }).where('id', '=', f.link_admission).execute();
+      await recordMemberEvent(db, { memberId: j.memberId, groupId: j.groupId, kind: 'admission', at: j.at, detail: { admission: f.link_admission, state: 'joined', source: 'form' } });
     }
   }
-  if (!decided) {
-    // An application approved for this stay (a request that came through an approval link, say).
-    const approved = await db
-      .selectFrom('admissions')
-      .select('id')
-      .where('group_id', '=', j.groupId)
-      .where('member_id', '=', j.memberId)
-      .where('state', '=', 'approved')
-      .where('decided_at', '>=', new Date(j.at.getTime() - 7 * 24 * 3_600_000))
-      .executeTakeFirst();
-    decided = !!approved;
-  }
-  const g = await groupAdmission(db, j.groupId);
-  if (!g) return 'nothing';
-  const m = await db.selectFrom('members').select(['blacklisted_at', 'blacklist_reason']).where('id', '=', j.memberId).executeTakeFirst();
-  const left = decided ? false : (await previousLeave(db, j.groupId, j.memberId)) === 'voluntary';
-  const d = screenJoin({ blacklisted: !!m?.blacklisted_at, leftVoluntarily: left, rejoinPolicy: g.rejoinPolicy });
+  // An application approved for this stay (a request that came through an approval link, say).
+  if (!decided) decided = f.approved;
+  if (!f.id) return 'nothing';
+  const g = admissionOf(f as AdmissionRow);
+  const m = { blacklisted_at: f.blacklisted_at, blacklist_reason: f.blacklist_reason };
+  const left = decided ? false : f.previous_leave === 'voluntary';
+  const d = screenJoin({ blacklisted: !!m.blacklisted_at, leftVoluntarily: left, rejoinPolicy: g.rejoinPolicy });
   if (d.undo) {
     const why = d.why === 'blacklisted' ? translate('en', 'admission.why.blacklistedJoin', { reason: m?.blacklist_reason ?? '' }) : translate('en', 'admission.why.noRejoin');
     const whyThere = d.why === 'blacklisted' ? translate(g.language, 'admission.why.blacklistedJoin', { reason: m?.blacklist_reason ?? '' }) : translate(g.language, 'admission.why.noRejoin');

@@ -29,7 +29,27 @@ export async function groupAdmission(db: Db, groupId: string): Promise<GroupAdmi
     .select(['groups.id', 'groups.name', 'groups.channel_id', 'groups.external_id', 'groups.leader', 'groups.attrs', 's.questions', 's.rejoin_policy', 's.auto_approve', 's.language', 's.form_code'])
     .where('groups.id', '=', groupId)
     .executeTakeFirst();
-  if (!g) return undefined;
+  return g ? admissionOf(g) : undefined;
+}
+
+/** The columns groupAdmission reads, for a caller that reads them in its own statement (`g` groups, `s` admission_settings). */
+export const ADMISSION_COLUMNS = 'g.id, g.name, g.channel_id, g.external_id, g.leader, g.attrs, s.questions, s.rejoin_policy, s.auto_approve, s.language, s.form_code';
+
+export interface AdmissionRow {
+  id: string;
+  name: string;
+  channel_id: string;
+  external_id: string;
+  leader: string | null;
+  attrs: unknown;
+  questions: unknown;
+  rejoin_policy: string | null;
+  auto_approve: unknown;
+  language: string | null;
+  form_code: string | null;
+}
+
+export function admissionOf(g: AdmissionRow): GroupAdmission {
   return {
     groupId: g.id,
     groupName: g.name,
