@@ -60,7 +60,7 @@ export function registerLivecodeCommands(program: Command, io: Io, deps: OpsDeps
     .requiredOption('--groups <selector>', 'the groups, in order: all, tag:<t>, community:<type>, leader:<name>, channel:<id>, id:<g1>,<g2> (join terms with +)')
     .option('--cap <n>', 'people per group (default: WeChat 200, WeCom 500, Telegram none)')
     .option('--auto-create', 'when every group is full, make the next group where the platform can (WeCom, WeChat), else give staff a task to create it (Telegram); the operators are told either way')
-    .option('--name <name>', 'a name for the team (default: the first group)')
+    .option('--name <name>', 'a name for the live code (default: the name of the first group)')
     .option(...DATA)
     .option('--json', 'print {id, url}')
     .action(async (o: { groups: string; cap?: string; autoCreate?: boolean; name?: string; json?: boolean; data?: string }) => {
