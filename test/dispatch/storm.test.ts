@@ -87,18 +87,12 @@ describe(`Telegram refusing sends (${engine})`, () => {
     const perChat = messagesPerChat(api);
     for (const g of groups) expect(perChat.get(world.chatOf.get(g)!)).toBe(1);
     // Rows that met the storm waited in retry_wait, with Telegram's words kept in the history.
-    const waited: string[] = [];
-    for (const r of rows) {
-      const history = await ledgerHistory(store.db, r.id);
-      const wait = history.filter((h) => h.to_state === 'retry_wait');
-      if (wait.length) waited.push(...wait.map((h) => h.note ?? ''));
-      expect(history.map((h) => h.to_state).at(-1)).toBe('sent');
-    }
+    const waited = histories.flat().filter((h) => h.to_state === 'retry_wait').map((h) => h.note ?? '');
+    for (const history of histories) expect(history.map((h) => h.to_state).at(-1)).toBe('sent');
     expect(waited).toHaveLength(3);
     for (const note of waited) expect(note).toMatch(/Telegram asked the bot to slow down in group -?\d+: wait 1 s/);
     // Both workers sent some of this broadcast, so both obeyed the one shared block.
-    const actors = new Set<string>();
-    for (const r of rows) for (const h of await ledgerHistory(store.db, r.id)) if (h.to_state === 'sent' && h.actor) actors.add(h.actor);
+    const actors = new Set(histories.flat().flatMap((h) => (h.to_state === 'sent' && h.actor ? [h.actor] : [])));
     expect([...actors].sort()).toEqual(['storm-a', 'storm-b']);
   }, 30_000);
 
