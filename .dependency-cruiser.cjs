@@ -44,7 +44,7 @@ module.exports = {
       name: 'community-state-below-run',
       comment: 'Groups and members are state; only the inbound edge (ingest.ts) and what an action did to a group (group-effects.ts: a disbanded group cancels its open rows) reach the ledger.',
       severity: 'error',
-      from: { path: '^src/community/', pathNot: '^src/community/(ingest|group-effects)\\.ts$' },
+      from: { path: '^src/community/', pathNot: '^src/community/(ingest|ingest-joins|ingest-common|group-effects)\\.ts$' },
       to: { path: '^src/(run|growth|dispatch|server|cli|demo)/' },
     },
     {

@@ -10,7 +10,7 @@
 import type { MemberEventKind } from '../sop/audience.ts';
 import { type Db, sql } from '../store/db.ts';
 import { movePoints } from './points-ledger.ts';
-import { refreshStanding, SETTINGS_KEY, STANDING_KINDS, type StandingRow, standingColumns } from './standing/apply.ts';
+import { refreshStandings, SETTINGS_KEY, STANDING_KINDS, type StandingRow, standingColumns } from './standing/apply.ts';
 
 
 export { MEMBER_EVENT_KINDS, type MemberEventKind } from '../sop/audience.ts';
@@ -44,64 +44,97 @@ const COUNTER: Partial<Record<MemberEventKind, Counter>> = {
  * the points its rules give go to the ledger — all in the caller's transaction.
  */
 export async function recordMemberEvent(db: Db, e: MemberEventInput): Promise<void> {
-  const counters = counterSet(e);
-  const standing = STANDING_KINDS.has(e.kind);
-  if (!counters) {
-    await insertEvent(db, e);
-    if (standing) await moveStanding(db, e);
-    return;
-  }
-  // One statement: the event, the counters and (for the standing kinds) the member row the people
-  // rules read, as the UPDATE returns it.
-  const r = await sql<StandingRow>`
-    WITH ev AS (
-      INSERT INTO member_events (member_id, group_id, kind, at, detail)
-      VALUES (${e.memberId}, ${e.groupId ?? null}, ${e.kind}, ${e.at.toISOString()}::timestamptz, ${JSON.stringify(e.detail ?? {})}::jsonb)),
-    m AS (UPDATE members SET ${counters} WHERE id = ${e.memberId} RETURNING *)
-    ${standing ? sql`SELECT ${standingColumns()} FROM m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY}` : sql`SELECT 1 FROM m`}`.execute(db);
-  if (standing) await moveStanding(db, e, { row: r.rows[0] });
+  await recordMemberEvents(db, [e]);
 }
 
-async function insertEvent(db: Db, e: MemberEventInput): Promise<void> {
-  await db
-    .insertInto('member_events')
-    .values({ member_id: e.memberId, group_id: e.groupId ?? null, kind: e.kind, at: e.at, detail: JSON.stringify(e.detail ?? {}) })
-    .execute();
+/**
+ * recordMemberEvent for many events (a burst): when each is of a different member, one statement
+ * writes the events and moves every counter, returning the member rows the people rules read, and
+ * the standings move together (refreshStandings). Where a member comes again the events are split
+ * there, as each event's standing depends on the one before.
+ */
+export async function recordMemberEvents(db: Db, events: readonly MemberEventInput[]): Promise<void> {
+  if (!events.length) return;
+  // Split where a member comes again: the later event waits for the standing of the earlier one.
+  const again = events.findIndex((e, i) => events.findIndex((x) => x.memberId === e.memberId) < i);
+  if (again > 0) {
+    await recordMemberEvents(db, events.slice(0, again));
+    await recordMemberEvents(db, events.slice(again));
+    return;
+  }
+  const values = events.map((e, ord) => ({
+    ord,
+    member_id: e.memberId,
+    group_id: e.groupId ?? null,
+    kind: e.kind,
+    at: e.at.toISOString(),
+    detail: e.detail ?? {},
+    counted: counted(e),
+  }));
+  // One statement: the events, the counters and (for the standing kinds) the member rows the people
+  // rules read, as the UPDATE returns them.
+  const r = await sql<StandingRow & { ord: number }>`
+    WITH v AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+        AS v(ord int, member_id text, group_id text, kind text, at timestamptz, detail jsonb, counted boolean)),
+    ev AS (INSERT INTO member_events (member_id, group_id, kind, at, detail) SELECT member_id, group_id, kind, at, detail FROM v ORDER BY ord),
+    m AS (
+      UPDATE members m SET ${COUNTERS}
+      FROM v WHERE m.id = v.member_id AND v.counted
+      RETURNING m.*, v.ord)
+    SELECT m.ord, ${standingColumns()} FROM m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY}`.execute(db);
+  const read = new Map(r.rows.map((row) => [Number(row.ord), row]));
+  const standing = events.flatMap((e, i) => (STANDING_KINDS.has(e.kind) ? [{ e, read: values[i]?.counted ? { row: read.get(i) } : undefined }] : []));
+  await moveStandings(db, standing);
 }
 
 /** The standing part of recordMemberEvent, for a caller that wrote the event and counters itself (a batch). */
 export async function moveStanding(db: Db, e: MemberEventInput, read?: { row: StandingRow | undefined }): Promise<void> {
+  await moveStandings(db, [{ e, read }]);
+}
+
+async function moveStandings(db: Db, seen: readonly { e: MemberEventInput; read: { row: StandingRow | undefined } | undefined }[]): Promise<void> {
+  if (!seen.length) return;
   // The stage and level events are plain events (no counters, no standing of their own), so the
   // standing's UPDATE writes them in the same statement.
-  const { moves, rewards, recorded } = await refreshStanding(db, e.memberId, e.at, { kind: e.kind, ...(e.detail ? { detail: e.detail } : {}) }, read, { groupId: e.groupId ?? null });
-  if (!recorded) for (const m of moves) await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: m.kind, at: e.at, detail: { from: m.from, to: m.to } });
-  for (const r of rewards) {
-    const reason = `people rules: ${r.rule.slice("standing.".length)}`;
-    const balance = await movePoints(db, e.memberId, { delta: r.points, reason, rule: r.rule, at: e.at, groupId: e.groupId ?? null });
-    await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: 'points', at: e.at, detail: { delta: r.points, balance, reason, rule: r.rule } });
+  const refreshed = await refreshStandings(
+    db,
+    seen.map(({ e, read }) => ({
+      memberId: e.memberId,
+      at: e.at,
+      event: { kind: e.kind, ...(e.detail ? { detail: e.detail } : {}) },
+      ...(read ? { read } : {}),
+      record: { groupId: e.groupId ?? null },
+    })),
+  );
+  for (const [i, { moves, rewards, recorded }] of refreshed.entries()) {
+    const e = (seen[i] as (typeof seen)[number]).e;
+    if (!recorded) for (const m of moves) await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: m.kind, at: e.at, detail: { from: m.from, to: m.to } });
+    for (const r of rewards) {
+      const reason = `people rules: ${r.rule.slice('standing.'.length)}`;
+      const balance = await movePoints(db, e.memberId, { delta: r.points, reason, rule: r.rule, at: e.at, groupId: e.groupId ?? null });
+      await recordMemberEvent(db, { memberId: e.memberId, groupId: e.groupId ?? null, kind: 'points', at: e.at, detail: { delta: r.points, balance, reason, rule: r.rule } });
+    }
   }
 }
 
-/** The SET list that moves a member's counters for an event; undefined when the event moves none. */
-function counterSet(e: MemberEventInput) {
-  const counter = COUNTER[e.kind];
-  // A reply to another member's question (ingest sets detail.question) is also an answer.
-  const answer = e.kind === 'reply' && e.detail?.question === true;
-  const active = ACTIVITY_KINDS.has(e.kind);
-  if (!counter && !active) return undefined;
-  const at = sql`${e.at.toISOString()}::timestamptz`;
-  const parts = [
-    ...(counter ? [sql`${sql.ref(counter)} = ${sql.ref(counter)} + 1`] : []),
-    ...(answer ? [sql`answers = answers + 1`] : []),
-    ...(active
-      ? [
-          sql`active_weeks = active_weeks + CASE WHEN last_active_at IS NULL OR date_trunc('week', last_active_at) < date_trunc('week', ${at}) THEN 1 ELSE 0 END`,
-          sql`last_active_at = greatest(coalesce(last_active_at, ${at}), ${at})`,
-        ]
-      : []),
-  ];
-  return sql.join(parts, sql`, `);
+/** Whether an event moves any of the member's counters. */
+function counted(e: MemberEventInput): boolean {
+  return COUNTER[e.kind] !== undefined || ACTIVITY_KINDS.has(e.kind);
 }
+
+// Every counter moves by the row's own kind (`v`, one event per member): its counter by one, a
+// reply to another member's question (ingest sets detail.question) is also an answer, and an
+// activity moves last_active_at and, in a later calendar week, active_weeks.
+const ACTIVE_SQL = `v.kind IN (${[...ACTIVITY_KINDS].map((k) => `'${k}'`).join(', ')})`;
+const COUNTERS = sql.raw(
+  [
+    ...Object.entries(COUNTER).map(([kind, col]) => `${col} = m.${col} + (v.kind = '${kind}')::int`),
+    `answers = m.answers + (v.kind = 'reply' AND coalesce(v.detail->>'question', '') = 'true')::int`,
+    `active_weeks = m.active_weeks + CASE WHEN ${ACTIVE_SQL} AND (m.last_active_at IS NULL OR date_trunc('week', m.last_active_at) < date_trunc('week', v.at)) THEN 1 ELSE 0 END`,
+    `last_active_at = CASE WHEN ${ACTIVE_SQL} THEN greatest(coalesce(m.last_active_at, v.at), v.at) ELSE m.last_active_at END`,
+  ].join(', '),
+);
 
 export interface TimelineEntry {
   at: Date;

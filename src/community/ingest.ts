@@ -46,7 +46,7 @@ import { type Msg, msg } from '../i18n/index.ts';
 import { noticeColumns } from '../run/notices.ts';
 import type { InboundEvent, Ingest } from '../channels/port.ts';
 import { onJoinRequest, onPrivateMessage } from '../run/admission/admissions.ts';
-import { onMemberJoined, removalReason } from '../run/admission/joins.ts';
+import { removalReason } from '../run/admission/joins.ts';
 import { moveRows } from '../run/ledger.ts';
 import { OPEN_STATES } from '../run/states.ts';
 import { declaredCapabilities, onMemberEvent, type TriggerDeps } from '../run/triggers.ts';
@@ -62,41 +62,13 @@ import { isQuestion } from './standing/question.ts';
 import { ensureGroup } from './groups.ts';
 import { adoptCreatedGroups } from '../growth/livecode-adopt.ts';
 import { askAgainFor } from '../growth/livecode-tasks.ts';
-import { isLiveCodeState } from '../growth/livecode-rules.ts';
-import { closeMembership, ensureMember, findMember, openMembership } from './members.ts';
+import { closeMembership, ensureMember, findMember } from './members.ts';
+import { type BurstDeps, eventTime, groupOf, type IngestResult } from './ingest-common.ts';
+import { applyJoins, type JoinToApply, joinsTogether } from './ingest-joins.ts';
+
+export type { IngestResult } from './ingest-common.ts';
 
 export type IngestDeps = TriggerDeps;
-
-export interface IngestResult {
-  type: InboundEvent['type'];
-  /** The row in inbound_events. */
-  eventId: number;
-  groupId?: string;
-  memberId?: string;
-  /**
-   * What the event changed. `duplicate`: a redelivery, nothing changed. `stale`: an older event
-   * that arrived after a newer one about the same stay. `unknown_group`: about a group Chorus
-   * does not know, so nothing to change. `stored`: recorded only.
-   */
-  change:
-    | 'stored'
-    | 'group_created'
-    | 'group_updated'
-    | 'group_restored'
-    | 'group_bound'
-    | 'dismissed'
-    | 'access_lost'
-    | 'joined'
-    | 'left'
-    | 'message'
-    | 'duplicate'
-    | 'stale'
-    | 'unknown_group';
-  /** Ledger rows planned by member-triggered steps. */
-  planned: number;
-  /** Open ledger rows this event closed (cancelled, skipped or failed). */
-  closed: number;
-}
 
 const ACTOR = 'ingest';
 
@@ -153,7 +125,18 @@ export async function ingestBatch(deps: IngestDeps, channelId: string, events: I
     // Identity values are drawn in the order of the VALUES list.
     const ids = stored.map((r) => Number(r.id)).sort((a, b) => a - b);
     const out: IngestResult[] = [];
-    for (const [i, event] of events.entries()) out.push(await apply(tdeps, channelId, event, receivedAt, ids[i] as number));
+    for (let i = 0; i < events.length; ) {
+      const event = events[i] as InboundEvent;
+      if (event.type !== 'member_joined') {
+        out.push(await apply(tdeps, channelId, event, receivedAt, ids[i] as number));
+        i++;
+        continue;
+      }
+      // A run of joins of distinct people goes in together (ingest-joins.ts).
+      const run: JoinToApply[] = [];
+      for (let e = events[i]; e?.type === 'member_joined' && joinsTogether(run, e); e = events[++i]) run.push({ event: e, eventId: ids[i] as number, at: eventTime(e.at, receivedAt) });
+      out.push(...(await applyJoins(tdeps, channelId, run)));
+    }
     return out;
   });
   // After commit, so a worker woken now sees the rows (a bound placeholder's too).
@@ -184,20 +167,6 @@ export async function ingestBurst(deps: IngestDeps, channelId: string, events: I
   }
   if (failed !== undefined) throw failed;
   return out;
-}
-
-/**
- * In a burst, also the group ids by platform chat id: a group is never deleted and its id never
- * changes, so a join, leave or message of a burst looks its group up once.
- */
-type BurstDeps = TriggerDeps & { groupIds?: Map<string, string> };
-
-async function groupOf(deps: BurstDeps, channelId: string, chatId: string): Promise<string> {
-  const known = deps.groupIds?.get(chatId);
-  if (known) return known;
-  const id = await ensureGroup(deps.db, channelId, chatId);
-  deps.groupIds?.set(chatId, id);
-  return id;
 }
 
 async function apply(deps: BurstDeps, channelId: string, event: InboundEvent, receivedAt: Date, eventId: number): Promise<IngestResult> {
@@ -261,42 +230,8 @@ async function apply(deps: BurstDeps, channelId: string, event: InboundEvent, re
       deps.log?.(`lost access to group "${group.name}": ${event.reason}`);
       return { ...base, groupId: group.id, change: 'access_lost', closed };
     }
-    case 'member_joined': {
-      const groupId = await groupOf(deps, channelId, event.chatId);
-      const member = await ensureMember(db, channelId, event.member);
-      const inviter = event.via?.inviter ? await ensureMember(db, channelId, event.via.inviter) : undefined;
-      const outcome = await openMembership(db, {
-        groupId,
-        memberId: member.id,
-        joinedAt: at,
-        viaLink: event.via?.inviteLink ?? null,
-        inviterMemberId: inviter?.id ?? null,
-        scene: event.via?.scene ?? null,
-        count: true,
-      });
-      const result = { ...base, groupId, memberId: member.id };
-      if (outcome === 'already_member') return { ...result, change: 'duplicate' };
-      if (outcome === 'stale') return { ...result, change: 'stale' };
-      let admission: Awaited<ReturnType<typeof onMemberJoined>> | undefined;
-      if (!event.member.isBot) {
-        const via = { ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter ? { inviter: inviter.id } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), ...(event.via?.state ? { state: event.via.state } : {}) };
-        await recordMemberEvent(db, { memberId: member.id, groupId, kind: 'join', at, detail: via });
-        // Growth: a join through a live code's auto-create join way names the group WeCom created.
-        if (event.via?.state && isLiveCodeState(event.via.state)) await adoptCreatedGroups(db, at, { channelId });
-        if (inviter && inviter.id !== member.id) await recordMemberEvent(db, { memberId: inviter.id, groupId, kind: 'invite', at, detail: { invitee: member.id } });
-        // Admission: the blacklist and the rejoin policy, a form applicant's personal link.
-        admission = await onMemberJoined(db, { groupId, memberId: member.id, name: member.name, userId: event.member.externalId, ...(event.via?.inviteLink ? { inviteLink: event.via.inviteLink } : {}), ...(event.via?.scene ? { scene: event.via.scene } : {}), at });
-      }
-      // Campaigns (src/growth/campaign-attribute.ts): a join through a participant's link, join-way
-      // state or invitation counts for them, by the fraud rules — a bot's join too, rejected as one.
-      await attributeJoin(db, { groupId, memberId: member.id, at, isBot: event.member.isBot === true, ...(event.via?.inviteLink ? { link: event.via.inviteLink } : {}), ...(inviter && inviter.id !== member.id ? { inviterId: inviter.id } : {}), ...(event.via?.state ? { state: event.via.state } : {}) });
-      // A join admission undoes (the blacklist, the rejoin policy) starts no member steps.
-      const planned =
-        event.member.isBot || admission === 'undone'
-          ? 0
-          : await onMemberEvent(deps, { groupId, member: { id: member.id, externalId: event.member.externalId, name: member.name }, event: 'member_join', at });
-      return { ...result, change: 'joined', planned };
-    }
+    case 'member_joined':
+      return (await applyJoins(deps, channelId, [{ event, eventId, at }]))[0] as IngestResult;
     case 'member_left': {
       const groupId = await groupOf(deps, channelId, event.chatId);
       const member = await ensureMember(db, channelId, event.member);
@@ -422,11 +357,6 @@ async function recordMessage(db: Db, groupId: string, memberId: string, replyTo:
   await recordMemberEvent(db, { memberId, groupId, kind: 'message', at, detail: { message: messageId } });
   // A reply to another member's question is an answered question (the people rules weigh it more).
   if (reply) await recordMemberEvent(db, { memberId, groupId, kind: 'reply', at, detail: { message: messageId, to: repliedTo, ...(question ? { question: true } : {}) } });
-}
-
-function eventTime(at: Date, receivedAt: Date): Date {
-  const ms = at instanceof Date ? at.getTime() : Number.NaN;
-  return Number.isFinite(ms) && ms > 0 ? at : receivedAt;
 }
 
 /** Moves last_activity_at forward only: a late redelivery does not make a group look older. */

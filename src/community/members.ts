@@ -25,47 +25,67 @@ export interface MemberRow {
 
 /** The member for a platform identity, created the first time it is seen; its name kept current. */
 export async function ensureMember(db: Db, channelId: string, ref: MemberRef): Promise<MemberRow> {
-  const name = ref.name?.trim() || undefined;
-  // Without a name (WeCom's change list carries ids only) the platform id stands in until a later
-  // event or a reconciliation brings the real one.
-  const id = `mem_${randomBytes(6).toString('hex')}`;
-  const memberName = name ?? ref.externalId;
-  // One statement: the identity when known, else the new member and its identity.
-  const r = await sql<{ member_id: string | null; identity_name: string | null; is_bot: boolean | null; member_name: string | null; created: string | null }>`
-    WITH known AS (
-      SELECT i.member_id, i.name AS identity_name, i.is_bot, m.name AS member_name
-      FROM member_identities i JOIN members m ON m.id = i.member_id
-      WHERE i.channel_id = ${channelId} AND i.external_id = ${ref.externalId}),
-    nm AS (INSERT INTO members (id, name) SELECT ${id}, ${memberName} WHERE NOT EXISTS (SELECT 1 FROM known) RETURNING id),
+  return (await ensureMembers(db, channelId, [ref])).get(ref.externalId) as MemberRow;
+}
+
+/**
+ * The members of many identities of one channel (a burst of joins), by platform id: the known
+ * ones read and the new ones created in one statement, the names that changed written in one
+ * more. An identity named twice counts once (its last name, a bot if either says so).
+ */
+export async function ensureMembers(db: Db, channelId: string, refs: readonly MemberRef[]): Promise<Map<string, MemberRow>> {
+  const wanted = new Map<string, { ext: string; name: string | null; bot: boolean; id: string; member_name: string }>();
+  for (const ref of refs) {
+    const prev = wanted.get(ref.externalId);
+    // Without a name (WeCom's change list carries ids only) the platform id stands in until a later
+    // event or a reconciliation brings the real one.
+    const name = ref.name?.trim() || prev?.name || null;
+    const id = prev?.id ?? `mem_${randomBytes(6).toString('hex')}`;
+    wanted.set(ref.externalId, { ext: ref.externalId, name, bot: ref.isBot === true || prev?.bot === true, id, member_name: name ?? ref.externalId });
+  }
+  const values = [...wanted.values()];
+  const r = await sql<{ ext: string; member_id: string | null; identity_name: string | null; is_bot: boolean | null; member_name: string | null; created: boolean }>`
+    WITH v AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(ext text, name text, bot boolean, id text, member_name text)),
+    known AS (
+      SELECT v.ext, i.member_id, i.name AS identity_name, i.is_bot, m.name AS member_name
+      FROM v JOIN member_identities i ON i.channel_id = ${channelId} AND i.external_id = v.ext JOIN members m ON m.id = i.member_id),
+    nm AS (INSERT INTO members (id, name) SELECT v.id, v.member_name FROM v WHERE v.ext NOT IN (SELECT ext FROM known) RETURNING id),
     ni AS (
       INSERT INTO member_identities (member_id, channel_id, external_id, name, is_bot)
-      SELECT nm.id, ${channelId}, ${ref.externalId}, ${name ?? null}, ${ref.isBot ?? false} FROM nm
-      ON CONFLICT (channel_id, external_id) DO NOTHING RETURNING member_id)
-    SELECT k.member_id, k.identity_name, k.is_bot, k.member_name, (SELECT member_id FROM ni) AS created
-    FROM (SELECT 1) one LEFT JOIN known k ON true`.execute(db);
-  const row = r.rows[0];
-  if (row?.member_id) {
-    const known = { memberId: row.member_id, identityName: row.identity_name, isBot: row.is_bot === true, memberName: row.member_name ?? '' };
-    if (name && name !== known.identityName) {
-      await db
-        .updateTable('member_identities')
-        .set({ name })
-        .where('channel_id', '=', channelId)
-        .where('external_id', '=', ref.externalId)
-        .execute();
-      await db.updateTable('members').set({ name }).where('id', '=', known.memberId).execute();
-    }
-    if (ref.isBot && !known.isBot) {
-      await db.updateTable('member_identities').set({ is_bot: true }).where('channel_id', '=', channelId).where('external_id', '=', ref.externalId).execute();
-    }
-    return { id: known.memberId, name: name ?? known.memberName, created: false };
+      SELECT v.id, ${channelId}, v.ext, v.name, v.bot FROM v JOIN nm ON nm.id = v.id
+      ON CONFLICT (channel_id, external_id) DO NOTHING RETURNING external_id)
+    SELECT v.ext, k.member_id, k.identity_name, k.is_bot, k.member_name, v.ext IN (SELECT external_id FROM ni) AS created
+    FROM v LEFT JOIN known k ON k.ext = v.ext`.execute(db);
+  const out = new Map<string, MemberRow>();
+  const renamed: { ext: string; id: string; name: string | null; bot: boolean }[] = [];
+  const lost: string[] = [];
+  for (const row of r.rows) {
+    const w = wanted.get(row.ext) as (typeof values)[number];
+    if (row.member_id) {
+      const nameMoved = w.name !== null && w.name !== row.identity_name;
+      if (nameMoved || (w.bot && row.is_bot !== true)) renamed.push({ ext: row.ext, id: row.member_id, name: nameMoved ? w.name : null, bot: w.bot });
+      out.set(row.ext, { id: row.member_id, name: w.name ?? row.member_name ?? '', created: false });
+    } else if (row.created) out.set(row.ext, { id: w.id, name: w.member_name, created: true });
+    else lost.push(row.ext);
   }
-  if (row?.created) return { id, name: memberName, created: true };
-  // Another delivery of the same identity won the race: use its member, drop ours.
-  await db.deleteFrom('members').where('id', '=', id).execute();
-  const winner = await findIdentity(db, channelId, ref.externalId);
-  if (!winner) throw new Error(`member identity ${channelId}/${ref.externalId} vanished while being created`);
-  return { id: winner.memberId, name: winner.memberName, created: false };
+  if (renamed.length) {
+    await sql`
+      WITH v AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(renamed)}::jsonb) AS v(ext text, id text, name text, bot boolean)),
+      i AS (
+        UPDATE member_identities i SET name = coalesce(v.name, i.name), is_bot = i.is_bot OR v.bot
+        FROM v WHERE i.channel_id = ${channelId} AND i.external_id = v.ext)
+      UPDATE members m SET name = v.name FROM v WHERE m.id = v.id AND v.name IS NOT NULL`.execute(db);
+  }
+  if (lost.length) {
+    // Another delivery of the same identity won the race: use its member, drop ours.
+    await db.deleteFrom('members').where('id', 'in', lost.map((ext) => (wanted.get(ext) as (typeof values)[number]).id)).execute();
+    for (const ext of lost) {
+      const winner = await findIdentity(db, channelId, ext);
+      if (!winner) throw new Error(`member identity ${channelId}/${ext} vanished while being created`);
+      out.set(ext, { id: winner.memberId, name: winner.memberName, created: false });
+    }
+  }
+  return out;
 }
 
 /** The member id for a platform identity, when it has been seen. */
@@ -104,32 +124,50 @@ export interface JoinInput {
 export type JoinOutcome = 'opened' | 'already_member' | 'stale';
 
 export async function openMembership(db: Db, j: JoinInput): Promise<JoinOutcome> {
-  // One statement: the check for a later stay, and the insert only when there is none.
-  const at = j.joinedAt.toISOString();
-  const r = await sql<{ stale: boolean; id: string | null }>`
-    WITH later AS (
-      SELECT 1 FROM memberships
-      WHERE group_id = ${j.groupId} AND member_id = ${j.memberId} AND left_at IS NOT NULL
-        AND (joined_at >= ${at}::timestamptz OR left_at > ${at}::timestamptz)
-      LIMIT 1),
+  return (await openMemberships(db, [j], { count: j.count === true }))[0] as JoinOutcome;
+}
+
+/**
+ * Many joins' stays in one statement (a burst): each checked for a later stay and opened when there
+ * is none, and — with `count` — the new stays counted in their groups' member_count. The joins must
+ * be of distinct (group, member) pairs; the outcomes come back in their order.
+ */
+export async function openMemberships(db: Db, joins: readonly JoinInput[], opts: { count: boolean }): Promise<JoinOutcome[]> {
+  if (!joins.length) return [];
+  const values = joins.map((j, ord) => ({
+    ord,
+    group_id: j.groupId,
+    member_id: j.memberId,
+    at: j.joinedAt.toISOString(),
+    via_link: j.viaLink ?? null,
+    inviter: j.inviterMemberId ?? null,
+    scene: j.scene ?? null,
+  }));
+  const r = await sql<{ ord: number; stale: boolean; opened: boolean }>`
+    WITH v AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
+        AS v(ord int, group_id text, member_id text, at timestamptz, via_link text, inviter text, scene text)),
+    later AS (
+      SELECT DISTINCT v.ord FROM v JOIN memberships p ON p.group_id = v.group_id AND p.member_id = v.member_id
+      WHERE p.left_at IS NOT NULL AND (p.joined_at >= v.at OR p.left_at > v.at)),
     ins AS (
       INSERT INTO memberships (group_id, member_id, joined_at, via_link, inviter_member_id, scene)
-      SELECT ${j.groupId}, ${j.memberId}, ${at}::timestamptz, ${j.viaLink ?? null}, ${j.inviterMemberId ?? null}, ${j.scene ?? null}
-      WHERE NOT EXISTS (SELECT 1 FROM later)
+      SELECT v.group_id, v.member_id, v.at, v.via_link, v.inviter, v.scene FROM v WHERE v.ord NOT IN (SELECT ord FROM later)
       -- The partial unique index memberships_current allows one open stay per member and group.
       ON CONFLICT (group_id, member_id) WHERE left_at IS NULL DO NOTHING
-      RETURNING id)${
-      j.count
+      RETURNING group_id, member_id)${
+      opts.count
         ? sql`,
     counted AS (
-      UPDATE groups SET member_count = member_count + 1
-      WHERE id = ${j.groupId} AND member_count IS NOT NULL AND EXISTS (SELECT 1 FROM ins))`
+      UPDATE groups g SET member_count = g.member_count + c.n
+      FROM (SELECT group_id, count(*)::int AS n FROM ins GROUP BY group_id) c
+      WHERE g.id = c.group_id AND g.member_count IS NOT NULL)`
         : sql``
     }
-    SELECT EXISTS (SELECT 1 FROM later) AS stale, (SELECT id FROM ins) AS id`.execute(db);
-  const row = r.rows[0];
-  if (row?.stale) return 'stale';
-  return row?.id != null ? 'opened' : 'already_member';
+    SELECT v.ord, v.ord IN (SELECT ord FROM later) AS stale,
+      EXISTS (SELECT 1 FROM ins WHERE ins.group_id = v.group_id AND ins.member_id = v.member_id) AS opened
+    FROM v ORDER BY v.ord`.execute(db);
+  return r.rows.map((row) => (row.stale ? 'stale' : row.opened ? 'opened' : 'already_member'));
 }
 
 export interface LeaveInput {

@@ -23,6 +23,7 @@ export interface JoinInput {
 }
 
 interface Found {
+  ord: number;
   /** Live campaigns of the group. */
   live: number;
   campaign_id: string | null;
@@ -36,68 +37,108 @@ interface Found {
   counted: number | null;
 }
 
+export type Attributed = 'pending' | 'qualified' | 'rejected' | undefined;
+
 /**
- * One statement: the group's live invite campaigns, the participant the join came through (their
- * link first, then the join way's state, then the inviter) and the facts the rules need.
+ * One statement for a burst's joins: each join's group's live invite campaigns, the participant the
+ * join came through (their link first, then the join way's state, then the inviter) and the facts
+ * the rules need.
  */
-async function find(db: Db, j: JoinInput): Promise<Found> {
-  const at = j.at.toISOString();
+async function find(db: Db, joins: readonly (JoinInput & { ord: number })[]): Promise<Map<number, Found>> {
+  const values = joins.map((j) => ({ ord: j.ord, group_id: j.groupId, member_id: j.memberId, at: j.at.toISOString(), link: j.link ?? null, state: j.state ?? null, inviter: j.inviterId ?? null }));
+  const live = (c: string, group: string) => sql.raw(`${c}.state = 'active' AND ${c}.kind = 'invite' AND (${c}.until IS NULL OR ${c}.until > v.at) AND EXISTS (SELECT 1 FROM campaign_groups g WHERE g.campaign_id = ${c}.id AND g.group_id = ${group})`);
   const r = await sql<Found>`
-    WITH live AS (
-      SELECT c.id, c.rules FROM campaign_groups cg JOIN campaigns c ON c.id = cg.campaign_id
-      WHERE cg.group_id = ${j.groupId} AND c.state = 'active' AND c.kind = 'invite' AND (c.until IS NULL OR c.until > ${at}::timestamptz)),
-    m AS (
+    SELECT v.ord,
+      (SELECT count(*) FROM campaign_groups cg JOIN campaigns c ON c.id = cg.campaign_id WHERE cg.group_id = v.group_id AND ${live('c', 'v.group_id')})::int AS live,
+      m.campaign_id, c.rules, m.id AS participant_id, m.member_id AS inviter_id,
+      (EXISTS (SELECT 1 FROM member_identities i WHERE i.member_id = v.member_id AND i.is_bot)) AS bot,
+      (EXISTS (SELECT 1 FROM members x WHERE x.id = v.member_id AND x.blacklisted_at IS NOT NULL)) AS blacklisted,
+      (EXISTS (SELECT 1 FROM memberships s WHERE s.member_id = v.member_id AND s.joined_at < v.at)) AS was_member,
+      (SELECT p.member_id FROM campaign_invites w JOIN campaign_participants p ON p.id = w.participant_id
+        WHERE w.campaign_id = m.campaign_id AND w.invitee_id = v.member_id AND w.state <> 'rejected' LIMIT 1) AS counted_by,
+      (SELECT count(*) FROM campaign_invites w WHERE w.participant_id = m.id AND w.state <> 'rejected')::int AS counted
+    FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(ord int, group_id text, member_id text, at timestamptz, link text, state text, inviter text)
+    LEFT JOIN LATERAL (
       SELECT x.campaign_id, x.id, x.member_id FROM (
         SELECT 1 AS pri, p.campaign_id, p.id, p.member_id FROM campaign_links cl JOIN campaign_participants p ON p.id = cl.participant_id
-          WHERE cl.link = ${j.link ?? null}::text AND cl.group_id = ${j.groupId} AND cl.campaign_id IN (SELECT id FROM live)
+          WHERE cl.link = v.link AND cl.group_id = v.group_id
         UNION ALL
-        SELECT 2, p.campaign_id, p.id, p.member_id FROM campaign_participants p
-          WHERE p.token = ${j.state ?? null}::text AND p.campaign_id IN (SELECT id FROM live)
+        SELECT 2, p.campaign_id, p.id, p.member_id FROM campaign_participants p WHERE p.token = v.state
         UNION ALL
-        SELECT 3, p.campaign_id, p.id, p.member_id FROM campaign_participants p
-          WHERE p.member_id = ${j.inviterId ?? null}::text AND p.campaign_id IN (SELECT id FROM live)
-      ) x ORDER BY x.pri, x.id LIMIT 1)
-    SELECT (SELECT count(*) FROM live)::int AS live, m.campaign_id, live.rules, m.id AS participant_id, m.member_id AS inviter_id,
-      (EXISTS (SELECT 1 FROM member_identities i WHERE i.member_id = ${j.memberId} AND i.is_bot)) AS bot,
-      (EXISTS (SELECT 1 FROM members x WHERE x.id = ${j.memberId} AND x.blacklisted_at IS NOT NULL)) AS blacklisted,
-      (EXISTS (SELECT 1 FROM memberships s WHERE s.member_id = ${j.memberId} AND s.joined_at < ${at}::timestamptz)) AS was_member,
-      (SELECT p.member_id FROM campaign_invites v JOIN campaign_participants p ON p.id = v.participant_id
-        WHERE v.campaign_id = m.campaign_id AND v.invitee_id = ${j.memberId} AND v.state <> 'rejected' LIMIT 1) AS counted_by,
-      (SELECT count(*) FROM campaign_invites v WHERE v.participant_id = m.id AND v.state <> 'rejected')::int AS counted
-    FROM (SELECT 1) one LEFT JOIN m ON true LEFT JOIN live ON live.id = m.campaign_id`.execute(db);
-  return r.rows[0];
+        SELECT 3, p.campaign_id, p.id, p.member_id FROM campaign_participants p WHERE p.member_id = v.inviter
+      ) x JOIN campaigns lc ON lc.id = x.campaign_id
+      WHERE ${live('lc', 'v.group_id')}
+      ORDER BY x.pri, x.id LIMIT 1) m ON true
+    LEFT JOIN campaigns c ON c.id = m.campaign_id`.execute(db);
+  return new Map(r.rows.map((f) => [Number(f.ord), f]));
 }
 
 /** Attributes one join; returns the invite's state, or undefined when no participant brought them. */
-export async function attributeJoin(db: Db, j: JoinInput): Promise<'pending' | 'qualified' | 'rejected' | undefined> {
-  if (!j.link && !j.state && !j.inviterId) return undefined;
-  let f = await find(db, j);
-  if (!f.live) return undefined;
+export async function attributeJoin(db: Db, j: JoinInput): Promise<Attributed> {
+  return (await attributeJoins(db, [j]))[0];
+}
+
+/**
+ * Attributes a burst's joins (each of a different invitee) in their order: the facts in one
+ * statement, the fraud rules in memory — a participant's count moving with the invites before it
+ * in the burst —, the invites in one INSERT. Returns each join's invite state.
+ */
+export async function attributeJoins(db: Db, joins: readonly JoinInput[]): Promise<Attributed[]> {
+  const out: Attributed[] = joins.map(() => undefined);
+  const asked = joins.flatMap((j, ord) => (j.link || j.state || j.inviterId ? [{ ...j, ord }] : []));
+  if (!asked.length) return out;
+  const found = await find(db, asked);
   // A link made since it was last copied from its ledger row.
-  if (!f.participant_id && j.link && (await linkSync(db, { groupId: j.groupId }))) f = await find(db, j);
-  if (!f.participant_id || !f.campaign_id || !f.inviter_id) return undefined;
-  const participantId = Number(f.participant_id);
-  const rules = rulesOf(typeof f.rules === 'string' ? JSON.parse(f.rules) : f.rules);
-  const verdict = judgeJoin(rules, {
-    inviterId: f.inviter_id,
-    inviteeId: j.memberId,
-    inviteeIsBot: j.isBot || f.bot === true,
-    inviteeBlacklisted: f.blacklisted === true,
-    inviteeWasMember: f.was_member === true,
-    countedBy: f.counted_by,
-    inviterCounted: f.counted ?? 0,
-  });
-  if (verdict.state === 'already_counted') return undefined;
-  const state = verdict.state === 'pending' && judgeStay(rules, { joinedAt: j.at, leftAt: null, now: j.at }) === 'qualified' ? 'qualified' : verdict.state;
-  const reason = verdict.state === 'rejected' ? verdict.reason : null;
-  const ins = await sql<{ id: string }>`
-    INSERT INTO campaign_invites (campaign_id, participant_id, invitee_id, group_id, state, reason, joined_at, qualified_at, decided_at)
-    VALUES (${f.campaign_id}, ${participantId}, ${j.memberId}, ${j.groupId}, ${state}, ${reason}, ${j.at.toISOString()}::timestamptz,
-      ${state === 'qualified' ? j.at.toISOString() : null}::timestamptz, ${state === 'pending' ? null : j.at.toISOString()}::timestamptz)
-    ON CONFLICT DO NOTHING RETURNING id`.execute(db);
-  if (!ins.rows.length) return undefined;
-  if (state === 'qualified') await afterQualified(db, [participantId], j.at);
-  return state;
+  const unmatched = asked.filter((j) => j.link && !found.get(j.ord)?.participant_id && found.get(j.ord)?.live);
+  if (unmatched.length) {
+    let synced = 0;
+    for (const groupId of new Set(unmatched.map((j) => j.groupId))) synced += await linkSync(db, { groupId });
+    if (synced) for (const [ord, f] of await find(db, unmatched)) found.set(ord, f);
+  }
+  const counted = new Map<number, number>();
+  const invites: { campaign_id: string; participant_id: number; invitee_id: string; group_id: string; state: string; reason: string | null; at: string; ord: number }[] = [];
+  for (const j of asked) {
+    const f = found.get(j.ord);
+    if (!f?.live || !f.participant_id || !f.campaign_id || !f.inviter_id) continue;
+    const participantId = Number(f.participant_id);
+    const rules = rulesOf(typeof f.rules === 'string' ? JSON.parse(f.rules) : f.rules);
+    const before = counted.get(participantId) ?? f.counted ?? 0;
+    const verdict = judgeJoin(rules, {
+      inviterId: f.inviter_id,
+      inviteeId: j.memberId,
+      inviteeIsBot: j.isBot || f.bot === true,
+      inviteeBlacklisted: f.blacklisted === true,
+      inviteeWasMember: f.was_member === true,
+      countedBy: f.counted_by,
+      inviterCounted: before,
+    });
+    if (verdict.state === 'already_counted') continue;
+    const state = verdict.state === 'pending' && judgeStay(rules, { joinedAt: j.at, leftAt: null, now: j.at }) === 'qualified' ? 'qualified' : verdict.state;
+    if (state !== 'rejected') counted.set(participantId, before + 1);
+    invites.push({ campaign_id: f.campaign_id, participant_id: participantId, invitee_id: j.memberId, group_id: j.groupId, state, reason: verdict.state === 'rejected' ? verdict.reason : null, at: j.at.toISOString(), ord: j.ord });
+  }
+  if (!invites.length) return out;
+  const ins = await sql<{ ord: number }>`
+    WITH v AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(invites)}::jsonb)
+        AS v(campaign_id text, participant_id bigint, invitee_id text, group_id text, state text, reason text, at timestamptz, ord int)),
+    ins AS (
+      INSERT INTO campaign_invites (campaign_id, participant_id, invitee_id, group_id, state, reason, joined_at, qualified_at, decided_at)
+      SELECT campaign_id, participant_id, invitee_id, group_id, state, reason, at,
+        CASE WHEN state = 'qualified' THEN at END, CASE WHEN state = 'pending' THEN NULL ELSE at END
+      FROM v ORDER BY ord
+      ON CONFLICT DO NOTHING RETURNING participant_id, invitee_id)
+    SELECT v.ord FROM v JOIN ins ON ins.participant_id = v.participant_id AND ins.invitee_id = v.invitee_id`.execute(db);
+  const stored = new Set(ins.rows.map((r) => Number(r.ord)));
+  // A participant may complete with a join that qualifies at once (no stay): at that join's time.
+  const qualified = new Map<number, string>();
+  for (const v of invites) {
+    if (!stored.has(v.ord)) continue;
+    out[v.ord] = v.state as Attributed;
+    if (v.state === 'qualified') qualified.set(v.participant_id, v.at);
+  }
+  for (const [participantId, at] of qualified) await afterQualified(db, [participantId], new Date(at));
+  return out;
 }
 
 /** A leave: the member's pending invites into that group that had not stayed long enough are rejected (`left_early`). */

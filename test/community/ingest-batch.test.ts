@@ -74,9 +74,10 @@ describe(`ingest in bursts (${engine})`, () => {
         (SELECT external_id FROM member_identities x WHERE x.member_id = s.removed_by) AS remover
         FROM memberships s JOIN groups g ON g.id = s.group_id JOIN member_identities i ON i.member_id = s.member_id
         WHERE g.channel_id = ${channelId} ORDER BY grp, who, s.joined_at`),
+      // Each member's events in their order (a run of joins writes its stage moves after its joins).
       events: await q(sql`SELECT i.external_id AS who, g.external_id AS grp, e.kind, e.at, e.detail ? 'reason' AS has_reason
         FROM member_events e JOIN member_identities i ON i.member_id = e.member_id LEFT JOIN groups g ON g.id = e.group_id
-        WHERE i.channel_id = ${channelId} ORDER BY e.id`),
+        WHERE i.channel_id = ${channelId} ORDER BY who, e.id`),
       messages: await q(sql`SELECT g.external_id AS grp, m.external_id, m.text, m.reply_to FROM messages m JOIN groups g ON g.id = m.group_id
         WHERE g.channel_id = ${channelId} ORDER BY m.id`),
       ledger: await q(sql`SELECT g.external_id AS grp, l.step_id, l.state, l.due_at, i.external_id AS who FROM ledger l JOIN groups g ON g.id = l.group_id

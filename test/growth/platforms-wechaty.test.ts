@@ -95,15 +95,20 @@ describe(`growth on Wechaty (puppet mock, ${engine})`, () => {
     expect(routed).toMatchObject({ kind: 'routed', groupName: 'Camp 2', entry: { kind: 'qr_text' } });
     // Nobody was sent past a cap.
     for (const x of await db().selectFrom('livecode_groups').select(['routed', 'seats']).where('livecode_id', '=', id).execute()) expect(x.routed).toBeLessThanOrEqual(x.seats ?? 0);
-    // The bot invited the staff into its new room: their joins name it as the inviter.
-    const inviter = await db()
-      .selectFrom('memberships as m')
-      .innerJoin('groups as g', 'g.id', 'm.group_id')
-      .innerJoin('member_identities as i', 'i.member_id', 'm.inviter_member_id')
-      .select('i.external_id')
-      .where('g.external_id', '=', room.roomId)
-      .execute();
-    expect(inviter.map((r) => r.external_id)).toEqual([world.me.id, world.me.id]);
+    // The bot invited the staff into its new room: their joins (room-join events, which may come
+    // after the room was adopted) name it as the inviter.
+    const inviters = async () =>
+      (
+        await db()
+          .selectFrom('memberships as m')
+          .innerJoin('groups as g', 'g.id', 'm.group_id')
+          .innerJoin('member_identities as i', 'i.member_id', 'm.inviter_member_id')
+          .select('i.external_id')
+          .where('g.external_id', '=', room.roomId)
+          .execute()
+      ).map((r) => r.external_id);
+    await eventually(async () => (await inviters()).length === 2, 10_000, 'the staff’s joins');
+    expect(await inviters()).toEqual([world.me.id, world.me.id]);
     expect(await db().selectFrom('ledger').select(['mode', 'state']).where('step_id', '=', 'livecode-new-group').execute()).toEqual([{ mode: 'bot', state: 'sent' }]);
   });
 });

@@ -163,9 +163,85 @@ export async function refreshStanding(
   read?: { row: StandingRow | undefined },
   record?: { groupId: string | null },
 ): Promise<Refreshed> {
-  const row = read ? read.row : (await sql<StandingRow>`SELECT ${standingColumns()} FROM members m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY} WHERE m.id = ${memberId}`.execute(db)).rows[0];
-  const none: Refreshed = { moves: [], rewards: [] };
-  if (!row || row.forgotten_at) return none;
+  const [out] = await refreshStandings(db, [{ memberId, at, ...(event ? { event } : {}), ...(read ? { read } : {}), ...(record ? { record } : {}) }]);
+  return out as Refreshed;
+}
+
+export interface StandingSeen {
+  memberId: string;
+  at: Date;
+  event?: EventSeen;
+  read?: { row: StandingRow | undefined };
+  record?: { groupId: string | null };
+}
+
+/**
+ * refreshStanding for many members at once (a burst of events, each of a different member): the
+ * rows not read yet in one SELECT, the decisions in memory, every moved member in one UPDATE with
+ * the recorded stage/level events in the same statement. The results come back in their order.
+ */
+export async function refreshStandings(db: Db, seen: readonly StandingSeen[]): Promise<Refreshed[]> {
+  const unread = seen.filter((s) => !s.read).map((s) => s.memberId);
+  const rows = new Map<string, StandingRow>();
+  if (unread.length) {
+    const r = await sql<StandingRow & { id: string }>`
+      SELECT m.id, ${standingColumns()} FROM members m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY}
+      WHERE m.id = ANY(${unread}::text[])`.execute(db);
+    for (const row of r.rows) rows.set(row.id, row);
+  }
+  const out: Refreshed[] = [];
+  const updates: { id: string; score: number | null; score_at: string | null; stage: string | null; level: string | null; at: string; tags: string[] | null }[] = [];
+  const events: { member_id: string; group_id: string | null; kind: string; at: string; detail: { from: string; to: string } }[] = [];
+  const rewarded: { i: number; s: StandingSeen; rules: Rules }[] = [];
+  for (const s of seen) {
+    const row = s.read ? s.read.row : rows.get(s.memberId);
+    if (!row || row.forgotten_at) {
+      out.push({ moves: [], rewards: [] });
+      continue;
+    }
+    const rules = rulesOfRow(row);
+    const d = decideStanding(row, rules, s.at, s.event);
+    if (d.stored || d.moves.length || d.tags) {
+      updates.push({
+        id: s.memberId,
+        score: d.stored?.score ?? null,
+        score_at: d.stored ? d.stored.at.toISOString() : null,
+        stage: d.moves.some((m) => m.kind === 'stage') ? d.next.stage : null,
+        level: d.moves.some((m) => m.kind === 'level') ? d.next.level : null,
+        at: s.at.toISOString(),
+        tags: d.tags ? d.next.tags : null,
+      });
+      if (s.record) for (const m of d.moves) events.push({ member_id: s.memberId, group_id: s.record.groupId, kind: m.kind, at: s.at.toISOString(), detail: { from: m.from, to: m.to } });
+    }
+    if (s.event) rewarded.push({ i: out.length, s, rules });
+    out.push({ moves: d.moves, rewards: [], ...(s.record && d.moves.length ? { recorded: true } : {}) });
+  }
+  if (updates.length) {
+    const update = sql`
+      UPDATE members m SET score = coalesce(v.score, m.score), score_at = coalesce(v.score_at, m.score_at),
+        stage = coalesce(v.stage, m.stage), level = coalesce(v.level, m.level),
+        level_at = CASE WHEN v.level IS NULL THEN m.level_at ELSE v.at END,
+        tags = CASE WHEN v.tags IS NULL THEN m.tags ELSE ARRAY(SELECT jsonb_array_elements_text(v.tags)) END
+      FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
+        AS v(id text, score float8, score_at timestamptz, stage text, level text, at timestamptz, tags jsonb)
+      WHERE m.id = v.id`;
+    // The `stage` / `level` events with the update, in one statement.
+    if (events.length)
+      await sql`
+        WITH moved AS (${update})
+        INSERT INTO member_events (member_id, group_id, kind, at, detail)
+        SELECT v.member_id, v.group_id, v.kind, v.at, v.detail
+        FROM jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS v(member_id text, group_id text, kind text, at timestamptz, detail jsonb)`.execute(db);
+    else await update.execute(db);
+  }
+  for (const { i, s, rules } of rewarded) {
+    const wanted = rewardsOf((s.event as EventSeen).kind, s.event?.detail, rules);
+    if (wanted.length) (out[i] as Refreshed).rewards = await dueRewards(db, s.memberId, s.at, wanted);
+  }
+  return out;
+}
+
+function rulesOfRow(row: StandingRow): Rules {
   const stamp = row.stamp ?? NO_STAMP;
   let rules = stamp === NO_STAMP ? DEFAULT_RULES : cache.get(stamp);
   if (!rules) {
@@ -173,6 +249,11 @@ export async function refreshStanding(
     if (cache.size > 20) cache.clear();
     cache.set(stamp, rules);
   }
+  return rules;
+}
+
+/** What an event does to a member's standing, from their row (pure). */
+function decideStanding(row: StandingRow, rules: Rules, at: Date, event: EventSeen | undefined) {
   const weight = event ? weightOf(event.kind, event.detail, rules) : 0;
   const scoreAt = asDate(row.score_at);
   const hl = rules.levels.halfLifeDays;
@@ -183,31 +264,7 @@ export async function refreshStanding(
   const moves: StandingMove[] = [];
   if (next.stage !== facts.stage) moves.push({ kind: 'stage', from: facts.stage, to: next.stage });
   if (next.level !== facts.level) moves.push({ kind: 'level', from: facts.level, to: next.level });
-  const tagsMoved = !sameTags(next.tags, facts.tags);
-  if (stored || moves.length || tagsMoved) {
-    const update = (qb: Db) =>
-      qb
-        .updateTable('members')
-        .set({
-          ...(stored ? { score: stored.score, score_at: stored.at } : {}),
-          ...(next.stage !== facts.stage ? { stage: next.stage } : {}),
-          ...(next.level !== facts.level ? { level: next.level, level_at: at } : {}),
-          ...(tagsMoved ? { tags: next.tags } : {}),
-        })
-        .where('id', '=', memberId);
-    if (record && moves.length) {
-      // The `stage` / `level` events with the update, in one statement.
-      await db
-        .with('moved', (qb) => update(qb as unknown as Db))
-        .insertInto('member_events')
-        .values(moves.map((m) => ({ member_id: memberId, group_id: record.groupId, kind: m.kind, at, detail: JSON.stringify({ from: m.from, to: m.to }) })))
-        .execute();
-      return { moves, rewards: event ? await dueRewards(db, memberId, at, rewardsOf(event.kind, event.detail, rules)) : [], recorded: true };
-    }
-    await update(db).execute();
-  }
-  const rewards = event ? await dueRewards(db, memberId, at, rewardsOf(event.kind, event.detail, rules)) : [];
-  return { moves, rewards };
+  return { stored, next, moves, tags: !sameTags(next.tags, facts.tags) };
 }
 
 /** The rewards still under their daily cap (UTC day) for this member. */

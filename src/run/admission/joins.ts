@@ -39,29 +39,50 @@ interface JoinFacts extends Partial<AdmissionRow> {
   previous_leave: string | null;
 }
 
-/** One statement: everything a join is screened by. */
-async function joinFacts(db: Db, j: JoinSeen): Promise<JoinFacts> {
-  const since = new Date(j.at.getTime() - 7 * 24 * 3_600_000).toISOString();
+/** One statement: everything each join of a burst is screened by, in their order. */
+async function joinFacts(db: Db, joins: readonly JoinSeen[]): Promise<JoinFacts[]> {
+  const values = joins.map((j, ord) => ({
+    ord,
+    group_id: j.groupId,
+    member_id: j.memberId,
+    link: j.inviteLink ?? null,
+    since: new Date(j.at.getTime() - 7 * 24 * 3_600_000).toISOString(),
+  }));
   const r = await sql<JoinFacts>`
     SELECT ${sql.raw(ADMISSION_COLUMNS)}, la.id AS link_admission, la.member_id AS link_admission_member,
-      EXISTS (SELECT 1 FROM admissions x WHERE x.group_id = ${j.groupId} AND x.member_id = ${j.memberId} AND x.state = 'approved'
-        AND x.decided_at >= ${since}::timestamptz) AS approved,
+      EXISTS (SELECT 1 FROM admissions x WHERE x.group_id = v.group_id AND x.member_id = v.member_id AND x.state = 'approved'
+        AND x.decided_at >= v.since) AS approved,
       mb.blacklisted_at, mb.blacklist_reason,
-      (SELECT p.left_reason FROM memberships p WHERE p.group_id = ${j.groupId} AND p.member_id = ${j.memberId} AND p.left_at IS NOT NULL
+      (SELECT p.left_reason FROM memberships p WHERE p.group_id = v.group_id AND p.member_id = v.member_id AND p.left_at IS NOT NULL
         ORDER BY p.left_at DESC LIMIT 1) AS previous_leave
-    FROM (SELECT 1) one
-    LEFT JOIN groups g ON g.id = ${j.groupId}
+    FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(ord int, group_id text, member_id text, link text, since timestamptz)
+    LEFT JOIN groups g ON g.id = v.group_id
     LEFT JOIN admission_settings s ON s.group_id = g.id
-    LEFT JOIN members mb ON mb.id = ${j.memberId}
+    LEFT JOIN members mb ON mb.id = v.member_id
     LEFT JOIN LATERAL (
       SELECT a.id, a.member_id FROM admissions a JOIN ledger l ON l.id = a.invite_ledger_id
-      WHERE ${j.inviteLink ?? null}::text IS NOT NULL AND a.group_id = ${j.groupId} AND a.state = 'approved' AND l.result->>'inviteLink' = ${j.inviteLink ?? null}::text
-      LIMIT 1) la ON true`.execute(db);
-  return r.rows[0] as JoinFacts;
+      WHERE v.link IS NOT NULL AND a.group_id = v.group_id AND a.state = 'approved' AND l.result->>'inviteLink' = v.link
+      LIMIT 1) la ON true
+    ORDER BY v.ord`.execute(db);
+  return r.rows;
 }
 
-export async function onMemberJoined(db: Db, j: JoinSeen): Promise<'undone' | 'reviewer_told' | 'linked' | 'nothing'> {
-  const f = await joinFacts(db, j);
+export type JoinAdmission = 'undone' | 'reviewer_told' | 'linked' | 'nothing';
+
+export async function onMemberJoined(db: Db, j: JoinSeen): Promise<JoinAdmission> {
+  return (await onMembersJoined(db, [j]))[0] as JoinAdmission;
+}
+
+/** onMemberJoined for a burst's joins (distinct members per group): the facts in one statement. */
+export async function onMembersJoined(db: Db, joins: readonly JoinSeen[]): Promise<JoinAdmission[]> {
+  if (!joins.length) return [];
+  const facts = await joinFacts(db, joins);
+  const out: JoinAdmission[] = [];
+  for (const [i, j] of joins.entries()) out.push(await screened(db, j, facts[i] as JoinFacts));
+  return out;
+}
+
+async function screened(db: Db, j: JoinSeen, f: JoinFacts): Promise<JoinAdmission> {
   let decided = j.scene === 'join_request';
   if (f.link_admission != null) {
     decided = true;
