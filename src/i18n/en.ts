@@ -817,7 +817,7 @@ const en: Record<string, string> = {
   // Campaign posters (src/growth/campaign-poster-image.ts, GET /api/campaigns/:id/poster/:member).
   "campaign.poster.notParticipant": "{member} does not take part in the campaign \"{id}\", so they have no poster. Enrol them first: chorus campaign join {id} {ref}",
   "campaign.poster.noLink": "{member}'s personal link for the campaign \"{id}\" is not made yet (or the platform cannot make one), so there is no QR code for their poster. Try again in a moment; chorus campaign status {id} shows the link once made.",
-  // --- Insight (src/insight): group health, A/B verdicts ---
+  // --- Insight (src/insight): group health, A/B verdicts, moderation ---
   'health.status.healthy': 'healthy',
   'health.status.watch': 'watch',
   'health.status.dying': 'dying',
@@ -855,6 +855,23 @@ const en: Record<string, string> = {
   'ab.verdict.same': '{a} and {b} do the same on {metric}',
   'ab.verdict.ahead': '{more}; not yet significant',
   'ab.verdict.significant': '{more} (significant, p {p})',
+  'moderation.rule.link': "Please don't post links in this group",
+  'moderation.rule.new_member_link': 'New members may not post links in their first {hours} hours',
+  'moderation.rule.contact': "Please don't post contact details in this group",
+  'moderation.rule.word': "Please don't post words this group does not allow",
+  'moderation.rule.flood': "Please don't flood the group with messages",
+  'moderation.ruleName.link': 'links',
+  'moderation.ruleName.new_member_link': 'links from a new member',
+  'moderation.ruleName.contact': 'contact details',
+  'moderation.ruleName.word': 'banned words',
+  'moderation.ruleName.flood': 'flooding',
+  'moderation.warn': '{rule} (warning {n} of {of}).',
+  'moderation.warn.lastMute': '{rule} (warning {n} of {of}; next time you will be muted).',
+  'moderation.warn.lastRemove': '{rule} (warning {n} of {of}; next time you will be removed from the group).',
+  'moderation.muted': '{member} was muted after {of} warnings ({rule}).',
+  'moderation.removed': '{member} was removed from the group after {of} warnings ({rule}).',
+  'moderation.settings.notObject': 'the moderation settings are a document of settings (a YAML or JSON object)',
+  'moderation.settings.badDomain': 'is not a domain name like example.com: "{domain}"',
 };
 
 export default en;

@@ -814,7 +814,7 @@ const zh: Record<string, string> = {
   // Campaign posters (src/growth/campaign-poster-image.ts, GET /api/campaigns/:id/poster/:member).
   "campaign.poster.notParticipant": "{member} 还没有参加活动“{id}”，所以没有专属海报。请先为其报名：chorus campaign join {id} {ref}",
   "campaign.poster.noLink": "{member} 在活动“{id}”中的专属邀请链接还没有生成（或该平台无法生成），海报上暂时没有二维码。请稍后再试；链接生成后可用 chorus campaign status {id} 查看。",
-  // --- 洞察（src/insight）：群健康度、A/B 结论 ---
+  // --- 洞察（src/insight）：群健康度、A/B 结论、群内违规管理 ---
   'health.status.healthy': '健康',
   'health.status.watch': '需关注',
   'health.status.dying': '濒临死群',
@@ -852,6 +852,23 @@ const zh: Record<string, string> = {
   'ab.verdict.same': '{a} 和 {b} 的{metric}效果一样',
   'ab.verdict.ahead': '{more}，但差异尚不显著',
   'ab.verdict.significant': '{more}（差异显著，p {p}）',
+  'moderation.rule.link': '请勿在群内发布链接',
+  'moderation.rule.new_member_link': '新成员入群 {hours} 小时内请勿发布链接',
+  'moderation.rule.contact': '请勿在群内发布联系方式',
+  'moderation.rule.word': '请勿发布群内禁止的内容',
+  'moderation.rule.flood': '请勿刷屏',
+  'moderation.ruleName.link': '发链接',
+  'moderation.ruleName.new_member_link': '新成员发链接',
+  'moderation.ruleName.contact': '发联系方式',
+  'moderation.ruleName.word': '违禁词',
+  'moderation.ruleName.flood': '刷屏',
+  'moderation.warn': '{rule}（第 {n} 次提醒，共 {of} 次）',
+  'moderation.warn.lastMute': '{rule}（第 {n} 次提醒，共 {of} 次，再犯将被禁言）',
+  'moderation.warn.lastRemove': '{rule}（第 {n} 次提醒，共 {of} 次，再犯将被移出群聊）',
+  'moderation.muted': '{member} 经 {of} 次提醒后仍违反群规（{rule}），已被禁言。',
+  'moderation.removed': '{member} 经 {of} 次提醒后仍违反群规（{rule}），已被移出群聊。',
+  'moderation.settings.notObject': '群内违规管理的设置应当是一份设置文档（YAML 或 JSON 对象）',
+  'moderation.settings.badDomain': '不是有效的域名（例如 example.com）：“{domain}”',
 };
 
 export default zh;
