@@ -177,7 +177,7 @@ export function reasonText(r: HealthReason): Msg {
     case 'slow_response':
       return msg('health.reason.slow_response', { value: String(Math.round((r.value / 3600) * 10) / 10) });
     case 'young':
-      return msg('health.reason.young', { value: String(r.value) });
+      return msg('health.reason.young', { count: r.value });
     case 'declining':
       return msg('health.reason.declining', { value: percent(-r.value) });
     case 'no_members':

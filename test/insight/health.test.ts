@@ -98,6 +98,8 @@ describe('group health', () => {
     expect(render('zh', reasonText({ code: 'declining', value: -0.7, severity: 'watch' }))).toBe('消息量比上周下降了 70%');
     expect(render('en', reasonText({ code: 'silent', value: 3, severity: 'dying' }))).toBe('Only 3 messages a day, far too few for a group this size');
     expect(render('zh', adviceText('silent'))).toContain('直播');
+    expect(render('en', reasonText({ code: 'young', value: 1, severity: 'info' }))).toBe('Only 1 day old: too early to judge its activity');
+    expect(render('en', reasonText({ code: 'young', value: 1.5, severity: 'info' }))).toBe('Only 1.5 days old: too early to judge its activity');
   });
 });
 
