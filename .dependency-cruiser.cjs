@@ -84,6 +84,20 @@ module.exports = {
       to: { path: '^src/growth/', pathNot: '^src/growth/wrap\\.ts$' },
     },
     {
+      name: 'insight-is-pure',
+      comment: 'Insight decides (health, funnel, A/B, moderation) from plain data: it may use the pure modules (sop, i18n, access) and the people rules, never the store, the connectors or the runs.',
+      severity: 'error',
+      from: { path: '^src/insight/' },
+      to: { path: '^src/', pathNot: '^src/(insight|sop|i18n|access)/|^src/community/standing/(question|rules|tags|facts)\\.ts$' },
+    },
+    {
+      name: 'state-knows-no-insight',
+      comment: 'Insight sits above the state it reads: groups, members, runs, the store and the connectors never import it.',
+      severity: 'error',
+      from: { path: '^src/(community|run|store|channels|sop|dispatch)/' },
+      to: { path: '^src/insight/' },
+    },
+    {
       name: 'demo-below-server',
       comment: 'The demo workspace is data; its HTTP route lives in src/server/routes/demo.ts.',
       severity: 'error',

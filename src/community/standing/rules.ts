@@ -140,7 +140,8 @@ export function overDefaults(input: unknown, base: unknown = DEFAULT_RULES): unk
   return out;
 }
 
-function problemOf(issue: z.core.$ZodIssue): RulesProblem {
+/** A zod issue as a problem naming its field, in the people rules' words (also used for other settings documents). */
+export function problemOf(issue: z.core.$ZodIssue): RulesProblem {
   const field = issue.path.map(String).join('.') || '(document)';
   const params = (issue as { params?: { text?: Msg } }).params;
   if (issue.code === 'custom' && params?.text) return { field, message: params.text };
