@@ -86,7 +86,7 @@ export interface Step {
   to?: string;
   /** The message. Undefined when the step carries `variants:` instead (then each variant has its text). */
   text?: string;
-  /** `variants:` — two or more texts compared over the run's groups (docs/sop-format.md#variants). */
+  /** `variants:` — two or more texts compared over the run's groups (docs/sop-format.md, "Variants"). */
   variants?: Variant[];
   name?: string;
   kind?: ContentKind;

@@ -1,6 +1,6 @@
 // Which variant of a step each group (or member) gets. Pure and run-independent: the keys are the
 // sheet id, the step id and the group's (or member's) id, so a preview, the start and any re-plan
-// of the same run give the same split, on every machine (docs/sop-format.md#variants).
+// of the same run give the same split, on every machine (docs/sop-format.md, "Variants").
 //
 // - A step planned with the run (`at:`, `every:`): the run's groups are ordered by a stable hash
 //   of (step, group) and dealt the variants in turn, so the split is exactly balanced — with two

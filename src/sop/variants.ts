@@ -1,5 +1,5 @@
 // `variants:` on a step: two or more texts with short ids, compared over the run's groups
-// (docs/sop-format.md#variants). This file reads them from the YAML with the operator's wording
+// (docs/sop-format.md, "Variants"). This file reads them from the YAML with the operator's wording
 // for every mistake; which group gets which text is decided in variant-split.ts.
 
 import { msg, type Text } from '../i18n/index.ts';

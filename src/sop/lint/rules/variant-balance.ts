@@ -1,4 +1,4 @@
-// A step's `variants:` are compared on replies, leaves and clicks (docs/sop-format.md#variants).
+// A step's `variants:` are compared on replies, leaves and clicks (docs/sop-format.md, "Variants").
 // The comparison says something about the words only when the words are all that differ: a link
 // in one variant and not the other decides the click figures by itself, and two identical texts
 // compare nothing.
