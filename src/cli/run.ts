@@ -75,9 +75,13 @@ export async function runPreview(io: Io, api: ApiClient, sheet: string, o: RunCl
   }
   io.out('');
   io.out(table(['action', 'total', 'by people'], Object.entries(p.byAction).map(([action, b]) => [action, b.total, b.human])));
+  if (p.variants?.length) {
+    io.out('\nVariants (each group gets one text of the step; the split stays the same when re-planned):');
+    io.out(table(['step', 'variant', 'groups', 'first groups'], p.variants.map((v) => [v.step, v.variant, v.groups, v.names.join(', ')])));
+  }
   if (p.sample.length) {
     io.out('\nThe first actions:');
-    io.out(table(['due', 'group', 'step', 'action', 'by', 'text'], p.sample.map((a) => [when(a.due), a.group, a.step, a.action, a.mode === 'human' ? (a.assignee ?? 'a person') : 'bot', short(a.text)])));
+    io.out(table(['due', 'group', 'step', 'action', 'by', 'text'], p.sample.map((a) => [when(a.due), a.group, a.step, a.action, a.mode === 'human' ? (a.assignee ?? 'a person') : 'bot', short(a.variant !== undefined ? `(${a.variant}) ${a.text}` : a.text)])));
   }
   for (const line of warningLines(p)) io.out(line);
   io.out('\nNothing was started. To start it: chorus run start <same arguments>');

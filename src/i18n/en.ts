@@ -309,6 +309,12 @@ const en: Record<string, string> = {
 
   // --- the sheet check (src/sop/lint): findings and hints, keyed by rule id ---
   'lint.step': 'step `{id}`',
+  'lint.stepVariant': 'step `{id}`, variant `{variant}`',
+  'lint.variant-balance.link': '{step} carries the link {link}, which variants {others} do not; the click figures would compare the link, not the words',
+  'lint.variant-balance.link_one': '{step} carries the link {link}, which variant {others} does not; the click figures would compare the link, not the words',
+  'lint.variant-balance.linkHint': 'Put the same links in every variant, or give the step one `link:` that all variants share.',
+  'lint.variant-balance.same': '{step} has the same text as variant `{other}`; two identical texts compare nothing',
+  'lint.variant-balance.sameHint': 'Change the words of one of them, or remove the copy.',
   'lint.stepSays': '{step}: {what}',
   'lint.stepSaysRepeated': '{step}: {what} (used {count} times in this text)',
   'lint.parse.hint': 'The sheet cannot be read until this is fixed; no other check ran.',
@@ -384,6 +390,20 @@ const en: Record<string, string> = {
   'parse.needs.tag': 'a tag step needs the `tag` to apply',
   'parse.needs.move': 'a move step needs the group to move members `into`',
   'parse.link': 'a link must start with http:// or https:// (or be a {{ placeholder }} that gives one)',
+  // `variants:` (src/sop/variants.ts): two or more texts of one step, compared over the groups.
+  'parse.variants.notForAction': '`variants:` are different texts of one message; a `{action}` step has no text to vary (variants work with {actions})',
+  'parse.variants.withText': 'a step has either `text:` or `variants:`, not both; move the `text:` into the list as one more variant',
+  'parse.variants.notList': '`variants:` should be a list of texts, each with an `id` and a `text`, like `- id: a` with `text: …` under it',
+  'parse.variants.tooFew': '`variants:` needs at least two texts to compare (this one has {count}); for a single text, write `text:`',
+  'parse.variants.tooMany': '`variants:` has {count} texts; a step takes at most {max}, so that each text still reaches enough groups to compare',
+  'parse.variants.notMap': 'variant {n} should have an `id` and a `text`, like `- id: a` with `text: …` under it',
+  'parse.variants.noId': 'variant {n} has no `id`; give it a short name such as a, b, warm or direct',
+  'parse.variants.badId': 'variant {n}: `id: {id}` cannot name a variant; use a short word of lowercase letters, digits, - and _ (at most {max} characters), like a, b or warm',
+  'parse.variants.duplicateId': 'the variant id `{id}` is already used by variant {n} of this step; each variant needs its own id',
+  'parse.variants.noText': 'variant `{id}` has no `text`',
+  'parse.variants.textNotText': 'variant `{id}`: `text` should be text; put it in quotes',
+  'parse.variants.unknownField': 'variant `{id}`: unknown field `{key}`; a variant has only an `id` and a `text`',
+  'parse.variants.unknownFieldNear': 'variant `{id}`: unknown field `{key}` — did you mean `{near}`?',
 
   'lint.unit.days': '{count} days',
   'lint.unit.days_one': '1 day',

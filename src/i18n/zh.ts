@@ -306,6 +306,12 @@ const zh: Record<string, string> = {
 
   // --- SOP 表检查 ---
   'lint.step': '步骤 `{id}`',
+  'lint.stepVariant': '步骤 `{id}` 的文案 `{variant}`',
+  'lint.variant-balance.link': '{step} 带了链接 {link}，文案 {others} 没有；这样点击数对比的是有没有链接，而不是文案本身',
+  'lint.variant-balance.link_one': '{step} 带了链接 {link}，文案 {others} 没有；这样点击数对比的是有没有链接，而不是文案本身',
+  'lint.variant-balance.linkHint': '每一版文案放相同的链接，或者给步骤写一个所有文案共用的 `link:`。',
+  'lint.variant-balance.same': '{step} 和文案 `{other}` 一模一样；两版相同的文案对比不出任何差别',
+  'lint.variant-balance.sameHint': '改一改其中一版的措辞，或者删掉重复的那一版。',
   'lint.stepSays': '{step}：{what}',
   'lint.stepSaysRepeated': '{step}：{what}（这段文字里用了 {count} 次）',
   'lint.parse.hint': '这处问题修好之前无法读取这份表，其他检查都还没有进行。',
@@ -381,6 +387,20 @@ const zh: Record<string, string> = {
   'parse.needs.tag': '打标签的步骤需要写要打的 `tag`',
   'parse.needs.move': '移群的步骤需要写把成员移到哪个群（`into`）',
   'parse.link': '链接必须以 http:// 或 https:// 开头（也可以写成 {{ 变量 }}，排期时填入这样的链接）',
+  // `variants:`（src/sop/variants.ts）：同一步骤的几版文案，在各群之间对比效果
+  'parse.variants.notForAction': '`variants:` 是同一条消息的几版不同文案；`{action}` 步骤没有可以替换的文案（可用于 {actions}）',
+  'parse.variants.withText': '一个步骤只能写 `text:` 或 `variants:` 其中之一；请把 `text:` 移进列表，作为其中一版文案',
+  'parse.variants.notList': '`variants:` 应是一个文案列表，每一版都有 `id` 和 `text`，例如 `- id: a`，下一行写 `text: …`',
+  'parse.variants.tooFew': '`variants:` 至少需要两版文案才能对比（这里只有 {count} 版）；只有一版文案时请写 `text:`',
+  'parse.variants.tooMany': '`variants:` 写了 {count} 版文案；一个步骤最多 {max} 版，这样每一版才能发到足够多的群来对比',
+  'parse.variants.notMap': '第 {n} 版文案应包含 `id` 和 `text`，例如 `- id: a`，下一行写 `text: …`',
+  'parse.variants.noId': '第 {n} 版文案没有 `id`；请起一个简短的名字，例如 a、b、warm 或 direct',
+  'parse.variants.badId': '第 {n} 版文案：`id: {id}` 不能作为文案编号；请用小写字母、数字、- 和 _ 组成的短词（最多 {max} 个字符），例如 a、b 或 warm',
+  'parse.variants.duplicateId': '文案编号 `{id}` 已被本步骤的第 {n} 版文案使用；每一版文案都需要自己的编号',
+  'parse.variants.noText': '文案 `{id}` 没有写 `text`',
+  'parse.variants.textNotText': '文案 `{id}`：`text` 应该是文字；请给它加上引号',
+  'parse.variants.unknownField': '文案 `{id}`：无法识别的字段 `{key}`；每版文案只有 `id` 和 `text` 两个字段',
+  'parse.variants.unknownFieldNear': '文案 `{id}`：无法识别的字段 `{key}`——是不是想写 `{near}`？',
 
   'lint.unit.days': '{count} 天',
   'lint.unit.days_one': '1 天',

@@ -387,6 +387,8 @@ async function memberRows(
     assignee,
     senderAccount,
     content,
+    // A step planned per group keeps the group's variant on each member's row.
+    variant: row.variant,
     state,
     lastError,
   });

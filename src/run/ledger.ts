@@ -21,6 +21,8 @@ export interface NewLedgerRow {
   dueAt: Date;
   windowMinutes: number;
   content: LedgerContent;
+  /** The variant of a step with `variants:` whose text `content.text` is (docs/sop-format.md, "Variants"). */
+  variant?: string;
   /**
    * Where the row starts when not the default (planned for bot rows, assigned for people): an
    * audience expansion creates rows already `sent` (a tag Chorus applied itself) or `failed` (a
@@ -45,6 +47,8 @@ export interface LedgerRow {
   dueAt: Date;
   windowMinutes: number;
   content: LedgerContent;
+  /** The variant this row sends, for a step with `variants:`. */
+  variant?: string;
   state: LedgerState;
   attempts: number;
   nextAttemptAt: Date | null;
@@ -74,6 +78,7 @@ const COLUMNS: readonly [name: string, type: string, value: (r: NewLedgerRow) =>
   ['window_minutes', 'int', (r) => r.windowMinutes],
   ['state', 'text', (r) => r.state ?? (r.mode === 'bot' ? 'planned' : 'assigned')],
   ['last_error', 'text', (r) => r.lastError ?? null],
+  ['variant', 'text', (r) => r.variant ?? null],
 ];
 
 /**
@@ -271,6 +276,7 @@ export interface RawLedger {
   due_at: Date | string;
   window_minutes: number;
   content: LedgerContent | string;
+  variant?: string | null;
   state: string;
   attempts: number;
   next_attempt_at: Date | string | null;
@@ -301,6 +307,7 @@ export function toLedgerRow(r: RawLedger): LedgerRow {
     dueAt: new Date(r.due_at),
     windowMinutes: r.window_minutes,
     content: typeof r.content === 'string' ? JSON.parse(r.content) : r.content,
+    ...(r.variant ? { variant: r.variant } : {}),
     state: r.state as LedgerState,
     attempts: r.attempts,
     nextAttemptAt: date(r.next_attempt_at),

@@ -48,7 +48,7 @@ export const noRegroupLink: RegroupLink = async () => undefined;
 
 /** The language a sheet is written in, for the texts Chorus adds to it (the goodbye, the tasks). */
 export function sheetLanguage(sheet: Sheet): TextLanguage {
-  return languageOfText([sheet.title, sheet.description ?? '', ...sheet.steps.map((s) => `${s.text ?? ''}${s.name ?? ''}`)].join('\n'));
+  return languageOfText([sheet.title, sheet.description ?? '', ...sheet.steps.map((s) => `${s.text ?? ''}${s.variants?.map((v) => v.text).join('') ?? ''}${s.name ?? ''}`)].join('\n'));
 }
 
 /** What a person is asked to do when the bot cannot create a group. */

@@ -16,7 +16,7 @@ import { policyFor } from '../dispatch/policies.ts';
 import type { Queue } from '../dispatch/queue.ts';
 import { scheduleWakeUps } from '../dispatch/timers.ts';
 import { parseSheet } from '../sop/parse.ts';
-import { type CompiledPlan, checkGroups, compilePlan, PlanError, planGroup, readAnchor } from '../sop/plan.ts';
+import { type CompiledPlan, checkGroups, compilePlan, PlanError, planGroup, readAnchor, splitGroups } from '../sop/plan.ts';
 import { formatLocal } from '../sop/zone.ts';
 import type { Sheet } from '../sop/types.ts';
 import type { Db } from '../store/db.ts';
@@ -99,7 +99,9 @@ export interface RunPreview {
   firstDue?: string;
   lastDue?: string;
   forecast: { finishAt?: string; maxDelaySeconds: number; maxDelayDueAt?: string };
-  sample: { step: string; group: string; due: string; action: string; mode: string; assignee: string | null; text: string }[];
+  sample: { step: string; group: string; due: string; action: string; mode: string; assignee: string | null; variant?: string; text: string }[];
+  /** Steps with `variants:`: how many groups get each variant, and the first of them by name. */
+  variants?: { step: string; variant: string; groups: number; names: string[] }[];
   /** Other runs landing in the same groups in the same hours; groups whose leader is not in the team. */
   warnings: PreviewWarnings;
 }
@@ -158,9 +160,11 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean; 
   const anchorText = formatLocal(anchor.getTime(), input.timezone ?? sheet.timezone);
   const rows: NewLedgerRow[] = [];
   const closes = new Map<string, Date>();
+  // Which variant of each step with `variants:` each group gets: over the whole run, balanced.
+  const split = splitGroups(compiled, groups.map((g) => g.id));
   groups.forEach((group, i) => {
     const own: NewLedgerRow[] = [];
-    const planned = planGroup(compiled, planGroupOf(group), i + 1);
+    const planned = planGroup(compiled, planGroupOf(group), i + 1, split);
     for (const a of planned) {
       // A group that exists already has nothing to create.
       if (a.action === 'create_group' && group.status !== PENDING) continue;
@@ -181,6 +185,7 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean; 
           dueAt: new Date(a.due),
           windowMinutes: step.windowMinutes,
           content: audienceContent(content, step, group.name, audienceOf(step), a.executor),
+          ...(a.variant !== undefined ? { variant: a.variant } : {}),
         });
         continue;
       }
@@ -198,6 +203,7 @@ async function prepare(ctx: RunContext, input: RunInput, opts: { save: boolean; 
         windowMinutes: step.windowMinutes,
         // A person sees blanks for member names and whom to write to, never `{{ member.name }}`.
         content: who.mode === 'human' ? contentForPerson(content, step, group.name) : content,
+        ...(a.variant !== undefined ? { variant: a.variant } : {}),
       };
       if (a.action === 'create_group') Object.assign(row, creationOf(row, group, kinds.get(group.channelId)!, language, input.create?.members));
       own.push(row);
@@ -358,10 +364,39 @@ export async function previewRun(ctx: RunContext, input: RunInput): Promise<RunP
         action: r.action,
         mode: r.mode,
         assignee: r.assignee,
+        ...(r.variant !== undefined ? { variant: r.variant } : {}),
         text: r.content.text,
       })),
+    ...variantSummary(p),
     warnings,
   };
+}
+
+/** Up to this many group names per variant in a preview. */
+const NAMED_PER_VARIANT = 5;
+
+/** Per step with `variants:` (in the sheet's order), each variant's groups: the split the run will use. */
+function variantSummary(p: Prepared): Pick<RunPreview, 'variants'> {
+  const names = new Map(p.groups.map((g) => [g.id, g.name]));
+  const groupsOf = new Map<string, Set<string>>();
+  for (const r of p.rows) {
+    if (r.variant === undefined) continue;
+    const key = `${r.stepId}\u0000${r.variant}`;
+    const set = groupsOf.get(key) ?? new Set<string>();
+    groupsOf.set(key, set);
+    set.add(r.groupId);
+  }
+  if (!groupsOf.size) return {};
+  const out: NonNullable<RunPreview['variants']> = [];
+  for (const step of p.sheet.steps) {
+    // An event step's variant is decided per member when the event comes: nothing to show yet.
+    if (step.when.kind === 'event') continue;
+    for (const v of step.variants ?? []) {
+      const ids = [...(groupsOf.get(`${step.id}\u0000${v.id}`) ?? [])];
+      out.push({ step: step.id, variant: v.id, groups: ids.length, names: ids.slice(0, NAMED_PER_VARIANT).map((id) => names.get(id) ?? id) });
+    }
+  }
+  return { variants: out };
 }
 
 /**
@@ -516,7 +551,7 @@ export interface RunStatus {
   state: string;
   sheet?: { id: string; version: number };
   counts: Record<string, number>;
-  actions: { id: number; step: string; group: string; groupName: string; due: string; state: string; executor: string; assignee: string | null; attempts: number; error: string | null; onTime: boolean | null }[];
+  actions: { id: number; step: string; group: string; groupName: string; due: string; state: string; executor: string; assignee: string | null; attempts: number; error: string | null; onTime: boolean | null; variant?: string }[];
 }
 
 /** `groupIds`: only these groups' counts and actions (what a leader sees). */
@@ -538,6 +573,7 @@ export async function runStatus(db: Db, id: string, opts: { limit?: number; grou
       'ledger.attempts',
       'ledger.last_error',
       'ledger.on_time',
+      'ledger.variant',
     ])
     .where('ledger.run_id', '=', id)
     .where('ledger.occurrence', '>', 0);
@@ -561,6 +597,7 @@ export async function runStatus(db: Db, id: string, opts: { limit?: number; grou
       attempts: r.attempts,
       error: r.last_error,
       onTime: r.on_time,
+      ...(r.variant ? { variant: r.variant } : {}),
     })),
   };
 }

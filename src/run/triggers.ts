@@ -9,6 +9,10 @@
 // comes back does not get the welcome sequence a second time; what was still pending when they
 // left was skipped then (see ingest) and stays skipped.
 //
+// A step with `variants:` gives each member one variant, the same one every time (variantFor over
+// the sheet, the step and the member): members arrive one by one, so the split is even on average
+// rather than dealt like a run's groups.
+//
 // `checkin_missed` comes from closing a check-in window (src/run/checkin-close.ts): once per
 // window, for each member present who did not check in. Its rows use the window's id as their
 // occurrence, so a member who misses three check-ins gets the step three times — and each window
@@ -143,6 +147,8 @@ export async function onMemberEvent(deps: TriggerDeps, e: MemberEvent): Promise<
         dueAt: new Date(planned.due),
         windowMinutes: step.windowMinutes,
         content: contentOf(step, planned.text, input, e.member.externalId, new Date(planned.due)),
+        // `variants:` on an event step: the member's variant (by a hash of sheet, step and member).
+        ...(planned.variant !== undefined ? { variant: planned.variant } : {}),
       });
     }
     const n = await insertLedger(db, run.id, rows);

@@ -3,9 +3,10 @@
 
 import { PlanError, type PlanProblem } from './plan-error.ts';
 import type { PlanGroup } from './plan-types.ts';
-import { applyQuiet, quietMessage, resolveVars, stepTemplates, textFieldOf } from './plan-rules.ts';
+import { applyQuiet, quietMessage, resolveVars, stepTemplates, textFieldOf, variantForms } from './plan-rules.ts';
 import { bindTemplate, type MemberValues, MissingGroupValue, missingGroupMessage, renderForGroup } from './render.ts';
 import type { Sheet, Step } from './types.ts';
+import { stepKeyOf, variantFor } from './variant-split.ts';
 import { formatLocal, instantOf, isZone, localOf } from './zone.ts';
 
 export interface MemberStepInput {
@@ -23,9 +24,10 @@ export interface MemberStepInput {
 /**
  * When and what to send one member for an event-triggered step, or null when quiet hours with
  * `quiet_policy: skip` drop it. `after: 3d at 19:30` is the event's local date + 3 days at 19:30;
- * `after: 2h` is an exact duration.
+ * `after: 2h` is an exact duration. A step with `variants:` gives each member one of them, by a
+ * hash of the sheet, the step and the member (the same member always gets the same one).
  */
-export function planMemberStep(input: MemberStepInput): { due: string; text: string } | null {
+export function planMemberStep(input: MemberStepInput): { due: string; text: string; variant?: string } | null {
   const { sheet, step, group, member } = input;
   const zone = input.timezone ?? sheet.timezone;
   const fail = (problems: PlanProblem[]): never => {
@@ -54,13 +56,15 @@ export function planMemberStep(input: MemberStepInput): { due: string; text: str
   if (dueMs === 'quiet') fail([{ step: step.id, message: quietMessage(step, sheet, zone, [scheduledMs]) }]);
   if (dueMs === undefined || dueMs === 'quiet') return null;
 
-  const field = textFieldOf(step);
-  const template = field ? stepTemplates(step)[field] : undefined;
+  const variant = step.variants ? variantFor(stepKeyOf(sheet.sop, step.id), member.id, step.variants.map((v) => v.id)) : undefined;
+  const form = step.variants ? variantForms(step)[step.variants.findIndex((v) => v.id === variant)] : step;
+  const field = textFieldOf(form);
+  const template = field ? stepTemplates(form)[field] : undefined;
   let text = '';
   if (template) {
     const found = [...template.problems];
     const day = localOf(scheduledMs, zone).day - localOf(anchorMs, zone).day;
-    const bound = bindTemplate(template, step, { vars, anchorText: formatLocal(anchorMs, zone), day, member }, found);
+    const bound = bindTemplate(template, form, { vars, anchorText: formatLocal(anchorMs, zone), day, member }, found);
     if (found.length) fail(found.map((message) => ({ step: step.id, message })));
     try {
       text = renderForGroup(bound, group, input.groupIndex);
@@ -69,5 +73,5 @@ export function planMemberStep(input: MemberStepInput): { due: string; text: str
       fail([{ step: step.id, message: missingGroupMessage(e.slot.raw, [group]) }]);
     }
   }
-  return { due: new Date(dueMs).toISOString(), text };
+  return { due: new Date(dueMs).toISOString(), text, ...(variant !== undefined ? { variant } : {}) };
 }

@@ -10,6 +10,7 @@ import { FIELD_CHOICES, FIELD_HINTS, type RawStep, SheetSchema, StepSchema } fro
 import type { ParsedSheet, Pos, Sheet, SourceMap, Step, VarSpec, When } from './types.ts';
 import { formatBytes, formatOver, MAX_PLANNED_TIMES, MAX_SHEET_BYTES, MAX_STEPS, MAX_YAML_DEPTH, utf8Length } from './limits.ts';
 import { type ReadYaml, readYaml, YamlLimitError } from './yaml-events.ts';
+import { readVariants } from './variants.ts';
 import { readAfter, readAt, readClock, readDay, readDuration, readEvery, readQuietHours } from './when.ts';
 
 const DEFAULT_WINDOW_MINUTES = 30;
@@ -284,16 +285,19 @@ function buildStep(s: RawStep, index: number, path: string, label: string, outer
   if (s.keyword !== undefined && s.do !== 'checkin') {
     report(`${path}.keyword`, msg('lint.stepSays', { step: msg('lint.step', { id: s.id }), what: msg('parse.keywordOnlyCheckin', { action: s.do }) }));
   }
+  const say = (what: Text) => msg('lint.stepSays', { step: msg('lint.step', { id: s.id }), what });
+  const variants = s.variants === undefined ? undefined : readVariants(s.variants, { action: s.do, hasText: s.text !== undefined, path: `${path}.variants` }, { report, say, near: closest });
   const need = CONTENT_NEEDED[s.do];
-  if (need && !need.fields.some((f) => s[f] !== undefined && s[f] !== '')) report(path, msg('lint.stepSays', { step: msg('lint.step', { id: s.id }), what: msg(`parse.needs.${s.do}`) }));
+  if (need && s.variants === undefined && !need.fields.some((f) => s[f] !== undefined && s[f] !== '')) report(path, msg('lint.stepSays', { step: msg('lint.step', { id: s.id }), what: msg(`parse.needs.${s.do}`) }));
   if (bad || !when) return undefined;
   const whenText = [s.every ? `every ${s.every}` : '', s.from !== undefined ? `from ${s.from}` : '', s.until !== undefined ? `until ${s.until}` : '', s.on ? `on ${s.on}` : '', s.after !== undefined ? `after ${s.after}` : '', s.at !== undefined ? `at ${s.at}` : '']
     .filter(Boolean)
     .join(' ');
-  const { at: _at, every: _e, from: _f, until: _u, on: _o, after: _a, window: _w, keyword: rawKeyword, ...content } = s;
+  const { at: _at, every: _e, from: _f, until: _u, on: _o, after: _a, window: _w, keyword: rawKeyword, variants: _v, ...content } = s;
   const keyword = rawKeyword === undefined ? undefined : [rawKeyword].flat().map((k) => k.trim()).filter(Boolean);
   return {
     ...content,
+    ...(variants ? { variants } : {}),
     ...(keyword?.length ? { keyword } : {}),
     index,
     when,

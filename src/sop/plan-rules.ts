@@ -24,6 +24,24 @@ export function textFieldOf(step: Step): TextField | undefined {
   return undefined;
 }
 
+const forms = new WeakMap<Step, Step[]>();
+
+/**
+ * A step with `variants:` as one step per variant, each with that variant's text (in the order the
+ * sheet lists them), so every rule that reads a step's text reads a variant the same way. A step
+ * without variants is its own only form. Made once per step object.
+ */
+export function variantForms(step: Step): readonly Step[] {
+  if (!step.variants) return [step];
+  let out = forms.get(step);
+  if (!out) {
+    const { variants, ...rest } = step;
+    out = variants.map((v) => ({ ...rest, text: v.text }));
+    forms.set(step, out);
+  }
+  return out;
+}
+
 const compiledTemplates = new WeakMap<Step, Partial<Record<TextField, Template>>>();
 
 /** Templates of a step's fields, compiled once per step object. */

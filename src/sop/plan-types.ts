@@ -30,5 +30,7 @@ export interface PlannedAction {
   due: string;
   action: Action;
   executor: string;
+  /** A step with `variants:`: the id of the variant this group gets (its text is `text`). */
+  variant?: string;
   text: string;
 }

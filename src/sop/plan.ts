@@ -16,7 +16,8 @@
 //   calendar day of its instant), even when `shift` moves it into the next day.
 
 import { PlanError, type PlanProblem } from './plan-error.ts';
-import { applyQuiet, checkZone, executorOf, quietMessage, resolveVars, stepTemplates, TEMPLATE_FIELDS, textFieldOf } from './plan-rules.ts';
+import { applyQuiet, checkZone, executorOf, quietMessage, resolveVars, stepTemplates, TEMPLATE_FIELDS, textFieldOf, variantForms } from './plan-rules.ts';
+import { splitVariants, stepKeyOf, variantFor } from './variant-split.ts';
 import {
   type Bound,
   bindTemplate,
@@ -34,7 +35,8 @@ import { type DayNumber, formatLocal, localOf, instantOf, weekdayOf } from './zo
 export { PlanError, type PlanProblem } from './plan-error.ts';
 export { readAnchor } from './anchor.ts';
 export type { PlanGroup, PlanInput, PlannedAction } from './plan-types.ts';
-export { executorOf, textFieldOf } from './plan-rules.ts';
+export { executorOf, textFieldOf, variantForms } from './plan-rules.ts';
+export { splitVariants, stepKeyOf, variantFor } from './variant-split.ts';
 
 /** One planned time of a step, the same for every group. */
 export interface PlannedOccurrence {
@@ -47,8 +49,10 @@ export interface PlannedOccurrence {
   due: string;
   action: Action;
   executor: string;
-  /** Index into `CompiledPlan.texts`. */
+  /** Index into `CompiledPlan.texts` (of the first variant, for a step with variants). */
   text: number;
+  /** A step with `variants:`: each variant's id and text index; a group's variant picks one. */
+  variants?: { id: string; text: number }[];
 }
 
 export interface CompiledPlan {
@@ -86,35 +90,47 @@ export function compilePlan(input: Omit<PlanInput, 'groups'>): CompiledPlan {
 
   for (const step of sheet.steps) {
     const found: string[] = [];
-    const templates = stepTemplates(step);
-    for (const f of TEMPLATE_FIELDS) {
-      const t = templates[f];
-      if (!t) continue;
-      for (const p of t.problems) found.push(`in \`${f}\`, ${p}`);
-      // Every field is checked for unknown names, even those the run shows rather than the plan.
-      const bound = bindTemplate(t, step, { vars, anchorText, day: 0 }, found);
-      if (typeof bound !== 'string') {
-        for (const p of bound) if (typeof p !== 'string') groupSlots.push({ step: step.id, slot: p });
+    const forms = variantForms(step);
+    forms.forEach((form, k) => {
+      const templates = stepTemplates(form);
+      for (const f of TEMPLATE_FIELDS) {
+        const t = templates[f];
+        // The fields beside the text are the same in every variant: checked once.
+        if (!t || (k > 0 && f !== 'text')) continue;
+        const where = step.variants && f === 'text' ? `in variant \`${step.variants[k].id}\`` : `in \`${f}\``;
+        for (const p of t.problems) found.push(`${where}, ${p}`);
+        // Every field is checked for unknown names, even those the run shows rather than the plan.
+        const before = found.length;
+        const bound = bindTemplate(t, form, { vars, anchorText, day: 0 }, found);
+        if (step.variants && f === 'text') for (let i = before; i < found.length; i++) found[i] = `${where}, ${found[i]}`;
+        if (typeof bound !== 'string') {
+          for (const p of bound) if (typeof p !== 'string') groupSlots.push({ step: step.id, slot: p });
+        }
       }
-    }
+    });
     for (const message of found) problems.push({ step: step.id, message });
     if (found.length || step.when.kind === 'event') continue;
 
-    const field = textFieldOf(step);
-    const template = field ? templates[field] : undefined;
-    const perDay = template ? refsOf(template).some((r) => r.kind === 'day') : false;
-    const slotByDay = new Map<number, number>();
-    const slotFor = (day: number): number => {
-      const key = perDay ? day : 0;
-      let slot = slotByDay.get(key);
-      if (slot === undefined) {
-        slot = texts.length;
-        texts.push(template ? bindTemplate(template, step, { vars, anchorText, day }, []) : '');
-        textSteps.push(step.id);
-        slotByDay.set(key, slot);
-      }
-      return slot;
-    };
+    // One text slot per variant (and per day when the text says `{{ day }}`).
+    const slotFinders = forms.map((form) => {
+      const field = textFieldOf(form);
+      const template = field ? stepTemplates(form)[field] : undefined;
+      const perDay = template ? refsOf(template).some((r) => r.kind === 'day') : false;
+      const slotByDay = new Map<number, number>();
+      return (day: number): number => {
+        const key = perDay ? day : 0;
+        let slot = slotByDay.get(key);
+        if (slot === undefined) {
+          slot = texts.length;
+          texts.push(template ? bindTemplate(template, form, { vars, anchorText, day }, []) : '');
+          textSteps.push(step.id);
+          slotByDay.set(key, slot);
+        }
+        return slot;
+      };
+    });
+    const slotFor = slotFinders[0];
+    const variantSlots = (day: number) => step.variants?.map((v, k) => ({ id: v.id, text: slotFinders[k](day) }));
 
     const quietTimes: number[] = [];
     const executor = executorOf(step);
@@ -135,6 +151,7 @@ export function compilePlan(input: Omit<PlanInput, 'groups'>): CompiledPlan {
         action: step.do,
         executor,
         text: slotFor(s.day),
+        ...(step.variants ? { variants: variantSlots(s.day) } : {}),
       });
     });
     if (quietTimes.length) problems.push({ step: step.id, message: quietMessage(step, sheet, zone, quietTimes) });
@@ -192,20 +209,48 @@ export function checkGroups(compiled: CompiledPlan, groups: readonly PlanGroup[]
   return problems;
 }
 
-/** One group's actions, sorted by due (then step order). */
-export function planGroup(compiled: CompiledPlan, group: PlanGroup, index: number): PlannedAction[] {
+/** Which variant each group gets, per step with `variants:` (step id → group id → variant id). */
+export type VariantSplit = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/**
+ * The split of every fixed-time step with `variants:` over a run's groups: balanced within one
+ * group per variant, and the same for the same sheet, step and set of groups (variant-split.ts).
+ */
+export function splitGroups(compiled: CompiledPlan, groupIds: readonly string[]): VariantSplit {
+  const out = new Map<string, ReadonlyMap<string, string>>();
+  for (const step of compiled.sheet.steps) {
+    if (!step.variants || step.when.kind === 'event') continue;
+    out.set(step.id, splitVariants(stepKeyOf(compiled.sheet.sop, step.id), groupIds, step.variants.map((v) => v.id)));
+  }
+  return out;
+}
+
+/**
+ * One group's actions, sorted by due (then step order). `split`: the run's variant split
+ * (`splitGroups` over all its groups); without it a group's variant comes from the hash alone
+ * (`variantFor`), which is deterministic but balanced only on average.
+ */
+export function planGroup(compiled: CompiledPlan, group: PlanGroup, index: number, split?: VariantSplit): PlannedAction[] {
   const problems = checkGroups(compiled, [group]);
   if (problems.length) throw new PlanError(problems);
   const texts = renderTexts(compiled, group, index);
   const out = new Array<PlannedAction>(compiled.occurrences.length);
   compiled.occurrences.forEach((o, i) => {
-    out[i] = action(o, group.id, texts[o.text]);
+    out[i] = action(o, group.id, texts, variantOf(compiled, o, group.id, split));
   });
   return out;
 }
 
-function action(o: PlannedOccurrence, group: string, text: string): PlannedAction {
-  return { step: o.step, occurrence: o.occurrence, group, due: o.due, action: o.action, executor: o.executor, text };
+function variantOf(compiled: CompiledPlan, o: PlannedOccurrence, group: string, split: VariantSplit | undefined): string | undefined {
+  if (!o.variants) return undefined;
+  return split?.get(o.step)?.get(group) ?? variantFor(stepKeyOf(compiled.sheet.sop, o.step), group, o.variants.map((v) => v.id));
+}
+
+function action(o: PlannedOccurrence, group: string, texts: readonly string[], variant: string | undefined): PlannedAction {
+  const base = { step: o.step, occurrence: o.occurrence, group, due: o.due, action: o.action, executor: o.executor };
+  if (variant === undefined || !o.variants) return { ...base, text: texts[o.text] };
+  const chosen = o.variants.find((v) => v.id === variant) ?? o.variants[0];
+  return { ...base, variant: chosen.id, text: texts[chosen.text] };
 }
 
 /** Group ids compare by UTF-16 code units, not by locale, so the order is the same on every machine. */
@@ -222,6 +267,7 @@ export function planAll(compiled: CompiledPlan, groups: PlanGroup[]): PlannedAct
   const problems = checkGroups(compiled, groups);
   if (problems.length) throw new PlanError(problems);
   const texts = groups.map((g, i) => renderTexts(compiled, g, i + 1));
+  const split = splitGroups(compiled, groups.map((g) => g.id));
   const order = groups.map((_, i) => i).sort((a, b) => compareIds(groups[a].id, groups[b].id));
 
   // Occurrences are already sorted by due; walking each run of equal due instants group by group
@@ -234,7 +280,7 @@ export function planAll(compiled: CompiledPlan, groups: PlanGroup[]): PlannedAct
     for (const g of order) {
       const id = groups[g].id;
       const own = texts[g];
-      for (let i = start; i < end; i++) out.push(action(occ[i], id, own[occ[i].text]));
+      for (let i = start; i < end; i++) out.push(action(occ[i], id, own, variantOf(compiled, occ[i], id, split)));
     }
     start = end;
   }

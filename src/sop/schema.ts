@@ -36,6 +36,8 @@ export const StepSchema = z.strictObject({
   do: z.enum(ACTIONS),
   to: text.optional(),
   text: text.optional(),
+  // Two or more `{ id, text }`; read by variants.ts, which words every mistake for operators.
+  variants: z.unknown().optional(),
   name: text.optional(),
   kind: z.enum(CONTENT_KINDS).optional(),
   // A catalogue key (src/i18n): parse.ts words it in the reader's language.

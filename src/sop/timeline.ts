@@ -17,8 +17,8 @@ interface Entry {
   step: string;
   action: string;
   executor: string;
-  /** First line of the text → the groups that get it, in plan order. */
-  texts: Map<string, string[]>;
+  /** Per variant ('' without variants): first line of the text (`(b) …`) → the groups that get it, in plan order. */
+  texts: Map<string, Map<string, string[]>>;
 }
 
 interface Row {
@@ -69,18 +69,21 @@ export function formatTimeline(
   for (const e of entries) {
     if (!anchorShown && e.dueMs >= anchorMs) showAnchor();
     const { rows, time } = dayOf(e.dueMs);
-    const versions = [...e.texts];
     const base = { time, step: e.step, action: e.action, executor: e.executor };
-    if (versions.length <= SHOWN_VERSIONS) {
-      for (const [text, groups] of versions) rows.push({ ...base, groups: groupLabel(groups), text: shown(text) });
-    } else {
-      const groups = versions.flatMap(([, g]) => g);
-      const [firstText, firstGroups] = versions[0];
-      rows.push({
-        ...base,
-        groups: groupLabel(groups),
-        text: `${shown(firstText)}  (differs by group; shown for ${firstGroups[0]})`,
-      });
+    // Each variant is shown on its own lines, summarised on its own when it differs by group.
+    for (const texts of e.texts.values()) {
+      const versions = [...texts];
+      if (versions.length <= SHOWN_VERSIONS) {
+        for (const [text, groups] of versions) rows.push({ ...base, groups: groupLabel(groups), text: shown(text) });
+      } else {
+        const groups = versions.flatMap(([, g]) => g);
+        const [firstText, firstGroups] = versions[0];
+        rows.push({
+          ...base,
+          groups: groupLabel(groups),
+          text: `${shown(firstText)}  (differs by group; shown for ${firstGroups[0]})`,
+        });
+      }
     }
   }
   if (!anchorShown && actions.length) showAnchor();
@@ -88,7 +91,7 @@ export function formatTimeline(
   const allRows = [...days.values()].flatMap((d) => d.rows);
   const width = (k: keyof Row) => Math.max(0, ...allRows.filter((r) => r.executor).map((r) => r[k].length));
   const w = { step: width('step'), action: width('action'), executor: width('executor'), groups: width('groups') };
-  const lines = [...head];
+  const lines = [...head, ...variantLines(actions, sheet)];
   for (const [, day] of [...days].sort((a, b) => a[0] - b[0])) {
     lines.push('', day.title);
     for (const r of day.rows) {
@@ -113,13 +116,41 @@ function collect(actions: PlannedAction[]): Entry[] {
       e = { dueMs: Date.parse(a.due), step: a.step, action: a.action, executor: a.executor, texts: new Map() };
       byKey.set(key, e);
     }
-    const first = firstLine(a.text);
-    const groups = e.texts.get(first);
+    const variant = a.variant ?? '';
+    let texts = e.texts.get(variant);
+    if (!texts) {
+      texts = new Map();
+      e.texts.set(variant, texts);
+    }
+    const first = a.variant !== undefined ? `(${a.variant}) ${firstLine(a.text)}` : firstLine(a.text);
+    const groups = texts.get(first);
     if (groups) groups.push(a.group);
-    else e.texts.set(first, [a.group]);
+    else texts.set(first, [a.group]);
   }
   // A stable sort keeps the plan's own order for equal instants.
   return [...byKey.values()].sort((a, b) => a.dueMs - b.dueMs);
+}
+
+/** `hello — a × 25 groups, b × 25 groups` for each step with `variants:`, in the sheet's order. */
+function variantLines(actions: PlannedAction[], sheet: Sheet): string[] {
+  const byStep = new Map<string, Map<string, Set<string>>>();
+  for (const a of actions) {
+    if (a.variant === undefined) continue;
+    const step = byStep.get(a.step) ?? new Map<string, Set<string>>();
+    byStep.set(a.step, step);
+    const groups = step.get(a.variant) ?? new Set<string>();
+    step.set(a.variant, groups);
+    groups.add(a.group);
+  }
+  if (!byStep.size) return [];
+  const lines = ['', 'Variants (each group gets one text of the step):'];
+  for (const step of sheet.steps) {
+    const variants = byStep.get(step.id);
+    if (!variants || !step.variants) continue;
+    const parts = step.variants.map((v) => `${v.id} × ${count(variants.get(v.id)?.size ?? 0, 'group')}`);
+    lines.push(`  ${step.id} — ${parts.join(', ')}`);
+  }
+  return lines;
 }
 
 function firstLine(text: string): string {

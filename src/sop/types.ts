@@ -84,7 +84,10 @@ export interface Step {
   whenText: string;
   do: Action;
   to?: string;
+  /** The message. Undefined when the step carries `variants:` instead (then each variant has its text). */
   text?: string;
+  /** `variants:` — two or more texts compared over the run's groups (docs/sop-format.md, "Variants"). */
+  variants?: Variant[];
   name?: string;
   kind?: ContentKind;
   link?: string;
@@ -104,6 +107,12 @@ export interface Step {
   /** True when the sheet wrote `window:` (a check-in's window is then that long, see docs/checkins-and-surveys.md). */
   windowWritten?: true;
   note?: string;
+}
+
+/** One text of a step with `variants:`; `id` is short and unique within the step (a, b, warm). */
+export interface Variant {
+  id: string;
+  text: string;
 }
 
 /** The words a check-in counts when its step names none. */

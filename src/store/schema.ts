@@ -311,6 +311,8 @@ export interface LedgerTable {
   due_at: Date;
   window_minutes: number;
   content: Json<LedgerContent>;
+  /** The variant of the step's `variants:` this row sends (migration 030); null without variants. */
+  variant: ColumnType<string | null, string | null | undefined, string | null>;
   state: string;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Date | null;

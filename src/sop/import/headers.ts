@@ -1,6 +1,7 @@
 // Finding the header row and recognizing its columns. Operators put a title, a date or a few
 // "key: value" lines above the table, so the header is searched for, not assumed to be row 1.
 
+import { isVariantId } from '../variants.ts';
 import { type Cell, cellText, columnLetter, type TableRow } from './table.ts';
 import { wordKey } from './vocabulary.ts';
 
@@ -60,9 +61,42 @@ export interface Column {
   label: string;
 }
 
+/** A column holding one variant of the Content (`文案A`, `Text (warm)`): see variantLabel. */
+export interface VariantColumn {
+  /** The variant id it names, lowercased (`a`, `warm`). */
+  id: string;
+  index: number;
+  label: string;
+}
+
 export type HeaderResult =
-  | { ok: true; headerRow: number; columns: Partial<Record<ColumnKey, Column>>; unused: string[] }
+  | { ok: true; headerRow: number; columns: Partial<Record<ColumnKey, Column>>; variants: VariantColumn[]; unused: string[] }
   | { ok: false; row: number; message: string };
+
+const BRACKETED = /^(.+?)\s*(?:\((.+?)\)|\[(.+?)\]|【(.+?)】)\s*[*:：#]*$/u;
+// One letter or digit after the name: `文案A`, `文案 b`, `Text B`, `话术2` — not `Texts` (a lowercase
+// letter straight after a Latin name is part of the word).
+const SUFFIXED = /^(.+?)(?:[\s_-]+([A-Za-z0-9])|([A-Z0-9]))\s*[*:：#]*$/u;
+
+/**
+ * A Content column's name with a variant label: `文案（A）`, `Content (warm)`, `内容【b】` (the
+ * bracket form, which alone is still the plain Content column, its bracket a note), or `文案A`,
+ * `Text B` (one letter or digit after the name). `id` is the label lowercased; `bad` a bracket that
+ * cannot be a variant id (`内容（必填）`: a note, so the plain Content column).
+ */
+export function variantLabel(label: string): { id: string; bracket: boolean } | { bad: string; bracket: boolean } | undefined {
+  const norm = label.normalize('NFKC').trim();
+  const isContent = (base: string) => byName.get(wordKey(base.replace(/[*:：#]/g, ''))) === 'content';
+  const b = BRACKETED.exec(norm);
+  if (b && isContent(b[1])) {
+    const inner = (b[2] ?? b[3] ?? b[4]).trim().toLowerCase();
+    return isVariantId(inner) ? { id: inner, bracket: true } : { bad: inner, bracket: true };
+  }
+  const m = SUFFIXED.exec(norm);
+  if (m && isContent(m[1])) return { id: (m[2] ?? m[3]).toLowerCase(), bracket: false };
+  return undefined;
+}
+
 
 /** How many rows from the top may hold titles before the header; more than that is not a header. */
 const HEADER_SEARCH_ROWS = 30;
@@ -86,9 +120,28 @@ export function findHeader(rows: TableRow[]): HeaderResult {
   const header = rows[best.at];
   const columns: Partial<Record<ColumnKey, Column>> = {};
   const unused: string[] = [];
+  // Two or more Content columns with labels are the variants of each row's text; one alone is read
+  // as before (the plain Content column when bracketed, an unknown column otherwise).
+  const labelled = header.cells.flatMap((cell, index) => {
+    const label = cellText(cell).trim();
+    const v = label ? variantLabel(label) : undefined;
+    // A bracket that cannot name a variant (`内容（必填）`) is a note, as it always was.
+    return v && 'id' in v ? [{ ...v, index, label }] : [];
+  });
+  const variants: VariantColumn[] = [];
+  if (labelled.length >= 2) {
+    for (const v of labelled) {
+      const before = variants.find((x) => x.id === v.id);
+      if (before) {
+        return { ok: false, row: header.row, message: `two columns both hold variant ${v.id.toUpperCase()} of the Content: ${before.label} (${columnLetter(before.index)}) and ${v.label} (${columnLetter(v.index)}); rename or remove one of them` };
+      }
+      variants.push({ id: v.id, index: v.index, label: v.label });
+    }
+  }
+  const variantAt = new Set(variants.map((v) => v.index));
   for (const [index, cell] of header.cells.entries()) {
     const label = cellText(cell).trim();
-    if (!label) continue;
+    if (!label || variantAt.has(index)) continue;
     const key = recognize(label);
     if (!key) {
       unused.push(`${label} (${columnLetter(index)})`);
@@ -99,12 +152,12 @@ export function findHeader(rows: TableRow[]): HeaderResult {
       return {
         ok: false,
         row: header.row,
-        message: `two columns both look like the ${COLUMN_NAMES[key][0]} column: ${before.label} (${columnLetter(before.index)}) and ${label} (${columnLetter(index)}); rename or remove one of them`,
+        message: `two columns both look like the ${COLUMN_NAMES[key][0]} column: ${before.label} (${columnLetter(before.index)}) and ${label} (${columnLetter(index)}); rename or remove one of them${key === 'content' && /[(（[【]/.test(before.label + label) ? ' (to give rows several texts to compare, label the columns with letters: 文案A, 文案B or Text (a), Text (b))' : ''}`,
       };
     }
     columns[key] = { key, index, label };
   }
-  const missing = REQUIRED.filter((k) => !columns[k] && !(k === 'day' && columns.time));
+  const missing = REQUIRED.filter((k) => !columns[k] && !(k === 'day' && columns.time) && !(k === 'content' && variants.length));
   if (missing.length) {
     return {
       ok: false,
@@ -112,7 +165,7 @@ export function findHeader(rows: TableRow[]): HeaderResult {
       message: `the header row is missing ${missing.map((k) => `the ${COLUMN_NAMES[k][0]} column`).join(' and ')}. Columns found: ${labels(header.cells).join(', ')}. Columns expected: ${expected} (optional: ${optionalColumns()})`,
     };
   }
-  return { ok: true, headerRow: header.row, columns, unused };
+  return { ok: true, headerRow: header.row, columns, variants, unused };
 }
 
 function labels(cells: (Cell | undefined)[]): string[] {

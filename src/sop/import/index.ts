@@ -35,7 +35,7 @@ export async function importSpreadsheet(data: Uint8Array, fileName: string, opts
   const above = rows.filter((r) => r.row < header.headerRow);
   const meta = readHeaderFields(fileName, opts, above, table.value.meta);
   const body = rows.filter((r) => r.row > header.headerRow);
-  const read = readRows(body, header.columns, meta.fields.anchorDate);
+  const read = readRows(body, header.columns, meta.fields.anchorDate, header.variants);
   const errors = [...meta.errors, ...read.errors].sort((a, b) => a.row - b.row);
   if (errors.length) return { ok: false, errors };
   if (!read.steps.length) {
@@ -44,6 +44,9 @@ export async function importSpreadsheet(data: Uint8Array, fileName: string, opts
 
   const notes = [...meta.notes, ...read.notes];
   if (table.value.sheetName) notes.unshift(`steps were read from the worksheet ${table.value.sheetName}, header on row ${header.headerRow}`);
+  if (header.variants.length) {
+    notes.push(`the columns ${header.variants.map((v) => v.label).join(', ')} were read as variants ${header.variants.map((v) => v.id).join(', ')} of each row's text (a row with two or more of them filled gets \`variants:\`)`);
+  }
   if (header.unused.length) notes.push(`these columns were not used: ${header.unused.join(', ')}`);
 
   const source = fileName.replace(/^.*[\\/]/, '');

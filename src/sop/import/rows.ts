@@ -2,8 +2,9 @@
 // Dates are turned into D indexes only after every row is read, because D0 may be the earliest one.
 
 import type { Action, ContentKind } from '../types.ts';
+import { VARIANT_ACTIONS } from '../variants.ts';
 import { readDuration } from '../when.ts';
-import type { Column, ColumnKey } from './headers.ts';
+import type { Column, ColumnKey, VariantColumn } from './headers.ts';
 import { type Cell, cellText, isBlank, type TableRow } from './table.ts';
 import { daysBetween, formatOffset, type Point, readTimingCell, type Timing } from './timing.ts';
 import { readAction, readAudience, readKind, readOwner } from './vocabulary.ts';
@@ -28,6 +29,8 @@ export interface StepDraft {
   kind?: ContentKind;
   name?: string;
   text?: string;
+  /** A row with variant columns filled (`文案A`, `文案B`): the texts in column order. */
+  variants?: { id: string; text: string }[];
   link?: string;
   tag?: string;
   into?: string;
@@ -73,7 +76,7 @@ export interface ReadRows {
   notes: string[];
 }
 
-export function readRows(rows: TableRow[], columns: Columns, anchorDate: string | undefined): ReadRows {
+export function readRows(rows: TableRow[], columns: Columns, anchorDate: string | undefined, variantColumns: readonly VariantColumn[] = []): ReadRows {
   const errors: RowError[] = [];
   const pending: PendingRow[] = [];
   const inherited: number[] = [];
@@ -145,11 +148,23 @@ export function readRows(rows: TableRow[], columns: Columns, anchorDate: string 
     const link = linkCell ? (linkCell.kind === 'text' && linkCell.link ? linkCell.link : cellText(linkCell).trim()) : '';
     if (link) draft.link = link;
     else if (contentCell?.kind === 'text' && contentCell.link && contentCell.link !== content) draft.link = contentCell.link;
+    const filled = variantColumns.map((v) => ({ v, text: cellText(r.cells[v.index]).trim() })).filter((x) => x.text);
+    if (filled.length && action) {
+      const at = { row: r.row, column: filled[0].v.label };
+      if (!VARIANT_ACTIONS.has(action)) {
+        errors.push({ ...at, message: `${action} has no text to vary, so it takes no variants; leave ${filled.map((x) => x.v.label).join(', ')} empty on this row and write its content in the ${columns.content?.label ?? 'Content'} column` });
+      } else if (content) {
+        errors.push({ ...at, message: `this row has both a ${columns.content?.label ?? 'Content'} cell and variant texts (${filled.map((x) => x.v.label).join(', ')}); put the text in the variant columns only, or in ${columns.content?.label ?? 'Content'} only` });
+      } else if (filled.length < 2) {
+        const others = variantColumns.filter((v) => v !== filled[0].v).map((v) => v.label);
+        errors.push({ ...at, message: `only ${filled[0].v.label} is filled; a row with variants needs at least two texts to compare (fill ${others.join(' or ')} too), or put the one text in the ${columns.content?.label ?? 'Content'} column` });
+      } else draft.variants = filled.map((x) => ({ id: x.v.id, text: x.text }));
+    }
     if (action) {
       const field = CONTENT_FIELD[action] ?? 'text';
       if (content) draft[field] = content;
       const need = CONTENT_NEEDED[action];
-      if (need && !content && !(LINK_IS_ENOUGH.has(action) && draft.link)) {
+      if (need && !content && !filled.length && !(LINK_IS_ENOUGH.has(action) && draft.link)) {
         fail('content', `${need}; the ${columns.content?.label ?? 'Content'} cell is empty`);
       }
     }

@@ -17,6 +17,7 @@ const STEP_ORDER: (keyof StepDraft)[] = [
   'kind',
   'name',
   'text',
+  'variants',
   'link',
   'tag',
   'into',
@@ -38,10 +39,12 @@ export function toYaml(fields: HeaderFields, steps: StepDraft[], source: string)
   const body = {
     ...header,
     steps: steps.map((s) => {
-      const out: Record<string, string> = {};
+      const out: Record<string, string | { id: string; text: string }[]> = {};
       for (const key of STEP_ORDER) {
         const v = s[key];
-        if (v !== undefined && v !== '') out[key] = String(v);
+        if (key === 'variants') {
+          if (s.variants?.length) out.variants = s.variants.map((x) => ({ id: x.id, text: x.text }));
+        } else if (v !== undefined && v !== '') out[key] = String(v);
       }
       return out;
     }),
@@ -56,6 +59,9 @@ export function toYaml(fields: HeaderFields, steps: StepDraft[], source: string)
     if (!isMap(item)) return;
     if (i > 0) item.spaceBefore = true;
     for (const pair of item.items) styleValue(pair);
+    // Each variant's text is laid out like a step's (`|` for several lines).
+    const variants = item.get('variants', true);
+    if (isSeq(variants)) for (const v of variants.items) if (isMap(v)) for (const pair of v.items) styleValue(pair);
     const id = item.get('id', true);
     if (isScalar(id)) id.comment = ` row ${steps[i].row}`;
   });

@@ -3,7 +3,7 @@
 
 import { type Msg, msg } from '../../i18n/index.ts';
 import type { ParsedSheet, Pos, Sheet, Step } from '../types.ts';
-import { SourceText } from './texts.ts';
+import { type RenderedField, SourceText } from './texts.ts';
 import { buildTimeline, type Landing } from './timeline.ts';
 
 export interface LintSheet {
@@ -33,3 +33,6 @@ export const stepPath = (step: Step): string => `steps.${step.index}`;
 export const stepName = (step: Step): string => `step \`${step.id}\``;
 /** `step \`id\`` / `步骤 \`id\`` as a catalogue text. */
 export const stepText = (step: Step): Msg => msg('lint.step', { id: step.id });
+/** The step, and the variant when the field is a variant's text (`step \`x\`, variant \`b\``). */
+export const fieldStepText = (step: Step, field: Pick<RenderedField, 'variant'>): Msg =>
+  field.variant === undefined ? stepText(step) : msg('lint.stepVariant', { id: step.id, variant: field.variant });

@@ -22,6 +22,7 @@ import { oneLink } from './rules/one-link.ts';
 import { quietHours } from './rules/quiet-hours.ts';
 import { rulesBeforeInvite } from './rules/rules-before-invite.ts';
 import { unknownVariable } from './rules/unknown-variable.ts';
+import { variantBalance } from './rules/variant-balance.ts';
 
 export type { Finding, RuleInfo, Severity } from './finding.ts';
 
@@ -44,9 +45,10 @@ const ALL: Rule[] = [
   longParagraph,
   oneLink,
   audience,
+  variantBalance,
 ];
 
-/** The fourteen rules, for docs, `--json` and the console. */
+/** The fifteen rules, for docs, `--json` and the console. */
 export const RULES: RuleInfo[] = ALL.map((r) => r.info);
 
 const byPosition = (a: Finding, b: Finding): number =>

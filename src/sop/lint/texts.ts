@@ -7,20 +7,30 @@ import type { Pos, Step } from '../types.ts';
 export interface RenderedField {
   path: string;
   value: string;
+  /** The variant whose text this is (a step with `variants:`). */
+  variant?: string;
 }
 
-/** Every rendered field of a step: text, name, link, image, file and each survey question. */
+/** Every rendered field of a step: text (or each variant's), name, link, image, file and each survey question. */
 export function renderedFields(step: Step): RenderedField[] {
   const base = `steps.${step.index}`;
   const out: RenderedField[] = [];
   for (const f of ['text', 'name', 'link', 'image', 'file'] as const) {
     const v = step[f];
     if (v) out.push({ path: `${base}.${f}`, value: v });
+    if (f === 'text') step.variants?.forEach((variant, i) => {
+      if (variant.text) out.push({ path: `${base}.variants.${i}.text`, value: variant.text, variant: variant.id });
+    });
   }
   step.questions?.forEach((q, i) => {
     out.push({ path: `${base}.questions.${i}`, value: q });
   });
   return out;
+}
+
+/** The message texts of a step: its `text`, or each variant's. */
+export function messageTexts(step: Step): RenderedField[] {
+  return renderedFields(step).filter((f) => f.path.endsWith('.text'));
 }
 
 export interface Placeholder {

@@ -2,9 +2,9 @@
 // instead of squeezing it into one line." Group messages are read on a phone, in passing.
 
 import { msg } from '../../../i18n/index.ts';
-import { stepText } from '../context.ts';
+import { fieldStepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
-import { paragraphs, renderedFields } from '../texts.ts';
+import { messageTexts, paragraphs } from '../texts.ts';
 
 function opening(text: string): string {
   const words = [...text];
@@ -22,18 +22,19 @@ export const longParagraph: Rule = {
     const max = options.max_chars as number;
     const out: Report[] = [];
     for (const step of ctx.sheet.steps) {
-      const field = renderedFields(step).find((f) => f.path.endsWith('.text'));
-      if (!field || field.value.length <= max) continue;
-      for (const p of paragraphs(field.value)) {
-        if (p.length <= max) continue;
-        // The paragraph's first words as written locate its line; a line folded by YAML falls back to the field.
-        const firstLine = p.text.split('\n')[0].slice(0, 30);
-        out.push({
-          path: field.path,
-          at: ctx.source.find(ctx.pos(field.path), firstLine),
-          message: msg('lint.long-paragraph.message', { step: stepText(step), length: p.length, opening: opening(p.text), max }),
-          hint: msg('lint.long-paragraph.hint'),
-        });
+      for (const field of messageTexts(step)) {
+        if (field.value.length <= max) continue;
+        for (const p of paragraphs(field.value)) {
+          if (p.length <= max) continue;
+          // The paragraph's first words as written locate its line; a line folded by YAML falls back to the field.
+          const firstLine = p.text.split('\n')[0].slice(0, 30);
+          out.push({
+            path: field.path,
+            at: ctx.source.find(ctx.pos(field.path), firstLine),
+            message: msg('lint.long-paragraph.message', { step: fieldStepText(step, field), length: p.length, opening: opening(p.text), max }),
+            hint: msg('lint.long-paragraph.hint'),
+          });
+        }
       }
     }
     return out;

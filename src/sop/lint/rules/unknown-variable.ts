@@ -4,7 +4,7 @@
 import { closest } from '../../parse.ts';
 import { MEMBER_ACTIONS, type Step } from '../../types.ts';
 import { type Msg, msg } from '../../../i18n/index.ts';
-import { stepText } from '../context.ts';
+import { fieldStepText } from '../context.ts';
 import type { Report, Rule } from '../finding.ts';
 import { type Placeholder, placeholders, renderedFields, unclosedPlaceholder } from '../texts.ts';
 
@@ -81,7 +81,7 @@ export const unknownVariable: Rule = {
           out.push({
             path: field.path,
             at: ctx.source.find(ctx.pos(field.path), p.raw),
-            message: msg(n > 1 ? 'lint.stepSaysRepeated' : 'lint.stepSays', { step: stepText(step), what: bad.message, count: n }),
+            message: msg(n > 1 ? 'lint.stepSaysRepeated' : 'lint.stepSays', { step: fieldStepText(step, field), what: bad.message, count: n }),
             hint: bad.hint,
           });
         }
@@ -89,7 +89,7 @@ export const unknownVariable: Rule = {
           out.push({
             path: field.path,
             at: ctx.source.find(ctx.pos(field.path), '{{', field.value.split('{{').length - 2),
-            message: msg('lint.stepSays', { step: stepText(step), what: msg('lint.unknown-variable.unclosed') }),
+            message: msg('lint.stepSays', { step: fieldStepText(step, field), what: msg('lint.unknown-variable.unclosed') }),
             hint: msg('lint.unknown-variable.unclosedHint'),
           });
         }

@@ -19,7 +19,9 @@ export interface RunPreview {
   firstDue?: string;
   lastDue?: string;
   forecast: { finishAt?: string; maxDelaySeconds: number; maxDelayDueAt?: string };
-  sample: { step: string; group: string; due: string; action: string; mode: string; assignee: string | null; text: string }[];
+  sample: { step: string; group: string; due: string; action: string; mode: string; assignee: string | null; variant?: string; text: string }[];
+  /** Steps with `variants:` (docs/sop-format.md#variants): how many groups get each text. */
+  variants?: { step: string; variant: string; groups: number; names: string[] }[];
   warnings?: PreviewWarnings;
 }
 
@@ -115,6 +117,35 @@ export function PreviewView({ preview: p, zone }: { preview: RunPreview; zone: s
         </table>
       </div>
 
+      {p.variants?.length ? (
+        <>
+          <h3 className="section">{t('runs.variantsTitle')}</h3>
+          <p className="muted">{t('runs.variantsHint')}</p>
+          <div className="table-wrap">
+            <table className="table" data-testid="preview-variants">
+              <thead>
+                <tr>
+                  <th>{t('runs.colStep')}</th>
+                  <th>{t('runs.colVariant')}</th>
+                  <th className="num">{t('runs.statGroups')}</th>
+                  <th>{t('runs.colVariantGroups')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.variants.map((v) => (
+                  <tr key={`${v.step}-${v.variant}`}>
+                    <td className="mono">{v.step}</td>
+                    <td className="mono">{v.variant}</td>
+                    <td className="num">{v.groups}</td>
+                    <td>{v.names.join(', ')}{v.groups > v.names.length ? ` ${t('runs.andMore', { n: v.groups - v.names.length })}` : ''}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      ) : null}
+
       {p.sample.length ? (
         <>
           <h3 className="section">{t('runs.sample')}</h3>
@@ -125,6 +156,7 @@ export function PreviewView({ preview: p, zone }: { preview: RunPreview; zone: s
                   <When iso={s.due} zone={zone} className="nowrap" />
                   <span className="sample-group">{s.group}</span>
                   <span className="mono">{s.step}</span>
+                  {s.variant ? <span className="badge">{t('runs.variantBadge', { variant: s.variant })}</span> : null}
                   <span className="muted">
                     {actionLabel(t, s.action)} · {s.mode === 'bot' ? t('runs.bot') : s.assignee ? <PersonName name={s.assignee} /> : t('runs.nobody')}
                   </span>
