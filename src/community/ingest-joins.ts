@@ -5,12 +5,13 @@
 //   the inviters' `invite` events with their counters and standing (recordMemberEvents) → a live
 //   code's auto-created group adopted → admission (onMembersJoined) → campaign attribution
 //   (attributeJoins) → member-triggered steps, per join (triggers.ts; free when no running run of
-//   the group has any).
+//   the group has any); Insight is told of the joins (src/insight/inbound.ts).
 // A join of someone already in the group, or older than a stay Chorus knows, changes nothing.
 
 import type { InboundEvent } from '../channels/port.ts';
 import { attributeJoins } from '../growth/campaign-attribute.ts';
 import { adoptCreatedGroups } from '../growth/livecode-adopt.ts';
+import { onJoins } from '../insight/inbound.ts';
 import { isLiveCodeState } from '../growth/livecode-rules.ts';
 import { type JoinAdmission, onMembersJoined } from '../run/admission/joins.ts';
 import { onMemberEvent } from '../run/triggers.ts';
@@ -108,6 +109,9 @@ export async function applyJoins(deps: BurstDeps, channelId: string, joins: read
       ...(j.event.via?.state ? { state: j.event.via.state } : {}),
     })),
   );
+
+  // Insight: the groups' figures.
+  await onJoins(db, opened.map((j) => ({ groupId: j.groupId, memberId: j.member.id, at: j.at, isBot: j.isBot })));
 
   const out: IngestResult[] = [];
   for (const [i, j] of seen.entries()) {

@@ -60,6 +60,7 @@ import { linkPrivateStart } from './start-links.ts';
 import { recordMemberEvent } from './events.ts';
 import { isQuestion } from './standing/question.ts';
 import { ensureGroup } from './groups.ts';
+import { onLeaves, onMessages } from '../insight/inbound.ts';
 import { adoptCreatedGroups } from '../growth/livecode-adopt.ts';
 import { askAgainFor } from '../growth/livecode-tasks.ts';
 import { closeMembership, ensureMember, findMember } from './members.ts';
@@ -254,6 +255,8 @@ async function apply(deps: BurstDeps, channelId: string, event: InboundEvent, re
       }
       // Campaigns: leaving before the stay rejects the invite that brought them (left_early).
       if (outcome === 'closed') await reverseOnLeave(db, { groupId, memberId: member.id, at });
+      // Insight: the group's figures.
+      if (outcome === 'closed') await onLeaves(db, [{ groupId, memberId: member.id, at, reason: event.reason, isBot: event.member.isBot === true }]);
       const closed = await endPendingFor(db, groupId, member.id, event.reason);
       const planned = event.member.isBot
         ? 0
@@ -282,8 +285,12 @@ async function apply(deps: BurstDeps, channelId: string, event: InboundEvent, re
       if (!inserted) return { ...result, change: 'duplicate' };
       await db.updateTable('groups').set({ last_activity_at: latest(at) }).where('id', '=', groupId).execute();
       if (!event.from.isBot) await recordMessage(db, groupId, member.id, event.replyTo, Number(inserted.id), at);
+      const own = !event.from.isBot && event.text.trim() !== '' && (await isOwnScript(db, groupId, event.text));
+      // Insight: the group's figures, its questions, moderation and keyword alerts.
+      await onMessages(db, [
+        { channelId, groupId, memberId: member.id, messageId: Number(inserted.id), externalId: event.messageId, text: event.text, links: event.links, replyTo: event.replyTo ?? null, at, isBot: event.from.isBot === true, ownScript: own },
+      ]);
       if (event.from.isBot) return { ...result, change: 'message' };
-      const own = event.text.trim() !== '' && (await isOwnScript(db, groupId, event.text));
       // A reply to the check-in post counts even without text (a photo of the homework).
       if (!own) await checkInFromMessage(db, { groupId, memberId: member.id, text: event.text, replyTo: event.replyTo ?? null, messageId: event.messageId, at });
       // A picture from a poster campaign's participant is their screenshot (src/growth/campaign-poster.ts).

@@ -3,7 +3,7 @@
 // rates) worded in both languages.
 
 import { describe, expect, it } from 'vitest';
-import { compareVariants, erf, erfc, METRICS, normalCdf, pText, verdict, verdictText, zTest } from '../../src/insight/ab.ts';
+import { compareVariants, erf, erfc, METRICS, normalCdf, pText, verdict, verdictText, zTest } from '../../src/insight/rules/ab.ts';
 import en from '../../src/i18n/en.ts';
 import { render } from '../../src/i18n/index.ts';
 import zh from '../../src/i18n/zh.ts';

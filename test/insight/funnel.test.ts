@@ -3,7 +3,7 @@
 // 3-day and week-2 windows, ISO weeks across a year's end and a zone's midnight.
 
 import { describe, expect, it } from 'vitest';
-import { cohorts, dauMau, funnel, isoWeekOf, type MemberFacts } from '../../src/insight/funnel.ts';
+import { cohorts, dauMau, funnel, isoWeekOf, type MemberFacts } from '../../src/insight/rules/funnel.ts';
 
 const H = 3_600_000;
 const D = 24 * H;

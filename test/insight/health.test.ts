@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import en from '../../src/i18n/en.ts';
 import { render } from '../../src/i18n/index.ts';
 import zh from '../../src/i18n/zh.ts';
-import { adviceText, expectedMessagesPerDay, groupHealth, HEALTH_STATUSES, HEALTH_WEIGHTS, type HealthFigures, healthScore, REASON_CODES, reasonText, survival } from '../../src/insight/health.ts';
+import { adviceText, expectedMessagesPerDay, groupHealth, HEALTH_STATUSES, HEALTH_WEIGHTS, type HealthFigures, healthScore, REASON_CODES, reasonText, survival } from '../../src/insight/rules/health.ts';
 
 /** A lively 100-member group: 30 messages a day, a quarter active, members talk, nobody left. */
 const lively: HealthFigures = { members: 100, joined7d: 10, left7d: 0, netGrowth7d: 10, messagesPerDay7d: 30, activeRatio7d: 0.25, memberShare7d: 0.7, leaveRate7d: 0, firstResponseP50s: 300, ageDays: 20 };

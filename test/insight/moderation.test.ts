@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import en from '../../src/i18n/en.ts';
 import { render } from '../../src/i18n/index.ts';
 import zh from '../../src/i18n/zh.ts';
-import { actionText, DEFAULT_MODERATION, judgeMessage, MODERATION_RULES, type ModeratedMember, type ModerationSettings, ModerationSettingsError, readModerationSettings, warningText } from '../../src/insight/moderation-rules.ts';
-import { bannedWordIn, contactIn, linksIn } from '../../src/insight/moderation-text.ts';
+import { actionText, DEFAULT_MODERATION, judgeMessage, MODERATION_RULES, type ModeratedMember, type ModerationSettings, ModerationSettingsError, readModerationSettings, warningText } from '../../src/insight/rules/moderation-rules.ts';
+import { bannedWordIn, contactIn, linksIn } from '../../src/insight/rules/moderation-text.ts';
 import { EN_CORPUS, ZH_CORPUS } from './question-corpus.ts';
 
 const at = new Date('2026-05-01T12:00:00Z');

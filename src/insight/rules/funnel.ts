@@ -3,7 +3,7 @@
 // the workspace's time zone by Luxon, as the planner does (src/sop/zone.ts). docs/insight.md#funnel.
 
 import { DateTime } from 'luxon';
-import { localOf } from '../sop/zone.ts';
+import { localOf } from '../../sop/zone.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

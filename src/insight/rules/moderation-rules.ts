@@ -5,8 +5,8 @@
 // by a zod schema with problems that name the field. docs/insight.md#moderation.
 
 import { z } from 'zod';
-import { type Msg, msg } from '../i18n/index.ts';
-import { overDefaults, problemOf, type RulesProblem } from '../community/standing/rules.ts';
+import { type Msg, msg } from '../../i18n/index.ts';
+import { overDefaults, problemOf, type RulesProblem } from '../../community/standing/rules.ts';
 import { bannedWordIn, contactIn, linksIn } from './moderation-text.ts';
 
 /** The hostname of a domain or a URL as the URL parser writes it (lower case, IDN as punycode, no trailing dot); null when it is none. */

@@ -3,7 +3,7 @@
 // significant"). A success is a send that got what is measured (at least one reply within the
 // hour, a leave, a click, an order), so successes never exceed sends. docs/insight.md#ab-tests.
 
-import { type Msg, msg } from '../i18n/index.ts';
+import { type Msg, msg } from '../../i18n/index.ts';
 
 /**
  * erf(x) to double precision, well under 1e-7 everywhere: the Maclaurin series below 2.5, where it

@@ -3,7 +3,7 @@
 // catalogues word (`health.reason.<code>`) with a suggestion of what to do (`health.advice.<code>`).
 // Plus day-7 survival across groups. docs/insight.md#group-health explains every number here.
 
-import { type Msg, msg } from '../i18n/index.ts';
+import { type Msg, msg } from '../../i18n/index.ts';
 
 /** The figures of one 7-day window of a group. Members are people, not staff and not bots. */
 export interface HealthFigures {
