@@ -108,6 +108,30 @@ const triggers = (e: InboundEvent) => e.type === 'member_joined' || e.type === '
 export async function ingestBatch(deps: IngestDeps, channelId: string, events: InboundEvent[]): Promise<IngestResult[]> {
   if (!events.length) return [];
   const receivedAt = new Date();
+  return applyBurst(deps, channelId, events, async (trx) => {
+    const stored = await trx
+      .insertInto('inbound_events')
+      .values(events.map((event) => ({ channel_id: channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: receivedAt, applied_at: receivedAt })))
+      .returning('id')
+      .execute();
+    // Identity values are drawn in the order of the VALUES list.
+    return { ids: stored.map((r) => Number(r.id)).sort((a, b) => a - b), receivedAt: events.map(() => receivedAt) };
+  });
+}
+
+/** A burst's events with their rows in inbound_events and when each was received. */
+export interface StoredBurst {
+  ids: number[];
+  receivedAt: Date[];
+}
+
+/**
+ * Applies a burst of one channel's events in one transaction, in order: `store` records them (or,
+ * for events stored earlier — ingest-queue.ts —, marks them applied) in that transaction first.
+ * Each event goes by the same code as a single one, and a run of joins of distinct people goes in
+ * together (ingest-joins.ts).
+ */
+export async function applyBurst(deps: IngestDeps, channelId: string, events: readonly InboundEvent[], store: (trx: Db) => Promise<StoredBurst>): Promise<IngestResult[]> {
   // Resolved before the transaction: a connector lookup may use its own connection, and PGlite
   // has only one (a query outside an open transaction would wait for it forever).
   const caps = events.some(triggers) ? await (deps.capabilities ?? ((id: string) => declaredCapabilities(deps.db, id)))(channelId) : undefined;
@@ -118,24 +142,17 @@ export async function ingestBatch(deps: IngestDeps, channelId: string, events: I
       ...(caps ? { capabilities: async () => caps } : {}),
       ...(events.length > 1 ? { runsByGroup: new Map(), groupIds: new Map() } : {}),
     };
-    const stored = await trx
-      .insertInto('inbound_events')
-      .values(events.map((event) => ({ channel_id: channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: receivedAt })))
-      .returning('id')
-      .execute();
-    // Identity values are drawn in the order of the VALUES list.
-    const ids = stored.map((r) => Number(r.id)).sort((a, b) => a - b);
+    const { ids, receivedAt } = await store(trx);
     const out: IngestResult[] = [];
     for (let i = 0; i < events.length; ) {
       const event = events[i] as InboundEvent;
       if (event.type !== 'member_joined') {
-        out.push(await apply(tdeps, channelId, event, receivedAt, ids[i] as number));
+        out.push(await apply(tdeps, channelId, event, receivedAt[i] as Date, ids[i] as number));
         i++;
         continue;
       }
-      // A run of joins of distinct people goes in together (ingest-joins.ts).
       const run: JoinToApply[] = [];
-      for (let e = events[i]; e?.type === 'member_joined' && joinsTogether(run, e); e = events[++i]) run.push({ event: e, eventId: ids[i] as number, at: eventTime(e.at, receivedAt) });
+      for (let e = events[i]; e?.type === 'member_joined' && joinsTogether(run, e); e = events[++i]) run.push({ event: e, eventId: ids[i] as number, at: eventTime(e.at, receivedAt[i] as Date) });
       out.push(...(await applyJoins(tdeps, channelId, run)));
     }
     return out;

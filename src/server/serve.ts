@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import { ConnectorCache } from '../channels/registry.ts';
-import { createIngest } from '../community/ingest.ts';
+import { createQueuedIngest } from '../community/ingest-queue.ts';
 import { databaseUrl } from '../config.ts';
 import { queueSchema, startQueue } from '../dispatch/queue.ts';
 import { Worker } from '../dispatch/worker.ts';
@@ -96,7 +96,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
           },
         });
   const wake = worker ? () => worker.wake() : undefined;
-  const ingest = createIngest({ db, wake, log: logFor('ingest') });
+  // Webhooks and long polling store their events and return; they are applied in the background.
+  const ingest = createQueuedIngest({ db, wake, log: logFor('ingest') });
   const receivers = new Receivers({
     db,
     box,
@@ -122,6 +123,9 @@ export async function serve(opts: ServeOptions): Promise<Server> {
     { logger },
   );
   await worker?.start();
+  // What a stop or a crash left waiting is applied first.
+  await ingest.drainAll();
+  ingest.start();
   await receivers.startAll();
   const address = await app.listen({ port: opts.port, host: opts.host });
   // The sheet checks' worker threads load the TypeScript sources once: do it before the first lint.
@@ -142,6 +146,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
       const cut = setTimeout(() => app.server.closeAllConnections(), REQUESTS_GRACE_MS);
       await Promise.allSettled([worker?.stop(), receivers.stopAll(), http]);
       clearTimeout(cut);
+      // The burst being applied finishes; what still waits is applied at the next start.
+      await ingest.stop();
       await queue.stop({ timeoutMs: 2_000 }).catch((e) => log(`stopping the queue failed: ${(e as Error).message}`));
       if (!opts.store) await store.close();
     },

@@ -223,6 +223,10 @@ export interface InboundEventsTable {
   chat_id: string | null;
   payload: Json<unknown>;
   received_at: Timestamp;
+  /** When it was applied to the state; null while it waits (src/community/ingest-queue.ts). */
+  applied_at: Timestamp | null;
+  /** Why it could not be applied. */
+  failure: string | null;
 }
 
 export interface RunsTable {
