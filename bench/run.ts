@@ -17,6 +17,8 @@ import { benchPosters } from './posters.ts';
 import { benchStanding } from './standing.ts';
 // Campaigns (issue 9).
 import { benchCampaigns } from './campaigns.ts';
+// Ingest (issue 10).
+import { benchIngest } from './ingest.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -47,6 +49,8 @@ const BENCHES: Record<string, Bench> = {
   posters: benchPosters,
   // Campaigns: 10,000 joins through personal links ingested and attributed, beside the same joins in no campaign.
   campaigns: benchCampaigns,
+  // Telegram webhooks → stored → applied in the background, beside a no-op endpoint (issue 10).
+  ingest: benchIngest,
 };
 
 const wanted = process.argv.slice(2);

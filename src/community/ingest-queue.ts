@@ -1,7 +1,8 @@
 // Ingest in the background, as `chorus serve` runs it: a webhook (or a long-polling answer) only
 // stores its events in `inbound_events` and returns — platforms retry slow webhooks, and a burst of
 // updates costs one INSERT — then the events are applied per channel in arrival order, in bursts of
-// up to 500 (applyBurst: one transaction each, the same code as ingesting them at once).
+// up to 500 that each take about a tenth of a second (applyBurst: one transaction each, the same
+// code as ingesting them at once).
 //
 // Nothing is lost: an event is stored before the platform hears "ok", and applied once. The burst's
 // transaction marks its rows applied only where they are still waiting, so when two servers drain
@@ -23,6 +24,8 @@ export type QueuedIngest = Ingest & {
   /** Stops the timer and waits for the running bursts. */
   stop(): Promise<void>;
 };
+
+const BURST_MS = 100;
 
 /** Another process applied some of the burst first. */
 class TakenElsewhere extends Error {}
@@ -63,20 +66,26 @@ export function createQueuedIngest(deps: IngestDeps & { burst?: number }): Queue
     running.set(channelId, work);
   };
 
+  // A burst holds its transaction — on PGlite the one connection, so webhooks wait to store theirs
+  // — for about BURST_MS: its size follows what an event has been taking.
+  let msPerEvent = 1;
   const drainChannel = async (channelId: string): Promise<void> => {
     while (!stopped) {
+      const size = Math.max(1, Math.min(burst, Math.floor(BURST_MS / msPerEvent)));
       const rows = await db
         .selectFrom('inbound_events')
         .select(['id', 'payload', 'received_at'])
         .where('channel_id', '=', channelId)
         .where('applied_at', 'is', null)
         .orderBy('id')
-        .limit(burst)
+        .limit(size)
         .execute();
       if (!rows.length) return;
       const waiting = rows.map((r) => ({ id: Number(r.id), event: eventOf(r.payload), receivedAt: new Date(r.received_at) }));
+      const started = performance.now();
       try {
         await applyWaiting(channelId, waiting);
+        msPerEvent = 0.7 * msPerEvent + (0.3 * (performance.now() - started)) / waiting.length;
       } catch (err) {
         if (err instanceof TakenElsewhere) continue;
         // One at a time, so one bad event holds up none of the others.
