@@ -44,7 +44,7 @@ module.exports = {
       name: 'community-state-below-run',
       comment: 'Groups and members are state; only the inbound edge (ingest.ts) and what an action did to a group (group-effects.ts: a disbanded group cancels its open rows) reach the ledger.',
       severity: 'error',
-      from: { path: '^src/community/', pathNot: '^src/community/(ingest|ingest-joins|ingest-common|group-effects)\\.ts$' },
+      from: { path: '^src/community/', pathNot: '^src/community/(ingest|ingest-joins|ingest-messages|ingest-common|group-effects)\\.ts$' },
       to: { path: '^src/(run|growth|dispatch|server|cli|demo)/' },
     },
     {
@@ -101,7 +101,7 @@ module.exports = {
       name: 'state-knows-no-insight',
       comment: 'Insight sits above the state it reads: groups, members, runs, growth, the store and the connectors never import it; only the inbound edge (community/ingest*.ts) tells it what arrived.',
       severity: 'error',
-      from: { path: '^src/(community|run|store|channels|sop|dispatch|growth)/', pathNot: '^src/community/ingest(-joins)?\\.ts$' },
+      from: { path: '^src/(community|run|store|channels|sop|dispatch|growth)/', pathNot: '^src/community/ingest(-joins|-messages)?\\.ts$' },
       to: { path: '^src/insight/' },
     },
     {

@@ -193,6 +193,19 @@ export interface CheckinMessage {
  * A person's message (never a bot's, never Chorus's own script) in a group: it checks the member
  * in to every open window it counts for. Returns how many. One indexed look-up when none is open.
  */
+/**
+ * Of these messages' groups, the ones with a check-in window open at one of their messages' times:
+ * a burst of messages asks once, and checks in only where a window is open.
+ */
+export async function groupsWithOpenCheckins(db: Db, messages: readonly { groupId: string; at: Date }[]): Promise<Set<string>> {
+  if (!messages.length) return new Set();
+  const values = messages.map((m) => ({ group_id: m.groupId, at: m.at.toISOString() }));
+  const r = await sql<{ group_id: string }>`
+    SELECT DISTINCT v.group_id FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(group_id text, at timestamptz)
+    WHERE EXISTS (SELECT 1 FROM checkins c WHERE c.group_id = v.group_id AND NOT c.closed AND c.opens_at <= v.at AND c.closes_at > v.at)`.execute(db);
+  return new Set(r.rows.map((x) => x.group_id));
+}
+
 export async function checkInFromMessage(db: Db, m: CheckinMessage): Promise<number> {
   const open = await db
     .selectFrom('checkins')

@@ -54,18 +54,17 @@ import { attributeJoin, reverseOnLeave } from '../growth/campaign-attribute.ts';
 import { onCampaignMessage } from '../growth/campaign-bot.ts';
 import { onCampaignImage } from '../growth/campaign-poster.ts';
 import { type Db, sql } from '../store/db.ts';
-import { checkInFromMessage } from './checkins.ts';
 import { bindPlaceholder, dismissGroup, placeholderNamed } from './group-effects.ts';
 import { linkPrivateStart } from './start-links.ts';
 import { recordMemberEvent } from './events.ts';
-import { isQuestion } from './standing/question.ts';
 import { ensureGroup } from './groups.ts';
-import { onLeaves, onMessages } from '../insight/inbound.ts';
+import { onLeaves } from '../insight/inbound.ts';
 import { adoptCreatedGroups } from '../growth/livecode-adopt.ts';
 import { askAgainFor } from '../growth/livecode-tasks.ts';
 import { closeMembership, ensureMember, findMember } from './members.ts';
 import { type BurstDeps, eventTime, groupOf, type IngestResult } from './ingest-common.ts';
 import { applyJoins, type JoinToApply, joinsTogether } from './ingest-joins.ts';
+import { applyMessages, type MessageToApply, messagesTogether } from './ingest-messages.ts';
 
 export type { IngestResult } from './ingest-common.ts';
 
@@ -129,7 +128,7 @@ export interface StoredBurst {
  * Applies a burst of one channel's events in one transaction, in order: `store` records them (or,
  * for events stored earlier — ingest-queue.ts —, marks them applied) in that transaction first.
  * Each event goes by the same code as a single one, and a run of joins of distinct people goes in
- * together (ingest-joins.ts).
+ * together (ingest-joins.ts), and so does a run of messages (ingest-messages.ts).
  */
 export async function applyBurst(deps: IngestDeps, channelId: string, events: readonly InboundEvent[], store: (trx: Db) => Promise<StoredBurst>): Promise<IngestResult[]> {
   // Resolved before the transaction: a connector lookup may use its own connection, and PGlite
@@ -144,16 +143,21 @@ export async function applyBurst(deps: IngestDeps, channelId: string, events: re
     };
     const { ids, receivedAt } = await store(trx);
     const out: IngestResult[] = [];
+    const item = (j: number) => ({ eventId: ids[j] as number, at: eventTime((events[j] as InboundEvent).at, receivedAt[j] as Date) });
     for (let i = 0; i < events.length; ) {
       const event = events[i] as InboundEvent;
-      if (event.type !== 'member_joined') {
+      if (event.type === 'member_joined') {
+        const run: JoinToApply[] = [];
+        for (let e = events[i]; e?.type === 'member_joined' && joinsTogether(run, e); e = events[++i]) run.push({ event: e, ...item(i) });
+        out.push(...(await applyJoins(tdeps, channelId, run)));
+      } else if (event.type === 'message') {
+        const run: MessageToApply[] = [];
+        for (let e = events[i]; e?.type === 'message' && messagesTogether(run, e); e = events[++i]) run.push({ event: e, ...item(i) });
+        out.push(...(await applyMessages(tdeps, channelId, run)));
+      } else {
         out.push(await apply(tdeps, channelId, event, receivedAt[i] as Date, ids[i] as number));
         i++;
-        continue;
       }
-      const run: JoinToApply[] = [];
-      for (let e = events[i]; e?.type === 'member_joined' && joinsTogether(run, e); e = events[++i]) run.push({ event: e, eventId: ids[i] as number, at: eventTime(e.at, receivedAt[i] as Date) });
-      out.push(...(await applyJoins(tdeps, channelId, run)));
     }
     return out;
   });
@@ -280,49 +284,8 @@ async function apply(deps: BurstDeps, channelId: string, event: InboundEvent, re
         : await onMemberEvent(deps, { groupId, member: { id: member.id, externalId: event.member.externalId, name: member.name }, event: 'member_leave', at });
       return { ...result, change: 'left', planned, closed };
     }
-    case 'message': {
-      const groupId = await groupOf(deps, channelId, event.chatId);
-      const member = await ensureMember(db, channelId, event.from);
-      const inserted = await db
-        .insertInto('messages')
-        .values({
-          group_id: groupId,
-          member_id: member.id,
-          external_id: event.messageId,
-          text: event.text,
-          links: event.links,
-          mentions: event.mentions,
-          reply_to: event.replyTo ?? null,
-          sent_at: at,
-        })
-        .onConflict((oc) => oc.columns(['group_id', 'external_id']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      const result = { ...base, groupId, memberId: member.id };
-      if (!inserted) return { ...result, change: 'duplicate' };
-      await db.updateTable('groups').set({ last_activity_at: latest(at) }).where('id', '=', groupId).execute();
-      if (!event.from.isBot) await recordMessage(db, groupId, member.id, event.replyTo, Number(inserted.id), at);
-      const own = !event.from.isBot && event.text.trim() !== '' && (await isOwnScript(db, groupId, event.text));
-      // Insight: the group's figures, its questions, moderation and keyword alerts.
-      await onMessages(db, [
-        { channelId, groupId, memberId: member.id, messageId: Number(inserted.id), externalId: event.messageId, text: event.text, links: event.links, replyTo: event.replyTo ?? null, at, isBot: event.from.isBot === true, ownScript: own },
-      ]);
-      if (event.from.isBot) return { ...result, change: 'message' };
-      // A reply to the check-in post counts even without text (a photo of the homework).
-      if (!own) await checkInFromMessage(db, { groupId, memberId: member.id, text: event.text, replyTo: event.replyTo ?? null, messageId: event.messageId, at });
-      // A picture from a poster campaign's participant is their screenshot (src/growth/campaign-poster.ts).
-      if (event.image) await onCampaignImage(db, { channelId, groupId, memberId: member.id, at });
-      if (own || event.text.trim() === '') return { ...result, change: 'message' };
-      // "参加" / "/join", "进度" / "/progress": a campaign answers (src/growth/campaign-bot.ts).
-      await onCampaignMessage(db, { channelId, groupId, memberId: member.id, text: event.text, messageId: event.messageId, at });
-      const planned = await onMemberEvent(deps, {
-        groupId,
-        member: { id: member.id, externalId: event.from.externalId, name: member.name },
-        event: { keyword: event.text },
-        at,
-      });
-      return { ...result, change: 'message', planned };
-    }
+    case 'message':
+      return (await applyMessages(deps, channelId, [{ event, eventId, at }]))[0] as IngestResult;
     case 'announcement_changed': {
       const group = await findGroup(db, channelId, event.chatId);
       if (group && event.text !== undefined) await db.updateTable('groups').set({ announcement: event.text }).where('id', '=', group.id).execute();
@@ -362,25 +325,6 @@ async function apply(deps: BurstDeps, channelId: string, event: InboundEvent, re
       return { ...base, ...(memberId ? { memberId } : {}), change: 'stored' };
     }
   }
-}
-
-/**
- * A message is a `message`, and also a `reply` when it answers another member's message in the
- * group (the replied-to message is stored and is someone else's), with `question: true` when that
- * message asked something (src/community/standing/question.ts).
- */
-async function recordMessage(db: Db, groupId: string, memberId: string, replyTo: string | undefined, messageId: number, at: Date): Promise<void> {
-  let repliedTo: string | null | undefined;
-  let question = false;
-  if (replyTo) {
-    const original = await db.selectFrom('messages').select(['member_id', 'text']).where('group_id', '=', groupId).where('external_id', '=', replyTo).executeTakeFirst();
-    repliedTo = original?.member_id;
-    question = isQuestion(original?.text);
-  }
-  const reply = !!repliedTo && repliedTo !== memberId;
-  await recordMemberEvent(db, { memberId, groupId, kind: 'message', at, detail: { message: messageId } });
-  // A reply to another member's question is an answered question (the people rules weigh it more).
-  if (reply) await recordMemberEvent(db, { memberId, groupId, kind: 'reply', at, detail: { message: messageId, to: repliedTo, ...(question ? { question: true } : {}) } });
 }
 
 /** Moves last_activity_at forward only: a late redelivery does not make a group look older. */
@@ -424,21 +368,6 @@ async function endPendingFor(db: Db, groupId: string, memberId: string, reason: 
   const human = await openRows(db, groupId, { memberId, states: ['assigned'] });
   const cancelled = await moveRows(db, human, { from: ['assigned'], to: 'cancelled', actor: ACTOR, note });
   return skipped.length + cancelled.length;
-}
-
-/**
- * Whether a message is the exact text of one of Chorus's own actions in this group (a leader
- * pasting their script, the bot's post echoed back). Only running runs and broadcasts can fire
- * anything, so only their rows are looked at, through the (run, group) index.
- */
-async function isOwnScript(db: Db, groupId: string, text: string): Promise<boolean> {
-  const r = await sql<{ one: number }>`
-    SELECT 1 AS one FROM run_groups rg
-    JOIN runs r ON r.id = rg.run_id AND r.state = 'running'
-    JOIN ledger l ON l.run_id = rg.run_id AND l.group_id = rg.group_id
-    WHERE rg.group_id = ${groupId} AND l.content->>'text' = ${text}
-    LIMIT 1`.execute(db);
-  return r.rows.length > 0;
 }
 
 async function notify(db: Db, text: Msg): Promise<void> {
