@@ -51,6 +51,23 @@ const ALERTS_OPERATION = 'alerts';
 /** The console page that shows a group's alerts (the link the notification carries). */
 export const groupLink = (groupId: string) => `/insight/alerts?group=${encodeURIComponent(groupId)}`;
 
+// The alerts are read for every member message: kept for a few seconds per process (a change in
+// this process applies at once, one made in another within CACHE_MS).
+const CACHE_MS = 5_000;
+let alertsCache: { at: number; alerts: { id: string; keyword: string; selector: string }[] } | undefined;
+
+/** Forgets the cached alerts (after a change is committed). */
+export function forgetCachedAlerts(): void {
+  alertsCache = undefined;
+}
+
+async function activeAlerts(db: Db) {
+  if (alertsCache && Date.now() - alertsCache.at < CACHE_MS) return alertsCache.alerts;
+  const alerts = await db.selectFrom('keyword_alerts').select(['id', 'keyword', 'selector']).execute();
+  alertsCache = { at: Date.now(), alerts };
+  return alerts;
+}
+
 const plain = (t: string) => normalize(t).text.trim();
 
 /** Adds an alert. Throws AlertError, SelectorError. */
@@ -62,11 +79,13 @@ export async function addAlert(db: Db, o: { keyword: string; groups?: string; ac
   const id = `al_${randomBytes(6).toString('hex')}`;
   const at = new Date();
   await db.insertInto('keyword_alerts').values({ id, keyword, selector: groups, created_by: o.actor, created_at: at }).execute();
+  alertsCache = undefined;
   return { id, keyword, groups, createdBy: o.actor, createdAt: at.toISOString(), hits: 0 };
 }
 
 export async function removeAlert(db: Db, id: string): Promise<boolean> {
   const r = await db.deleteFrom('keyword_alerts').where('id', '=', id).executeTakeFirst();
+  alertsCache = undefined;
   return Number(r.numDeletedRows) > 0;
 }
 
@@ -173,7 +192,7 @@ function picks(selector: string, g: Group): boolean {
 export async function alertOnMessages(db: Db, messages: readonly IncomingMessage[]): Promise<void> {
   const candidates = messages.filter((m) => !m.isBot && !m.ownScript && m.text.trim() !== '');
   if (!candidates.length) return;
-  const alerts = await db.selectFrom('keyword_alerts').select(['id', 'keyword', 'selector']).execute();
+  const alerts = await activeAlerts(db);
   if (!alerts.length) return;
   const words = alerts.map((a) => ({ ...a, plain: plain(a.keyword) })).filter((a) => a.plain);
   const found = candidates.flatMap((m) => {

@@ -11,7 +11,7 @@ import type { Locale } from '../i18n/index.ts';
 import { languageOfText } from '../run/member-blank.ts';
 import type { Db } from '../store/db.ts';
 import { type Judged, queueModeration } from './moderation-actions.ts';
-import { moderatedGroups } from './moderation.ts';
+import { moderatedGroups, storedScopes } from './moderation.ts';
 import { judgeMessage } from './rules/moderation-rules.ts';
 
 /** What of a message moderation reads (inbound.ts's SeenMessage: not imported, so inbound.ts can call this without a cycle). */
@@ -39,7 +39,7 @@ function push<V>(m: Map<string, V[]>, k: string, v: V): void {
 
 export async function moderateMessages(db: Db, messages: readonly IncomingMessage[]): Promise<void> {
   const candidates = messages.filter((m) => !m.isBot && !m.ownScript && (m.text.trim() !== '' || m.links.length > 0));
-  if (!candidates.length) return;
+  if (!candidates.length || !(await storedScopes(db)).size) return;
   const groupIds = [...new Set(candidates.map((m) => m.groupId))];
   const groups = await db.selectFrom('groups').select(['id', 'name', 'community', 'leader', 'channel_id']).where('id', 'in', groupIds).execute();
   const moderated = await moderatedGroups(db, groups);

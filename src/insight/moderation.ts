@@ -24,6 +24,25 @@ export interface ScopeSettings {
   exemptRoles: MemberRole[];
 }
 
+// Ingest asks for every message whether its group is moderated: the stored scopes are kept for a
+// few seconds per process (a change made in this process applies at once, one made in another
+// within CACHE_MS), so that a workspace without moderation pays no query per message.
+const CACHE_MS = 5_000;
+let scopesCache: { at: number; scopes: Set<string> } | undefined;
+
+/** The stored scopes (`group:<id>`, `community:<type>`), cached briefly. */
+export async function storedScopes(db: Db): Promise<Set<string>> {
+  if (scopesCache && Date.now() - scopesCache.at < CACHE_MS) return scopesCache.scopes;
+  const rows = await db.selectFrom('moderation_settings').select('scope').execute();
+  scopesCache = { at: Date.now(), scopes: new Set(rows.map((r) => r.scope)) };
+  return scopesCache.scopes;
+}
+
+/** Forgets the cached scopes (after settings are committed: the next message reads them again). */
+export function forgetStoredScopes(): void {
+  scopesCache = undefined;
+}
+
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
 async function scopeRows(db: Db, scopes: readonly string[]) {
@@ -97,6 +116,7 @@ export async function setModeration(
       })),
     )
     .execute();
+  scopesCache = undefined;
   return out;
 }
 

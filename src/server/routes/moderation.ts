@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { SelectorError } from '../../community/groups.ts';
 import { msg } from '../../i18n/index.ts';
-import { AlertError, addAlert, alertSettings, listAlertHits, listAlerts, removeAlert, setAlertSettings } from '../../insight/alerts.ts';
-import { listModeration, listModerationLog, ModerationScopeError, setModeration } from '../../insight/moderation.ts';
+import { AlertError, addAlert, alertSettings, forgetCachedAlerts, listAlertHits, listAlerts, removeAlert, setAlertSettings } from '../../insight/alerts.ts';
+import { forgetStoredScopes, listModeration, listModerationLog, ModerationScopeError, setModeration } from '../../insight/moderation.ts';
 import { ModerationUndoError, undoModeration } from '../../insight/moderation-actions.ts';
 import { DEFAULT_MODERATION, ModerationSettingsError } from '../../insight/rules/moderation-rules.ts';
 import { MEMBER_ROLES } from '../../sop/audience.ts';
@@ -75,6 +75,8 @@ export function moderationRoutes(s: Pick<Services, 'db' | 'wake'>): Route[] {
             return r;
           })
           .catch(apiError);
+        // Ingest in this process reads the new settings with its next message.
+        forgetStoredScopes();
         return { scopes };
       },
     }),
@@ -144,6 +146,7 @@ export function moderationRoutes(s: Pick<Services, 'db' | 'wake'>): Route[] {
             return made;
           })
           .catch(apiError);
+        forgetCachedAlerts();
         return reply.status(201).send(a);
       },
     }),
@@ -161,6 +164,7 @@ export function moderationRoutes(s: Pick<Services, 'db' | 'wake'>): Route[] {
           if (r) await audit(trx, { actor: actor!.name, action: 'alert.remove', target: `alert:${params.id}`, detail: {} });
           return r;
         });
+        forgetCachedAlerts();
         if (!gone) throw notFound(msg('thing.alert', { id: params.id }));
         return { ok: true };
       },
