@@ -29,7 +29,14 @@ export type OutboundAction =
   | { type: 'create_group'; name: string; memberIds?: string[]; fromChatIds?: string[]; firstIndex?: number; state?: string }
   | { type: 'disband'; chatId: string }
   /** Revokes an invite link Chorus created (Telegram `revokeChatInviteLink`): nobody joins through it any more. */
-  | { type: 'revoke_invite_link'; chatId: string; link: string };
+  | { type: 'revoke_invite_link'; chatId: string; link: string }
+  // Moderation (issue 10, docs/insight.md#moderation).
+  /** Deletes a member's message (Telegram `deleteMessage`: the bot an admin, the message under 48 hours old). */
+  | { type: 'delete_message'; chatId: string; messageId: string }
+  /** Mutes a member (Telegram `restrictChatMember`, every send permission off) until `until`, or for good without it. */
+  | { type: 'restrict_member'; chatId: string; userId: string; until?: Date }
+  /** Lifts a mute: the member may send again (the group's default permissions). */
+  | { type: 'unrestrict_member'; chatId: string; userId: string };
 
 export type OutboundType = OutboundAction['type'];
 
@@ -57,6 +64,9 @@ export const NO_CAPABILITIES: CapabilityMatrix = {
   create_group: 'none',
   disband: 'none',
   revoke_invite_link: 'none',
+  delete_message: 'none',
+  restrict_member: 'none',
+  unrestrict_member: 'none',
 };
 
 export type PerformResult =

@@ -14,6 +14,7 @@ import { registerSettingsCommands } from './settings.ts';
 import { registerCheckinCommands } from './checkins.ts';
 import { registerLinkCommands } from './links.ts';
 import { registerAdmissionCommands } from './admission.ts';
+import { registerModerationCommands } from './moderation.ts';
 import { registerLivecodeCommands } from './livecode.ts';
 // Campaigns (issue 9).
 import { registerCampaignCommands } from './campaign.ts';
@@ -141,6 +142,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerLivecodeCommands(program, io, opsDeps);
   // Campaigns (issue 9).
   registerCampaignCommands(program, io, opsDeps);
+  // Insight (issue 10): moderation and keyword alerts.
+  registerModerationCommands(program, io, opsDeps);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

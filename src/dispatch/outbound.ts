@@ -58,6 +58,16 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
       if (row.action === 'unban') return { type: 'unban_member', chatId, userId: c.userId };
       return { type: 'remove_member', chatId, userId: c.userId, ban: row.action === 'ban' };
     }
+    // Moderation (src/insight/moderation-actions.ts): the message, or the member in `content.userId`.
+    case 'delete_message':
+      if (!c.messageId) throw new NotSendable('this deletion names no message; it needs a person to do it');
+      return { type: 'delete_message', chatId, messageId: c.messageId };
+    case 'mute':
+    case 'unmute':
+      if (!c.userId) throw new NotSendable(`this ${row.action} names nobody; it needs a person to do it`);
+      return row.action === 'mute'
+        ? { type: 'restrict_member', chatId, userId: c.userId, ...(c.until ? { until: new Date(c.until) } : {}) }
+        : { type: 'unrestrict_member', chatId, userId: c.userId };
     case 'personal_invite':
       // A link for one person: it admits one member and is not the group's shared link.
       return { type: 'create_invite_link', chatId, memberLimit: 1, ...(c.name ? { name: c.name } : {}) };

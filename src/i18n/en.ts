@@ -42,6 +42,7 @@ const en: Record<string, string> = {
 
   // Things that may not exist, for error.notFound.
   'thing.user': 'User "{id}"',
+  'thing.alert': 'Alert "{id}"',
   'thing.group': 'Group "{id}"',
   'thing.sheet': 'Sheet "{id}"',
   'thing.sheetVersion': 'Sheet "{id}" version {version}',
@@ -893,6 +894,21 @@ const en: Record<string, string> = {
   'moderation.removed': '{member} was removed from the group after {of} warnings ({rule}).',
   'moderation.settings.notObject': 'the moderation settings are a document of settings (a YAML or JSON object)',
   'moderation.settings.badDomain': 'is not a domain name like example.com: "{domain}"',
+  'moderation.op.title': 'Moderation',
+  'moderation.warnReply': '{member}: {warning}',
+  'moderation.task.delete': 'Delete this message from {member} in {group} ({rule}): "{text}"',
+  'moderation.task.mute': 'Mute {member} in {group} for {hours} hours ({rule}); the platform does not let Chorus do it.',
+  'moderation.task.remove': 'Remove {member} from {group} ({rule}).',
+  'moderation.blacklistReason': 'moderation: {rule} after {of} warnings in {group}',
+  'moderation.undo.notFound': 'there is no moderation action {id}',
+  'moderation.undo.done': 'this action was already undone',
+  'moderation.undo.cannot': 'a {action} cannot be undone',
+  'moderation.undo.deletedStays': 'the deleted message cannot come back: the platform has removed it for good',
+  'moderation.noGroups': 'no group matches "{selector}"',
+  'moderation.rejected': 'the moderation settings were not saved ({count} problem(s)); first: {field} {problem}',
+  'alert.notice': 'Keyword "{keyword}" in {group}, from {member}: "{text}" {link}',
+  'alert.keywordEmpty': 'the keyword is empty',
+  'alert.commandCenterUnknown': 'there is no group "{group}" to be the command-center group',
 };
 
 export default en;

@@ -40,6 +40,7 @@ const zh: Record<string, string> = {
   'webhook.disabled': '这个渠道已停用。',
 
   'thing.user': '用户“{id}”',
+  'thing.alert': '提醒“{id}”',
   'thing.group': '群“{id}”',
   'thing.sheet': 'SOP 表“{id}”',
   'thing.sheetVersion': 'SOP 表“{id}”的第 {version} 版',
@@ -890,6 +891,21 @@ const zh: Record<string, string> = {
   'moderation.removed': '{member} 经 {of} 次提醒后仍违反群规（{rule}），已被移出群聊。',
   'moderation.settings.notObject': '群内违规管理的设置应当是一份设置文档（YAML 或 JSON 对象）',
   'moderation.settings.badDomain': '不是有效的域名（例如 example.com）：“{domain}”',
+  'moderation.op.title': '群内违规管理',
+  'moderation.warnReply': '{member}：{warning}',
+  'moderation.task.delete': '请删除 {member} 在 {group} 发的这条消息（{rule}）：“{text}”',
+  'moderation.task.mute': '请在 {group} 将 {member} 禁言 {hours} 小时（{rule}）；平台不允许 Chorus 代为操作。',
+  'moderation.task.remove': '请将 {member} 移出 {group}（{rule}）。',
+  'moderation.blacklistReason': '群内违规管理：在 {group} 经 {of} 次提醒后仍{rule}',
+  'moderation.undo.notFound': '没有编号为 {id} 的违规处理记录',
+  'moderation.undo.done': '这项处理已经撤销过了',
+  'moderation.undo.cannot': '{action} 无法撤销',
+  'moderation.undo.deletedStays': '已删除的消息无法恢复：平台已将其永久删除',
+  'moderation.noGroups': '没有群符合“{selector}”',
+  'moderation.rejected': '群内违规管理设置没有保存（共 {count} 处问题），第一处：{field} {problem}',
+  'alert.notice': '关键词“{keyword}”出现在 {group}，来自 {member}：“{text}” {link}',
+  'alert.keywordEmpty': '关键词为空',
+  'alert.commandCenterUnknown': '没有名为“{group}”的群可以作为指挥中心群',
 };
 
 export default zh;

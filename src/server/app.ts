@@ -59,6 +59,7 @@ import { registerLiveCodePage } from './livecode-page.ts';
 import { posterRoutes } from './routes/posters.ts';
 // Campaigns (issue 9).
 import { campaignRoutes } from './routes/campaigns.ts';
+import { moderationRoutes } from './routes/moderation.ts';
 
 import { type AppContext, type Services, services } from './services.ts';
 
@@ -107,6 +108,8 @@ export function apiRoutes(s: Services): Route[] {
     ...posterRoutes(s),
     // Campaigns (issue 9).
     ...campaignRoutes(s),
+    // Insight (issue 10): moderation and keyword alerts.
+    ...moderationRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;

@@ -298,6 +298,10 @@ export interface LedgerContent {
   goodbye?: 'en' | 'zh';
   /** A close's revoke row: the links withdrawn, filled in when it falls due. */
   links?: string[];
+  // moderation (issue 10, src/insight/moderation-actions.ts): the platform's id of the message a
+  // `delete_message` row deletes; until when a `mute` row mutes (ISO time).
+  messageId?: string;
+  until?: string;
 }
 
 export interface LedgerTable {
@@ -468,6 +472,11 @@ export interface Database {
   livecode_scans: LivecodeScansTable;
   // lifecycle (issue 9): lead-group close and group creation, migration 022
   group_invite_links: GroupInviteLinksTable;
+  // moderation and keyword alerts (issue 10), migration 033
+  moderation_settings: ModerationSettingsTable;
+  moderation_log: ModerationLogTable;
+  keyword_alerts: KeywordAlertsTable;
+  alert_hits: AlertHitsTable;
 }
 
 export interface WecomMediaTable {
@@ -632,4 +641,48 @@ export interface GroupInviteLinksTable {
   personal: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
   revoked_at: MaybeDate;
+}
+
+// moderation and keyword alerts (issue 10), migration 033
+export interface ModerationSettingsTable {
+  scope: string;
+  settings: Json<Record<string, unknown>>;
+  exempt_roles: Defaulted<string[]>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export interface ModerationLogTable {
+  id: Id;
+  at: ColumnType<Date, Date | string, Date | string>;
+  group_id: string;
+  member_id: string | null;
+  rule: string;
+  action: string;
+  deleted: Defaulted<boolean>;
+  message_id: number | null;
+  text: Defaulted<string>;
+  match: MaybeText;
+  blacklisted: Defaulted<boolean>;
+  until: MaybeDate;
+  undone_at: MaybeDate;
+  undone_by: MaybeText;
+  undoes: number | null;
+  by: MaybeText;
+}
+
+export interface KeywordAlertsTable {
+  id: string;
+  keyword: string;
+  selector: Defaulted<string>;
+  created_by: string | null;
+  created_at: Timestamp;
+}
+
+export interface AlertHitsTable {
+  alert_id: string;
+  message_id: number;
+  group_id: string;
+  member_id: string | null;
+  at: ColumnType<Date, Date | string, Date | string>;
 }

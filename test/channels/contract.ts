@@ -53,6 +53,9 @@ const SAMPLE: Record<OutboundType, (h: ContractHarness) => OutboundAction> = {
   create_group: () => ({ type: 'create_group', name: 'contract group' }),
   disband: (h) => ({ type: 'disband', chatId: h.chatId }),
   revoke_invite_link: (h) => ({ type: 'revoke_invite_link', chatId: h.chatId, link: 'https://t.me/+contractNotOurs' }),
+  delete_message: (h) => ({ type: 'delete_message', chatId: h.chatId, messageId: '1' }),
+  restrict_member: (h) => ({ type: 'restrict_member', chatId: h.chatId, userId: h.userId, until: new Date(Date.now() + 3_600_000) }),
+  unrestrict_member: (h) => ({ type: 'unrestrict_member', chatId: h.chatId, userId: h.userId }),
 };
 
 /**
@@ -162,6 +165,16 @@ export function connectorContract(name: string, capabilities: CapabilityMatrix, 
         expect(await h.isMember(h.chatId, h.userId)).toBe(true);
         await h.connector.perform(SAMPLE.remove_member(h));
         expect(await h.isMember(h.chatId, h.userId)).toBe(false);
+      }),
+    );
+
+    // Moderation (issue 10): a muted member stays in the group, and the mute can be lifted.
+    it.skipIf(capabilities.restrict_member !== 'auto')(
+      why('restrict_member'),
+      run(async (h) => {
+        expect((await h.connector.perform(SAMPLE.restrict_member(h))).status).toBe('done');
+        expect(await h.isMember(h.chatId, h.userId)).toBe(true);
+        expect((await h.connector.perform(SAMPLE.unrestrict_member(h))).status).toBe('done');
       }),
     );
 

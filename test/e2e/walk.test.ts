@@ -454,6 +454,25 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'nav-home').waitFor();
     },
   },
+  // insight ↓ (issue 10): moderation and keyword alerts
+  {
+    name: 'insight: moderation settings for all groups, the log; a keyword alert and the command-center field',
+    async visit(w) {
+      await open(w, '/insight/moderation', 'moderation-form');
+      await inLanguage(w, 'moderation-page');
+      await tid(w.page, 'moderation-groups').fill('all');
+      await tid(w.page, 'moderation-words').fill('代购, 刷单');
+      await tid(w.page, 'moderation-save').click();
+      await tid(w.page, 'moderation-scopes').waitFor();
+      await tid(w.page, 'moderation-log').or(tid(w.page, 'empty')).first().waitFor();
+      await open(w, '/insight/alerts', 'alert-form');
+      await inLanguage(w, 'alerts-page');
+      await tid(w.page, 'alert-keyword').fill(`退款 ${w.locale}`);
+      await tid(w.page, 'alert-add').click();
+      await tid(w.page, 'alerts-table').waitFor();
+      await tid(w.page, 'alert-center').waitFor();
+    },
+  },
 ];
 
 const LEADER_STOPS: Stop[] = [
@@ -518,6 +537,18 @@ const LEADER_STOPS: Stop[] = [
       await w.page.locator('[data-testid="campaign-open"]').first().tap();
       await tid(w.page, 'campaign-kfactor').waitFor();
       expect(await tid(w.page, 'campaign-pause').count()).toBe(0);
+      expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    },
+  },
+  // insight ↓ (issue 10)
+  {
+    name: 'leader: the moderation log and the keyword alerts of their groups, read and undo only',
+    async visit(w) {
+      await open(w, '/insight/moderation', 'moderation-page');
+      expect(await tid(w.page, 'moderation-form').count()).toBe(0);
+      await inLanguage(w, 'moderation-page');
+      await open(w, '/insight/alerts', 'alerts-page');
+      expect(await tid(w.page, 'alert-form').count()).toBe(0);
       expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     },
   },

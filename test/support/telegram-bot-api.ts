@@ -199,7 +199,8 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
     say(chatId: number, userId: number, text: string) {
       const chat = s.chats.get(chatId);
       const message = { message_id: chat ? chat.nextMessageId++ : 1, from: s.user(userId), chat: chat ? s.chatObject(chat) : { id: chatId, type: 'supergroup', title: '' }, date: now(), text };
-      return deliver(s.queue({ message }));
+      if (chat) s.received.push({ chat_id: chat.id, message_id: message.message_id, from: userId, text, date: message.date });
+      return deliver(s.queue({ message })).then((d) => ({ ...d, messageId: message.message_id }));
     },
     /** A person writes to the bot in its private chat. */
     sayPrivately(userId: number, text: string) {
@@ -243,6 +244,14 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
     },
     sentTexts(chatId: number): string[] {
       return controls.sent(chatId).map((m) => m.text ?? m.caption ?? '');
+    },
+    /** Messages deleteMessage removed (the bot's own or people's), in order. */
+    deletedMessages(chatId?: number): { chat_id: number; message_id: number; at: number }[] {
+      return s.deleted.filter((d) => chatId === undefined || d.chat_id === Number(chatId));
+    },
+    /** A member's current restriction (restrictChatMember), if any. */
+    restriction(chatId: number, userId: number) {
+      return s.chats.get(Number(chatId))?.restrictions?.get(Number(userId));
     },
     violations(): Violation[] {
       return [...s.violations];

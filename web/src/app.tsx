@@ -50,6 +50,9 @@ const LiveCodesPage = page(() => import('./pages/growth/livecodes-page.tsx'), 'L
 const LiveCodePage = page(() => import('./pages/growth/livecode-page.tsx'), 'LiveCodePage');
 const CampaignsPage = page(() => import('./pages/growth/campaigns-page.tsx'), 'CampaignsPage');
 const CampaignPage = page(() => import('./pages/growth/campaign-page.tsx'), 'CampaignPage');
+// Insights (issue 10)
+const ModerationPage = page(() => import('./pages/insight/moderation-page.tsx'), 'ModerationPage');
+const AlertsPage = page(() => import('./pages/insight/alerts-page.tsx'), 'AlertsPage');
 
 
 interface NavItem {
@@ -82,6 +85,9 @@ const NAV: NavItem[] = [
   { to: '/campaigns', label: 'common.navCampaigns', testid: 'nav-campaigns', roles: [...STAFF, 'leader'] },
   { to: '/livecodes', label: 'common.navLiveCodes', testid: 'nav-livecodes', roles: [...STAFF, 'leader'] },
   { to: '/links', label: 'common.navLinks', testid: 'nav-links', roles: [...STAFF, 'leader'] },
+  // Insights / 洞察 (issue 10): a leader sees their own groups' moderation log and alerts
+  { to: '/insight/moderation', label: 'common.navModeration', testid: 'nav-moderation', roles: [...STAFF, 'leader'] },
+  { to: '/insight/alerts', label: 'common.navAlerts', testid: 'nav-alerts', roles: [...STAFF, 'leader'] },
 ];
 
 /** The item to light for a page: the one with the longest address the page is under (People rules, not Members, on /members/rules). */
@@ -124,6 +130,8 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/links/:id', element: <LinkPage /> },
   { path: '/campaigns', element: <CampaignsPage /> },
   { path: '/campaigns/:id', element: <CampaignPage /> },
+  { path: '/insight/moderation', element: <ModerationPage /> },
+  { path: '/insight/alerts', element: <AlertsPage /> },
 
 ];
 

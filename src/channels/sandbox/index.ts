@@ -22,6 +22,9 @@ export const SANDBOX_CAPABILITIES: CapabilityMatrix = {
   create_group: 'auto',
   disband: 'auto',
   revoke_invite_link: 'auto',
+  delete_message: 'auto',
+  restrict_member: 'auto',
+  unrestrict_member: 'auto',
 };
 
 export function createSandboxConnector(db: Db, channelId: string): Connector {
@@ -68,6 +71,12 @@ export function createSandboxConnector(db: Db, channelId: string): Connector {
           return record(action.chatId, 'disband', '');
         case 'revoke_invite_link':
           return record(action.chatId, 'revoke_invite_link', action.link);
+        case 'delete_message':
+          return record(action.chatId, 'delete_message', action.messageId);
+        case 'restrict_member':
+          return record(action.chatId, 'restrict_member', [action.userId, action.until?.toISOString()].filter(Boolean).join(' '));
+        case 'unrestrict_member':
+          return record(action.chatId, 'unrestrict_member', action.userId);
         default:
           throw new ChannelError('permanent', 'The sandbox does not know this action.');
       }

@@ -21,6 +21,22 @@ const TEXT_MAX = 4096; // sendMessage: "1-4096 characters after entities parsing
 const CAPTION_MAX = 1024; // sendPhoto / sendDocument caption: "0-1024 characters"
 const INVITE_NAME_MAX = 32; // createChatInviteLink name: "0-32 characters"
 
+// restrictChatMember's ChatPermissions: a mute takes away every way of sending; lifting it gives them back.
+const SENDS = [
+  'can_send_messages',
+  'can_send_audios',
+  'can_send_documents',
+  'can_send_photos',
+  'can_send_videos',
+  'can_send_video_notes',
+  'can_send_voice_notes',
+  'can_send_polls',
+  'can_send_other_messages',
+  'can_add_web_page_previews',
+] as const;
+const MUTED = Object.fromEntries(SENDS.map((k) => [k, false]));
+const UNMUTED = Object.fromEntries(SENDS.map((k) => [k, true]));
+
 /** What bots cannot do on Telegram, as a sentence for the human task it becomes. */
 export const NOT_POSSIBLE: Partial<Record<OutboundType, string>> = {
   welcome: 'Telegram has no welcome-message setting a bot can change; the group owner sets up greetings by hand.',
@@ -155,6 +171,32 @@ export async function performAction(api: Api, call: Call, a: OutboundAction): Pr
     case 'unban_member': {
       const user = userNumber(a.userId);
       await call({ method: 'unbanChatMember', chatId: a.chatId, userId: a.userId, sends: false }, (s) => api.unbanChatMember(a.chatId, user, { only_if_banned: true }, s));
+      return done();
+    }
+    case 'delete_message': {
+      // "A message can only be deleted if it was sent less than 48 hours ago"; the bot needs
+      // can_delete_messages in a supergroup (deleteMessage, Bot API docs).
+      const id = Number(a.messageId);
+      if (!Number.isInteger(id) || id <= 0) throw new ChannelError('permanent', `"${a.messageId}" is not a Telegram message id.`);
+      await call({ method: 'deleteMessage', chatId: a.chatId, sends: false }, (s) => api.deleteMessage(a.chatId, id, s));
+      return done();
+    }
+    case 'restrict_member': {
+      const user = userNumber(a.userId);
+      // "If user is restricted for more than 366 days or less than 30 seconds from the current
+      // time, they are considered to be restricted forever" (restrictChatMember, Bot API docs).
+      const until = a.until ? Math.floor(a.until.getTime() / 1000) : undefined;
+      await call({ method: 'restrictChatMember', chatId: a.chatId, userId: a.userId, sends: false }, (s) =>
+        api.restrictChatMember(a.chatId, user, MUTED, { ...(until !== undefined ? { until_date: until } : {}), use_independent_chat_permissions: true }, s),
+      );
+      return done(until !== undefined ? { data: { until: new Date(until * 1000).toISOString() } } : {});
+    }
+    case 'unrestrict_member': {
+      const user = userNumber(a.userId);
+      // Every permission on: the member is back to the group's default permissions (a regular member).
+      await call({ method: 'restrictChatMember', chatId: a.chatId, userId: a.userId, sends: false }, (s) =>
+        api.restrictChatMember(a.chatId, user, UNMUTED, { use_independent_chat_permissions: true }, s),
+      );
       return done();
     }
     case 'welcome':

@@ -43,6 +43,10 @@ export const TELEGRAM_CAPABILITIES: CapabilityMatrix = {
   disband: 'none',
   // revokeChatInviteLink: only links the bot created itself.
   revoke_invite_link: 'auto',
+  // Moderation: the bot must be an admin with "delete messages" / "ban users" rights.
+  delete_message: 'auto',
+  restrict_member: 'auto',
+  unrestrict_member: 'auto',
 };
 
 export interface TelegramConfig {

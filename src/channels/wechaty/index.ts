@@ -39,6 +39,10 @@ export const WECHATY_CAPABILITIES: CapabilityMatrix = {
   disband: 'none',
   // A group QR code cannot be withdrawn; it stops working after 7 days, or when the group is gone.
   revoke_invite_link: 'none',
+  // A puppet recalls only the account's own messages, within 2 minutes; WeChat groups have no mute.
+  delete_message: 'none',
+  restrict_member: 'none',
+  unrestrict_member: 'none',
 };
 
 /** A ready puppet object (tests pass a wechaty-puppet-mock instance). */

@@ -100,6 +100,9 @@ const NO_API: Partial<Record<OutboundAction['type'], string>> = {
   unban_member: 'WeCom customer groups have no ban list that an API can change.',
   add_member: 'WeCom has no API to add someone to a customer group: send them the group QR code or invite them in the client.',
   disband: 'WeCom has no API to dismiss a customer group: the group owner dismisses it in the WeCom client.',
+  delete_message: "WeCom has no API to recall a customer's message in a customer group: the group owner or an admin recalls it in the WeCom client.",
+  restrict_member: 'WeCom customer groups have no mute that an API can set: the group owner warns or removes the member in the WeCom client.',
+  unrestrict_member: 'WeCom customer groups have no mute that an API can lift.',
   revoke_invite_link: 'Chorus does not withdraw WeCom join QR codes (groupchat/del_join_way) yet: the group owner deletes the join way in the WeCom admin console.',
 };
 

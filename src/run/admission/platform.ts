@@ -15,7 +15,19 @@ import { insertLedger, type NewLedgerRow } from '../ledger.ts';
 import { declaredCapabilities } from '../triggers.ts';
 
 /** The ledger actions of people operations (src/dispatch/outbound.ts turns them into connector actions). */
-export type PeopleAction = 'approve_join' | 'decline_join' | 'ban' | 'remove' | 'unban' | 'personal_invite' | 'direct_message';
+export type PeopleAction =
+  | 'approve_join'
+  | 'decline_join'
+  | 'ban'
+  | 'remove'
+  | 'unban'
+  | 'personal_invite'
+  | 'direct_message'
+  // moderation (src/insight/moderation-actions.ts): a message deleted, a member warned in the group, muted, unmuted
+  | 'delete_message'
+  | 'post'
+  | 'mute'
+  | 'unmute';
 
 export const PEOPLE_RUN_KIND = 'people';
 
@@ -27,6 +39,10 @@ const OUTBOUND: Record<PeopleAction, OutboundType> = {
   unban: 'unban_member',
   personal_invite: 'create_invite_link',
   direct_message: 'direct_message',
+  delete_message: 'delete_message',
+  post: 'post',
+  mute: 'restrict_member',
+  unmute: 'unrestrict_member',
 };
 
 export interface PeopleStep {
@@ -69,8 +85,9 @@ export async function queuePeopleSteps(db: Db, op: Operation, steps: PeopleStep[
     const g = byId.get(s.groupId);
     if (!g) continue;
     const can = channels.has(g.channel_id) && caps.get(g.channel_id)![OUTBOUND[s.action]] !== 'none';
-    // An unban where the platform keeps no ban list (Wechaty, WeCom): nothing to undo.
-    if (!can && s.action === 'unban') continue;
+    // An unban where the platform keeps no ban list (Wechaty, WeCom), an unmute where it has no
+    // mute: nothing to undo.
+    if (!can && (s.action === 'unban' || s.action === 'unmute')) continue;
     const attrs = (typeof g.attrs === 'string' ? JSON.parse(g.attrs) : (g.attrs ?? {})) as Record<string, string>;
     rows.push({
       groupId: s.groupId,

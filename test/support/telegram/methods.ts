@@ -241,6 +241,53 @@ export const METHODS: Record<string, Method> = {
     return true;
   },
 
+  deleteMessage: (s, p) => {
+    const chat = s.chat(p.required('chat_id'));
+    const id = p.num('message_id');
+    if (id === undefined) throw new ApiFailure(400, 'Bad Request: message identifier is not specified');
+    const own = s.sent.find((m) => m.chat_id === chat.id && m.message_id === id);
+    const theirs = s.received.find((m) => m.chat_id === chat.id && m.message_id === id && !m.deleted);
+    if (!theirs && (!own || s.deleted.some((d) => d.chat_id === chat.id && d.message_id === id))) throw new ApiFailure(400, 'Bad Request: message to delete not found');
+    // "A message can only be deleted if it was sent less than 48 hours ago"; "If the bot is an
+    // administrator of a group, it can delete any message there" (deleteMessage, Bot API docs).
+    const sentAt = theirs ? theirs.date * 1000 : own!.at;
+    if (Date.now() - sentAt >= 48 * 3_600_000) throw new ApiFailure(400, "Bad Request: message can't be deleted for everyone");
+    if (theirs && chat.bot !== 'administrator') throw new ApiFailure(400, "Bad Request: message can't be deleted");
+    if (theirs) theirs.deleted = true;
+    s.deleted.push({ chat_id: chat.id, message_id: id, at: Date.now() });
+    return true;
+  },
+  restrictChatMember: (s, p) => {
+    const chat = s.chat(p.required('chat_id'), { admin: 'restrict/unrestrict chat member' });
+    if (chat.type !== 'supergroup') throw new ApiFailure(400, 'Bad Request: method is available only for supergroups');
+    const user = userId(p);
+    if (user === s.bot.id) throw new ApiFailure(400, "Bad Request: can't restrict self");
+    const permissions = p.json<Record<string, boolean>>('permissions');
+    if (!permissions || typeof permissions !== 'object') throw new ApiFailure(400, 'Bad Request: permissions is empty');
+    const was = s.status(chat, user);
+    if (was === 'creator' || was === 'administrator') throw new ApiFailure(400, 'Bad Request: user is an administrator of the chat');
+    if (!s.users.has(user)) throw new ApiFailure(400, 'Bad Request: user not found');
+    chat.restrictions ??= new Map();
+    // "Pass True for all permissions to lift restrictions from a user."
+    const lifted = Object.values(permissions).length > 0 && Object.values(permissions).every((v) => v === true);
+    const until = p.num('until_date') ?? 0;
+    const present = PRESENT.has(was);
+    if (lifted) {
+      chat.restrictions.delete(user);
+      if (was === 'restricted') chat.members.set(user, 'member');
+    } else {
+      chat.restrictions.set(user, { permissions, until_date: until });
+      // A restricted person who is not in the chat stays out, and is restricted if they come back.
+      if (present) chat.members.set(user, 'restricted');
+    }
+    const now = s.status(chat, user);
+    if (present && now !== was) {
+      const member = (status: string) => ({ user: s.user(user), status, ...(status === 'restricted' ? { is_member: true, until_date: until, ...permissions } : {}) });
+      s.emit({ chat_member: { chat: s.chatObject(chat), from: s.bot, date: Math.floor(Date.now() / 1000), old_chat_member: member(was), new_chat_member: member(now) } });
+    }
+    return true;
+  },
+
   getChat: (s, p) => {
     const chat = s.chat(p.required('chat_id'));
     const pinned = chat.pinned !== undefined ? s.sent.find((m) => m.chat_id === chat.id && m.message_id === chat.pinned) : undefined;
@@ -262,7 +309,8 @@ export const METHODS: Record<string, Method> = {
     if (id === s.bot.id) return { status: chat.bot, user: s.bot };
     if (!s.users.has(id)) throw new ApiFailure(400, 'Bad Request: user not found');
     const status = s.status(chat, id);
-    return { status, user: s.user(id), ...(status === 'kicked' ? { until_date: 0 } : {}) };
+    const r = chat.restrictions?.get(id);
+    return { status, user: s.user(id), ...(status === 'kicked' ? { until_date: 0 } : {}), ...(status === 'restricted' && r ? { is_member: true, until_date: r.until_date, ...r.permissions } : {}) };
   },
 
   setWebhook: (s, p) => {

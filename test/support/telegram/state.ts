@@ -38,6 +38,23 @@ export interface SentMessage {
   at: number;
 }
 
+/** A message a person sent in a chat (`say`), as the bot sees it: deleteMessage can remove it. */
+export interface ReceivedMessage {
+  chat_id: number;
+  message_id: number;
+  from: number;
+  text: string;
+  /** Seconds since epoch, as Message.date. */
+  date: number;
+  deleted?: boolean;
+}
+
+/** A member's restriction (restrictChatMember): the permissions taken away, until when (0: for good). */
+export interface Restriction {
+  permissions: Record<string, boolean>;
+  until_date: number;
+}
+
 export interface TgChat {
   id: number;
   type: 'supergroup' | 'group' | 'private';
@@ -50,6 +67,8 @@ export interface TgChat {
   inviteLinks: InviteLink[];
   pinned?: number;
   nextMessageId: number;
+  /** restrictChatMember's restrictions, by user. */
+  restrictions?: Map<number, Restriction>;
 }
 
 /** A failure a test scheduled: the next `count` calls (of `method`, if given) answer with it. */
@@ -100,6 +119,10 @@ export class BotApiState {
   readonly startedBot = new Set<number>();
   readonly chats = new Map<number, TgChat>();
   readonly sent: SentMessage[] = [];
+  /** Messages people sent in chats (`say`); deleteMessage marks them deleted. */
+  readonly received: ReceivedMessage[] = [];
+  /** Messages deleted by deleteMessage, in order. */
+  readonly deleted: { chat_id: number; message_id: number; at: number }[] = [];
   readonly violations: Violation[] = [];
   updates: Record<string, unknown>[] = [];
   nextUpdateId = 1;

@@ -63,4 +63,7 @@ export default {
   navLiveCodes: 'Live codes',
   navCampaigns: 'Campaigns',
   navLinks: 'Tracked links',
+  // Insights (issue 10): the menu items
+  navModeration: 'Insights · Moderation',
+  navAlerts: 'Insights · Keyword alerts',
 };

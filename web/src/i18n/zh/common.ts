@@ -64,4 +64,7 @@ export default {
   navLiveCodes: '活码',
   navCampaigns: '裂变活动',
   navLinks: '追踪链接',
+  // Insights (issue 10): the menu items
+  navModeration: '洞察 · 违规管理',
+  navAlerts: '洞察 · 关键词提醒',
 } satisfies Record<keyof typeof en, string>;
