@@ -4,6 +4,7 @@
 // alerts) takes its part here; none of them may fail the burst for a reason of its own data.
 
 import type { Db } from '../store/db.ts';
+import { recordQuestions } from './questions.ts';
 
 export interface SeenJoin {
   groupId: string;
@@ -43,4 +44,6 @@ export async function onJoins(_db: Db, _joins: readonly SeenJoin[]): Promise<voi
 
 export async function onLeaves(_db: Db, _leaves: readonly SeenLeave[]): Promise<void> {}
 
-export async function onMessages(_db: Db, _messages: readonly SeenMessage[]): Promise<void> {}
+export async function onMessages(db: Db, messages: readonly SeenMessage[]): Promise<void> {
+  await recordQuestions(db, messages);
+}

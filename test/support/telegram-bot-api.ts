@@ -199,6 +199,8 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
     say(chatId: number, userId: number, text: string) {
       const chat = s.chats.get(chatId);
       const message = { message_id: chat ? chat.nextMessageId++ : 1, from: s.user(userId), chat: chat ? s.chatObject(chat) : { id: chatId, type: 'supergroup', title: '' }, date: now(), text };
+      if (!s.written.has(chatId)) s.written.set(chatId, new Set());
+      s.written.get(chatId)!.add(message.message_id);
       return deliver(s.queue({ message }));
     },
     /** A person writes to the bot in its private chat. */

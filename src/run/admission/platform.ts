@@ -15,7 +15,7 @@ import { insertLedger, type NewLedgerRow } from '../ledger.ts';
 import { declaredCapabilities } from '../triggers.ts';
 
 /** The ledger actions of people operations (src/dispatch/outbound.ts turns them into connector actions). */
-export type PeopleAction = 'approve_join' | 'decline_join' | 'ban' | 'remove' | 'unban' | 'personal_invite' | 'direct_message';
+export type PeopleAction = 'approve_join' | 'decline_join' | 'ban' | 'remove' | 'unban' | 'personal_invite' | 'direct_message' | 'post';
 
 export const PEOPLE_RUN_KIND = 'people';
 
@@ -27,6 +27,8 @@ const OUTBOUND: Record<PeopleAction, OutboundType> = {
   unban: 'unban_member',
   personal_invite: 'create_invite_link',
   direct_message: 'direct_message',
+  // A reply from the question inbox (src/insight/inbox-reply.ts).
+  post: 'post',
 };
 
 export interface PeopleStep {
