@@ -17,6 +17,8 @@ import { benchPosters } from './posters.ts';
 import { benchStanding } from './standing.ts';
 // Campaigns (issue 9).
 import { benchCampaigns } from './campaigns.ts';
+// Insight (issue 10): the question inbox.
+import { benchInbox } from './inbox.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -47,6 +49,8 @@ const BENCHES: Record<string, Bench> = {
   posters: benchPosters,
   // Campaigns: 10,000 joins through personal links ingested and attributed, beside the same joins in no campaign.
   campaigns: benchCampaigns,
+  // The question inbox over 2,000 groups: the questions of 10 million messages generated in the database, then the list.
+  inbox: benchInbox,
 };
 
 const wanted = process.argv.slice(2);

@@ -63,4 +63,6 @@ export default {
   navLiveCodes: 'Live codes',
   navCampaigns: 'Campaigns',
   navLinks: 'Tracked links',
+  // insight (issue 10)
+  navInbox: 'Question inbox',
 };

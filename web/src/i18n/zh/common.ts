@@ -64,4 +64,6 @@ export default {
   navLiveCodes: '活码',
   navCampaigns: '裂变活动',
   navLinks: '追踪链接',
+  // insight (issue 10)
+  navInbox: '问题收件箱',
 } satisfies Record<keyof typeof en, string>;
