@@ -4,7 +4,7 @@
 // the same filter up to COUNT_CAP (1,000). The page is found on the partial indexes of migration 032 and
 // only its rows are joined to their messages, members and groups.
 
-import { selectGroups } from '../community/groups.ts';
+import { selectedGroupIds } from '../community/groups.ts';
 import { type Db, sql } from '../store/db.ts';
 
 export type QuestionState = 'open' | 'answered';
@@ -53,27 +53,20 @@ export const MAX_LIMIT = 200;
 // A count walks the index: 1,000 keeps it to a few milliseconds even on PGlite ("1,000+ open").
 export const COUNT_CAP = 1_000;
 
-/** The groups a filter narrows to: undefined for all of them. */
-async function groupIds(db: Db, f: InboxFilter): Promise<string[] | undefined> {
-  let ids = f.groups && f.groups.trim() !== 'all' ? (await selectGroups(db, f.groups)).map((g) => g.id) : undefined;
-  if (f.visibleGroups) {
-    const visible = new Set(f.visibleGroups);
-    ids = ids ? ids.filter((id) => visible.has(id)) : [...visible];
-  }
-  return ids;
-}
-
 export async function listInbox(db: Db, f: InboxFilter = {}): Promise<InboxPage> {
   const state = f.state ?? 'open';
   const limit = Math.min(Math.max(1, Math.floor(f.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
   const offset = Math.max(0, Math.floor(f.offset ?? 0));
   const now = f.now ?? new Date();
-  const ids = await groupIds(db, f);
-  if (ids && !ids.length) return { questions: [], total: 0, totalCapped: false };
-  const inGroups = ids ? sql`AND q.group_id = ANY(${ids}::text[])` : sql``;
+  if (f.visibleGroups && !f.visibleGroups.length) return { questions: [], total: 0, totalCapped: false };
+  // The selector as a subquery and a leader's groups as one array: one statement, no list of ids sent back and forth.
+  const selector = f.groups && f.groups.trim() !== 'all' ? sql`AND q.group_id IN (${selectedGroupIds(db, f.groups)})` : sql``;
+  const visible = f.visibleGroups ? sql`AND q.group_id = ANY(${[...f.visibleGroups]}::text[])` : sql``;
+  const inGroups = sql`${selector} ${visible}`;
   const order = state === 'open' ? sql`q.at, q.id` : sql`q.answered_at DESC, q.id`;
   // The state as a literal, not a parameter: the planner matches it to the partial indexes.
   const inState = state === 'open' ? sql`q.state = 'open'` : sql`q.state = 'answered'`;
+  const counted = sql`SELECT count(*) FROM (SELECT 1 FROM questions q WHERE ${inState} ${inGroups} LIMIT ${COUNT_CAP + 1}) x`;
   const page = await sql<{
     id: number;
     group_id: string;
@@ -88,9 +81,10 @@ export async function listInbox(db: Db, f: InboxFilter = {}): Promise<InboxPage>
     answered_by_name: string | null;
     answered_via: InboxQuestion['answeredVia'];
     channel_kind: string;
+    total: number;
   }>`
     SELECT q.id, q.group_id, g.name AS group_name, m.member_id, mem.name AS member_name, m.text, q.at, q.state,
-      q.answered_at, q.answered_by, coalesce(ans.name, u.display_name) AS answered_by_name, q.answered_via, c.kind AS channel_kind
+      q.answered_at, q.answered_by, coalesce(ans.name, u.display_name) AS answered_by_name, q.answered_via, c.kind AS channel_kind, (${counted})::int AS total
     FROM (
       SELECT q.* FROM questions q WHERE ${inState} ${inGroups} ORDER BY ${order} LIMIT ${limit} OFFSET ${offset}
     ) q
@@ -101,9 +95,8 @@ export async function listInbox(db: Db, f: InboxFilter = {}): Promise<InboxPage>
     LEFT JOIN members ans ON ans.id = q.answered_by
     LEFT JOIN users u ON u.name = q.answered_by
     ORDER BY ${order}`.execute(db);
-  const counted = await sql<{ n: number }>`
-    SELECT count(*)::int AS n FROM (SELECT 1 FROM questions q WHERE ${inState} ${inGroups} LIMIT ${COUNT_CAP + 1}) x`.execute(db);
-  const n = counted.rows[0]?.n ?? 0;
+  // The total comes with the page; a page past the end has no row to bring it.
+  const n = page.rows.length ? Number(page.rows[0]!.total) : offset ? ((await sql<{ n: number }>`SELECT (${counted})::int AS n`.execute(db)).rows[0]?.n ?? 0) : 0;
   return {
     questions: page.rows.map((r) => {
       const at = new Date(r.at);
@@ -128,12 +121,4 @@ export async function listInbox(db: Db, f: InboxFilter = {}): Promise<InboxPage>
     total: Math.min(n, COUNT_CAP),
     totalCapped: n > COUNT_CAP,
   };
-}
-
-/** How many questions are open, in the groups a caller sees (the Overview's figure), up to COUNT_CAP. */
-export async function openQuestionCount(db: Db, visibleGroups?: readonly string[]): Promise<number> {
-  if (visibleGroups && !visibleGroups.length) return 0;
-  const inGroups = visibleGroups ? sql`AND group_id = ANY(${[...visibleGroups]}::text[])` : sql``;
-  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT 1 FROM questions WHERE state = 'open' ${inGroups} LIMIT ${COUNT_CAP}) x`.execute(db);
-  return r.rows[0]?.n ?? 0;
 }
