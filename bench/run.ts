@@ -19,6 +19,8 @@ import { benchStanding } from './standing.ts';
 import { benchCampaigns } from './campaigns.ts';
 // Ingest (issue 10).
 import { benchIngest } from './ingest.ts';
+// Insight (issue 10): the question inbox.
+import { benchInbox } from './inbox.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -51,6 +53,8 @@ const BENCHES: Record<string, Bench> = {
   campaigns: benchCampaigns,
   // Telegram webhooks → stored → applied in the background, beside a no-op endpoint (issue 10).
   ingest: benchIngest,
+  // The question inbox over 2,000 groups: the questions of 10 million messages generated in the database, then the list.
+  inbox: benchInbox,
 };
 
 const wanted = process.argv.slice(2);

@@ -6,7 +6,12 @@ export type ChannelKind = 'telegram' | 'wecom' | 'wechaty' | 'manual' | 'sandbox
 
 /** What a connector can be asked to do. Anything it cannot do becomes a human task. */
 export type OutboundAction =
-  | { type: 'post'; chatId: string; text: string; link?: string; image?: string; file?: string }
+  /**
+   * `replyTo`: the post answers a message in the group (the question inbox). Telegram quotes it
+   * (`reply_parameters`); Wechaty has no reply, so the post @-mentions its author (`userId`);
+   * WeCom's group messages have neither: a plain post. Sandbox and manual record it.
+   */
+  | { type: 'post'; chatId: string; text: string; link?: string; image?: string; file?: string; replyTo?: { messageId: string; userId?: string } }
   | { type: 'direct_message'; userId: string; text: string; chatId?: string }
   | { type: 'rename'; chatId: string; name: string }
   | { type: 'announce'; chatId: string; text: string }

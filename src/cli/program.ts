@@ -12,6 +12,7 @@ import { registerOpsCommands } from './ops.ts';
 import { registerMemberCommands } from './members.ts';
 import { registerSettingsCommands } from './settings.ts';
 import { registerCheckinCommands } from './checkins.ts';
+import { registerInboxCommands } from './inbox.ts';
 import { registerLinkCommands } from './links.ts';
 import { registerAdmissionCommands } from './admission.ts';
 import { registerModerationCommands } from './moderation.ts';
@@ -136,6 +137,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerMemberCommands(program, io, opsDeps);
   registerSettingsCommands(program, io, opsDeps);
   registerCheckinCommands(program, io, opsDeps);
+  // Insight (issue 10): the question inbox.
+  registerInboxCommands(program, io, opsDeps);
   registerLinkCommands(program, io, opsDeps);
   registerAdmissionCommands(program, io, opsDeps);
   registerPeopleImportCommands(program, io, opsDeps);

@@ -71,9 +71,20 @@ export function readSelector(text: string): Term[] {
   });
 }
 
+/** The active groups a selector picks, as a query of their ids (to use inside another query); a wrong selector throws. */
+export function selectedGroupIds(db: Db, selector: string) {
+  return selected(db, selector).select('groups.id');
+}
+
 export async function selectGroups(db: Db, selector: string): Promise<GroupRow[]> {
+  const q = selected(db, selector).selectAll('groups');
+  const rows = await q.orderBy('groups.created_at').orderBy('groups.id').execute();
+  return rows.map(toGroup);
+}
+
+function selected(db: Db, selector: string) {
   const terms = readSelector(selector);
-  let q = db.selectFrom('groups').selectAll('groups').where('groups.status', '=', 'active');
+  let q = db.selectFrom('groups').where('groups.status', '=', 'active');
   for (const term of terms) {
     switch (term.kind) {
       case 'all':
@@ -97,8 +108,7 @@ export async function selectGroups(db: Db, selector: string): Promise<GroupRow[]
         break;
     }
   }
-  const rows = await q.orderBy('groups.created_at').orderBy('groups.id').execute();
-  return rows.map(toGroup);
+  return q;
 }
 
 export function toGroup(r: {

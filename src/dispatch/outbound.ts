@@ -16,7 +16,15 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
     case 'post':
     case 'checkin':
     case 'survey':
-      return { type: 'post', chatId, text: c.text, ...(c.link ? { link: c.link } : {}), ...(c.image ? { image: c.image } : {}), ...(c.file ? { file: c.file } : {}) };
+      return {
+        type: 'post',
+        chatId,
+        text: c.text,
+        ...(c.link ? { link: c.link } : {}),
+        ...(c.image ? { image: c.image } : {}),
+        ...(c.file ? { file: c.file } : {}),
+        ...(c.replyTo ? { replyTo: { messageId: c.replyTo, ...(c.userId ? { userId: c.userId } : {}) } } : {}),
+      };
     case 'announce':
       return { type: 'announce', chatId, text: c.text };
     case 'welcome':

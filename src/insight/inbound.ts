@@ -6,6 +6,7 @@
 import type { Db } from '../store/db.ts';
 import { alertOnMessages } from './alerts.ts';
 import { moderateMessages } from './moderation-judge.ts';
+import { recordQuestions } from './questions.ts';
 
 export interface SeenJoin {
   groupId: string;
@@ -48,4 +49,5 @@ export async function onLeaves(_db: Db, _leaves: readonly SeenLeave[]): Promise<
 export async function onMessages(db: Db, messages: readonly SeenMessage[]): Promise<void> {
   await moderateMessages(db, messages);
   await alertOnMessages(db, messages);
+  await recordQuestions(db, messages);
 }

@@ -45,6 +45,7 @@ import { memberRoutes } from './routes/members.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { peopleSettingsRoutes } from './routes/people-settings.ts';
 import { checkinRoutes } from './routes/checkins.ts';
+import { inboxRoutes } from './routes/inbox.ts';
 import { registerSurveyForm } from './survey-form.ts';
 import { registerApplyForm } from './apply-form.ts';
 import { admissionRoutes } from './routes/admission.ts';
@@ -98,6 +99,8 @@ export function apiRoutes(s: Services): Route[] {
     ...segmentRoutes(s),
     ...peopleSettingsRoutes(s),
     ...checkinRoutes(s),
+    // Insight (issue 10): the question inbox.
+    ...inboxRoutes(s),
     ...admissionRoutes(s),
     ...peopleImportRoutes(s),
     ...ordersWebhookRoutes(s),

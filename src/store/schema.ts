@@ -216,6 +216,19 @@ export interface MessagesTable {
   sent_at: Date;
 }
 
+/** 032: a member's question, kept at ingest (src/insight/questions.ts); text and asker through the message. */
+export interface QuestionsTable {
+  id: Id;
+  group_id: string;
+  message_id: number;
+  at: ColumnType<Date, Date | string, Date | string>;
+  state: Defaulted<'open' | 'answered'>;
+  answered_at: MaybeDate;
+  answered_by: MaybeText;
+  answered_via: ColumnType<'reply' | 'after' | 'inbox' | null, 'reply' | 'after' | 'inbox' | null | undefined, 'reply' | 'after' | 'inbox' | null>;
+  reply_ledger_id: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
 export interface InboundEventsTable {
   id: Id;
   channel_id: string;
@@ -262,6 +275,8 @@ export interface LedgerContent {
   to?: string;
   /** For member steps: the member's platform id, so a direct message can be addressed. */
   userId?: string;
+  /** A post that answers a message (the question inbox): the platform id of that message. */
+  replyTo?: string;
   /** For a person sending a private message to an audience: whom to write to, in the text's language. */
   instruction?: string;
   /** Why Chorus removes or bans someone (a people operation: the blacklist, the rejoin policy). */
@@ -436,6 +451,8 @@ export interface Database {
   member_identities: MemberIdentitiesTable;
   memberships: MembershipsTable;
   messages: MessagesTable;
+  /** 032: the question inbox (src/insight/questions.ts). */
+  questions: QuestionsTable;
   inbound_events: InboundEventsTable;
   runs: RunsTable;
   run_groups: RunGroupsTable;

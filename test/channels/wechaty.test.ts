@@ -222,6 +222,13 @@ describe('wechaty connector: outbound actions, observed on the WeChat side', () 
     expect(echo.links).toEqual(['https://shop.example/camp']);
   });
 
+  it('answers a question (the inbox) with an @-mention of the asker: WeChat has no reply', async () => {
+    const { world, connector } = await startWorld();
+    await connector.perform({ type: 'post', chatId: world.room.id, text: '明晚 8 点', replyTo: { messageId: 'msg-1', userId: world.alice.id } });
+    const [sent] = world.sentTexts(world.room.id);
+    expect(sent).toMatch(/^@Alice\s明晚 8 点$/);
+  });
+
   it('renames, announces, adds and removes members, sends privately, creates a group', async () => {
     const { world, connector, inbox } = await startWorld();
     const { room, me, alice, bob, carol } = world;

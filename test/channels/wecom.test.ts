@@ -183,6 +183,13 @@ describe('wecom posts wait for the staff member', () => {
   });
   afterEach(() => s.close());
 
+  it('an answer from the inbox is a plain group message: WeCom cannot quote or mention', async () => {
+    const c = connect(s);
+    const r = await c.perform({ type: 'post', chatId: CHAT, text: '明晚 8 点', replyTo: { messageId: 'msg-1', userId: 'wm_alice' } });
+    expect(r.status).toBe('awaiting_confirmation');
+    expect(s.calls.find((x) => x.path === 'externalcontact/add_msg_template')?.body).toEqual({ chat_type: 'group', sender: OWNER, chat_id_list: [CHAT], text: { content: '明晚 8 点' } });
+  });
+
   it('post → awaiting_confirmation → pending → staff confirms → sent with the send time', async () => {
     const c = connect(s);
     const r = await c.perform({ type: 'post', chatId: CHAT, text: 'Good morning', link: 'https://shop.example/camp' });

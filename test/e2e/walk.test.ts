@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LEADERS } from '../../src/demo/workspace.ts';
+import { ingestEvent } from '../../src/community/ingest.ts';
 import { writeClicks } from '../../src/growth/clicks.ts';
 import { runLink } from '../../src/growth/links.ts';
 import { createOwner, createUser } from '../../src/server/accounts/users.ts';
@@ -254,6 +255,27 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'token-made').waitFor();
       await tid(w.page, 'token-made-done').click();
       await tid(w.page, 'audit-list').waitFor();
+    },
+  },
+  // insight ↓ (issue 10)
+  {
+    name: 'inbox: open questions with how long they waited, the answered ones, the reply box (cancelled)',
+    async visit(w) {
+      await open(w, '/', 'overview-questions');
+      await inLanguage(w, 'overview-questions');
+      await tid(w.page, 'overview-questions-open').click();
+      await tid(w.page, 'inbox-list').waitFor();
+      await inLanguage(w, 'inbox-total');
+      await noInternalIds(w, 'inbox-list');
+      const card = w.page.locator('[data-testid^="question-reply-"]').first();
+      await card.click();
+      await w.page.locator('[data-testid^="question-reply-text-"]').first().fill('明天早上 9 点开始');
+      await w.page.getByRole('button', { name: w.locale === 'zh' ? '取消' : 'Cancel' }).click();
+      await tid(w.page, 'inbox-filter-answered').click();
+      await expect.poll(() => tid(w.page, 'inbox-filter-answered').getAttribute('aria-pressed')).toBe('true');
+      await tid(w.page, 'inbox-groups').fill('tag:nothing-here');
+      await tid(w.page, 'inbox-groups-apply').click();
+      await tid(w.page, 'empty').waitFor();
     },
   },
   // people/admission ↓
@@ -509,6 +531,19 @@ const LEADER_STOPS: Stop[] = [
       expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     },
   },
+  // insight ↓ (issue 10)
+  {
+    name: 'leader: the questions waiting in their groups, on the leader page and in the inbox',
+    async visit(w) {
+      await open(w, '/leader', 'leader-questions');
+      await inLanguage(w, 'leader-questions');
+      await w.page.locator('[data-testid="leader-questions"] [data-testid^="question-reply-"]').first().tap();
+      await w.page.locator('[data-testid^="question-reply-text-"]').first().waitFor();
+      expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+      await open(w, '/inbox', 'inbox-list');
+      await inLanguage(w, 'inbox-total');
+    },
+  },
   // people/admission ↓
   {
     name: 'leader: the applications to their groups',
@@ -598,6 +633,12 @@ describe(`every page and dialog without a page error (${engine})`, () => {
     const places = await db.selectFrom('ledger').select(['group_id', 'step_id']).distinctOn('group_id').where('run_id', '=', run_id).orderBy('group_id').orderBy('id').limit(2).execute();
     const linkId = await runLink(db, run_id, 'https://shop.example/camp-offer');
     await writeClicks(db, places.map((r, i) => ({ target: { linkId, url: '', groupId: r.group_id, stepId: r.step_id, memberId: '' }, slug: `walk${i}`, at: new Date() })));
+    // insight: two members' questions in a group of the leader's (the inbox, the leader page).
+    const led = await db.selectFrom('groups').select(['channel_id', 'external_id']).where('leader', '=', LEADER.name).orderBy('id').executeTakeFirstOrThrow();
+    for (const [i, text] of ['请问明天几点开始直播？', 'Where can I find the replay?'].entries()) {
+      const from = { externalId: `walk-asker-${i}`, name: i ? 'Sam' : '小雨' };
+      await ingestEvent({ db }, led.channel_id, { type: 'message', chatId: led.external_id, messageId: `walk-q${i}`, from, text, links: [], mentions: [], at: new Date(Date.now() - (i + 1) * 3_600_000) });
+    }
     leader = await person({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }, LEADER);
   }, 180_000);
 

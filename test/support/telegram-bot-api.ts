@@ -200,6 +200,8 @@ export async function startTelegramBotApi(opts: TelegramBotApiOptions = {}) {
       const chat = s.chats.get(chatId);
       const message = { message_id: chat ? chat.nextMessageId++ : 1, from: s.user(userId), chat: chat ? s.chatObject(chat) : { id: chatId, type: 'supergroup', title: '' }, date: now(), text };
       if (chat) s.received.push({ chat_id: chat.id, message_id: message.message_id, from: userId, text, date: message.date });
+      if (!s.written.has(chatId)) s.written.set(chatId, new Set());
+      s.written.get(chatId)!.add(message.message_id);
       return deliver(s.queue({ message })).then((d) => ({ ...d, messageId: message.message_id }));
     },
     /** A person writes to the bot in its private chat. */

@@ -53,6 +53,8 @@ const CampaignPage = page(() => import('./pages/growth/campaign-page.tsx'), 'Cam
 // Insights (issue 10)
 const ModerationPage = page(() => import('./pages/insight/moderation-page.tsx'), 'ModerationPage');
 const AlertsPage = page(() => import('./pages/insight/alerts-page.tsx'), 'AlertsPage');
+// insight (issue 10): the question inbox
+const InboxPage = page(() => import('./pages/insight/inbox-page.tsx'), 'InboxPage');
 
 
 interface NavItem {
@@ -88,6 +90,8 @@ const NAV: NavItem[] = [
   // Insights / 洞察 (issue 10): a leader sees their own groups' moderation log and alerts
   { to: '/insight/moderation', label: 'common.navModeration', testid: 'nav-moderation', roles: [...STAFF, 'leader'] },
   { to: '/insight/alerts', label: 'common.navAlerts', testid: 'nav-alerts', roles: [...STAFF, 'leader'] },
+  // insight (issue 10): the question inbox; a leader sees their groups' questions
+  { to: '/inbox', label: 'common.navInbox', testid: 'nav-inbox', roles: [...STAFF, 'leader'] },
 ];
 
 /** The item to light for a page: the one with the longest address the page is under (People rules, not Members, on /members/rules). */
@@ -132,6 +136,8 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/campaigns/:id', element: <CampaignPage /> },
   { path: '/insight/moderation', element: <ModerationPage /> },
   { path: '/insight/alerts', element: <AlertsPage /> },
+  // insight (issue 10)
+  { path: '/inbox', element: <InboxPage /> },
 
 ];
 

@@ -43,7 +43,8 @@ export function createSandboxConnector(db: Db, channelId: string): Connector {
       switch (action.type) {
         case 'post':
           // The image and file links are kept with the text: nothing a post carries is dropped.
-          return record(action.chatId, 'post', [action.text, action.link, action.image, action.file].filter(Boolean).join('\n'));
+          // An answer (the question inbox) is kept as a `reply`; which message it answers is on the ledger row.
+          return record(action.chatId, action.replyTo ? 'reply' : 'post', [action.text, action.link, action.image, action.file].filter(Boolean).join('\n'));
         case 'direct_message':
           return record(action.chatId ?? `user:${action.userId}`, 'direct_message', action.text);
         case 'rename':

@@ -68,6 +68,8 @@ export async function performAction(api: Api, call: Call, a: OutboundAction): Pr
     case 'post': {
       const text = a.link && !a.text.includes(a.link) ? `${a.text}\n\n${a.link}` : a.text;
       const ctx = { chatId: a.chatId, sends: true };
+      // A reply quotes the message; if it was deleted meanwhile the answer still goes, unquoted.
+      const reply = a.replyTo && /^\d+$/.test(a.replyTo.messageId) ? { reply_parameters: { message_id: Number(a.replyTo.messageId), allow_sending_without_reply: true } } : {};
       if (a.image && a.file) {
         // A bot message carries one attachment; a person can post both.
         throw new ChannelError('permanent', `A Telegram bot post to ${a.chatId} carries one attachment, and this one has an image and a file: a person posts it.`, {
@@ -77,12 +79,12 @@ export async function performAction(api: Api, call: Call, a: OutboundAction): Pr
       if (a.image || a.file) {
         if (text.length > CAPTION_MAX) checkLength(text, CAPTION_MAX, 'caption', a.chatId);
         const m = a.image
-          ? await call({ ...ctx, method: 'sendPhoto' }, (s) => api.sendPhoto(a.chatId, a.image as string, { caption: text }, s))
-          : await call({ ...ctx, method: 'sendDocument' }, (s) => api.sendDocument(a.chatId, a.file as string, { caption: text }, s));
+          ? await call({ ...ctx, method: 'sendPhoto' }, (s) => api.sendPhoto(a.chatId, a.image as string, { caption: text, ...reply }, s))
+          : await call({ ...ctx, method: 'sendDocument' }, (s) => api.sendDocument(a.chatId, a.file as string, { caption: text, ...reply }, s));
         return done({ messageId: String(m.message_id) });
       }
       checkLength(text, TEXT_MAX, 'message', a.chatId);
-      const m = await call({ ...ctx, method: 'sendMessage' }, (s) => api.sendMessage(a.chatId, text, {}, s));
+      const m = await call({ ...ctx, method: 'sendMessage' }, (s) => api.sendMessage(a.chatId, text, reply, s));
       return done({ messageId: String(m.message_id) });
     }
     case 'direct_message': {

@@ -78,7 +78,9 @@ export async function performOnWechaty(ctx: PerformContext, action: OutboundActi
       const files = [action.image, action.file].filter((f): f is string => Boolean(f)).map((f) => fileBoxOf(f));
       const text = postText(action.text, action.link);
       // WeChat sends a text and a picture as two messages: the text first, then each file.
-      const sent = text.trim() ? await guarded(ctx, `posting in ${label(room)}`, true, () => room.say(text)) : undefined;
+      // WeChat has no reply a bot can send: an answer @-mentions the person asked (when still found).
+      const asker = action.replyTo?.userId ? await findContact(ctx, action.replyTo.userId).catch(() => undefined) : undefined;
+      const sent = text.trim() ? await guarded(ctx, `posting in ${label(room)}`, true, () => (asker ? room.say(text, asker) : room.say(text))) : undefined;
       const fileIds: string[] = [];
       for (const box of files) {
         try {

@@ -80,11 +80,19 @@ function send(s: BotApiState, p: Params, method: string, content: Partial<SentMe
   const chat = target(s, p.required('chat_id'));
   const now = Date.now();
   s.checkLimits(chat.id, now);
-  const m: SentMessage = { chat_id: chat.id, message_id: chat.nextMessageId++, method, at: now, ...content };
+  // A reply names a message of the chat; "message to be replied not found" unless the sender allows it.
+  const replyParams = p.json<{ message_id?: number; allow_sending_without_reply?: boolean }>('reply_parameters');
+  const replyTo = replyParams?.message_id ?? p.num('reply_to_message_id');
+  const replied = replyTo !== undefined && (s.written.get(chat.id)?.has(replyTo) || s.sent.some((x) => x.chat_id === chat.id && x.message_id === replyTo));
+  if (replyTo !== undefined && !replied && !(replyParams?.allow_sending_without_reply || p.bool('allow_sending_without_reply'))) {
+    throw new ApiFailure(400, 'Bad Request: message to be replied not found');
+  }
+  const m: SentMessage = { chat_id: chat.id, message_id: chat.nextMessageId++, method, at: now, ...content, ...(replied ? { reply_to_message_id: replyTo } : {}) };
   s.sent.push(m);
   const message: Record<string, unknown> = { message_id: m.message_id, from: s.bot, chat: s.chatObject(chat), date: Math.floor(now / 1000) };
   if (m.text !== undefined) message.text = m.text;
   if (m.caption !== undefined) message.caption = m.caption;
+  if (m.reply_to_message_id !== undefined) message.reply_to_message = { message_id: m.reply_to_message_id, chat: s.chatObject(chat), date: Math.floor(now / 1000) };
   if (m.photo !== undefined) {
     message.photo = [{ file_id: `photo-${m.message_id}`, file_unique_id: `p${m.message_id}`, width: 320, height: 320 }];
   }

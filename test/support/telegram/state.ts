@@ -35,6 +35,8 @@ export interface SentMessage {
   caption?: string;
   photo?: string;
   document?: string;
+  /** The message this one answers (reply_parameters.message_id or reply_to_message_id). */
+  reply_to_message_id?: number;
   at: number;
 }
 
@@ -123,6 +125,8 @@ export class BotApiState {
   readonly received: ReceivedMessage[] = [];
   /** Messages deleted by deleteMessage, in order. */
   readonly deleted: { chat_id: number; message_id: number; at: number }[] = [];
+  /** Messages people wrote in groups (say, inject), by chat: what a reply may answer. */
+  readonly written = new Map<number, Set<number>>();
   readonly violations: Violation[] = [];
   updates: Record<string, unknown>[] = [];
   nextUpdateId = 1;

@@ -21,6 +21,7 @@ export default {
   action_ledger_edit: "changed an action's text",
   action_group_add: 'added a group',
   action_group_update: 'changed a group',
+  action_inbox_reply: 'answered a question from the inbox',
   // people/admission
   action_admission_approve: 'approved an application',
   action_admission_reject: 'rejected an application',

@@ -66,4 +66,5 @@ export default {
   // Insights (issue 10): the menu items
   navModeration: 'Insights · Moderation',
   navAlerts: 'Insights · Keyword alerts',
+  navInbox: 'Insights · Question inbox',
 };

@@ -18,6 +18,7 @@ export default {
   action_ledger_edit: '修改了一个动作的文字',
   action_group_add: '添加了群',
   action_group_update: '修改了群',
+  action_inbox_reply: '在问题收件箱回复了问题',
   // people/admission
   action_admission_approve: '通过了入群申请',
   action_admission_reject: '拒绝了入群申请',

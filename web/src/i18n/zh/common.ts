@@ -67,4 +67,5 @@ export default {
   // Insights (issue 10): the menu items
   navModeration: '洞察 · 违规管理',
   navAlerts: '洞察 · 关键词提醒',
+  navInbox: '洞察 · 问题收件箱',
 } satisfies Record<keyof typeof en, string>;

@@ -10,6 +10,7 @@ import { PersonName } from '../../people.tsx';
 import { formatClock, formatDate, formatDateTime } from '../../time.ts';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import type { Overview, OverviewItem, OverviewRun, OverviewSection } from '../../../../src/run/overview.ts';
+import { OpenQuestions } from '../insight/overview-questions.tsx';
 import { usePolling } from '../runs/polling.ts';
 import './today.css';
 
@@ -107,6 +108,8 @@ export function Today() {
             </ul>
           </div>
         ) : null}
+
+        <OpenQuestions />
 
         <div className="card today-card" data-testid="overview-runs">
           <h3>{t('overview.runsTitle')}</h3>

@@ -8,7 +8,9 @@ import { useSearchParams } from 'react-router';
 import { asFailure, post, useGet } from '../../api.ts';
 import { loadCatalogs, useT } from '../../i18n/index.ts';
 import type { Admission } from '../admission/queue.tsx';
+import type { Question } from '../insight/question-card.tsx';
 import { PersonName } from '../../people.tsx';
+import { useUser } from '../../session.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { usePolling } from '../runs/polling.ts';
 import { copyText } from './clipboard.ts';
@@ -22,6 +24,22 @@ const ReviewerSection = lazy(async () => {
   const [m] = await Promise.all([import('../admission/reviewer-section.tsx'), loadCatalogs().catch(() => undefined)]);
   return { default: m.ReviewerSection };
 });
+
+// insight (issue 10): the open questions of a leader's groups, answered in place; loaded only when there are some.
+const LeaderQuestions = lazy(async () => {
+  const [m] = await Promise.all([import('../insight/leader-questions.tsx'), loadCatalogs().catch(() => undefined)]);
+  return { default: m.LeaderQuestions };
+});
+
+function Questions() {
+  const open = useGet<{ questions: Question[]; total: number }>('/api/inbox?state=open&limit=5');
+  if (!open.data?.questions.length) return null;
+  return (
+    <Suspense fallback={null}>
+      <LeaderQuestions questions={open.data.questions} total={open.data.total} />
+    </Suspense>
+  );
+}
 
 function Reviews() {
   const pending = useGet<{ admissions: Admission[] }>('/api/admissions?state=pending');
@@ -67,6 +85,7 @@ export function useRelative(): (r: Relative) => string {
 
 export function LeaderPage() {
   const t = useT();
+  const user = useUser();
   const [params] = useSearchParams();
   const assignee = params.get('assignee');
   const who = assignee ? `&assignee=${encodeURIComponent(assignee)}` : '';
@@ -144,6 +163,8 @@ export function LeaderPage() {
           <p className="empty-body">{t('leader.emptyBody')}</p>
         </div>
       )}
+
+      {assignee || user.role !== 'leader' ? null : <Questions />}
 
       {assignee ? null : <Reviews />}
 
