@@ -1,6 +1,6 @@
 // Ingest in the background, as `chorus serve` runs it: a webhook (or a long-polling answer) only
-// stores its events in `inbound_events` and returns — platforms retry slow webhooks, and a burst of
-// updates costs one INSERT — then the events are applied per channel in arrival order, in bursts of
+// stores its events in `inbound_events` and returns — platforms retry slow webhooks; concurrent
+// webhooks share one INSERT — then the events are applied per channel in arrival order, in bursts of
 // up to 500 that each take about a tenth of a second (applyBurst: one transaction each, the same
 // code as ingesting them at once).
 //
@@ -38,15 +38,39 @@ export function createQueuedIngest(deps: IngestDeps & { burst?: number }): Queue
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const store = async (channelId: string, events: InboundEvent[]) => {
-    if (!events.length) return;
-    const receivedAt = new Date();
-    await db
+  // Webhooks that arrive while an INSERT is on its way wait for the next one, together: under load
+  // a hundred concurrent webhooks cost one statement and one commit, not a hundred.
+  let pending: { channelId: string; events: InboundEvent[]; receivedAt: Date; done: (err?: unknown) => void }[] = [];
+  let writing = false;
+  const insert = (batch: typeof pending) =>
+    db
       .insertInto('inbound_events')
-      .values(events.map((event) => ({ channel_id: channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: receivedAt })))
+      .values(batch.flatMap((b) => b.events.map((event) => ({ channel_id: b.channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: b.receivedAt }))))
       .execute();
-    drain(channelId);
+  const write = async () => {
+    while (pending.length) {
+      const batch = pending;
+      pending = [];
+      try {
+        await insert(batch);
+        for (const b of batch) b.done();
+      } catch (err) {
+        // One at a time: a request whose events cannot be stored fails alone.
+        for (const b of batch) await insert([b]).then(() => b.done(), (e) => b.done(e ?? err));
+      }
+      for (const channelId of new Set(batch.map((b) => b.channelId))) drain(channelId);
+    }
+    writing = false;
   };
+  const store = (channelId: string, events: InboundEvent[]) =>
+    new Promise<void>((resolve, reject) => {
+      if (!events.length) return resolve();
+      pending.push({ channelId, events, receivedAt: new Date(), done: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!writing) {
+        writing = true;
+        void write();
+      }
+    });
 
   /** Starts draining a channel, or asks the running drain to look once more. */
   const drain = (channelId: string): void => {
