@@ -12,6 +12,7 @@ import { registerOpsCommands } from './ops.ts';
 import { registerMemberCommands } from './members.ts';
 import { registerSettingsCommands } from './settings.ts';
 import { registerCheckinCommands } from './checkins.ts';
+import { registerHealthCommands } from './health.ts';
 import { registerLinkCommands } from './links.ts';
 import { registerAdmissionCommands } from './admission.ts';
 import { registerLivecodeCommands } from './livecode.ts';
@@ -141,6 +142,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerLivecodeCommands(program, io, opsDeps);
   // Campaigns (issue 9).
   registerCampaignCommands(program, io, opsDeps);
+  // Insight (issue 10): group health.
+  registerHealthCommands(program, io, opsDeps);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -4,6 +4,7 @@
 // alerts) takes its part here; none of them may fail the burst for a reason of its own data.
 
 import type { Db } from '../store/db.ts';
+import { rollupJoins, rollupLeaves, rollupMessages } from './rollups.ts';
 
 export interface SeenJoin {
   groupId: string;
@@ -39,8 +40,14 @@ export interface SeenMessage {
   ownScript: boolean;
 }
 
-export async function onJoins(_db: Db, _joins: readonly SeenJoin[]): Promise<void> {}
+export async function onJoins(db: Db, joins: readonly SeenJoin[]): Promise<void> {
+  await rollupJoins(db, joins);
+}
 
-export async function onLeaves(_db: Db, _leaves: readonly SeenLeave[]): Promise<void> {}
+export async function onLeaves(db: Db, leaves: readonly SeenLeave[]): Promise<void> {
+  await rollupLeaves(db, leaves);
+}
 
-export async function onMessages(_db: Db, _messages: readonly SeenMessage[]): Promise<void> {}
+export async function onMessages(db: Db, messages: readonly SeenMessage[]): Promise<void> {
+  await rollupMessages(db, messages);
+}

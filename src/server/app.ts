@@ -59,6 +59,8 @@ import { registerLiveCodePage } from './livecode-page.ts';
 import { posterRoutes } from './routes/posters.ts';
 // Campaigns (issue 9).
 import { campaignRoutes } from './routes/campaigns.ts';
+// Insight (issue 10): group health.
+import { insightHealthRoutes } from './routes/insight-health.ts';
 
 import { type AppContext, type Services, services } from './services.ts';
 
@@ -107,6 +109,8 @@ export function apiRoutes(s: Services): Route[] {
     ...posterRoutes(s),
     // Campaigns (issue 9).
     ...campaignRoutes(s),
+    // Insight (issue 10): group health.
+    ...insightHealthRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;
