@@ -17,6 +17,8 @@ import { benchPosters } from './posters.ts';
 import { benchStanding } from './standing.ts';
 // Campaigns (issue 9).
 import { benchCampaigns } from './campaigns.ts';
+// Insight (issue 10): group health.
+import { benchHealth } from './health.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -47,6 +49,8 @@ const BENCHES: Record<string, Bench> = {
   posters: benchPosters,
   // Campaigns: 10,000 joins through personal links ingested and attributed, beside the same joins in no campaign.
   campaigns: benchCampaigns,
+  // Insight: the health board over 2,000 groups and 10 million messages (PGlite: 2 million by default) vs the same from raw messages.
+  health: benchHealth,
 };
 
 const wanted = process.argv.slice(2);

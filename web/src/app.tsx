@@ -50,6 +50,8 @@ const LiveCodesPage = page(() => import('./pages/growth/livecodes-page.tsx'), 'L
 const LiveCodePage = page(() => import('./pages/growth/livecode-page.tsx'), 'LiveCodePage');
 const CampaignsPage = page(() => import('./pages/growth/campaigns-page.tsx'), 'CampaignsPage');
 const CampaignPage = page(() => import('./pages/growth/campaign-page.tsx'), 'CampaignPage');
+// Insights (issue 10): group health; the inbox and moderation join this area.
+const HealthPage = page(() => import('./pages/insight/health-page.tsx'), 'HealthPage');
 
 
 interface NavItem {
@@ -82,6 +84,8 @@ const NAV: NavItem[] = [
   { to: '/campaigns', label: 'common.navCampaigns', testid: 'nav-campaigns', roles: [...STAFF, 'leader'] },
   { to: '/livecodes', label: 'common.navLiveCodes', testid: 'nav-livecodes', roles: [...STAFF, 'leader'] },
   { to: '/links', label: 'common.navLinks', testid: 'nav-links', roles: [...STAFF, 'leader'] },
+  // Insights (issue 10): the area opens on group health; a leader sees their own groups.
+  { to: '/insight', label: 'common.navInsights', testid: 'nav-insight', roles: [...STAFF, 'leader'] },
 ];
 
 /** The item to light for a page: the one with the longest address the page is under (People rules, not Members, on /members/rules). */
@@ -124,6 +128,9 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/links/:id', element: <LinkPage /> },
   { path: '/campaigns', element: <CampaignsPage /> },
   { path: '/campaigns/:id', element: <CampaignPage /> },
+  // Insights (issue 10)
+  { path: '/insight', element: <HealthPage /> },
+  { path: '/insight/health', element: <HealthPage /> },
 
 ];
 

@@ -63,4 +63,5 @@ export default {
   navLiveCodes: 'Live codes',
   navCampaigns: 'Campaigns',
   navLinks: 'Tracked links',
+  navInsights: 'Insights',
 };

@@ -64,4 +64,5 @@ export default {
   navLiveCodes: '活码',
   navCampaigns: '裂变活动',
   navLinks: '追踪链接',
+  navInsights: '洞察',
 } satisfies Record<keyof typeof en, string>;
