@@ -57,7 +57,7 @@ interface WindowRow {
   messages: number;
   member_messages: number;
   active: number;
-  p50: number | null;
+  waits: string | null;
   p_days: number;
   p_joins: number;
   p_leaves: number;
@@ -77,40 +77,38 @@ export async function healthBoard(db: Db, ids: readonly string[], now = new Date
   const start = addDays(today, -(WINDOW - 1));
   const pEnd = addDays(start, -1);
   const pStart = addDays(start, -WINDOW);
+  // The groups as a set joined by hash (a long `= ANY(array)` is checked element by element on every row).
   const r = await sql<WindowRow>`
-    WITH g AS (
-      SELECT id, name, created_at, member_count, (created_at AT TIME ZONE ${zone})::date AS born
-      FROM groups WHERE id = ANY(${[...ids]}::text[])),
+    WITH sel AS (SELECT id FROM unnest(${[...new Set(ids)]}::text[]) AS s(id)),
+    g AS (
+      SELECT g.id, g.name, g.created_at, g.member_count, (g.created_at AT TIME ZONE ${zone})::date AS born
+      FROM groups g JOIN sel ON sel.id = g.id),
     d AS (
-      SELECT group_id,
-        sum(joins) FILTER (WHERE day >= ${start}::date) AS joins, sum(leaves) FILTER (WHERE day >= ${start}::date) AS leaves,
-        sum(messages) FILTER (WHERE day >= ${start}::date) AS messages, sum(member_messages) FILTER (WHERE day >= ${start}::date) AS member_messages,
-        sum(joins) FILTER (WHERE day < ${start}::date) AS p_joins, sum(leaves) FILTER (WHERE day < ${start}::date) AS p_leaves,
-        sum(messages) FILTER (WHERE day < ${start}::date) AS p_messages, sum(member_messages) FILTER (WHERE day < ${start}::date) AS p_member_messages
-      FROM group_days WHERE group_id = ANY(${[...ids]}::text[]) AND day BETWEEN ${pStart}::date AND ${today}::date GROUP BY group_id),
-    a AS (
-      SELECT group_id, count(*) AS n FROM group_member_active
-      WHERE group_id = ANY(${[...ids]}::text[]) AND day >= ${start}::date GROUP BY group_id),
-    pa AS (
-      SELECT group_id, count(DISTINCT member_id) AS n FROM group_day_members
-      WHERE group_id = ANY(${[...ids]}::text[]) AND day BETWEEN ${pStart}::date AND ${pEnd}::date GROUP BY group_id),
-    w AS (
-      SELECT d.group_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY s.s) AS p50
-      FROM group_days d, unnest(d.response_seconds) AS s(s)
-      WHERE d.group_id = ANY(${[...ids]}::text[]) AND d.day >= ${start}::date AND cardinality(d.response_seconds) > 0 GROUP BY d.group_id)
+      SELECT x.group_id,
+        sum(x.joins) FILTER (WHERE x.day >= ${start}::date) AS joins, sum(x.leaves) FILTER (WHERE x.day >= ${start}::date) AS leaves,
+        sum(x.messages) FILTER (WHERE x.day >= ${start}::date) AS messages, sum(x.member_messages) FILTER (WHERE x.day >= ${start}::date) AS member_messages,
+        sum(x.joins) FILTER (WHERE x.day < ${start}::date) AS p_joins, sum(x.leaves) FILTER (WHERE x.day < ${start}::date) AS p_leaves,
+        sum(x.messages) FILTER (WHERE x.day < ${start}::date) AS p_messages, sum(x.member_messages) FILTER (WHERE x.day < ${start}::date) AS p_member_messages,
+        sum(x.last_active) FILTER (WHERE x.day >= ${start}::date) AS active,
+        max(x.active_members) FILTER (WHERE x.day < ${start}::date) AS p_active,
+        -- The window's waits as one text, the median taken here (faster than percentile_cont over unnest).
+        string_agg(array_to_string(x.response_seconds, ','), ',') FILTER (WHERE x.day >= ${start}::date AND cardinality(x.response_seconds) > 0) AS waits
+      FROM group_days x JOIN sel ON sel.id = x.group_id WHERE x.day BETWEEN ${pStart}::date AND ${today}::date GROUP BY x.group_id),
+    -- Members from the joins and leaves, for a group whose platform gives no member count.
+    n AS (
+      SELECT x.group_id, sum(x.joins - x.leaves) AS members
+      FROM group_days x JOIN g ON g.id = x.group_id WHERE g.member_count IS NULL GROUP BY x.group_id)
     SELECT g.id, g.name, extract(epoch FROM ${now.toISOString()}::timestamptz - g.created_at)::float8 AS age_s,
-      greatest(0, CASE WHEN g.member_count IS NOT NULL THEN g.member_count
-        ELSE (SELECT coalesce(sum(x.joins - x.leaves), 0) FROM group_days x WHERE x.group_id = g.id) END)::int AS members,
+      greatest(0, coalesce(g.member_count, n.members, 0))::int AS members,
       greatest(1, ${today}::date - greatest(${start}::date, g.born) + 1)::int AS days,
       greatest(0, ${pEnd}::date - greatest(${pStart}::date, g.born) + 1)::int AS p_days,
       coalesce(d.joins, 0)::int AS joins, coalesce(d.leaves, 0)::int AS leaves,
       coalesce(d.messages, 0)::int AS messages, coalesce(d.member_messages, 0)::int AS member_messages,
-      coalesce(a.n, 0)::int AS active, w.p50::float8 AS p50,
+      coalesce(d.active, 0)::int AS active, d.waits,
       coalesce(d.p_joins, 0)::int AS p_joins, coalesce(d.p_leaves, 0)::int AS p_leaves,
       coalesce(d.p_messages, 0)::int AS p_messages, coalesce(d.p_member_messages, 0)::int AS p_member_messages,
-      coalesce(pa.n, 0)::int AS p_active
-    FROM g LEFT JOIN d ON d.group_id = g.id LEFT JOIN a ON a.group_id = g.id
-      LEFT JOIN pa ON pa.group_id = g.id LEFT JOIN w ON w.group_id = g.id`.execute(db);
+      coalesce(d.p_active, 0)::int AS p_active
+    FROM g LEFT JOIN d ON d.group_id = g.id LEFT JOIN n ON n.group_id = g.id`.execute(db);
   const rows = r.rows.map((x): HealthRow => {
     const figures = figuresOf({
       members: x.members,
@@ -120,9 +118,11 @@ export async function healthBoard(db: Db, ids: readonly string[], now = new Date
       memberMessages: x.member_messages,
       active: x.active,
       days: x.days,
-      p50: x.p50,
+      p50: median(x.waits),
       ageDays: x.age_s / 86_400,
     });
+    // The previous window serves `declining` (its messages a day); its members active are the busiest
+    // day's (a lower bound: counting them exactly would cost a DISTINCT over a week of rows).
     const previous =
       x.p_days > 0
         ? figuresOf({
@@ -140,7 +140,15 @@ export async function healthBoard(db: Db, ids: readonly string[], now = new Date
     const h = groupHealth(figures, previous);
     return { group: x.id, name: x.name, ...figures, score: h.score, status: h.status, reasons: h.reasons };
   });
-  return rows.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.score - b.score || a.name.localeCompare(b.name));
+  return rows.sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.score - b.score || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The median of a comma-separated list of seconds (as percentile_cont: the mean of the middle two); null when empty. */
+export function median(list: string | null): number | null {
+  if (!list) return null;
+  const v = list.split(',').map(Number).sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
 }
 
 /** The figures of one window from its sums (docs/insight.md#group-health). Pure. */
@@ -187,8 +195,9 @@ export async function healthSeries(db: Db, ids: readonly string[], opts: { now?:
   const today = localDay(opts.now ?? new Date(), rollupZone());
   const first = addDays(today, -(days - 1));
   const r = await sql<{ group_id: string; day: string; joins: number; leaves: number; messages: number; member_messages: number; staff_messages: number; active_members: number; questions: number }>`
-    SELECT group_id, day::text AS day, joins, leaves, messages, member_messages, staff_messages, active_members, questions
-    FROM group_days WHERE group_id = ANY(${[...ids]}::text[]) AND day BETWEEN ${first}::date AND ${today}::date`.execute(db);
+    SELECT x.group_id, x.day::text AS day, x.joins, x.leaves, x.messages, x.member_messages, x.staff_messages, x.active_members, x.questions
+    FROM group_days x JOIN (SELECT id FROM unnest(${[...new Set(ids)]}::text[]) AS s(id)) sel ON sel.id = x.group_id
+    WHERE x.day BETWEEN ${first}::date AND ${today}::date`.execute(db);
   const have = new Map(r.rows.map((x) => [`${x.group_id} ${x.day}`, x]));
   for (const id of ids) {
     const series: HealthDay[] = [];
@@ -211,6 +220,29 @@ export async function healthSeries(db: Db, ids: readonly string[], opts: { now?:
   return out;
 }
 
+/** Each group's messages per day over the last `days` local days, oldest first (the board's sparklines), aggregated in the database. */
+export async function messagesDaily(db: Db, ids: readonly string[], opts: { now?: Date; days?: number } = {}): Promise<Map<string, number[]>> {
+  if (!ids.length) return new Map();
+  const days = opts.days ?? 30;
+  const today = localDay(opts.now ?? new Date(), rollupZone());
+  const first = addDays(today, -(days - 1));
+  // Each group's days as one text of `<day index>:<messages>` (a few rows to read, the gaps filled here).
+  const r = await sql<{ id: string; days: string | null }>`
+    SELECT x.group_id AS id, string_agg((x.day - ${first}::date)::text || ':' || x.messages::text, ',') AS days
+    FROM group_days x JOIN (SELECT id FROM unnest(${[...new Set(ids)]}::text[]) AS s(id)) sel ON sel.id = x.group_id
+    WHERE x.day BETWEEN ${first}::date AND ${today}::date AND x.messages > 0 GROUP BY x.group_id`.execute(db);
+  const out = new Map(ids.map((id) => [id, new Array<number>(days).fill(0)]));
+  for (const row of r.rows) {
+    const daily = out.get(row.id);
+    if (!daily || !row.days) continue;
+    for (const pair of row.days.split(',')) {
+      const [i, n] = pair.split(':');
+      daily[Number(i)] = Number(n);
+    }
+  }
+  return out;
+}
+
 /**
  * Day-7 survival over these groups (rules' `survival`): a group's 7th day is, in the rollups, the
  * local day 6 days after the day it was created, and its active members that day count.
@@ -220,8 +252,8 @@ export async function healthSurvival(db: Db, ids: readonly string[], now = new D
   const zone = rollupZone();
   const r = await sql<{ age_s: number; active: number }>`
     SELECT extract(epoch FROM ${now.toISOString()}::timestamptz - g.created_at)::float8 AS age_s, coalesce(d.active_members, 0)::int AS active
-    FROM groups g LEFT JOIN group_days d ON d.group_id = g.id AND d.day = (g.created_at AT TIME ZONE ${zone})::date + 6
-    WHERE g.id = ANY(${[...ids]}::text[])`.execute(db);
+    FROM groups g JOIN (SELECT id FROM unnest(${[...new Set(ids)]}::text[]) AS s(id)) sel ON sel.id = g.id
+      LEFT JOIN group_days d ON d.group_id = g.id AND d.day = (g.created_at AT TIME ZONE ${zone})::date + 6`.execute(db);
   return survival(r.rows.map((x) => ({ ageDays: x.age_s / 86_400, day7ActiveMembers: x.active })));
 }
 

@@ -7,7 +7,11 @@
 //   group (src/community/roles.ts), and a message that is exactly the script of one of Chorus's
 //   own actions there (a leader pasting their task: the SOP speaking). Everyone else is a member.
 // - Active members are the members who spoke. A check-in is a member's message (checkins.ts), so
-//   it is counted as speaking already.
+//   it is counted as speaking already. Each member's latest active day is kept per group, and
+//   group_days.last_active counts the members whose latest day each day is: the members active
+//   since a day are the sum of the counters from that day on. (Two transactions bringing the same
+//   member's messages in one group at the same moment could move the counter from a stale day;
+//   ingest applies one channel's events in order, so in practice they do not.)
 // - A question (src/community/standing/question.ts) by a member waits in group_open_questions
 //   until staff or the bot next write in that group; the wait goes on the question's day.
 // - Joins and leaves of bot accounts are not counted.
@@ -87,11 +91,20 @@ export async function rollupMessages(db: Db, messages: readonly MessageSeen[]): 
     fresh AS (
       INSERT INTO group_day_members (group_id, day, member_id) SELECT group_id, day, member_id FROM act
       ON CONFLICT DO NOTHING RETURNING group_id, day),
+    -- Each member's latest active day, and the counter of members whose latest day it is moved with
+    -- it. prior reads the statement's snapshot: the days as they were before this statement.
+    prior AS (
+      SELECT p.group_id, p.member_id, p.day FROM group_member_active p
+      JOIN (SELECT DISTINCT group_id, member_id FROM act) k ON k.group_id = p.group_id AND k.member_id = p.member_id),
     latest AS (
       INSERT INTO group_member_active (group_id, member_id, day)
       SELECT group_id, member_id, max(day) FROM act GROUP BY 1, 2
       ON CONFLICT (group_id, member_id) DO UPDATE SET day = greatest(group_member_active.day, excluded.day)
-      RETURNING 1),
+      RETURNING group_id, member_id, day),
+    moved AS (
+      SELECT l.group_id, l.day AS new_day, p.day AS old_day FROM latest l
+      LEFT JOIN prior p ON p.group_id = l.group_id AND p.member_id = l.member_id
+      WHERE p.day IS DISTINCT FROM l.day),
     staff_at AS (SELECT group_id, at FROM c WHERE staff),
     asked AS (
       SELECT o.group_id, o.message_id, o.asked_at, true AS stored FROM group_open_questions o
@@ -110,14 +123,18 @@ export async function rollupMessages(db: Db, messages: readonly MessageSeen[]): 
       ON CONFLICT DO NOTHING RETURNING 1),
     deltas AS (
       SELECT group_id, day, 1 AS messages, (NOT staff)::int AS member_messages, staff::int AS staff_messages,
-             0 AS active, (question AND NOT staff)::int AS questions, NULL::int AS waited FROM c
+             0 AS active, 0 AS last_active, (question AND NOT staff)::int AS questions, NULL::int AS waited FROM c
       UNION ALL
-      SELECT group_id, day, 0, 0, 0, 1, 0, NULL FROM fresh
+      SELECT group_id, day, 0, 0, 0, 1, 0, 0, NULL FROM fresh
       UNION ALL
-      SELECT group_id, (asked_at AT TIME ZONE ${zone})::date, 0, 0, 0, 0, 0, greatest(0, round(extract(epoch FROM answered_at - asked_at)))::int
+      SELECT group_id, new_day, 0, 0, 0, 0, 1, 0, NULL FROM moved
+      UNION ALL
+      SELECT group_id, old_day, 0, 0, 0, 0, -1, 0, NULL FROM moved WHERE old_day IS NOT NULL
+      UNION ALL
+      SELECT group_id, (asked_at AT TIME ZONE ${zone})::date, 0, 0, 0, 0, 0, 0, greatest(0, round(extract(epoch FROM answered_at - asked_at)))::int
       FROM answered WHERE answered_at IS NOT NULL)
-    INSERT INTO group_days (group_id, day, messages, member_messages, staff_messages, active_members, questions, response_seconds)
-    SELECT group_id, day, sum(messages), sum(member_messages), sum(staff_messages), sum(active), sum(questions),
+    INSERT INTO group_days (group_id, day, messages, member_messages, staff_messages, active_members, last_active, questions, response_seconds)
+    SELECT group_id, day, sum(messages), sum(member_messages), sum(staff_messages), sum(active), sum(last_active), sum(questions),
            coalesce(array_agg(waited) FILTER (WHERE waited IS NOT NULL), '{}')
     FROM deltas GROUP BY group_id, day
     ON CONFLICT (group_id, day) DO UPDATE SET
@@ -125,6 +142,7 @@ export async function rollupMessages(db: Db, messages: readonly MessageSeen[]): 
       member_messages = group_days.member_messages + excluded.member_messages,
       staff_messages = group_days.staff_messages + excluded.staff_messages,
       active_members = group_days.active_members + excluded.active_members,
+      last_active = group_days.last_active + excluded.last_active,
       questions = group_days.questions + excluded.questions,
       response_seconds = group_days.response_seconds || excluded.response_seconds`.execute(db);
 }

@@ -132,15 +132,15 @@ describe(`group health (${engine})`, () => {
 
   it('keeps the figures of each day as the events arrive', async () => {
     const { rows } = await sql<Record<string, unknown>>`
-      SELECT g.external_id AS grp, d.day::text AS day, d.joins, d.leaves, d.messages, d.member_messages, d.staff_messages, d.active_members, d.questions, d.response_seconds
+      SELECT g.external_id AS grp, d.day::text AS day, d.joins, d.leaves, d.messages, d.member_messages, d.staff_messages, d.active_members, d.last_active, d.questions, d.response_seconds
       FROM group_days d JOIN groups g ON g.id = d.group_id ORDER BY grp, day`.execute(db());
     expect(rows).toEqual([
-      { grp: 'a', day: '2026-12-01', joins: 10, leaves: 0, messages: 0, member_messages: 0, staff_messages: 0, active_members: 0, questions: 0, response_seconds: [] },
-      { grp: 'a', day: '2026-12-07', joins: 0, leaves: 0, messages: 8, member_messages: 6, staff_messages: 2, active_members: 5, questions: 2, response_seconds: [600, 1800] },
-      { grp: 'a', day: '2026-12-08', joins: 0, leaves: 1, messages: 0, member_messages: 0, staff_messages: 0, active_members: 0, questions: 0, response_seconds: [] },
-      { grp: 'b', day: '2026-12-01', joins: 20, leaves: 0, messages: 0, member_messages: 0, staff_messages: 0, active_members: 0, questions: 0, response_seconds: [] },
-      { grp: 'b', day: '2026-12-06', joins: 0, leaves: 6, messages: 0, member_messages: 0, staff_messages: 0, active_members: 0, questions: 0, response_seconds: [] },
-      { grp: 'b', day: '2026-12-09', joins: 0, leaves: 0, messages: 1, member_messages: 0, staff_messages: 1, active_members: 0, questions: 0, response_seconds: [] },
+      { grp: 'a', day: '2026-12-01', joins: 10, leaves: 0, messages: 0, member_messages: 0, staff_messages: 0, active_members: 0, last_active: 0, questions: 0, response_seconds: [] },
+      { grp: 'a', day: '2026-12-07', joins: 0, leaves: 0, messages: 8, member_messages: 6, staff_messages: 2, active_members: 5, last_active: 5, questions: 2, response_seconds: [600, 1800] },
+      { grp: 'a', day: '2026-12-08', joins: 0, leaves: 1, messages: 0, member_messages: 0, staff_messages: 0, active_members: 0, last_active: 0, questions: 0, response_seconds: [] },
+      { grp: 'b', day: '2026-12-01', joins: 20, leaves: 0, messages: 0, member_messages: 0, staff_messages: 0, active_members: 0, last_active: 0, questions: 0, response_seconds: [] },
+      { grp: 'b', day: '2026-12-06', joins: 0, leaves: 6, messages: 0, member_messages: 0, staff_messages: 0, active_members: 0, last_active: 0, questions: 0, response_seconds: [] },
+      { grp: 'b', day: '2026-12-09', joins: 0, leaves: 0, messages: 1, member_messages: 0, staff_messages: 1, active_members: 0, last_active: 0, questions: 0, response_seconds: [] },
     ]);
   });
 

@@ -5,7 +5,7 @@
 // `/api/insight/`.
 
 import { z } from 'zod';
-import { healthBoard, healthGroupIds, healthSeries, healthSurvival, runGroupIds } from '../../insight/health-board.ts';
+import { healthBoard, healthGroupIds, healthSeries, healthSurvival, messagesDaily, runGroupIds } from '../../insight/health-board.ts';
 import { rollupZone } from '../../insight/rollups.ts';
 import { adviceText, type HealthReason, reasonText } from '../../insight/rules/health.ts';
 import { type Locale, msg, render } from '../../i18n/index.ts';
@@ -52,10 +52,10 @@ export function insightHealthRoutes(s: Services): Route[] {
         const locale = requestLocale(req.headers, req.query);
         const now = s.now();
         const ids = await visible(query.groups ?? 'all', query.run, leader);
-        const [rows, series, survival] = await Promise.all([healthBoard(s.db, ids, now), healthSeries(s.db, ids, { now }), healthSurvival(s.db, ids, now)]);
+        const [rows, daily, survival] = await Promise.all([healthBoard(s.db, ids, now), messagesDaily(s.db, ids, { now }), healthSurvival(s.db, ids, now)]);
         return {
           zone: rollupZone(),
-          groups: rows.map((r) => ({ ...r, reasons: worded(locale, r.reasons), messagesDaily: (series.get(r.group) ?? []).map((d) => d.messages) })),
+          groups: rows.map((r) => ({ ...r, reasons: worded(locale, r.reasons), messagesDaily: daily.get(r.group) ?? [] })),
           survival,
         };
       },
