@@ -6,7 +6,7 @@
 import { selectGroups } from '../community/groups.ts';
 import { type Db, sql } from '../store/db.ts';
 import { groupHealth, type HealthFigures, type HealthReason, type HealthStatus, survival } from './rules/health.ts';
-import { rollupZone } from './rollups.ts';
+import { localDayOf, rollupZone } from './rollups.ts';
 
 /** One row of the board: exactly the fields of `chorus health --json`. */
 export interface HealthRow extends HealthFigures {
@@ -34,9 +34,7 @@ const STATUS_ORDER: Record<HealthStatus, number> = { dying: 0, watch: 1, healthy
 
 /** The local day of an instant in a zone, as YYYY-MM-DD. */
 export function localDay(at: Date, zone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  return localDayOf(zone)(at);
 }
 
 /** A YYYY-MM-DD day moved by whole days. */

@@ -41,14 +41,28 @@ export interface MessageSeen {
 /** The zone that makes a day of the rollups (CHORUS_TIMEZONE, default Asia/Shanghai). */
 export const rollupZone = (): string => workspaceTimezone();
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** An instant's local day (YYYY-MM-DD) in a zone, computed here: cheaper than AT TIME ZONE per row on PGlite. */
+export function localDayOf(zone: string): (at: Date) => string {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(zone, f);
+  }
+  const fmt = f;
+  return (at) => fmt.format(at);
+}
+
 async function bumpPeople(db: Db, column: 'joins' | 'leaves', rows: readonly PersonSeen[]): Promise<void> {
-  const people = rows.filter((r) => !r.isBot).map((r) => ({ group_id: r.groupId, at: r.at.toISOString() }));
+  const dayOf = localDayOf(rollupZone());
+  const people = rows.filter((r) => !r.isBot).map((r) => ({ group_id: r.groupId, day: dayOf(r.at) }));
   if (!people.length) return;
   const col = sql.ref(column);
   await sql`
     INSERT INTO group_days (group_id, day, ${col})
-    SELECT v.group_id, (v.at AT TIME ZONE ${rollupZone()})::date AS day, count(*)::int
-    FROM jsonb_to_recordset(${JSON.stringify(people)}::jsonb) AS v(group_id text, at timestamptz)
+    SELECT v.group_id, v.day, count(*)::int
+    FROM jsonb_to_recordset(${JSON.stringify(people)}::jsonb) AS v(group_id text, day date)
     GROUP BY 1, 2
     ON CONFLICT (group_id, day) DO UPDATE SET ${col} = group_days.${col} + excluded.${col}`.execute(db);
 }
@@ -68,8 +82,11 @@ export async function rollupLeaves(db: Db, leaves: readonly PersonSeen[]): Promi
  */
 export async function rollupMessages(db: Db, messages: readonly MessageSeen[]): Promise<void> {
   if (!messages.length) return;
+  const zone = rollupZone();
+  const dayOf = localDayOf(zone);
   const rows = messages.map((m) => ({
     group_id: m.groupId,
+    day: dayOf(m.at),
     member_id: m.memberId,
     message_id: m.messageId,
     at: m.at.toISOString(),
@@ -77,12 +94,10 @@ export async function rollupMessages(db: Db, messages: readonly MessageSeen[]): 
     own: m.ownScript,
     question: !m.isBot && !m.ownScript && isQuestion(m.text),
   }));
-  const zone = rollupZone();
   await sql`
     WITH v AS (
-      SELECT v.*, (v.at AT TIME ZONE ${zone})::date AS day
-      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS v(group_id text, member_id text, message_id bigint, at timestamptz, bot boolean, own boolean, question boolean)),
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        AS v(group_id text, day date, member_id text, message_id bigint, at timestamptz, bot boolean, own boolean, question boolean)),
     c AS (
       SELECT v.*, (v.bot OR v.own OR EXISTS (
         SELECT 1 FROM member_roles r WHERE r.group_id = v.group_id AND r.member_id = v.member_id AND r.role IN ('leader', 'assistant'))) AS staff
