@@ -21,6 +21,8 @@ import { benchCampaigns } from './campaigns.ts';
 import { benchIngest } from './ingest.ts';
 // Insight (issue 10): the question inbox.
 import { benchInbox } from './inbox.ts';
+// Insight (issue 10): group health.
+import { benchHealth } from './health.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -55,6 +57,8 @@ const BENCHES: Record<string, Bench> = {
   ingest: benchIngest,
   // The question inbox over 2,000 groups: the questions of 10 million messages generated in the database, then the list.
   inbox: benchInbox,
+  // Insight: the health board over 2,000 groups and 10 million messages (PGlite: 2 million by default) vs the same from raw messages.
+  health: benchHealth,
 };
 
 const wanted = process.argv.slice(2);

@@ -13,6 +13,7 @@ import { registerMemberCommands } from './members.ts';
 import { registerSettingsCommands } from './settings.ts';
 import { registerCheckinCommands } from './checkins.ts';
 import { registerInboxCommands } from './inbox.ts';
+import { registerHealthCommands } from './health.ts';
 import { registerLinkCommands } from './links.ts';
 import { registerAdmissionCommands } from './admission.ts';
 import { registerModerationCommands } from './moderation.ts';
@@ -147,6 +148,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerCampaignCommands(program, io, opsDeps);
   // Insight (issue 10): moderation and keyword alerts.
   registerModerationCommands(program, io, opsDeps);
+  // Insight (issue 10): group health.
+  registerHealthCommands(program, io, opsDeps);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

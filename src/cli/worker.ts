@@ -12,6 +12,7 @@ import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
 import { campaignRegroupLink } from '../growth/campaign-regroup-link.ts';
 import { growthSweep } from '../growth/sweep.ts';
+import { healthSweep } from '../insight/health-alerts.ts';
 import { openStore } from '../store/db.ts';
 import { loadSecretKey, SECRET_KEY_FILE, secretBox } from '../store/secrets.ts';
 import { createLogger, exitSoon, lineLog, onStopSignal } from '../server/logger.ts';
@@ -52,6 +53,7 @@ export async function workerCommand(io: Io, o: WorkerCliOptions): Promise<number
   const worker = new Worker({ db: store.db, connectors, log, queue, ...(o.pollMs ? { pollMs: o.pollMs } : {}), regroupLink: (d, row) => campaignRegroupLink(d, row), sweep: async () => {
       await sweep({ db: store.db, connectors, log: lineLog(logger, 'sweep') });
       await growthSweep(store.db);
+      await healthSweep(store.db);
     },
   });
   await worker.start();

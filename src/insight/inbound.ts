@@ -7,6 +7,7 @@ import type { Db } from '../store/db.ts';
 import { alertOnMessages } from './alerts.ts';
 import { moderateMessages } from './moderation-judge.ts';
 import { recordQuestions } from './questions.ts';
+import { rollupJoins, rollupLeaves, rollupMessages } from './rollups.ts';
 
 export interface SeenJoin {
   groupId: string;
@@ -42,12 +43,17 @@ export interface SeenMessage {
   ownScript: boolean;
 }
 
-export async function onJoins(_db: Db, _joins: readonly SeenJoin[]): Promise<void> {}
+export async function onJoins(db: Db, joins: readonly SeenJoin[]): Promise<void> {
+  await rollupJoins(db, joins);
+}
 
-export async function onLeaves(_db: Db, _leaves: readonly SeenLeave[]): Promise<void> {}
+export async function onLeaves(db: Db, leaves: readonly SeenLeave[]): Promise<void> {
+  await rollupLeaves(db, leaves);
+}
 
 export async function onMessages(db: Db, messages: readonly SeenMessage[]): Promise<void> {
   await moderateMessages(db, messages);
   await alertOnMessages(db, messages);
   await recordQuestions(db, messages);
+  await rollupMessages(db, messages);
 }

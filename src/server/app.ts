@@ -61,6 +61,8 @@ import { posterRoutes } from './routes/posters.ts';
 // Campaigns (issue 9).
 import { campaignRoutes } from './routes/campaigns.ts';
 import { moderationRoutes } from './routes/moderation.ts';
+// Insight (issue 10): group health.
+import { insightHealthRoutes } from './routes/insight-health.ts';
 
 import { type AppContext, type Services, services } from './services.ts';
 
@@ -113,6 +115,8 @@ export function apiRoutes(s: Services): Route[] {
     ...campaignRoutes(s),
     // Insight (issue 10): moderation and keyword alerts.
     ...moderationRoutes(s),
+    // Insight (issue 10): group health.
+    ...insightHealthRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;

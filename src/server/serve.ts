@@ -11,6 +11,7 @@ import { Worker } from '../dispatch/worker.ts';
 import { sweep } from '../run/sweep.ts';
 import { campaignRegroupLink } from '../growth/campaign-regroup-link.ts';
 import { growthSweep } from '../growth/sweep.ts';
+import { healthSweep } from '../insight/health-alerts.ts';
 import { makeDataFolderPrivate } from '../store/data-folder.ts';
 import { openStore, type Store } from '../store/db.ts';
 import { loadSecretKey, secretBox } from '../store/secrets.ts';
@@ -93,6 +94,7 @@ export async function serve(opts: ServeOptions): Promise<Server> {
           sweep: async () => {
             await sweep({ db, connectors, log: logFor('sweep') });
             await growthSweep(db);
+            await healthSweep(db);
           },
         });
   const wake = worker ? () => worker.wake() : undefined;

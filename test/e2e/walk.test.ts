@@ -469,6 +469,19 @@ const OWNER_STOPS: Stop[] = [
       await noInternalIds(w, 'campaign-list');
     },
   },
+  // Insights (issue 10)
+  {
+    name: 'insights: group health, the table with status, score, reasons and a sparkline per group',
+    async visit(w) {
+      await tid(w.page, 'nav-insight').click();
+      await tid(w.page, 'health-table').waitFor();
+      await inLanguage(w, 'health-table');
+      expect(await tid(w.page, 'health-row').count()).toBeGreaterThan(0);
+      expect(await tid(w.page, 'health-spark').count()).toBe(await tid(w.page, 'health-row').count());
+      await noInternalIds(w, 'health-table');
+      await w.page.screenshot({ path: shot(`health-${w.locale}.png`), fullPage: true });
+    },
+  },
   {
     name: 'a page that does not exist',
     async visit(w) {
@@ -550,6 +563,16 @@ const LEADER_STOPS: Stop[] = [
     async visit(w) {
       await open(w, '/admission', 'admission-page');
       await inLanguage(w, 'admission-filter-pending');
+    },
+  },
+  // Insights (issue 10)
+  {
+    name: 'leader: the health of their groups, on a phone',
+    async visit(w) {
+      await open(w, '/insight/health', 'health-page');
+      await w.page.locator('[data-testid="health-table"], [data-testid="health-page"] .empty').first().waitFor();
+      await inLanguage(w, 'health-page');
+      expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     },
   },
   // growth ↓ (issue 9)

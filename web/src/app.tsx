@@ -55,6 +55,8 @@ const ModerationPage = page(() => import('./pages/insight/moderation-page.tsx'),
 const AlertsPage = page(() => import('./pages/insight/alerts-page.tsx'), 'AlertsPage');
 // insight (issue 10): the question inbox
 const InboxPage = page(() => import('./pages/insight/inbox-page.tsx'), 'InboxPage');
+// Insights (issue 10): group health; the inbox and moderation join this area.
+const HealthPage = page(() => import('./pages/insight/health-page.tsx'), 'HealthPage');
 
 
 interface NavItem {
@@ -92,6 +94,8 @@ const NAV: NavItem[] = [
   { to: '/insight/alerts', label: 'common.navAlerts', testid: 'nav-alerts', roles: [...STAFF, 'leader'] },
   // insight (issue 10): the question inbox; a leader sees their groups' questions
   { to: '/inbox', label: 'common.navInbox', testid: 'nav-inbox', roles: [...STAFF, 'leader'] },
+  // Insights (issue 10): the area opens on group health; a leader sees their own groups.
+  { to: '/insight', label: 'common.navInsights', testid: 'nav-insight', roles: [...STAFF, 'leader'] },
 ];
 
 /** The item to light for a page: the one with the longest address the page is under (People rules, not Members, on /members/rules). */
@@ -138,6 +142,9 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/insight/alerts', element: <AlertsPage /> },
   // insight (issue 10)
   { path: '/inbox', element: <InboxPage /> },
+  // Insights (issue 10)
+  { path: '/insight', element: <HealthPage /> },
+  { path: '/insight/health', element: <HealthPage /> },
 
 ];
 

@@ -67,4 +67,5 @@ export default {
   navModeration: 'Insights · Moderation',
   navAlerts: 'Insights · Keyword alerts',
   navInbox: 'Insights · Question inbox',
+  navInsights: 'Insights · Group health',
 };

@@ -1,4 +1,4 @@
-// Insights: moderation (settings and the log with undo) and keyword alerts.
+// Insights: moderation, keyword alerts and group health.
 export default {
   modTitle: 'Moderation',
   modIntro:
@@ -56,4 +56,25 @@ export default {
   alCenterNone: 'none',
   alCenterSave: 'Save',
   alCenterSaved: 'Command-center group saved.',
+  healthTitle: 'Group health',
+  healthIntro: "Each group's last 7 days: how many talk, who leaves, how fast questions get an answer — worst first, with what to do.",
+  healthEmptyTitle: 'No groups yet',
+  healthEmptyBody: 'Groups appear here once Chorus sees them; their figures build up as members join and talk.',
+  survival: 'Day-7 survival: {alive} of {groups} groups old enough were still alive on their 7th day ({rate}).',
+  colGroup: 'Group',
+  colStatus: 'Status',
+  colScore: 'Score',
+  colMessages: 'Messages, 30 days',
+  colMembers: 'Members',
+  colActive: 'Active',
+  colJoinedLeft: 'Joined / left',
+  colReasons: 'Why, and what to do',
+  statusHealthy: 'Healthy',
+  statusWatch: 'Watch',
+  statusDying: 'Dying',
+  ageDays: '{count} days old',
+  ageDays_one: '1 day old',
+  perDay: '{value} a day this week',
+  sparkLabel: 'Messages per day over 30 days; {value} a day this week',
+  noReasons: 'Nothing to worry about',
 };

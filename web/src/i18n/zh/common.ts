@@ -68,4 +68,5 @@ export default {
   navModeration: '洞察 · 违规管理',
   navAlerts: '洞察 · 关键词提醒',
   navInbox: '洞察 · 问题收件箱',
+  navInsights: '洞察 · 群健康',
 } satisfies Record<keyof typeof en, string>;
