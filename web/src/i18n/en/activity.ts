@@ -74,4 +74,12 @@ export default {
   kind_link: 'Tracked link',
   kind_livecode: 'Live code',
   kind_campaign: 'Campaign',
+  // insight (issue 10)
+  action_moderation_set: 'changed the moderation of groups',
+  action_moderation_undo: 'undid a moderation action',
+  action_alert_add: 'added a keyword alert',
+  action_alert_remove: 'removed a keyword alert',
+  action_alert_settings: 'set the command-center group',
+  kind_moderation: 'Moderation',
+  kind_alert: 'Keyword alert',
 };

@@ -71,4 +71,12 @@ export default {
   kind_link: '追踪链接',
   kind_livecode: '活码',
   kind_campaign: '裂变活动',
+  // insight (issue 10)
+  action_moderation_set: '修改了群的违规管理设置',
+  action_moderation_undo: '撤销了一次违规处理',
+  action_alert_add: '添加了关键词提醒',
+  action_alert_remove: '删除了关键词提醒',
+  action_alert_settings: '设置了指挥中心群',
+  kind_moderation: '违规管理',
+  kind_alert: '关键词提醒',
 };
