@@ -5,8 +5,9 @@
 // - A question is a message that asks (src/community/standing/question.ts) from a member: not a
 //   bot, not the group's staff (a member holding the leader or assistant role there, as for
 //   `enrolled` and the live codes' staff contacts), not one of Chorus's own scripts pasted.
-// - It is answered by the first message of staff, the group's leader or a bot that replies to it
-//   or comes after it in that group (`reply` when it names the question, else `after`). A member's
+// - It is answered by the first message of staff, the group's leader or a bot that replies to it,
+//   or of staff or the leader that comes after it in that group (`reply` when it names the
+//   question, else `after`); a bot's scheduled posts answer nobody's question. A member's
 //   answer does not close it: the operator still owes one.
 // - The inbox's own replies (inbox-reply.ts) mark it answered by the person, `inbox`.
 
@@ -58,6 +59,8 @@ export async function recordQuestions(db: Db, messages: readonly BurstMessage[])
       FROM a
       JOIN questions q ON q.group_id = a.group_id AND q.state = 'open' AND (q.at < a.at OR (q.at = a.at AND q.message_id < a.message_id))
       JOIN messages m ON m.id = q.message_id
+      -- A bot answers only by replying: its scheduled posts answer nobody's question.
+      WHERE NOT a.bot OR a.reply_to = m.external_id
       ORDER BY q.id, a.at, a.ord),
     answered AS (
       UPDATE questions q SET state = 'answered', answered_at = f.at, answered_by = f.member_id, answered_via = f.via
@@ -69,7 +72,7 @@ export async function recordQuestions(db: Db, messages: readonly BurstMessage[])
       SELECT r.group_id, r.message_id, r.at, CASE WHEN f.at IS NULL THEN 'open' ELSE 'answered' END, f.at, f.member_id, f.via
       FROM r LEFT JOIN LATERAL (
         SELECT a.at, a.member_id, CASE WHEN a.reply_to = r.external_id THEN 'reply' ELSE 'after' END AS via
-        FROM a WHERE a.group_id = r.group_id AND (a.at > r.at OR (a.at = r.at AND a.ord > r.ord))
+        FROM a WHERE a.group_id = r.group_id AND (a.at > r.at OR (a.at = r.at AND a.ord > r.ord)) AND (NOT a.bot OR a.reply_to = r.external_id)
         ORDER BY a.at, a.ord LIMIT 1) f ON true
       WHERE r.asks AND NOT r.staff
       ON CONFLICT (message_id) DO NOTHING

@@ -1,5 +1,5 @@
 // The question inbox through the real ingest (sandbox groups): what is kept as a question, what
-// answers it (staff's reply, staff or the bot writing after it, a reply from the inbox — never
+// answers it (staff's or the bot's reply, staff writing after it, a reply from the inbox — never
 // another member), the inbox's filters and order, a leader's scope on the API, and the reply
 // queued as a ledger row that names the question's message.
 
@@ -98,13 +98,16 @@ describe(`the question inbox (${engine})`, () => {
     await ingestBurst({ db: db() }, w.channelId, [early, say('chat-1', 'coach', '大家早上好', 21), late]);
     expect(await question(early.type === 'message' ? early.messageId : '')).toMatchObject({ state: 'answered', answered_by: await memberOf('coach'), answered_via: 'after', answered_at: at(21) });
     expect(await question(late.type === 'message' ? late.messageId : '')).toMatchObject({ state: 'open' });
-    // In group 2 nobody is staff: coach's message there answers nothing, the bot's does.
+    // In group 2 nobody is staff: coach's message there answers nothing; the bot's post after it
+    // answers nothing either (a scheduled post is no answer), its reply does.
     const q2 = say('chat-2', 'lin', 'Is there a class tomorrow?', 23);
     await ingest(q2);
     await ingest(say('chat-2', 'coach', 'hello all', 24));
     expect(await question(q2.type === 'message' ? q2.messageId : '')).toMatchObject({ state: 'open' });
-    await ingest(say('chat-2', 'bot', '明天有课', 25));
-    expect(await question(q2.type === 'message' ? q2.messageId : '')).toMatchObject({ state: 'answered', answered_via: 'after' });
+    await ingest(say('chat-2', 'bot', '今晚 8 点直播', 25));
+    expect(await question(q2.type === 'message' ? q2.messageId : '')).toMatchObject({ state: 'open' });
+    await ingest({ ...say('chat-2', 'bot', '明天有课', 26), replyTo: q2.type === 'message' ? q2.messageId : '' } as InboundEvent);
+    expect(await question(q2.type === 'message' ? q2.messageId : '')).toMatchObject({ state: 'answered', answered_via: 'reply' });
   });
 
   it('lists open questions longest waiting first, with filters and a leader’s scope', async () => {
@@ -123,7 +126,7 @@ describe(`the question inbox (${engine})`, () => {
     const answered = await listInbox(db(), { state: 'answered', now });
     // The latest answered first; waitingSeconds is how long each waited.
     expect(answered.questions.map((q) => [q.text, q.waitingSeconds, q.state])).toEqual([
-      ['Is there a class tomorrow?', 120, 'answered'],
+      ['Is there a class tomorrow?', 180, 'answered'],
       ['直播回放在哪里看', 60, 'answered'],
       ['How do I submit the homework?', 120, 'answered'],
       ['请问明天几点开始？', 120, 'answered'],
