@@ -18,6 +18,8 @@ export interface ModeratedGroup {
 
 export interface ScopeSettings {
   scope: string;
+  /** What an operator reads for the scope: the group's name, or the community type. */
+  name?: string;
   /** The groups it applies to now. */
   groups: string[];
   settings: ModerationSettings;
@@ -123,7 +125,7 @@ export async function setModeration(
 /** Every stored scope with the groups it applies to now (a group's own row hides its type's). */
 export async function listModeration(db: Db, opts: { leader?: string } = {}): Promise<ScopeSettings[]> {
   const rows = await db.selectFrom('moderation_settings').select(['scope', 'settings', 'exempt_roles']).orderBy('scope').execute();
-  let q = db.selectFrom('groups').select(['id', 'community', 'leader']).where('status', '=', 'active');
+  let q = db.selectFrom('groups').select(['id', 'name', 'community', 'leader']).where('status', '=', 'active');
   if (opts.leader !== undefined) q = q.where('leader', '=', opts.leader);
   const groups = await q.execute();
   const applied = await moderatedGroups(db, groups);
@@ -131,7 +133,9 @@ export async function listModeration(db: Db, opts: { leader?: string } = {}): Pr
   for (const r of rows) {
     const members = groups.filter((g) => applied.get(g.id)?.scope === r.scope).map((g) => g.id);
     if (opts.leader !== undefined && !members.length) continue;
-    out.push({ scope: r.scope, groups: members, settings: readModerationSettings(json(r.settings)), exemptRoles: r.exempt_roles as MemberRole[] });
+    const own = r.scope.startsWith('group:') ? groups.find((g) => `group:${g.id}` === r.scope) : undefined;
+    const name = own?.name ?? r.scope.slice(r.scope.indexOf(':') + 1);
+    out.push({ scope: r.scope, name, groups: members, settings: readModerationSettings(json(r.settings)), exemptRoles: r.exempt_roles as MemberRole[] });
   }
   return out;
 }

@@ -267,6 +267,7 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'inbox-list').waitFor();
       await inLanguage(w, 'inbox-total');
       await noInternalIds(w, 'inbox-list');
+      await w.page.screenshot({ path: shot(`inbox-${w.locale}.png`), fullPage: true });
       const card = w.page.locator('[data-testid^="question-reply-"]').first();
       await card.click();
       await w.page.locator('[data-testid^="question-reply-text-"]').first().fill('明天早上 9 点开始');
@@ -499,13 +500,16 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'moderation-words').fill('代购, 刷单');
       await tid(w.page, 'moderation-save').click();
       await tid(w.page, 'moderation-scopes').waitFor();
+      await noInternalIds(w, 'moderation-scopes');
       await tid(w.page, 'moderation-log').or(tid(w.page, 'empty')).first().waitFor();
+      await w.page.screenshot({ path: shot(`moderation-${w.locale}.png`), fullPage: true });
       await open(w, '/insight/alerts', 'alert-form');
       await inLanguage(w, 'alerts-page');
       await tid(w.page, 'alert-keyword').fill(`退款 ${w.locale}`);
       await tid(w.page, 'alert-add').click();
       await tid(w.page, 'alerts-table').waitFor();
       await tid(w.page, 'alert-center').waitFor();
+      await w.page.screenshot({ path: shot(`alerts-${w.locale}.png`), fullPage: true });
     },
   },
 ];
@@ -553,6 +557,7 @@ const LEADER_STOPS: Stop[] = [
       await w.page.locator('[data-testid="leader-questions"] [data-testid^="question-reply-"]').first().tap();
       await w.page.locator('[data-testid^="question-reply-text-"]').first().waitFor();
       expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+      await w.page.screenshot({ path: shot(`leader-questions-${w.locale}.png`), fullPage: true });
       await open(w, '/inbox', 'inbox-list');
       await inLanguage(w, 'inbox-total');
     },
@@ -573,6 +578,7 @@ const LEADER_STOPS: Stop[] = [
       await w.page.locator('[data-testid="health-table"], [data-testid="health-page"] .empty').first().waitFor();
       await inLanguage(w, 'health-page');
       expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+      await w.page.screenshot({ path: shot(`leader-health-${w.locale}.png`), fullPage: true });
     },
   },
   // growth ↓ (issue 9)

@@ -18,6 +18,7 @@ export default {
   modSave: 'Save settings',
   modSaved: 'Saved: {count} group(s) moderated with these settings.',
   modScopes: 'Settings',
+  modCommunity: 'Every group of the community type {type}',
   modGroupCount: '{count} group(s)',
   modAfterMute: 'after {count} warning(s): mute',
   modAfterRemove: 'after {count} warning(s): remove',

@@ -18,6 +18,7 @@ export default {
   modSave: '保存设置',
   modSaved: '已保存：{count} 个群按此设置管理。',
   modScopes: '设置',
+  modCommunity: '社群类型「{type}」的所有群',
   modGroupCount: '{count} 个群',
   modAfterMute: '提醒 {count} 次后：禁言',
   modAfterRemove: '提醒 {count} 次后：移出群聊',

@@ -22,6 +22,7 @@ interface Settings {
 
 interface Scope {
   scope: string;
+  name?: string;
   groups: string[];
   settings: Settings;
 }
@@ -165,7 +166,7 @@ export function ModerationPage() {
               {scopes.data.scopes.map((s) => (
                 <tr key={s.scope}>
                   <td>
-                    <strong>{s.scope}</strong>
+                    <strong>{s.scope.startsWith('community:') ? t('insight.modCommunity', { type: s.name ?? '' }) : (s.name ?? '')}</strong>
                     <div className="muted small">{t('insight.modGroupCount', { count: s.groups.length })}</div>
                   </td>
                   <td className="small">
