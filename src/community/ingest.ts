@@ -25,7 +25,7 @@
 //   `group_seen` (the bot was added back) makes the group active again; a dismissed group stays
 //   dismissed.
 // - A leave ends what was still pending for that member in that group (planned → skipped,
-//   assigned → cancelled) before `on: member_leave` steps are planned; a member who comes back
+//   assigned → cancelled; a ban or an unban stays) before `on: member_leave` steps are planned; a member who comes back
 //   starts no sequence again (see triggers.ts).
 // - Every join, leave, message and join request of a person (not a bot) is also a member event
 //   (events.ts): the timeline, the counters and the stage and level rules read them. A join with
@@ -341,7 +341,10 @@ async function findGroup(db: Db, channelId: string, chatId: string) {
     .executeTakeFirst();
 }
 
-async function openRows(db: Db, groupId: string, where: { memberId?: string; mode?: 'bot'; states?: readonly string[] }): Promise<number[]> {
+/** A member's rows that a leave does not end. */
+const STAY_AFTER_LEAVE = ['ban', 'unban'];
+
+async function openRows(db: Db, groupId: string, where: { memberId?: string; mode?: 'bot'; states?: readonly string[]; except?: readonly string[] }): Promise<number[]> {
   let q = db
     .selectFrom('ledger')
     .select('id')
@@ -349,6 +352,7 @@ async function openRows(db: Db, groupId: string, where: { memberId?: string; mod
     .where('state', 'in', [...(where.states ?? OPEN_STATES)]);
   if (where.memberId !== undefined) q = q.where('member_id', '=', where.memberId);
   if (where.mode) q = q.where('mode', '=', where.mode);
+  if (where.except?.length) q = q.where('action', 'not in', [...where.except]);
   return (await q.execute()).map((r) => Number(r.id));
 }
 
@@ -363,7 +367,8 @@ async function failBotRows(db: Db, groupId: string, reason: string): Promise<num
 /** What was still to be done for a member who left: bot rows are skipped, people's tasks cancelled. */
 async function endPendingFor(db: Db, groupId: string, memberId: string, reason: 'voluntary' | 'removed'): Promise<number> {
   const note = reason === 'removed' ? 'the member was removed from the group' : 'the member left the group';
-  const bot = await openRows(db, groupId, { memberId, states: ['planned', 'due', 'retry_wait'] });
+  // A ban still applies to someone gone (it keeps them out), and an unban is for someone gone.
+  const bot = await openRows(db, groupId, { memberId, states: ['planned', 'due', 'retry_wait'], except: STAY_AFTER_LEAVE });
   const skipped = await moveRows(db, bot, { from: ['planned', 'due', 'retry_wait'], to: 'skipped', actor: ACTOR, note, set: { claimed_by: null } });
   const human = await openRows(db, groupId, { memberId, states: ['assigned'] });
   const cancelled = await moveRows(db, human, { from: ['assigned'], to: 'cancelled', actor: ACTOR, note });

@@ -1,7 +1,9 @@
-// Every test gets its own database: a fresh in-memory PGlite, or — when DATABASE_URL is set —
+// Every test gets its own database: a fresh in-memory PGlite (a copy of one migrated once, see
+// pglite-template.ts), or — when DATABASE_URL is set —
 // a fresh schema on that PostgreSQL server, dropped afterwards (as pg-boss's own tests do).
 
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import { openStore, quoteIdent, type Store } from '../../src/store/db.ts';
 
@@ -12,10 +14,18 @@ export interface TestStore extends Store {
   drop(): Promise<void>;
 }
 
+let template: Blob | undefined;
+/** The migrated data folder the global set-up left (test/support/pglite-template.ts), if any. */
+function pgliteTemplate(): Blob | undefined {
+  const file = process.env.CHORUS_PGLITE_TEMPLATE;
+  if (!template && file && existsSync(file)) template = new Blob([readFileSync(file)]);
+  return template;
+}
+
 export async function testStore(): Promise<TestStore> {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    const store = await openStore({ dataDir: 'memory://' });
+    const store = await openStore({ dataDir: 'memory://', pgliteTemplate: pgliteTemplate() });
     return { ...store, drop: () => store.close() };
   }
   const schema = `t_${randomBytes(6).toString('hex')}`;

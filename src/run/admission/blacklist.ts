@@ -8,8 +8,14 @@
 import { recordMemberEvent } from '../../community/events.ts';
 import { type Locale, msg, translate } from '../../i18n/index.ts';
 import type { Db } from '../../store/db.ts';
+import { moveRows } from '../ledger.ts';
 import { AdmissionError, notifyPeople } from './admissions.ts';
 import { PEOPLE_RUN_KIND, type PeopleStep, queuePeopleSteps } from './platform.ts';
+
+/** Ban rows that have not started: the blacklist's removal cancels them. */
+const WAITING_BAN = ['planned', 'retry_wait'] as const;
+/** Ban rows being sent or sent (or of unknown outcome): its removal unbans after them. */
+const PLACED_BAN = ['due', 'sending', 'sent', 'unconfirmed', 'awaiting_confirmation', 'done', 'done_late'] as const;
 
 export interface BlacklistEntry {
   member: string;
@@ -88,16 +94,19 @@ export async function removeFromBlacklist(db: Db, memberId: string, actor: strin
   const now = new Date();
   await db.updateTable('members').set({ blacklisted_at: null, blacklist_reason: null, blacklisted_by: null }).where('id', '=', memberId).execute();
   await recordMemberEvent(db, { memberId, kind: 'blacklist', at: now, detail: { on: false, by: actor } });
-  const banned = await db
+  const bans = await db
     .selectFrom('ledger as l')
     .innerJoin('runs as r', 'r.id', 'l.run_id')
-    .select(['l.group_id', 'l.content'])
-    .distinct()
+    .select(['l.id', 'l.group_id', 'l.content', 'l.state'])
     .where('r.kind', '=', PEOPLE_RUN_KIND)
     .where('l.member_id', '=', memberId)
     .where('l.action', '=', 'ban')
-    .where('l.state', 'in', ['sent', 'done', 'done_late'])
+    .where('l.state', 'in', [...WAITING_BAN, ...PLACED_BAN])
     .execute();
+  // A ban not yet started is called off; one being sent, or sent, is lifted after it.
+  const waiting = bans.filter((b) => (WAITING_BAN as readonly string[]).includes(b.state)).map((b) => Number(b.id));
+  const cancelled = await moveRows(db, waiting, { from: WAITING_BAN, to: 'cancelled', actor, note: 'blacklist lifted' });
+  const banned = bans.filter((b) => !cancelled.includes(Number(b.id)));
   const seen = new Set<string>();
   const steps: PeopleStep[] = [];
   for (const b of banned) {
