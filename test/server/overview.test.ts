@@ -170,8 +170,10 @@ describe(`the overview on ${engine}`, () => {
 
   it('lists the groups the health sweep judged dying, lowest score first; a leader only theirs', async () => {
     const at = new Date(NOW.getTime() - 2 * 86_400_000);
-    const health = (g: string, status: string, score: number) => ({ group_id: g, status, score, reasons: '[]', changed_at: at, checked_at: NOW });
-    await store.db.insertInto('group_health').values([health(group.G0!, 'dying', 31), health(group.G1!, 'dying', 12), health(group.G2!, 'healthy', 80)]).execute();
+    // What the health sweep records (src/insight/health-alerts.ts).
+    for (const [g, status, score] of [['G0', 'dying', 31], ['G1', 'dying', 12], ['G2', 'healthy', 80]] as const) {
+      await sql`INSERT INTO group_health (group_id, status, score, reasons, changed_at, checked_at) VALUES (${group[g]}, ${status}, ${score}, '[]', ${at}, ${NOW})`.execute(store.db);
+    }
     const o = (await admin.call('GET', '/api/overview')).json();
     expect(o.dying).toEqual({
       total: 2,
@@ -181,7 +183,7 @@ describe(`the overview on ${engine}`, () => {
       ],
     });
     expect((await ann.call('GET', '/api/overview')).json().dying).toEqual({ total: 1, groups: [{ id: group.G0, name: 'G0', score: 31, since: at.toISOString() }] });
-    await store.db.deleteFrom('group_health').execute();
+    await sql`DELETE FROM group_health`.execute(store.db);
   });
 
   it('is for signed-in people who may see runs; hours are checked', async () => {
