@@ -226,6 +226,16 @@ steps:
     expect(tip).toEqual({ step: 'tip', variant: null, sends: 2, repliesWithin1h: 1, replyRate: 0.5, leavesWithin1h: 1, leaveRate: 0.1429, clicks: 5, conversions: 2, baselineReplyRate: 0.1154 });
     expect(mine.steps.filter((s: { step: string }) => s.step === 'hello').reduce((n: number, s: { sends: number }) => n + s.sends, 0)).toBe(2);
     expect((await bob.call('GET', `/api/runs/${runId}/effects`)).statusCode).toBe(403);
+    // The download: the same rows, headers in the reader's language, the verdict on the variants' rows.
+    const csv = await admin.call('GET', `/api/runs/${runId}/effects?format=csv&lang=zh`);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('步骤,文案,发送,1 小时内有回复,回复率（%）,该时段平时回复率（%）,1 小时内退群,退群率（%）,点击,订单,回复对比结论');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual(['hello,a,30,6,20', 'hello,b,30,18,60', 'tip,,3,2,66.7']);
+    expect(lines[1]).toContain('b 的回复更多');
+    const xlsx = await ann.call('GET', `/api/runs/${runId}/effects?format=xlsx`);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
     expect((await admin.call('GET', '/api/runs/run_nope/effects')).statusCode).toBe(404);
   });
 
