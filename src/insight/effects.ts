@@ -87,15 +87,16 @@ export async function runSends(db: Db, runId: string, opts: { groups?: readonly 
          AND NOT EXISTS (SELECT 1 FROM link_clicks c2 WHERE c2.member_id = o.member_id AND c2.at <= o.at AND (c2.at > cl.at OR (c2.at = cl.at AND c2.id > cl.click_id)))
        GROUP BY cl.send_id
     ),
-    -- The baseline: the same time on each of the previous days, while the group existed, in hours
-    -- that hold no send of any run and follow none by under an hour.
+    -- The baseline: the same time on each of the previous days since the group was first seen (or
+    -- its first stored message, if earlier: history brought in), in hours that hold no send of any
+    -- run and follow none by under an hour.
     base AS (
       SELECT s.id AS send_id, count(*)::int AS hours,
              count(*) FILTER (WHERE EXISTS (
                SELECT 1 FROM messages m WHERE m.group_id = s.group_id AND m.sent_at >= w.at AND m.sent_at < w.at + ${hour}::interval AND ${byMember('m')}))::int AS replied
         FROM s JOIN groups g ON g.id = s.group_id
         CROSS JOIN LATERAL (SELECT s.at - d * interval '1 day' AS at FROM generate_series(1, ${BASELINE_DAYS}) d) w
-       WHERE w.at >= g.created_at
+       WHERE w.at >= LEAST(g.created_at, coalesce((SELECT min(m.sent_at) FROM messages m WHERE m.group_id = s.group_id), g.created_at))
          AND NOT EXISTS (
            SELECT 1 FROM ledger o WHERE o.group_id = s.group_id AND o.member_id = '' AND o.executed_at IS NOT NULL
               AND o.executed_at > w.at - ${hour}::interval AND o.executed_at < w.at + ${hour}::interval
@@ -117,7 +118,7 @@ export async function runSends(db: Db, runId: string, opts: { groups?: readonly 
            coalesce(base.hours, 0) AS baseline_hours,
            coalesce(base.replied, 0) AS baseline_replied
       FROM s LEFT JOIN clk ON clk.send_id = s.id LEFT JOIN ord ON ord.send_id = s.id LEFT JOIN base ON base.send_id = s.id
-     ORDER BY s.id`.execute(db);
+     ORDER BY s.due_at, s.id`.execute(db);
   const firstDue = new Map<string, number>();
   const sends = rows.rows.map((r) => {
     firstDue.set(r.step_id, new Date(r.first_due).getTime());

@@ -146,7 +146,7 @@ export function effectRows(sends: readonly SendCounts[], stepOrder: readonly str
     .sort((a, b) => rank(a.step) - rank(b.step) || (a.step < b.step ? -1 : a.step > b.step ? 1 : 0) || byVariant(a.variant, b.variant));
 }
 
-/** One figure set per board column (a step's occurrence), all variants together. */
+/** One figure set per board column (a step's occurrence), all variants together, in the order of the sends given (the adapter gives them by due time). */
 export function columnEffects(sends: readonly SendCounts[]): ColumnEffect[] {
   const groups = sums(
     sends,
