@@ -58,7 +58,8 @@ describe(`per-step effect (${engine})`, () => {
     const burst = (e: InboundEvent[]) => ingestBurst({ db: db() }, channelId, e);
     const made = new Date('2026-11-20T00:00:00Z');
     await burst(Array.from({ length: 60 }, (_, i) => ({ type: 'group_seen' as const, chatId: chat(i), title: `Camp ${i}`, memberCount: 0, at: made })));
-    for (let i = 0; i < 60; i++) ids.push((await db().selectFrom('groups').select('id').where('external_id', '=', chat(i)).executeTakeFirstOrThrow()).id);
+    const byChat = new Map((await db().selectFrom('groups').select(['id', 'external_id']).execute()).map((g) => [g.external_id, g.id]));
+    for (let i = 0; i < 60; i++) ids.push(byChat.get(chat(i)) as string);
     await db().updateTable('groups').set({ created_at: made }).execute();
     await db().updateTable('groups').set({ leader: 'ann' }).where('id', 'in', [ids[0], ids[1]]).execute();
     // Members before anything: G0 m1–m4, G1 m5–m7, G2 m9, the leader and the bot.
