@@ -168,6 +168,22 @@ describe(`the overview on ${engine}`, () => {
     expect(o.runs[0]).toMatchObject({ groups: 2, total: 6 });
   });
 
+  it('lists the groups the health sweep judged dying, lowest score first; a leader only theirs', async () => {
+    const at = new Date(NOW.getTime() - 2 * 86_400_000);
+    const health = (g: string, status: string, score: number) => ({ group_id: g, status, score, reasons: '[]', changed_at: at, checked_at: NOW });
+    await store.db.insertInto('group_health').values([health(group.G0!, 'dying', 31), health(group.G1!, 'dying', 12), health(group.G2!, 'healthy', 80)]).execute();
+    const o = (await admin.call('GET', '/api/overview')).json();
+    expect(o.dying).toEqual({
+      total: 2,
+      groups: [
+        { id: group.G1, name: 'G1', score: 12, since: at.toISOString() },
+        { id: group.G0, name: 'G0', score: 31, since: at.toISOString() },
+      ],
+    });
+    expect((await ann.call('GET', '/api/overview')).json().dying).toEqual({ total: 1, groups: [{ id: group.G0, name: 'G0', score: 31, since: at.toISOString() }] });
+    await store.db.deleteFrom('group_health').execute();
+  });
+
   it('is for signed-in people who may see runs; hours are checked', async () => {
     expect((await viewer.call('GET', '/api/overview')).statusCode).toBe(200);
     expect((await anonymous(app).call('GET', '/api/overview')).statusCode).toBe(401);
