@@ -970,6 +970,16 @@ const en: Record<string, string> = {
   'digest.card.none': 'Nothing yet this week',
   'digest.review.instruction': 'Review the weekly digest of {group} ({week}), then post it in the group (the card too, if you like) and mark this task done.',
   'digest.post.someone': 'a member',
+  'lint.digest-step.field': 'step `{id}` is a digest, which writes its own post into the group: `{field}:` does not apply',
+  'lint.digest-step.fieldHint': "Remove it: the digest is the week's figures and messages, written when it is sent.",
+  'lint.digest-step.byHint': 'Remove `by:`: the bot posts the digest; to have the leader look it over first, write `review: leader`.',
+  'lint.digest-step.review': 'step `{id}`: `review: {value}` is not a reviewer; use one of {values}',
+  'lint.digest-step.reviewHint': "Write `review: leader` to send the digest to the group's leader to check and post, or remove `review:` to let the bot post it.",
+  'lint.digest-step.reviewElsewhere': 'step `{id}` (`do: {action}`) has `review:`, which only a `do: digest` step takes',
+  'lint.digest-step.reviewElsewhereHint': 'Remove `review:`, or use `by: leader` to have the leader do this step.',
+  'lint.digest-step.event': "step `{id}` is a digest triggered by a member event; a digest is the week's, posted on a day and time",
+  'lint.digest-step.eventHint': 'Give it `every: mon` and `at: "09:00"` (the Monday after the week), from and until the days of the run.',
+  'notice.what.digest': 'look over this weekly digest and post it in the group',
 };
 
 export default en;

@@ -967,6 +967,16 @@ const zh: Record<string, string> = {
   'digest.card.none': '本周暂无',
   'digest.review.instruction': '请先查看「{group}」的本周群周报（{week}），确认后发到群里（也可以附上周报卡片），然后把这个任务标记为完成。',
   'digest.post.someone': '一位群友',
+  'lint.digest-step.field': '步骤 `{id}` 是群周报，内容由系统生成并发到群里：不需要 `{field}:`',
+  'lint.digest-step.fieldHint': '删掉这一项：周报是本周的数据和热帖，发送时自动生成。',
+  'lint.digest-step.byHint': '删掉 `by:`：周报由机器人发送；想让群主先审核，写 `review: leader`。',
+  'lint.digest-step.review': '步骤 `{id}`：`review: {value}` 不是审核人；请用 {values}',
+  'lint.digest-step.reviewHint': '写 `review: leader`，周报会先发给群主审核后再由群主发到群里；删掉 `review:` 则由机器人直接发送。',
+  'lint.digest-step.reviewElsewhere': '步骤 `{id}`（`do: {action}`）写了 `review:`，只有 `do: digest` 步骤才能用',
+  'lint.digest-step.reviewElsewhereHint': '删掉 `review:`，或者用 `by: leader` 让群主来执行这一步。',
+  'lint.digest-step.event': '步骤 `{id}` 是由成员事件触发的周报；周报统计一整周，应在固定的日子和时间发送',
+  'lint.digest-step.eventHint': '改成 `every: mon` 加 `at: "09:00"`（每周一发上一周的周报），并写上 from 和 until。',
+  'notice.what.digest': '审核以下群周报并发到群里',
 };
 
 export default zh;

@@ -21,6 +21,7 @@ export function outboundTypeFor(action: Action): OutboundType | undefined {
     case 'post':
     case 'checkin':
     case 'survey':
+    case 'digest':
       return 'post';
     case 'notify':
     case 'direct_message':

@@ -144,7 +144,7 @@ export function digestText(d: DigestFigures, o: { groupName: string; dates: stri
   if (extra.length) lines.push(extra.join(t('sep')));
   if (d.topMessages.length) {
     lines.push('', t('topMessages'));
-    d.topMessages.forEach((m, i) => lines.push(t('topMessage', { n: i + 1, name: m.name, text: m.text, count: m.replies })));
+    lines.push(...d.topMessages.map((m, i) => t('topMessage', { n: i + 1, name: m.name, text: m.text, count: m.replies })));
   }
   if (d.topContributors.length) {
     lines.push('', t('contributors', { names: d.topContributors.map((c) => t('contributor', { name: c.name, count: c.messages })).join(t('list')) }));
