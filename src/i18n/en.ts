@@ -1007,6 +1007,13 @@ const en: Record<string, string> = {
   'table.action.unmute': 'unmuted',
   'table.action.unban': 'unbanned',
   'table.action.unwarn': 'warning withdrawn',
+  'digest.table.what': 'What',
+  'digest.table.rank': 'Rank',
+  'digest.table.member': 'Member',
+  'digest.table.text': 'Message',
+  'digest.table.count': 'Count',
+  'digest.table.topMessage': 'Most replied (replies)',
+  'digest.table.contributor': 'Most active (messages)',
 };
 
 export default en;

@@ -1004,6 +1004,13 @@ const zh: Record<string, string> = {
   'table.action.unmute': '已解除禁言',
   'table.action.unban': '已解除封禁',
   'table.action.unwarn': '已撤回提醒',
+  'digest.table.what': '项目',
+  'digest.table.rank': '排名',
+  'digest.table.member': '成员',
+  'digest.table.text': '消息',
+  'digest.table.count': '数量',
+  'digest.table.topMessage': '本周热帖（回复数）',
+  'digest.table.contributor': '活跃之星（消息数）',
 };
 
 export default zh;

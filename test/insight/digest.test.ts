@@ -181,6 +181,18 @@ describe(`the weekly digest (${engine})`, () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'invalid_week', message: expect.stringContaining('不是一个 ISO 周') } });
 
+    // The figures and the ranked lists as a spreadsheet, headers in the reader's language.
+    const csv = await fetch(`${server.url}/api/insight/digest?${q}&format=csv&lang=zh`, { headers: { cookie: ann } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('项目,排名,成员,消息,数量');
+    expect(lines).toContain('消息,,,,8');
+    expect(lines).toContain('本周热帖（回复数）,1,Wang,今天的作业怎么交？,2');
+    expect(lines).toContain('活跃之星（消息数）,1,Lin,,3');
+    const xlsx = await fetch(`${server.url}/api/insight/digest?${q}&format=xlsx`, { headers: { cookie: ann } });
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+
     const card = await fetch(`${server.url}/api/insight/digest/card.png?${q}`, { headers: { cookie: ann } });
     expect(card.status).toBe(200);
     expect(card.headers.get('content-type')).toBe('image/png');

@@ -7,10 +7,12 @@ import { z } from 'zod';
 import { chooseWeek, type Digest, weeklyDigest } from '../../insight/digest.ts';
 import { renderDigestCard } from '../../insight/digest-card.ts';
 import { rollupZone } from '../../insight/rollups.ts';
-import { msg } from '../../i18n/index.ts';
+import { type Locale, msg, translate } from '../../i18n/index.ts';
+import { requestLocale } from '../../i18n/locale.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import type { Services } from '../services.ts';
+import { sendTable, type Table, tableFormat } from '../table-export.ts';
 import { groupByRef } from './checkins.ts';
 
 const tag = 'insight';
@@ -19,6 +21,40 @@ const DigestQuery = z.object({
   week: z.string().max(20).optional().describe('an ISO week, YYYY-Www (2026-W48); default the last complete week in the workspace time zone'),
   lang: z.string().max(20).optional(),
 });
+const DigestListQuery = DigestQuery.extend({ format: tableFormat });
+
+interface DigestLine {
+  what: string;
+  rank: number | null;
+  member: string;
+  text: string;
+  count: number;
+}
+
+/** The digest as one sheet: the five figures, then the most-replied messages and the most active members, ranked. */
+export function digestTable(lang: Locale, d: Digest): Table<DigestLine> {
+  const w = (k: string) => translate(lang, `digest.table.${k}`);
+  const figure = (k: string, count: number): DigestLine => ({ what: translate(lang, `digest.card.${k}`), rank: null, member: '', text: '', count });
+  return {
+    name: `digest-${d.week}`,
+    columns: [
+      { header: w('what'), value: (r) => r.what },
+      { header: w('rank'), value: (r) => r.rank },
+      { header: w('member'), value: (r) => r.member },
+      { header: w('text'), value: (r) => r.text },
+      { header: w('count'), value: (r) => r.count },
+    ],
+    rows: [
+      figure('newMembers', d.newMembers),
+      figure('activeMembers', d.activeMembers),
+      figure('messages', d.messages),
+      figure('checkins', d.checkins),
+      figure('questionsAnswered', d.questionsAnswered),
+      ...d.topMessages.map((m, i) => ({ what: w('topMessage'), rank: i + 1, member: m.name, text: m.text, count: m.replies })),
+      ...d.topContributors.map((c, i) => ({ what: w('contributor'), rank: i + 1, member: c.name, text: '', count: c.messages })),
+    ],
+  };
+}
 
 export function insightDigestRoutes(s: Services): Route[] {
   async function digestOf(query: z.infer<typeof DigestQuery>, leader: string | undefined): Promise<Digest> {
@@ -40,12 +76,14 @@ export function insightDigestRoutes(s: Services): Route[] {
       summary:
         "A group's weekly digest: the ISO week's new members, active members, members' messages, the most-replied messages, the most active members, check-ins and questions answered, with the text post in the group's language",
       returns:
-        '{group, name, week, from, to, zone, language, newMembers, activeMembers, messages, topMessages: [{member, name, text, replies}], topContributors: [{member, name, messages}], checkins, questionsAnswered, text}',
+        '{group, name, week, from, to, zone, language, newMembers, activeMembers, messages, topMessages: [{member, name, text, replies}], topContributors: [{member, name, messages}], checkins, questionsAnswered, text}; with format=csv|xlsx the figures and the ranked lists as a file',
       permission: 'groups.read',
       scoped: true,
-      query: DigestQuery,
-      async handler({ query, leader }) {
-        return digestOf(query, leader);
+      query: DigestListQuery,
+      async handler({ req, reply, query, leader }) {
+        const { format, ...ask } = query;
+        const d = await digestOf(ask, leader);
+        return format ? sendTable(reply, format, digestTable(requestLocale(req.headers, req.query), d)) : d;
       },
     }),
     defineRoute({

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useGet } from '../../api.ts';
 import { useLocale, useT } from '../../i18n/index.ts';
+import { ExportLinks } from '../../ui/export-links.tsx';
 import { Empty, ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { copyText } from '../leader/clipboard.ts';
 import './insight.css';
@@ -116,6 +117,7 @@ export function DigestPage() {
                 <h2>
                   {d.name} · {d.week}
                 </h2>
+                <ExportLinks href={`/api/insight/digest?${query}`} testid="digest-export" />
                 <dl>
                   <dt>{t('insight.digestNewMembers')}</dt>
                   <dd>{d.newMembers}</dd>
