@@ -955,7 +955,7 @@ const zh: Record<string, string> = {
   'digest.card.title': '本周群周报',
   'digest.card.newMembers': '新成员',
   'digest.card.activeMembers': '活跃成员',
-  'digest.card.messages': '消息',
+  'digest.card.messages': '群友消息',
   'digest.card.checkins': '打卡',
   'digest.card.questionsAnswered': '解答问题',
   'digest.card.topMessages': '本周热帖',

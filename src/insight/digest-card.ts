@@ -59,13 +59,13 @@ export async function renderDigestCard(d: CardInput): Promise<Buffer> {
     const perRow = i < 3 ? 3 : 2;
     const w = (inner - gap * (perRow - 1)) / perRow;
     const x = PAD + (i < 3 ? i : i - 3) * (w + gap);
-    const y = 224 + (i < 3 ? 0 : 1) * 136;
-    panel(ctx, x, y, w, 120);
-    write(ctx, String(value), x + 20, y + 66, w - 40, 46, 700, INK);
-    write(ctx, label, x + 20, y + 100, w - 40, 22, 400, MUTED);
+    const y = 220 + (i < 3 ? 0 : 1) * 116;
+    panel(ctx, x, y, w, 104);
+    write(ctx, String(value), x + 20, y + 58, w - 40, 44, 700, INK);
+    write(ctx, label, x + 20, y + 88, w - 40, 22, 400, MUTED);
   });
 
-  let y = 540;
+  let y = 500;
   write(ctx, `🔥 ${t('topMessages')}`, PAD, y, inner, 30, 700, INK);
   y += 20;
   if (!d.topMessages.length) {
@@ -73,18 +73,18 @@ export async function renderDigestCard(d: CardInput): Promise<Buffer> {
     y += 64;
   }
   for (const m of d.topMessages) {
-    panel(ctx, PAD, y, inner, 84);
-    write(ctx, `“${m.text}”`, PAD + 20, y + 36, inner - 40, 24, 400, INK);
-    write(ctx, `${m.name} · ${t('replies', { count: m.replies })}`, PAD + 20, y + 68, inner - 40, 20, 400, MUTED);
-    y += 96;
+    panel(ctx, PAD, y, inner, 76);
+    write(ctx, `“${m.text}”`, PAD + 20, y + 33, inner - 40, 24, 400, INK);
+    write(ctx, `${m.name} · ${t('replies', { count: m.replies })}`, PAD + 20, y + 62, inner - 40, 20, 400, MUTED);
+    y += 86;
   }
 
-  y += 40;
-  write(ctx, `🏅 ${t('contributors')}`, PAD, y, inner, 30, 700, INK);
   y += 44;
+  write(ctx, `🏅 ${t('contributors')}`, PAD, y, inner, 30, 700, INK);
+  y += 40;
   if (!d.topContributors.length) write(ctx, t('none'), PAD, y, inner, 24, 400, MUTED);
   d.topContributors.forEach((c, i) => {
-    write(ctx, `${i + 1}. ${c.name} · ${t('messagesOf', { count: c.messages })}`, PAD, y + i * 36, inner, 24, i === 0 ? 700 : 400, INK);
+    write(ctx, `${i + 1}. ${c.name} · ${t('messagesOf', { count: c.messages })}`, PAD, y + i * 34, inner, 24, i === 0 ? 700 : 400, INK);
   });
 
   const rgba = ctx.getImageData(0, 0, CARD_WIDTH, CARD_HEIGHT).data;

@@ -491,7 +491,7 @@ const OWNER_STOPS: Stop[] = [
       await noInternalIds(w, 'digest-page');
       expect(await tid(w.page, 'digest-text').innerText()).toMatch(/📰/);
       // The card is drawn by the server: the image loads at its own size.
-      await expect.poll(() => tid(w.page, 'digest-card').evaluate((img) => (img as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(750);
+      await expect.poll(() => tid(w.page, 'digest-card').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBe(750);
       expect(await tid(w.page, 'digest-export-csv').getAttribute('href')).toContain('format=csv');
       expect(await tid(w.page, 'digest-download').getAttribute('href')).toContain('/api/insight/digest/card.png');
       // Another week: the figures follow.

@@ -186,7 +186,7 @@ describe(`the weekly digest (${engine})`, () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('项目,排名,成员,消息,数量');
-    expect(lines).toContain('消息,,,,8');
+    expect(lines).toContain('群友消息,,,,8');
     expect(lines).toContain('本周热帖（回复数）,1,Wang,今天的作业怎么交？,2');
     expect(lines).toContain('活跃之星（消息数）,1,Lin,,3');
     const xlsx = await fetch(`${server.url}/api/insight/digest?${q}&format=xlsx`, { headers: { cookie: ann } });
