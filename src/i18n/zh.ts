@@ -942,7 +942,7 @@ const zh: Record<string, string> = {
   'digest.post.checkins_one': '✅ 打卡 1 次',
   'digest.post.answered': '🙋 解答问题 {count} 个',
   'digest.post.answered_one': '🙋 解答问题 1 个',
-  'digest.post.sep': '\u3000',
+  'digest.post.sep': '，',
   'digest.post.topMessages': '🔥 本周热帖',
   'digest.post.topMessage': '{n}. {name}：“{text}”（{count} 条回复）',
   'digest.post.topMessage_one': '{n}. {name}：“{text}”（1 条回复）',

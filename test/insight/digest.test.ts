@@ -152,7 +152,7 @@ describe(`the weekly digest (${engine})`, () => {
     expect(r.out).toContain('📰 本周群周报 · 读书营 1 群');
     expect(r.out).toContain('👋 欢迎 2 位新朋友加入大家庭！');
     expect(r.out).toContain('💬 本周 3 位群友活跃，一起聊了 8 条消息');
-    expect(r.out).toContain('✅ 打卡 2 次　🙋 解答问题 1 个');
+    expect(r.out).toContain('✅ 打卡 2 次，🙋 解答问题 1 个');
     expect(r.out).toContain('1. Wang：“今天的作业怎么交？”（2 条回复）');
     expect(r.out).toContain('🏅 本周活跃之星：Lin（3 条）、Zhao（3 条）、Wang（2 条）');
     expect(r.out).not.toMatch(/mem_|g_/);
