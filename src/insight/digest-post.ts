@@ -10,6 +10,7 @@ import { toGroup } from '../community/groups.ts';
 import { translate } from '../i18n/index.ts';
 import { assigneeFor } from '../run/assign.ts';
 import { type LedgerRow, moveRows } from '../run/ledger.ts';
+import { declaredCapabilities } from '../run/triggers.ts';
 import type { Db } from '../store/db.ts';
 import { type Digest, weeklyDigest } from './digest.ts';
 import { renderDigestCard } from './digest-card.ts';
@@ -25,12 +26,13 @@ async function digestOfRow(db: Db, row: Pick<LedgerRow, 'groupId' | 'content'>, 
   return d;
 }
 
-/** Writes a claimed digest row; returns it to send, or undefined when it became the leader's task. */
+/** Writes a claimed digest row; returns it to send, or undefined when it became the leader's task (`review: leader`, or a channel that cannot post). */
 export async function writeDigestRow(db: Db, row: LedgerRow, actor: string, now: Date = new Date()): Promise<LedgerRow | undefined> {
   const d = await digestOfRow(db, row, now);
   const content = { ...row.content, text: d.text, week: d.week };
-  if (row.content.review === 'leader') {
-    const raw = await db.selectFrom('groups').selectAll().where('id', '=', row.groupId).executeTakeFirstOrThrow();
+  const raw = await db.selectFrom('groups').selectAll().where('id', '=', row.groupId).executeTakeFirstOrThrow();
+  // `review: leader`, or a channel whose bot cannot post (manual): the leader posts it.
+  if (row.content.review === 'leader' || (await declaredCapabilities(db, raw.channel_id)).post === 'none') {
     const instruction = translate(d.language, 'digest.review.instruction', { group: d.name, week: d.week });
     await moveRows(db, [row.id], {
       from: ['due'],
