@@ -968,7 +968,7 @@ const en: Record<string, string> = {
   'digest.card.messagesOf': '{count} messages',
   'digest.card.messagesOf_one': '1 message',
   'digest.card.none': 'Nothing yet this week',
-  'digest.review.instruction': 'Review the weekly digest of {group} ({week}), then post it in the group (the card too, if you like) and mark this task done.',
+  'digest.review.instruction': 'Look over the weekly digest of {group} ({week}), post it in the group and mark this task done. Its image card is in the console under Insights · Weekly digest, to post with it if you like.',
   'digest.post.someone': 'a member',
   'lint.digest-step.field': 'step `{id}` is a digest, which writes its own post into the group: `{field}:` does not apply',
   'lint.digest-step.fieldHint': "Remove it: the digest is the week's figures and messages, written when it is sent.",

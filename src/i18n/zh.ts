@@ -965,7 +965,7 @@ const zh: Record<string, string> = {
   'digest.card.messagesOf': '{count} 条消息',
   'digest.card.messagesOf_one': '1 条消息',
   'digest.card.none': '本周暂无',
-  'digest.review.instruction': '请先查看「{group}」的本周群周报（{week}），确认后发到群里（也可以附上周报卡片），然后把这个任务标记为完成。',
+  'digest.review.instruction': '请先查看「{group}」的本周群周报（{week}），确认后发到群里，再把这个任务标记为完成。周报卡片可在控制台「洞察 · 群周报」下载，一起发更好看。',
   'digest.post.someone': '一位群友',
   'lint.digest-step.field': '步骤 `{id}` 是群周报，内容由系统生成并发到群里：不需要 `{field}:`',
   'lint.digest-step.fieldHint': '删掉这一项：周报是本周的数据和热帖，发送时自动生成。',
