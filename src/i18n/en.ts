@@ -958,6 +958,8 @@ const en: Record<string, string> = {
   'digest.post.welcome': '👋 Welcome to our {count} new members!',
   'digest.post.welcome_one': '👋 Welcome to our new member!',
   'digest.post.talk': '💬 {active} members were active and wrote {count} messages',
+  'digest.post.talkOne': '💬 1 member was active and wrote {count} messages',
+  'digest.post.talkOne_one': '💬 1 member was active and wrote 1 message',
   'digest.post.active': '💬 {count} members were active',
   'digest.post.active_one': '💬 1 member was active',
   'digest.post.quiet': '💬 A quiet week: say hello, we would love to hear from you',

@@ -955,6 +955,8 @@ const zh: Record<string, string> = {
   'digest.post.welcome': '👋 欢迎 {count} 位新朋友加入大家庭！',
   'digest.post.welcome_one': '👋 欢迎 1 位新朋友加入大家庭！',
   'digest.post.talk': '💬 本周 {active} 位群友活跃，一起聊了 {count} 条消息',
+  'digest.post.talkOne': '💬 本周 1 位群友活跃，发了 {count} 条消息',
+  'digest.post.talkOne_one': '💬 本周 1 位群友活跃，发了 1 条消息',
   'digest.post.active': '💬 本周 {count} 位群友活跃',
   'digest.post.active_one': '💬 本周 1 位群友活跃',
   'digest.post.quiet': '💬 本周群里有点安静，欢迎大家多来冒泡～',

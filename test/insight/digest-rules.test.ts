@@ -142,5 +142,8 @@ describe('the post', () => {
     );
     const empty = { newMembers: 0, activeMembers: 0, messages: 0, topMessages: [], topContributors: [], checkins: 0, questionsAnswered: 0 };
     expect(digestText(empty, { groupName: 'Book camp', dates: '23–29 Nov', locale: 'en' })).not.toMatch(/m_|\{/);
+    const one = { ...empty, activeMembers: 1, messages: 1 };
+    expect(digestText(one, { groupName: 'Book camp', dates: '23–29 Nov', locale: 'en' }).split('\n')[1]).toBe('💬 1 member was active and wrote 1 message');
+    expect(digestText({ ...one, messages: 4 }, { groupName: 'Book camp', dates: '23–29 Nov', locale: 'en' }).split('\n')[1]).toBe('💬 1 member was active and wrote 4 messages');
   });
 });

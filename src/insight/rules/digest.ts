@@ -137,7 +137,7 @@ export function digestText(d: DigestFigures, o: { groupName: string; dates: stri
   const t = (key: string, vars?: Record<string, string | number>) => translate(o.locale, `digest.post.${key}`, vars);
   const lines = [t('title', { group: o.groupName, dates: o.dates })];
   if (d.newMembers) lines.push(t('welcome', { count: d.newMembers }));
-  if (d.messages) lines.push(t('talk', { active: d.activeMembers, count: d.messages }));
+  if (d.messages) lines.push(t(d.activeMembers === 1 ? 'talkOne' : 'talk', { active: d.activeMembers, count: d.messages }));
   else if (d.activeMembers) lines.push(t('active', { count: d.activeMembers }));
   else lines.push(t('quiet'));
   const extra = [d.checkins ? t('checkins', { count: d.checkins }) : '', d.questionsAnswered ? t('answered', { count: d.questionsAnswered }) : ''].filter(Boolean);
