@@ -980,7 +980,7 @@ const en: Record<string, string> = {
   'digest.card.title': 'Weekly digest',
   'digest.card.newMembers': 'new members',
   'digest.card.activeMembers': 'active members',
-  'digest.card.messages': "members' messages",
+  'digest.card.messages': 'messages',
   'digest.card.checkins': 'check-ins',
   'digest.card.questionsAnswered': 'questions answered',
   'digest.card.topMessages': 'Most replied',
