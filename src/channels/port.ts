@@ -11,7 +11,17 @@ export type OutboundAction =
    * (`reply_parameters`); Wechaty has no reply, so the post @-mentions its author (`userId`);
    * WeCom's group messages have neither: a plain post. Sandbox and manual record it.
    */
-  | { type: 'post'; chatId: string; text: string; link?: string; image?: string; file?: string; replyTo?: { messageId: string; userId?: string } }
+  | {
+      type: 'post';
+      chatId: string;
+      text: string;
+      link?: string;
+      image?: string;
+      file?: string;
+      replyTo?: { messageId: string; userId?: string };
+      /** An image drawn by Chorus (the weekly digest's card), sent only to connectors that declare `uploadsImages`. */
+      imageData?: { bytes: Uint8Array; name: string };
+    }
   | { type: 'direct_message'; userId: string; text: string; chatId?: string }
   | { type: 'rename'; chatId: string; name: string }
   | { type: 'announce'; chatId: string; text: string }
@@ -208,6 +218,8 @@ export type SessionEvent =
 export interface Connector {
   readonly kind: ChannelKind;
   readonly capabilities: CapabilityMatrix;
+  /** The connector uploads a post's `imageData` (Telegram, the sandbox); others get the text alone. */
+  readonly uploadsImages?: boolean;
   /** Performs one outbound action. Throws ChannelError; never retries by itself. */
   perform(action: OutboundAction): Promise<PerformResult>;
   /** Checks the credentials and returns who the connector acts as (bot name, corp name). */

@@ -14,6 +14,7 @@ import { registerSettingsCommands } from './settings.ts';
 import { registerCheckinCommands } from './checkins.ts';
 import { registerInboxCommands } from './inbox.ts';
 import { registerHealthCommands } from './health.ts';
+import { registerDigestCommands } from './digest.ts';
 import { registerEffectsCommands } from './effects.ts';
 import { registerLinkCommands } from './links.ts';
 import { registerAdmissionCommands } from './admission.ts';
@@ -151,6 +152,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerModerationCommands(program, io, opsDeps);
   // Insight (issue 10): group health.
   registerHealthCommands(program, io, opsDeps);
+  // The weekly digest of a group.
+  registerDigestCommands(program, io, opsDeps);
   // Insight (issue 10): per-step effect and A/B.
   registerEffectsCommands(program, io, opsDeps);
 

@@ -3,6 +3,7 @@
 // SKIP LOCKED; pacing slots are taken under a row lock). Channel credentials are opened with the
 // data folder's secret key, so the key must be the server's.
 
+import { digestWorkerHooks } from '../insight/digest-post.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConnectorCache } from '../channels/registry.ts';
@@ -50,7 +51,7 @@ export async function workerCommand(io: Io, o: WorkerCliOptions): Promise<number
   });
   const connectors = new ConnectorCache(store.db, secretBox(loadSecretKey(dir)));
   const queue = await startQueue(store, { databaseUrl: url, schema: queueSchema(store), log: lineLog(logger, 'queue') });
-  const worker = new Worker({ db: store.db, connectors, log, queue, ...(o.pollMs ? { pollMs: o.pollMs } : {}), regroupLink: (d, row) => campaignRegroupLink(d, row), sweep: async () => {
+  const worker = new Worker({ db: store.db, connectors, log, queue, ...(o.pollMs ? { pollMs: o.pollMs } : {}), regroupLink: (d, row) => campaignRegroupLink(d, row), digest: digestWorkerHooks, sweep: async () => {
       await sweep({ db: store.db, connectors, log: lineLog(logger, 'sweep') });
       await growthSweep(store.db);
       await healthSweep(store.db);

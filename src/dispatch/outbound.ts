@@ -25,6 +25,10 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
         ...(c.file ? { file: c.file } : {}),
         ...(c.replyTo ? { replyTo: { messageId: c.replyTo, ...(c.userId ? { userId: c.userId } : {}) } } : {}),
       };
+    case 'digest':
+      // The weekly digest, written when claimed (src/insight/digest-post.ts); its card goes as image bytes.
+      if (!c.text) throw new NotSendable('this digest was not written; it needs the digest to be prepared before it is sent');
+      return { type: 'post', chatId, text: c.text };
     case 'announce':
       return { type: 'announce', chatId, text: c.text };
     case 'welcome':

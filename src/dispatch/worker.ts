@@ -59,6 +59,8 @@ export interface WorkerOptions {
   publicBase?: string;
   /** A closing lead group's regroup link (a campaign's regroup group); none by default (src/run/lifecycle.ts). */
   regroupLink?: SettleOptions['regroupLink'];
+  /** The weekly digest: its text when claimed, its card (PNG) when sent where the connector uploads images (src/insight/digest-post.ts). */
+  digest?: { write: NonNullable<SettleOptions['digest']>; card: (db: Db, row: LedgerRow) => Promise<Uint8Array> };
 }
 
 const DEFAULT_RETRY = { maxAttempts: 5, baseMs: 2_000, maxMs: 5 * 60_000 };
@@ -78,8 +80,8 @@ interface AccountQueue {
 export class Worker {
   readonly id: string;
   private readonly db: Db;
-  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue' | 'sessionHolder' | 'publicBase' | 'regroupLink'>> &
-    Pick<WorkerOptions, 'sweep' | 'log' | 'queue' | 'sessionHolder' | 'regroupLink'> & { publicBase: string };
+  private readonly opts: Required<Omit<WorkerOptions, 'id' | 'sweep' | 'log' | 'queue' | 'sessionHolder' | 'publicBase' | 'regroupLink' | 'digest'>> &
+    Pick<WorkerOptions, 'sweep' | 'log' | 'queue' | 'sessionHolder' | 'regroupLink' | 'digest'> & { publicBase: string };
   private readonly queues = new Map<string, AccountQueue>();
   /** Tracked-link slugs already made, by run, group, step, member and URL. */
   private readonly trackedSlugs = new Map<string, string>();
@@ -115,6 +117,7 @@ export class Worker {
       sessionHolder: opts.sessionHolder,
       publicBase: opts.publicBase ?? publicBase(),
       regroupLink: opts.regroupLink,
+      digest: opts.digest,
     };
   }
 
@@ -241,7 +244,7 @@ export class Worker {
           claimed = rows.length;
           // Audience rows become one row per member (claimed on the next look); a member's row
           // whose `unless:` holds is skipped; a member's tag is applied. The rest is sent.
-          const { send } = await settleClaimed(this.db, rows, { actor: this.id, publicBase: this.opts.publicBase, log: (l) => this.log(l), ...(this.opts.regroupLink ? { regroupLink: this.opts.regroupLink } : {}) });
+          const { send } = await settleClaimed(this.db, rows, { actor: this.id, publicBase: this.opts.publicBase, log: (l) => this.log(l), ...(this.opts.regroupLink ? { regroupLink: this.opts.regroupLink } : {}), ...(this.opts.digest ? { digest: this.opts.digest.write } : {}) });
           for (const row of send) this.enqueue(row);
         }
       } catch (e) {
@@ -474,6 +477,7 @@ export class Worker {
       });
       const out = { ...row, content };
       action = toOutbound(out, chatId);
+      if (row.action === 'digest') action = await this.withCard(connector, row, action);
       result =
         row.action === 'move' ? await performMove(connector, out) : row.action === 'revoke_invite_links' ? await performRevoke(connector, out, chatId) : await connector.perform(action);
     } catch (e) {
@@ -521,6 +525,20 @@ export class Worker {
         if (checkin) await openCheckin(trx, row.id);
       }),
     );
+  }
+
+  /**
+   * A digest's card goes with its text where the connector uploads images; where it cannot, or
+   * the card cannot be drawn now, the text goes alone (the card is on the console's digest page).
+   */
+  private async withCard(connector: Connector, row: LedgerRow, action: OutboundAction): Promise<OutboundAction> {
+    if (action.type !== 'post' || !connector.uploadsImages || !this.opts.digest) return action;
+    try {
+      return { ...action, imageData: { bytes: await this.opts.digest.card(this.db, row), name: `digest-${row.content.week ?? 'week'}.png` } };
+    } catch (e) {
+      this.log(`ledger row ${row.id}: the digest card could not be drawn, the text goes alone (${(e as Error).message})`);
+      return action;
+    }
   }
 
   /** The platform may or may not have taken it: flagged for an operator, never resent by itself. */

@@ -21,6 +21,7 @@ export function outboundTypeFor(action: Action): OutboundType | undefined {
     case 'post':
     case 'checkin':
     case 'survey':
+    case 'digest':
       return 'post';
     case 'notify':
     case 'direct_message':
@@ -59,6 +60,9 @@ export interface Assignment {
  */
 export function assign(action: Action, executor: string, caps: CapabilityMatrix, memberId?: string): Assignment {
   if (executor !== 'bot') return { mode: 'human', executor };
+  // The weekly digest is written when claimed, on every channel: the worker then sends it, or makes
+  // it the leader's task where the channel cannot post (src/insight/digest-post.ts).
+  if (action === 'digest') return { mode: 'bot', executor: 'bot' };
   // Tagging one member (a `tag` step with `on:`) is Chorus's own work, on every channel.
   if (action === 'tag' && memberId) return { mode: 'bot', executor: 'bot' };
   const type = outboundTypeFor(action);

@@ -35,6 +35,7 @@ export function stepContent(step: Step, text: string, scope: BindScope, group: G
   if (step.to) content.to = step.to;
   if (step.unless) content.unless = step.unless;
   if (step.tag) content.tag = step.tag;
+  if (step.review) content.review = step.review;
   if (step.into) {
     // `into: "{{ camp_group }}"`: the target group may come from a variable or the group.
     const problems: string[] = [];

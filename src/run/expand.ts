@@ -65,7 +65,16 @@ export interface SettleOptions {
   log?: (line: string) => void;
   /** A lead group's goodbye: the regroup link a campaign names (src/run/lifecycle.ts). */
   regroupLink?: RegroupLink;
+  /** A `digest` row written when claimed (src/insight/digest-post.ts, given by the process that runs the worker). */
+  digest?: DigestWriter;
 }
+
+/**
+ * Writes a claimed `digest` row: the row to send with its text, or undefined when it became a
+ * person's task (`review: leader`). Insight writes it; runs never import Insight, so the process
+ * that starts the worker hands it in.
+ */
+export type DigestWriter = (db: Db, row: LedgerRow, actor: string) => Promise<LedgerRow | undefined>;
 
 const PAGE = 5000;
 
@@ -86,6 +95,12 @@ export async function settleClaimed(db: Db, rows: readonly LedgerRow[], opts: Se
       // A lead group's close (lifecycle, issue 9): the archive, the links to revoke, the regroup link.
       if (isCloseRow(row)) {
         const ready = await settleCloseRow(db, row, opts);
+        if (ready) send.push(ready);
+        continue;
+      }
+      if (row.action === 'digest') {
+        if (!opts.digest) throw new Error('this process cannot write the weekly digest (a worker started without Insight)');
+        const ready = await opts.digest(db, row, opts.actor);
         if (ready) send.push(ready);
         continue;
       }

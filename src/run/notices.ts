@@ -25,7 +25,7 @@ export function localTime(at: Date, zone: string | null): string {
   return `${formatLocal(at.getTime(), z)} (${z})`;
 }
 
-export const NOTICE_ACTIONS = new Set(['post', 'announce', 'rename', 'welcome', 'invite', 'notify', 'direct_message', 'remind', 'task', 'checkin', 'survey']);
+export const NOTICE_ACTIONS = new Set(['post', 'announce', 'rename', 'welcome', 'invite', 'notify', 'direct_message', 'remind', 'task', 'checkin', 'survey', 'digest']);
 
 /** To the person responsible, shortly before the deadline. */
 export function reminderText(r: NoticeRow): Msg {

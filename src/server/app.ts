@@ -62,6 +62,7 @@ import { posterRoutes } from './routes/posters.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 // Insight (issue 10): group health.
+import { insightDigestRoutes } from './routes/insight-digest.ts';
 import { insightHealthRoutes } from './routes/insight-health.ts';
 import { runEffectsRoutes } from './routes/run-effects.ts';
 
@@ -118,6 +119,7 @@ export function apiRoutes(s: Services): Route[] {
     ...moderationRoutes(s),
     // Insight (issue 10): group health.
     ...insightHealthRoutes(s),
+    ...insightDigestRoutes(s),
     ...runEffectsRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));

@@ -2,6 +2,7 @@
 // admin token exists, serve the HTTP API, run a dispatch worker in-process (unless told not to)
 // and receive inbound events from channels that poll, until asked to stop.
 
+import { digestWorkerHooks } from '../insight/digest-post.ts';
 import { join } from 'node:path';
 import { ConnectorCache } from '../channels/registry.ts';
 import { createQueuedIngest } from '../community/ingest-queue.ts';
@@ -88,6 +89,8 @@ export async function serve(opts: ServeOptions): Promise<Server> {
           sessionHolder: holder,
           // A lead group's goodbye shows the way into its campaign's regroup group.
           regroupLink: (d, row) => campaignRegroupLink(d, row),
+          // A sheet's `do: digest`: the weekly digest written when claimed, its card where images upload.
+          digest: digestWorkerHooks,
           ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
           // people/audiences: personal survey links start with the address people open.
           ...(opts.publicUrl ? { publicBase: opts.publicUrl.href.replace(/\/+$/, '') } : {}),

@@ -57,6 +57,8 @@ export const StepSchema = z.strictObject({
   questions: z.array(text).optional(),
   // A check-in's word(s) that count a member's message (default 打卡 and #checkin).
   keyword: z.union([text, z.array(text)]).optional(),
+  // A digest's reviewer (`leader`): checked by the lint rule digest-step, worded for operators.
+  review: text.optional(),
   note: text.optional(),
 });
 

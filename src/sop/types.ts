@@ -20,6 +20,8 @@ export const ACTIONS = [
   'tag',
   'move',
   'disband',
+  // The weekly digest of the group, written when it is sent (docs/insight.md).
+  'digest',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -39,7 +41,7 @@ export type EventName = (typeof EVENTS)[number];
 export const MEMBER_ACTIONS: ReadonlySet<Action> = new Set(['notify', 'direct_message', 'remind', 'welcome', 'survey', 'move']);
 
 /** Actions that put a message in front of the whole group (they count for `daily-density`). */
-export const GROUP_MESSAGE_ACTIONS: ReadonlySet<Action> = new Set(['post', 'announce', 'checkin', 'survey']);
+export const GROUP_MESSAGE_ACTIONS: ReadonlySet<Action> = new Set(['post', 'announce', 'checkin', 'survey', 'digest']);
 
 /** A position in the source file, 1-based like every editor shows it. */
 export interface Pos {
@@ -106,6 +108,8 @@ export interface Step {
   keyword?: string[];
   /** True when the sheet wrote `window:` (a check-in's window is then that long, see docs/checkins-and-surveys.md). */
   windowWritten?: true;
+  /** For `digest`: who looks it over and posts it instead of the bot (`leader`); as written, the linter checks it. */
+  review?: string;
   note?: string;
 }
 

@@ -293,6 +293,9 @@ export interface LedgerContent {
   into?: string;
   intoGroupId?: string;
   intoChatId?: string;
+  /** `digest` steps: `review: leader` as written; once written, the ISO week the digest is of (src/insight/digest-post.ts). */
+  review?: string;
+  week?: string;
   /** Who does a member's row when not the bot (the step's `by:`). */
   by?: string;
   /** A member's row: whom it is for, as a person recognises them. */

@@ -81,6 +81,20 @@ describe('telegram connector: actions', () => {
     expect(sent[1]).toMatchObject({ method: 'sendPhoto', photo: 'https://cdn.example/poster.png', caption: 'Poster' });
   });
 
+  it('post: an image Chorus drew (the weekly digest card) is uploaded as a photo with the text as its caption', async () => {
+    const { api, connector, chat, chatId } = await open();
+    expect(connector.uploadsImages).toBe(true);
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const r = await connector.perform({ type: 'post', chatId: chat, text: '📰 本周群周报', imageData: { bytes: png, name: 'digest-2026-W48.png' } });
+    expect(r).toMatchObject({ status: 'done', messageId: '1' });
+    const [sent] = api.sent(chatId);
+    expect(sent).toMatchObject({ method: 'sendPhoto', caption: '📰 本周群周报' });
+    // A caption over Telegram's 1,024 characters is refused before anything is sent.
+    const err = await failure(connector.perform({ type: 'post', chatId: chat, text: 'x'.repeat(1025), imageData: { bytes: png, name: 'd.png' } }));
+    expect(err.kind).toBe('permanent');
+    expect(api.sent(chatId)).toHaveLength(1);
+  });
+
   it('post: a text over 4096 characters is refused before anything is sent', async () => {
     const { api, connector, chat, chatId } = await open();
     const err = await failure(connector.perform({ type: 'post', chatId: chat, text: 'x'.repeat(4097) }));

@@ -503,6 +503,25 @@ const OWNER_STOPS: Stop[] = [
     },
   },
   {
+    name: 'insights: the weekly digest of a group, its post with a copy button, its card and downloads',
+    async visit(w) {
+      await open(w, '/insight/digest', 'digest-text');
+      await inLanguage(w, 'digest-figures');
+      await noInternalIds(w, 'digest-page');
+      expect(await tid(w.page, 'digest-text').innerText()).toMatch(/📰/);
+      // The card is drawn by the server: the image loads at its own size.
+      await expect.poll(() => tid(w.page, 'digest-card').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBe(750);
+      expect(await tid(w.page, 'digest-export-csv').getAttribute('href')).toContain('format=csv');
+      expect(await tid(w.page, 'digest-download').getAttribute('href')).toContain('/api/insight/digest/card.png');
+      // Another week: the figures follow.
+      const weeks = await tid(w.page, 'digest-week').locator('option').count();
+      expect(weeks).toBeGreaterThan(2);
+      await tid(w.page, 'digest-week').selectOption({ index: 2 });
+      await tid(w.page, 'digest-text').waitFor();
+      await w.page.screenshot({ path: shot(`digest-${w.locale}.png`), fullPage: true });
+    },
+  },
+  {
     name: 'a page that does not exist',
     async visit(w) {
       await w.page.goto(`${w.url}/no-such-page`);

@@ -7,7 +7,7 @@ import { lineOf, lint, sheet } from './support.ts';
 const late = '\n  - id: late\n    at: D1 23:00\n    do: post\n    text: Good night';
 
 describe('RULES', () => {
-  it('lists the fifteen rules with the ids of DESIGN.md, a severity and their thresholds', () => {
+  it('lists the sixteen rules with the ids of DESIGN.md, a severity and their thresholds', () => {
     expect(RULES.map((r) => r.id).sort()).toEqual(
       [
         'notice-lead-time',
@@ -25,6 +25,7 @@ describe('RULES', () => {
         'one-link',
         'audience',
         'variant-balance',
+        'digest-step',
       ].sort(),
     );
     expect(RULES.find((r) => r.id === 'daily-density')?.defaults).toEqual({ max_posts: 5, min_gap_minutes: 30 });

@@ -55,7 +55,7 @@ describe('parseSheet', () => {
     );
     expect(p).toEqual([
       '3:12 `community: camp` is not allowed; use one of lead, newcomer, training_camp, delivery, fans, local',
-      '9:9 step `offer`: `do: pst` is not allowed (did you mean `post`?); use one of create_group, rename, announce, welcome, invite, post, notify, direct_message, task, checkin, remind, survey, tag, move, disband',
+      '9:9 step `offer`: `do: pst` is not allowed (did you mean `post`?); use one of create_group, rename, announce, welcome, invite, post, notify, direct_message, task, checkin, remind, survey, tag, move, disband, digest',
       '10:5 step `offer`: unknown field `txt` — did you mean `text`?',
     ]);
     expect(problems('sop: x\ntitle: t\ncommunity: fans\ntimezone: Asia/Shanghai\nanchor: a\nsteps:\n  - id: offer\n    at: D7 25:00\n    do: post\n    text: hi\n')).toEqual([

@@ -54,7 +54,17 @@ async function parseParams(req: IncomingMessage, url: URL): Promise<Record<strin
   }
   if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
     // The WHATWG Request parses both form encodings, including multipart boundaries and files.
-    const form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+    // grammY writes its part headers tight (`content-disposition:form-data;name="x";filename=card.png`),
+    // which Telegram takes and the WHATWG parser refuses: space and quote them first (latin1, byte for byte).
+    const quoted = type.startsWith('multipart/')
+      ? Buffer.from(
+          body
+            .toString('latin1')
+            .replace(/^content-disposition:[^\r\n]*$/gim, (line) => line.replace(/;\s*/g, '; ').replace(/filename=([^"\r\n;]+)/, 'filename="$1"')),
+          'latin1',
+        )
+      : body;
+    const form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': type }, body: quoted }).formData();
     for (const [k, v] of form) values[k] = v;
   }
   return values;

@@ -39,12 +39,13 @@ export function createSandboxConnector(db: Db, channelId: string): Connector {
   return {
     kind: 'sandbox',
     capabilities: SANDBOX_CAPABILITIES,
+    uploadsImages: true,
     async perform(action: OutboundAction) {
       switch (action.type) {
         case 'post':
           // The image and file links are kept with the text: nothing a post carries is dropped.
           // An answer (the question inbox) is kept as a `reply`; which message it answers is on the ledger row.
-          return record(action.chatId, action.replyTo ? 'reply' : 'post', [action.text, action.link, action.image, action.file].filter(Boolean).join('\n'));
+          return record(action.chatId, action.replyTo ? 'reply' : 'post', [action.text, action.link, action.image, action.file, action.imageData ? `[${action.imageData.name}, ${action.imageData.bytes.byteLength} bytes]` : ''].filter(Boolean).join('\n'));
         case 'direct_message':
           return record(action.chatId ?? `user:${action.userId}`, 'direct_message', action.text);
         case 'rename':

@@ -3,7 +3,7 @@
 // call come from the Bot API docs, so that a too-long text fails as one clear sentence instead of
 // half an action.
 
-import type { Api } from 'grammy';
+import { type Api, InputFile } from 'grammy';
 import { ChannelError, type OutboundAction, type OutboundType, type PerformResult } from '../port.ts';
 import type { CallContext } from './errors.ts';
 
@@ -70,6 +70,13 @@ export async function performAction(api: Api, call: Call, a: OutboundAction): Pr
       const ctx = { chatId: a.chatId, sends: true };
       // A reply quotes the message; if it was deleted meanwhile the answer still goes, unquoted.
       const reply = a.replyTo && /^\d+$/.test(a.replyTo.messageId) ? { reply_parameters: { message_id: Number(a.replyTo.messageId), allow_sending_without_reply: true } } : {};
+      if (a.imageData && !a.image && !a.file) {
+        // An image Chorus drew (the weekly digest's card), uploaded with the text as its caption.
+        checkLength(text, CAPTION_MAX, 'caption', a.chatId);
+        const data = a.imageData;
+        const m = await call({ ...ctx, method: 'sendPhoto' }, (s) => api.sendPhoto(a.chatId, new InputFile(data.bytes, data.name), { caption: text, ...reply }, s));
+        return done({ messageId: String(m.message_id) });
+      }
       if (a.image && a.file) {
         // A bot message carries one attachment; a person can post both.
         throw new ChannelError('permanent', `A Telegram bot post to ${a.chatId} carries one attachment, and this one has an image and a file: a person posts it.`, {

@@ -115,6 +115,7 @@ export function createTelegramConnector(config: TelegramConfig): TelegramConnect
   return {
     kind: 'telegram',
     capabilities: TELEGRAM_CAPABILITIES,
+    uploadsImages: true,
 
     perform(action: OutboundAction): Promise<PerformResult> {
       return performAction(api, call, action);

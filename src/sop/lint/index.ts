@@ -12,6 +12,7 @@ import { audience } from './rules/audience.ts';
 import { campFeedback } from './rules/camp-feedback.ts';
 import { conversionWithoutWarmup } from './rules/conversion-without-warmup.ts';
 import { dailyDensity } from './rules/daily-density.ts';
+import { digestStep } from './rules/digest-step.ts';
 import { earlyConversion } from './rules/early-conversion.ts';
 import { finalReminders } from './rules/final-reminders.ts';
 import { groupLeadTime } from './rules/group-lead-time.ts';
@@ -44,6 +45,7 @@ const ALL: Rule[] = [
   unknownVariable,
   longParagraph,
   oneLink,
+  digestStep,
   audience,
   variantBalance,
 ];
