@@ -84,8 +84,9 @@ describe(`group health (${engine})`, () => {
       say('a', 'a5', person(4), '收到', at(7, 11, 6)),
       say('a', 'a6', person(5), 'hello', at(7, 11, 7)),
       say('a', 'a7', person(2), '有没有人知道几点开始', at(7, 12)),
-      say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30)),
-      say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30)),
+      // The bot replies to the question (a reply answers it; its scheduled posts would not).
+      { ...say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30)), replyTo: 'a7' },
+      { ...say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30)), replyTo: 'a7' },
     ]);
     await one({ type: 'member_left', chatId: 'a', member: person(6), reason: 'voluntary', at: at(8, 10) });
     // This week in B: six leave (a burst and one by one), only the bot writes.
