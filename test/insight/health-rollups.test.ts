@@ -31,8 +31,9 @@ const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2026, 11
 const person = (n: number) => ({ externalId: `u${n}`, name: `Person ${n}` });
 const LEAD = { externalId: 'lead', name: 'Lin (leader)' };
 const BOT = { externalId: 'bot', name: 'Chorus bot', isBot: true };
-const say = (chatId: string, id: string, from: { externalId: string; name: string; isBot?: boolean }, text: string, when: Date): InboundEvent => ({
+const say = (chatId: string, id: string, from: { externalId: string; name: string; isBot?: boolean }, text: string, when: Date, replyTo?: string): InboundEvent => ({
   type: 'message',
+  ...(replyTo ? { replyTo } : {}),
   chatId,
   messageId: id,
   from,
@@ -85,8 +86,8 @@ describe(`group health (${engine})`, () => {
       say('a', 'a6', person(5), 'hello', at(7, 11, 7)),
       say('a', 'a7', person(2), '有没有人知道几点开始', at(7, 12)),
       // The bot replies to the question (a reply answers it; its scheduled posts would not).
-      { ...say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30)), replyTo: 'a7' },
-      { ...say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30)), replyTo: 'a7' },
+      say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30), 'a7'),
+      say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30), 'a7'),
     ]);
     await one({ type: 'member_left', chatId: 'a', member: person(6), reason: 'voluntary', at: at(8, 10) });
     // This week in B: six leave (a burst and one by one), only the bot writes.
@@ -187,6 +188,27 @@ describe(`group health (${engine})`, () => {
     expect((await ann.call('GET', `/api/insight/health/${b}`)).statusCode).toBe(404);
     const page = await ann.call('GET', `/api/insight/health/${a}?days=7`);
     expect(page.json().days.map((d: { messages: number }) => d.messages)).toEqual([0, 0, 0, 8, 0, 0, 0]);
+    // 4–10 December: members counted back from today's 9 (one left on the 8th); the 7th's figures.
+    expect(page.json().days.map((d: { members: number }) => d.members)).toEqual([10, 10, 10, 10, 9, 9, 9]);
+    expect(page.json().days[3]).toEqual({
+      day: '2026-12-07',
+      members: 10,
+      joined: 0,
+      left: 0,
+      netGrowth: 0,
+      messages: 8,
+      memberMessages: 6,
+      staffMessages: 2,
+      activeMembers: 5,
+      activeRatio: 0.5,
+      memberShare: 0.75,
+      leaveRate: 0,
+      questions: 2,
+      firstResponseP50s: 1200,
+    });
+    expect(page.json().days[4]).toMatchObject({ left: 1, netGrowth: -1, leaveRate: 0.1, memberShare: null, firstResponseP50s: null });
+    expect(page.json().health).toMatchObject({ group: a, status: 'watch', members: 9 });
+    expect((await ann.call('GET', `/api/insight/health/${a}?days=91`)).statusCode).toBe(400);
     expect((await admin.call('GET', '/api/insight/health?groups=bogus:1')).statusCode).toBe(400);
   });
 

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { healthBoard, healthGroupIds, healthSeries, healthSurvival, messagesDaily, runGroupIds } from '../../insight/health-board.ts';
 import { rollupZone } from '../../insight/rollups.ts';
 import { adviceText, type HealthReason, reasonText } from '../../insight/rules/health.ts';
+import { dailyFigures } from '../../insight/rules/health-series.ts';
 import { type Locale, msg, render } from '../../i18n/index.ts';
 import { requestLocale } from '../../i18n/locale.ts';
 import { notFound } from '../errors.ts';
@@ -64,8 +65,10 @@ export function insightHealthRoutes(s: Services): Route[] {
       method: 'GET',
       path: '/api/insight/health/:id',
       tag,
-      summary: "One group's health: its 7-day figures and reasons, and its daily rollups (joins, leaves, messages by members and staff, active members, questions), last 30 days by default",
-      returns: '{zone, health: {group, name, ..., reasons}, days: [{day, joins, leaves, messages, memberMessages, staffMessages, activeMembers, questions}]}',
+      summary:
+        "One group's health page: its 7-day figures, score, status and reasons with what to do, and its daily series from the rollups (members, joined, left, net growth, messages, active ratio, member share, leave rate, first response), the last 30 days by default (days= up to 90)",
+      returns:
+        '{zone, health: {group, name, members, joined7d, left7d, netGrowth7d, messagesPerDay7d, activeRatio7d, memberShare7d, leaveRate7d, firstResponseP50s, ageDays, score, status, reasons: [{code, value, severity, text, advice}]}, days: [{day, members, joined, left, netGrowth, messages, memberMessages, staffMessages, activeMembers, activeRatio, memberShare, leaveRate, questions, firstResponseP50s}], oldest first}',
       permission: 'groups.read',
       scoped: true,
       params: GroupParams,
@@ -76,9 +79,10 @@ export function insightHealthRoutes(s: Services): Route[] {
         const ids = await visible(`id:${params.id}`, undefined, leader);
         // Someone else's group is "not found", as for members: a leader cannot learn it exists.
         if (!ids.length) throw notFound(msg('thing.group', { id: params.id }));
-        const [row] = await healthBoard(s.db, ids.slice(0, 1), now);
-        const days = (await healthSeries(s.db, ids.slice(0, 1), { now, days: query.days ?? 30 })).get(ids[0] as string) ?? [];
-        return { zone: rollupZone(), health: row ? { ...row, reasons: worded(locale, row.reasons) } : null, days };
+        const id = ids[0] as string;
+        const [[row], series] = await Promise.all([healthBoard(s.db, [id], now), healthSeries(s.db, [id], { now, days: query.days ?? 30 })]);
+        if (!row) throw notFound(msg('thing.group', { id: params.id }));
+        return { zone: rollupZone(), health: { ...row, reasons: worded(locale, row.reasons) }, days: dailyFigures(series.get(id) ?? [], row.members) };
       },
     }),
   ];
