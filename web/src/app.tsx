@@ -57,6 +57,7 @@ const AlertsPage = page(() => import('./pages/insight/alerts-page.tsx'), 'Alerts
 const InboxPage = page(() => import('./pages/insight/inbox-page.tsx'), 'InboxPage');
 // Insights (issue 10): group health; the inbox and moderation join this area.
 const HealthPage = page(() => import('./pages/insight/health-page.tsx'), 'HealthPage');
+const GroupHealthPage = page(() => import('./pages/insight/group-health-page.tsx'), 'GroupHealthPage');
 
 
 interface NavItem {
@@ -145,6 +146,7 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   // Insights (issue 10)
   { path: '/insight', element: <HealthPage /> },
   { path: '/insight/health', element: <HealthPage /> },
+  { path: '/insight/health/:group', element: <GroupHealthPage /> },
 
 ];
 

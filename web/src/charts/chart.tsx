@@ -43,7 +43,7 @@ function options(p: ChartProps, width: number): uPlot.Options {
     height: p.height ?? 220,
     scales: {
       x: p.categories ? { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] } : { time: true },
-      y: p.share ? { range: [0, 1] } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+      y: p.share ? { range: [0, 1] } : { range: (_u, min, max) => [Math.min(0, min * 1.1), Math.max(1, max * 1.1)] },
     },
     axes: [
       p.categories

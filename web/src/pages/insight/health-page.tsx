@@ -3,15 +3,16 @@
 // 30 days; day-7 survival across them. A leader sees their own groups (the API scopes it).
 // The figures come from the rollups (docs/insight.md#group-health).
 
+import { Link, useNavigate } from 'react-router';
 import { useGet } from '../../api.ts';
 import { useLocale, useT } from '../../i18n/index.ts';
 import { Empty, ErrorNote, Loading } from '../../ui/feedback.tsx';
-import { Sparkline } from './sparkline.tsx';
+import { Sparkline } from '../../charts/sparkline.tsx';
 import './insight.css';
 
 type Status = 'healthy' | 'watch' | 'dying';
 
-interface Reason {
+export interface Reason {
   code: string;
   severity: 'info' | 'watch' | 'dying';
   text: string;
@@ -40,13 +41,15 @@ interface Board {
   survival: { groups: number; alive: number; rate: number };
 }
 
-const BADGE: Record<Status, string> = { healthy: 'badge badge-ok', watch: 'badge badge-warn', dying: 'badge badge-bad' };
-const STATUS_KEY: Record<Status, string> = { healthy: 'insight.statusHealthy', watch: 'insight.statusWatch', dying: 'insight.statusDying' };
+export const BADGE: Record<Status, string> = { healthy: 'badge badge-ok', watch: 'badge badge-warn', dying: 'badge badge-bad' };
+export const STATUS_KEY: Record<Status, string> = { healthy: 'insight.statusHealthy', watch: 'insight.statusWatch', dying: 'insight.statusDying' };
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function HealthPage() {
   const t = useT();
   const locale = useLocale();
+  const navigate = useNavigate();
+  const pageOf = (g: HealthRow) => `/insight/health/${encodeURIComponent(g.group)}`;
   // The language in the address too: the reasons come worded, so a switch asks again.
   const board = useGet<Board>(`/api/insight/health?lang=${locale}`);
   return (
@@ -84,9 +87,11 @@ export function HealthPage() {
               </thead>
               <tbody>
                 {board.data.groups.map((g) => (
-                  <tr key={g.group} data-testid="health-row" data-status={g.status}>
+                  <tr key={g.group} data-testid="health-row" data-status={g.status} className="row-link" onClick={() => navigate(pageOf(g))}>
                     <td>
-                      <strong>{g.name}</strong>
+                      <Link to={pageOf(g)} onClick={(e) => e.stopPropagation()}>
+                        <strong>{g.name}</strong>
+                      </Link>
                       <div className="muted small">{t('insight.ageDays', { count: Math.floor(g.ageDays) })}</div>
                     </td>
                     <td data-label={t('insight.colStatus')}>
