@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/channels/port.ts';
@@ -210,6 +211,28 @@ describe(`group health (${engine})`, () => {
     expect(page.json().health).toMatchObject({ group: a, status: 'watch', members: 9 });
     expect((await ann.call('GET', `/api/insight/health/${a}?days=91`)).statusCode).toBe(400);
     expect((await admin.call('GET', '/api/insight/health?groups=bogus:1')).statusCode).toBe(400);
+  });
+
+  it('answers the board and a group\'s days as CSV and XLSX, a leader\'s scope kept', async () => {
+    const csv = await ann.call('GET', '/api/insight/health?format=csv&lang=zh');
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="group-health.csv"');
+    expect(csv.body.startsWith('\uFEFF')).toBe(true);
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('群,状态,健康分,成员数,进群（7 天）,退群（7 天）,净增长（7 天）,日均消息（7 天）,活跃成员占比（7 天，%）,成员消息占比（7 天，%）,退群率（7 天，%）,首次响应中位数（分钟）,建群天数,原因');
+    expect(lines).toHaveLength(2); // Ann leads A only
+    expect(lines[1]).toMatch(/^Camp A,需关注,\d+,9,0,1,-1,1\.14,55\.6,75,10,20,9\.2,/);
+    const xlsx = await admin.call('GET', `/api/insight/health/${a}?format=xlsx&days=7`);
+    expect(xlsx.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(1).values).toEqual([undefined, 'Day', 'Members', 'Joined', 'Left', 'Net growth', 'Messages', "Members' messages", "Staff's and bot's messages", 'Members who spoke', 'Active members (%)', "Members' share of messages (%)", 'Leave rate (%)', 'Questions', 'First response, median (minutes)']);
+    expect(sheet.rowCount).toBe(8);
+    expect(sheet.getRow(5).values).toEqual([undefined, '2026-12-07', 10, 0, 0, 0, 8, 6, 2, 5, 50, 75, 0, 2, 20]);
+    expect((await ann.call('GET', `/api/insight/health/${b}?format=csv`)).statusCode).toBe(404);
+    expect((await admin.call('GET', '/api/insight/health?format=pdf')).statusCode).toBe(400);
   });
 
   it('prints the CLI contract', async () => {

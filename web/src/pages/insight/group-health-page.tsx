@@ -8,6 +8,7 @@ import { Link, useParams } from 'react-router';
 import { useGet } from '../../api.ts';
 import { Chart } from '../../charts/chart.tsx';
 import { useLocale, useT } from '../../i18n/index.ts';
+import { ExportLinks } from '../../ui/export-links.tsx';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { BADGE, type HealthRow, type Reason, STATUS_KEY } from './health-page.tsx';
 import './insight.css';
@@ -98,6 +99,9 @@ export function GroupHealthPage() {
         </dl>
         <p className="muted small">{t('insight.weekNote')}</p>
       </section>
+      <div className="health-days-export">
+        <ExportLinks href={`/api/insight/health/${encodeURIComponent(group)}?days=${days}`} testid="group-health-export" />
+      </div>
       <div className="health-charts">
         <ChartCard title={t('insight.chartMembers')} hint={t('insight.chartMembersHint')}>
           <Chart x={x} label={t('insight.chartMembers')} testid="chart-members" series={[{ label: t('insight.colMembers'), values: series.map((d) => d.members) }]} />

@@ -6,6 +6,7 @@
 import { Link, useNavigate } from 'react-router';
 import { useGet } from '../../api.ts';
 import { useLocale, useT } from '../../i18n/index.ts';
+import { ExportLinks } from '../../ui/export-links.tsx';
 import { Empty, ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { Sparkline } from '../../charts/sparkline.tsx';
 import './insight.css';
@@ -68,9 +69,10 @@ export function HealthPage() {
         <Empty title={t('insight.healthEmptyTitle')}>{t('insight.healthEmptyBody')}</Empty>
       ) : (
         <>
-          <p className="health-survival" data-testid="health-survival">
-            {t('insight.survival', { alive: board.data.survival.alive, groups: board.data.survival.groups, rate: pct(board.data.survival.rate) })}
-          </p>
+          <div className="health-survival">
+            <p data-testid="health-survival">{t('insight.survival', { alive: board.data.survival.alive, groups: board.data.survival.groups, rate: pct(board.data.survival.rate) })}</p>
+            <ExportLinks href="/api/insight/health" testid="health-export" />
+          </div>
           <div className="table-wrap">
             <table className="table table-cards" data-testid="health-table">
               <thead>
