@@ -59,8 +59,12 @@ export function GroupHealthPage() {
       </div>
     );
   if (!got.data) return <Loading />;
-  const { health: h, days: series } = got.data;
-  const x = series.map((d) => dayX(d.day));
+  const { health: h, days: all } = got.data;
+  // The days before the group had anyone or anything are left blank rather than drawn as zeros.
+  const born = all.findIndex((d) => d.members > 0 || d.joined > 0 || d.left > 0 || d.messages > 0);
+  const series = all.map((d, i) => (born < 0 || i < born ? null : d));
+  const x = all.map((d) => dayX(d.day));
+  const of = <K extends keyof Day>(key: K, f: (v: NonNullable<Day[K]>) => number = Number) => series.map((d) => (d === null || d[key] === null ? null : f(d[key] as NonNullable<Day[K]>)));
   const minutes = (v: number) => t('insight.minutes', { value: Math.round(v / 6) / 10 });
   return (
     <div data-testid="group-health-page">
@@ -104,7 +108,7 @@ export function GroupHealthPage() {
       </div>
       <div className="health-charts">
         <ChartCard title={t('insight.chartMembers')} hint={t('insight.chartMembersHint')}>
-          <Chart x={x} label={t('insight.chartMembers')} testid="chart-members" series={[{ label: t('insight.colMembers'), values: series.map((d) => d.members) }]} />
+          <Chart x={x} label={t('insight.chartMembers')} testid="chart-members" series={[{ label: t('insight.colMembers'), values: of('members') }]} />
         </ChartCard>
         <ChartCard title={t('insight.chartJoinLeave')} hint={t('insight.chartJoinLeaveHint')}>
           <Chart
@@ -112,9 +116,9 @@ export function GroupHealthPage() {
             label={t('insight.chartJoinLeave')}
             testid="chart-join-leave"
             series={[
-              { label: t('insight.serJoined'), values: series.map((d) => d.joined), bars: true, color: '#2f9e6b' },
-              { label: t('insight.serLeft'), values: series.map((d) => -d.left), bars: true, color: '#c0392b', format: (v) => String(-v) },
-              { label: t('insight.serNet'), values: series.map((d) => d.netGrowth), color: '#2f6fde' },
+              { label: t('insight.serJoined'), values: of('joined'), bars: true, color: '#2f9e6b' },
+              { label: t('insight.serLeft'), values: of('left', (v) => -v), bars: true, color: '#c0392b', format: (v) => String(-v) },
+              { label: t('insight.serNet'), values: of('netGrowth'), color: '#2f6fde' },
             ]}
           />
         </ChartCard>
@@ -124,8 +128,8 @@ export function GroupHealthPage() {
             label={t('insight.chartMessages')}
             testid="chart-messages"
             series={[
-              { label: t('insight.serMessages'), values: series.map((d) => d.messages) },
-              { label: t('insight.serMemberMessages'), values: series.map((d) => d.memberMessages) },
+              { label: t('insight.serMessages'), values: of('messages') },
+              { label: t('insight.serMemberMessages'), values: of('memberMessages') },
             ]}
           />
         </ChartCard>
@@ -136,18 +140,18 @@ export function GroupHealthPage() {
             label={t('insight.chartShares')}
             testid="chart-shares"
             series={[
-              { label: t('insight.serActive'), values: series.map((d) => d.activeRatio) },
-              { label: t('insight.serMemberShare'), values: series.map((d) => d.memberShare) },
+              { label: t('insight.serActive'), values: of('activeRatio') },
+              { label: t('insight.serMemberShare'), values: of('memberShare') },
             ]}
           />
         </ChartCard>
         <ChartCard title={t('insight.chartResponse')} hint={t('insight.chartResponseHint')}>
-          {series.some((d) => d.firstResponseP50s !== null) ? (
+          {all.some((d) => d.firstResponseP50s !== null) ? (
             <Chart
               x={x}
               label={t('insight.chartResponse')}
               testid="chart-response"
-              series={[{ label: t('insight.serResponse'), values: series.map((d) => (d.firstResponseP50s === null ? null : Math.round(d.firstResponseP50s / 6) / 10)), format: (v) => t('insight.minutes', { value: v }) }]}
+              series={[{ label: t('insight.serResponse'), values: of('firstResponseP50s', (v) => Math.round(v / 6) / 10), format: (v) => t('insight.minutes', { value: v }) }]}
             />
           ) : (
             <p className="muted small" data-testid="chart-response">

@@ -103,8 +103,10 @@ export function HealthPage() {
                       {g.score}
                     </td>
                     <td data-label={t('insight.colMessages')}>
-                      <Sparkline values={g.messagesDaily} label={t('insight.sparkLabel', { value: g.messagesPerDay7d })} testid="health-spark" />
-                      <div className="muted small">{t('insight.perDay', { value: g.messagesPerDay7d })}</div>
+                      <div>
+                        <Sparkline values={g.messagesDaily} label={t('insight.sparkLabel', { value: g.messagesPerDay7d })} testid="health-spark" />
+                        <div className="muted small">{t('insight.perDay', { value: g.messagesPerDay7d })}</div>
+                      </div>
                     </td>
                     <td className="num" data-label={t('insight.colMembers')}>
                       {g.members}
