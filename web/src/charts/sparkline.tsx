@@ -10,6 +10,8 @@ import 'uplot/dist/uPlot.min.css';
 
 const WIDTH = 120;
 const HEIGHT = 28;
+/** The console's accent; a fixed colour (reading the element's style would recalculate the whole page's styles for each row). */
+const STROKE = '#2d5786';
 
 function draw(el: HTMLElement, values: readonly number[]): uPlot {
   const x = values.map((_v, i) => i);
@@ -21,13 +23,38 @@ function draw(el: HTMLElement, values: readonly number[]): uPlot {
       cursor: { show: false },
       select: { show: false, left: 0, top: 0, width: 0, height: 0 },
       legend: { show: false },
-      scales: { x: { time: false }, y: { range: [0, max * 1.08] } },
+      // A little room under 0 so a quiet day's line is not cut by the edge.
+      scales: { x: { time: false }, y: { range: [-max * 0.08, max * 1.08] } },
       axes: [{ show: false }, { show: false }],
-      series: [{}, { stroke: getComputedStyle(el).color || '#2d5786', width: 1.5, points: { show: false } }],
+      series: [{}, { stroke: STROKE, width: 1.5, points: { show: false } }],
     },
     [x, Array.from(values)],
     el,
   );
+}
+
+// One observer for every sparkline on the page (an observer each costs a check per row on every scroll).
+const waiting = new Map<Element, () => void>();
+let observer: IntersectionObserver | undefined;
+function whenNear(el: Element, draw: () => void): () => void {
+  observer ??= new IntersectionObserver(
+    (entries) => {
+      for (const e of entries) {
+        const go = e.isIntersecting ? waiting.get(e.target) : undefined;
+        if (!go) continue;
+        waiting.delete(e.target);
+        observer?.unobserve(e.target);
+        go();
+      }
+    },
+    { rootMargin: '300px 0px' },
+  );
+  waiting.set(el, draw);
+  observer.observe(el);
+  return () => {
+    waiting.delete(el);
+    observer?.unobserve(el);
+  };
 }
 
 export function Sparkline({ values, label, testid }: { values: readonly number[]; label: string; testid?: string }) {
@@ -36,19 +63,13 @@ export function Sparkline({ values, label, testid }: { values: readonly number[]
     const el = box.current;
     if (!el) return;
     let plot: uPlot | undefined;
-    const near = new IntersectionObserver(
-      (entries) => {
-        if (plot || !entries.some((e) => e.isIntersecting)) return;
-        plot = draw(el, values);
-        near.disconnect();
-      },
-      { rootMargin: '300px 0px' },
-    );
-    near.observe(el);
+    const forget = whenNear(el, () => {
+      plot = draw(el, values);
+    });
     return () => {
-      near.disconnect();
+      forget();
       plot?.destroy();
     };
   }, [values]);
-  return <div className="sparkline" ref={box} role="img" aria-label={label} title={label} data-testid={testid} style={{ width: WIDTH, height: HEIGHT }} />;
+  return <div className="sparkline" ref={box} role="img" aria-label={label} title={label} data-testid={testid} style={{ width: WIDTH, height: HEIGHT, contain: 'strict' }} />;
 }

@@ -108,4 +108,5 @@ export default {
   serActive: 'Active members',
   serMemberShare: "Members' share",
   serResponse: 'First response (median)',
+  day: 'Day',
 };

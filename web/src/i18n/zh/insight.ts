@@ -108,4 +108,5 @@ export default {
   serActive: '活跃成员',
   serMemberShare: '成员消息占比',
   serResponse: '首次响应（中位数）',
+  day: '日期',
 };

@@ -108,11 +108,12 @@ export function GroupHealthPage() {
       </div>
       <div className="health-charts">
         <ChartCard title={t('insight.chartMembers')} hint={t('insight.chartMembersHint')}>
-          <Chart x={x} label={t('insight.chartMembers')} testid="chart-members" series={[{ label: t('insight.colMembers'), values: of('members') }]} />
+          <Chart x={x} xLabel={t('insight.day')} label={t('insight.chartMembers')} testid="chart-members" series={[{ label: t('insight.colMembers'), values: of('members') }]} />
         </ChartCard>
         <ChartCard title={t('insight.chartJoinLeave')} hint={t('insight.chartJoinLeaveHint')}>
           <Chart
             x={x}
+            xLabel={t('insight.day')}
             label={t('insight.chartJoinLeave')}
             testid="chart-join-leave"
             series={[
@@ -125,6 +126,7 @@ export function GroupHealthPage() {
         <ChartCard title={t('insight.chartMessages')} hint={t('insight.chartMessagesHint')}>
           <Chart
             x={x}
+            xLabel={t('insight.day')}
             label={t('insight.chartMessages')}
             testid="chart-messages"
             series={[
@@ -136,6 +138,7 @@ export function GroupHealthPage() {
         <ChartCard title={t('insight.chartShares')} hint={t('insight.chartSharesHint')}>
           <Chart
             x={x}
+            xLabel={t('insight.day')}
             share
             label={t('insight.chartShares')}
             testid="chart-shares"
@@ -149,6 +152,7 @@ export function GroupHealthPage() {
           {all.some((d) => d.firstResponseP50s !== null) ? (
             <Chart
               x={x}
+              xLabel={t('insight.day')}
               label={t('insight.chartResponse')}
               testid="chart-response"
               series={[{ label: t('insight.serResponse'), values: of('firstResponseP50s', (v) => Math.round(v / 6) / 10), format: (v) => t('insight.minutes', { value: v }) }]}
