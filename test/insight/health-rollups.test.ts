@@ -187,6 +187,8 @@ describe(`group health (${engine})`, () => {
     expect(row.messagesDaily.at(-4)).toBe(8);
     expect(row.reasons[0].text).toContain('条消息');
     expect((await ann.call('GET', `/api/insight/health/${b}`)).statusCode).toBe(404);
+    // One group per page: a list of ids is no group.
+    expect((await admin.call('GET', `/api/insight/health/${a},${b}`)).statusCode).toBe(404);
     const page = await ann.call('GET', `/api/insight/health/${a}?days=7`);
     expect(page.json().days.map((d: { messages: number }) => d.messages)).toEqual([0, 0, 0, 8, 0, 0, 0]);
     // 4–10 December: members counted back from today's 9 (one left on the 8th); the 7th's figures.

@@ -86,8 +86,8 @@ export function insightHealthRoutes(s: Services): Route[] {
         const now = s.now();
         const ids = await visible(`id:${params.id}`, undefined, leader);
         // Someone else's group is "not found", as for members: a leader cannot learn it exists.
-        if (!ids.length) throw notFound(msg('thing.group', { id: params.id }));
-        const id = ids[0] as string;
+        if (ids.length !== 1 || ids[0] !== params.id) throw notFound(msg('thing.group', { id: params.id }));
+        const id = params.id;
         const [[row], series] = await Promise.all([healthBoard(s.db, [id], now), healthSeries(s.db, [id], { now, days: query.days ?? 30 })]);
         if (!row) throw notFound(msg('thing.group', { id: params.id }));
         const days = dailyFigures(series.get(id) ?? [], row.members);
