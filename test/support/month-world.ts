@@ -155,9 +155,9 @@ export function buildMonthWorld(seed = 20261130): MonthWorld {
         } else message(day, localAt(day, 14, int(0, 59)), who, 'member', pick(SAYS));
         continue;
       }
-      // Lively (and dying in its first week): 5–9 member messages between 10:00 and 20:00, two of them check-ins.
-      for (let h = 0; h < int(3, 7); h++) message(day, localAt(day, 10 + h, int(0, 59), int(0, 59)), pick(present), 'member', pick(SAYS));
-      for (let c = 0; c < 2; c++) message(day, localAt(day, 20, int(0, 29), int(0, 59)), pick(present), 'member', `打卡 第${day}天`, { checkin: true });
+      // Lively (and dying in its first week): 2–5 member messages between 10:00 and 20:00, one of them a check-in.
+      for (let h = 0; h < int(1, 4); h++) message(day, localAt(day, 10 + h, int(0, 59), int(0, 59)), pick(present), 'member', pick(SAYS));
+      message(day, localAt(day, 20, int(0, 29), int(0, 59)), pick(present), 'member', `打卡 第${day}天`, { checkin: true });
       // Two questions a day: the first answered by the leader 2–12 minutes later, the second by the bot's reply (or, some days, by the leader's evening message).
       const q1 = localAt(day, 11, 30, int(0, 59));
       message(day, q1, pick(present), 'member', pick(ASKS), { question: true });
