@@ -1,7 +1,8 @@
 // A table row's small line (the health board's messages per day over 30 days): uPlot, as every
 // chart of the console (chart.tsx), kept light — no axes, legend or cursor, one small canvas — and
 // drawn only when its row comes near the screen, so a board of hundreds or thousands of groups
-// opens as fast as its first screen (measured: docs/insight.md#using-group-health). The line is
+// opens with its first screen's canvases only (measured: docs/insight.md#a-groups-health-page,
+// `npm run bench -- sparklines`). The line is
 // scaled to the row's own maximum, so a quiet group's shape still shows.
 
 import { useEffect, useRef } from 'react';
