@@ -14,6 +14,7 @@ import { registerSettingsCommands } from './settings.ts';
 import { registerCheckinCommands } from './checkins.ts';
 import { registerInboxCommands } from './inbox.ts';
 import { registerHealthCommands } from './health.ts';
+import { registerEffectsCommands } from './effects.ts';
 import { registerLinkCommands } from './links.ts';
 import { registerAdmissionCommands } from './admission.ts';
 import { registerModerationCommands } from './moderation.ts';
@@ -150,6 +151,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerModerationCommands(program, io, opsDeps);
   // Insight (issue 10): group health.
   registerHealthCommands(program, io, opsDeps);
+  // Insight (issue 10): per-step effect and A/B.
+  registerEffectsCommands(program, io, opsDeps);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -63,6 +63,7 @@ import { campaignRoutes } from './routes/campaigns.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 // Insight (issue 10): group health.
 import { insightHealthRoutes } from './routes/insight-health.ts';
+import { runEffectsRoutes } from './routes/run-effects.ts';
 
 import { type AppContext, type Services, services } from './services.ts';
 
@@ -117,6 +118,7 @@ export function apiRoutes(s: Services): Route[] {
     ...moderationRoutes(s),
     // Insight (issue 10): group health.
     ...insightHealthRoutes(s),
+    ...runEffectsRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;
