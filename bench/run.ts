@@ -23,6 +23,7 @@ import { benchIngest } from './ingest.ts';
 import { benchInbox } from './inbox.ts';
 // Insight (issue 10): group health.
 import { benchHealth } from './health.ts';
+import { benchHealthSparklines } from './health-sparklines.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -59,6 +60,8 @@ const BENCHES: Record<string, Bench> = {
   inbox: benchInbox,
   // Insight: the health board over 2,000 groups and 10 million messages (PGlite: 2 million by default) vs the same from raw messages.
   health: benchHealth,
+  // The health board in Chromium with 300 and 1,000 groups: the uPlot sparklines' cost to open and to scroll (skipped without Chromium).
+  sparklines: benchHealthSparklines,
 };
 
 const wanted = process.argv.slice(2);

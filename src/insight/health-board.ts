@@ -6,6 +6,8 @@
 import { selectGroups } from '../community/groups.ts';
 import { type Db, sql } from '../store/db.ts';
 import { groupHealth, type HealthFigures, type HealthReason, type HealthStatus, survival } from './rules/health.ts';
+import type { DayRollup } from './rules/health-series.ts';
+import { median as medianOf } from './rules/median.ts';
 import { localDayOf, rollupZone } from './rollups.ts';
 
 /** One row of the board: exactly the fields of `chorus health --json`. */
@@ -17,16 +19,8 @@ export interface HealthRow extends HealthFigures {
   reasons: HealthReason[];
 }
 
-export interface HealthDay {
-  day: string;
-  joins: number;
-  leaves: number;
-  messages: number;
-  memberMessages: number;
-  staffMessages: number;
-  activeMembers: number;
-  questions: number;
-}
+/** One day of a group's rollups (the health page's series before its figures, rules/health-series.ts). */
+export type HealthDay = DayRollup;
 
 const DAY_MS = 86_400_000;
 const WINDOW = 7;
@@ -143,10 +137,7 @@ export async function healthBoard(db: Db, ids: readonly string[], now = new Date
 
 /** The median of a comma-separated list of seconds (as percentile_cont: the mean of the middle two); null when empty. */
 export function median(list: string | null): number | null {
-  if (!list) return null;
-  const v = list.split(',').map(Number).sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 ? (v[mid] as number) : ((v[mid - 1] as number) + (v[mid] as number)) / 2;
+  return list ? medianOf(list.split(',').map(Number)) : null;
 }
 
 /** The figures of one window from its sums (docs/insight.md#group-health). Pure. */
@@ -192,8 +183,8 @@ export async function healthSeries(db: Db, ids: readonly string[], opts: { now?:
   const days = opts.days ?? 30;
   const today = localDay(opts.now ?? new Date(), rollupZone());
   const first = addDays(today, -(days - 1));
-  const r = await sql<{ group_id: string; day: string; joins: number; leaves: number; messages: number; member_messages: number; staff_messages: number; active_members: number; questions: number }>`
-    SELECT x.group_id, x.day::text AS day, x.joins, x.leaves, x.messages, x.member_messages, x.staff_messages, x.active_members, x.questions
+  const r = await sql<{ group_id: string; day: string; joins: number; leaves: number; messages: number; member_messages: number; staff_messages: number; active_members: number; questions: number; response_seconds: number[] }>`
+    SELECT x.group_id, x.day::text AS day, x.joins, x.leaves, x.messages, x.member_messages, x.staff_messages, x.active_members, x.questions, x.response_seconds
     FROM group_days x JOIN (SELECT id FROM unnest(${[...new Set(ids)]}::text[]) AS s(id)) sel ON sel.id = x.group_id
     WHERE x.day BETWEEN ${first}::date AND ${today}::date`.execute(db);
   const have = new Map(r.rows.map((x) => [`${x.group_id} ${x.day}`, x]));
@@ -211,6 +202,7 @@ export async function healthSeries(db: Db, ids: readonly string[], opts: { now?:
         staffMessages: x?.staff_messages ?? 0,
         activeMembers: x?.active_members ?? 0,
         questions: x?.questions ?? 0,
+        waits: x?.response_seconds ?? [],
       });
     }
     out.set(id, series);

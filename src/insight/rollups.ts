@@ -13,11 +13,15 @@
 //   member's messages in one group at the same moment could move the counter from a stale day;
 //   ingest applies one channel's events in order, so in practice they do not.)
 // - A question (src/community/standing/question.ts) by a member waits in group_open_questions
-//   until staff or the bot next write in that group; the wait goes on the question's day.
+//   until it is answered by the inbox's rule (src/insight/questions.ts): the first later message of
+//   a member holding the leader or assistant role in that group, or a bot's message that replies to
+//   it (a bot's scheduled post answers nobody's question; neither does a member pasting a script).
+//   The wait goes on the question's day.
 // - Joins and leaves of bot accounts are not counted.
 
 import { workspaceTimezone } from '../config.ts';
 import { isQuestion } from '../community/standing/question.ts';
+import { STAFF_ROLES } from './questions.ts';
 import { type Db, sql } from '../store/db.ts';
 
 /** What the rollups read of a join or a leave (inbound.ts's SeenJoin, SeenLeave). */
@@ -32,7 +36,11 @@ export interface MessageSeen {
   groupId: string;
   memberId: string;
   messageId: number;
+  /** The platform's id of the message (what a reply names). */
+  externalId: string;
   text: string;
+  /** The platform id of the message this one replies to. */
+  replyTo: string | null;
   at: Date;
   isBot: boolean;
   ownScript: boolean;
@@ -89,6 +97,8 @@ export async function rollupMessages(db: Db, messages: readonly MessageSeen[]): 
     day: dayOf(m.at),
     member_id: m.memberId,
     message_id: m.messageId,
+    external_id: m.externalId,
+    reply_to: m.replyTo,
     at: m.at.toISOString(),
     bot: m.isBot,
     own: m.ownScript,
@@ -97,11 +107,12 @@ export async function rollupMessages(db: Db, messages: readonly MessageSeen[]): 
   await sql`
     WITH v AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        AS v(group_id text, day date, member_id text, message_id bigint, at timestamptz, bot boolean, own boolean, question boolean)),
-    c AS (
-      SELECT v.*, (v.bot OR v.own OR EXISTS (
-        SELECT 1 FROM member_roles r WHERE r.group_id = v.group_id AND r.member_id = v.member_id AND r.role IN ('leader', 'assistant'))) AS staff
+        AS v(group_id text, day date, member_id text, message_id bigint, external_id text, reply_to text, at timestamptz, bot boolean, own boolean, question boolean)),
+    r AS (
+      SELECT v.*, EXISTS (
+        SELECT 1 FROM member_roles r WHERE r.group_id = v.group_id AND r.member_id = v.member_id AND r.role = ANY(${[...STAFF_ROLES]}::text[])) AS role
       FROM v),
+    c AS (SELECT r.*, (r.bot OR r.own OR r.role) AS staff FROM r),
     act AS (SELECT DISTINCT group_id, day, member_id FROM c WHERE NOT staff),
     fresh AS (
       INSERT INTO group_day_members (group_id, day, member_id) SELECT group_id, day, member_id FROM act
@@ -120,14 +131,18 @@ export async function rollupMessages(db: Db, messages: readonly MessageSeen[]): 
       SELECT l.group_id, l.day AS new_day, p.day AS old_day FROM latest l
       LEFT JOIN prior p ON p.group_id = l.group_id AND p.member_id = l.member_id
       WHERE p.day IS DISTINCT FROM l.day),
-    staff_at AS (SELECT group_id, at FROM c WHERE staff),
+    -- The messages that can answer (the inbox's rule): staff by role, and bots only by replying.
+    answerers AS (SELECT group_id, message_id, at, bot, reply_to FROM c WHERE role OR (bot AND reply_to IS NOT NULL)),
     asked AS (
-      SELECT o.group_id, o.message_id, o.asked_at, true AS stored FROM group_open_questions o
-      WHERE o.group_id IN (SELECT group_id FROM staff_at)
+      SELECT o.group_id, o.message_id, o.asked_at, m.external_id, true AS stored FROM group_open_questions o
+      JOIN messages m ON m.id = o.message_id
+      WHERE o.group_id IN (SELECT group_id FROM answerers)
       UNION ALL
-      SELECT group_id, message_id, at, false FROM c WHERE question AND NOT staff),
+      SELECT group_id, message_id, at, external_id, false FROM c WHERE question AND NOT staff),
     answered AS (
-      SELECT a.*, (SELECT min(s.at) FROM staff_at s WHERE s.group_id = a.group_id AND s.at >= a.asked_at) AS answered_at FROM asked a),
+      SELECT a.*, (SELECT min(s.at) FROM answerers s
+        WHERE s.group_id = a.group_id AND (s.at, s.message_id) > (a.asked_at, a.message_id) AND (NOT s.bot OR s.reply_to = a.external_id)) AS answered_at
+      FROM asked a),
     closed AS (
       DELETE FROM group_open_questions o USING answered a
       WHERE a.stored AND a.answered_at IS NOT NULL AND o.group_id = a.group_id AND o.message_id = a.message_id

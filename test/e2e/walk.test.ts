@@ -499,6 +499,8 @@ const OWNER_STOPS: Stop[] = [
       expect(await tid(w.page, 'health-row').count()).toBeGreaterThan(0);
       expect(await tid(w.page, 'health-spark').count()).toBe(await tid(w.page, 'health-row').count());
       await noInternalIds(w, 'health-table');
+      // The sparklines are uPlot canvases, drawn for the rows on screen.
+      await w.page.locator('[data-testid="health-spark"] canvas').first().waitFor();
       await w.page.screenshot({ path: shot(`health-${w.locale}.png`), fullPage: true });
     },
   },
@@ -519,6 +521,26 @@ const OWNER_STOPS: Stop[] = [
       await tid(w.page, 'digest-week').selectOption({ index: 2 });
       await tid(w.page, 'digest-text').waitFor();
       await w.page.screenshot({ path: shot(`digest-${w.locale}.png`), fullPage: true });
+    },
+  },
+  {
+    name: "insights: a group's health page from a row of the table — status, score, reasons, the charts",
+    async visit(w) {
+      await open(w, '/insight/health', 'health-table');
+      await tid(w.page, 'health-row').first().locator('a').click();
+      await tid(w.page, 'group-health-head').waitFor();
+      await inLanguage(w, 'group-health-page');
+      await noInternalIds(w, 'group-health-page');
+      expect(await tid(w.page, 'group-health-status').getAttribute('data-status')).toMatch(/^(healthy|watch|dying)$/);
+      for (const chart of ['chart-members', 'chart-join-leave', 'chart-messages', 'chart-shares']) await w.page.locator(`[data-testid="${chart}"] canvas`).first().waitFor();
+      await tid(w.page, 'chart-response').waitFor();
+      await w.page.screenshot({ path: shot(`group-health-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'group-health-days-90').click();
+      await expect.poll(() => tid(w.page, 'group-health-days-90').getAttribute('aria-pressed')).toBe('true');
+      await w.page.locator('[data-testid="chart-members"] canvas').first().waitFor();
+      expect(await tid(w.page, 'group-health-export-csv').getAttribute('href')).toContain('days=90&format=csv');
+      await tid(w.page, 'group-health-back').click();
+      await tid(w.page, 'health-table').waitFor();
     },
   },
   {
@@ -617,6 +639,19 @@ const LEADER_STOPS: Stop[] = [
       await inLanguage(w, 'health-page');
       expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
       await w.page.screenshot({ path: shot(`leader-health-${w.locale}.png`), fullPage: true });
+    },
+  },
+  {
+    name: "leader: one of their groups' health page, on a phone",
+    async visit(w) {
+      await open(w, '/insight/health', 'health-table');
+      await tid(w.page, 'health-row').first().locator('a').tap();
+      await tid(w.page, 'group-health-head').waitFor();
+      await inLanguage(w, 'group-health-page');
+      await noInternalIds(w, 'group-health-page');
+      await w.page.locator('[data-testid="chart-messages"] canvas').first().waitFor();
+      expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+      await w.page.screenshot({ path: shot(`leader-group-health-${w.locale}.png`), fullPage: true });
     },
   },
   // growth ↓ (issue 9)

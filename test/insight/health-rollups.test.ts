@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/channels/port.ts';
@@ -31,8 +32,9 @@ const at = (day: number, hour: number, minute = 0) => new Date(Date.UTC(2026, 11
 const person = (n: number) => ({ externalId: `u${n}`, name: `Person ${n}` });
 const LEAD = { externalId: 'lead', name: 'Lin (leader)' };
 const BOT = { externalId: 'bot', name: 'Chorus bot', isBot: true };
-const say = (chatId: string, id: string, from: { externalId: string; name: string; isBot?: boolean }, text: string, when: Date): InboundEvent => ({
+const say = (chatId: string, id: string, from: { externalId: string; name: string; isBot?: boolean }, text: string, when: Date, replyTo?: string): InboundEvent => ({
   type: 'message',
+  ...(replyTo ? { replyTo } : {}),
   chatId,
   messageId: id,
   from,
@@ -84,8 +86,9 @@ describe(`group health (${engine})`, () => {
       say('a', 'a5', person(4), '收到', at(7, 11, 6)),
       say('a', 'a6', person(5), 'hello', at(7, 11, 7)),
       say('a', 'a7', person(2), '有没有人知道几点开始', at(7, 12)),
-      say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30)),
-      say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30)),
+      // The bot replies to the question (a reply answers it; its scheduled posts would not).
+      say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30), 'a7'),
+      say('a', 'a8', BOT, 'The session starts at 20:00', at(7, 12, 30), 'a7'),
     ]);
     await one({ type: 'member_left', chatId: 'a', member: person(6), reason: 'voluntary', at: at(8, 10) });
     // This week in B: six leave (a burst and one by one), only the bot writes.
@@ -184,9 +187,54 @@ describe(`group health (${engine})`, () => {
     expect(row.messagesDaily.at(-4)).toBe(8);
     expect(row.reasons[0].text).toContain('条消息');
     expect((await ann.call('GET', `/api/insight/health/${b}`)).statusCode).toBe(404);
+    // One group per page: a list of ids is no group.
+    expect((await admin.call('GET', `/api/insight/health/${a},${b}`)).statusCode).toBe(404);
     const page = await ann.call('GET', `/api/insight/health/${a}?days=7`);
     expect(page.json().days.map((d: { messages: number }) => d.messages)).toEqual([0, 0, 0, 8, 0, 0, 0]);
+    // 4–10 December: members counted back from today's 9 (one left on the 8th); the 7th's figures.
+    expect(page.json().days.map((d: { members: number }) => d.members)).toEqual([10, 10, 10, 10, 9, 9, 9]);
+    expect(page.json().days[3]).toEqual({
+      day: '2026-12-07',
+      members: 10,
+      joined: 0,
+      left: 0,
+      netGrowth: 0,
+      messages: 8,
+      memberMessages: 6,
+      staffMessages: 2,
+      activeMembers: 5,
+      activeRatio: 0.5,
+      memberShare: 0.75,
+      leaveRate: 0,
+      questions: 2,
+      firstResponseP50s: 1200,
+    });
+    expect(page.json().days[4]).toMatchObject({ left: 1, netGrowth: -1, leaveRate: 0.1, memberShare: null, firstResponseP50s: null });
+    expect(page.json().health).toMatchObject({ group: a, status: 'watch', members: 9 });
+    expect((await ann.call('GET', `/api/insight/health/${a}?days=91`)).statusCode).toBe(400);
     expect((await admin.call('GET', '/api/insight/health?groups=bogus:1')).statusCode).toBe(400);
+  });
+
+  it('answers the board and a group\'s days as CSV and XLSX, a leader\'s scope kept', async () => {
+    const csv = await ann.call('GET', '/api/insight/health?format=csv&lang=zh');
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="group-health.csv"');
+    expect(csv.body.startsWith('\uFEFF')).toBe(true);
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('群,状态,健康分,成员数,进群（7 天）,退群（7 天）,净增长（7 天）,日均消息（7 天）,活跃成员占比（7 天，%）,成员消息占比（7 天，%）,退群率（7 天，%）,首次响应中位数（分钟）,建群天数,原因');
+    expect(lines).toHaveLength(2); // Ann leads A only
+    expect(lines[1]).toMatch(/^Camp A,需关注,\d+,9,0,1,-1,1\.14,55\.6,75,10,20,9\.2,/);
+    const xlsx = await admin.call('GET', `/api/insight/health/${a}?format=xlsx&days=7`);
+    expect(xlsx.statusCode).toBe(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(1).values).toEqual([undefined, 'Day', 'Members', 'Joined', 'Left', 'Net growth', 'Messages', "Members' messages", "Staff's and bot's messages", 'Members who spoke', 'Active members (%)', "Members' share of messages (%)", 'Leave rate (%)', 'Questions', 'First response, median (minutes)']);
+    expect(sheet.rowCount).toBe(8);
+    expect(sheet.getRow(5).values).toEqual([undefined, '2026-12-07', 10, 0, 0, 0, 8, 6, 2, 5, 50, 75, 0, 2, 20]);
+    expect((await ann.call('GET', `/api/insight/health/${b}?format=csv`)).statusCode).toBe(404);
+    expect((await admin.call('GET', '/api/insight/health?format=pdf')).statusCode).toBe(400);
   });
 
   it('prints the CLI contract', async () => {

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import en from '../../src/i18n/en.ts';
 import { render } from '../../src/i18n/index.ts';
 import zh from '../../src/i18n/zh.ts';
+import { type DayRollup, dailyFigures } from '../../src/insight/rules/health-series.ts';
+import { median } from '../../src/insight/rules/median.ts';
 import { adviceText, expectedMessagesPerDay, groupHealth, HEALTH_STATUSES, HEALTH_WEIGHTS, type HealthFigures, healthScore, REASON_CODES, reasonText, survival } from '../../src/insight/rules/health.ts';
 
 /** A lively 100-member group: 30 messages a day, a quarter active, members talk, nobody left. */
@@ -115,5 +117,31 @@ describe('day-7 survival', () => {
     ];
     expect(survival(groups)).toEqual({ groups: 4, alive: 2, rate: 0.5 });
     expect(survival([{ ageDays: 3, day7ActiveMembers: 0 }])).toEqual({ groups: 0, alive: 0, rate: 0 });
+  });
+});
+
+describe("a group's daily series", () => {
+  const day = (d: string, r: Partial<DayRollup>): DayRollup => ({ day: d, joins: 0, leaves: 0, messages: 0, memberMessages: 0, staffMessages: 0, activeMembers: 0, questions: 0, waits: [], ...r });
+
+  it('counts members back from today, and gives each day its shares, leave rate and median wait', () => {
+    const days = dailyFigures(
+      [
+        day('2026-12-01', { joins: 10 }),
+        day('2026-12-02', { joins: 2, leaves: 1, messages: 8, memberMessages: 6, staffMessages: 2, activeMembers: 4, questions: 3, waits: [900, 60, 300] }),
+        day('2026-12-03', { leaves: 3, messages: 1, staffMessages: 1, questions: 2, waits: [100, 200] }),
+      ],
+      8,
+    );
+    expect(days.map((d) => d.members)).toEqual([10, 11, 8]);
+    expect(days[0]).toMatchObject({ joined: 10, netGrowth: 10, activeRatio: 0, memberShare: null, leaveRate: 0, firstResponseP50s: null });
+    expect(days[1]).toMatchObject({ joined: 2, left: 1, netGrowth: 1, activeRatio: 0.3636, memberShare: 0.75, leaveRate: 0.1, firstResponseP50s: 300 });
+    expect(days[2]).toMatchObject({ left: 3, netGrowth: -3, memberShare: 0, leaveRate: 0.2727, firstResponseP50s: 150 });
+  });
+
+  it('never counts below zero members, and a day of the group with nobody in it has no shares', () => {
+    const [first] = dailyFigures([day('2026-12-01', { leaves: 2 })], 0);
+    expect(first).toMatchObject({ members: 0, activeRatio: 0, memberShare: null, leaveRate: 1 });
+    expect(median([])).toBeNull();
+    expect(median([5, 1, 3, 2])).toBe(2.5);
   });
 });

@@ -59,6 +59,7 @@ const InboxPage = page(() => import('./pages/insight/inbox-page.tsx'), 'InboxPag
 const HealthPage = page(() => import('./pages/insight/health-page.tsx'), 'HealthPage');
 // Insights: the weekly digest of a group.
 const DigestPage = page(() => import('./pages/insight/digest-page.tsx'), 'DigestPage');
+const GroupHealthPage = page(() => import('./pages/insight/group-health-page.tsx'), 'GroupHealthPage');
 
 
 interface NavItem {
@@ -149,6 +150,7 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/insight', element: <HealthPage /> },
   { path: '/insight/health', element: <HealthPage /> },
   { path: '/insight/digest', element: <DigestPage /> },
+  { path: '/insight/health/:group', element: <GroupHealthPage /> },
 
 ];
 

@@ -8,10 +8,13 @@ import { z } from 'zod';
 import { healthBoard, healthGroupIds, healthSeries, healthSurvival, messagesDaily, runGroupIds } from '../../insight/health-board.ts';
 import { rollupZone } from '../../insight/rollups.ts';
 import { adviceText, type HealthReason, reasonText } from '../../insight/rules/health.ts';
+import { dailyFigures } from '../../insight/rules/health-series.ts';
 import { type Locale, msg, render } from '../../i18n/index.ts';
 import { requestLocale } from '../../i18n/locale.ts';
 import { notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
+import { sendTable, tableFormat } from '../table-export.ts';
+import { healthBoardTable, healthDaysTable } from '../views/health-tables.ts';
 import type { Services } from '../services.ts';
 import { leaderGroupIds } from '../views/scope.ts';
 
@@ -20,9 +23,14 @@ const BoardQuery = z.object({
   groups: z.string().min(1).max(2000).optional().describe('a group selector (docs: all, tag:<t>, community:<type>, leader:<name>, id:<g1>,<g2>, joined by +); default all'),
   run: z.string().min(1).max(200).optional().describe("only the groups of this run (for day-7 survival across a run's groups)"),
   lang: z.string().max(20).optional(),
+  format: tableFormat.describe('csv or xlsx: the board as a file (the headers in the reader\'s language)'),
 });
 const GroupParams = z.object({ id: z.string().min(1).max(300) });
-const SeriesQuery = z.object({ days: z.coerce.number().int().min(1).max(90).optional(), lang: z.string().max(20).optional() });
+const SeriesQuery = z.object({
+  days: z.coerce.number().int().min(1).max(90).optional(),
+  lang: z.string().max(20).optional(),
+  format: tableFormat.describe("csv or xlsx: the group's daily series as a file"),
+});
 
 const worded = (locale: Locale, reasons: readonly HealthReason[]) =>
   reasons.map((r) => ({ ...r, text: render(locale, reasonText(r)), advice: render(locale, adviceText(r.code)) }));
@@ -44,14 +52,15 @@ export function insightHealthRoutes(s: Services): Route[] {
       tag,
       summary: "Group health: each group's 7-day figures, score, status (healthy, watch, dying) and reasons with what to do, worst first; day-7 survival across them",
       returns:
-        '{zone, groups: [{group, name, members, joined7d, left7d, netGrowth7d, messagesPerDay7d, activeRatio7d, memberShare7d, leaveRate7d, firstResponseP50s, ageDays, score, status, reasons: [{code, value, severity, text, advice}], messagesDaily: [30 numbers, oldest first]}], survival: {groups, alive, rate}}',
+        '{zone, groups: [{group, name, members, joined7d, left7d, netGrowth7d, messagesPerDay7d, activeRatio7d, memberShare7d, leaveRate7d, firstResponseP50s, ageDays, score, status, reasons: [{code, value, severity, text, advice}], messagesDaily: [30 numbers, oldest first]}], survival: {groups, alive, rate}}; with format=csv|xlsx the board as a file',
       permission: 'groups.read',
       scoped: true,
       query: BoardQuery,
-      async handler({ req, query, leader }) {
+      async handler({ req, query, leader, reply }) {
         const locale = requestLocale(req.headers, req.query);
         const now = s.now();
         const ids = await visible(query.groups ?? 'all', query.run, leader);
+        if (query.format) return sendTable(reply, query.format, healthBoardTable(locale, await healthBoard(s.db, ids, now)));
         const [rows, daily, survival] = await Promise.all([healthBoard(s.db, ids, now), messagesDaily(s.db, ids, { now }), healthSurvival(s.db, ids, now)]);
         return {
           zone: rollupZone(),
@@ -64,21 +73,26 @@ export function insightHealthRoutes(s: Services): Route[] {
       method: 'GET',
       path: '/api/insight/health/:id',
       tag,
-      summary: "One group's health: its 7-day figures and reasons, and its daily rollups (joins, leaves, messages by members and staff, active members, questions), last 30 days by default",
-      returns: '{zone, health: {group, name, ..., reasons}, days: [{day, joins, leaves, messages, memberMessages, staffMessages, activeMembers, questions}]}',
+      summary:
+        "One group's health page: its 7-day figures, score, status and reasons with what to do, and its daily series from the rollups (members, joined, left, net growth, messages, active ratio, member share, leave rate, first response), the last 30 days by default (days= up to 90)",
+      returns:
+        '{zone, health: {group, name, members, joined7d, left7d, netGrowth7d, messagesPerDay7d, activeRatio7d, memberShare7d, leaveRate7d, firstResponseP50s, ageDays, score, status, reasons: [{code, value, severity, text, advice}]}, days: [{day, members, joined, left, netGrowth, messages, memberMessages, staffMessages, activeMembers, activeRatio, memberShare, leaveRate, questions, firstResponseP50s}], oldest first}; with format=csv|xlsx the days as a file',
       permission: 'groups.read',
       scoped: true,
       params: GroupParams,
       query: SeriesQuery,
-      async handler({ req, params, query, leader }) {
+      async handler({ req, params, query, leader, reply }) {
         const locale = requestLocale(req.headers, req.query);
         const now = s.now();
         const ids = await visible(`id:${params.id}`, undefined, leader);
         // Someone else's group is "not found", as for members: a leader cannot learn it exists.
-        if (!ids.length) throw notFound(msg('thing.group', { id: params.id }));
-        const [row] = await healthBoard(s.db, ids.slice(0, 1), now);
-        const days = (await healthSeries(s.db, ids.slice(0, 1), { now, days: query.days ?? 30 })).get(ids[0] as string) ?? [];
-        return { zone: rollupZone(), health: row ? { ...row, reasons: worded(locale, row.reasons) } : null, days };
+        if (ids.length !== 1 || ids[0] !== params.id) throw notFound(msg('thing.group', { id: params.id }));
+        const id = params.id;
+        const [[row], series] = await Promise.all([healthBoard(s.db, [id], now), healthSeries(s.db, [id], { now, days: query.days ?? 30 })]);
+        if (!row) throw notFound(msg('thing.group', { id: params.id }));
+        const days = dailyFigures(series.get(id) ?? [], row.members);
+        if (query.format) return sendTable(reply, query.format, healthDaysTable(locale, days));
+        return { zone: rollupZone(), health: { ...row, reasons: worded(locale, row.reasons) }, days };
       },
     }),
   ];

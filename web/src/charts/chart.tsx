@@ -27,6 +27,8 @@ export interface ChartProps {
   /** Names of the x values (funnel stages, cohort weeks) instead of dates. */
   categories?: readonly string[];
   label: string;
+  /** The legend's name of the x value (a day, a stage), in the reader's language; none by default. */
+  xLabel?: string;
   height?: number;
   /** The y axis from 0 to 1, shown as percentages. */
   share?: boolean;
@@ -43,7 +45,7 @@ function options(p: ChartProps, width: number): uPlot.Options {
     height: p.height ?? 220,
     scales: {
       x: p.categories ? { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] } : { time: true },
-      y: p.share ? { range: [0, 1] } : { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+      y: p.share ? { range: [0, 1] } : { range: (_u, min, max) => [Math.min(0, min * 1.1), Math.max(1, max * 1.1)] },
     },
     axes: [
       p.categories
@@ -52,7 +54,7 @@ function options(p: ChartProps, width: number): uPlot.Options {
       { values: (_u, ticks) => ticks.map((t) => (p.share ? pct(t) : String(Math.round(t * 100) / 100))), size: 50 },
     ],
     series: [
-      p.categories ? { value: (_u, v) => (v == null ? '' : (p.categories?.[v] ?? '')) } : {},
+      { label: p.xLabel ?? '', ...(p.categories ? { value: (_u: uPlot, v: number | null) => (v == null ? '' : (p.categories?.[v] ?? '')) } : {}) },
       ...p.series.map((s, i) => {
         const color = s.color ?? PALETTE[i % PALETTE.length];
         const format = s.format ?? (p.share ? pct : (v: number) => String(v));

@@ -115,7 +115,7 @@ export function Today() {
             <ul className="today-list">
               {data.dying.groups.map((g) => (
                 <li key={g.id} data-testid="overview-dying-group">
-                  <Link to="/insight/health">{g.name}</Link> <span className="badge badge-bad">{t('overview.dyingScore', { score: g.score })}</span>
+                  <Link to={`/insight/health/${encodeURIComponent(g.id)}`}>{g.name}</Link> <span className="badge badge-bad">{t('overview.dyingScore', { score: g.score })}</span>
                   <div className="muted small">{t('overview.dyingSince', { date: formatDate(g.since, locale) })}</div>
                 </li>
               ))}

@@ -3,15 +3,17 @@
 // 30 days; day-7 survival across them. A leader sees their own groups (the API scopes it).
 // The figures come from the rollups (docs/insight.md#group-health).
 
+import { Link, useNavigate } from 'react-router';
 import { useGet } from '../../api.ts';
 import { useLocale, useT } from '../../i18n/index.ts';
+import { ExportLinks } from '../../ui/export-links.tsx';
 import { Empty, ErrorNote, Loading } from '../../ui/feedback.tsx';
-import { Sparkline } from './sparkline.tsx';
+import { Sparkline } from '../../charts/sparkline.tsx';
 import './insight.css';
 
 type Status = 'healthy' | 'watch' | 'dying';
 
-interface Reason {
+export interface Reason {
   code: string;
   severity: 'info' | 'watch' | 'dying';
   text: string;
@@ -40,13 +42,15 @@ interface Board {
   survival: { groups: number; alive: number; rate: number };
 }
 
-const BADGE: Record<Status, string> = { healthy: 'badge badge-ok', watch: 'badge badge-warn', dying: 'badge badge-bad' };
-const STATUS_KEY: Record<Status, string> = { healthy: 'insight.statusHealthy', watch: 'insight.statusWatch', dying: 'insight.statusDying' };
+export const BADGE: Record<Status, string> = { healthy: 'badge badge-ok', watch: 'badge badge-warn', dying: 'badge badge-bad' };
+export const STATUS_KEY: Record<Status, string> = { healthy: 'insight.statusHealthy', watch: 'insight.statusWatch', dying: 'insight.statusDying' };
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function HealthPage() {
   const t = useT();
   const locale = useLocale();
+  const navigate = useNavigate();
+  const pageOf = (g: HealthRow) => `/insight/health/${encodeURIComponent(g.group)}`;
   // The language in the address too: the reasons come worded, so a switch asks again.
   const board = useGet<Board>(`/api/insight/health?lang=${locale}`);
   return (
@@ -65,9 +69,10 @@ export function HealthPage() {
         <Empty title={t('insight.healthEmptyTitle')}>{t('insight.healthEmptyBody')}</Empty>
       ) : (
         <>
-          <p className="health-survival" data-testid="health-survival">
-            {t('insight.survival', { alive: board.data.survival.alive, groups: board.data.survival.groups, rate: pct(board.data.survival.rate) })}
-          </p>
+          <div className="health-survival">
+            <p data-testid="health-survival">{t('insight.survival', { alive: board.data.survival.alive, groups: board.data.survival.groups, rate: pct(board.data.survival.rate) })}</p>
+            <ExportLinks href="/api/insight/health" testid="health-export" />
+          </div>
           <div className="table-wrap">
             <table className="table table-cards" data-testid="health-table">
               <thead>
@@ -84,9 +89,11 @@ export function HealthPage() {
               </thead>
               <tbody>
                 {board.data.groups.map((g) => (
-                  <tr key={g.group} data-testid="health-row" data-status={g.status}>
+                  <tr key={g.group} data-testid="health-row" data-status={g.status} className="row-link" onClick={() => navigate(pageOf(g))}>
                     <td>
-                      <strong>{g.name}</strong>
+                      <Link to={pageOf(g)} onClick={(e) => e.stopPropagation()}>
+                        <strong>{g.name}</strong>
+                      </Link>
                       <div className="muted small">{t('insight.ageDays', { count: Math.floor(g.ageDays) })}</div>
                     </td>
                     <td data-label={t('insight.colStatus')}>
@@ -96,8 +103,10 @@ export function HealthPage() {
                       {g.score}
                     </td>
                     <td data-label={t('insight.colMessages')}>
-                      <Sparkline values={g.messagesDaily} label={t('insight.sparkLabel', { value: g.messagesPerDay7d })} testid="health-spark" />
-                      <div className="muted small">{t('insight.perDay', { value: g.messagesPerDay7d })}</div>
+                      <div>
+                        <Sparkline values={g.messagesDaily} label={t('insight.sparkLabel', { value: g.messagesPerDay7d })} testid="health-spark" />
+                        <div className="muted small">{t('insight.perDay', { value: g.messagesPerDay7d })}</div>
+                      </div>
                     </td>
                     <td className="num" data-label={t('insight.colMembers')}>
                       {g.members}
