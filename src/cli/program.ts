@@ -13,6 +13,7 @@ import { registerMemberCommands } from './members.ts';
 import { registerSettingsCommands } from './settings.ts';
 import { registerCheckinCommands } from './checkins.ts';
 import { registerInboxCommands } from './inbox.ts';
+import { registerFunnelCommands } from './funnel.ts';
 import { registerHealthCommands } from './health.ts';
 import { registerLinkCommands } from './links.ts';
 import { registerAdmissionCommands } from './admission.ts';
@@ -150,6 +151,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerModerationCommands(program, io, opsDeps);
   // Insight (issue 10): group health.
   registerHealthCommands(program, io, opsDeps);
+  // Insight (issue 10): funnels and cohorts.
+  registerFunnelCommands(program, io, opsDeps);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

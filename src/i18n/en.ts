@@ -934,6 +934,23 @@ const en: Record<string, string> = {
   'alert.notice': 'Keyword "{keyword}" in {group}, from {member}: "{text}" {link}',
   'alert.keywordEmpty': 'the keyword is empty',
   'alert.commandCenterUnknown': 'there is no group "{group}" to be the command-center group',
+  'validate.date': 'should be a date such as 2026-03-01 (or an instant such as 2026-03-01T08:00:00+08:00)',
+  'funnel.stage.attract': 'attract (joined)',
+  'funnel.stage.activate': 'activate (active within 3 days)',
+  'funnel.stage.retain': 'retain (active in week 2)',
+  'funnel.stage.convert': 'convert (ordered)',
+  'funnel.cli.stage': 'stage',
+  'funnel.cli.count': 'members',
+  'funnel.cli.rate': 'of joined',
+  'funnel.cli.none': 'Nobody joined these groups in this period: the funnel is empty.',
+  'funnel.cli.period': 'Members who joined since {since}.',
+  'funnel.cli.periodAll': 'All members who ever joined.',
+  'funnel.cli.badDate': '--since should be a date such as 2026-03-01, not "{value}".',
+  'cohorts.cli.week': 'join week',
+  'cohorts.cli.joined': 'joined',
+  'cohorts.cli.weekN': 'wk {n}',
+  'cohorts.cli.none': 'Nobody joined these groups in the last 12 weeks: no cohorts yet.',
+  'cohorts.cli.note': 'Each column: members active in their own week after joining (wk 1 = their first 7 days); only complete weeks are shown.',
 };
 
 export default en;

@@ -931,6 +931,23 @@ const zh: Record<string, string> = {
   'alert.notice': '关键词“{keyword}”出现在 {group}，来自 {member}：“{text}” {link}',
   'alert.keywordEmpty': '关键词为空',
   'alert.commandCenterUnknown': '没有名为“{group}”的群可以作为指挥中心群',
+  'validate.date': '应为日期，例如 2026-03-01（或时间点，例如 2026-03-01T08:00:00+08:00）',
+  'funnel.stage.attract': '吸引（入群）',
+  'funnel.stage.activate': '激活（3 天内活跃）',
+  'funnel.stage.retain': '留存（第 2 周活跃）',
+  'funnel.stage.convert': '转化（下单）',
+  'funnel.cli.stage': '阶段',
+  'funnel.cli.count': '人数',
+  'funnel.cli.rate': '占入群',
+  'funnel.cli.none': '这段时间没有人加入这些群，漏斗为空。',
+  'funnel.cli.period': '自 {since} 起入群的成员。',
+  'funnel.cli.periodAll': '所有曾经入群的成员。',
+  'funnel.cli.badDate': '--since 应为日期，例如 2026-03-01，而不是“{value}”。',
+  'cohorts.cli.week': '入群周',
+  'cohorts.cli.joined': '入群人数',
+  'cohorts.cli.weekN': '第 {n} 周',
+  'cohorts.cli.none': '最近 12 周没有人加入这些群，暂无同期群。',
+  'cohorts.cli.note': '每一列：入群后各自第几周仍活跃的人数（第 1 周 = 入群后的头 7 天）；只显示已经结束的周。',
 };
 
 export default zh;

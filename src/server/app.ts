@@ -62,6 +62,7 @@ import { posterRoutes } from './routes/posters.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 // Insight (issue 10): group health.
+import { insightFunnelRoutes } from './routes/insight-funnel.ts';
 import { insightHealthRoutes } from './routes/insight-health.ts';
 
 import { type AppContext, type Services, services } from './services.ts';
@@ -117,6 +118,7 @@ export function apiRoutes(s: Services): Route[] {
     ...moderationRoutes(s),
     // Insight (issue 10): group health.
     ...insightHealthRoutes(s),
+    ...insightFunnelRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;
