@@ -8,7 +8,8 @@ import type { MemberSummary } from './member-summary.ts';
 
 export const CSV_HEADER = ['id', 'name', 'identities', 'groups', 'leftGroups', 'stage', 'level', 'points', 'tags', 'messages', 'checkins', 'lastActiveAt', 'blacklisted'];
 
-function cell(v: string | number | boolean | null): string {
+/** One CSV field: quoted where needed, a leading formula character defused. */
+export function csvCell(v: string | number | boolean | null): string {
   let s = v === null ? '' : String(v);
   if (/^[=+\-@\t\r]/.test(s) && typeof v === 'string') s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -30,7 +31,7 @@ export function memberCsvRow(m: MemberSummary): string {
     m.lastActiveAt,
     m.blacklisted,
   ]
-    .map(cell)
+    .map(csvCell)
     .join(',');
 }
 

@@ -13,6 +13,7 @@ import { ingestBurst, ingestEvent } from '../../src/community/ingest.ts';
 import { setMemberRole } from '../../src/community/roles.ts';
 import { listInbox } from '../../src/insight/inbox.ts';
 import { INBOX_OPERATION } from '../../src/insight/inbox-reply.ts';
+import ExcelJS from 'exceljs';
 import { buildApp } from '../../src/server/app.ts';
 import { ensureAdminToken } from '../../src/server/tokens.ts';
 import { secretBox } from '../../src/store/secrets.ts';
@@ -142,6 +143,25 @@ describe(`the question inbox (${engine})`, () => {
     expect(hers.json().questions.map((q: { groupName: string }) => q.groupName)).toEqual(['Group 1', 'Group 3']);
     expect((await ann.call('GET', '/api/inbox?groups=tag:even')).json()).toMatchObject({ questions: [], total: 0 });
     expect((await admin.call('GET', '/api/inbox?groups=nope:1')).statusCode).toBe(400);
+
+    // The same list as a file: the headers and words in the reader's language, a leader's scope kept.
+    const csv = await ann.call('GET', '/api/inbox?format=csv&lang=zh');
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="questions.csv"');
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toBe('群,成员,消息,提问时间,等待（分钟）,状态,回答时间,回答人');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['Group 1', 'Group 3']);
+    expect(lines[2]).toContain(',Where is the schedule?,');
+    expect(lines[1]).toContain(',待回答,');
+    const xlsx = await admin.call('GET', '/api/inbox?format=xlsx&state=answered');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(1).values).toEqual([undefined, 'Group', 'Member', 'Message', 'Asked at', 'Waited (minutes)', 'State', 'Answered at', 'Answered by']);
+    expect(sheet.rowCount).toBe(5);
+    expect(sheet.getRow(2).getCell(3).value).toBe('Is there a class tomorrow?');
+    expect(sheet.getRow(2).getCell(5).value).toBe(3);
+    expect((await admin.call('GET', '/api/inbox?format=pdf')).statusCode).toBe(400);
   });
 
   it('replies from the inbox as a ledger row naming the message, answered by the person', async () => {

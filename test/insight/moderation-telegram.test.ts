@@ -95,6 +95,9 @@ describe(`moderation on Telegram (${engine})`, () => {
     const entries = (await log()).filter((l) => l.group === world.groups[0]);
     expect(entries.map((l) => l.action)).toEqual(['mute', 'warn', 'warn']);
     expect(entries.every((l) => l.rule === 'contact' && l.deleted === true)).toBe(true);
+    const csv = (await admin.call('GET', `/api/moderation/log?group=${world.groups[0]}&format=csv&lang=zh`)).body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(csv[0]).toBe('时间,群,成员,规则,处理,消息,命中内容,消息已删除,撤销时间,撤销人');
+    expect(csv.slice(1).map((l) => l.split(',').slice(1, 5).join(','))).toEqual(['Camp 1,Spammy,发联系方式,已禁言', 'Camp 1,Spammy,发联系方式,已提醒', 'Camp 1,Spammy,发联系方式,已提醒']);
 
     const undo = await admin.call('POST', `/api/moderation/log/${entries[0].id}/undo`, {});
     expect(undo.statusCode).toBe(200);
@@ -152,5 +155,8 @@ describe(`moderation on Telegram (${engine})`, () => {
     const list = (await admin.call('GET', '/api/alerts')).json();
     expect(list.alerts).toMatchObject([{ keyword: 'ＲＥＦＵＮＤ', hits: 1 }]);
     expect((await admin.call('GET', '/api/alerts/hits')).json().hits).toMatchObject([{ keyword: 'ＲＥＦＵＮＤ', text: 'I want a Refund right now', group: world.groups[2] }]);
+    const hits = (await admin.call('GET', '/api/alerts/hits?format=csv')).body.trim().split('\r\n');
+    expect(hits).toHaveLength(2);
+    expect(hits[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d,ＲＥＦＵＮＤ,Camp 3,Angry,I want a Refund right now$/);
   }, 60_000);
 });

@@ -6,6 +6,7 @@ import { MANUAL_CAPABILITIES } from '../../src/channels/manual/index.ts';
 import type { InboundEvent } from '../../src/channels/port.ts';
 import { ingestEvent } from '../../src/community/ingest.ts';
 import { ensureMember } from '../../src/community/members.ts';
+import { queuePeopleSteps } from '../../src/run/admission/platform.ts';
 import { ledgerHistory } from '../../src/run/ledger.ts';
 import { cancelRun, pauseRun, startRun } from '../../src/run/runs.ts';
 import { onMemberEvent, triggerMatches } from '../../src/run/triggers.ts';
@@ -265,6 +266,27 @@ describe(`member-triggered steps (${engine})`, () => {
       const back = await ingest({ type: 'member_joined', chatId: 'chat-1', member: jo, at: new Date('2026-12-04T00:00:00Z') });
       expect(back).toMatchObject({ change: 'joined', planned: 0 });
       expect(await rowsOf(joined.memberId!)).toHaveLength(4);
+    });
+
+    it('a leave leaves a ban or an unban of the member to be done (it keeps them out, or lets them back)', async () => {
+      const kim = { externalId: 'u-kim', name: 'Kim' };
+      const joined = await ingest({ type: 'member_joined', chatId: 'chat-2', member: kim, at: JOIN_AT });
+      const group = w.groups[1]!;
+      const queued = await queuePeopleSteps(
+        w.store.db,
+        { title: 'moderation', actor: null },
+        [
+          { groupId: group, memberId: joined.memberId!, action: 'ban', step: 'test:ban', content: { text: '', userId: 'u-kim' } },
+          { groupId: group, memberId: joined.memberId!, action: 'unban', step: 'test:unban', content: { text: '', userId: 'u-kim' } },
+        ],
+        new Date('2026-12-05T00:00:00Z'),
+      );
+      await ingest({ type: 'member_left', chatId: 'chat-2', member: kim, reason: 'removed', at: new Date('2026-12-03T00:00:00Z') });
+      const states = await w.store.db.selectFrom('ledger').select(['action', 'state']).where('id', 'in', [...queued.ledgerIds.values()]).orderBy('action').execute();
+      expect(states.map((r) => [r.action, r.state])).toEqual([
+        ['ban', 'planned'],
+        ['unban', 'planned'],
+      ]);
     });
 
     it('a bot joining fires no member steps', async () => {

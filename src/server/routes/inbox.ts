@@ -7,10 +7,13 @@ import { SelectorError } from '../../community/groups.ts';
 import { listInbox, MAX_LIMIT } from '../../insight/inbox.ts';
 import { InboxError, replyToQuestion } from '../../insight/inbox-reply.ts';
 import { wakeFor } from '../../run/runs.ts';
+import { requestLocale } from '../../i18n/locale.ts';
 import { audit } from '../audit.ts';
 import { ApiError } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import type { Services } from '../services.ts';
+import { sendTable, tableFormat } from '../table-export.ts';
+import { inboxTable } from '../views/insight-tables.ts';
 import { leaderGroupIds } from '../views/scope.ts';
 
 const tag = 'insight';
@@ -19,6 +22,7 @@ const ListQuery = z.object({
   state: z.enum(['open', 'answered']).optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional(),
   offset: z.coerce.number().int().min(0).max(100_000).optional(),
+  format: tableFormat,
 });
 const IdParams = z.object({ id: z.coerce.number().int().positive() });
 const ReplyBody = z.object({ text: z.string().max(10_000) });
@@ -37,15 +41,17 @@ export function inboxRoutes(s: Services): Route[] {
       tag,
       summary: "Members' questions across groups: open ones longest waiting first, answered ones latest answered first (a leader: their groups only)",
       returns:
-        '{questions: [{id, group, groupName, member, memberName, text, at, waitingSeconds, state, answeredAt, answeredBy, answeredByName, answeredVia, channelKind}], total, totalCapped}',
+        '{questions: [{id, group, groupName, member, memberName, text, at, waitingSeconds, state, answeredAt, answeredBy, answeredByName, answeredVia, channelKind}], total, totalCapped}; with format=csv|xlsx the same questions as a file',
       permission: 'members.read',
       scoped: true,
       query: ListQuery,
-      async handler({ query, leader }) {
+      async handler({ query, leader, req, reply }) {
         const visibleGroups = leader !== undefined ? await leaderGroupIds(s.db, leader) : undefined;
-        return listInbox(s.db, { ...query, ...(visibleGroups ? { visibleGroups } : {}), now: s.now() }).catch((e: unknown) => {
+        const { format, ...filter } = query;
+        const list = await listInbox(s.db, { ...filter, ...(format ? { limit: MAX_LIMIT } : {}), ...(visibleGroups ? { visibleGroups } : {}), now: s.now() }).catch((e: unknown) => {
           throw inboxApiError(e);
         });
+        return format ? sendTable(reply, format, inboxTable(requestLocale(req.headers, req.query), list.questions)) : list;
       },
     }),
     defineRoute<z.infer<typeof IdParams>, Record<string, never>, z.infer<typeof ReplyBody>>({

@@ -10,10 +10,13 @@ import { forgetStoredScopes, listModeration, listModerationLog, ModerationScopeE
 import { ModerationUndoError, undoModeration } from '../../insight/moderation-actions.ts';
 import { DEFAULT_MODERATION, ModerationSettingsError } from '../../insight/rules/moderation-rules.ts';
 import { MEMBER_ROLES } from '../../sop/audience.ts';
+import { requestLocale } from '../../i18n/locale.ts';
 import { audit } from '../audit.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { defineRoute, type Route } from '../registry.ts';
 import type { Services } from '../services.ts';
+import { sendTable, tableFormat } from '../table-export.ts';
+import { alertHitsTable, moderationTable } from '../views/insight-tables.ts';
 
 const tag = 'insight';
 const SetBody = z.strictObject({
@@ -22,11 +25,11 @@ const SetBody = z.strictObject({
   settings: z.record(z.string(), z.unknown()).default({}),
   exemptRoles: z.array(z.enum(MEMBER_ROLES)).max(MEMBER_ROLES.length).optional(),
 });
-const LogQuery = z.object({ group: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(5000).optional() });
+const LogQuery = z.object({ group: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(5000).optional(), format: tableFormat });
 const IdParams = z.object({ id: z.coerce.number().int().min(1) });
 const AlertBody = z.strictObject({ keyword: z.string().max(100), groups: z.string().trim().max(500).optional() });
 const AlertParams = z.object({ id: z.string().min(1).max(100) });
-const HitsQuery = z.object({ group: z.string().max(100).optional() });
+const HitsQuery = z.object({ group: z.string().max(100).optional(), format: tableFormat });
 const AlertSettingsBody = z.strictObject({ commandCenter: z.string().trim().max(200).nullable() });
 
 function apiError(e: unknown): never {
@@ -88,9 +91,12 @@ export function moderationRoutes(s: Pick<Services, 'db' | 'wake'>): Route[] {
       permission: 'groups.read',
       scoped: true,
       query: LogQuery,
-      returns: '{log: [{id, at, group, groupName, member, memberName, rule, action, deleted, text, match, blacklisted, undoneAt, undoneBy, undoes, undoable}]}',
-      async handler({ query, leader }) {
-        return { log: await listModerationLog(s.db, { ...query, ...(leader !== undefined ? { leader } : {}) }) };
+      returns:
+        '{log: [{id, at, group, groupName, member, memberName, rule, action, deleted, text, match, blacklisted, undoneAt, undoneBy, undoes, undoable}]}; with format=csv|xlsx the same entries as a file',
+      async handler({ query, leader, req, reply }) {
+        const { format, ...filter } = query;
+        const log = await listModerationLog(s.db, { ...filter, ...(format ? { limit: 5000 } : {}), ...(leader !== undefined ? { leader } : {}) });
+        return format ? sendTable(reply, format, moderationTable(requestLocale(req.headers, req.query), log)) : { log };
       },
     }),
     defineRoute<z.infer<typeof IdParams>>({
@@ -177,9 +183,10 @@ export function moderationRoutes(s: Pick<Services, 'db' | 'wake'>): Route[] {
       permission: 'groups.read',
       scoped: true,
       query: HitsQuery,
-      returns: '{hits: [{alert, keyword, group, groupName, member, memberName, text, at, link}]}',
-      async handler({ query, leader }) {
-        return { hits: await listAlertHits(s.db, { ...(query.group ? { group: query.group } : {}), ...(leader !== undefined ? { leader } : {}) }) };
+      returns: '{hits: [{alert, keyword, group, groupName, member, memberName, text, at, link}]}; with format=csv|xlsx the same hits as a file',
+      async handler({ query, leader, req, reply }) {
+        const hits = await listAlertHits(s.db, { ...(query.group ? { group: query.group } : {}), ...(leader !== undefined ? { leader } : {}) });
+        return query.format ? sendTable(reply, query.format, alertHitsTable(requestLocale(req.headers, req.query), hits)) : { hits };
       },
     }),
     defineRoute<Record<string, never>, Record<string, never>, z.infer<typeof AlertSettingsBody>>({

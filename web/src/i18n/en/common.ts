@@ -6,6 +6,7 @@ export default {
   errorTitle: 'That did not work.',
   errorField: '(field: {field})',
   retry: 'Try again',
+  download: 'Download:',
   networkError: 'The Chorus server cannot be reached. Check that it is running, then try again.',
   httpError: 'The server answered with an error ({status}).',
   menu: 'Menu',

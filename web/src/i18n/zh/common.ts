@@ -7,6 +7,7 @@ export default {
   errorTitle: '操作没有成功。',
   errorField: '（字段：{field}）',
   retry: '重试',
+  download: '下载：',
   networkError: '连不上 Chorus 服务器。请确认服务已启动，再试一次。',
   httpError: '服务器返回了错误（{status}）。',
   menu: '菜单',

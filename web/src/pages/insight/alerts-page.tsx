@@ -5,6 +5,7 @@
 import { type FormEvent, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { type ApiFailure, api, asFailure, del, post, useGet } from '../../api.ts';
+import { ExportLinks } from '../../ui/export-links.tsx';
 import { useT } from '../../i18n/index.ts';
 import { useUser } from '../../session.tsx';
 import { Empty, ErrorNote, Loading, Note } from '../../ui/feedback.tsx';
@@ -155,7 +156,10 @@ export function AlertsPage() {
       ) : (
         <Empty title={t('insight.alNone')} />
       )}
-      <h2>{t('insight.alHitsTitle')}</h2>
+      <div className="section-head">
+        <h2>{t('insight.alHitsTitle')}</h2>
+        <ExportLinks href={`/api/alerts/hits${group ? `?group=${encodeURIComponent(group)}` : ''}`} testid="alerts-export" />
+      </div>
       {!hits.data ? (
         hits.error ? <ErrorNote error={hits.error} onRetry={() => void hits.reload()} /> : <Loading />
       ) : hits.data.hits.length ? (

@@ -4,6 +4,7 @@
 
 import { type FormEvent, useState } from 'react';
 import { useGet } from '../../api.ts';
+import { ExportLinks } from '../../ui/export-links.tsx';
 import { useT } from '../../i18n/index.ts';
 import { Empty, ErrorNote, Loading } from '../../ui/feedback.tsx';
 import { type Question, QuestionCard } from './question-card.tsx';
@@ -28,6 +29,7 @@ export function InboxPage() {
           <h1>{t('inbox.title')}</h1>
           <p className="muted">{t('inbox.intro')}</p>
         </div>
+        <ExportLinks href={`/api/inbox?${query}`} testid="inbox-export" />
       </div>
       <div className="actions" style={{ marginBottom: 12, flexWrap: 'wrap' }}>
         {(['open', 'answered'] as const).map((s) => (

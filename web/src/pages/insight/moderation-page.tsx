@@ -4,6 +4,7 @@
 
 import { type FormEvent, useState } from 'react';
 import { type ApiFailure, api, asFailure, post, useGet } from '../../api.ts';
+import { ExportLinks } from '../../ui/export-links.tsx';
 import { useT } from '../../i18n/index.ts';
 import { useUser } from '../../session.tsx';
 import { Empty, ErrorNote, Loading, Note } from '../../ui/feedback.tsx';
@@ -184,7 +185,10 @@ export function ModerationPage() {
       ) : (
         <Empty title={t('insight.modNoScopes')} />
       )}
-      <h2>{t('insight.modLog')}</h2>
+      <div className="section-head">
+        <h2>{t('insight.modLog')}</h2>
+        <ExportLinks href="/api/moderation/log" testid="moderation-export" />
+      </div>
       {!log.data ? (
         log.error ? <ErrorNote error={log.error} onRetry={() => void log.reload()} /> : <Loading />
       ) : log.data.log.length ? (
