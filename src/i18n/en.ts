@@ -978,6 +978,28 @@ const en: Record<string, string> = {
   'table.action.unmute': 'unmuted',
   'table.action.unban': 'unbanned',
   'table.action.unwarn': 'warning withdrawn',
+  // The funnels' and cohorts' downloads (src/server/views/funnel-tables.ts).
+  'table.allGroups': 'All groups',
+  'table.joined': 'Joined',
+  'table.activated': 'Activated (within 3 days)',
+  'table.activatedRate': 'Activation rate',
+  'table.retained': 'Retained (week 2)',
+  'table.retainedRate': 'Retention rate',
+  'table.converted': 'Converted (ordered)',
+  'table.convertedRate': 'Conversion rate',
+  'table.week': 'Join week',
+  'table.weekN': 'Week {n}',
+  'table.day': 'Day',
+  'table.dau': 'DAU',
+  'table.mau': 'MAU',
+  'table.ratio': 'DAU/MAU',
+  'table.stage.stranger': "Doesn't know you",
+  'table.stage.curious': 'Wants to know you',
+  'table.stage.acquainted': 'Knows you',
+  'table.stage.engaged': 'Understands you',
+  'table.stage.familiar': 'Familiar with you',
+  'table.stage.customer': 'Bought from you',
+  'table.stage.repeat': 'Bought again',
 };
 
 export default en;

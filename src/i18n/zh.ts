@@ -975,6 +975,28 @@ const zh: Record<string, string> = {
   'table.action.unmute': '已解除禁言',
   'table.action.unban': '已解除封禁',
   'table.action.unwarn': '已撤回提醒',
+  // 漏斗与同期群的下载表（src/server/views/funnel-tables.ts）。
+  'table.allGroups': '全部群',
+  'table.joined': '入群',
+  'table.activated': '激活（3 天内活跃）',
+  'table.activatedRate': '激活率',
+  'table.retained': '留存（第 2 周活跃）',
+  'table.retainedRate': '留存率',
+  'table.converted': '转化（下单）',
+  'table.convertedRate': '转化率',
+  'table.week': '入群周',
+  'table.weekN': '第 {n} 周',
+  'table.day': '日期',
+  'table.dau': '日活（DAU）',
+  'table.mau': '月活（MAU）',
+  'table.ratio': '日活/月活',
+  'table.stage.stranger': '不认识你',
+  'table.stage.curious': '想认识你',
+  'table.stage.acquainted': '认识你',
+  'table.stage.engaged': '了解你',
+  'table.stage.familiar': '熟悉你',
+  'table.stage.customer': '买过你',
+  'table.stage.repeat': '复购你',
 };
 
 export default zh;

@@ -6,6 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../../src/channels/port.ts';
@@ -219,6 +220,26 @@ describe(`funnels and cohorts (${engine})`, () => {
     expect(readDate('2026-11-10', 'Asia/Shanghai')?.toISOString()).toBe('2026-11-09T16:00:00.000Z');
     expect(readDate('2026-11-10T08:00:00+08:00', 'UTC')?.toISOString()).toBe('2026-11-10T00:00:00.000Z');
     expect(readDate('yesterday', 'UTC')).toBeNull();
+  });
+
+  it('downloads every table as CSV and XLSX, in the reader\'s language and scope', async () => {
+    const csv = await ann.call('GET', '/api/insight/funnel?format=csv&lang=zh');
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="funnel.csv"');
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines).toEqual(['群,入群,激活（3 天内活跃）,激活率,留存（第 2 周活跃）,留存率,转化（下单）,转化率', '全部群,5,2,0.4,2,0.4,1,0.2', 'Camp A,5,2,0.4,2,0.4,1,0.2']);
+    const cohorts = (await admin.call('GET', '/api/insight/cohorts?format=csv')).body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(cohorts.slice(0, 3)).toEqual(['Join week,Joined,Week 1,Week 2,Week 3,Week 4', '2026-W45,5,2,2,2,1', '2026-W46,1,1,1,0,']);
+    const dau = (await admin.call('GET', `/api/insight/dau?group=${a}&format=csv&days=2`)).body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(dau).toEqual(['Day,DAU,MAU,DAU/MAU', '2026-12-09,2,5,0.4', '2026-12-10,1,5,0.2']);
+    const xlsx = await admin.call('GET', `/api/insight/stages?groups=id:${b}&days=5&format=xlsx&lang=zh`);
+    expect(xlsx.headers['content-disposition']).toBe('attachment; filename="stages.xlsx"');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getRow(1).values).toEqual([undefined, '日期', '不认识你', '想认识你', '认识你', '了解你', '熟悉你', '买过你', '复购你']);
+    expect(sheet.getRow(2).values).toEqual([undefined, '2026-12-06', 1, 0, 0, 1, 0, 1, 0]);
+    expect((await admin.call('GET', '/api/insight/funnel?format=pdf')).statusCode).toBe(400);
   });
 
   it('prints the CLI contracts, and refuses a bad date or selector with exit 2', async () => {
