@@ -57,6 +57,7 @@ const AlertsPage = page(() => import('./pages/insight/alerts-page.tsx'), 'Alerts
 const InboxPage = page(() => import('./pages/insight/inbox-page.tsx'), 'InboxPage');
 // Insights (issue 10): group health; the inbox and moderation join this area.
 const HealthPage = page(() => import('./pages/insight/health-page.tsx'), 'HealthPage');
+const FunnelPage = page(() => import('./pages/insight/funnel-page.tsx'), 'FunnelPage');
 
 
 interface NavItem {
@@ -96,6 +97,8 @@ const NAV: NavItem[] = [
   { to: '/inbox', label: 'common.navInbox', testid: 'nav-inbox', roles: [...STAFF, 'leader'] },
   // Insights (issue 10): the area opens on group health; a leader sees their own groups.
   { to: '/insight', label: 'common.navInsights', testid: 'nav-insight', roles: [...STAFF, 'leader'] },
+  // Insights (issue 10): funnels and cohorts, a leader's own groups
+  { to: '/insight/funnel', label: 'common.navFunnel', testid: 'nav-funnel', roles: [...STAFF, 'leader'] },
 ];
 
 /** The item to light for a page: the one with the longest address the page is under (People rules, not Members, on /members/rules). */
@@ -145,6 +148,7 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   // Insights (issue 10)
   { path: '/insight', element: <HealthPage /> },
   { path: '/insight/health', element: <HealthPage /> },
+  { path: '/insight/funnel', element: <FunnelPage /> },
 
 ];
 

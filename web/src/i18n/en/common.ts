@@ -69,4 +69,5 @@ export default {
   navAlerts: 'Insights · Keyword alerts',
   navInbox: 'Insights · Question inbox',
   navInsights: 'Insights · Group health',
+  navFunnel: 'Insights · Funnel and cohorts',
 };

@@ -70,4 +70,5 @@ export default {
   navAlerts: '洞察 · 关键词提醒',
   navInbox: '洞察 · 问题收件箱',
   navInsights: '洞察 · 群健康',
+  navFunnel: '洞察 · 漏斗与同期群',
 } satisfies Record<keyof typeof en, string>;
