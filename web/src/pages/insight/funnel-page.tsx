@@ -210,7 +210,7 @@ function FunnelView({ data }: { data: FunnelAnswer }) {
       <p className="muted small">{t('funnel.retainNote')}</p>
       <h3>{t('funnel.byGroup')}</h3>
       <div className="table-wrap">
-        <table className="table table-cards" data-testid="funnel-groups">
+        <table className="table table-cards" data-testid="funnel-by-group">
           <thead>
             <tr>
               <th>{t('funnel.group')}</th>
