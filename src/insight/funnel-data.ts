@@ -121,7 +121,7 @@ export async function cohortReport(db: Db, scope: FunnelScope, opts: { now: Date
     WITH ${stays(scope, since, opts.now)}
     SELECT st.joined_at, ARRAY(
       SELECT k FROM generate_series(0, ${weeks - 1}) AS w(k)
-      WHERE st.joined_at + make_interval(days => 7 * k) < ${opts.now.toISOString()}::timestamptz
+      WHERE st.joined_at + make_interval(secs => 604800 * k) < ${opts.now.toISOString()}::timestamptz
         AND ${firstActive(sql`604800 * k`, sql`604800 * (k + 1)`)} IS NOT NULL
       ORDER BY k) AS weeks
     FROM st`.execute(db);

@@ -27,6 +27,8 @@ export interface ChartProps {
   /** Names of the x values (funnel stages, cohort weeks) instead of dates. */
   categories?: readonly string[];
   label: string;
+  /** What the x values are, in the legend (a stage, a day); none by default (uPlot's own word is English). */
+  xLabel?: string;
   height?: number;
   /** The y axis from 0 to 1, shown as percentages. */
   share?: boolean;
@@ -52,7 +54,7 @@ function options(p: ChartProps, width: number): uPlot.Options {
       { values: (_u, ticks) => ticks.map((t) => (p.share ? pct(t) : String(Math.round(t * 100) / 100))), size: 50 },
     ],
     series: [
-      p.categories ? { value: (_u, v) => (v == null ? '' : (p.categories?.[v] ?? '')) } : {},
+      p.categories ? { label: p.xLabel ?? '', value: (_u, v) => (v == null ? '' : (p.categories?.[v] ?? '')) } : { label: p.xLabel ?? '' },
       ...p.series.map((s, i) => {
         const color = s.color ?? PALETTE[i % PALETTE.length];
         const format = s.format ?? (p.share ? pct : (v: number) => String(v));

@@ -40,6 +40,8 @@ interface StagesAnswer {
 }
 
 const STAGES = ['attract', 'activate', 'retain', 'convert'] as const;
+/** Groups shown by group (most joins first); the download has them all. */
+const GROUP_ROWS = 50;
 /** One colour per people stage (seven: one more than the charts' palette). */
 const STAGE_COLORS = ['#9ca3af', '#7d5bbe', '#2f6fde', '#2f9e6b', '#e0892b', '#c0392b', '#8b5a2b'];
 const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
@@ -182,7 +184,7 @@ function FunnelView({ data }: { data: FunnelAnswer }) {
   return (
     <>
       <div className="funnel-grid">
-        <Chart x={x} categories={categories} series={series} label={t('funnel.funnelChart')} testid="funnel-chart" />
+        <Chart x={x} categories={categories} series={series} label={t('funnel.funnelChart')} xLabel={t('funnel.stage')} testid="funnel-chart" />
         <div className="table-wrap">
           <table className="table" data-testid="funnel-table">
             <thead>
@@ -222,7 +224,7 @@ function FunnelView({ data }: { data: FunnelAnswer }) {
             </tr>
           </thead>
           <tbody>
-            {data.groups.map((g) => (
+            {data.groups.slice(0, GROUP_ROWS).map((g) => (
               <tr key={g.group}>
                 <td>
                   <strong>{g.name}</strong>
@@ -238,6 +240,7 @@ function FunnelView({ data }: { data: FunnelAnswer }) {
           </tbody>
         </table>
       </div>
+      {data.groups.length > GROUP_ROWS ? <p className="muted small">{t('funnel.moreGroups', { shown: GROUP_ROWS, count: data.groups.length })}</p> : null}
     </>
   );
 }
@@ -302,8 +305,8 @@ function DauChart({ data }: { data: DauAnswer }) {
   const ratio = useMemo(() => [{ label: t('funnel.ratio'), values: data.days.map((d) => d.ratio) }], [data, t]);
   return (
     <div className="funnel-grid">
-      <Chart x={x} series={counts} label={t('funnel.dauChart')} testid="dau-chart" />
-      <Chart x={x} series={ratio} share label={t('funnel.ratio')} testid="dau-ratio" />
+      <Chart x={x} series={counts} label={t('funnel.dauChart')} xLabel={t('funnel.day')} testid="dau-chart" />
+      <Chart x={x} series={ratio} share label={t('funnel.ratio')} xLabel={t('funnel.day')} testid="dau-ratio" />
     </div>
   );
 }
@@ -312,5 +315,5 @@ function StageChart({ data }: { data: StagesAnswer }) {
   const t = useT();
   const x = useMemo(() => data.days.map((d) => dayX(d.day)), [data]);
   const series = useMemo(() => data.stages.map((s, i) => ({ label: t(`standing.stage.${s}`), values: data.days.map((d) => d.counts[s] ?? 0), color: STAGE_COLORS[i % STAGE_COLORS.length] })), [data, t]);
-  return <Chart x={x} series={series} label={t('funnel.stagesChart')} height={260} testid="stage-chart" />;
+  return <Chart x={x} series={series} label={t('funnel.stagesChart')} xLabel={t('funnel.day')} height={260} testid="stage-chart" />;
 }
