@@ -1,14 +1,15 @@
-// The funnel's and the cohorts' facts read from the database (docs/insight.md#funnel), set-based:
-// each member's stay in the chosen groups (their first join in the period), and for each window the
-// pure rules look at (rules/funnel.ts) the first moment they were active in it — a message they
-// wrote in the group, check-ins included — found by one index probe (034_funnel.sql), never by
-// reading their messages. The facts handed to the rules are those moments only: the rules decide.
+// The funnel's and the cohorts' facts read from the database (docs/insight.md#funnel), set-based
+// and without reading messages: each member's stay in the chosen groups (their first join in the
+// period) with what ingest kept on it (stay-activity.ts: activated within 72 hours, the own weeks
+// they wrote in), and the member's first order at or after the join. Those are handed to the pure
+// rules (rules/funnel.ts) as instants inside the windows they stand for: the rules decide.
 // Bots and the group's staff (its leaders and assistants) are not members of the funnel.
 
 import { DateTime } from 'luxon';
 import { type Db, sql } from '../store/db.ts';
-import { ACTIVATE_HOURS, type Cohort, cohorts, type Funnel, funnel, type MemberFacts, RETAIN_FROM_DAY, RETAIN_TO_DAY } from './rules/funnel.ts';
+import { ACTIVATE_HOURS, type Cohort, cohorts, type Funnel, funnel, type MemberFacts } from './rules/funnel.ts';
 import { rollupZone } from './rollups.ts';
+import { MAX_WEEKS } from './stay-activity.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -18,11 +19,6 @@ const WEEK = 7 * DAY;
 export interface FunnelScope {
   groups: readonly string[];
   campaign?: string;
-}
-
-/** One stay with its group, as read: the rules' facts plus the group for the breakdown. */
-export interface Stay extends MemberFacts {
-  group: string;
 }
 
 /** The members' first stay in each group that began in [since, until), bots and staff left out. */
@@ -35,7 +31,7 @@ function stays(scope: FunnelScope, since: Date | null, until: Date | null) {
   return sql`
     sel AS (SELECT id FROM unnest(${[...new Set(scope.groups)]}::text[]) AS s(id)),
     st AS (
-      SELECT DISTINCT ON (m.group_id, m.member_id) m.group_id, m.member_id, m.joined_at
+      SELECT DISTINCT ON (m.group_id, m.member_id) m.group_id, m.member_id, m.joined_at, m.activated, m.active_weeks
       FROM memberships m JOIN sel ON sel.id = m.group_id
       WHERE ${since ? sql`m.joined_at >= ${since.toISOString()}::timestamptz` : sql`true`}
         AND ${until ? sql`m.joined_at < ${until.toISOString()}::timestamptz` : sql`true`}
@@ -46,33 +42,50 @@ function stays(scope: FunnelScope, since: Date | null, until: Date | null) {
 }
 
 /**
- * The first moment the stay's member wrote in its group in [joined + from, joined + to) (seconds), or
- * null: one probe of messages_member_time. A check-in is a member's message (checkins.ts marks only
- * messages), so the messages hold the check-ins too.
+ * A stay's kept flags as instants the rules read back the same: activated → the join itself (hour
+ * 0); own week 0 → hour 72 (in week 0, outside activation); own week k ≥ 1 → day 7k.
  */
-const firstActive = (fromS: number | ReturnType<typeof sql>, toS: number | ReturnType<typeof sql>) => sql`(
-  SELECT x.sent_at FROM messages x WHERE x.group_id = st.group_id AND x.member_id = st.member_id
-    AND x.sent_at >= st.joined_at + make_interval(secs => (${fromS})::float8) AND x.sent_at < st.joined_at + make_interval(secs => (${toS})::float8)
-  ORDER BY x.sent_at LIMIT 1)`;
+export function activityOf(joinedAt: Date, activated: boolean, weeks: bigint): Date[] {
+  const j = joinedAt.getTime();
+  const out: Date[] = activated ? [joinedAt] : [];
+  for (let k = 0; k < MAX_WEEKS; k++) if ((weeks >> BigInt(k)) & 1n) out.push(new Date(j + (k === 0 ? ACTIVATE_HOURS * HOUR : k * WEEK)));
+  return out;
+}
 
-const asDate = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
+/** Stays alike for the rules, counted: in a group (or on a local join day), with the same flags and whether they converted. */
+interface ClassRow {
+  key: string;
+  activated: boolean;
+  active_weeks: string;
+  converted: boolean;
+  n: number;
+}
 
-/** The funnel's facts: per stay, its first activity in the first 72 hours and in the second week, and the first order at or after joining. */
-export async function funnelStays(db: Db, scope: FunnelScope, period: { since?: Date; until?: Date } = {}): Promise<Stay[]> {
-  if (!scope.groups.length) return [];
-  const r = await sql<{ group_id: string; joined_at: Date | string; a1: Date | string | null; a2: Date | string | null; first_order: Date | string | null }>`
-    WITH ${stays(scope, period.since ?? null, period.until ?? null)}
-    SELECT st.group_id, st.joined_at,
-      ${firstActive(0, ACTIVATE_HOURS * 3600)} AS a1,
-      ${firstActive(RETAIN_FROM_DAY * 86_400, RETAIN_TO_DAY * 86_400)} AS a2,
-      (SELECT min(o.at) FROM orders o WHERE o.member_id = st.member_id AND o.at >= st.joined_at) AS first_order
-    FROM st`.execute(db);
-  return r.rows.map((x) => ({
-    group: x.group_id,
-    joinedAt: new Date(x.joined_at),
-    activeAt: [asDate(x.a1), asDate(x.a2)].filter((d): d is Date => d !== null),
-    firstOrderAt: asDate(x.first_order),
-  }));
+/**
+ * The chosen stays counted by class, keyed by group (`by: 'group'`) or by local join day (`by:
+ * 'day'`), so a few thousand rows come back for hundreds of thousands of stays. Converted: an order
+ * at or after the join (the orders joined as a set: they are few beside the stays). `weeks` keeps
+ * the own weeks the caller needs (the funnel: week 1, its retain).
+ */
+async function stayClasses(db: Db, scope: FunnelScope, o: { since: Date | null; until: Date | null; by: 'group' | 'day'; weeks: number }): Promise<ClassRow[]> {
+  const key = o.by === 'group' ? sql`st.group_id` : sql`(st.joined_at AT TIME ZONE ${rollupZone()})::date::text`;
+  const mask = (1n << BigInt(o.weeks)) - 1n;
+  const r = await sql<ClassRow>`
+    WITH ${stays(scope, o.since, o.until)},
+    ord AS (
+      SELECT DISTINCT st.group_id, st.member_id
+      FROM st JOIN orders x ON x.member_id = st.member_id AND x.at >= st.joined_at)
+    SELECT ${key} AS key, st.activated, (st.active_weeks & ${mask.toString()}::bigint)::text AS active_weeks,
+      (ord.member_id IS NOT NULL) AS converted, count(*)::int AS n
+    FROM st LEFT JOIN ord ON ord.group_id = st.group_id AND ord.member_id = st.member_id
+    GROUP BY 1, 2, 3, 4`.execute(db);
+  return r.rows;
+}
+
+/** A class's facts for the rules: `n` times the same stay, joined at `joinedAt`. */
+function factsOf(c: ClassRow, joinedAt: Date): MemberFacts[] {
+  const one: MemberFacts = { joinedAt, activeAt: activityOf(joinedAt, c.activated, BigInt(c.active_weeks)), firstOrderAt: c.converted ? joinedAt : null };
+  return new Array<MemberFacts>(c.n).fill(one);
 }
 
 /** One group's row of the breakdown. */
@@ -81,22 +94,28 @@ export interface GroupFunnel extends Funnel {
   name: string;
 }
 
-/** The funnel over the scope, and group by group (most members attracted first). */
+/**
+ * The funnel over the scope, and group by group (most members attracted first). The period is
+ * applied to the stays in SQL; the rules count the classes' facts (each standing at the period's
+ * start: the rules' own windows are relative to the join).
+ */
 export async function funnelReport(db: Db, scope: FunnelScope, period: { since?: Date; until?: Date } = {}): Promise<{ funnel: Funnel; groups: GroupFunnel[] }> {
-  const all = await funnelStays(db, scope, period);
-  const byGroup = new Map<string, Stay[]>();
-  for (const s of all) {
-    const list = byGroup.get(s.group);
-    if (list) list.push(s);
-    else byGroup.set(s.group, [s]);
+  if (!scope.groups.length) return { funnel: funnel([]), groups: [] };
+  const classes = await stayClasses(db, scope, { since: period.since ?? null, until: period.until ?? null, by: 'group', weeks: 2 });
+  const at = period.since ?? new Date(0);
+  const byGroup = new Map<string, MemberFacts[]>();
+  for (const c of classes) {
+    const list = byGroup.get(c.key) ?? [];
+    for (const f of factsOf(c, at)) list.push(f);
+    byGroup.set(c.key, list);
   }
   const names = byGroup.size
     ? new Map((await db.selectFrom('groups').select(['id', 'name']).where('id', 'in', [...byGroup.keys()]).execute()).map((g) => [g.id, g.name]))
     : new Map<string, string>();
   const groups = [...byGroup.entries()]
-    .map(([group, list]) => ({ group, name: names.get(group) ?? group, ...funnel(list, period) }))
+    .map(([group, list]) => ({ group, name: names.get(group) ?? group, ...funnel(list) }))
     .sort((a, b) => b.attract.count - a.attract.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { funnel: funnel(all, period), groups };
+  return { funnel: funnel([...byGroup.values()].flat()), groups };
 }
 
 /** The Monday 00:00 (in the zone) that starts the ISO week `weeks - 1` weeks before the one `now` is in. */
@@ -107,27 +126,14 @@ export function cohortStart(now: Date, zone: string, weeks: number): Date {
     .toJSDate();
 }
 
-/**
- * Join-week cohorts of the last `weeks` ISO weeks (this one included) in the workspace's zone: per
- * stay, one moment in each of its own weeks 0 … weeks − 1 it was active in (checked only for weeks
- * already begun), for the rules' `cohorts`.
- */
+/** Join-week cohorts of the last `weeks` ISO weeks (this one included) in the workspace's zone, by the rules' `cohorts`. */
 export async function cohortReport(db: Db, scope: FunnelScope, opts: { now: Date; weeks?: number }): Promise<{ zone: string; cohorts: Cohort[] }> {
   const zone = rollupZone();
   const weeks = opts.weeks ?? 12;
   if (!scope.groups.length) return { zone, cohorts: [] };
   const since = cohortStart(opts.now, zone, weeks);
-  const r = await sql<{ joined_at: Date | string; weeks: number[] }>`
-    WITH ${stays(scope, since, opts.now)}
-    SELECT st.joined_at, ARRAY(
-      SELECT k FROM generate_series(0, ${weeks - 1}) AS w(k)
-      WHERE st.joined_at + make_interval(secs => 604800 * k) < ${opts.now.toISOString()}::timestamptz
-        AND ${firstActive(sql`604800 * k`, sql`604800 * (k + 1)`)} IS NOT NULL
-      ORDER BY k) AS weeks
-    FROM st`.execute(db);
-  const facts: MemberFacts[] = r.rows.map((x) => {
-    const joinedAt = new Date(x.joined_at);
-    return { joinedAt, activeAt: x.weeks.map((k) => new Date(joinedAt.getTime() + Number(k) * WEEK)), firstOrderAt: null };
-  });
+  // A stay stands at noon of its local join day: the same ISO week, and the rules' windows are relative to the join.
+  const classes = await stayClasses(db, scope, { since, until: opts.now, by: 'day', weeks });
+  const facts = classes.flatMap((c) => factsOf(c, DateTime.fromISO(`${c.key}T12:00:00`, { zone }).toJSDate()));
   return { zone, cohorts: cohorts(facts, { zone, now: opts.now, weeks }) };
 }

@@ -154,11 +154,11 @@ describe(`funnels and cohorts (${engine})`, () => {
 
   it('builds the join-week cohorts by hand', async () => {
     // W45 (2–8 Nov): p1 (A), p2, p3, p8, p6 — 4 complete weeks by now. Own week 1: p1, p2; week 2:
-    // p1, p6; week 3: p1, p8 (16 d after its first join); week 4: p3. W46: p4 (weeks 1, 2; 3 complete).
-    // W47: p1 in B (week 1; 2 complete). W50: p7, no week complete yet.
+    // p1, p6; week 3: p1 (p8 wrote then, but in its second stay); week 4: p3. W46: p4 (weeks 1, 2;
+    // 3 complete). W47: p1 in B (week 1; 2 complete). W50: p7, no week complete yet.
     const r = await get(admin, '/api/insight/cohorts');
     expect(r.cohorts).toEqual([
-      { week: '2026-W45', joined: 5, retained: [2, 2, 2, 1] },
+      { week: '2026-W45', joined: 5, retained: [2, 2, 1, 1] },
       { week: '2026-W46', joined: 1, retained: [1, 1, 0] },
       { week: '2026-W47', joined: 1, retained: [1, 0] },
       { week: '2026-W50', joined: 1, retained: [] },
@@ -229,7 +229,7 @@ describe(`funnels and cohorts (${engine})`, () => {
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines).toEqual(['群,入群,激活（3 天内活跃）,激活率,留存（第 2 周活跃）,留存率,转化（下单）,转化率', '全部群,5,2,0.4,2,0.4,1,0.2', 'Camp A,5,2,0.4,2,0.4,1,0.2']);
     const cohorts = (await admin.call('GET', '/api/insight/cohorts?format=csv')).body.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(cohorts.slice(0, 3)).toEqual(['Join week,Joined,Week 1,Week 2,Week 3,Week 4', '2026-W45,5,2,2,2,1', '2026-W46,1,1,1,0,']);
+    expect(cohorts.slice(0, 3)).toEqual(['Join week,Joined,Week 1,Week 2,Week 3,Week 4', '2026-W45,5,2,2,1,1', '2026-W46,1,1,1,0,']);
     const dau = (await admin.call('GET', `/api/insight/dau?group=${a}&format=csv&days=2`)).body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(dau).toEqual(['Day,DAU,MAU,DAU/MAU', '2026-12-09,2,5,0.4', '2026-12-10,1,5,0.2']);
     const xlsx = await admin.call('GET', `/api/insight/stages?groups=id:${b}&days=5&format=xlsx&lang=zh`);
@@ -261,7 +261,7 @@ describe(`funnels and cohorts (${engine})`, () => {
     out.length = 0;
     expect(await cohortsCommand(io, client, { json: true })).toBe(0);
     const c = JSON.parse(out.join('\n'));
-    expect(c[0]).toEqual({ week: '2026-W45', joined: 5, retained: [2, 2, 2, 1] });
+    expect(c[0]).toEqual({ week: '2026-W45', joined: 5, retained: [2, 2, 1, 1] });
     for (const row of c) expect(Object.keys(row)).toEqual(['week', 'joined', 'retained']);
     out.length = 0;
     await funnelCommand(io, client, { locale: 'zh' });
