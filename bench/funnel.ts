@@ -8,14 +8,16 @@
 //  - cohorts: cohortReport over every group, 12 weeks;
 //  - raw: every stay's messages in its first 14 days loaded (array_agg) and handed whole to the same
 //    pure funnel(), once (with an index on messages (group_id, member_id, sent_at) made for it, so it
-//    is not a strawman); agree: whether the two funnels are equal (the bench fails if not).
+//    is not a strawman), and every stay's messages in its first 12 weeks for the rules' cohorts;
+//    agree: whether the funnels and the cohorts are equal (the bench fails if not).
 // Scale: CHORUS_BENCH_FUNNEL_GROUPS (2000), CHORUS_BENCH_FUNNEL_MESSAGES (2,000,000; more on
 // PostgreSQL if you have the time). Run alone with `node --import tsx bench/funnel.ts`.
 
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { cohortReport, funnelReport } from '../src/insight/funnel-data.ts';
-import { funnel, type MemberFacts } from '../src/insight/rules/funnel.ts';
+import { cohortReport, cohortStart, funnelReport } from '../src/insight/funnel-data.ts';
+import { rollupZone } from '../src/insight/rollups.ts';
+import { cohorts, funnel, type MemberFacts } from '../src/insight/rules/funnel.ts';
 import type { Store } from '../src/store/db.ts';
 import { percentile } from './load.ts';
 import { openBenchStore } from './store.ts';
@@ -92,6 +94,24 @@ async function generate(store: Store, groups: number, messages: number, now: Dat
   await timed('vacuum analyze', () => store.executeSql('VACUUM ANALYZE'));
 }
 
+/** Every stay's messages in its first 12 weeks, loaded whole, and the rules' cohorts. */
+async function rawCohorts(store: Store, now: Date) {
+  const zone = rollupZone();
+  const since = cohortStart(now, zone, 12);
+  const r = await store.executeSql(
+    `SELECT m.joined_at, ARRAY(SELECT x.sent_at FROM messages x WHERE x.group_id = m.group_id AND x.member_id = m.member_id AND x.sent_at >= m.joined_at AND x.sent_at < m.joined_at + interval '84 days') AS active
+     FROM memberships m
+     WHERE m.joined_at >= $1::timestamptz AND m.joined_at < $2::timestamptz
+       AND NOT EXISTS (SELECT 1 FROM member_roles r WHERE r.group_id = m.group_id AND r.member_id = m.member_id AND r.role IN ('leader', 'assistant'))`,
+    [since.toISOString(), now.toISOString()],
+  );
+  const rows = r.rows as { joined_at: Date | string; active: (Date | string)[] }[];
+  return cohorts(
+    rows.map((x) => ({ joinedAt: new Date(x.joined_at), firstOrderAt: null, activeAt: x.active.map((a) => new Date(a)) })),
+    { zone, now, weeks: 12 },
+  );
+}
+
 /** Every stay's messages in its first 14 days, loaded whole, and the same rules. */
 async function rawFunnel(store: Store, since: Date | undefined) {
   const r = await store.executeSql(
@@ -126,7 +146,12 @@ async function main(): Promise<void> {
     const raw = await rawFunnel(store, undefined);
     const rawMs = ms(performance.now() - t);
     log(`raw ${rawMs} ms (${raw.loadedMessages} messages loaded)`);
-    const agree = JSON.stringify(ours) === JSON.stringify(raw.funnel);
+    const oursCohorts = (await cohortReport(store.db, { groups: ids }, { now })).cohorts;
+    const t2 = performance.now();
+    const rawC = await rawCohorts(store, now);
+    log(`raw cohorts ${Math.round(performance.now() - t2)} ms`);
+    const agreeCohorts = JSON.stringify(oursCohorts) === JSON.stringify(rawC);
+    const agree = JSON.stringify(ours) === JSON.stringify(raw.funnel) && agreeCohorts;
     const out = {
       engine: process.env.DATABASE_URL ? 'postgresql' : 'pglite',
       groups,
@@ -138,11 +163,12 @@ async function main(): Promise<void> {
       ...coh,
       raw_ms: rawMs,
       raw_loaded_messages: raw.loadedMessages,
+      cohorts: oursCohorts,
       agree,
       load: loadavg().map((x) => Math.round(x * 100) / 100),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    if (!agree) throw new Error(`the funnel from the probes (${JSON.stringify(ours)}) and from the raw messages (${JSON.stringify(raw.funnel)}) differ`);
+    if (!agree) throw new Error(`the funnel or the cohorts from the stays' flags and from the raw messages differ: ${JSON.stringify({ ours, raw: raw.funnel, oursCohorts, rawC })}`);
   } finally {
     await done();
   }

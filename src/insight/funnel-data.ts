@@ -132,8 +132,21 @@ export async function cohortReport(db: Db, scope: FunnelScope, opts: { now: Date
   const weeks = opts.weeks ?? 12;
   if (!scope.groups.length) return { zone, cohorts: [] };
   const since = cohortStart(opts.now, zone, weeks);
-  // A stay stands at noon of its local join day: the same ISO week, and the rules' windows are relative to the join.
+  // A stay stands at noon of its local join day: the same ISO week, and the rules' windows are
+  // relative to the join. The cohorts add up member by member, so the rules judge one stay of each
+  // class and its figures count n times (Luxon per member was most of the time).
   const classes = await stayClasses(db, scope, { since, until: opts.now, by: 'day', weeks });
-  const facts = classes.flatMap((c) => factsOf(c, DateTime.fromISO(`${c.key}T12:00:00`, { zone }).toJSDate()));
-  return { zone, cohorts: cohorts(facts, { zone, now: opts.now, weeks }) };
+  const byWeek = new Map<string, Cohort>();
+  for (const c of classes) {
+    const [one] = factsOf({ ...c, n: 1 }, DateTime.fromISO(`${c.key}T12:00:00`, { zone }).toJSDate());
+    const [judged] = cohorts(one ? [one] : [], { zone, now: opts.now, weeks });
+    if (!judged) continue;
+    const sum = byWeek.get(judged.week) ?? { week: judged.week, joined: 0, retained: judged.retained.map(() => 0) };
+    sum.joined += c.n * judged.joined;
+    judged.retained.forEach((r, k) => {
+      sum.retained[k] = (sum.retained[k] ?? 0) + c.n * r;
+    });
+    byWeek.set(judged.week, sum);
+  }
+  return { zone, cohorts: [...byWeek.values()].sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : 0)) };
 }
