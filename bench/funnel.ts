@@ -11,7 +11,7 @@
 //    is not a strawman), and every stay's messages in its first 12 weeks for the rules' cohorts;
 //    agree: whether the funnels and the cohorts are equal (the bench fails if not).
 // Scale: CHORUS_BENCH_FUNNEL_GROUPS (2000), CHORUS_BENCH_FUNNEL_MESSAGES (2,000,000; more on
-// PostgreSQL if you have the time). Run alone with `node --import tsx bench/funnel.ts`.
+// PostgreSQL if you have the time). `npm run bench funnel`, or alone `node --import tsx bench/funnel.ts`.
 
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -127,7 +127,7 @@ async function rawFunnel(store: Store, since: Date | undefined) {
   return { funnel: funnel(facts, since ? { since } : {}), loadedMessages: facts.reduce((n, f) => n + f.activeAt.length, 0) };
 }
 
-async function main(): Promise<void> {
+export async function benchFunnel(): Promise<Record<string, unknown>> {
   const groups = envNumber('CHORUS_BENCH_FUNNEL_GROUPS', 2000);
   const messages = envNumber('CHORUS_BENCH_FUNNEL_MESSAGES', 2_000_000);
   const reps = envNumber('CHORUS_BENCH_FUNNEL_REPS', 5);
@@ -167,11 +167,13 @@ async function main(): Promise<void> {
       agree,
       load: loadavg().map((x) => Math.round(x * 100) / 100),
     };
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     if (!agree) throw new Error(`the funnel or the cohorts from the stays' flags and from the raw messages differ: ${JSON.stringify({ ours, raw: raw.funnel, oursCohorts, rawC })}`);
+    return { funnel: out };
   } finally {
     await done();
   }
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.stdout.write(`${JSON.stringify(await benchFunnel(), null, 2)}\n`);
+}

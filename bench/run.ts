@@ -23,6 +23,7 @@ import { benchIngest } from './ingest.ts';
 import { benchInbox } from './inbox.ts';
 // Insight (issue 10): group health.
 import { benchHealth } from './health.ts';
+import { benchFunnel } from './funnel.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -59,6 +60,8 @@ const BENCHES: Record<string, Bench> = {
   inbox: benchInbox,
   // Insight: the health board over 2,000 groups and 10 million messages (PGlite: 2 million by default) vs the same from raw messages.
   health: benchHealth,
+  // Insight: the funnel and the cohorts over 2,000 groups (196,000 stays) from the stays' flags, checked against the raw messages.
+  funnel: benchFunnel,
 };
 
 const wanted = process.argv.slice(2);
