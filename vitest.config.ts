@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one fewer than the cores: one file at a time on a 2-core machine. Most
+    // files wait on servers, timers and the database more than they compute, so two run at once.
+    maxWorkers: 2,
     globalSetup: ['test/support/pglite-template.ts'],
     // Browser and worker tests wait for states with expect.poll; on a busy 2-core CI machine the
     // 1 s default is too short to tell slow from broken.

@@ -34,7 +34,8 @@ export type OutboundAction =
   | { type: 'create_group'; name: string; memberIds?: string[]; fromChatIds?: string[]; firstIndex?: number; state?: string }
   | { type: 'disband'; chatId: string }
   /** Revokes an invite link Chorus created (Telegram `revokeChatInviteLink`): nobody joins through it any more. */
-  | { type: 'revoke_invite_link'; chatId: string; link: string }
+  /** `ref`: the platform's id of the link where withdrawing it needs one (a WeCom join way's config_id). */
+  | { type: 'revoke_invite_link'; chatId: string; link: string; ref?: string }
   // Moderation (issue 10, docs/insight.md#moderation).
   /** Deletes a member's message (Telegram `deleteMessage`: the bot an admin, the message under 48 hours old). */
   | { type: 'delete_message'; chatId: string; messageId: string }

@@ -15,6 +15,7 @@ import { registerCheckinCommands } from './checkins.ts';
 import { registerInboxCommands } from './inbox.ts';
 import { registerFunnelCommands } from './funnel.ts';
 import { registerHealthCommands } from './health.ts';
+import { registerEffectsCommands } from './effects.ts';
 import { registerLinkCommands } from './links.ts';
 import { registerAdmissionCommands } from './admission.ts';
 import { registerModerationCommands } from './moderation.ts';
@@ -153,6 +154,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerHealthCommands(program, io, opsDeps);
   // Insight (issue 10): funnels and cohorts.
   registerFunnelCommands(program, io, opsDeps);
+  // Insight (issue 10): per-step effect and A/B.
+  registerEffectsCommands(program, io, opsDeps);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -24,6 +24,8 @@ export interface GroupEffect {
   name?: string;
   announcement?: string;
   invite?: { link: string; expiresAt: Date | null };
+  /** The platform's id of the link made (a WeCom join way's config_id): what withdrawing it takes. */
+  linkRef?: string;
   dismissed?: true;
   /** A link Chorus made that is not the group's shared one (a personal link): only remembered. */
   personalLink?: string;
@@ -56,10 +58,11 @@ export function groupEffectOf(action: OutboundAction, result: Done): GroupEffect
     case 'create_invite_link': {
       const link = result.data?.inviteLink;
       if (typeof link !== 'string' || !link) return undefined;
+      const ref = typeof result.data?.configId === 'string' && result.data.configId ? { linkRef: result.data.configId } : {};
       // A personal link (one member, or a WeCom join way with its participant's state) belongs to
       // its applicant or participant, not to the group: it is only remembered (a close revokes it).
-      if (action.memberLimit !== undefined || action.state !== undefined) return { personalLink: link };
-      return { invite: { link, expiresAt: expiry(result.data?.expiresAt) } };
+      if (action.memberLimit !== undefined || action.state !== undefined) return { personalLink: link, ...ref };
+      return { invite: { link, expiresAt: expiry(result.data?.expiresAt) }, ...ref };
     }
     case 'revoke_invite_link': {
       // A close revokes several links in one row (dispatch/outbound.ts performRevoke): its result lists them.
@@ -78,7 +81,7 @@ export function groupEffectOf(action: OutboundAction, result: Done): GroupEffect
 
 /** The effect of a link made for one person (a campaign participant's): remembered, not the group's current link. */
 export function asPersonal(effect: GroupEffect | undefined): GroupEffect | undefined {
-  return effect?.invite ? { personalLink: effect.invite.link } : effect;
+  return effect?.invite ? { personalLink: effect.invite.link, ...(effect.linkRef ? { linkRef: effect.linkRef } : {}) } : effect;
 }
 
 /** Applies an effect to the group, in the caller's transaction when it has one. */
@@ -95,7 +98,7 @@ export async function applyGroupEffect(db: Db, groupId: string, effect: GroupEff
   if (made) {
     await db
       .insertInto('group_invite_links')
-      .values({ group_id: groupId, link: made, personal: !effect.invite })
+      .values({ group_id: groupId, link: made, personal: !effect.invite, platform_ref: effect.linkRef ?? null })
       .onConflict((oc) => oc.columns(['group_id', 'link']).doNothing())
       .execute();
   }
@@ -112,9 +115,9 @@ export async function markRevoked(db: Db, groupId: string, links: readonly strin
 }
 
 /** The links Chorus made for a group that are not revoked yet (what a close withdraws). */
-export async function liveInviteLinks(db: Db, groupId: string): Promise<string[]> {
-  const rows = await db.selectFrom('group_invite_links').select('link').where('group_id', '=', groupId).where('revoked_at', 'is', null).orderBy('id').execute();
-  return rows.map((r) => r.link);
+export async function liveInviteLinks(db: Db, groupId: string): Promise<{ link: string; ref: string | null }[]> {
+  const rows = await db.selectFrom('group_invite_links').select(['link', 'platform_ref']).where('group_id', '=', groupId).where('revoked_at', 'is', null).orderBy('id').execute();
+  return rows.map((r) => ({ link: r.link, ref: r.platform_ref }));
 }
 
 /** A group a run creates, before it exists on the platform (docs/growth-lead-groups.md). */

@@ -48,7 +48,7 @@ export function toOutbound(row: Pick<LedgerRow, 'action' | 'content' | 'memberId
     case 'revoke_invite_links':
       // A lead group's close: every link Chorus made for it (filled in when claimed), see performRevoke.
       if (!c.links?.length) throw new NotSendable('there is no invite link to revoke');
-      return { type: 'revoke_invite_link', chatId, link: c.links[0] };
+      return { type: 'revoke_invite_link', chatId, link: c.links[0], ...(c.linkRefs?.[c.links[0]] ? { ref: c.linkRefs[c.links[0]] } : {}) };
     case 'notify':
     case 'direct_message':
     case 'remind':
@@ -121,7 +121,8 @@ export async function performRevoke(connector: Connector, row: Pick<LedgerRow, '
   let first: unknown;
   for (const link of row.content.links ?? []) {
     try {
-      await connector.perform({ type: 'revoke_invite_link', chatId, link });
+      const ref = row.content.linkRefs?.[link];
+      await connector.perform({ type: 'revoke_invite_link', chatId, link, ...(ref ? { ref } : {}) });
       revoked.push(link);
     } catch (e) {
       if (!(e instanceof ChannelError) || e.kind !== 'permanent') throw e;

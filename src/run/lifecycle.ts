@@ -164,7 +164,8 @@ export async function settleCloseRow(db: Db, row: LedgerRow, opts: CloseSettleOp
         await moveRows(db, [row.id], { from: ['due'], to: 'skipped', actor: opts.actor, note: 'Chorus made no invite link for this group that is still valid', set: { claimed_by: null } });
         return undefined;
       }
-      return withContent(db, row, { ...row.content, links });
+      const refs = Object.fromEntries(links.filter((l) => l.ref).map((l) => [l.link, l.ref!]));
+      return withContent(db, row, { ...row.content, links: links.map((l) => l.link), ...(Object.keys(refs).length ? { linkRefs: refs } : {}) });
     }
     case CLOSE_STEPS.goodbye: {
       const language = row.content.goodbye;

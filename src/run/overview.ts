@@ -106,6 +106,12 @@ export interface Overview {
   runs: OverviewRun[];
 }
 
+/** Groups whose health the last sweep judged `dying` (docs/insight.md#group-health), lowest score first. */
+export interface OverviewDying {
+  total: number;
+  groups: { id: string; name: string; score: number; since: string }[];
+}
+
 export interface OverviewInput {
   now: Date;
   hours: number;

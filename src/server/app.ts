@@ -64,6 +64,7 @@ import { moderationRoutes } from './routes/moderation.ts';
 // Insight (issue 10): group health.
 import { insightFunnelRoutes } from './routes/insight-funnel.ts';
 import { insightHealthRoutes } from './routes/insight-health.ts';
+import { runEffectsRoutes } from './routes/run-effects.ts';
 
 import { type AppContext, type Services, services } from './services.ts';
 
@@ -119,6 +120,7 @@ export function apiRoutes(s: Services): Route[] {
     // Insight (issue 10): group health.
     ...insightHealthRoutes(s),
     ...insightFunnelRoutes(s),
+    ...runEffectsRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));
   return routes;

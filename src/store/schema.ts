@@ -317,6 +317,8 @@ export interface LedgerContent {
   goodbye?: 'en' | 'zh';
   /** A close's revoke row: the links withdrawn, filled in when it falls due. */
   links?: string[];
+  /** …and the platform's id of each that has one (a WeCom join way's config_id), by link. */
+  linkRefs?: Record<string, string>;
   // moderation (issue 10, src/insight/moderation-actions.ts): the platform's id of the message a
   // `delete_message` row deletes; until when a `mute` row mutes (ISO time).
   messageId?: string;
@@ -662,6 +664,8 @@ export interface GroupInviteLinksTable {
   personal: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: Timestamp;
   revoked_at: MaybeDate;
+  /** The platform's id of the link (a WeCom join way's config_id), migration 038. */
+  platform_ref: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 // moderation and keyword alerts (issue 10), migration 033

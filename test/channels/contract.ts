@@ -154,7 +154,9 @@ export function connectorContract(name: string, capabilities: CapabilityMatrix, 
       run(async (h) => {
         const made = await h.connector.perform(SAMPLE.create_invite_link(h));
         const link = made.status === 'done' ? String(made.data?.inviteLink ?? '') : '';
-        const r = await h.connector.perform({ type: 'revoke_invite_link', chatId: h.chatId, link });
+        // WeCom withdraws a join way by the config_id it answered with (kept by Chorus with the link).
+        const ref = made.status === 'done' && typeof made.data?.configId === 'string' ? { ref: made.data.configId } : {};
+        const r = await h.connector.perform({ type: 'revoke_invite_link', chatId: h.chatId, link, ...ref });
         expect(r.status).toBe('done');
       }),
     );

@@ -230,6 +230,25 @@ const OWNER_STOPS: Stop[] = [
     },
   },
   {
+    name: 'board: the step-effect view (replies, usual, leaves, clicks, orders per column), its downloads',
+    async visit(w) {
+      await open(w, '/runs', 'runs-table');
+      await w.page.locator('[data-testid^="run-row-"] [data-testid="run-open"]').last().click();
+      await tid(w.page, 'board-grid').waitFor();
+      await tid(w.page, 'toggle-effect').click();
+      await tid(w.page, 'effect-table').waitFor();
+      expect(await tid(w.page, 'effect-column').count()).toBeGreaterThan(0);
+      // The replies the walk added after the camp's sends show as a reply rate above 0 somewhere.
+      expect(await tid(w.page, 'effect-table').innerText()).toMatch(/[1-9]\d*(\.\d)?%/);
+      await inLanguage(w, 'effect-summary');
+      await noInternalIds(w, 'effect-summary');
+      expect(await tid(w.page, 'effect-export-xlsx').getAttribute('href')).toContain('format=xlsx');
+      await w.page.screenshot({ path: shot(`effect-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'toggle-effect').click();
+      await tid(w.page, 'effect-summary').waitFor({ state: 'detached' });
+    },
+  },
+  {
     name: 'command center: the broadcast form and its preview; a broadcast’s progress',
     async visit(w) {
       await open(w, '/command', 'broadcast-text');
@@ -699,6 +718,22 @@ describe(`every page and dialog without a page error (${engine})`, () => {
     const places = await db.selectFrom('ledger').select(['group_id', 'step_id']).distinctOn('group_id').where('run_id', '=', run_id).orderBy('group_id').orderBy('id').limit(2).execute();
     const linkId = await runLink(db, run_id, 'https://shop.example/camp-offer');
     await writeClicks(db, places.map((r, i) => ({ target: { linkId, url: '', groupId: r.group_id, stepId: r.step_id, memberId: '' }, slug: `walk${i}`, at: new Date() })));
+    // insight: members reply within the hour of three of the camp's sends (the board's effect view).
+    const sent = await db
+      .selectFrom('ledger')
+      .innerJoin('groups', 'groups.id', 'ledger.group_id')
+      .select(['groups.channel_id', 'groups.external_id', 'ledger.executed_at'])
+      .where('run_id', '=', run_id)
+      .where('state', '=', 'sent')
+      .where('action', 'in', ['post', 'checkin'])
+      .where('member_id', '=', '')
+      .orderBy('ledger.id')
+      .limit(3)
+      .execute();
+    for (const [i, r] of sent.entries()) {
+      const at = new Date(new Date(r.executed_at as Date).getTime() + 5 * 60_000);
+      await ingestEvent({ db }, r.channel_id, { type: 'message', chatId: r.external_id, messageId: `walk-reply-${i}`, from: { externalId: `walk-replier-${i}`, name: `Replier ${i}` }, text: '收到，谢谢！', links: [], mentions: [], at });
+    }
     // insight: two members' questions in a group of the leader's (the inbox, the leader page).
     const led = await db.selectFrom('groups').select(['channel_id', 'external_id']).where('leader', '=', LEADER.name).orderBy('id').executeTakeFirstOrThrow();
     for (const [i, text] of ['请问明天几点开始直播？', 'Where can I find the replay?'].entries()) {

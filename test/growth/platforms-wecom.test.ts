@@ -16,6 +16,7 @@ import { scanLiveCode } from '../../src/growth/livecode-scan.ts';
 import { createLiveCode } from '../../src/growth/livecodes.ts';
 import type { Ingest } from '../../src/channels/port.ts';
 import { insertLedger } from '../../src/run/ledger.ts';
+import { CLOSE_STEPS, REVOKE_LINKS } from '../../src/run/lifecycle.ts';
 import { secretBox } from '../../src/store/secrets.ts';
 import { engine } from '../support/db.ts';
 import { type CallbackFields, startWecomApi, type WecomApiServer } from '../support/wecom-api.ts';
@@ -127,6 +128,39 @@ describe(`growth on WeCom (local API server, ${engine})`, () => {
     const before = joinWayCalls().length;
     await expect(connector.perform({ type: 'create_invite_link', chatId: 'wrFission', state: 'x'.repeat(31) })).rejects.toMatchObject({ kind: 'permanent' });
     expect(joinWayCalls()).toHaveLength(before);
+  });
+
+  it("a lead group's close withdraws the join QR codes Chorus made for it (groupchat/del_join_way)", async () => {
+    const groupId = (await db().selectFrom('groups').select('id').where('external_id', '=', 'wrFission').executeTakeFirstOrThrow()).id;
+    const made = await db().selectFrom('group_invite_links').select(['link', 'platform_ref']).where('group_id', '=', groupId).execute();
+    expect(made).toHaveLength(1);
+    const configId = made[0]!.platform_ref!;
+    expect(s.joinWays.has(configId)).toBe(true);
+    await insertLedger(db(), 'run_personal', [
+      {
+        groupId,
+        stepId: CLOSE_STEPS.revoke,
+        occurrence: 1,
+        action: REVOKE_LINKS,
+        mode: 'bot',
+        executor: 'bot',
+        assignee: null,
+        senderAccount: channelId,
+        dueAt: new Date(Date.now() - 1000),
+        windowMinutes: 60,
+        content: { text: '' },
+      },
+    ]);
+    worker.wake();
+    const revokeRow = () => db().selectFrom('ledger').select(['state', 'result']).where('run_id', '=', 'run_personal').where('step_id', '=', CLOSE_STEPS.revoke).executeTakeFirstOrThrow();
+    await eventually(async () => (await revokeRow()).state === 'sent', 10_000, 'the revoke');
+    expect(s.calls.filter((c) => c.path === 'externalcontact/groupchat/del_join_way').map((c) => c.body)).toEqual([{ config_id: configId }]);
+    expect(s.joinWays.has(configId)).toBe(false);
+    expect((await db().selectFrom('group_invite_links').select('revoked_at').where('group_id', '=', groupId).executeTakeFirstOrThrow()).revoked_at).not.toBeNull();
+    // A join way deleted in the admin console already (40058) is withdrawn all the same.
+    await expect(connector.perform({ type: 'revoke_invite_link', chatId: 'wrFission', link: made[0]!.link, ref: configId })).resolves.toMatchObject({ status: 'done' });
+    // One Chorus did not make has no config_id to withdraw it by: the owner deletes it.
+    await expect(connector.perform({ type: 'revoke_invite_link', chatId: 'wrFission', link: 'https://example.com/qr' })).rejects.toMatchObject({ kind: 'permanent' });
   });
 
   it('fills, has WeCom create the next group through a join way over the newest 5 groups, and adopts it', async () => {

@@ -168,6 +168,24 @@ describe(`the overview on ${engine}`, () => {
     expect(o.runs[0]).toMatchObject({ groups: 2, total: 6 });
   });
 
+  it('lists the groups the health sweep judged dying, lowest score first; a leader only theirs', async () => {
+    const at = new Date(NOW.getTime() - 2 * 86_400_000);
+    // What the health sweep records (src/insight/health-alerts.ts).
+    for (const [g, status, score] of [['G0', 'dying', 31], ['G1', 'dying', 12], ['G2', 'healthy', 80]] as const) {
+      await sql`INSERT INTO group_health (group_id, status, score, reasons, changed_at, checked_at) VALUES (${group[g]}, ${status}, ${score}, '[]', ${at}, ${NOW})`.execute(store.db);
+    }
+    const o = (await admin.call('GET', '/api/overview')).json();
+    expect(o.dying).toEqual({
+      total: 2,
+      groups: [
+        { id: group.G1, name: 'G1', score: 12, since: at.toISOString() },
+        { id: group.G0, name: 'G0', score: 31, since: at.toISOString() },
+      ],
+    });
+    expect((await ann.call('GET', '/api/overview')).json().dying).toEqual({ total: 1, groups: [{ id: group.G0, name: 'G0', score: 31, since: at.toISOString() }] });
+    await sql`DELETE FROM group_health`.execute(store.db);
+  });
+
   it('is for signed-in people who may see runs; hours are checked', async () => {
     expect((await viewer.call('GET', '/api/overview')).statusCode).toBe(200);
     expect((await anonymous(app).call('GET', '/api/overview')).statusCode).toBe(401);

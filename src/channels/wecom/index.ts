@@ -32,7 +32,8 @@ export { normalize } from './normalize.ts';
  * What the customer-group API can do. `confirm`: WeCom creates a mass-message task the staff
  * member confirms in the client. create_invite_link: groupchat/add_join_way (a "join group" QR
  * code), one group per link, with the `state` that comes back in groupchat/get for each join
- * through it (a campaign's personal link). create_group: WeCom has no API that creates a customer
+ * through it (a campaign's personal link); revoke_invite_link: groupchat/del_join_way by the join
+ * way's config_id that Chorus kept when it made the QR code. create_group: WeCom has no API that creates a customer
  * group, but a join way with `auto_create_room: 1` over up to 5 groups makes WeCom create the
  * next group itself when those are full and someone scans — so it is `auto` when the action names
  * those groups (`fromChatIds`), and a task for a person otherwise. Everything else has no API for
@@ -46,6 +47,7 @@ export const WECOM_CAPABILITIES: CapabilityMatrix = {
   post: 'confirm',
   direct_message: 'confirm',
   create_invite_link: 'auto',
+  revoke_invite_link: 'auto',
   create_group: 'auto',
 };
 
@@ -103,7 +105,6 @@ const NO_API: Partial<Record<OutboundAction['type'], string>> = {
   delete_message: "WeCom has no API to recall a customer's message in a customer group: the group owner or an admin recalls it in the WeCom client.",
   restrict_member: 'WeCom customer groups have no mute that an API can set: the group owner warns or removes the member in the WeCom client.',
   unrestrict_member: 'WeCom customer groups have no mute that an API can lift.',
-  revoke_invite_link: 'Chorus does not withdraw WeCom join QR codes (groupchat/del_join_way) yet: the group owner deletes the join way in the WeCom admin console.',
 };
 
 function checkConfig(c: WecomConfig): void {
@@ -209,6 +210,18 @@ export function createWecomConnector(config: WecomConfig): WecomConnector {
         if (action.name) body.remark = [...action.name].slice(0, REMARK_CHARS).join('');
         if (action.state !== undefined) body.state = checkState(action.state);
         return joinWay(body);
+      }
+      case 'revoke_invite_link': {
+        if (!action.ref) {
+          throw new ChannelError('permanent', 'Chorus did not make this WeCom join QR code, so it cannot withdraw it: the group owner deletes the join way in the WeCom admin console.');
+        }
+        try {
+          await api.call('externalcontact/groupchat/del_join_way', { config_id: action.ref });
+        } catch (err) {
+          // 40058 invalid config_id: the join way is gone already (deleted in the admin console, or by an earlier try).
+          if (!(err instanceof ChannelError) || err.platformCode !== 40058) throw err;
+        }
+        return { status: 'done', at: new Date(now()), data: { revoked: action.link } };
       }
       case 'create_group': {
         const from = action.fromChatIds ?? [];

@@ -18,9 +18,9 @@ export function overviewRoutes(s: { db: Db; now: () => Date }): Route[] {
       method: 'GET',
       path: '/api/overview',
       tag: 'runs',
-      summary: "The operator's day: what is due in the next hours, late, missed, failed and unconfirmed, channels to look at, runs in progress",
+      summary: "The operator's day: what is due in the next hours, late, missed, failed and unconfirmed, channels to look at, runs in progress, groups whose health is dying",
       returns:
-        '{now, hours, capped, due, late, missed, failed, unconfirmed: {total, items: [{id, runId, runTitle, groupId, groupName, step, action, mode, assignee, due, state, text, error?, lateMinutes?}]}, channels: [{id, name, kind, status, reason, groupsLost}], runs: [{id, kind, title, state, sheet?, anchor?, createdAt, groups, total, done, late, missed, pending, percent, attention}]}',
+        '{now, hours, capped, due, late, missed, failed, unconfirmed: {total, items: [{id, runId, runTitle, groupId, groupName, step, action, mode, assignee, due, state, text, error?, lateMinutes?}]}, channels: [{id, name, kind, status, reason, groupsLost}], runs: [{id, kind, title, state, sheet?, anchor?, createdAt, groups, total, done, late, missed, pending, percent, attention}], dying: {total, groups: [{id, name, score, since}]}}',
       permission: 'runs.read',
       scoped: true,
       query: Query,

@@ -50,7 +50,22 @@ function unstorableField(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+/** How long a channel's kind and status are taken as read: a disabled channel stops answering within it. */
+const CHANNEL_TTL_MS = 2_000;
+type ChannelRow = { id: string; kind: string; status: string } | undefined;
+
 export async function registerWebhookRoutes(app: FastifyInstance, s: Services): Promise<void> {
+  // A busy channel's webhooks would read the same row thousands of times a second.
+  const channels = new Map<string, { row: ChannelRow; until: number }>();
+  const channelOf = async (id: string): Promise<ChannelRow> => {
+    const now = Date.now();
+    const hit = channels.get(id);
+    if (hit && hit.until > now) return hit.row;
+    const row = await s.db.selectFrom('channels').select(['id', 'kind', 'status']).where('id', '=', id).executeTakeFirst();
+    if (channels.size > 1000) channels.clear();
+    channels.set(id, { row, until: now + CHANNEL_TTL_MS });
+    return row;
+  };
   await app.register(async (scope) => {
     // The signatures are computed over the exact bytes sent, so the body stays a string here.
     scope.removeAllContentTypeParsers();
@@ -62,7 +77,7 @@ export async function registerWebhookRoutes(app: FastifyInstance, s: Services): 
       const bad = unstorableField(req);
       if (bad !== undefined) return plain(reply, 400, words(msg('webhook.invalidText', { field: bad })));
       const channelId = (req.params as { channel: string }).channel;
-      const row = await s.db.selectFrom('channels').select(['id', 'kind', 'status']).where('id', '=', channelId).executeTakeFirst();
+      const row = await channelOf(channelId);
       if (!row || row.kind !== kind) return plain(reply, 404, words(msg('webhook.noChannel', { kind, id: channelId })));
       if (row.status === 'disabled') return plain(reply, 404, words(msg('webhook.disabled')));
       const connector = await s.connectors.get(row.id);

@@ -4,7 +4,7 @@
 // of the whole ledger. A leader's overview covers only the groups they lead.
 
 import { type RawBuilder, sql } from 'kysely';
-import { buildOverview, type Overview, type OverviewChannel, type OverviewRow, type OverviewRunInput } from '../../run/overview.ts';
+import { buildOverview, type Overview, type OverviewChannel, type OverviewDying, type OverviewRow, type OverviewRunInput } from '../../run/overview.ts';
 import { runTitleOf } from '../../run/tasks.ts';
 import type { Db } from '../../store/db.ts';
 import { leaderGroupIds } from './scope.ts';
@@ -73,7 +73,24 @@ async function rows(db: Db, where: RawBuilder<unknown>, order: RawBuilder<unknow
   return r.rows.map(toRow);
 }
 
-export async function loadOverview(db: Db, opts: { now: Date; hours: number; leader?: string }): Promise<Overview & { capped: boolean }> {
+/** Dying groups shown on the Overview; the total counts them all. */
+const DYING_SHOWN = 8;
+
+/** The active groups the health sweep last judged `dying` (group_health), a leader's own only. */
+async function dyingGroups(db: Db, groupIds: string[] | undefined): Promise<OverviewDying> {
+  const only = groupIds ? sql`AND g.id = ANY(${groupIds}::text[])` : sql``;
+  const r = await sql<{ id: string; name: string; score: number; changed_at: Date | string; total: number }>`
+    SELECT g.id, g.name, h.score, h.changed_at, count(*) OVER ()::int AS total
+    FROM group_health h JOIN groups g ON g.id = h.group_id
+    WHERE h.status = 'dying' AND g.status = 'active' ${only}
+    ORDER BY h.score, g.name LIMIT ${DYING_SHOWN}`.execute(db);
+  return {
+    total: Number(r.rows[0]?.total ?? 0),
+    groups: r.rows.map((x) => ({ id: x.id, name: x.name, score: Number(x.score), since: new Date(x.changed_at).toISOString() })),
+  };
+}
+
+export async function loadOverview(db: Db, opts: { now: Date; hours: number; leader?: string }): Promise<Overview & { capped: boolean; dying: OverviewDying }> {
   const { now, hours } = opts;
   const groupIds = opts.leader === undefined ? undefined : await leaderGroupIds(db, opts.leader);
   const inGroups = (col: RawBuilder<unknown>) => (groupIds ? sql`AND ${col} = ANY(${groupIds}::text[])` : sql``);
@@ -109,6 +126,7 @@ export async function loadOverview(db: Db, opts: { now: Date; hours: number; lea
       runs: await runsInProgress(db, groupIds),
     }),
     capped: past.length === CAP || coming.length === CAP,
+    dying: await dyingGroups(db, groupIds),
   };
 }
 

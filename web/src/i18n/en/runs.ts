@@ -198,4 +198,18 @@ export default {
   startsAt: 'starts',
   /** A broadcast's title is the start of its text; this names it as a broadcast. */
   broadcastTitle: 'Broadcast: {text}',
+  // The step-effect view (docs/insight.md#per-step-effect).
+  effectToggle: 'Effect',
+  effectTitle: 'Effect of each step',
+  effectHint: 'For every message sent: did members reply within an hour, did anyone leave, clicks and orders. "Usual" is how often members wrote at that hour on the 14 days before, at hours with nothing sent.',
+  effectNone: 'Nothing has been sent to a group yet: the effect shows once messages go out.',
+  effectColStep: 'Step',
+  effectColSends: 'Sent',
+  effectColReplied: 'Replied within 1 h',
+  effectColUsual: 'Usual at that hour',
+  effectColLeft: 'Left within 1 h',
+  effectColClicks: 'Clicks',
+  effectColOrders: 'Orders',
+  effectVariant: 'variant {variant}',
+  effectNoBaseline: 'no history',
 };

@@ -197,4 +197,18 @@ export default {
   sheetVersion: '第 {version} 版',
   startsAt: '开始于',
   broadcastTitle: '群发：{text}',
+  // 步骤效果（docs/insight.md#per-step-effect）。
+  effectToggle: '效果',
+  effectTitle: '各步骤效果',
+  effectHint: '每条发出的消息：1 小时内是否有成员回复、有没有人退群、点击和订单。“平时”是之前 14 天同一时段（没有发送消息的时段）成员发言的比例。',
+  effectNone: '还没有向群发送消息：消息发出后这里会显示效果。',
+  effectColStep: '步骤',
+  effectColSends: '发送',
+  effectColReplied: '1 小时内有回复',
+  effectColUsual: '该时段平时',
+  effectColLeft: '1 小时内退群',
+  effectColClicks: '点击',
+  effectColOrders: '订单',
+  effectVariant: '文案 {variant}',
+  effectNoBaseline: '暂无历史',
 };

@@ -9,13 +9,13 @@ import { useLocale, useT } from '../../i18n/index.ts';
 import { PersonName } from '../../people.tsx';
 import { formatClock, formatDate, formatDateTime } from '../../time.ts';
 import { ErrorNote, Loading } from '../../ui/feedback.tsx';
-import type { Overview, OverviewItem, OverviewRun, OverviewSection } from '../../../../src/run/overview.ts';
+import type { Overview, OverviewDying, OverviewItem, OverviewRun, OverviewSection } from '../../../../src/run/overview.ts';
 import { OpenQuestions } from '../insight/overview-questions.tsx';
 import { usePolling } from '../runs/polling.ts';
 import './today.css';
 
 /** The answer of `GET /api/overview`: the pure decision's shape (src/run/overview.ts), and whether a list was cut short. */
-export type OverviewAnswer = Overview & { capped: boolean };
+export type OverviewAnswer = Overview & { capped: boolean; dying?: OverviewDying };
 
 const HOURS = [2, 6, 12, 24] as const;
 const REFRESH_MS = 30_000;
@@ -106,6 +106,25 @@ export function Today() {
                 </li>
               ))}
             </ul>
+          </div>
+        ) : null}
+
+        {data.dying?.total ? (
+          <div className="card today-card" data-testid="overview-dying" data-count={data.dying.total}>
+            <h3>{t('overview.dyingTitle')}</h3>
+            <ul className="today-list">
+              {data.dying.groups.map((g) => (
+                <li key={g.id} data-testid="overview-dying-group">
+                  <Link to="/insight/health">{g.name}</Link> <span className="badge badge-bad">{t('overview.dyingScore', { score: g.score })}</span>
+                  <div className="muted small">{t('overview.dyingSince', { date: formatDate(g.since, locale) })}</div>
+                </li>
+              ))}
+            </ul>
+            {data.dying.total > data.dying.groups.length ? (
+              <p className="muted small">
+                <Link to="/insight/health">{t('overview.dyingMore', { count: data.dying.total - data.dying.groups.length })}</Link>
+              </p>
+            ) : null}
           </div>
         ) : null}
 

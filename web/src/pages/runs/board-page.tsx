@@ -12,6 +12,7 @@ import { type BoardResponse, countStates, filterRows, type ShapedBoard, shapeBoa
 import { CheckinSummary } from '../checkins/checkin-summary.tsx';
 import { BoardGrid, type CellRef } from './board-grid.tsx';
 import { CellDetails } from './cell-details.tsx';
+import { EffectSummary } from './effect-summary.tsx';
 import { findCell } from './cell-link.ts';
 import { usePolling } from './polling.ts';
 import { RunControls } from './run-controls.tsx';
@@ -26,6 +27,7 @@ export function BoardPage() {
   const t = useT();
   const locale = useLocale();
   const [attention, setAttention] = useState(false);
+  const [effect, setEffect] = useState(false);
   const [picked, setPicked] = useState<ReadonlySet<number>>(new Set());
   const [text, setText] = useState('');
   const [selected, setSelected] = useState<CellRef | undefined>();
@@ -125,6 +127,9 @@ export function BoardPage() {
           {t('runs.needsMe')}
           {!attention && needs ? <span className="count-pill">{needs}</span> : null}
         </button>
+        <button type="button" className={`btn btn-small${effect ? ' btn-primary' : ''}`} aria-pressed={effect} onClick={() => setEffect((e) => !e)} data-testid="toggle-effect">
+          {t('runs.effectToggle')}
+        </button>
         <input
           type="search"
           className="board-search"
@@ -167,6 +172,8 @@ export function BoardPage() {
           );
         })}
       </ul>
+
+      {effect ? <EffectSummary runId={run.id} /> : null}
 
       {shaped.steps.some((s) => s.action === 'checkin') ? <CheckinSummary runId={run.id} groupName={(g) => data.groups.find((x) => x.id === g)?.name ?? g} /> : null}
 
