@@ -24,6 +24,7 @@ import { benchInbox } from './inbox.ts';
 // Insight (issue 10): group health.
 import { benchHealth } from './health.ts';
 import { benchHealthSparklines } from './health-sparklines.ts';
+import { benchFunnel } from './funnel.ts';
 
 type Bench = () => Promise<Record<string, unknown>>;
 
@@ -62,6 +63,8 @@ const BENCHES: Record<string, Bench> = {
   health: benchHealth,
   // The health board in Chromium with 300 and 1,000 groups: the uPlot sparklines' cost to open and to scroll (skipped without Chromium).
   sparklines: benchHealthSparklines,
+  // Insight: the funnel and the cohorts over 2,000 groups (196,000 stays) from the stays' flags, checked against the raw messages.
+  funnel: benchFunnel,
 };
 
 const wanted = process.argv.slice(2);

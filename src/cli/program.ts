@@ -13,6 +13,7 @@ import { registerMemberCommands } from './members.ts';
 import { registerSettingsCommands } from './settings.ts';
 import { registerCheckinCommands } from './checkins.ts';
 import { registerInboxCommands } from './inbox.ts';
+import { registerFunnelCommands } from './funnel.ts';
 import { registerHealthCommands } from './health.ts';
 import { registerDigestCommands } from './digest.ts';
 import { registerEffectsCommands } from './effects.ts';
@@ -154,6 +155,8 @@ export async function runCli(argv: string[], io: Io = processIo): Promise<number
   registerHealthCommands(program, io, opsDeps);
   // The weekly digest of a group.
   registerDigestCommands(program, io, opsDeps);
+  // Insight (issue 10): funnels and cohorts.
+  registerFunnelCommands(program, io, opsDeps);
   // Insight (issue 10): per-step effect and A/B.
   registerEffectsCommands(program, io, opsDeps);
 

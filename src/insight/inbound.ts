@@ -1,13 +1,15 @@
 // What ingest (the inbound edge, src/community/ingest.ts and ingest-joins.ts) tells Insight, in the
 // transaction that stored the events, batch-shaped: a burst hands over all its joins, leaves or
 // messages at once. Each capability (the health rollups, the question inbox, moderation, keyword
-// alerts) takes its part here; none of them may fail the burst for a reason of its own data.
+// alerts, the funnel's stays) takes its part here; none of them may fail the burst for a reason of
+// its own data.
 
 import type { Db } from '../store/db.ts';
 import { alertOnMessages } from './alerts.ts';
 import { moderateMessages } from './moderation-judge.ts';
 import { recordQuestions } from './questions.ts';
 import { rollupJoins, rollupLeaves, rollupMessages } from './rollups.ts';
+import { markStayActivity } from './stay-activity.ts';
 
 export interface SeenJoin {
   groupId: string;
@@ -56,4 +58,5 @@ export async function onMessages(db: Db, messages: readonly SeenMessage[]): Prom
   await alertOnMessages(db, messages);
   await recordQuestions(db, messages);
   await rollupMessages(db, messages);
+  await markStayActivity(db, messages);
 }

@@ -63,6 +63,7 @@ import { campaignRoutes } from './routes/campaigns.ts';
 import { moderationRoutes } from './routes/moderation.ts';
 // Insight (issue 10): group health.
 import { insightDigestRoutes } from './routes/insight-digest.ts';
+import { insightFunnelRoutes } from './routes/insight-funnel.ts';
 import { insightHealthRoutes } from './routes/insight-health.ts';
 import { runEffectsRoutes } from './routes/run-effects.ts';
 
@@ -120,6 +121,7 @@ export function apiRoutes(s: Services): Route[] {
     // Insight (issue 10): group health.
     ...insightHealthRoutes(s),
     ...insightDigestRoutes(s),
+    ...insightFunnelRoutes(s),
     ...runEffectsRoutes(s),
   ];
   routes.push(...docsRoutes(s, () => routes));

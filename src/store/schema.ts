@@ -202,6 +202,10 @@ export interface MembershipsTable {
   left_at: Date | null;
   left_reason: string | null;
   removed_by: string | null;
+  /** Wrote in the group within 72 hours of this join (034_funnel.sql). */
+  activated: Defaulted<boolean>;
+  /** Bit k: wrote in their own week k of this stay (a bigint, read through SQL). */
+  active_weeks: Defaulted<string>;
 }
 
 export interface MessagesTable {

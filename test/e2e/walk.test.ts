@@ -504,6 +504,32 @@ const OWNER_STOPS: Stop[] = [
       await w.page.screenshot({ path: shot(`health-${w.locale}.png`), fullPage: true });
     },
   },
+  // Insights (issue 10): funnels and cohorts
+  {
+    name: 'insights: the funnel as bars with counts and rates, the cohorts as a heat map, DAU/MAU and the stages over 30 days; a download; a wrong selector',
+    async visit(w) {
+      await tid(w.page, 'nav-funnel').click();
+      await tid(w.page, 'funnel-table').waitFor();
+      await inLanguage(w, 'funnel-page');
+      // The demo's members joined over the past days: the funnel is not empty.
+      expect(Number(await w.page.locator('[data-testid="funnel-attract"] td.num').first().innerText())).toBeGreaterThan(0);
+      await w.page.locator('[data-testid="funnel-chart"] canvas').waitFor();
+      await tid(w.page, 'cohort-table').waitFor();
+      expect(await tid(w.page, 'cohort-row').count()).toBeGreaterThan(0);
+      await w.page.locator('[data-testid="dau-chart"] canvas').waitFor();
+      await w.page.locator('[data-testid="stage-chart"] canvas').waitFor();
+      await noInternalIds(w, 'funnel-page');
+      const href = (await tid(w.page, 'cohort-export-csv').getAttribute('href')) ?? '';
+      const file = await w.page.request.get(`${w.url}${href}`);
+      expect(file.status()).toBe(200);
+      expect(await file.text()).toContain(w.locale === 'zh' ? '入群周' : 'Join week');
+      await w.page.screenshot({ path: shot(`funnel-${w.locale}.png`), fullPage: true });
+      await tid(w.page, 'funnel-groups').fill('nosuch:1');
+      await tid(w.page, 'funnel-apply').click();
+      await tid(w.page, 'error').first().waitFor();
+    },
+    expectedErrors: [/400/],
+  },
   {
     name: 'insights: the weekly digest of a group, its post with a copy button, its card and downloads',
     async visit(w) {
@@ -652,6 +678,17 @@ const LEADER_STOPS: Stop[] = [
       await w.page.locator('[data-testid="chart-messages"] canvas').first().waitFor();
       expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
       await w.page.screenshot({ path: shot(`leader-group-health-${w.locale}.png`), fullPage: true });
+    },
+  },
+  {
+    name: 'leader: the funnel and cohorts of their groups, on a phone',
+    async visit(w) {
+      await open(w, '/insight/funnel', 'funnel-page');
+      await w.page.locator('[data-testid="funnel-table"], [data-testid="funnel-page"] .empty').first().waitFor();
+      await tid(w.page, 'cohort-table').waitFor();
+      await inLanguage(w, 'funnel-page');
+      expect(await w.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+      await w.page.screenshot({ path: shot(`leader-funnel-${w.locale}.png`), fullPage: true });
     },
   },
   // growth ↓ (issue 9)

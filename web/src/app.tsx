@@ -60,6 +60,7 @@ const HealthPage = page(() => import('./pages/insight/health-page.tsx'), 'Health
 // Insights: the weekly digest of a group.
 const DigestPage = page(() => import('./pages/insight/digest-page.tsx'), 'DigestPage');
 const GroupHealthPage = page(() => import('./pages/insight/group-health-page.tsx'), 'GroupHealthPage');
+const FunnelPage = page(() => import('./pages/insight/funnel-page.tsx'), 'FunnelPage');
 
 
 interface NavItem {
@@ -100,6 +101,8 @@ const NAV: NavItem[] = [
   // Insights (issue 10): the area opens on group health; a leader sees their own groups.
   { to: '/insight', label: 'common.navInsights', testid: 'nav-insight', roles: [...STAFF, 'leader'] },
   { to: '/insight/digest', label: 'common.navDigest', testid: 'nav-digest', roles: [...STAFF, 'leader'] },
+  // Insights (issue 10): funnels and cohorts, a leader's own groups
+  { to: '/insight/funnel', label: 'common.navFunnel', testid: 'nav-funnel', roles: [...STAFF, 'leader'] },
 ];
 
 /** The item to light for a page: the one with the longest address the page is under (People rules, not Members, on /members/rules). */
@@ -151,6 +154,7 @@ export const pageRoutes: { path: string; element: ReactNode }[] = [
   { path: '/insight/health', element: <HealthPage /> },
   { path: '/insight/digest', element: <DigestPage /> },
   { path: '/insight/health/:group', element: <GroupHealthPage /> },
+  { path: '/insight/funnel', element: <FunnelPage /> },
 
 ];
 

@@ -70,4 +70,5 @@ export default {
   navInbox: 'Insights · Question inbox',
   navInsights: 'Insights · Group health',
   navDigest: 'Insights · Weekly digest',
+  navFunnel: 'Insights · Funnel and cohorts',
 };

@@ -71,4 +71,5 @@ export default {
   navInbox: '洞察 · 问题收件箱',
   navInsights: '洞察 · 群健康',
   navDigest: '洞察 · 群周报',
+  navFunnel: '洞察 · 漏斗与同期群',
 } satisfies Record<keyof typeof en, string>;
