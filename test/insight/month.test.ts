@@ -5,6 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addChannel } from '../../src/channels/registry.ts';
+import { cohortReport, funnelReport } from '../../src/insight/funnel-data.ts';
 import { healthBoard, type HealthRow, healthSeries } from '../../src/insight/health-board.ts';
 import { dailyFigures } from '../../src/insight/rules/health-series.ts';
 import { sql } from '../../src/store/db.ts';
@@ -154,6 +155,48 @@ describe(`a simulated month of 50 groups (${engine})`, () => {
         });
       }
     }
+  });
+
+  it('gives the funnel, since a day too, and the join-week cohorts worked out from the events', async () => {
+    const DAY_MS = 86_400_000;
+    const leaders = new Set(world.groups.map((g) => g.leader));
+    const messages = world.events.filter((e): e is Message => e.kind === 'message' && e.by === 'member');
+    // The members' stays (leaders are staff, the bot never joins), each with what it did.
+    const stays = world.events
+      .filter((e) => e.kind === 'join' && !leaders.has(e.person))
+      .map((j) => {
+        const joined = j.at.getTime();
+        const spoke = messages.filter((m) => m.chat === j.chat && m.person === j.person).map((m) => m.at.getTime() - joined);
+        // The shop's export has minutes only (month-world's localText).
+        const ordered = world.orders.some((o) => o.person === j.person && Math.floor(o.at.getTime() / 60_000) * 60_000 >= joined);
+        return { day: j.day, joined, spoke, ordered };
+      });
+    const stage = (n: number, of: number) => ({ count: n, rate: of ? Math.round((n / of) * 10_000) / 10_000 : 0 });
+    const funnelOf = (xs: typeof stays) => ({
+      attract: stage(xs.length, xs.length),
+      activate: stage(xs.filter((x) => x.spoke.some((t) => t >= 0 && t < 3 * DAY_MS)).length, xs.length),
+      retain: stage(xs.filter((x) => x.spoke.some((t) => t >= 7 * DAY_MS && t < 14 * DAY_MS)).length, xs.length),
+      convert: stage(xs.filter((x) => x.ordered).length, xs.length),
+    });
+    const all = [...ids.values()];
+    expect((await funnelReport(db(), { groups: all })).funnel).toEqual(funnelOf(stays));
+    const since = new Date(Date.UTC(2026, 10, 15, 16)); // 16 November, 00:00 in Shanghai
+    expect((await funnelReport(db(), { groups: all }, { since })).funnel).toEqual(funnelOf(stays.filter((x) => x.joined >= since.getTime())));
+
+    // ISO weeks of November 2026 (Mondays: the 2nd, 9th, 16th, 23rd, 30th), and how many of each
+    // cohort's own weeks are over by the 30th, 23:00.
+    const weekOf = (day: number) => (day === 1 ? '2026-W44' : day === 30 ? '2026-W49' : `2026-W${44 + Math.ceil((day - 1) / 7)}`);
+    const over: Record<string, number> = { '2026-W44': 4, '2026-W45': 3, '2026-W46': 2, '2026-W47': 1, '2026-W48': 0, '2026-W49': 0 };
+    const expected = Object.keys(over)
+      .map((week) => {
+        const cohort = stays.filter((x) => weekOf(x.day) === week);
+        const retained = Array.from({ length: over[week] as number }, (_, k) => cohort.filter((x) => x.spoke.some((t) => t >= 7 * k * DAY_MS && t < 7 * (k + 1) * DAY_MS)).length);
+        return { week, joined: cohort.length, retained };
+      })
+      .filter((c) => c.joined > 0);
+    expect((await cohortReport(db(), { groups: all }, { now: world.now })).cohorts).toEqual(expected);
+    // Not an empty world: most were activated and a lively group's members retained.
+    expect(expected[0]?.retained[1]).toBeGreaterThan(100);
   });
 
   it('stored the orders through the orders import, each on its member', async () => {
