@@ -162,7 +162,9 @@ export function figuresOf(s: {
     messagesPerDay7d: round(s.messages / Math.max(1, s.days), 2),
     activeRatio7d: s.members > 0 ? round(Math.min(1, s.active / s.members)) : 0,
     memberShare7d: s.messages > 0 ? round(s.memberMessages / s.messages) : 0,
-    leaveRate7d: round(s.leaves / Math.max(1, atStart)),
+    // Of everyone who was in the group during the window (there at its start, or joined since): a
+    // new group's first leave is not 100 %.
+    leaveRate7d: round(Math.min(1, s.leaves / Math.max(1, atStart + s.joins))),
     firstResponseP50s: s.p50 === null ? null : Math.round(s.p50),
     ageDays: Math.max(0, round(s.ageDays, 1)),
   };

@@ -134,7 +134,7 @@ describe("a group's daily series", () => {
     );
     expect(days.map((d) => d.members)).toEqual([10, 11, 8]);
     expect(days[0]).toMatchObject({ joined: 10, netGrowth: 10, activeRatio: 0, memberShare: null, leaveRate: 0, firstResponseP50s: null });
-    expect(days[1]).toMatchObject({ joined: 2, left: 1, netGrowth: 1, activeRatio: 0.3636, memberShare: 0.75, leaveRate: 0.1, firstResponseP50s: 300 });
+    expect(days[1]).toMatchObject({ joined: 2, left: 1, netGrowth: 1, activeRatio: 0.3636, memberShare: 0.75, leaveRate: 0.0833, firstResponseP50s: 300 });
     expect(days[2]).toMatchObject({ left: 3, netGrowth: -3, memberShare: 0, leaveRate: 0.2727, firstResponseP50s: 150 });
   });
 

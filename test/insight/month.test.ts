@@ -64,7 +64,8 @@ function expectedFigures(events: readonly WorldEvent[]) {
     messagesPerDay7d: roundTo(messages.length / 7, 2),
     activeRatio7d: members > 0 ? roundTo(Math.min(1, speakers / members), 4) : 0,
     memberShare7d: messages.length ? roundTo(fromMembers.length / messages.length, 4) : 0,
-    leaveRate7d: roundTo(left / Math.max(1, members - (joined - left)), 4),
+    // Of those there at the window's start and those who joined in it.
+    leaveRate7d: roundTo(Math.min(1, left / Math.max(1, members - (joined - left) + joined)), 4),
     firstResponseP50s: p50 === null ? null : Math.round(p50),
     ageDays: roundTo((world.now.getTime() - world.createdAt.getTime()) / 86_400_000, 1),
   };

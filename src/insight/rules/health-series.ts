@@ -68,7 +68,7 @@ export function dailyFigures(days: readonly DayRollup[], membersNow: number): He
       activeMembers: d.activeMembers,
       activeRatio: members > 0 ? round(Math.min(1, d.activeMembers / members)) : 0,
       memberShare: d.messages > 0 ? round(d.memberMessages / d.messages) : null,
-      leaveRate: round(Math.min(1, d.leaves / Math.max(1, atStart))),
+      leaveRate: round(Math.min(1, d.leaves / Math.max(1, atStart + d.joins))),
       questions: d.questions,
       firstResponseP50s: p50 === null ? null : Math.round(p50),
     };
