@@ -19,43 +19,14 @@ import { cohortReport, cohortStart, funnelReport } from '../src/insight/funnel-d
 import { rollupZone } from '../src/insight/rollups.ts';
 import { cohorts, funnel, type MemberFacts } from '../src/insight/rules/funnel.ts';
 import type { Store } from '../src/store/db.ts';
-import { percentile } from './load.ts';
+import { benchTimer, envNumber } from './measure.ts';
 import { openBenchStore } from './store.ts';
 
 const MEMBERS_PER_GROUP = 100;
 const DAYS = 60;
 const BATCH = 1_000_000;
 
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number above 0 (it is "${raw}").`);
-  return n;
-}
-
-const ms = (n: number) => Math.round(n * 10) / 10;
-const log = (s: string) => process.stderr.write(`funnel: ${s}\n`);
-
-async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
-  const t = performance.now();
-  const out = await run();
-  log(`${what} ${Math.round(performance.now() - t)} ms`);
-  return out;
-}
-
-async function measure(name: string, reps: number, fn: () => Promise<unknown>): Promise<Record<string, number>> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  const out = { [`${name}_p50_ms`]: ms(percentile(times, 50)), [`${name}_p95_ms`]: ms(percentile(times, 95)), [`${name}_max_ms`]: ms(Math.max(...times)) };
-  log(`${name} p50 ${out[`${name}_p50_ms`]} p95 ${out[`${name}_p95_ms`]} max ${out[`${name}_max_ms`]} ms`);
-  return out;
-}
+const { log, timed, measure, ms } = benchTimer('funnel');
 
 const ageOf = (k: string) => `(10 + ${k} % 50)`;
 

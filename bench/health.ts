@@ -20,43 +20,14 @@ import { figuresOf, healthBoard, messagesDaily } from '../src/insight/health-boa
 import { rollupZone } from '../src/insight/rollups.ts';
 import { groupHealth } from '../src/insight/rules/health.ts';
 import type { Store } from '../src/store/db.ts';
-import { percentile } from './load.ts';
+import { benchTimer, envNumber } from './measure.ts';
 import { openBenchStore } from './store.ts';
 
 const MEMBERS_PER_GROUP = 100;
 const DAYS = 60;
 const BATCH = 1_000_000;
 
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number above 0 (it is "${raw}").`);
-  return n;
-}
-
-const ms = (n: number) => Math.round(n * 10) / 10;
-const log = (s: string) => process.stderr.write(`health: ${s}\n`);
-
-async function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
-  const t = performance.now();
-  const out = await run();
-  log(`${what} ${Math.round(performance.now() - t)} ms`);
-  return out;
-}
-
-async function measure(name: string, reps: number, fn: () => Promise<unknown>): Promise<Record<string, number>> {
-  await fn();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t = performance.now();
-    await fn();
-    times.push(performance.now() - t);
-  }
-  const out = { [`${name}_p50_ms`]: ms(percentile(times, 50)), [`${name}_p95_ms`]: ms(percentile(times, 95)), [`${name}_max_ms`]: ms(Math.max(...times)) };
-  log(`${name} p50 ${out[`${name}_p50_ms`]} p95 ${out[`${name}_p95_ms`]} max ${out[`${name}_max_ms`]} ms`);
-  return out;
-}
+const { log, timed, measure } = benchTimer('health');
 
 /** SQL: group k's age in days (10–59; every 100th group a day old), so windows cover young and old groups. */
 const ageOf = (k: string) => `(CASE WHEN ${k} % 100 = 0 THEN 1 ELSE 10 + ${k} % 50 END)`;

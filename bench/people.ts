@@ -26,19 +26,13 @@ import { membersPage } from './people-page.ts';
 import { type Store, sql } from '../src/store/db.ts';
 import { openBenchStore } from './store.ts';
 import { percentile } from './load.ts';
+import { envNumber } from './measure.ts';
 import { generatePeople, groupId, type PeopleScale } from './people-data.ts';
 
 export const SEGMENT = 'tag:t01+active<7d+!stage:customer';
 const RARE_TAG = 'tag:t50';
 const LEADER_GROUPS = 20;
 
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a whole number above 0 (it is "${raw}").`);
-  return n;
-}
 
 export function peopleScale(): PeopleScale {
   return {
