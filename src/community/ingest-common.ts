@@ -2,7 +2,7 @@
 // burst's caches, the group of a chat and the event's time.
 
 import type { InboundEvent } from '../channels/port.ts';
-import type { TriggerDeps } from '../run/triggers.ts';
+import { runsOfGroups, type TriggerDeps } from '../run/triggers.ts';
 import { ensureGroup } from './groups.ts';
 
 export interface IngestResult {
@@ -48,6 +48,19 @@ export async function groupOf(deps: BurstDeps, channelId: string, chatId: string
   const id = await ensureGroup(deps.db, channelId, chatId);
   deps.groupIds?.set(chatId, id);
   return id;
+}
+
+/**
+ * A burst's known groups and their running runs read up front, two statements for the whole
+ * burst instead of two per group; chats not known yet are created on first use by groupOf.
+ */
+export async function prefetchBurst(deps: BurstDeps, channelId: string, events: readonly InboundEvent[]): Promise<void> {
+  const chats = [...new Set(events.map((e) => e.chatId).filter((c): c is string => typeof c === 'string' && c !== ''))].filter((c) => !deps.groupIds?.has(c));
+  if (!deps.groupIds || !chats.length) return;
+  const known = await deps.db.selectFrom('groups').select(['id', 'external_id']).where('channel_id', '=', channelId).where('external_id', 'in', chats).execute();
+  for (const g of known) deps.groupIds.set(g.external_id, g.id);
+  if (!deps.runsByGroup) return;
+  for (const [group, runs] of await runsOfGroups(deps.db, known.map((g) => g.id))) deps.runsByGroup.set(group, runs);
 }
 
 /** The platform's time of an event; when it is missing (WeCom sends CreateTime 0 in some payloads), when it was received. */

@@ -12,6 +12,7 @@
 // timer looks for waiting events every few seconds (another server's, say).
 
 import type { InboundEvent, Ingest } from '../channels/port.ts';
+import { sql } from '../store/db.ts';
 import { applyBurst, type IngestDeps, type StoredBurst } from './ingest.ts';
 
 export type QueuedIngest = Ingest & {
@@ -42,11 +43,14 @@ export function createQueuedIngest(deps: IngestDeps & { burst?: number }): Queue
   // a hundred concurrent webhooks cost one statement and one commit, not a hundred.
   let pending: { channelId: string; events: InboundEvent[]; receivedAt: Date; done: (err?: unknown) => void }[] = [];
   let writing = false;
-  const insert = (batch: typeof pending) =>
-    db
-      .insertInto('inbound_events')
-      .values(batch.flatMap((b) => b.events.map((event) => ({ channel_id: b.channelId, type: event.type, chat_id: event.chatId, payload: JSON.stringify(event), received_at: b.receivedAt }))))
-      .execute();
+  // One JSON parameter for the whole batch: cheaper to build and bind than five per event.
+  const insert = (batch: typeof pending) => {
+    const rows = batch.flatMap((b) => b.events.map((event) => ({ c: b.channelId, t: event.type, h: event.chatId ?? null, p: event, r: b.receivedAt })));
+    return sql`
+      INSERT INTO inbound_events (channel_id, type, chat_id, payload, received_at)
+      SELECT v.c, v.t, v.h, v.p, v.r FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS (c text, t text, h text, p jsonb, r timestamptz)) WITH ORDINALITY AS v(c, t, h, p, r, n)
+      ORDER BY v.n`.execute(db);
+  };
   const write = async () => {
     while (pending.length) {
       const batch = pending;

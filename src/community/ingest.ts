@@ -62,7 +62,7 @@ import { onLeaves } from '../insight/inbound.ts';
 import { adoptCreatedGroups } from '../growth/livecode-adopt.ts';
 import { askAgainFor } from '../growth/livecode-tasks.ts';
 import { closeMembership, ensureMember, findMember } from './members.ts';
-import { type BurstDeps, eventTime, groupOf, type IngestResult } from './ingest-common.ts';
+import { type BurstDeps, eventTime, groupOf, type IngestResult, prefetchBurst } from './ingest-common.ts';
 import { applyJoins, type JoinToApply, joinsTogether } from './ingest-joins.ts';
 import { applyMessages, type MessageToApply, messagesTogether } from './ingest-messages.ts';
 
@@ -142,6 +142,7 @@ export async function applyBurst(deps: IngestDeps, channelId: string, events: re
       ...(events.length > 1 ? { runsByGroup: new Map(), groupIds: new Map() } : {}),
     };
     const { ids, receivedAt } = await store(trx);
+    await prefetchBurst(tdeps, channelId, events);
     const out: IngestResult[] = [];
     const item = (j: number) => ({ eventId: ids[j] as number, at: eventTime((events[j] as InboundEvent).at, receivedAt[j] as Date) });
     for (let i = 0; i < events.length; ) {

@@ -119,7 +119,8 @@ export async function rollupMessages(db: Db, messages: readonly MessageSeen[]): 
       ON CONFLICT DO NOTHING RETURNING group_id, day),
     -- Each member's latest active day, and the counter of members whose latest day it is moved with
     -- it. prior reads the statement's snapshot: the days as they were before this statement.
-    prior AS (
+    -- MATERIALIZED: else the planner reads it again for every row of latest.
+    prior AS MATERIALIZED (
       SELECT p.group_id, p.member_id, p.day FROM group_member_active p
       JOIN (SELECT DISTINCT group_id, member_id FROM act) k ON k.group_id = p.group_id AND k.member_id = p.member_id),
     latest AS (

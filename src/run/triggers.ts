@@ -53,18 +53,28 @@ export interface TriggerDeps {
   runsByGroup?: Map<string, RunOfGroup[]>;
 }
 
-type RunOfGroup = Awaited<ReturnType<typeof runsOf>>[number];
+type RunOfGroup = Awaited<ReturnType<ReturnType<typeof runsQuery>['execute']>>[number];
 
-function runsOf(db: Db, groupId: string) {
+function runsOf(db: Db, groupId: string): Promise<RunOfGroup[]> {
+  return runsQuery(db).where('run_groups.group_id', '=', groupId).execute();
+}
+
+function runsQuery(db: Db) {
   return db
     .selectFrom('runs')
     .innerJoin('run_groups', 'run_groups.run_id', 'runs.id')
-    .select(['runs.id', 'runs.sheet_id', 'runs.sheet_version', 'runs.anchor', 'runs.timezone', 'runs.vars', 'run_groups.position'])
-    .where('run_groups.group_id', '=', groupId)
+    .select(['runs.id', 'runs.sheet_id', 'runs.sheet_version', 'runs.anchor', 'runs.timezone', 'runs.vars', 'run_groups.position', 'run_groups.group_id'])
     .where('runs.kind', '=', 'run')
     .where('runs.state', '=', 'running')
-    .orderBy('runs.created_at')
-    .execute();
+    .orderBy('runs.created_at');
+}
+
+/** The running runs of many groups in one read (a burst's groups, for `runsByGroup`); a group without any has `[]`. */
+export async function runsOfGroups(db: Db, groupIds: readonly string[]): Promise<Map<string, RunOfGroup[]>> {
+  const out = new Map<string, RunOfGroup[]>(groupIds.map((g) => [g, []]));
+  if (!groupIds.length) return out;
+  for (const r of await runsQuery(db).where('run_groups.group_id', 'in', [...groupIds]).execute()) out.get(r.group_id)?.push(r);
+  return out;
 }
 
 /** A message is `{ keyword: <the message's text> }`: it fires every `on: keyword:<word>` step whose word it contains. */
@@ -96,7 +106,15 @@ export async function onMemberEvent(deps: TriggerDeps, e: MemberEvent): Promise<
     runs = await runsOf(db, e.groupId);
     deps.runsByGroup?.set(e.groupId, runs);
   }
-  if (!runs.length) return 0;
+  // The steps the event fires, before the group is read: most messages fire none.
+  const firing: { run: RunOfGroup & { anchor: NonNullable<RunOfGroup['anchor']> }; sheet: Sheet; steps: Step[] }[] = [];
+  for (const run of runs) {
+    if (!run.sheet_id || run.sheet_version === null || !run.anchor) continue;
+    const sheet = await pinnedSheet(db, run.sheet_id, run.sheet_version);
+    const steps = sheet.steps.filter((s) => s.when.kind === 'event' && triggerMatches(s.when.event, e.event));
+    if (steps.length) firing.push({ run: { ...run, anchor: run.anchor }, sheet, steps });
+  }
+  if (!firing.length) return 0;
   const raw = await db.selectFrom('groups').selectAll().where('id', '=', e.groupId).executeTakeFirst();
   if (!raw) return 0;
   const group = toGroup(raw);
@@ -104,11 +122,7 @@ export async function onMemberEvent(deps: TriggerDeps, e: MemberEvent): Promise<
   if (group.status !== 'active') return 0;
   let caps: CapabilityMatrix | undefined;
   let created = 0;
-  for (const run of runs) {
-    if (!run.sheet_id || run.sheet_version === null || !run.anchor) continue;
-    const sheet = await pinnedSheet(db, run.sheet_id, run.sheet_version);
-    const steps = sheet.steps.filter((s) => s.when.kind === 'event' && triggerMatches(s.when.event, e.event));
-    if (!steps.length) continue;
+  for (const { run, sheet, steps } of firing) {
     caps ??= await (deps.capabilities ?? ((id: string) => declaredCapabilities(db, id)))(group.channelId);
     const rows: NewLedgerRow[] = [];
     const vars = typeof run.vars === 'string' ? (JSON.parse(run.vars) as Record<string, string>) : run.vars;

@@ -18,8 +18,19 @@ function header(req: WebhookRequest, name: string): string | undefined {
 export function secretMatches(given: string | undefined, expected: string): boolean {
   if (given === undefined || expected === '') return false;
   const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(a, digestOf(expected));
+}
+
+// The expected secret's digest, once per secret rather than once per update.
+const digests = new Map<string, Buffer>();
+function digestOf(secret: string): Buffer {
+  let d = digests.get(secret);
+  if (!d) {
+    if (digests.size >= 1000) digests.clear();
+    d = createHash('sha256').update(secret).digest();
+    digests.set(secret, d);
+  }
+  return d;
 }
 
 const text = (status: number, body: string): WebhookResponse => ({ status, body, contentType: 'text/plain; charset=utf-8' });
