@@ -7,8 +7,11 @@
 //     so no group is ever routed past its cap, whatever number of processes scan at once;
 //   - the scans themselves, written in batches every FLUSH_MS (a crash loses at most that much of
 //     the scan counts, never a seat's accounting).
+// The snapshot is read again in the background while it still serves (up to STALE_MS old), and the
+// next seats are reserved when LOW are left while the group is far from its cap: a scan seldom
+// waits for the database.
 // Seats reserved and not used go back after IDLE_MS without scans, and on close. A process that
-// dies holding seats leaves at most BLOCK of them per group unused: the group looks full that
+// dies holding seats leaves at most BLOCK + LOW of them per group unused: the group looks full that
 // much sooner (docs/growth-livecodes.md). Near the cap the reservation shrinks to one seat, so the
 // last seats go to whichever process asks first. Anything else — no seat anywhere, a group with no
 // link yet, every group full — goes to scanLiveCode, which asks for links and raises the alerts.
@@ -23,6 +26,10 @@ export const FLUSH_MS = 50;
 export const IDLE_MS = 10_000;
 /** Most seats one process reserves for a group at once. */
 export const BLOCK = 10;
+/** Seats held at which the next ones are reserved ahead. */
+const LOW = BLOCK / 2;
+/** How old a snapshot may be and still serve while the next one is read. */
+const STALE_MS = 5 * SNAPSHOT_MS;
 
 interface Slot {
   id: string;
@@ -36,6 +43,8 @@ interface Slot {
   held: number;
   /** Set when a reservation found no seat: the group is full as far as this snapshot knows. */
   spent: boolean;
+  /** The last reservation got a whole BLOCK: far from the cap, so the next is reserved ahead (near it, the last seats go to whoever asks first). */
+  roomy: boolean;
   lastScan: number;
 }
 
@@ -150,7 +159,10 @@ export class LiveCodeDesk {
       it.reading ??= this.read(it).finally(() => {
         it.reading = undefined;
       });
-      await it.reading;
+      // A snapshot a little old still serves while the next one is read (the seats are counted in
+      // the database either way); a first read, or one asked for afresh, is waited for.
+      if (it.readAt === 0 || Date.now() - it.readAt >= STALE_MS) await it.reading;
+      else it.reading.catch((e: Error) => this.log(`live-code groups not read again yet (${e.message})`));
     }
     return lc;
   }
@@ -185,7 +197,7 @@ export class LiveCodeDesk {
         await sql`UPDATE livecode_groups SET links = array_append(links, ${row.invite_link}) WHERE id = ${row.id}::bigint AND NOT (${row.invite_link} = ANY(links))`.execute(this.db);
       }
       // The same object stays, so a scan waiting on a reservation finds the seats where it looks.
-      const slot: Slot = old ?? { id: row.id, groupId: row.group_id, name: '', link: null, expiresAt: null, entry: null, capped: false, held: 0, spent: false, lastScan: 0 };
+      const slot: Slot = old ?? { id: row.id, groupId: row.group_id, name: '', link: null, expiresAt: null, entry: null, capped: false, held: 0, spent: false, roomy: false, lastScan: 0 };
       slot.name = row.name;
       slot.link = row.invite_link;
       slot.expiresAt = row.invite_expires_at ? new Date(row.invite_expires_at) : null;
@@ -202,12 +214,17 @@ export class LiveCodeDesk {
     lc.readAt = Date.now();
   }
 
-  /** One seat of a capped group for this scan: from those held, else reserved (one reservation at a time per group). */
+  /**
+   * One seat of a capped group for this scan: from those held, else reserved (one reservation at a
+   * time per group). When the seats held run low, the next ones are reserved ahead, so a scan
+   * seldom waits for the database.
+   */
   private async take(slot: Slot): Promise<boolean> {
     for (;;) {
       // Checked and taken in one synchronous step: no other scan runs in between.
       if (slot.held > 0) {
         slot.held--;
+        if (slot.roomy && slot.held <= LOW && !slot.spent && !this.reserving.has(slot.id)) this.reserve(slot).catch((e: Error) => this.log(`live-code seats not reserved yet (${e.message})`));
         return true;
       }
       if (slot.spent) return false;
@@ -229,6 +246,7 @@ export class LiveCodeDesk {
       const k = Number(r.rows[0]?.k ?? 0);
       if (k === 0) slot.spent = true;
       slot.held += k;
+      slot.roomy = k >= BLOCK;
     })().finally(() => this.reserving.delete(slot.id));
     this.reserving.set(slot.id, p);
     return p;

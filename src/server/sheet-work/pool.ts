@@ -89,7 +89,6 @@ export class SheetPool {
   private spawn(): void {
     const thread: Thread = { worker: new Worker(this.entry), ready: false };
     const { worker } = thread;
-    worker.unref();
     worker.on('message', (m: AnswerMessage | { ready: true }) => {
       if ('ready' in m) {
         thread.ready = true;
@@ -105,6 +104,9 @@ export class SheetPool {
     });
     worker.on('error', (e) => this.lose(thread, e));
     worker.on('exit', (code) => this.lose(thread, new Error(`the sheet worker stopped (exit code ${code})`)));
+    // After the listeners: adding a 'message' listener refs the thread's port again, and an idle
+    // pool must not keep the process alive (a closed server's, a bench's).
+    worker.unref();
     this.threads.push(thread);
   }
 
