@@ -156,13 +156,16 @@ export class LiveCodeDesk {
     }
     if (lc && Date.now() - lc.readAt >= SNAPSHOT_MS) {
       const it = lc;
-      it.reading ??= this.read(it).finally(() => {
-        it.reading = undefined;
-      });
+      if (!it.reading) {
+        it.reading = this.read(it).finally(() => {
+          it.reading = undefined;
+        });
+        // Told once per read; a scan that waits for it hears of the failure too.
+        it.reading.catch((e: Error) => this.log(`live-code groups not read again yet (${e.message})`));
+      }
       // A snapshot a little old still serves while the next one is read (the seats are counted in
       // the database either way); a first read, or one asked for afresh, is waited for.
       if (it.readAt === 0 || Date.now() - it.readAt >= STALE_MS) await it.reading;
-      else it.reading.catch((e: Error) => this.log(`live-code groups not read again yet (${e.message})`));
     }
     return lc;
   }
