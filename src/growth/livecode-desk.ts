@@ -108,6 +108,8 @@ export class LiveCodeDesk {
   /** Writes the scans held; gives back every reserved seat not used. On the server's close. */
   async close(): Promise<void> {
     clearInterval(this.idleTimer);
+    // Seats being reserved ahead land first, so they are given back with the rest.
+    await Promise.allSettled([...this.reserving.values()]);
     await this.flush();
     for (const lc of this.codes.values()) for (const s of lc?.slots ?? []) await this.release(s);
   }

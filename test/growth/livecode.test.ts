@@ -164,6 +164,27 @@ describe(`live codes (${engine})`, () => {
     expect(Number(scans.n)).toBe(70);
   });
 
+  it('reserves seats ahead while far from the cap, never past it, and gives them all back on close', async () => {
+    for (const g of ['a1', 'a2', 'a3']) await group(g, 'ch_tg', { tag: 'ahead' });
+    const { id, code } = await createLiveCode(store.db, { selector: 'tag:ahead', cap: 100 });
+    const desks = [new LiveCodeDesk(store.db), new LiveCodeDesk(store.db)];
+    // 260 of the 300 seats, in waves so that each desk runs low and reserves ahead between them.
+    const results: Awaited<ReturnType<LiveCodeDesk['scan']>>[] = [];
+    for (let wave = 0; wave < 13; wave++) {
+      results.push(...(await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 7 === 6 ? scanLiveCode(store.db, code) : (desks[i % 2] as LiveCodeDesk).scan(code))))));
+    }
+    const counts: Record<string, number> = {};
+    for (const r of results) if (r.kind === 'routed') counts[r.groupId] = (counts[r.groupId] ?? 0) + 1;
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(260);
+    for (const n of Object.values(counts)) expect(n).toBeLessThanOrEqual(100);
+    // Far from the cap, the desks held more than they gave out: the database counted those seats too.
+    const held = await store.db.selectFrom('livecode_groups').select(['group_id', 'routed', 'seats']).where('livecode_id', '=', id).orderBy('position').execute();
+    for (const s of held) expect(s.routed).toBeLessThanOrEqual(s.seats ?? 0);
+    for (const d of desks) await d.close();
+    const slots = await store.db.selectFrom('livecode_groups').select(['group_id', 'routed']).where('livecode_id', '=', id).orderBy('position').execute();
+    expect(slots.map((s) => s.routed)).toEqual(['a1', 'a2', 'a3'].map((g) => counts[g] ?? 0));
+  });
+
   it('shows WeChat and WeCom groups as a QR page, without script', async () => {
     await group('wx1', 'ch_wx', { tag: 'qr', link: 'https://weixin.qq.com/g/AbCd', expires: new Date(Date.now() + 5 * 86_400_000) });
     const { code } = await createLiveCode(store.db, { selector: 'tag:qr' });
