@@ -10,7 +10,7 @@
 import type { MemberEventKind } from '../sop/audience.ts';
 import { type Db, sql } from '../store/db.ts';
 import { movePoints } from './points-ledger.ts';
-import { refreshStandings, SETTINGS_KEY, STANDING_KINDS, type StandingRow, standingColumns } from './standing/apply.ts';
+import { type CounterValues, refreshStandings, SETTINGS_KEY, STANDING_KINDS, type StandingRow, standingColumns } from './standing/apply.ts';
 
 
 export { MEMBER_EVENT_KINDS, type MemberEventKind } from '../sop/audience.ts';
@@ -71,21 +71,57 @@ export async function recordMemberEvents(db: Db, events: readonly MemberEventInp
     detail: e.detail ?? {},
     counted: counted(e),
   }));
-  // One statement: the events, the counters and (for the standing kinds) the member rows the people
-  // rules read, as the UPDATE returns them.
-  const r = await sql<StandingRow & { ord: number }>`
+  // One statement: the events written, and the member rows the people rules read, locked for the
+  // one write that follows — the counters moved here (countersAfter) and the standing, together.
+  // Whether an activity opens a new calendar week is read in the same statement, by the database's
+  // own week.
+  const r = await sql<StandingRow & { ord: number; new_week: boolean }>`
     WITH v AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb)
         AS v(ord int, member_id text, group_id text, kind text, at timestamptz, detail jsonb, counted boolean)),
-    ev AS (INSERT INTO member_events (member_id, group_id, kind, at, detail) SELECT member_id, group_id, kind, at, detail FROM v ORDER BY ord),
-    m AS (
-      UPDATE members m SET ${COUNTERS}
-      FROM v WHERE m.id = v.member_id AND v.counted
-      RETURNING m.*, v.ord)
-    SELECT m.ord, ${standingColumns()} FROM m LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY}`.execute(db);
+    ev AS (INSERT INTO member_events (member_id, group_id, kind, at, detail) SELECT member_id, group_id, kind, at, detail FROM v ORDER BY ord)
+    SELECT v.ord, ${standingColumns()},
+      (m.last_active_at IS NULL OR date_trunc('week', m.last_active_at) < date_trunc('week', v.at)) AS new_week
+    FROM v JOIN members m ON m.id = v.member_id LEFT JOIN workspace_settings s ON s.key = ${SETTINGS_KEY}
+    WHERE v.counted
+    FOR UPDATE OF m`.execute(db);
   const read = new Map(r.rows.map((row) => [Number(row.ord), row]));
-  const standing = events.flatMap((e, i) => (STANDING_KINDS.has(e.kind) ? [{ e, read: values[i]?.counted ? { row: read.get(i) } : undefined }] : []));
+  const standing = events.flatMap((e, i) => {
+    if (!values[i]?.counted) return STANDING_KINDS.has(e.kind) ? [{ e }] : [];
+    const row = read.get(i);
+    if (!row) return [{ e, read: { row: undefined } }];
+    const moved = countersAfter(row, e, row.new_week);
+    return [{ e, read: { row: moved.row }, counters: moved.counters }];
+  });
   await moveStandings(db, standing);
+}
+
+/**
+ * A member's row after an event moved its counters (pure): its counter by one, a reply to another
+ * member's question (ingest sets detail.question) is also an answer, and an activity moves
+ * last_active_at forward and, when it falls in a later calendar week (`newWeek`, read by the
+ * database), active_weeks.
+ */
+export function countersAfter<R extends StandingRow>(row: R, e: MemberEventInput, newWeek: boolean): { row: R; counters: CounterValues } {
+  const col = COUNTER[e.kind];
+  const bump = (c: Counter) => Number(row[c]) + (col === c ? 1 : 0);
+  const active = ACTIVITY_KINDS.has(e.kind);
+  const last = row.last_active_at === null ? null : new Date(row.last_active_at);
+  const lastActive = active ? new Date(Math.max(last?.getTime() ?? e.at.getTime(), e.at.getTime())) : last;
+  const counters: CounterValues = {
+    join_requests: bump('join_requests'),
+    joins: bump('joins'),
+    clicks: bump('clicks'),
+    messages: bump('messages'),
+    replies: bump('replies'),
+    answers: Number(row.answers) + (e.kind === 'reply' && String(e.detail?.question ?? '') === 'true' ? 1 : 0),
+    checkins: bump('checkins'),
+    invites: bump('invites'),
+    orders: bump('orders'),
+    active_weeks: Number(row.active_weeks) + (active && newWeek ? 1 : 0),
+    last_active_at: lastActive ? lastActive.toISOString() : null,
+  };
+  return { row: { ...row, ...counters }, counters };
 }
 
 /** The standing part of recordMemberEvent, for a caller that wrote the event and counters itself (a batch). */
@@ -93,17 +129,18 @@ export async function moveStanding(db: Db, e: MemberEventInput, read?: { row: St
   await moveStandings(db, [{ e, read }]);
 }
 
-async function moveStandings(db: Db, seen: readonly { e: MemberEventInput; read: { row: StandingRow | undefined } | undefined }[]): Promise<void> {
+async function moveStandings(db: Db, seen: readonly { e: MemberEventInput; read?: { row: StandingRow | undefined }; counters?: CounterValues }[]): Promise<void> {
   if (!seen.length) return;
   // The stage and level events are plain events (no counters, no standing of their own), so the
   // standing's UPDATE writes them in the same statement.
   const refreshed = await refreshStandings(
     db,
-    seen.map(({ e, read }) => ({
+    seen.map(({ e, read, counters }) => ({
       memberId: e.memberId,
       at: e.at,
       event: { kind: e.kind, ...(e.detail ? { detail: e.detail } : {}) },
       ...(read ? { read } : {}),
+      ...(counters ? { counters } : {}),
       record: { groupId: e.groupId ?? null },
     })),
   );
@@ -123,18 +160,7 @@ function counted(e: MemberEventInput): boolean {
   return COUNTER[e.kind] !== undefined || ACTIVITY_KINDS.has(e.kind);
 }
 
-// Every counter moves by the row's own kind (`v`, one event per member): its counter by one, a
-// reply to another member's question (ingest sets detail.question) is also an answer, and an
-// activity moves last_active_at and, in a later calendar week, active_weeks.
-const ACTIVE_SQL = `v.kind IN (${[...ACTIVITY_KINDS].map((k) => `'${k}'`).join(', ')})`;
-const COUNTERS = sql.raw(
-  [
-    ...Object.entries(COUNTER).map(([kind, col]) => `${col} = m.${col} + (v.kind = '${kind}')::int`),
-    `answers = m.answers + (v.kind = 'reply' AND coalesce(v.detail->>'question', '') = 'true')::int`,
-    `active_weeks = m.active_weeks + CASE WHEN ${ACTIVE_SQL} AND (m.last_active_at IS NULL OR date_trunc('week', m.last_active_at) < date_trunc('week', v.at)) THEN 1 ELSE 0 END`,
-    `last_active_at = CASE WHEN ${ACTIVE_SQL} THEN greatest(coalesce(m.last_active_at, v.at), v.at) ELSE m.last_active_at END`,
-  ].join(', '),
-);
+
 
 export interface TimelineEntry {
   at: Date;

@@ -2,6 +2,7 @@
 // CSV cells of an export.
 
 import { describe, expect, it } from 'vitest';
+import { countersAfter } from '../../src/community/events.ts';
 import { csvHead, memberCsvRow } from '../../src/community/export.ts';
 import { splitRef } from '../../src/community/member-ref.ts';
 import type { MemberSummary } from '../../src/community/member-summary.ts';
@@ -67,5 +68,30 @@ describe('the CSV export', () => {
 
   it('quotes where needed and defuses formulas', () => {
     expect(memberCsvRow(m)).toBe(`mem_1,"'=HYPERLINK(""x"")",ch_tg:1,"Camp, One",Old,engaged,active,3,"vip,老学员",2,0,,false`);
+  });
+});
+
+describe('counters after an event', () => {
+  const row = {
+    stage: 'new', level: 'bronze', score: 0, score_at: null, tags: [], points: 0,
+    join_requests: 0, joins: 1, clicks: 0, messages: 4, replies: 1, answers: 0, checkins: 0, invites: 0, orders: 0,
+    active_weeks: 2, last_active_at: '2026-11-30T10:00:00.000Z', forgotten_at: null, stamp: null, rules: null,
+  };
+  const at = new Date('2026-12-02T08:00:00.000Z');
+
+  it('move the event’s own counter by one; an activity moves the last activity forward and, in a new week, the active weeks', () => {
+    const m = countersAfter(row, { memberId: 'm', kind: 'message', at }, false);
+    expect(m.counters).toMatchObject({ messages: 5, replies: 1, joins: 1, active_weeks: 2, last_active_at: at.toISOString() });
+    expect(m.row.messages).toBe(5);
+    expect(countersAfter(row, { memberId: 'm', kind: 'message', at }, true).counters.active_weeks).toBe(3);
+  });
+
+  it('a reply to a question is also an answer; a late activity does not move the last activity back; a join is no activity', () => {
+    const reply = countersAfter(row, { memberId: 'm', kind: 'reply', at, detail: { question: true } }, false).counters;
+    expect(reply).toMatchObject({ replies: 2, answers: 1, messages: 4 });
+    const late = countersAfter(row, { memberId: 'm', kind: 'click', at: new Date('2026-11-01T00:00:00.000Z') }, false).counters;
+    expect(late).toMatchObject({ clicks: 1, last_active_at: '2026-11-30T10:00:00.000Z' });
+    const join = countersAfter({ ...row, last_active_at: null }, { memberId: 'm', kind: 'join', at }, true).counters;
+    expect(join).toMatchObject({ joins: 2, active_weeks: 2, last_active_at: null });
   });
 });

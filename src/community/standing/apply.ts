@@ -173,7 +173,30 @@ export interface StandingSeen {
   event?: EventSeen;
   read?: { row: StandingRow | undefined };
   record?: { groupId: string | null };
+  /**
+   * The member's counters after the event, written with the standing in the same UPDATE (the
+   * caller read the row FOR UPDATE and moved them: src/community/events.ts). Written even when
+   * the standing does not move, and for a forgotten member.
+   */
+  counters?: CounterValues;
 }
+
+/** A member's counters as written (absolute values: the caller holds the row's lock). */
+export interface CounterValues {
+  join_requests: number;
+  joins: number;
+  clicks: number;
+  messages: number;
+  replies: number;
+  answers: number;
+  checkins: number;
+  invites: number;
+  orders: number;
+  active_weeks: number;
+  last_active_at: string | null;
+}
+
+const COUNTER_COLUMNS = ['join_requests', 'joins', 'clicks', 'messages', 'replies', 'answers', 'checkins', 'invites', 'orders', 'active_weeks'] as const;
 
 /**
  * refreshStanding for many members at once (a burst of events, each of a different member): the
@@ -190,18 +213,21 @@ export async function refreshStandings(db: Db, seen: readonly StandingSeen[]): P
     for (const row of r.rows) rows.set(row.id, row);
   }
   const out: Refreshed[] = [];
-  const updates: { id: string; score: number | null; score_at: string | null; stage: string | null; level: string | null; at: string; tags: string[] | null }[] = [];
+  type Update = { id: string; score: number | null; score_at: string | null; stage: string | null; level: string | null; at: string; tags: string[] | null; counted?: true } & Partial<CounterValues>;
+  const updates: Update[] = [];
+  const countersOf = (s: StandingSeen) => (s.counters ? { counted: true as const, ...s.counters } : {});
   const events: { member_id: string; group_id: string | null; kind: string; at: string; detail: { from: string; to: string } }[] = [];
   const rewarded: { i: number; s: StandingSeen; rules: Rules }[] = [];
   for (const s of seen) {
     const row = s.read ? s.read.row : rows.get(s.memberId);
     if (!row || row.forgotten_at) {
+      if (row && s.counters) updates.push({ id: s.memberId, score: null, score_at: null, stage: null, level: null, at: s.at.toISOString(), tags: null, ...countersOf(s) });
       out.push({ moves: [], rewards: [] });
       continue;
     }
     const rules = rulesOfRow(row);
     const d = decideStanding(row, rules, s.at, s.event);
-    if (d.stored || d.moves.length || d.tags) {
+    if (d.stored || d.moves.length || d.tags || s.counters) {
       updates.push({
         id: s.memberId,
         score: d.stored?.score ?? null,
@@ -210,6 +236,7 @@ export async function refreshStandings(db: Db, seen: readonly StandingSeen[]): P
         level: d.moves.some((m) => m.kind === 'level') ? d.next.level : null,
         at: s.at.toISOString(),
         tags: d.tags ? d.next.tags : null,
+        ...countersOf(s),
       });
       if (s.record) for (const m of d.moves) events.push({ member_id: s.memberId, group_id: s.record.groupId, kind: m.kind, at: s.at.toISOString(), detail: { from: m.from, to: m.to } });
     }
@@ -221,9 +248,11 @@ export async function refreshStandings(db: Db, seen: readonly StandingSeen[]): P
       UPDATE members m SET score = coalesce(v.score, m.score), score_at = coalesce(v.score_at, m.score_at),
         stage = coalesce(v.stage, m.stage), level = coalesce(v.level, m.level),
         level_at = CASE WHEN v.level IS NULL THEN m.level_at ELSE v.at END,
-        tags = CASE WHEN v.tags IS NULL THEN m.tags ELSE ARRAY(SELECT jsonb_array_elements_text(v.tags)) END
+        tags = CASE WHEN v.tags IS NULL THEN m.tags ELSE ARRAY(SELECT jsonb_array_elements_text(v.tags)) END,
+        ${COUNTER_SET}
       FROM jsonb_to_recordset(${JSON.stringify(updates)}::jsonb)
-        AS v(id text, score float8, score_at timestamptz, stage text, level text, at timestamptz, tags jsonb)
+        AS v(id text, score float8, score_at timestamptz, stage text, level text, at timestamptz, tags jsonb, counted boolean,
+             ${COUNTER_TYPES})
       WHERE m.id = v.id`;
     // The `stage` / `level` events with the update, in one statement.
     if (events.length)
@@ -240,6 +269,12 @@ export async function refreshStandings(db: Db, seen: readonly StandingSeen[]): P
   }
   return out;
 }
+
+// The counters a caller moved (`counted`), else as they are.
+const COUNTER_SET = sql.raw(
+  [...COUNTER_COLUMNS, 'last_active_at'].map((c) => `${c} = CASE WHEN v.counted THEN v.${c} ELSE m.${c} END`).join(', '),
+);
+const COUNTER_TYPES = sql.raw([...COUNTER_COLUMNS.map((c) => `${c} int`), 'last_active_at timestamptz'].join(', '));
 
 function rulesOfRow(row: StandingRow): Rules {
   const stamp = row.stamp ?? NO_STAMP;
