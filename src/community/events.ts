@@ -10,7 +10,7 @@
 import type { MemberEventKind } from '../sop/audience.ts';
 import { type Db, sql } from '../store/db.ts';
 import { movePoints } from './points-ledger.ts';
-import { type CounterValues, refreshStandings, SETTINGS_KEY, STANDING_KINDS, type StandingRow, standingColumns } from './standing/apply.ts';
+import { COUNTER_COLUMNS, type CounterColumn, type CounterValues, refreshStandings, SETTINGS_KEY, STANDING_KINDS, type StandingRow, standingColumns } from './standing/apply.ts';
 
 
 export { MEMBER_EVENT_KINDS, type MemberEventKind } from '../sop/audience.ts';
@@ -26,7 +26,8 @@ export interface MemberEventInput {
   detail?: Record<string, unknown>;
 }
 
-type Counter = 'messages' | 'replies' | 'checkins' | 'invites' | 'clicks' | 'orders' | 'join_requests' | 'joins' | 'answers';
+/** The counters an event kind moves by one (active_weeks moves by week). */
+type Counter = Exclude<CounterColumn, 'active_weeks'>;
 const COUNTER: Partial<Record<MemberEventKind, Counter>> = {
   join_request: 'join_requests',
   join: 'joins',
@@ -103,24 +104,13 @@ export async function recordMemberEvents(db: Db, events: readonly MemberEventInp
  * database), active_weeks.
  */
 export function countersAfter<R extends StandingRow>(row: R, e: MemberEventInput, newWeek: boolean): { row: R; counters: CounterValues } {
-  const col = COUNTER[e.kind];
-  const bump = (c: Counter) => Number(row[c]) + (col === c ? 1 : 0);
   const active = ACTIVITY_KINDS.has(e.kind);
   const last = row.last_active_at === null ? null : new Date(row.last_active_at);
   const lastActive = active ? new Date(Math.max(last?.getTime() ?? e.at.getTime(), e.at.getTime())) : last;
-  const counters: CounterValues = {
-    join_requests: bump('join_requests'),
-    joins: bump('joins'),
-    clicks: bump('clicks'),
-    messages: bump('messages'),
-    replies: bump('replies'),
-    answers: Number(row.answers) + (e.kind === 'reply' && String(e.detail?.question ?? '') === 'true' ? 1 : 0),
-    checkins: bump('checkins'),
-    invites: bump('invites'),
-    orders: bump('orders'),
-    active_weeks: Number(row.active_weeks) + (active && newWeek ? 1 : 0),
-    last_active_at: lastActive ? lastActive.toISOString() : null,
-  };
+  const counters = { last_active_at: lastActive ? lastActive.toISOString() : null } as CounterValues;
+  for (const c of COUNTER_COLUMNS) counters[c] = Number(row[c]) + (COUNTER[e.kind] === c ? 1 : 0);
+  if (e.kind === 'reply' && String(e.detail?.question ?? '') === 'true') counters.answers++;
+  if (active && newWeek) counters.active_weeks++;
   return { row: { ...row, ...counters }, counters };
 }
 

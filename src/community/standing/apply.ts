@@ -74,24 +74,18 @@ export interface Refreshed {
   recorded?: boolean;
 }
 
+/** A member's counter columns (events.ts moves them; the people rules read them). */
+export const COUNTER_COLUMNS = ['join_requests', 'joins', 'clicks', 'messages', 'replies', 'answers', 'checkins', 'invites', 'orders', 'active_weeks'] as const;
+export type CounterColumn = (typeof COUNTER_COLUMNS)[number];
+
 /** The member row refreshStanding reads (standingColumns, `m` joined with the rules' row `s`). */
-export interface StandingRow {
+export interface StandingRow extends Record<CounterColumn, number> {
   stage: string;
   level: string;
   score: number | string;
   score_at: Date | string | null;
   tags: string[];
   points: number;
-  join_requests: number;
-  joins: number;
-  clicks: number;
-  messages: number;
-  replies: number;
-  answers: number;
-  checkins: number;
-  invites: number;
-  orders: number;
-  active_weeks: number;
   last_active_at: Date | string | null;
   forgotten_at: Date | string | null;
   stamp: string | null;
@@ -113,7 +107,7 @@ export function standingColumns() {
 
 const asDate = (v: Date | string | null): Date | null => (v === null ? null : new Date(v));
 
-type Counts = { [K in 'join_requests' | 'joins' | 'clicks' | 'messages' | 'replies' | 'answers' | 'checkins' | 'invites' | 'orders' | 'active_weeks']: number | null } & {
+type Counts = { [K in CounterColumn]: number | null } & {
   last_active_at: Date | string | null;
 };
 
@@ -182,21 +176,7 @@ export interface StandingSeen {
 }
 
 /** A member's counters as written (absolute values: the caller holds the row's lock). */
-export interface CounterValues {
-  join_requests: number;
-  joins: number;
-  clicks: number;
-  messages: number;
-  replies: number;
-  answers: number;
-  checkins: number;
-  invites: number;
-  orders: number;
-  active_weeks: number;
-  last_active_at: string | null;
-}
-
-const COUNTER_COLUMNS = ['join_requests', 'joins', 'clicks', 'messages', 'replies', 'answers', 'checkins', 'invites', 'orders', 'active_weeks'] as const;
+export type CounterValues = Record<CounterColumn, number> & { last_active_at: string | null };
 
 /**
  * refreshStanding for many members at once (a burst of events, each of a different member): the
